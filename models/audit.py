@@ -1,0 +1,146 @@
+"""The append-only audit log and its one writer, `record`, which every state change calls.
+
+Imports sqlalchemy only. A flush that changes an audited object without a matching `record`
+in the same session raises `UnauditedChange`, so forgetting the audit is a failing test, not a gap.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import DDL, ForeignKey, Index, String, event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from models.base import Base, utcnow
+
+
+class UnauditedChange(RuntimeError):
+    """A programmer changed an audited object without calling models.audit.record."""
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_object", "object_type", "object_id"),
+        Index("ix_audit_events_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    # None means the system itself (seeding, a scheduled close of an election).
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[int | None]
+    # The table the object belongs to, so a table's history can be filtered without joins.
+    table_id: Mapped[int | None] = mapped_column(ForeignKey("tables.id", ondelete="RESTRICT"), index=True)
+    before: Mapped[dict | None]
+    after: Mapped[dict | None]
+
+
+# Append-only in the database itself: no UPDATE or DELETE reaches an audit row.
+_SQLITE_TRIGGERS = [
+    "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events "
+    "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END",
+    "CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events "
+    "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END",
+]
+_PG_TRIGGERS = [
+    "CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger AS $$ "
+    "BEGIN RAISE EXCEPTION 'audit_events is append-only'; END; $$ LANGUAGE plpgsql",
+    "CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events "
+    "FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()",
+]
+APPEND_ONLY_DDL = {"sqlite": _SQLITE_TRIGGERS, "postgresql": _PG_TRIGGERS}
+
+for _dialect, _statements in APPEND_ONLY_DDL.items():
+    for _sql in _statements:
+        event.listen(AuditEvent.__table__, "after_create", DDL(_sql).execute_if(dialect=_dialect))
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    return value
+
+
+# Columns never copied into the audit log.
+_SECRET_COLUMNS = {"password_hash"}
+
+
+def snapshot(obj: Any, columns: list[str] | None = None) -> dict[str, Any]:
+    """The object's column values as JSON, for an audit event's before/after."""
+    mapper = inspect(obj).mapper
+    names = columns or [c.key for c in mapper.column_attrs]
+    return {n: _json_safe(getattr(obj, n)) for n in names if n not in _SECRET_COLUMNS}
+
+
+def _audited_objects(session: Session) -> list[Any]:
+    return session.info.setdefault("audited_objects", [])
+
+
+def record(
+    session: Session,
+    actor_id: int | None,
+    action: str,
+    obj: Any,
+    *,
+    before: dict | None = None,
+    after: dict | None = None,
+    table_id: int | None = None,
+) -> AuditEvent:
+    """Write one audit event for `obj` in the session's transaction.
+
+    Call it after changing `obj` (so `after` can default to its new state) and before commit.
+    """
+    _audited_objects(session).append(obj)
+    if inspect(obj).key is None or getattr(obj, "id", None) is None:
+        session.flush([obj])
+    if after is None and obj not in session.deleted:
+        after = snapshot(obj)
+    event_row = AuditEvent(
+        actor_id=actor_id,
+        action=action,
+        object_type=obj.__tablename__,
+        object_id=obj.id,
+        table_id=table_id,
+        before=_json_safe(before) if before is not None else None,
+        after=_json_safe(after) if after is not None else None,
+    )
+    session.add(event_row)
+    return event_row
+
+
+def bypass_audit(session: Session, why: str) -> None:
+    """For bulk loads (demo seeding) that write one summary event instead of one per row."""
+    session.info["audit_bypass"] = why
+
+
+# Filled by models/__init__.py with every model whose changes must be audited.
+AUDITED_TABLES: set[str] = set()
+
+
+@event.listens_for(Session, "before_flush")
+def _every_change_is_audited(session: Session, _ctx, _instances) -> None:
+    if session.info.get("audit_bypass"):
+        return
+    done = {id(o) for o in _audited_objects(session)}
+    changed = list(session.new) + list(session.deleted)
+    changed += [o for o in session.dirty if session.is_modified(o, include_collections=False)]
+    for obj in changed:
+        table = getattr(obj, "__tablename__", None)
+        if table in AUDITED_TABLES and id(obj) not in done:
+            raise UnauditedChange(f"{type(obj).__name__} changed without models.audit.record")
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_audited(session: Session) -> None:
+    session.info.pop("audited_objects", None)

@@ -1,0 +1,108 @@
+"""Where the database is, how to connect to it, and the unit of work for domain operations.
+
+Imports sqlalchemy only.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+
+class DatabaseConfigError(RuntimeError):
+    """The configured database cannot be used (bad URL, unwritable folder, unreachable server)."""
+
+
+def data_folder() -> Path:
+    return Path(os.environ.get("HAMYAR_DATA", "instance")).resolve()
+
+
+def database_url_from_env() -> str:
+    """`DATABASE_URL` when set (PostgreSQL in production), else a SQLite file in the data folder."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if url:
+        # Heroku-style URLs name the old driver; Hamyar uses psycopg 3.
+        if url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url[len("postgres://"):]
+        elif url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        return url
+    return f"sqlite:///{data_folder() / 'hamyar.sqlite3'}"
+
+
+def _prepare_sqlite_folder(url: str) -> None:
+    path = url.removeprefix("sqlite:///")
+    if not path or path == ":memory:" or url.startswith("sqlite://") and not url.startswith("sqlite:///"):
+        return
+    folder = Path(path).parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseConfigError(f"cannot create the data folder {folder}: {exc.strerror}") from exc
+    if not os.access(folder, os.W_OK):
+        raise DatabaseConfigError(f"the data folder {folder} is not writable")
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    if url.startswith("sqlite"):
+        _prepare_sqlite_folder(url)
+        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record) -> None:
+            cur = dbapi_conn.cursor()
+            # WAL lets readers go on while one writer commits; foreign keys are off by default.
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+class Database:
+    """One engine and one session factory; domain operations run inside `unit_of_work()`."""
+
+    def __init__(self, url: str | None = None, **engine_kwargs) -> None:
+        self.url = url or database_url_from_env()
+        self.engine = make_engine(self.url, **engine_kwargs)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """A session in one transaction: committed when the block ends, rolled back on any error."""
+        with self.sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def reader(self) -> Iterator[Session]:
+        """A session for reading only; whatever it holds is rolled back."""
+        with self.sessions() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    def check_reachable(self) -> None:
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("SELECT 1")
+        except Exception as exc:  # noqa: BLE001 - any driver error means "cannot use it"
+            msg = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__
+            raise DatabaseConfigError(f"cannot reach the database at {self.safe_url}: {msg}") from exc
+
+    @property
+    def safe_url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
