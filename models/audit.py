@@ -98,11 +98,12 @@ def record(
 ) -> AuditEvent:
     """Write one audit event for `obj` in the session's transaction.
 
-    Call it after changing `obj` (so `after` can default to its new state) and before commit.
+    Call it right after adding or changing `obj` (so `after` can default to its new state): a new
+    object is flushed here to learn its id, and that flush checks everything pending is audited.
     """
     _audited_objects(session).append(obj)
-    if inspect(obj).key is None or getattr(obj, "id", None) is None:
-        session.flush([obj])
+    if getattr(obj, "id", None) is None:
+        session.flush()
     if after is None and obj not in session.deleted:
         after = snapshot(obj)
     event_row = AuditEvent(

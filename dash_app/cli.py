@@ -1,0 +1,140 @@
+"""The `hamyar` command: set up the database, seed the demo, serve the app, solve a matching file.
+
+Imports click, models and (lazily) dash_app and matching. Errors a user can cause end in one
+line on stderr and a non-zero exit, with nothing changed.
+"""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from models.db import Database, DatabaseConfigError
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"hamyar: {message}", err=True)
+    sys.exit(code)
+
+
+def _database() -> Database:
+    try:
+        db = Database()
+        db.check_reachable()
+    except DatabaseConfigError as exc:
+        _fail(str(exc))
+    return db
+
+
+@click.group()
+def main() -> None:
+    """Hamyar (همیار): participatory county governance through specialized tables."""
+
+
+@main.command("init-db")
+def init_db_command() -> None:
+    """Create the schema (migrate an empty database to the newest revision)."""
+    from models.schema import AlreadyInitialised, init_db
+
+    db = _database()
+    try:
+        revision = init_db(db)
+    except AlreadyInitialised as exc:
+        _fail(f"{exc}; nothing changed")
+    click.echo(f"database ready at {db.safe_url} (revision {revision})")
+
+
+@main.command("seed-demo")
+@click.option("--seed", default=None, type=int, help="Random seed (default 1405).")
+def seed_demo_command(seed: int | None) -> None:
+    """Fill an empty, initialised database with the Amol demo."""
+    _seed(_database(), seed)
+
+
+def _seed(db: Database, seed: int | None) -> None:
+    from models.demo import DEMO_PASSWORD, DEMO_SEED, AlreadySeeded, seed_demo
+    from models.schema import current_revision, head_revision
+
+    if current_revision(db) != head_revision():
+        _fail("the database has no schema yet; run `hamyar init-db` first")
+    try:
+        with db.unit_of_work() as session:
+            summary = seed_demo(session, seed=DEMO_SEED if seed is None else seed)
+    except AlreadySeeded as exc:
+        _fail(f"{exc}; nothing changed")
+    click.echo(f"seeded {summary.tables} tables, {summary.projects} projects, {summary.needs} needs, "
+               f"{summary.citizens} citizens, {summary.pledges} pledges, {summary.allocations} allocations")
+    click.echo(f"demo accounts (password {DEMO_PASSWORD}):")
+    for role, login in summary.accounts.items():
+        click.echo(f"  {role:12} {login}")
+
+
+def _serve(host: str, port: int, debug: bool) -> None:
+    from dash_app import create_app
+
+    server = create_app()
+    click.echo(f"Hamyar is running at http://{host}:{port}/  (Ctrl+C stops it)")
+    server.run(host=host, port=port, debug=debug, use_reloader=False)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8050, show_default=True, type=int)
+@click.option("--debug", is_flag=True, help="Flask debug mode (never in production).")
+def serve_command(host: str, port: int, debug: bool) -> None:
+    """Serve the web app (for the demo; production runs dash_app.wsgi:server under gunicorn)."""
+    _database()
+    _serve(host, port, debug)
+
+
+@main.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8050, show_default=True, type=int)
+def demo_command(host: str, port: int) -> None:
+    """Initialise and seed the database when it is empty, then serve."""
+    from models.schema import has_data, migrate
+
+    db = _database()
+    if has_data(db):
+        migrate(db)
+        click.echo(f"using the existing data at {db.safe_url}")
+    else:
+        migrate(db)
+        _seed(db, None)
+    _serve(host, port, False)
+
+
+@main.command("create-user")
+@click.option("--name", required=True)
+@click.option("--login", required=True, help="Phone number or e-mail address.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--governorate", is_flag=True, help="Give governorate staff rights.")
+@click.option("--language", type=click.Choice(["fa", "en"]), default="fa", show_default=True)
+def create_user_command(name: str, login: str, password: str, governorate: bool, language: str) -> None:
+    """Create an account (citizen, or governorate staff with --governorate)."""
+    from models.accounts import create_user
+    from models.errors import ValidationError
+
+    db = _database()
+    try:
+        with db.unit_of_work() as session:
+            user = create_user(session, name=name, login=login, password=password, language=language,
+                               is_governorate=governorate, actor_id=None)
+    except ValidationError as exc:
+        _fail(f"cannot create the user: {exc.code}" + (f" ({exc.field})" if exc.field else ""))
+    click.echo(f"created user {user.id} ({login})")
+
+
+@main.command("match")
+@click.option("--instance", "instance_path", required=True, type=click.Path(dir_okay=False))
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False))
+@click.option("--progress", is_flag=True, help="Print progress to stderr.")
+def match_command(instance_path: str, out_path: str, progress: bool) -> None:
+    """Solve a matching instance file (MATCHING.md) and write the allocations."""
+    from matching import run_files
+
+    sys.exit(run_files(instance_path, out_path, progress=progress))
+
+
+if __name__ == "__main__":
+    main()
