@@ -188,8 +188,7 @@ def create_user(
         is_governorate=is_governorate,
     )
     session.add(user)
-    session.flush([user])
-    record(session, actor_id if actor_id is not None else user.id, "user.register", user)
+    record(session, actor_id, "user.register", user)  # record() flushes, which gives user.id
     return user
 
 

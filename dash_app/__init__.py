@@ -1,0 +1,155 @@
+"""Hamyar's web app: `create_app(config)` builds the Flask server with the Dash app on it.
+
+Imports dash, dbc, flask, flask-login, flask-babel and models; models never import this package.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import pkgutil
+import secrets
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import dash
+from flask import Flask, request
+
+import models
+from dash_app import assets as vendor
+from dash_app.db import EXTENSION_KEY
+
+__all__ = ["create_app"]
+
+log = logging.getLogger(__name__)
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+
+
+def _secret_key(config: dict[str, Any]) -> str:
+    """SECRET_KEY from config or environment; in development a random key kept in the data folder."""
+    key = config.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    if config.get("TESTING"):
+        return secrets.token_hex(32)
+    path = models.data_folder() / "secret_key"
+    try:
+        if path.is_file():
+            stored = path.read_text(encoding="ascii").strip()
+            if stored:
+                return stored
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        path.write_text(key, encoding="ascii")
+        path.chmod(0o600)
+        return key
+    except OSError as exc:
+        log.warning("cannot keep a secret key in %s (%s); sessions end when the server stops", path, exc)
+        return secrets.token_hex(32)
+
+
+class HamyarDash(dash.Dash):
+    """Dash whose index page carries the request's language, direction and offline stylesheets."""
+
+    def interpolate_index(self, **kw: Any) -> str:
+        from dash_app.auth import page_for_path
+        from dash_app.i18n import _, current_language, direction
+
+        lang = current_language()
+        rtl = direction(lang)
+        prefix = self.config.requests_pathname_prefix + "assets/"
+        page = page_for_path(request.path) or {}
+        title = page.get("title") or _("Hamyar")
+        if callable(title):
+            title = title()
+        missing = vendor.missing_assets()
+        banner = ""
+        if missing:
+            banner = (f'<div class="alert alert-danger m-0" role="alert" id="assets-missing">'
+                      f"{escape(vendor.missing_assets_message(missing))}</div>")
+        return f"""<!DOCTYPE html>
+<html lang="{lang}" dir="{rtl}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+{kw.get("metas", "")}
+<title>{escape(str(title))}</title>
+{kw.get("favicon", "")}
+{vendor.head_tags(prefix, rtl)}
+{kw.get("css", "")}
+</head>
+<body>
+{banner}
+{kw.get("app_entry", "")}
+<footer>
+{kw.get("config", "")}
+{kw.get("scripts", "")}
+{vendor.body_scripts(prefix)}
+{kw.get("renderer", "")}
+</footer>
+</body>
+</html>"""
+
+
+def _import_pages() -> None:
+    import dash_app.pages as pages_pkg
+
+    for info in sorted(pkgutil.iter_modules(pages_pkg.__path__), key=lambda m: m.name):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"dash_app.pages.{info.name}")
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """The Flask server with Hamyar's Dash app on it.
+
+    Config keys: DATABASE_URL (default models.database_url_from_env()), SECRET_KEY (default env
+    SECRET_KEY, else a key kept in the data folder), TESTING, and any Flask setting. The schema is
+    not created here: `hamyar init-db` runs the migrations.
+    """
+    from flask_babel import Babel
+
+    from dash_app import auth, i18n, layout, views
+
+    config = dict(config or {})
+    server = Flask("dash_app", static_folder=None)
+    server.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_DURATION=60 * 60 * 24 * 30,
+        BABEL_DEFAULT_LOCALE=i18n.DEFAULT_LANGUAGE,
+        BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS_DIR),
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+    )
+    server.config.update(config)
+    server.config["SECRET_KEY"] = _secret_key(config)
+    server.config.setdefault("DATABASE_URL", models.database_url_from_env())
+    server.extensions[EXTENSION_KEY] = models.Database(server.config["DATABASE_URL"])
+
+    Babel(server, locale_selector=i18n.select_language)
+
+    app = HamyarDash(
+        "dash_app",
+        server=server,
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(vendor.ASSETS_DIR),
+        assets_path_ignore=["vendor"],
+        serve_locally=True,
+        suppress_callback_exceptions=True,
+        title="Hamyar",
+        update_title=None,
+    )
+    _import_pages()
+    app.layout = layout.shell
+    auth.init_auth(server, app)
+    views.init_views(server)
+    auth.install_callbacks(app)
+    server.extensions["hamyar_dash"] = app
+
+    missing = vendor.missing_assets()
+    if missing:
+        log.warning(vendor.missing_assets_message(missing))
+    return server

@@ -1,0 +1,397 @@
+"""Who may do what on the web: sign-in sessions, CSRF, the request guard and secured Dash callbacks.
+
+Imports dash, flask, flask-login and models; pages import this. Deny by default: a Dash callback that
+was not registered through `secured_callback` is refused, and a page says which roles may see it.
+
+Roles (DESIGN.md §2): ANYONE (no sign-in), CITIZEN (any signed-in user), GOVERNORATE (staff),
+MEMBER and CHAIR (of the table whose id the callback reads from `table_from`).
+"""
+from __future__ import annotations
+
+import functools
+import hmac
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import dash
+from flask import Flask, abort, current_app, g, jsonify, redirect, request, session
+from flask_login import LoginManager, UserMixin, current_user
+
+from models.accounts import ANONYMOUS, Roles, roles_of
+from models.errors import PermissionDenied
+from models.people import User
+
+ANYONE = "anyone"
+CITIZEN = "citizen"
+GOVERNORATE = "governorate"
+MEMBER = "member"
+CHAIR = "chair"
+ROLES = frozenset({ANYONE, CITIZEN, GOVERNORATE, MEMBER, CHAIR})
+TABLE_ROLES = frozenset({MEMBER, CHAIR})
+
+CSRF_SESSION_KEY = "_csrf"
+CSRF_COOKIE = "_csrf_token"      # Dash 4's renderer copies this cookie ...
+CSRF_HEADER = "X-CSRFToken"      # ... into this header on every callback POST.
+CSRF_FORM_FIELD = "csrf_token"
+
+# --- the signed-in user ------------------------------------------------------------------------
+
+
+@dataclass
+class SessionUser(UserMixin):
+    """What a request knows about its signed-in user (a detached copy, not an ORM object)."""
+
+    id: int
+    name: str
+    language: str
+    is_governorate: bool
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+login_manager = LoginManager()
+login_manager.login_view = None  # the guard decides; pages redirect to /login themselves
+login_manager.session_protection = "basic"
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> SessionUser | None:
+    from dash_app.db import get_db
+
+    try:
+        uid = int(user_id)
+    except (TypeError, ValueError):
+        return None
+    with get_db().reader() as s:
+        user = s.get(User, uid)
+        if user is None or not user.is_active:
+            return None
+        return SessionUser(id=user.id, name=user.name, language=user.language,
+                           is_governorate=bool(user.is_governorate))
+
+
+def current_user_id() -> int | None:
+    return int(current_user.id) if current_user.is_authenticated else None
+
+
+def current_roles() -> Roles:
+    """The signed-in user's roles, read once per request (ANONYMOUS when nobody is signed in)."""
+    if "hamyar_roles" not in g:
+        uid = current_user_id()
+        if uid is None:
+            g.hamyar_roles = ANONYMOUS
+        else:
+            from dash_app.db import get_db
+
+            with get_db().reader() as s:
+                g.hamyar_roles = roles_of(s, uid)
+    return g.hamyar_roles
+
+
+def admits(allowed: Iterable[str], roles: Roles, table_id: int | None = None) -> bool:
+    """True when `roles` holds one of the `allowed` roles (MEMBER/CHAIR only for `table_id`)."""
+    allowed = frozenset(allowed)
+    if ANYONE in allowed:
+        return True
+    if roles.is_anonymous:
+        return False
+    if CITIZEN in allowed and roles.citizen:
+        return True
+    if GOVERNORATE in allowed and roles.governorate:
+        return True
+    if table_id is not None:
+        if MEMBER in allowed and table_id in roles.member_of:
+            return True
+        if CHAIR in allowed and table_id in roles.chair_of:
+            return True
+    return False
+
+
+def require(allowed: Iterable[str], table_id: int | None = None) -> Roles:
+    """Inside a callback or view, before touching data: PermissionDenied unless the user may."""
+    roles = current_roles()
+    if not admits(allowed, roles, table_id):
+        raise PermissionDenied("not_signed_in" if roles.is_anonymous else "forbidden")
+    return roles
+
+
+# --- CSRF --------------------------------------------------------------------------------------
+
+
+def csrf_token() -> str:
+    """This session's CSRF token (made on first use); forms put it in a hidden `csrf_token` field."""
+    token = session.get(CSRF_SESSION_KEY)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        session[CSRF_SESSION_KEY] = token
+    return token
+
+
+def rotate_csrf_token() -> str:
+    session.pop(CSRF_SESSION_KEY, None)
+    return csrf_token()
+
+
+def csrf_valid(sent: str | None) -> bool:
+    expected = session.get(CSRF_SESSION_KEY)
+    return bool(sent and expected) and hmac.compare_digest(str(sent), str(expected))
+
+
+def check_form_csrf() -> None:
+    """For POSTed HTML forms: 400 unless the form carries this session's token."""
+    if not csrf_valid(request.form.get(CSRF_FORM_FIELD)):
+        abort(400, description="csrf_failed")
+
+
+# --- secured callbacks -------------------------------------------------------------------------
+
+
+def _dep_key(dep: Any) -> tuple[Any, str] | None:
+    if dep is None:
+        return None
+    if isinstance(dep, tuple):
+        return dep[0], dep[1]
+    return dep.component_id, dep.component_property
+
+
+@dataclass(frozen=True)
+class CallbackRule:
+    """Who may fire one callback; `table_from` is the (component id, property) holding the table id."""
+
+    roles: frozenset[str]
+    table_from: tuple[Any, str] | None = None
+    name: str = ""
+
+    @property
+    def public(self) -> bool:
+        return ANYONE in self.roles
+
+    def table_id_in(self, items: Iterable[Any]) -> int | None:
+        """The table id among a callback's inputs and states (Dash's [{"id","property","value"}])."""
+        if self.table_from is None:
+            return None
+        want_id, want_prop = self.table_from
+        for item in items:
+            if isinstance(item, list):
+                found = self.table_id_in(item)
+                if found is not None:
+                    return found
+                continue
+            if not isinstance(item, dict):
+                continue
+            if item.get("id") == want_id and item.get("property") == want_prop:
+                from dash_app.i18n import parse_int
+
+                value = item.get("value")
+                if isinstance(value, dict):
+                    value = value.get("table_id")
+                try:
+                    return parse_int(value) if value is not None else None
+                except (TypeError, ValueError, ArithmeticError):
+                    return None
+        return None
+
+
+@dataclass
+class _Spec:
+    args: tuple
+    kwargs: dict
+    func: Callable
+    rule: CallbackRule
+    clientside: str | None = None
+
+
+# Every callback of every page module, in import order; create_app attaches them to its Dash app.
+_SPECS: dict[str, _Spec] = {}
+
+
+def secured_callback(*args: Any, roles: Iterable[str], table_from: Any = None, **kwargs: Any):
+    """`@dash.callback` with the roles allowed to fire it; use it for EVERY callback.
+
+        @secured_callback(Output(ids.X, "children"), Input(ids.BTN, "n_clicks"),
+                          State(ids.TABLE_ID, "data"), roles={CHAIR}, table_from=State(ids.TABLE_ID, "data"))
+        def decide(n, table_id): ...
+
+    MEMBER and CHAIR need `table_from`: the Input/State (or (id, property)) holding the table id
+    (an int, a numeric string, or a dict with "table_id"). The guard checks the rule before Dash runs
+    the callback, and the callback checks it again when it runs.
+    """
+    allowed = frozenset(roles)
+    unknown = allowed - ROLES
+    if not allowed or unknown:
+        raise ValueError(f"secured_callback needs roles from {sorted(ROLES)}, got {sorted(allowed)}")
+    table_dep = _dep_key(table_from)
+    if allowed & TABLE_ROLES and table_dep is None:
+        raise ValueError("MEMBER and CHAIR rules need table_from= (where the table id is read from)")
+
+    def decorate(func: Callable) -> Callable:
+        name = f"{func.__module__}.{func.__qualname__}"
+        _SPECS[name] = _Spec(args, kwargs, func, CallbackRule(allowed, table_dep, name))
+        return func
+
+    return decorate
+
+
+def _checked(spec: _Spec) -> Callable:
+    rule = spec.rule
+
+    @functools.wraps(spec.func)
+    def run(*a: Any, **kw: Any) -> Any:
+        try:
+            ctx = dash.callback_context
+            items = list(ctx.inputs_list or []) + list(ctx.states_list or [])
+        except Exception:  # noqa: BLE001 - called outside a Dash request: no inputs to read
+            items = []
+        table_id = rule.table_id_in(items)
+        if not admits(rule.roles, current_roles(), table_id):
+            raise PermissionDenied("forbidden")
+        return spec.func(*a, **kw)
+
+    return run
+
+
+RULES_KEY = "hamyar_callback_rules"
+
+
+def pages_router_key() -> str:
+    """The callback_map key of Dash Pages' own router, which renders every (public or not) page."""
+    from dash.dash import _ID_CONTENT, _ID_STORE
+
+    return f"..{_ID_CONTENT}.children...{_ID_STORE}.data.."
+
+
+def install_callbacks(app: dash.Dash) -> dict[str, CallbackRule]:
+    """Attach every secured callback to `app` and return the rule of each callback_map key."""
+    rules: dict[str, CallbackRule] = {
+        # Renders page layouts; each layout checks its own roles (see dash_app.layout.register_page).
+        pages_router_key(): CallbackRule(frozenset({ANYONE}), None, "dash.pages.router"),
+    }
+    for spec in _SPECS.values():
+        before = set(app.callback_map)
+        app.callback(*spec.args, **spec.kwargs)(_checked(spec))
+        added = set(app.callback_map) - before
+        for key in added:
+            rules[key] = spec.rule
+    app.server.extensions[RULES_KEY] = rules
+    return rules
+
+
+def rule_for(server: Flask, key: str) -> CallbackRule | None:
+    return server.extensions.get(RULES_KEY, {}).get(key)
+
+
+def _json_error(status: int, code: str):
+    resp = jsonify({"error": code, "status": status})
+    resp.status_code = status
+    return resp
+
+
+def _guard_callback():
+    if not csrf_valid(request.headers.get(CSRF_HEADER)):
+        return _json_error(403, "csrf_failed")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("output"), str):
+        return _json_error(400, "bad_request")
+    rule = rule_for(current_app, body["output"])
+    if rule is None:
+        return _json_error(403, "unregistered_callback")
+    if rule.public:
+        return None
+    roles = current_roles()
+    if roles.is_anonymous:
+        return _json_error(401, "not_signed_in")
+    items = list(body.get("inputs") or []) + list(body.get("state") or [])
+    if not admits(rule.roles, roles, rule.table_id_in(items)):
+        return _json_error(403, "forbidden")
+    return None
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+# Paths served to anyone without a page check (files, Dash's own GET endpoints, account routes).
+PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/_dash-layout",
+                   "/_dash-dependencies", "/_reload-hash", "/favicon.ico", "/healthz")
+ACCOUNT_PATHS = ("/login", "/register", "/logout", "/language")
+
+
+def page_for_path(path: str) -> dict | None:
+    from dash._pages import _path_to_page
+
+    page, _vars = _path_to_page(path.strip("/"))
+    return page or None
+
+
+def page_roles(page: dict | None) -> frozenset[str]:
+    if not page:
+        return frozenset({ANYONE})
+    return frozenset(page.get("roles") or ())
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """A local path to go to after a form (never another host)."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
+        return default
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@dataclass
+class GuardConfig:
+    update_path: str = "/_dash-update-component"
+    public_prefixes: tuple[str, ...] = field(default=PUBLIC_PREFIXES)
+
+
+def init_auth(server: Flask, dash_app: dash.Dash) -> None:
+    """Bind flask-login, the CSRF cookie and the before-request guard to `server`."""
+    login_manager.init_app(server)
+    prefix = dash_app.config.routes_pathname_prefix.rstrip("/")
+    config = GuardConfig(update_path=f"{prefix}/_dash-update-component")
+
+    @server.before_request
+    def _guard():
+        path = request.path
+        if request.method == "POST" and path == config.update_path:
+            return _guard_callback()
+        if path.startswith(config.public_prefixes) or path in ACCOUNT_PATHS:
+            return None
+        if request.method not in ("GET", "HEAD"):
+            return None  # Flask answers 405/404; account forms check their own CSRF token
+        page = page_for_path(path)
+        if page is None:
+            g.hamyar_status = 404  # Dash renders the not-found page
+            return None
+        allowed = page_roles(page)
+        if not allowed:
+            abort(403)  # a page that named no roles is nobody's (deny by default)
+        if admits(allowed, current_roles()):
+            return None
+        if current_roles().is_anonymous:
+            return redirect(f"/login?next={quote(path)}", code=302)
+        g.hamyar_status = 403
+        return None
+
+    @server.after_request
+    def _csrf_cookie(response):
+        if request.path.startswith(("/assets/", "/_dash-component-suites/")):
+            return response
+        token = csrf_token() if request.method in ("GET", "HEAD") else session.get(CSRF_SESSION_KEY)
+        if token and request.cookies.get(CSRF_COOKIE) != token:
+            response.set_cookie(
+                CSRF_COOKIE, token, httponly=False, samesite="Lax",
+                secure=bool(server.config.get("SESSION_COOKIE_SECURE")), path="/",
+            )
+        status = g.get("hamyar_status")
+        if status and response.status_code == 200 and response.mimetype == "text/html":
+            response.status_code = status
+        return response
+
+    @server.errorhandler(PermissionDenied)
+    def _denied(exc: PermissionDenied):
+        code = 401 if exc.code == "not_signed_in" else 403
+        return _json_error(code, exc.code)

@@ -1,0 +1,198 @@
+"""The shell every page stands in (navbar, footer) and the `page` decorator that registers a page with its roles.
+
+Imports dash, dbc, flask-login and dash_app; no page logic lives here.
+
+A page module is `dash_app/pages/<name>.py`:
+
+    @page(__name__, path="/pledge", title=_l("Offer help"), roles={CITIZEN}, nav=True, icon="heart")
+    def layout(**query):
+        return ...
+
+`roles` are dash_app.auth roles; the layout only runs for users holding one of them. Anonymous
+users are sent to the login page, others get the 403 content. Table-specific checks (MEMBER, CHAIR)
+happen inside the layout with `auth.admits(...)` / `auth.require(...)`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import quote
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+from flask_login import current_user
+
+from dash_app import ids
+from dash_app.auth import ANYONE, CSRF_FORM_FIELD, ROLES, admits, csrf_token, current_roles
+from dash_app.i18n import LANGUAGE_NAMES, _, current_language
+
+
+def page(
+    module: str,
+    *,
+    path: str,
+    title: Any,
+    roles: Iterable[str],
+    nav: bool = False,
+    order: int | None = None,
+    icon: str | None = None,
+    path_template: str | None = None,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register the decorated `layout(**kwargs)` as a Dash page that only `roles` may see."""
+    allowed = frozenset(roles)
+    if not allowed or allowed - ROLES:
+        raise ValueError(f"page {path} needs roles from {sorted(ROLES)}")
+
+    def title_of(**_kw: Any) -> str:
+        return f"{_(str(title))} · {_('Hamyar')}" if str(title) != "Hamyar" else _("Hamyar")
+
+    def decorate(layout: Callable[..., Any]) -> Callable[..., Any]:
+        def guarded(**kwargs: Any) -> Any:
+            roles_now = current_roles()
+            if admits(allowed, roles_now):
+                return layout(**kwargs)
+            if roles_now.is_anonymous:
+                return login_redirect(path)
+            return forbidden_content()
+
+        dash.register_page(
+            module,
+            path=path,
+            path_template=path_template,
+            name=str(title),
+            title=title_of,
+            order=order,
+            layout=guarded,
+            roles=allowed,
+            nav=nav,
+            nav_label=title,
+            icon=icon,
+            description="",
+        )
+        return layout
+
+    return decorate
+
+
+# --- small building blocks -------------------------------------------------------------------
+
+
+def icon(name: str, extra_class: str = "") -> html.I:
+    """A decorative Bootstrap icon (hidden from screen readers)."""
+    return html.I(className=f"bi bi-{name} {extra_class}".strip(), **{"aria-hidden": "true"})
+
+
+def csrf_field() -> dbc.Input:
+    """The hidden CSRF field every POSTed form carries."""
+    return dbc.Input(type="hidden", name=CSRF_FORM_FIELD, value=csrf_token())
+
+
+def login_redirect(path: str) -> Any:
+    return html.Div([
+        dcc.Location(id=ids.REDIRECT, href=f"/login?next={quote(path)}", refresh=True),
+        html.P(_("Please log in first.")),
+        html.A(_("Log in"), href=f"/login?next={quote(path)}"),
+    ])
+
+
+def forbidden_content() -> Any:
+    return html.Section([
+        html.H1([icon("shield-lock", "me-2"), _("Access denied")],
+                className="h3"),
+        html.P(_("You do not have the role needed to see this page.")),
+        html.A(_("Back to the home page"), href="/", className="btn btn-primary"),
+    ], className="py-5 text-center")
+
+
+def alert_for(message: str | None, *, id: str) -> Any:
+    if not message:
+        return html.Div(id=id)
+    return html.Div(message, id=id, className="alert alert-danger mb-3", role="alert")
+
+
+# --- navbar and footer -------------------------------------------------------------------------
+
+
+def _nav_items() -> list[Any]:
+    roles = current_roles()
+    items = []
+    for pg in dash.page_registry.values():
+        if not pg.get("nav") or not admits(pg.get("roles") or (), roles):
+            continue
+        label = _(str(pg.get("nav_label") or pg["name"]))
+        children = [icon(pg["icon"], "me-1")] if pg.get("icon") else []
+        items.append(html.Li(dcc.Link(children + [label], href=pg["relative_path"], className="nav-link"),
+                             className="nav-item"))
+    return items
+
+
+def _language_switch() -> Any:
+    other = "en" if current_language() == "fa" else "fa"
+    return html.Form([
+        csrf_field(),
+        html.Button([icon("translate", "me-1"), LANGUAGE_NAMES[other]],
+                    type="submit", name="lang", value=other, lang=other,
+                    className="btn btn-outline-light btn-sm", title=_("Change language")),
+    ], action="/language", method="POST", id=ids.LANGUAGE_FORM, className="d-inline-block m-0")
+
+
+def _account_items() -> list[Any]:
+    if current_user.is_authenticated:
+        return [
+            html.Span([icon("person-circle", "me-1"), current_user.name],
+                      className="navbar-text text-light me-2 ms-2"),
+            html.Form([
+                csrf_field(),
+                html.Button(_("Log out"), type="submit", className="btn btn-light btn-sm"),
+            ], action="/logout", method="POST", id=ids.LOGOUT_FORM, className="d-inline-block m-0"),
+        ]
+    return [
+        html.A(_("Log in"), href="/login", className="btn btn-light btn-sm"),
+        html.A(_("Register"), href="/register", className="btn btn-outline-light btn-sm"),
+    ]
+
+
+def navbar() -> Any:
+    toggler = html.Button(
+        html.Span(className="navbar-toggler-icon"),
+        className="navbar-toggler", type="button",
+        **{"data-bs-toggle": "collapse", "data-bs-target": f"#{ids.NAVBAR_COLLAPSE}",
+           "aria-controls": ids.NAVBAR_COLLAPSE, "aria-expanded": "false", "aria-label": _("Menu")},
+    )
+    return html.Header(html.Nav(html.Div([
+        dcc.Link([icon("people-fill", "me-2"), _("Hamyar")],
+                 href="/", className="navbar-brand fw-bold"),
+        toggler,
+        html.Div([
+            html.Ul(_nav_items(), className="navbar-nav me-auto mb-2 mb-lg-0"),
+            html.Div([_language_switch(), *_account_items()],
+                     className="d-flex flex-wrap align-items-center gap-2"),
+        ], className="collapse navbar-collapse", id=ids.NAVBAR_COLLAPSE),
+    ], className="container"), className="navbar navbar-expand-lg navbar-dark bg-primary",
+        id=ids.NAVBAR, **{"aria-label": _("Main menu")}))
+
+
+def footer() -> Any:
+    return html.Footer(html.Div([
+        html.P(_("Hamyar: the people of Amol county and its specialized tables, working together."),
+               className="mb-1"),
+        html.P([
+            dcc.Link(_("How matching works"), href="/how-matching-works", className="link-dark me-3"),
+            html.Span(_("Free software under the AGPL."), className="text-body-secondary"),
+        ], className="mb-0 small"),
+    ], className="container"), className="border-top bg-light py-3 mt-auto", id=ids.FOOTER)
+
+
+def shell() -> Any:
+    """app.layout: runs per request, so the navbar follows the user's roles and language."""
+    return html.Div([
+        html.A(_("Skip to content"), href=f"#{ids.MAIN}", className="visually-hidden-focusable"),
+        navbar(),
+        html.Main(dash.page_container, id=ids.MAIN, className="container py-4 flex-grow-1"),
+        footer(),
+    ], className="d-flex flex-column min-vh-100")
+
+
+__all__ = ["ANYONE", "alert_for", "csrf_field", "footer", "forbidden_content", "icon", "login_redirect",
+           "navbar", "page", "shell"]

@@ -1,0 +1,46 @@
+"""The log-in page: a form that POSTs to the /login Flask route (dash_app.views).
+
+Imports dash, dbc and dash_app.
+"""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import html
+from flask_login import current_user
+
+from dash_app import ids, views
+from dash_app.auth import ANYONE, safe_next
+from dash_app.i18n import _, _l, error_message
+from dash_app.layout import alert_for, csrf_field, page
+
+
+def field(label: str, name: str, field_id: str, **kw) -> html.Div:
+    return html.Div([
+        dbc.Label(label, html_for=field_id, className="form-label"),
+        dbc.Input(id=field_id, name=name, **kw),
+    ], className="mb-3")
+
+
+@page(__name__, path="/login", title=_l("Log in"), roles={ANYONE})
+def layout(error: str | None = None, login: str | None = None, next: str | None = None, **_kw):
+    if current_user.is_authenticated:
+        return html.Div([html.P(_("You are logged in as %(name)s.", name=current_user.name)),
+                         html.A(_("Back to the home page"), href="/")])
+    return html.Section([
+        html.H1(_("Log in"), className="h3 mb-3"),
+        alert_for(error_message(error) if error else None, id=ids.LOGIN_ERROR),
+        html.Form([
+            csrf_field(),
+            dbc.Input(type="hidden", name=views.F_NEXT, value=safe_next(next)),
+            field(_("Mobile number or e-mail"), views.F_LOGIN, "login-login", type="text",
+                  value=login or "", required=True, autocomplete="username", inputmode="email"),
+            field(_("Password"), views.F_PASSWORD, "login-password", type="password", required=True,
+                  autocomplete="current-password"),
+            html.Div([
+                dbc.Checkbox(id="login-remember", name=views.F_REMEMBER, value=False,
+                             label=_("Remember me on this device")),
+            ], className="mb-3"),
+            html.Button(_("Log in"), type="submit", className="btn btn-primary w-100", id="login-submit"),
+        ], action="/login", method="POST", id=ids.LOGIN_FORM),
+        html.P([_("No account yet?"), " ", html.A(_("Register"), href="/register")], className="mt-3"),
+    ], className="mx-auto", style={"maxWidth": "28rem"})

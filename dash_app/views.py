@@ -1,0 +1,128 @@
+"""Plain Flask routes for the account forms: log in, register, log out and switch language.
+
+Imports flask, flask-login and models. GET of /login, /register and /logout is a Dash page
+(dash_app/pages/); the forms POST here with a CSRF token and are redirected back (post/redirect/get).
+"""
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
+
+from flask import Flask, abort, jsonify, redirect, request
+from flask_login import login_user, logout_user
+
+from dash_app.auth import (
+    SessionUser,
+    check_form_csrf,
+    current_user_id,
+    rotate_csrf_token,
+    safe_next,
+)
+from dash_app.db import get_db
+from dash_app.i18n import LANGUAGE_COOKIE, LANGUAGES
+from models import accounts
+from models.errors import ValidationError
+
+# Form field names (the pages use the same constants).
+F_NAME = "name"
+F_LOGIN = "login"
+F_PASSWORD = "password"
+F_PASSWORD2 = "password2"
+F_REMEMBER = "remember"
+F_NEXT = "next"
+F_LANG = "lang"
+
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+
+
+def _back(path: str, **params: str | None) -> str:
+    query = urlencode({k: v for k, v in params.items() if v})
+    return f"{path}?{query}" if query else path
+
+
+def _sign_in(user, remember: bool) -> None:
+    login_user(SessionUser(id=user.id, name=user.name, language=user.language,
+                           is_governorate=bool(user.is_governorate)), remember=remember)
+    rotate_csrf_token()
+
+
+def _with_language_cookie(response, lang: str):
+    response.set_cookie(LANGUAGE_COOKIE, lang, max_age=LANGUAGE_COOKIE_AGE, samesite="Lax", httponly=True)
+    return response
+
+
+def login_post():
+    check_form_csrf()
+    login = request.form.get(F_LOGIN, "")
+    next_path = safe_next(request.form.get(F_NEXT))
+    with get_db().reader() as s:
+        user = accounts.authenticate(s, login, request.form.get(F_PASSWORD, ""))
+        if user is None:
+            return redirect(_back("/login", error="bad_credentials", login=login[:254],
+                                  next=request.form.get(F_NEXT)), code=303)
+        _sign_in(user, remember=bool(request.form.get(F_REMEMBER)))
+        lang = user.language
+    return _with_language_cookie(redirect(next_path, code=303), lang)
+
+
+def register_post():
+    check_form_csrf()
+    form = request.form
+    name, login = form.get(F_NAME, ""), form.get(F_LOGIN, "")
+    lang = request.cookies.get(LANGUAGE_COOKIE)
+    lang = lang if lang in LANGUAGES else "fa"
+    try:
+        if form.get(F_PASSWORD, "") != form.get(F_PASSWORD2, ""):
+            raise ValidationError("password_mismatch", field="password2")
+        with get_db().unit_of_work() as s:
+            user = accounts.create_user(s, name=name, login=login, password=form.get(F_PASSWORD, ""),
+                                        language=lang)
+    except ValidationError as exc:
+        return redirect(_back("/register", error=exc.code, field=exc.field, name=name[:120],
+                              login=login[:254]), code=303)
+    _sign_in(user, remember=bool(form.get(F_REMEMBER)))
+    return redirect(safe_next(form.get(F_NEXT)), code=303)
+
+
+def logout_post():
+    check_form_csrf()
+    logout_user()
+    rotate_csrf_token()
+    return redirect("/", code=303)
+
+
+def language_post():
+    check_form_csrf()
+    lang = request.form.get(F_LANG, "")
+    if lang not in LANGUAGES:
+        abort(400)
+    uid = current_user_id()
+    if uid is not None:
+        with get_db().unit_of_work() as s:
+            accounts.set_language(s, uid, lang, actor_id=uid)
+    back = "/"
+    ref = request.referrer
+    if ref:
+        parts = urlsplit(ref)
+        if parts.netloc == request.host:
+            back = safe_next(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return _with_language_cookie(redirect(back, code=303), lang)
+
+
+def healthz():
+    return jsonify({"status": "ok"})
+
+
+def init_views(server: Flask) -> None:
+    server.add_url_rule("/login", "login_post", login_post, methods=["POST"])
+    server.add_url_rule("/register", "register_post", register_post, methods=["POST"])
+    server.add_url_rule("/logout", "logout_post", logout_post, methods=["POST"])
+    server.add_url_rule("/language", "language_post", language_post, methods=["POST"])
+    server.add_url_rule("/healthz", "healthz", healthz, methods=["GET"])
+
+    @server.errorhandler(400)
+    def _bad_request(exc):
+        from dash_app.i18n import error_message
+
+        if getattr(exc, "description", "") == "csrf_failed":
+            return error_message("csrf_failed"), 400, {"Content-Type": "text/plain; charset=utf-8"}
+        return "Bad request", 400, {"Content-Type": "text/plain; charset=utf-8"}
