@@ -1,0 +1,155 @@
+"""Compatibility, fit and reasons of MATCHING.md, vectorised over (pledge node, need) blocks.
+Imports only numpy and the instance module (no web, database or solver code)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .instance import KIND_CODE, LOCAL_KINDS, Instance
+
+#: Reason strings in the output (one clean, parseable scheme; see `parse_reason`):
+#:   "same district" | "near district" | "far district"  (logistics and execution only)
+#:   "skill: <skill>"      one per skill the need asks for and the pledge offers
+#:   "preferred table"     the need's table is among the pledge's tables
+#:   "priority <p>"        the project's priority (as in MATCHING.md's example, e.g. "priority 8")
+REASON_CODES = ("same district", "near district", "far district", "skill", "preferred table", "priority")
+
+LOC_SAME, LOC_NEAR, LOC_FAR, LOC_NONE = 0, 1, 2, 3
+
+
+def parse_reason(reason: str) -> tuple[str, str | None]:
+    """Split an output reason into (code, argument) for translation:
+    "skill: nursing" -> ("skill", "nursing"); "priority 8" -> ("priority", "8");
+    "same district" -> ("same district", None)."""
+    if reason.startswith("skill: "):
+        return "skill", reason[len("skill: "):]
+    if reason.startswith("priority "):
+        return "priority", reason[len("priority "):]
+    return reason, None
+
+
+class Tables:
+    """Small lookup tables shared by all blocks: location class per district pair, table
+    membership per (table set, table), skill compatibility and skill fit per skill-set pair."""
+
+    def __init__(self, inst: Instance):
+        p = inst.params
+        nd = len(inst.district_names)
+        parent = inst.district_parent
+        # location class, indexed [pledge district + 1, need district + 1]; index 0 = absent
+        # (does not restrict: factor 1), index nd + 1 = a name not in `districts` (far)
+        loc = np.full((nd + 2, nd + 2), LOC_FAR, np.int8)
+        loc[0, :] = LOC_NONE
+        loc[:, 0] = LOC_NONE
+        for a in range(nd):
+            for b in range(nd):
+                if a == b:
+                    c = LOC_SAME
+                elif parent[a] == b or parent[b] == a or (parent[a] >= 0 and parent[a] == parent[b]):
+                    c = LOC_NEAR
+                else:
+                    c = LOC_FAR
+                loc[a + 1, b + 1] = c
+        self.loc_class = loc
+        self.loc_factor_of_class = np.array([1.0, p["near_factor"], p["far_factor"], 1.0])
+
+        nt = len(inst.table_names)
+        member = np.zeros((len(inst.tablesets), nt + 1), bool)
+        for s, ts in enumerate(inst.tablesets):
+            for t in ts:
+                member[s, t + 1] = True
+        self.table_member = member  # column 0: need without a table
+        self.pref_factor = np.where(member, 1.0 + p["preferred_bonus"], 1.0)
+
+        nsk = max(1, len(inst.skill_names))
+        # skill sets used by pledges and by needs (share one interner)
+        m = np.zeros((len(inst.skillsets), nsk), np.float32)
+        for s, ss in enumerate(inst.skillsets):
+            m[s, list(ss)] = 1.0
+        size = m.sum(axis=1)
+        self._skill_matrix = m
+        used_p = np.unique(inst.pledge_skillset) if inst.n_pledges else np.zeros(0, np.int64)
+        used_n = np.unique(inst.need_skillset) if inst.n_needs else np.zeros(0, np.int64)
+        # dense [pledge skillset, need skillset] tables over the sets actually used
+        inter = np.zeros((len(inst.skillsets), len(inst.skillsets)), np.float32) if len(inst.skillsets) <= 4096 else None
+        if inter is not None:
+            inter[np.ix_(used_p, used_n)] = m[used_p] @ m[used_n].T
+            nsize = np.maximum(size, 1.0)[None, :]
+            floor = p["skill_floor"]
+            self.skill_ok = (inter > 0) | (size[None, :] == 0)
+            self.skill_fit = np.where(size[None, :] == 0, 1.0, floor + (1.0 - floor) * inter / nsize)
+        else:  # pragma: no cover - very many distinct skill sets: build over used pairs only
+            pmap = np.full(len(inst.skillsets), -1, np.int64)
+            pmap[used_p] = np.arange(len(used_p))
+            nmap = np.full(len(inst.skillsets), -1, np.int64)
+            nmap[used_n] = np.arange(len(used_n))
+            inter_small = m[used_p] @ m[used_n].T
+            nsize = np.maximum(size[used_n], 1.0)[None, :]
+            floor = p["skill_floor"]
+            self.skill_ok = _Remap((inter_small > 0) | (size[used_n][None, :] == 0), pmap, nmap)
+            self.skill_fit = _Remap(np.where(size[used_n][None, :] == 0, 1.0, floor + (1.0 - floor) * inter_small / nsize), pmap, nmap)
+
+
+class _Remap:  # pragma: no cover - only for > 4096 distinct skill sets
+    def __init__(self, arr, pmap, nmap):
+        self.arr, self.pmap, self.nmap = arr, pmap, nmap
+
+    def __getitem__(self, key):
+        a, b = key
+        return self.arr[self.pmap[a], self.nmap[b]]
+
+
+def block_fit(tab: Tables, kind: int, pd, pts, ponly, pstart, pend, psk, nd, nt, nstart, nend, nsk):
+    """Fit of every (pledge node, need) pair of one kind, as a dense float64 matrix with 0 where
+    the pair is incompatible. Pledge arrays have shape (g,), need arrays shape (n,)."""
+    pts_c = pts[:, None]
+    nt_c = nt[None, :] + 1
+    ok = (pstart[:, None] <= nend[None, :]) & (nstart[None, :] <= pend[:, None])
+    ok &= tab.skill_ok[psk[:, None], nsk[None, :]]
+    if ponly.any():
+        ok &= ~ponly[:, None] | tab.table_member[pts_c, nt_c]
+    fit = tab.pref_factor[pts_c, nt_c] * tab.skill_fit[psk[:, None], nsk[None, :]]
+    if kind in LOCAL_KINDS:
+        fit = fit * tab.loc_factor_of_class[tab.loc_class[pd[:, None] + 1, nd[None, :] + 1]]
+    return np.where(ok, fit, 0.0)
+
+
+def pair_fit(inst: Instance, tab: Tables, i: int, j: int) -> float:
+    """Fit of one (pledge, need) pair, 0 when incompatible (forbidden pairs not checked)."""
+    if inst.pledge_kind[i] != inst.need_kind[j]:
+        return 0.0
+    a = np.array([i])
+    b = np.array([j])
+    return float(block_fit(tab, int(inst.need_kind[j]), inst.pledge_district[a], inst.pledge_tableset[a],
+                           inst.pledge_only[a], inst.pledge_start[a], inst.pledge_end[a], inst.pledge_skillset[a],
+                           inst.need_district[b], inst.need_table[b], inst.need_start[b], inst.need_end[b],
+                           inst.need_skillset[b])[0, 0])
+
+
+def _fmt_priority(p: float) -> str:
+    return f"{p:g}"
+
+
+def reasons(inst: Instance, tab: Tables, i: int, j: int) -> list[str]:
+    """Reasons of one allocation (pledge index i, need index j), in the scheme of REASON_CODES."""
+    out = []
+    sk_need = inst.skillsets[inst.need_skillset[j]]
+    sk_pl = set(inst.skillsets[inst.pledge_skillset[i]])
+    shared = sorted(inst.skill_names[s] for s in sk_need if s in sk_pl)
+    out.extend(f"skill: {s}" for s in shared)
+    t = inst.need_table[j]
+    if t >= 0 and t in inst.tablesets[inst.pledge_tableset[i]]:
+        out.append("preferred table")
+    if int(inst.need_kind[j]) in LOCAL_KINDS:
+        c = tab.loc_class[inst.pledge_district[i] + 1, inst.need_district[j] + 1]
+        if c == LOC_SAME:
+            out.append("same district")
+        elif c == LOC_NEAR:
+            out.append("near district")
+        elif c == LOC_FAR:
+            out.append("far district")
+    out.append(f"priority {_fmt_priority(float(inst.need_priority[j]))}")
+    return out
+
+
+__all__ = ["Tables", "block_fit", "pair_fit", "reasons", "parse_reason", "REASON_CODES", "KIND_CODE"]

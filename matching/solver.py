@@ -1,0 +1,486 @@
+"""The exact matching solver: a MATCHING.md instance (as arrays) in, integer allocations out.
+Imports only numpy, scipy and the matching package (no web or database code).
+
+Model. Per kind (the four kinds are independent problems) this is a transportation problem:
+maximise sum w_ij x_ij, w_ij = priority_j * fit_ij / quantity_j, with pledge and need capacities
+after `fixed`. Its constraint matrix is totally unimodular, so a *basic* optimal solution of the
+linear programme is integral and is the exact answer for divisible pledges.
+
+Method (see docs/matching-bench.md for the figures on this machine).
+1. Structure. Each kind is solved apart. Divisible pledges with the same effective signature
+   (district where it matters, table set, only-tables flag, window *class* -- two windows that
+   overlap exactly the same needs' windows are the same -- and skill set) collapse into one
+   supply node; pledges named in `forbidden` or `proposed` stay single. The fit of a
+   (node, need) block is computed from small lookup tables (district pair, table set x table,
+   skill set x skill set), never per pledge.
+2. Pricing. The LP starts from each node's best few needs and each need's best few nodes. After
+   each solve the duals (u_node, v_need) price every compatible arc: w - u - v > tol adds the arc;
+   when no arc is violated the restricted optimum is optimal for the full problem (LP duality).
+3. LP engine. HiGHS (scipy) on the restricted, aggregated problem. Measured alternatives: the
+   full unaggregated LP (too slow beyond 2k x 300, see notes), unit expansion for
+   linear_sum_assignment / min_weight_full_bipartite_matching (GiBs of memory for quantities in
+   rials, so it cannot be exact and small at once).
+4. Integrality. Basic solutions are integral; the solver rounds and checks (and repairs, flagged
+   in stats, if floating point ever broke it).
+5. Ties and proposals. Among optimal answers the solver keeps current proposals with an exact
+   second pass on the optimal face: using the verified duals, only arcs with zero reduced cost
+   are allowed, nodes with positive dual must stay saturated (complementary slackness), and
+   proposed quantities are maximised. Every answer of that face has the same objective up to
+   tol * total flow, a bound reported as stats.tie_break_bound (< 1e-9 relative in practice).
+   Everything is sorted by id before it reaches HiGHS, which is deterministic: same instance,
+   same answer.
+6. Whole pledges (`divisible: false`): each is a 0/1 choice of one need (arcs to needs with less
+   room than the pledge are dropped). HiGHS `milp` solves the kind exactly when it is small
+   enough (params.max_exact_whole_arcs) and finishes within params.time_limit; otherwise the LP
+   relaxation gives a proven bound, whole pledges are rounded from it and the divisible rest is
+   re-solved exactly. stats.method, stats.bound and stats.gap say which happened.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+
+from .compat import Tables, block_fit
+from .instance import KINDS, LOCAL_KINDS, Instance
+
+TOP_K_NODE = 4  # initial arcs per supply node
+TOP_K_NEED = 4  # initial arcs per need node
+PRICE_TOL = 1e-9  # reduced-cost tolerance on scaled costs (max scaled cost is 1)
+_CHUNK_CELLS = 4_000_000
+
+
+@dataclass
+class KindProblem:
+    kind: int
+    members: list  # per node: pledge indices sorted by id
+    node_rep: np.ndarray  # representative pledge per node
+    node_cap: np.ndarray  # int64 supply per node
+    node_whole: np.ndarray  # bool
+    need_idx: np.ndarray  # need index per need node (tranches repeat a need)
+    need_cap: np.ndarray  # int64 capacity per need node
+    need_mult: np.ndarray  # tranche multiplier per need node
+    gi: np.ndarray = None  # arcs: node
+    nj: np.ndarray = None  # arcs: need node
+    w: np.ndarray = None  # arcs: worth per unit (unscaled)
+    fit: np.ndarray = None
+    pairs: int = 0
+
+
+@dataclass
+class Result:
+    flows: dict = field(default_factory=dict)  # (pledge index, need index) -> quantity
+    worth: dict = field(default_factory=dict)  # (pledge index, need index) -> worth
+    stats: dict = field(default_factory=dict)
+
+
+def _order_by_id(ids, idx):
+    return np.array(sorted(idx.tolist(), key=lambda k: ids[k]), dtype=np.int64)
+
+
+def build_kind(inst: Instance, tab: Tables, kind: int) -> KindProblem:
+    """Nodes and compatible arcs of one kind."""
+    p = inst.params
+    needs = np.flatnonzero((inst.need_kind == kind) & (inst.need_qty > 0))
+    needs = _order_by_id(inst.need_ids, needs)
+    pl = np.flatnonzero((inst.pledge_kind == kind) & (inst.pledge_qty > 0))
+    pl = _order_by_id(inst.pledge_ids, pl)
+
+    # need nodes (two tranches per need when a first-tranche bonus is asked for)
+    bonus = p["first_tranche_bonus"]
+    if bonus > 0 and len(needs):
+        first = np.ceil(p["first_tranche"] * inst.need_qty_total[needs]).astype(np.int64)
+        fixed_n = inst.need_qty_total[needs] - inst.need_qty[needs]
+        cap1 = np.clip(first - fixed_n, 0, inst.need_qty[needs])
+        cap2 = inst.need_qty[needs] - cap1
+        need_idx = np.concatenate([needs, needs])
+        need_cap = np.concatenate([cap1, cap2])
+        need_mult = np.concatenate([np.full(len(needs), 1.0 + bonus), np.ones(len(needs))])
+        keep = need_cap > 0
+        need_idx, need_cap, need_mult = need_idx[keep], need_cap[keep], need_mult[keep]
+    else:
+        need_idx, need_cap, need_mult = needs, inst.need_qty[needs].copy(), np.ones(len(needs))
+
+    # supply nodes
+    special = {i for i, _ in inst.forbidden} | {i for i, _ in inst.proposed}
+    single = inst.pledge_divisible[pl] == False  # noqa: E712
+    if special:
+        single |= np.isin(pl, np.fromiter(special, np.int64))
+    members: list = []
+    reps = []
+    grp = pl[~single]
+    if len(grp):
+        ends = np.sort(inst.need_end[needs]) if len(needs) else np.zeros(0, np.int64)
+        starts = np.sort(inst.need_start[needs]) if len(needs) else np.zeros(0, np.int64)
+        cls_start = np.searchsorted(ends, inst.pledge_start[grp], "left")
+        cls_end = np.searchsorted(starts, inst.pledge_end[grp], "right")
+        dist = inst.pledge_district[grp] if kind in LOCAL_KINDS else np.zeros(len(grp), np.int32)
+        key = np.stack([dist, inst.pledge_tableset[grp], inst.pledge_only[grp], cls_start, cls_end,
+                        inst.pledge_skillset[grp]], axis=1).astype(np.int64)
+        _, inv = np.unique(key, axis=0, return_inverse=True)
+        inv = inv.ravel()
+        order = np.argsort(inv, kind="stable")  # members keep id order within a node
+        bounds = np.flatnonzero(np.diff(inv[order])) + 1
+        for chunk in np.split(order, bounds):
+            members.append(grp[chunk])
+    for i in pl[single]:
+        members.append(np.array([i], np.int64))
+    # node order: by first member id (deterministic, independent of grouping internals)
+    members.sort(key=lambda m: inst.pledge_ids[m[0]])
+    node_rep = np.array([m[0] for m in members], np.int64)
+    node_cap = np.array([int(inst.pledge_qty[m].sum()) for m in members], np.int64)
+    node_whole = ~inst.pledge_divisible[node_rep] if len(members) else np.zeros(0, bool)
+    kp = KindProblem(kind, members, node_rep, node_cap, node_whole, need_idx, need_cap, need_mult)
+
+    # arcs, block by block
+    G, N = len(members), len(need_idx)
+    a = inst.need_priority[need_idx] / inst.need_qty_total[need_idx] * need_mult
+    gis, njs, fits = [], [], []
+    if G and N:
+        rows = max(1, _CHUNK_CELLS // N)
+        nd, nt = inst.need_district[need_idx], inst.need_table[need_idx]
+        ns, ne, nsk = inst.need_start[need_idx], inst.need_end[need_idx], inst.need_skillset[need_idx]
+        for r0 in range(0, G, rows):
+            g = node_rep[r0:r0 + rows]
+            F = block_fit(tab, kind, inst.pledge_district[g], inst.pledge_tableset[g], inst.pledge_only[g],
+                          inst.pledge_start[g], inst.pledge_end[g], inst.pledge_skillset[g], nd, nt, ns, ne, nsk)
+            wh = node_whole[r0:r0 + rows]
+            if wh.any():  # a whole pledge cannot go to a need with less room than itself
+                F[wh] = np.where(node_cap[r0:r0 + rows][wh][:, None] <= need_cap[None, :], F[wh], 0.0)
+            r, c = np.nonzero(F)
+            gis.append(r + r0)
+            njs.append(c)
+            fits.append(F[r, c])
+    gi = np.concatenate(gis) if gis else np.zeros(0, np.int64)
+    nj = np.concatenate(njs) if njs else np.zeros(0, np.int64)
+    fit = np.concatenate(fits) if fits else np.zeros(0)
+    if inst.forbidden and len(gi):
+        node_of = {int(m[0]): g for g, m in enumerate(members) if len(m) == 1}
+        need_nodes = {}
+        for k, j in enumerate(need_idx.tolist()):
+            need_nodes.setdefault(j, []).append(k)
+        bad = set()
+        for i, j in inst.forbidden:
+            g = node_of.get(i)
+            if g is not None:
+                for k in need_nodes.get(j, ()):
+                    bad.add((g, k))
+        if bad:
+            drop = np.array([(int(x), int(y)) in bad for x, y in zip(gi, nj)], bool)
+            gi, nj, fit = gi[~drop], nj[~drop], fit[~drop]
+    kp.gi, kp.nj, kp.fit = gi.astype(np.int64), nj.astype(np.int64), fit
+    kp.w = fit * a[kp.nj] if len(gi) else np.zeros(0)
+    sizes = np.array([len(m) for m in members], np.int64)
+    # compatible (pledge, need) pairs; tranches of one need count once
+    kp.pairs = int(sizes[gi[need_mult[nj] == need_mult.min()]].sum()) if len(gi) and bonus > 0 else (
+        int(sizes[gi].sum()) if len(gi) else 0)
+    return kp
+
+
+def _initial_selection(G, N, gi, nj, w, extra=None):
+    """Each node's TOP_K_NODE best arcs and each need's TOP_K_NEED best arcs."""
+    m = len(w)
+    sel = np.zeros(m, bool)
+    if m == 0:
+        return sel
+    for key, k in ((gi, TOP_K_NODE), (nj, TOP_K_NEED)):
+        order = np.lexsort((-w, key))
+        ks = key[order]
+        start = np.searchsorted(ks, ks, "left")
+        rank = np.arange(m) - start
+        sel[order[rank < k]] = True
+    if extra is not None:
+        sel |= extra
+    return sel
+
+
+def _lp(G, N, gi, nj, c, b, *, eq=None, ub=None, tol=1e-10):
+    """max c.x s.t. node rows and need rows of A x <= b (== where eq), 0 <= x <= ub.
+    Returns (x, duals) with duals >= 0 for <= rows, or None if HiGHS failed."""
+    m = len(c)
+    A = sp.csr_matrix((np.ones(2 * m), (np.concatenate([gi, G + nj]), np.tile(np.arange(m), 2))),
+                      shape=(G + N, m))
+    opts = {"dual_feasibility_tolerance": tol, "primal_feasibility_tolerance": 1e-9}
+    bounds = (0, None) if ub is None else np.stack([np.zeros(m), ub], axis=1)
+    if eq is not None and eq.any():
+        res = linprog(-c, A_ub=A[~eq], b_ub=b[~eq], A_eq=A[eq], b_eq=b[eq], bounds=bounds,
+                      method="highs-ds", options=opts)
+        if res.status != 0:
+            return None
+        duals = np.empty(G + N)
+        duals[~eq] = -res.ineqlin.marginals
+        duals[eq] = -res.eqlin.marginals
+    else:
+        res = linprog(-c, A_ub=A, b_ub=b, bounds=bounds, method="highs-ds", options=opts)
+        if res.status != 0:
+            return None
+        duals = -res.ineqlin.marginals
+    return res.x, duals
+
+
+def solve_divisible(kp: KindProblem, node_cap, need_cap, arc_mask=None, proposed=None, stats=None):
+    """Exact LP optimum of the transportation problem on the arcs in arc_mask (default all),
+    with pricing. Returns integer flow per arc (int64). `proposed` (quantity per arc, or None)
+    triggers the tie-break pass."""
+    m_all = len(kp.w)
+    flow = np.zeros(m_all, np.int64)
+    G, N = len(node_cap), len(need_cap)
+    arcs = np.flatnonzero(arc_mask) if arc_mask is not None else np.arange(m_all)
+    arcs = arcs[(node_cap[kp.gi[arcs]] > 0) & (need_cap[kp.nj[arcs]] > 0)]
+    if len(arcs) == 0:
+        return flow, 0.0
+    gi, nj, w = kp.gi[arcs], kp.nj[arcs], kp.w[arcs]
+    qscale = float(np.median(need_cap[need_cap > 0]))
+    wscale = float(w.max())
+    c = w / wscale  # scaled costs, max 1
+    b = np.concatenate([node_cap, need_cap]).astype(np.float64) / qscale
+    extra = None
+    if proposed is not None:
+        extra = proposed[arcs] > 0
+    sel = _initial_selection(G, N, gi, nj, c, extra)
+    rounds = 0
+    while True:
+        rounds += 1
+        idx = np.flatnonzero(sel)
+        out = _lp(G, N, gi[idx], nj[idx], c[idx], b)
+        if out is None:
+            raise RuntimeError("HiGHS failed on a transportation LP")
+        xs, duals = out
+        u, v = duals[:G], duals[G:]
+        red = c - u[gi] - v[nj]
+        viol = (red > PRICE_TOL) & ~sel
+        if not viol.any():
+            break
+        sel |= viol
+    x = np.zeros(len(arcs))
+    x[idx] = xs
+    if proposed is not None and (proposed[arcs] > 0).any():
+        # second pass on the optimal face: zero-reduced-cost arcs, saturated nodes with positive
+        # duals stay saturated; maximise kept proposed quantity (parallel arcs keep the matrix
+        # a network matrix, so the answer stays integral)
+        tight = red >= -1e-7
+        t_idx = np.flatnonzero(tight)
+        pq = proposed[arcs][t_idx].astype(np.float64) / qscale
+        has = pq > 0
+        p_idx = t_idx[has]
+        gi2 = np.concatenate([gi[t_idx], gi[p_idx]])
+        nj2 = np.concatenate([nj[t_idx], nj[p_idx]])
+        c2 = np.concatenate([np.zeros(len(t_idx)), np.ones(len(p_idx))])
+        ub2 = np.concatenate([np.full(len(t_idx), np.inf), pq[has]])
+        eq = np.concatenate([u > 1e-7, v > 1e-7])
+        out = _lp(G, N, gi2, nj2, c2, b, eq=eq, ub=ub2)
+        if out is not None:
+            x2 = np.zeros(len(arcs))
+            np.add.at(x2, t_idx, out[0][:len(t_idx)])
+            np.add.at(x2, p_idx, out[0][len(t_idx):])
+            # loss bound: sum of |reduced cost| * flow over the tight arcs used
+            loss = float((np.maximum(-red, 0) * x2).sum()) * wscale * qscale
+            if stats is not None:
+                stats["tie_break_bound"] = stats.get("tie_break_bound", 0.0) + loss
+            x = x2
+    xi = np.rint(x * qscale)
+    if np.abs(x * qscale - xi).max(initial=0) > 1e-3 * max(1.0, 1e-9 * qscale) and stats is not None:
+        stats["rounding_repairs"] = stats.get("rounding_repairs", 0) + 1
+    xi = xi.astype(np.int64)
+    xi = _repair(xi, gi, nj, node_cap, need_cap)
+    flow[arcs] = xi
+    if stats is not None:
+        stats["rounds"] = stats.get("rounds", 0) + rounds
+        stats["arcs_priced"] = stats.get("arcs_priced", 0) + int(sel.sum())
+    return flow, float((w * xi).sum())
+
+
+def _repair(x, gi, nj, node_cap, need_cap):
+    """Make a rounded flow feasible (never needed for basic solutions; a safety net)."""
+    x = np.maximum(x, 0)
+    for key, cap in ((gi, node_cap), (nj, need_cap)):
+        tot = np.bincount(key, weights=x, minlength=len(cap))
+        over = np.flatnonzero(tot > cap)
+        for k in over:
+            ex = int(tot[k] - cap[k])
+            for a in np.flatnonzero(key == k)[::-1]:
+                d = min(ex, int(x[a]))
+                x[a] -= d
+                ex -= d
+                if ex == 0:
+                    break
+    return x
+
+
+def _solve_whole(kp: KindProblem, proposed, stats, deadline):
+    """Kinds with whole pledges. Returns flow per arc."""
+    p_stats = stats
+    G, N = len(kp.node_cap), len(kp.need_cap)
+    m = len(kp.w)
+    whole_arc = kp.node_whole[kp.gi]
+    # LP relaxation bound (whole pledges treated as divisible, arcs to too-small needs dropped)
+    relax_flow, bound = solve_divisible(kp, kp.node_cap, kp.need_cap, stats={})
+    exact = m <= p_stats["max_exact_whole_arcs"] and time.perf_counter() < deadline
+    choice = None
+    method = None
+    if exact:
+        qscale = float(np.median(kp.need_cap))
+        wscale = float(kp.w.max()) if m else 1.0
+        # variables: arcs; whole arcs are binary y (flow = cap * y), divisible arcs continuous
+        coef = np.where(whole_arc, kp.node_cap[kp.gi] / qscale, 1.0)
+        cost = kp.w / wscale * np.where(whole_arc, kp.node_cap[kp.gi], qscale)
+        rows_node = np.where(whole_arc, 1.0, coef)
+        b_node = np.where(kp.node_whole, 1.0, kp.node_cap / qscale)
+        A = sp.csr_matrix((np.concatenate([rows_node, coef]),
+                           (np.concatenate([kp.gi, G + kp.nj]), np.tile(np.arange(m), 2))), shape=(G + N, m))
+        b = np.concatenate([b_node, kp.need_cap / qscale])
+        integ = whole_arc.astype(np.uint8)
+        ub = np.where(whole_arc, 1.0, np.inf)
+        left = max(0.1, deadline - time.perf_counter())
+        res = milp(-cost, integrality=integ, bounds=Bounds(np.zeros(m), ub),
+                   constraints=LinearConstraint(A, -np.inf, b),
+                   options={"time_limit": left, "mip_rel_gap": 1e-9, "presolve": True})
+        if res.x is not None:
+            choice = whole_arc & (res.x > 0.5)
+            method = "milp" if res.status == 0 else "milp-time-limit"
+            mb = getattr(res, "mip_dual_bound", None)
+            if mb is not None and np.isfinite(mb):
+                bound = min(bound, -mb * wscale)
+    if choice is None:
+        choice = _round_whole(kp, relax_flow)
+        method = "lp-rounding"
+    # fix the whole choices, re-solve the divisible rest exactly
+    flow = np.zeros(m, np.int64)
+    flow[choice] = kp.node_cap[kp.gi[choice]]
+    need_left = kp.need_cap - np.bincount(kp.nj[choice], weights=flow[choice], minlength=N).astype(np.int64)
+    node_left = np.where(kp.node_whole, 0, kp.node_cap)
+    div_flow, _ = solve_divisible(kp, node_left, need_left, arc_mask=~whole_arc, proposed=proposed, stats=stats)
+    flow += div_flow
+    value = float((kp.w * flow).sum())
+    if method == "lp-rounding" and value < bound * (1 - 0.01):
+        pass  # reported as is: stats.gap says how far
+    stats.setdefault("methods", []).append(method)
+    stats["bound_total"] = stats.get("bound_total", 0.0) + max(bound, value)
+    return flow
+
+
+def _round_whole(kp: KindProblem, relax_flow):
+    """Greedy rounding of the LP relaxation: whole pledges by decreasing LP value go to the need
+    where the relaxation sent most of them (then the best remaining need) if it still has room."""
+    m = len(kp.w)
+    whole_arc = kp.node_whole[kp.gi]
+    choice = np.zeros(m, bool)
+    need_left = kp.need_cap.astype(np.int64).copy()
+    # divisible LP flow stays a guide only; whole pledges are placed first, by arc preference
+    score = np.where(whole_arc, relax_flow * kp.w + 1e-300, 0.0)
+    cand = np.flatnonzero(whole_arc)
+    # order: arcs with LP flow first (by value), then the rest by worth of the whole pledge
+    val_whole = kp.w * kp.node_cap[kp.gi]
+    order = cand[np.lexsort((kp.gi[cand], -val_whole[cand], -(relax_flow[cand] > 0), -score[cand]))]
+    done = np.zeros(len(kp.node_cap), bool)
+    for a in order:
+        g = kp.gi[a]
+        if done[g]:
+            continue
+        q = kp.node_cap[g]
+        j = kp.nj[a]
+        if need_left[j] >= q:
+            need_left[j] -= q
+            choice[a] = True
+            done[g] = True
+    return choice
+
+
+def solve_arrays(inst: Instance, progress=None) -> Result:
+    """Solve a parsed instance; flows and worths keyed by (pledge index, need index)."""
+    t0 = time.perf_counter()
+    tab = Tables(inst)
+    res = Result()
+    stats = {"max_exact_whole_arcs": inst.params["max_exact_whole_arcs"]}
+    deadline = t0 + inst.params["time_limit"]
+    nodes = arcs = pairs = 0
+    methods = []
+    bound_total = 0.0
+    objective = 0.0
+    any_whole = False
+    for kind in range(len(KINDS)):
+        if progress:
+            progress(kind / len(KINDS), f"{KINDS[kind]}: building arcs")
+        kp = build_kind(inst, tab, kind)
+        nodes += len(kp.members)
+        arcs += len(kp.w)
+        pairs += kp.pairs
+        if len(kp.w) == 0:
+            continue
+        proposed = None
+        if inst.proposed:
+            proposed = np.zeros(len(kp.w), np.int64)
+            pos = {(int(g), int(k)): a for a, (g, k) in enumerate(zip(kp.gi, kp.nj))}
+            node_of = {int(m[0]): g for g, m in enumerate(kp.members) if len(m) == 1}
+            for (i, j), q in sorted(inst.proposed.items()):
+                g = node_of.get(i)
+                if g is None:
+                    continue
+                for k in np.flatnonzero(kp.need_idx == j):
+                    a = pos.get((g, int(k)))
+                    if a is not None:
+                        proposed[a] += q
+                        q = 0  # tranches: credit the proposal once, to the first tranche
+        if progress:
+            progress((kind + 0.3) / len(KINDS), f"{KINDS[kind]}: solving {len(kp.members)} nodes x {len(kp.need_idx)} needs, {len(kp.w)} arcs")
+        kst = {"max_exact_whole_arcs": inst.params["max_exact_whole_arcs"]}
+        if kp.node_whole.any():
+            any_whole = True
+            flow = _solve_whole(kp, proposed, kst, deadline)
+            methods.extend(kst.get("methods", []))
+            bound_total += kst.get("bound_total", 0.0)
+        else:
+            flow, _ = solve_divisible(kp, kp.node_cap, kp.need_cap, proposed=proposed, stats=kst)
+            bound_total += float((kp.w * flow).sum())
+        for key in ("rounds", "arcs_priced", "rounding_repairs", "tie_break_bound"):
+            if key in kst:
+                stats[key] = stats.get(key, 0) + kst[key]
+        objective += _split(inst, kp, flow, res)
+    stats.pop("max_exact_whole_arcs", None)
+    stats.update({"pledges": inst.n_pledges, "needs": inst.n_needs, "pairs": pairs, "nodes": nodes, "arcs": arcs})
+    if any_whole:
+        stats["method"] = "milp" if methods and all(m == "milp" for m in methods) else "+".join(sorted(set(methods)))
+        stats["bound"] = bound_total
+        stats["gap"] = 0.0 if bound_total <= 0 else max(0.0, (bound_total - objective) / bound_total)
+    else:
+        stats["method"] = "lp-exact"
+        stats["gap"] = 0.0
+    stats["objective_exact"] = objective
+    return res, stats
+
+
+def _split(inst: Instance, kp: KindProblem, flow, res: Result) -> float:
+    """Split each node's arc flows over its member pledges, in id order (north-west corner),
+    needs in id order; accumulate flows and worths per (pledge, need)."""
+    used = np.flatnonzero(flow > 0)
+    if len(used) == 0:
+        return 0.0
+    total = 0.0
+    order = used[np.lexsort((kp.nj[used], kp.gi[used]))]
+    g_prev, pos, left = -1, 0, 0
+    for a in order:
+        g = int(kp.gi[a])
+        mem = kp.members[g]
+        if g != g_prev:
+            g_prev, pos = g, 0
+            left = int(inst.pledge_qty[mem[0]])
+        j = int(kp.need_idx[kp.nj[a]])
+        q = int(flow[a])
+        wu = float(kp.w[a])
+        while q > 0:
+            i = int(mem[pos])
+            take = min(q, left)
+            key = (i, j)
+            res.flows[key] = res.flows.get(key, 0) + take
+            res.worth[key] = res.worth.get(key, 0.0) + wu * take
+            total += wu * take
+            q -= take
+            left -= take
+            if left == 0 and pos + 1 < len(mem):
+                pos += 1
+                left = int(inst.pledge_qty[mem[pos]])
+    return total

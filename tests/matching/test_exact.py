@@ -1,0 +1,72 @@
+"""Exactness: brute force on tiny instances, an independent LP on random ones."""
+
+import pytest
+
+from matching import solve_instance
+from matching.generate import generate_instance
+
+from .reference import brute_force, check_feasible, lp_optimum
+from .tiny import tiny_instance
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_divisible_matches_brute_force(seed):
+    inst = tiny_instance(seed, n_pledges=3, n_needs=2, max_q=3)
+    out = solve_instance(inst)
+    got = check_feasible(inst, out)
+    best = brute_force(inst)
+    assert got == pytest.approx(best, rel=1e-9, abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_whole_matches_brute_force(seed):
+    inst = tiny_instance(1000 + seed, n_pledges=5, n_needs=3, max_q=4, whole=0.6)
+    out = solve_instance(inst)
+    got = check_feasible(inst, out)
+    best = brute_force(inst)
+    assert got == pytest.approx(best, rel=1e-9, abs=1e-12)
+    if any(p["divisible"] is False for p in inst["pledges"]):
+        assert out["stats"]["method"] in ("milp", "lp-exact")
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_divisible_matches_independent_lp(seed):
+    n_p, n_n = [(60, 15), (150, 30), (300, 60), (500, 80)][seed % 4]
+    inst = generate_instance(n_p, n_n, seed=seed, n_fixed=10, n_forbidden=30, n_proposed=20)
+    out = solve_instance(inst)
+    got = check_feasible(inst, out)
+    ref = lp_optimum(inst)
+    assert out["stats"]["pairs"] > 0
+    assert got == pytest.approx(ref, rel=1e-6)
+
+
+def test_medium_matches_independent_lp():
+    inst = generate_instance(800, 120, seed=42, n_fixed=30, n_forbidden=50, n_proposed=50)
+    out = solve_instance(inst)
+    assert out["stats"]["pairs"] > 2000
+    assert check_feasible(inst, out) == pytest.approx(lp_optimum(inst), rel=1e-6)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_whole_within_bound(seed):
+    inst = generate_instance(300, 50, seed=seed, whole_fraction=0.3, n_forbidden=10)
+    out = solve_instance(inst)
+    got = check_feasible(inst, out)
+    ref = lp_optimum(inst)  # LP relaxation: an upper bound
+    assert got <= ref * (1 + 1e-9)
+    assert out["stats"]["gap"] <= 0.01
+    assert out["stats"]["bound"] <= ref * (1 + 1e-6)
+
+
+def test_tranche_bonus_prefers_starting_needs():
+    inst = {"needs": [{"id": "a", "kind": "financial", "quantity": 10, "priority": 5},
+                      {"id": "b", "kind": "financial", "quantity": 10, "priority": 5}],
+            "pledges": [{"id": "p", "kind": "financial", "quantity": 10}],
+            "params": {"first_tranche_bonus": 0.2}}
+    out = solve_instance(inst)
+    q = {a["need"]: a["quantity"] for a in out["allocations"]}
+    assert q == {"a": 5, "b": 5}
+    assert out["objective"] == pytest.approx(2 * 5 * 1.2 * 5 / 10)
+    inst["params"] = {}
+    out = solve_instance(inst)
+    assert out["objective"] == pytest.approx(5.0)
