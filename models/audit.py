@@ -119,6 +119,21 @@ def record(
     return event_row
 
 
+def record_many(session: Session, actor_id: int | None, action: str, objs: list[Any], *,
+                table_of: Any = None) -> None:
+    """`record` for many objects at once, with one flush for all the new ones (matching runs)."""
+    if not objs:
+        return
+    _audited_objects(session).extend(objs)
+    if any(getattr(o, "id", None) is None for o in objs):
+        session.flush()
+    session.add_all([
+        AuditEvent(actor_id=actor_id, action=action, object_type=o.__tablename__, object_id=o.id,
+                   table_id=table_of(o) if table_of else None, after=snapshot(o))
+        for o in objs
+    ])
+
+
 def bypass_audit(session: Session, why: str) -> None:
     """For bulk loads (demo seeding) that write one summary event instead of one per row."""
     session.info["audit_bypass"] = why

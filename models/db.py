@@ -85,12 +85,9 @@ class Database:
 
     @contextmanager
     def reader(self) -> Iterator[Session]:
-        """A session for reading only; whatever it holds is rolled back."""
+        """A session for reading; closing it rolls back and detaches what it loaded, still readable."""
         with self.sessions() as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     def check_reachable(self) -> None:
         try:
