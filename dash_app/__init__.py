@@ -120,7 +120,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_DURATION=60 * 60 * 24 * 30,
         BABEL_DEFAULT_LOCALE=i18n.DEFAULT_LANGUAGE,
-        BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS_DIR),
+        BABEL_TRANSLATION_DIRECTORIES=i18n.compile_catalogues(TRANSLATIONS_DIR),
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )
     server.config.update(config)

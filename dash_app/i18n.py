@@ -7,9 +7,12 @@ English ("en") is left-to-right with Latin digits and Gregorian dates.
 """
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from datetime import date, datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import jdatetime
@@ -19,7 +22,7 @@ from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext
 from models.errors import DomainError
 
 __all__ = [
-    "DEFAULT_LANGUAGE", "LANGUAGES", "LANGUAGE_COOKIE", "Babel", "_", "_l", "current_language", "direction",
+    "DEFAULT_LANGUAGE", "LANGUAGES", "compile_catalogues", "LANGUAGE_COOKIE", "Babel", "_", "_l", "current_language", "direction",
     "error_message", "format_date", "format_datetime", "format_money", "format_number", "format_percent",
     "gettext", "lazy_gettext", "localise_digits", "ngettext", "parse_digits", "parse_int", "parse_number", "resolve_language",
     "select_language", "to_latin_digits", "to_persian_digits",
@@ -251,3 +254,37 @@ def error_message(exc: DomainError | str, **params: object) -> str:
         return str(template) % shown if shown else str(template)
     except (KeyError, ValueError, TypeError):
         return str(template)
+
+
+# --- the catalogue -----------------------------------------------------------------------------
+
+
+def compile_catalogues(directory: str | os.PathLike) -> str:
+    """Compile each `<lang>/LC_MESSAGES/messages.po` whose .mo is missing or older; return the folder to use.
+
+    The .po files are the source in git; when the package folder is read-only the .mo files go to a
+    temporary folder instead, whose path is returned.
+    """
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    source = Path(directory)
+    target = source
+    pos = sorted(source.glob("*/LC_MESSAGES/messages.po"))
+    stale = [po for po in pos
+             if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime]
+    if not stale:
+        return str(source)
+    if not os.access(source, os.W_OK) or not all(os.access(po.parent, os.W_OK) for po in stale):
+        target = Path(tempfile.mkdtemp(prefix="hamyar-translations-"))
+        stale = pos
+    for po in stale:
+        mo = target / po.relative_to(source).with_suffix(".mo")
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        with po.open("rb") as f:
+            catalog = read_po(f)
+        tmp = mo.with_suffix(".mo.tmp")
+        with tmp.open("wb") as f:
+            write_mo(f, catalog)
+        tmp.replace(mo)
+    return str(target)
