@@ -1,7 +1,8 @@
 """The append-only audit log and its one writer, `record`, which every state change calls.
 
 Imports sqlalchemy only. A flush that changes an audited object without a matching `record`
-in the same session raises `UnauditedChange`, so forgetting the audit is a failing test, not a gap.
+in the same transaction makes the commit raise `UnauditedChange`, so forgetting the audit is a
+failing test, not a gap.
 """
 from __future__ import annotations
 
@@ -98,8 +99,8 @@ def record(
 ) -> AuditEvent:
     """Write one audit event for `obj` in the session's transaction.
 
-    Call it right after adding or changing `obj` (so `after` can default to its new state): a new
-    object is flushed here to learn its id, and that flush checks everything pending is audited.
+    Call it after adding or changing `obj` (so `after` can default to its new state); a new object
+    is flushed here to learn its id.
     """
     _audited_objects(session).append(obj)
     if getattr(obj, "id", None) is None:
@@ -144,15 +145,24 @@ AUDITED_TABLES: set[str] = set()
 
 
 @event.listens_for(Session, "before_flush")
-def _every_change_is_audited(session: Session, _ctx, _instances) -> None:
+def _note_audited_changes(session: Session, _ctx, _instances) -> None:
+    """Remember every audited object this transaction changes; commit checks each was recorded."""
+    if session.info.get("audit_bypass"):
+        return
+    changed = list(session.new) + list(session.deleted)
+    changed += [o for o in session.dirty if session.is_modified(o, include_collections=False)]
+    noted = session.info.setdefault("changed_objects", [])
+    noted.extend(o for o in changed if getattr(o, "__tablename__", None) in AUDITED_TABLES)
+
+
+@event.listens_for(Session, "before_commit")
+def _every_change_is_audited(session: Session) -> None:
+    session.flush()
     if session.info.get("audit_bypass"):
         return
     done = {id(o) for o in _audited_objects(session)}
-    changed = list(session.new) + list(session.deleted)
-    changed += [o for o in session.dirty if session.is_modified(o, include_collections=False)]
-    for obj in changed:
-        table = getattr(obj, "__tablename__", None)
-        if table in AUDITED_TABLES and id(obj) not in done:
+    for obj in session.info.get("changed_objects", []):
+        if id(obj) not in done:
             raise UnauditedChange(f"{type(obj).__name__} changed without models.audit.record")
 
 
@@ -160,3 +170,4 @@ def _every_change_is_audited(session: Session, _ctx, _instances) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget_audited(session: Session) -> None:
     session.info.pop("audited_objects", None)
+    session.info.pop("changed_objects", None)

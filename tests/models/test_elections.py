@@ -1,0 +1,97 @@
+"""Chair elections from opening to the new chair, and every way to cheat them refused."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+from models import AuditEvent, Table
+from models.audit import record
+from models.elections import cast_ballot, close_due_elections, close_election, nominate, open_election, published_result
+from models.enums import MemberBackground
+from models.errors import Conflict, PermissionDenied, ValidationError
+from models.people import User
+from models.tables import TableMembership
+from tests.models.world import build_world
+
+NOW = datetime(2027, 1, 10, 9, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def setup(any_db):
+    with any_db.unit_of_work() as s:
+        w = build_world(s)
+        gov = User(name="gov", email="gov@example.org", password_hash="!x", is_governorate=True)
+        s.add(gov)
+        record(s, None, "test", gov)
+        third = User(name="third", email="third@example.org", password_hash="!x")
+        s.add(third)
+        record(s, None, "test", third)
+        m = TableMembership(table_id=w.health, user_id=third.id, background=MemberBackground.FIELD)
+        s.add(m)
+        record(s, None, "test", m)
+    with any_db.unit_of_work() as s:
+        e = open_election(s, gov.id, w.health, NOW + timedelta(days=7), now=NOW)
+    return any_db, w, gov.id, third.id, e.id
+
+
+def test_election_from_opening_to_new_chair(setup):
+    db, w, gov, third, eid = setup
+    with db.unit_of_work() as s:
+        c_member = nominate(s, w.member, eid, now=NOW).id
+        c_third = nominate(s, third, eid, now=NOW + timedelta(hours=1)).id
+    with db.unit_of_work() as s:
+        cast_ballot(s, w.chair, eid, [c_member], now=NOW)
+        cast_ballot(s, w.member, eid, [c_member, c_third], now=NOW)
+        cast_ballot(s, third, eid, [c_third], now=NOW)
+        # changeable until the close: the old chair switches to `third`... then back
+        cast_ballot(s, w.chair, eid, [c_third], now=NOW + timedelta(days=1))
+        cast_ballot(s, w.chair, eid, [c_member], now=NOW + timedelta(days=2))
+    with db.reader() as s, pytest.raises(PermissionDenied):
+        published_result(s, eid)
+    with db.unit_of_work() as s:
+        assert close_due_elections(s, now=NOW + timedelta(days=3)) == []
+        assert close_due_elections(s, now=NOW + timedelta(days=8)) == [eid]
+    with db.reader() as s:
+        assert s.get(Table, w.health).chair_id == w.member
+        assert published_result(s, eid) == {str(w.member): 2, str(third): 2}
+        actions = set(s.scalars(select(AuditEvent.action)))
+        assert {"election.opened", "election.ballot_cast", "election.ballot_changed", "election.closed",
+                "table.chair_changed"} <= actions
+        # the audit never says whom a member approved
+        for ev in s.scalars(select(AuditEvent).where(AuditEvent.action.like("election.ballot%"))):
+            assert "choices" not in (ev.after or {}) and "candidate" not in str(ev.after)
+
+
+def test_tie_goes_to_the_earlier_nomination(setup):
+    db, w, gov, third, eid = setup
+    with db.unit_of_work() as s:
+        c_third = nominate(s, third, eid, now=NOW).id
+        c_member = nominate(s, w.member, eid, now=NOW + timedelta(minutes=5)).id
+        cast_ballot(s, third, eid, [c_third], now=NOW)
+        cast_ballot(s, w.member, eid, [c_member], now=NOW)
+    with db.unit_of_work() as s:
+        close_election(s, None, eid, now=NOW + timedelta(days=7))
+    with db.reader() as s:
+        assert s.get(Table, w.health).chair_id == third
+
+
+def test_cheating_is_refused(setup):
+    db, w, gov, third, eid = setup
+    with db.unit_of_work() as s:
+        cand = nominate(s, w.member, eid, now=NOW).id
+    with pytest.raises(PermissionDenied), db.unit_of_work() as s:
+        cast_ballot(s, w.citizen, eid, [cand], now=NOW)           # not a member
+    with pytest.raises(PermissionDenied), db.unit_of_work() as s:
+        nominate(s, w.other_chair, eid, now=NOW)                  # member of another table
+    with pytest.raises(Conflict), db.unit_of_work() as s:
+        nominate(s, w.member, eid, now=NOW)                       # twice
+    with pytest.raises(ValidationError), db.unit_of_work() as s:
+        cast_ballot(s, w.chair, eid, [cand, 9999], now=NOW)       # unknown candidate
+    with pytest.raises(Conflict), db.unit_of_work() as s:
+        cast_ballot(s, w.chair, eid, [cand], now=NOW + timedelta(days=8))  # after the close
+    with pytest.raises(PermissionDenied), db.unit_of_work() as s:
+        open_election(s, w.chair, w.env, NOW + timedelta(days=3), now=NOW)  # only the governorate opens
+    with pytest.raises(Conflict), db.unit_of_work() as s:
+        open_election(s, gov, w.health, NOW + timedelta(days=3), now=NOW)   # one open election per table
