@@ -47,7 +47,7 @@ def test_b003_language_switch_from_the_navbar(new_page):
     page = new_page("fa", width=1280)
     page.goto("/how-matching-works")
     wait_ready(page)
-    page.click(f"#language-form button")
+    page.click("#language-form button")
     page.wait_for_function("document.documentElement.lang === 'en'")
     wait_ready(page)
     assert page.url.endswith("/how-matching-works")
