@@ -28,6 +28,8 @@ DEFAULT_PARAMS = {
     # LP-rounding heuristic with a proven gap; and the largest MILP we try at all.
     "time_limit": 60.0,
     "max_exact_whole_arcs": 200_000,
+    # worker threads over the four independent kinds (1 = sequential; same answer either way)
+    "threads": 2,
 }
 _PARAM_RANGES = {
     "far_factor": (0.0, 1.0, False),  # (lo, hi, lo_inclusive) ; hi inclusive
@@ -38,6 +40,7 @@ _PARAM_RANGES = {
     "first_tranche": (0.0, 1.0, False),
     "time_limit": (0.0, 86400.0, False),
     "max_exact_whole_arcs": (0.0, 1e9, True),
+    "threads": (1.0, 64.0, True),
 }
 
 #: missing window ends, as day numbers

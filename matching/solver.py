@@ -39,6 +39,7 @@ Method (see docs/matching-bench.md for the figures on this machine).
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,10 +47,15 @@ import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from .compat import Tables, block_fit
+
+try:  # scipy's own HiGHS binding (scipy >= 1.15): lets column generation warm-start
+    from scipy.optimize._highspy import _core as _hc
+except ImportError:  # pragma: no cover
+    _hc = None
 from .instance import KINDS, LOCAL_KINDS, Instance
 
-TOP_K_NODE = 4  # initial arcs per supply node
-TOP_K_NEED = 4  # initial arcs per need node
+TOP_K_NODE = 1  # initial arcs per supply node
+TOP_K_NEED = 1  # initial arcs per need node
 PRICE_TOL = 1e-9  # reduced-cost tolerance on scaled costs (max scaled cost is 1)
 _CHUNK_CELLS = 4_000_000
 
@@ -242,22 +248,25 @@ def solve_divisible(kp: KindProblem, node_cap, need_cap, arc_mask=None, proposed
     if proposed is not None:
         extra = proposed[arcs] > 0
     sel = _initial_selection(G, N, gi, nj, c, extra)
-    rounds = 0
-    while True:
-        rounds += 1
-        idx = np.flatnonzero(sel)
-        out = _lp(G, N, gi[idx], nj[idx], c[idx], b)
-        if out is None:
-            raise RuntimeError("HiGHS failed on a transportation LP")
-        xs, duals = out
-        u, v = duals[:G], duals[G:]
-        red = c - u[gi] - v[nj]
-        viol = (red > PRICE_TOL) & ~sel
-        if not viol.any():
-            break
-        sel |= viol
-    x = np.zeros(len(arcs))
-    x[idx] = xs
+    if _hc is not None:
+        x, u, v, red, rounds = _colgen_highs(G, N, gi, nj, c, b, sel)
+    else:  # pragma: no cover - scipy without its HiGHS binding: cold-started rounds
+        rounds = 0
+        while True:
+            rounds += 1
+            idx = np.flatnonzero(sel)
+            out = _lp(G, N, gi[idx], nj[idx], c[idx], b)
+            if out is None:
+                raise RuntimeError("HiGHS failed on a transportation LP")
+            xs, duals = out
+            u, v = duals[:G], duals[G:]
+            red = c - u[gi] - v[nj]
+            viol = (red > PRICE_TOL) & ~sel
+            if not viol.any():
+                break
+            sel |= viol
+        x = np.zeros(len(arcs))
+        x[idx] = xs
     if proposed is not None and (proposed[arcs] > 0).any():
         # second pass on the optimal face: zero-reduced-cost arcs, saturated nodes with positive
         # duals stay saturated; maximise kept proposed quantity (parallel arcs keep the matrix
@@ -292,6 +301,71 @@ def solve_divisible(kp: KindProblem, node_cap, need_cap, arc_mask=None, proposed
         stats["rounds"] = stats.get("rounds", 0) + rounds
         stats["arcs_priced"] = stats.get("arcs_priced", 0) + int(sel.sum())
     return flow, float((w * xi).sum())
+
+
+def _segments(key, n):
+    """Order of arcs by key (stable) and the start of each key's run (keys with no arc absent)."""
+    order = np.argsort(key, kind="stable")
+    ks = key[order]
+    starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
+    return order, starts
+
+
+def _best_per(order, starts, red):
+    """Per run, the arcs reaching the run's largest positive reduced cost."""
+    r = red[order]
+    mx = np.maximum.reduceat(r, starts)
+    lens = np.diff(np.r_[starts, len(order)])
+    seg_max = np.repeat(mx, lens)
+    return order[(r == seg_max) & (seg_max > PRICE_TOL)]
+
+
+def _colgen_highs(G, N, gi, nj, c, b, sel):
+    """Column generation on HiGHS (scipy's binding) with warm starts: the restricted LP keeps its
+    basis while the most violated arc of each node and of each need joins it, round by round.
+    Stops when every arc prices out (reduced cost <= PRICE_TOL): then the restricted optimum is
+    optimal for all arcs."""
+    h = _hc._Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("simplex_strategy", 1)  # dual simplex: warm starts after adding columns
+    h.setOptionValue("dual_feasibility_tolerance", 1e-10)
+    h.setOptionValue("primal_feasibility_tolerance", 1e-9)
+    h.setOptionValue("threads", 1)
+    rows = G + N
+    h.addRows(rows, np.full(rows, -np.inf), b, 0, np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0))
+    cols = []
+
+    def add(idx):
+        k = len(idx)
+        index = np.empty(2 * k, np.int32)
+        index[0::2] = gi[idx]
+        index[1::2] = G + nj[idx]
+        h.addCols(k, -c[idx], np.zeros(k), np.full(k, np.inf), 2 * k, np.arange(0, 2 * k, 2, dtype=np.int32),
+                  index, np.ones(2 * k))
+        cols.append(idx)
+
+    add(np.flatnonzero(sel))
+    go, gs = _segments(gi, G)
+    no, ns = _segments(nj, N)
+    rounds = 0
+    while True:
+        rounds += 1
+        h.run()
+        if h.getModelStatus() != _hc.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"HiGHS: {h.modelStatusToString(h.getModelStatus())}")
+        d = -np.asarray(h.getSolution().row_dual)
+        u, v = d[:G], d[G:]
+        red = c - u[gi] - v[nj]
+        red_out = np.where(sel, -np.inf, red)
+        new = np.union1d(_best_per(go, gs, red_out), _best_per(no, ns, red_out))
+        if len(new) == 0:
+            break
+        sel[new] = True
+        add(new)
+    allcols = np.concatenate(cols)
+    x = np.zeros(len(c))
+    x[allcols] = np.asarray(h.getSolution().col_value)
+    return x, u, v, red, rounds
 
 
 def _repair(x, gi, nj, node_cap, need_cap):
@@ -402,40 +476,44 @@ def solve_arrays(inst: Instance, progress=None) -> Result:
     bound_total = 0.0
     objective = 0.0
     any_whole = False
-    for kind in range(len(KINDS)):
+    def one_kind(kind):
         if progress:
             progress(kind / len(KINDS), f"{KINDS[kind]}: building arcs")
         kp = build_kind(inst, tab, kind)
+        kst = {"max_exact_whole_arcs": inst.params["max_exact_whole_arcs"]}
+        if len(kp.w) == 0:
+            return kp, np.zeros(0, np.int64), kst
+        proposed = _proposed_per_arc(inst, kp) if inst.proposed else None
+        if progress:
+            progress((kind + 0.3) / len(KINDS),
+                     f"{KINDS[kind]}: solving {len(kp.members)} nodes x {len(kp.need_idx)} needs, {len(kp.w)} arcs")
+        if kp.node_whole.any():
+            flow = _solve_whole(kp, proposed, kst, deadline)
+        else:
+            flow, _ = solve_divisible(kp, kp.node_cap, kp.need_cap, proposed=proposed, stats=kst)
+            kst["bound_total"] = float((kp.w * flow).sum())
+        if progress:
+            progress((kind + 1) / len(KINDS), f"{KINDS[kind]}: solved")
+        return kp, flow, kst
+
+    # the four kinds are independent: two threads (HiGHS and NumPy release the GIL); results
+    # are merged in kind order, so the answer does not depend on the scheduling
+    workers = max(1, min(int(inst.params.get("threads", 2)), len(KINDS)))
+    if workers > 1:
+        with ThreadPoolExecutor(max_workers=workers) as ex:
+            results = list(ex.map(one_kind, range(len(KINDS))))
+    else:
+        results = [one_kind(k) for k in range(len(KINDS))]
+    for kp, flow, kst in results:
         nodes += len(kp.members)
         arcs += len(kp.w)
         pairs += kp.pairs
         if len(kp.w) == 0:
             continue
-        proposed = None
-        if inst.proposed:
-            proposed = np.zeros(len(kp.w), np.int64)
-            pos = {(int(g), int(k)): a for a, (g, k) in enumerate(zip(kp.gi, kp.nj))}
-            node_of = {int(m[0]): g for g, m in enumerate(kp.members) if len(m) == 1}
-            for (i, j), q in sorted(inst.proposed.items()):
-                g = node_of.get(i)
-                if g is None:
-                    continue
-                for k in np.flatnonzero(kp.need_idx == j):
-                    a = pos.get((g, int(k)))
-                    if a is not None:
-                        proposed[a] += q
-                        q = 0  # tranches: credit the proposal once, to the first tranche
-        if progress:
-            progress((kind + 0.3) / len(KINDS), f"{KINDS[kind]}: solving {len(kp.members)} nodes x {len(kp.need_idx)} needs, {len(kp.w)} arcs")
-        kst = {"max_exact_whole_arcs": inst.params["max_exact_whole_arcs"]}
         if kp.node_whole.any():
             any_whole = True
-            flow = _solve_whole(kp, proposed, kst, deadline)
             methods.extend(kst.get("methods", []))
-            bound_total += kst.get("bound_total", 0.0)
-        else:
-            flow, _ = solve_divisible(kp, kp.node_cap, kp.need_cap, proposed=proposed, stats=kst)
-            bound_total += float((kp.w * flow).sum())
+        bound_total += kst.get("bound_total", 0.0)
         for key in ("rounds", "arcs_priced", "rounding_repairs", "tie_break_bound"):
             if key in kst:
                 stats[key] = stats.get(key, 0) + kst[key]
@@ -451,6 +529,27 @@ def solve_arrays(inst: Instance, progress=None) -> Result:
         stats["gap"] = 0.0
     stats["objective_exact"] = objective
     return res, stats
+
+
+def _proposed_per_arc(inst: Instance, kp: KindProblem):
+    """Proposed quantity per arc (pledges with proposals are single nodes)."""
+    proposed = np.zeros(len(kp.w), np.int64)
+    node_of = {int(m[0]): g for g, m in enumerate(kp.members) if len(m) == 1}
+    N = max(1, len(kp.need_idx))
+    arc_key = kp.gi * N + kp.nj  # arcs are sorted by node, then need node
+    order = np.argsort(arc_key, kind="stable")
+    sorted_keys = arc_key[order]
+    first_node = {}
+    for k, j in enumerate(kp.need_idx.tolist()):
+        first_node.setdefault(j, k)  # tranches: credit the proposal to the first tranche
+    for (i, j), q in sorted(inst.proposed.items()):
+        g, k = node_of.get(i), first_node.get(j)
+        if g is None or k is None:
+            continue
+        pos = np.searchsorted(sorted_keys, g * N + k)
+        if pos < len(sorted_keys) and sorted_keys[pos] == g * N + k:
+            proposed[order[pos]] += q
+    return proposed
 
 
 def _split(inst: Instance, kp: KindProblem, flow, res: Result) -> float:

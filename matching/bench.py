@@ -1,0 +1,221 @@
+"""Benchmark of the matching engine (a script, not a test): `python -m matching.bench`.
+Imports numpy, scipy and the standard library; OR-Tools only inside `_ortools`, optional.
+
+For each size: a seeded instance (matching.generate) is written to a temporary JSON file; each
+repeat runs `run_files` (read JSON -> solve -> write JSON) in a fresh child process, timed end to
+end inside the child; peak memory is the child's ru_maxrss from os.wait4 (whole process: Python,
+NumPy, SciPy and the instance). The exact reference is HiGHS (`linprog`) on the full,
+unaggregated LP when it has at most --reference-max-pairs pairs. OR-Tools' SimpleMinCostFlow
+runs in this (the parent) process on the same instance: all compatible pledge-need pairs, integer
+costs; its time counts adding the arcs and solving, not enumerating the pairs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+from .compat import Tables
+from .generate import generate_instance
+from .instance import parse_instance
+from .solver import build_kind
+
+SIZES = {"small": (2_000, 300), "medium": (20_000, 2_000), "large": (100_000, 5_000)}
+
+_CHILD = (
+    "import json,sys,time\n"
+    "from matching import run_files\n"
+    "t=time.perf_counter()\n"
+    "rc=run_files(sys.argv[1], sys.argv[2])\n"
+    "print(json.dumps({'rc': rc, 'seconds': time.perf_counter()-t}))\n"
+)
+
+
+def _child_run(src, dst):
+    env = dict(os.environ)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+    proc = subprocess.Popen([sys.executable, "-c", _CHILD, src, dst], stdout=subprocess.PIPE, env=env)
+    out = proc.stdout.read()
+    _, status, ru = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    res = json.loads(out)
+    if res["rc"] != 0:
+        raise RuntimeError("run_files failed")
+    return res["seconds"], ru.ru_maxrss / 1024.0  # MiB
+
+
+def _full_pairs(inst):
+    """All compatible (pledge, need, worth per unit) pairs, expanded from the solver's nodes."""
+    tab = Tables(inst)
+    P, N, W = [], [], []
+    for kind in range(4):
+        kp = build_kind(inst, tab, kind)
+        if len(kp.w) == 0:
+            continue
+        sizes = np.array([len(m) for m in kp.members])
+        flat = np.concatenate(kp.members)
+        offs = np.r_[0, np.cumsum(sizes)]
+        rep = sizes[kp.gi]
+        arc_of = np.repeat(np.arange(len(kp.gi)), rep)
+        within = np.arange(len(arc_of)) - np.repeat(np.cumsum(rep) - rep, rep)
+        P.append(flat[offs[kp.gi][arc_of] + within])
+        N.append(kp.need_idx[kp.nj][arc_of])
+        W.append(kp.w[arc_of])
+    if not P:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    return np.concatenate(P), np.concatenate(N), np.concatenate(W)
+
+
+def _reference_lp(inst, p, n, w):
+    import scipy.sparse as sp
+    from scipy.optimize import linprog
+
+    total = 0.0
+    for kind in range(4):
+        sel = inst.need_kind[n] == kind
+        if not sel.any():
+            continue
+        pk, nk, wk = p[sel], n[sel], w[sel]
+        up, pi = np.unique(pk, return_inverse=True)
+        un, ni = np.unique(nk, return_inverse=True)
+        q = float(np.median(inst.need_qty[un]))
+        m = len(wk)
+        A = sp.csr_matrix((np.ones(2 * m), (np.r_[pi, len(up) + ni], np.tile(np.arange(m), 2))),
+                          shape=(len(up) + len(un), m))
+        b = np.r_[inst.pledge_qty[up], inst.need_qty[un]] / q
+        res = linprog(-wk * q, A_ub=A, b_ub=b, bounds=(0, None), method="highs",
+                      options={"dual_feasibility_tolerance": 1e-10, "primal_feasibility_tolerance": 1e-10})
+        total += -res.fun
+    return total
+
+
+def _ortools(inst, p, n, w):
+    """SimpleMinCostFlow on all pairs: source -> pledge -> need -> sink, plus a free bypass.
+    Costs are integers: worth per unit scaled per kind so that cost * flow stays in int64."""
+    try:
+        from ortools.graph.python import min_cost_flow
+    except ImportError:
+        return None
+    t0 = time.perf_counter()
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    P, N = inst.n_pledges, inst.n_needs
+    src, snk = P + N, P + N + 1
+    # integer costs: per kind, cost = round(w * S) with S so that max cost * total flow < 2^62
+    cost = np.zeros(len(w), np.int64)
+    for kind in range(4):
+        sel = inst.need_kind[n] == kind
+        if not sel.any():
+            continue
+        flow_max = float(inst.need_qty[inst.need_kind == kind].sum())
+        s = min(1e12 / w[sel].max(), 4e18 / (w[sel].max() * max(flow_max, 1.0)))
+        cost[sel] = -np.rint(w[sel] * s).astype(np.int64)
+    tails = np.r_[np.full(P, src), p, np.arange(P, P + N), [src]]
+    heads = np.r_[np.arange(P), P + n, np.full(N, snk), [snk]]
+    caps = np.r_[inst.pledge_qty, np.minimum(inst.pledge_qty[p], inst.need_qty[n]), inst.need_qty,
+                 [int(inst.pledge_qty.sum())]]
+    costs = np.r_[np.zeros(P, np.int64), cost, np.zeros(N, np.int64), [0]]
+    smcf.add_arcs_with_capacity_and_unit_cost(tails.astype(np.int32), heads.astype(np.int32), caps.astype(np.int64),
+                                              costs.astype(np.int64))
+    supply = int(inst.pledge_qty.sum())
+    smcf.set_node_supply(src, supply)
+    smcf.set_node_supply(snk, -supply)
+    status = smcf.solve()
+    secs = time.perf_counter() - t0
+    if status != smcf.OPTIMAL:
+        return {"seconds": secs, "objective": None}
+    flows = smcf.flows(np.arange(P, P + len(w)))
+    return {"seconds": secs, "objective": float((flows * w).sum())}
+
+
+def run(size, n_p, n_n, repeats, whole, seed, ref_max, with_ortools):
+    inst_d = generate_instance(n_p, n_n, seed=seed, whole_fraction=whole)
+    tmp = tempfile.mkdtemp(prefix="matchbench-")
+    src = os.path.join(tmp, "in.json")
+    dst = os.path.join(tmp, "out.json")
+    with open(src, "w") as f:
+        json.dump(inst_d, f)
+    times, mems = [], []
+    for _ in range(repeats):
+        s, m = _child_run(src, dst)
+        times.append(s)
+        mems.append(m)
+    with open(dst) as f:
+        out = json.load(f)
+    row = {"size": size, "pledges": n_p, "needs": n_n, "whole": whole, "pairs": out["stats"]["pairs"],
+           "nodes": out["stats"]["nodes"], "arcs": out["stats"]["arcs"],
+           "seconds": statistics.median(times), "times": [round(t, 2) for t in times], "peak_mib": max(mems),
+           "objective": out["objective"], "method": out["stats"]["method"], "gap_to_bound": out["stats"].get("gap"),
+           "bound": out["stats"].get("bound")}
+    inst = parse_instance(inst_d)
+    del inst_d
+    need_pairs = (row["pairs"] <= ref_max) or with_ortools
+    if need_pairs:
+        p, n, w = _full_pairs(inst)
+    if row["pairs"] <= ref_max:
+        t = time.perf_counter()
+        ref = _reference_lp(inst, p, n, w)
+        row["reference"] = ref
+        row["reference_seconds"] = time.perf_counter() - t
+        if whole == 0:
+            row["gap_to_reference"] = (ref - out["objective"]) / ref
+    else:
+        row["reference"] = f"skipped (> {ref_max} pairs)"
+    if with_ortools and whole == 0:
+        o = _ortools(inst, p, n, w)
+        if o is None:
+            row["ortools"] = "ortools not installed"
+        else:
+            row["ortools_seconds"] = o["seconds"]
+            row["ortools_objective"] = o["objective"]
+            row["ratio_to_ortools"] = row["seconds"] / o["seconds"]
+    for name in (dst, src):
+        os.unlink(name)
+    os.rmdir(tmp)
+    return row
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python -m matching.bench", description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="small,medium,large", help="comma list of small, medium, large")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--whole", default="0,0.3", help="comma list of whole-pledge fractions")
+    ap.add_argument("--reference-max-pairs", type=int, default=300_000)
+    ap.add_argument("--no-ortools", action="store_true")
+    ap.add_argument("--json", help="also write the rows to this file")
+    a = ap.parse_args(argv)
+    rows = []
+    print("| size | pledges x needs | whole | compatible pairs | nodes / arcs | seconds e2e (median; runs) | peak MiB | objective | method | gap | exact reference | OR-Tools s | ratio ours/OR-Tools |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for size in a.sizes.split(","):
+        n_p, n_n = SIZES[size]
+        for wf in (float(x) for x in a.whole.split(",")):
+            r = run(size, n_p, n_n, a.repeats, wf, a.seed, a.reference_max_pairs, not a.no_ortools)
+            rows.append(r)
+            ref = r.get("reference")
+            ref_s = f"{ref:.9g} ({r['reference_seconds']:.1f} s)" if isinstance(ref, float) else ref
+            gap = r.get("gap_to_reference") if wf == 0 else r.get("gap_to_bound")
+            gap_s = "-" if gap is None else f"{gap:.2e}" + (" vs ref" if wf == 0 else " vs bound")
+            ort = r.get("ortools_seconds")
+            ort_s = r.get("ortools", "-") if ort is None else f"{ort:.2f}"
+            ratio_s = "-" if ort is None else f"{r['ratio_to_ortools']:.2f}"
+            times_s = ", ".join(map(str, r["times"]))
+            print(f"| {size} | {n_p:,} x {n_n:,} | {wf:g} | {r['pairs']:,} | {r['nodes']:,} / {r['arcs']:,} | "
+                  f"{r['seconds']:.2f} ({times_s}) | {r['peak_mib']:.0f} | {r['objective']:.9g} | "
+                  f"{r['method']} | {gap_s} | {ref_s} | {ort_s} | {ratio_s} |", flush=True)
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(rows, f, indent=1, default=str)
+
+
+if __name__ == "__main__":
+    main()
