@@ -245,7 +245,7 @@ def error_message(exc: DomainError | str, **params: object) -> str:
         code, params = exc.code, {**exc.params, **params}
     else:
         code = str(exc)
-    template = ERROR_MESSAGES.get(code)
+    template = ERROR_MESSAGES.get(code) or _area_error_messages().get(code)
     if template is None:
         return _("Something was not accepted (%(code)s).", code=code)
     shown = {k: format_number(v) if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) else v
@@ -256,33 +256,84 @@ def error_message(exc: DomainError | str, **params: object) -> str:
         return str(template)
 
 
+def _area_error_messages() -> dict:
+    """The error texts of each area, one module per area in dash_app/error_texts (each a MESSAGES dict)."""
+    global _AREA_MESSAGES
+    if _AREA_MESSAGES is None:
+        import importlib
+        import pkgutil
+
+        from dash_app import error_texts
+
+        merged: dict = {}
+        for info in sorted(pkgutil.iter_modules(error_texts.__path__), key=lambda m: m.name):
+            merged.update(importlib.import_module(f"dash_app.error_texts.{info.name}").MESSAGES)
+        _AREA_MESSAGES = merged
+    return _AREA_MESSAGES
+
+
+_AREA_MESSAGES: dict | None = None
+
+
+def known_error_codes() -> set[str]:
+    return set(ERROR_MESSAGES) | set(_area_error_messages())
+
+
 # --- the catalogue -----------------------------------------------------------------------------
 
 
-def compile_catalogues(directory: str | os.PathLike) -> str:
-    """Compile each `<lang>/LC_MESSAGES/messages.po` whose .mo is missing or older; return the folder to use.
+def catalogue_sources(directory: str | os.PathLike) -> dict[Path, list[Path]]:
+    """Each language's LC_MESSAGES folder and its .po files (messages.po plus one per area)."""
+    folders: dict[Path, list[Path]] = {}
+    for po in sorted(Path(directory).glob("*/LC_MESSAGES/*.po")):
+        folders.setdefault(po.parent, []).append(po)
+    return folders
 
-    The .po files are the source in git; when the package folder is read-only the .mo files go to a
+
+def read_catalogue(pos: list[Path]):
+    """The .po files of one language merged into one babel Catalog (later files add, never replace)."""
+    from babel.messages.pofile import read_po
+
+    merged = None
+    for po in pos:
+        with po.open("rb") as f:
+            catalog = read_po(f)
+        if merged is None:
+            merged = catalog
+            continue
+        for message in catalog:
+            if message.id and message.id not in merged:
+                merged[message.id] = message
+    return merged
+
+
+def compile_catalogues(directory: str | os.PathLike) -> str:
+    """Compile each language's .po files into its messages.mo when missing or older; return the folder to use.
+
+    The .po files are the source in git (messages.po for the shell, one more per area so that areas
+    are translated side by side); when the package folder is read-only the .mo files go to a
     temporary folder instead, whose path is returned.
     """
     from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
 
     source = Path(directory)
     target = source
-    pos = sorted(source.glob("*/LC_MESSAGES/messages.po"))
-    stale = [po for po in pos
-             if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime]
+    folders = catalogue_sources(source)
+
+    def is_stale(folder: Path, pos: list[Path]) -> bool:
+        mo = folder / "messages.mo"
+        return not mo.exists() or any(mo.stat().st_mtime < po.stat().st_mtime for po in pos)
+
+    stale = {folder: pos for folder, pos in folders.items() if is_stale(folder, pos)}
     if not stale:
         return str(source)
-    if not os.access(source, os.W_OK) or not all(os.access(po.parent, os.W_OK) for po in stale):
+    if not os.access(source, os.W_OK) or not all(os.access(folder, os.W_OK) for folder in stale):
         target = Path(tempfile.mkdtemp(prefix="hamyar-translations-"))
-        stale = pos
-    for po in stale:
-        mo = target / po.relative_to(source).with_suffix(".mo")
+        stale = folders
+    for folder, pos in stale.items():
+        mo = target / folder.relative_to(source) / "messages.mo"
         mo.parent.mkdir(parents=True, exist_ok=True)
-        with po.open("rb") as f:
-            catalog = read_po(f)
+        catalog = read_catalogue(pos)
         tmp = mo.with_suffix(".mo.tmp")
         with tmp.open("wb") as f:
             write_mo(f, catalog)

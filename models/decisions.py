@@ -45,7 +45,8 @@ def _decidable(session: Session, actor_id: int, allocation_id: object, expected_
     if expected_version is not None and alloc.version != expected_version:
         raise Conflict("allocation_changed", status=alloc.status.value)
     if alloc.status not in allowed_from:
-        raise Conflict("allocation_not_" + allowed_from[0].value, status=alloc.status.value)
+        code = "allocation_not_proposed" if allowed_from[0] is AllocationStatus.PROPOSED else "allocation_not_accepted"
+        raise Conflict(code, status=alloc.status.value)
     return alloc, table_id
 
 

@@ -73,7 +73,7 @@ def _is_member(session: Session, user_id: int, table_id: int) -> bool:
 def _text(value: object, field_name: str, limit: int, required: bool = False) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if required and not text:
-        raise ValidationError(f"{field_name}_required", field=field_name)
+        raise ValidationError("field_required", field=field_name)
     if len(text) > limit:
         raise ValidationError("text_too_long", field=field_name, maximum=limit)
     return text

@@ -60,3 +60,49 @@ def any_db(request, tmp_path) -> Iterator[Database]:
         yield from _sqlite_db(tmp_path)
     else:
         yield from _postgres_db()
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite_file(tmp_path_factory):
+    """The demo seeded once per test session; tests get copies of the file."""
+    from models.demo import seed_demo
+
+    path = tmp_path_factory.mktemp("seeded") / "demo.sqlite3"
+    db = Database(f"sqlite:///{path}")
+    migrate(db)
+    with db.unit_of_work() as s:
+        seed_demo(s)
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_db(seeded_sqlite_file, tmp_path) -> Iterator[Database]:
+    """A private copy of the seeded demo database (SQLite)."""
+    yield from _copy(seeded_sqlite_file, tmp_path)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_demo_db(request, seeded_sqlite_file, tmp_path) -> Iterator[Database]:
+    """The seeded demo on SQLite (a copy) and on PostgreSQL (seeded in a fresh schema)."""
+    if request.param == "sqlite":
+        yield from _copy(seeded_sqlite_file, tmp_path)
+    else:
+        from models.demo import seed_demo
+
+        for db in _postgres_db():
+            with db.unit_of_work() as s:
+                seed_demo(s)
+            yield db
+
+
+def _copy(path, tmp_path) -> Iterator[Database]:
+    import shutil
+
+    target = tmp_path / "demo-copy.sqlite3"
+    shutil.copyfile(path, target)
+    db = Database(f"sqlite:///{target}")
+    yield db
+    db.dispose()

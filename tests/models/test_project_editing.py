@@ -38,8 +38,8 @@ def test_member_drafts_chair_publishes(world):
 def test_bad_projects_are_refused(world):
     db, w = world
     cases = [
-        (ProjectInput(kind="problem", title_fa=" ", problem="x"), "title_required"),
-        (ProjectInput(kind="problem", title_fa="t"), "problem_required"),
+        (ProjectInput(kind="problem", title_fa=" ", problem="x"), "field_required"),
+        (ProjectInput(kind="problem", title_fa="t"), "field_required"),
         (ProjectInput(kind="talent", title_fa="t", capacity="c"), "horizon_required"),
         (ProjectInput(kind="problem", title_fa="t", problem="p", priority=11), "priority_out_of_range"),
         (ProjectInput(kind="hobby", title_fa="t"), "project_kind_unknown"),
