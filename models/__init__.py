@@ -19,17 +19,18 @@ from models.projects import Need, Project
 from models.pledges import Allocation, MatchingRun, Pledge
 from models.pb import PBBallot, PBBallotChoice, PBCycle, PBCycleProject
 from models.notifications import Notification
+from models.valuation import ValuationRate
 from models.audit import AUDITED_TABLES, AuditEvent, record
 
 __all__ = [
     "Allocation", "AllocationStatus", "AuditEvent", "Base", "ChairBallot", "ChairBallotChoice",
     "ChairCandidate", "ChairElection", "Database", "District", "HelpKind", "MatchingRun", "Need", "Notification",
     "PBBallot", "PBBallotChoice", "PBCycle", "PBCycleProject", "Pledge", "PledgeStatus", "Project",
-    "ProjectKind", "ProjectStatus", "Skill", "Table", "TableMembership", "User", "data_folder",
+    "ProjectKind", "ProjectStatus", "Skill", "Table", "TableMembership", "User", "ValuationRate", "data_folder",
     "database_url_from_env", "record",
 ]
 
 # Which models every change must be audited for (see models.audit).
 for _cls in (User, District, Skill, Table, TableMembership, ChairElection, ChairCandidate, ChairBallot,
-             Project, Need, Pledge, Allocation, MatchingRun, PBCycle, PBCycleProject, PBBallot):
+             Project, Need, Pledge, Allocation, MatchingRun, PBCycle, PBCycleProject, PBBallot, ValuationRate):
     AUDITED_TABLES.add(_cls.__tablename__)

@@ -34,6 +34,7 @@ from models.people import User
 from models.pledges import Allocation, MatchingRun, Pledge
 from models.projects import Need, Project
 from models.skills import Skill, need_skills, pledge_skills, pledge_tables
+from models.valuation import ValuationRate
 from models.tables import ChairBallot, ChairBallotChoice, ChairCandidate, ChairElection, Table, TableMembership
 
 AMOL = Path(__file__).with_name("data") / "amol.json"
@@ -56,6 +57,10 @@ NEED_SIZES = {  # kind -> size -> (low, high) in the kind's unit
     HelpKind.DESIGN: {"s": (20, 60), "m": (60, 200), "l": (200, 500)},
     HelpKind.EXECUTION: {"s": (80, 300), "m": (300, 1200), "l": (1200, 3000)},
 }
+# Rials per unit-day, hour and person-hour; set by the governorate, changeable in /admin.
+DEMO_RATES = [(HelpKind.LOGISTICS, "", 15_000_000), (HelpKind.LOGISTICS, "وانت", 25_000_000),
+              (HelpKind.LOGISTICS, "بیل مکانیکی", 80_000_000), (HelpKind.DESIGN, "", 6_000_000),
+              (HelpKind.EXECUTION, "", 1_500_000)]
 PLEDGE_KIND_WEIGHTS = [(HelpKind.FINANCIAL, 0.55), (HelpKind.EXECUTION, 0.25),
                        (HelpKind.LOGISTICS, 0.10), (HelpKind.DESIGN, 0.10)]
 
@@ -292,6 +297,9 @@ def seed_demo(session: Session, seed: int = DEMO_SEED) -> SeedSummary:
                                     need_ids, need_rows, need_skill_slugs, need_project, statuses, table_ids, chairs,
                                     account_ids["governorate"], audit_rows)
 
+    session.execute(insert(ValuationRate), [
+        dict(kind=kind, item=item, rials_per_unit=rate, set_by_id=account_ids["governorate"], set_at=at)
+        for kind, item, rate in DEMO_RATES])
     audit_rows.append(dict(at=DEMO_NOW, actor_id=None, action="demo.seeded", object_type="database", object_id=None,
                            table_id=None, before=None, after={"seed": seed, "citizens": n_citizens, "pledges": n_pledges}))
     session.execute(insert(AuditEvent), sorted(audit_rows, key=lambda r: r["at"]))

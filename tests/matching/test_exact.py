@@ -70,3 +70,18 @@ def test_tranche_bonus_prefers_starting_needs():
     inst["params"] = {}
     out = solve_instance(inst)
     assert out["objective"] == pytest.approx(5.0)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_whole_rounding_path_within_one_percent_of_lp_bound(seed):
+    """Forcing the large-instance path (no MILP): the answer is feasible, below the proven LP
+    bound, and within 1 % of it."""
+    inst = generate_instance(1500, 200, seed=seed, whole_fraction=0.3)
+    inst["params"] = {"max_exact_whole_arcs": 0}
+    out = solve_instance(inst)
+    got = check_feasible(inst, out)
+    assert out["stats"]["method"] == "lp-rounding"
+    ref = lp_optimum(inst)
+    assert out["stats"]["bound"] <= ref * (1 + 1e-6)
+    assert got <= out["stats"]["bound"] * (1 + 1e-9)
+    assert out["stats"]["gap"] <= 0.01
