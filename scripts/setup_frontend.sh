@@ -34,6 +34,7 @@ cp -r node_modules/vazirmatn/fonts/webfonts "$V.tmp/vazirmatn/fonts/"
 rm -rf "$V"
 mv "$V.tmp" "$V"
 
-# Translation catalogues (.po in git, .mo compiled here).
-"$PYTHON" -m babel.messages.frontend compile -d dash_app/translations -D messages --statistics
+# Translation catalogues (.po in git, one per area, merged into each language's messages.mo here).
+rm -f dash_app/translations/*/LC_MESSAGES/messages.mo
+"$PYTHON" -c "from dash_app.i18n import compile_catalogues; compile_catalogues('dash_app/translations')"
 echo "front-end files installed in $V"
