@@ -334,7 +334,7 @@ def compile_catalogues(directory: str | os.PathLike) -> str:
         mo = target / folder.relative_to(source) / "messages.mo"
         mo.parent.mkdir(parents=True, exist_ok=True)
         catalog = read_catalogue(pos)
-        tmp = mo.with_suffix(".mo.tmp")
+        tmp = mo.with_suffix(f".mo.{os.getpid()}.tmp")  # parallel test workers compile at once
         with tmp.open("wb") as f:
             write_mo(f, catalog)
         tmp.replace(mo)
