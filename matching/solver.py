@@ -445,11 +445,16 @@ def _round_whole(kp: KindProblem, relax_flow):
     choice = np.zeros(m, bool)
     need_left = kp.need_cap.astype(np.int64).copy()
     # divisible LP flow stays a guide only; whole pledges are placed first, by arc preference
-    score = np.where(whole_arc, relax_flow * kp.w + 1e-300, 0.0)
-    cand = np.flatnonzero(whole_arc)
-    # order: arcs with LP flow first (by value), then the rest by worth of the whole pledge
+    # candidates: arcs the relaxation used, and each whole pledge's 8 most valuable arcs
     val_whole = kp.w * kp.node_cap[kp.gi]
-    order = cand[np.lexsort((kp.gi[cand], -val_whole[cand], -(relax_flow[cand] > 0), -score[cand]))]
+    cand = np.flatnonzero(whole_arc)
+    o = cand[np.lexsort((-val_whole[cand], kp.gi[cand]))]
+    ks = kp.gi[o]
+    rank = np.arange(len(o)) - np.searchsorted(ks, ks, "left")
+    cand = np.union1d(o[rank < 8], cand[relax_flow[cand] > 0])
+    # order: arcs by the relaxation's flow on them (share of the pledge), then by value
+    share = relax_flow[cand] / kp.node_cap[kp.gi[cand]]
+    order = cand[np.lexsort((kp.nj[cand], kp.gi[cand], -val_whole[cand], -share))]
     done = np.zeros(len(kp.node_cap), bool)
     for a in order:
         g = kp.gi[a]
