@@ -125,6 +125,35 @@ def create_user_command(name: str, login: str, password: str, governorate: bool,
     click.echo(f"created user {user.id} ({login})")
 
 
+@main.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False))
+def backup_command(target: str) -> None:
+    """Write a consistent copy of the database to TARGET while the app runs."""
+    from models.backup import BackupError, backup
+
+    try:
+        path = backup(_database(), target)
+    except BackupError as exc:
+        _fail(str(exc))
+    click.echo(f"backup written to {path}")
+
+
+@main.command("restore")
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True, help="Confirm that the database's contents are to be replaced.")
+def restore_command(source: str, yes: bool) -> None:
+    """Replace the database's contents with the backup SOURCE (asks for --yes)."""
+    from models.backup import BackupError, restore
+
+    if not yes:
+        _fail("restore replaces everything in the database; run again with --yes to confirm")
+    try:
+        restore(_database(), source)
+    except BackupError as exc:
+        _fail(f"{exc}; nothing changed")
+    click.echo(f"database restored from {source}")
+
+
 @main.command("match")
 @click.option("--instance", "instance_path", required=True, type=click.Path(dir_okay=False))
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False))
