@@ -50,7 +50,10 @@ def _prepare_sqlite_folder(url: str) -> None:
 def make_engine(url: str, **kwargs) -> Engine:
     if url.startswith("sqlite"):
         _prepare_sqlite_folder(url)
-        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        # The driver's own transaction handling is switched off (isolation_level=None) so that
+        # SQLAlchemy's BEGIN is the only one: reads get real snapshots, and a unit of work can
+        # start with BEGIN IMMEDIATE, taking the write lock first instead of failing half-way.
+        engine = create_engine(url, connect_args={"timeout": 30, "isolation_level": None}, **kwargs)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -60,6 +63,11 @@ def make_engine(url: str, **kwargs) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn) -> None:
+            immediate = conn.get_execution_options().get("hamyar_writer", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
@@ -81,6 +89,8 @@ class Database:
     def unit_of_work(self) -> Iterator[Session]:
         """A session in one transaction: committed when the block ends, rolled back on any error."""
         with self.sessions.begin() as session:
+            # Writers take SQLite's write lock at the start (PostgreSQL ignores the option).
+            session.connection(execution_options={"hamyar_writer": True})
             yield session
 
     @contextmanager
