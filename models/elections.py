@@ -7,9 +7,10 @@ smaller user id. Counts stay hidden until the election is closed.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models.audit import record, snapshot
@@ -181,3 +182,97 @@ def close_due_elections(session: Session, now: datetime | None = None) -> list[i
     for eid in due:
         close_election(session, None, eid, now)
     return due
+
+
+# --- what the table page reads -----------------------------------------------------------------
+
+
+@dataclass
+class MemberRow:
+    user_id: int
+    name: str
+    background: str
+    affiliation: str
+    joined_at: datetime
+    is_chair: bool
+
+
+@dataclass
+class TablePeople:
+    table_id: int
+    name_fa: str
+    name_en: str
+    description_fa: str
+    description_en: str
+    chair_id: int | None
+    chair_name: str | None
+    term_start: datetime | None
+    term_end: datetime | None
+    members: list[MemberRow]
+
+
+def table_people(session: Session, table_id: object) -> TablePeople:
+    """A table with its chair, the chair's term and its current members (chair first, then by name)."""
+    table = session.get(Table, table_id) if isinstance(table_id, int) and not isinstance(table_id, bool) else None
+    if table is None or table.archived_at is not None:
+        raise NotFound("table_not_found")
+    rows = session.execute(select(TableMembership, User).join(User, TableMembership.user_id == User.id)
+                           .where(TableMembership.table_id == table.id, TableMembership.left_at.is_(None))).all()
+    members = sorted((MemberRow(u.id, u.name, m.background.value, m.affiliation or "", m.joined_at, u.id == table.chair_id)
+                      for m, u in rows), key=lambda r: (not r.is_chair, r.name, r.user_id))
+    chair = session.get(User, table.chair_id) if table.chair_id else None
+    return TablePeople(table.id, table.name_fa, table.name_en, table.description_fa or "", table.description_en or "",
+                       table.chair_id, chair.name if chair else None, table.chair_term_start, table.chair_term_end,
+                       members)
+
+
+@dataclass
+class CandidateRow:
+    candidate_id: int
+    user_id: int
+    name: str
+    nominated_at: datetime
+    approvals: int | None      # None while the election is open: counts are secret until the close
+
+
+@dataclass
+class ElectionView:
+    election_id: int
+    status: str
+    opens_at: datetime
+    closes_at: datetime
+    candidates: list[CandidateRow]
+    my_choices: list[int]       # candidate ids the viewer approved (their own ballot only)
+    voted: int                  # how many members have cast a ballot (shown; whom they chose is not)
+    winner_id: int | None
+    winner_name: str | None
+    viewer_is_candidate: bool
+
+
+def election_view(session: Session, table_id: int, viewer_id: int | None, now: datetime | None = None
+                  ) -> ElectionView | None:
+    """The table's open election, else its latest closed one, as `viewer_id` may see it (or None)."""
+    election = session.scalar(select(ChairElection).where(ChairElection.table_id == table_id)
+                              .order_by((ChairElection.status == ElectionStatus.OPEN).desc(),
+                                        ChairElection.id.desc()).limit(1)
+                              .options(selectinload(ChairElection.candidates).selectinload(ChairCandidate.user)))
+    if election is None:
+        return None
+    closed = election.status is ElectionStatus.CLOSED
+    counts = {int(k): int(v) for k, v in (election.result or {}).items()} if closed else {}
+    candidates = [CandidateRow(c.id, c.user_id, c.user.name, c.nominated_at, counts.get(c.user_id, 0) if closed else None)
+                  for c in election.candidates]
+    if closed:
+        candidates.sort(key=lambda c: (-(c.approvals or 0), c.nominated_at, c.user_id))
+    else:
+        candidates.sort(key=lambda c: (c.nominated_at, c.user_id))
+    mine: list[int] = []
+    if viewer_id is not None:
+        mine = sorted(session.scalars(select(ChairBallotChoice.candidate_id).join(ChairBallot).where(
+            ChairBallot.election_id == election.id, ChairBallot.voter_id == viewer_id)))
+    voted = session.scalar(select(func.count()).select_from(ChairBallot).where(
+        ChairBallot.election_id == election.id)) or 0
+    winner = session.get(User, election.winner_id) if election.winner_id else None
+    return ElectionView(election.id, election.status.value, election.opens_at, election.closes_at, candidates, mine,
+                        int(voted), election.winner_id, winner.name if winner else None,
+                        any(c.user_id == viewer_id for c in candidates))

@@ -221,3 +221,86 @@ def change_status(session: Session, actor_id: int, project_id: object, status: s
             notify(session, citizen_id, "project_cancelled", project_id=project.id, project_fa=project.title_fa,
                    project_en=project.title_en or project.title_fa)
     return project
+
+
+# --- what the table page reads -----------------------------------------------------------------
+
+
+@dataclass
+class NeedRow:
+    need_id: int
+    kind: str
+    quantity: int
+    taken: int            # proposed + accepted + delivered
+    decided: int          # accepted + delivered
+    description: str
+    skills: list[tuple[str, str]]
+    window_start: date | None
+    window_end: date | None
+
+    @property
+    def coverage(self) -> float:
+        return min(self.taken, self.quantity) / self.quantity if self.quantity else 1.0
+
+
+@dataclass
+class ProjectRow:
+    project_id: int
+    kind: str
+    status: str
+    title_fa: str
+    title_en: str
+    summary_fa: str
+    summary_en: str
+    priority: int
+    district_id: int | None
+    estimated_cost_rials: int
+    problem: str
+    evidence: str
+    affected: str
+    capacity: str
+    horizon: str | None
+    version: int
+    needs: list[NeedRow]
+
+    @property
+    def coverage(self) -> float:
+        """The mean coverage of the project's needs (each need counts once, whatever its unit)."""
+        return sum(n.coverage for n in self.needs) / len(self.needs) if self.needs else 0.0
+
+
+def table_projects(session: Session, table_id: int, *, include_drafts: bool = False) -> list[ProjectRow]:
+    """A table's projects with their needs and coverage, in three queries (open first, then by priority)."""
+    from sqlalchemy import case, func
+    from sqlalchemy.orm import selectinload
+
+    from models.enums import ACTIVE_ALLOCATION, FIXED_ALLOCATION
+
+    q = select(Project).where(Project.table_id == table_id).options(
+        selectinload(Project.needs).selectinload(Need.skills))
+    if not include_drafts:
+        q = q.where(Project.status != ProjectStatus.DRAFT)
+    order = {ProjectStatus.OPEN: 0, ProjectStatus.IN_PROGRESS: 1, ProjectStatus.DRAFT: 2,
+             ProjectStatus.COMPLETED: 3, ProjectStatus.CANCELLED: 4}
+    projects = sorted(session.scalars(q), key=lambda p: (order[p.status], -p.priority, p.id))
+    need_ids = [n.id for p in projects for n in p.needs]
+    sums: dict[int, tuple[int, int]] = {}
+    if need_ids:
+        active = func.sum(case((Allocation.status.in_(ACTIVE_ALLOCATION), Allocation.quantity), else_=0))
+        fixed = func.sum(case((Allocation.status.in_(FIXED_ALLOCATION), Allocation.quantity), else_=0))
+        sums = {nid: (int(a or 0), int(f or 0)) for nid, a, f in session.execute(
+            select(Allocation.need_id, active, fixed).where(Allocation.need_id.in_(need_ids))
+            .group_by(Allocation.need_id))}
+    return [ProjectRow(
+        p.id, p.kind.value, p.status.value, p.title_fa, p.title_en or p.title_fa, p.summary_fa or "", p.summary_en or "",
+        p.priority, p.district_id, p.estimated_cost_rials, p.problem or "", p.evidence or "", p.affected or "",
+        p.capacity or "", p.horizon.value if p.horizon else None, p.version,
+        [NeedRow(n.id, n.kind.value, n.quantity, *sums.get(n.id, (0, 0)), n.description or "",
+                 [(s.name_fa, s.name_en) for s in n.skills], n.window_start, n.window_end) for n in p.needs])
+        for p in projects]
+
+
+def allowed_transitions(status: str) -> list[str]:
+    """The statuses a project in `status` may move to, in the order the page offers them."""
+    targets = TRANSITIONS[ProjectStatus(status)]
+    return [s.value for s in ProjectStatus if s in targets]

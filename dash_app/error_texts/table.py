@@ -1,0 +1,10 @@
+"""Sentences for the error codes of the table journey: matching runs and bulk decisions."""
+from flask_babel import lazy_gettext as _l
+
+MESSAGES = {
+    "matching_already_running": _l("A matching run for this scope is already in progress; wait for it to finish."),
+    "run_not_found": _l("No such matching run."),
+    "run_not_running": _l("This matching run has already ended."),
+    "selection_empty": _l("Select at least one proposal."),
+    "selection_too_large": _l("Select at most %(maximum)s proposals at once."),
+}
