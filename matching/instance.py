@@ -27,7 +27,7 @@ DEFAULT_PARAMS = {
     # whole (indivisible) pledges: seconds HiGHS MILP may spend before we fall back to the
     # LP-rounding heuristic with a proven gap; and the largest MILP we try at all.
     "time_limit": 60.0,
-    "max_exact_whole_arcs": 200_000,
+    "max_exact_whole_arcs": 50_000,
     # worker threads over the four independent kinds (1 = sequential; same answer either way)
     "threads": 2,
 }

@@ -429,11 +429,32 @@ def _solve_whole(kp: KindProblem, proposed, stats, deadline):
     node_left = np.where(kp.node_whole, 0, kp.node_cap)
     div_flow, _ = solve_divisible(kp, node_left, need_left, arc_mask=~whole_arc, proposed=proposed, stats=stats)
     flow += div_flow
+    if method == "lp-rounding":
+        flow = _fill_leftover(kp, flow)
     value = float((kp.w * flow).sum())
-    if method == "lp-rounding" and value < bound * (1 - 0.01):
-        pass  # reported as is: stats.gap says how far
     stats.setdefault("methods", []).append(method)
     stats["bound_total"] = stats.get("bound_total", 0.0) + max(bound, value)
+    return flow
+
+
+def _fill_leftover(kp: KindProblem, flow):
+    """Place still-unplaced whole pledges into room the divisible answer left (each placement
+    only adds worth), most valuable first."""
+    whole_arc = kp.node_whole[kp.gi]
+    placed = np.zeros(len(kp.node_cap), bool)
+    placed[kp.gi[whole_arc & (flow > 0)]] = True
+    left = kp.need_cap - np.bincount(kp.nj, weights=flow, minlength=len(kp.need_cap)).astype(np.int64)
+    cand = np.flatnonzero(whole_arc & ~placed[kp.gi] & (kp.node_cap[kp.gi] <= left[kp.nj]))
+    if len(cand) == 0:
+        return flow
+    val = kp.w[cand] * kp.node_cap[kp.gi[cand]]
+    flow = flow.copy()
+    for a in cand[np.lexsort((kp.nj[cand], kp.gi[cand], -val))]:
+        g, j = kp.gi[a], kp.nj[a]
+        if not placed[g] and left[j] >= kp.node_cap[g]:
+            flow[a] = kp.node_cap[g]
+            left[j] -= kp.node_cap[g]
+            placed[g] = True
     return flow
 
 
