@@ -154,6 +154,26 @@ def restore_command(source: str, yes: bool) -> None:
     click.echo(f"database restored from {source}")
 
 
+@main.group("audit")
+def audit_group() -> None:
+    """The audit log."""
+
+
+@audit_group.command("verify")
+def audit_verify_command() -> None:
+    """Check the audit log's hash chain; name every edited event and every gap left by a deleted one."""
+    from models.audit_chain import verify_database
+
+    db = _database()
+    checked, problems = verify_database(db)
+    for p in problems:
+        click.echo(f"event {p.event_id}: " + ("its content was edited after it was written" if p.problem == "edited"
+                                               else "the events just before it were deleted or altered"), err=True)
+    if problems:
+        _fail(f"{len(problems)} problem(s) in {checked} audit events")
+    click.echo(f"audit log intact: {checked} events, hash chain verified")
+
+
 @main.command("match")
 @click.option("--instance", "instance_path", required=True, type=click.Path(dir_okay=False))
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False))

@@ -7,10 +7,14 @@ failing test, not a gap.
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import DDL, ForeignKey, Index, String, event, inspect
+from sqlalchemy import DDL, ForeignKey, Index, String, event, inspect, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, utcnow
@@ -38,6 +42,60 @@ class AuditEvent(Base):
     table_id: Mapped[int | None] = mapped_column(ForeignKey("tables.id", ondelete="RESTRICT"), index=True)
     before: Mapped[dict | None]
     after: Mapped[dict | None]
+    # Tamper evidence: each event's hash covers its content and the previous event's hash.
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+
+GENESIS = "0" * 64
+# PostgreSQL advisory lock that serialises appending to the chain (any fixed 64-bit number).
+CHAIN_LOCK = 0x48616D796172  # "Hamyar"
+CHAINED_FIELDS = ("at", "actor_id", "action", "object_type", "object_id", "table_id", "before", "after")
+
+
+def event_digest(prev_hash: str, fields: dict[str, Any]) -> str:
+    """sha256 over the previous hash and a canonical JSON of the event's content."""
+    at = fields["at"]
+    if isinstance(at, datetime):
+        at = (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(timezone.utc).isoformat()
+    content = {k: fields[k] for k in CHAINED_FIELDS if k != "at"}
+    content["at"] = at
+    payload = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(f"{prev_hash}\n{payload}".encode()).hexdigest()
+
+
+def chain_rows(rows: list[dict], prev_hash: str) -> str:
+    """Fill prev_hash and hash of plain event rows in order (bulk inserts); return the last hash."""
+    for row in rows:
+        row["prev_hash"] = prev_hash
+        row["hash"] = prev_hash = event_digest(prev_hash, row)
+    return prev_hash
+
+
+def chain_head(connection) -> str:
+    """The newest event's hash, after taking the chain lock (held until the transaction ends)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
+    last = connection.execute(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).scalar()
+    return last or GENESIS
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    event_id: int
+    problem: str  # "edited" (content does not match its hash) or "gap" (events before it deleted or altered)
+
+
+def verify_chain(rows: Iterable[Any]) -> Iterator[ChainProblem]:
+    """Walk events in id order and report every place the chain breaks."""
+    expected_prev = GENESIS
+    for row in rows:
+        fields = {k: getattr(row, k) for k in CHAINED_FIELDS}
+        if row.prev_hash != expected_prev:
+            yield ChainProblem(row.id, "gap")
+        if row.hash != event_digest(row.prev_hash or "", fields):
+            yield ChainProblem(row.id, "edited")
+        expected_prev = row.hash
 
 
 # Append-only in the database itself: no UPDATE or DELETE reaches an audit row.
@@ -107,16 +165,17 @@ def record(
         session.flush()
     if after is None and obj not in session.deleted:
         after = snapshot(obj)
-    event_row = AuditEvent(
-        actor_id=actor_id,
-        action=action,
-        object_type=obj.__tablename__,
-        object_id=obj.id,
-        table_id=table_id,
-        before=_json_safe(before) if before is not None else None,
-        after=_json_safe(after) if after is not None else None,
-    )
+    return _add_event(session, actor_id=actor_id, action=action, object_type=obj.__tablename__,
+                      object_id=obj.id, table_id=table_id,
+                      before=_json_safe(before) if before is not None else None,
+                      after=_json_safe(after) if after is not None else None)
+
+
+def _add_event(session: Session, **fields: Any) -> AuditEvent:
+    """Queue one event; its place in the hash chain is fixed when it is flushed."""
+    event_row = AuditEvent(at=utcnow(), **fields)
     session.add(event_row)
+    session.info.setdefault("unchained_events", []).append(event_row)
     return event_row
 
 
@@ -128,11 +187,9 @@ def record_many(session: Session, actor_id: int | None, action: str, objs: list[
     _audited_objects(session).extend(objs)
     if any(getattr(o, "id", None) is None for o in objs):
         session.flush()
-    session.add_all([
-        AuditEvent(actor_id=actor_id, action=action, object_type=o.__tablename__, object_id=o.id,
-                   table_id=table_of(o) if table_of else None, after=snapshot(o))
-        for o in objs
-    ])
+    for o in objs:
+        _add_event(session, actor_id=actor_id, action=action, object_type=o.__tablename__, object_id=o.id,
+                   table_id=table_of(o) if table_of else None, before=None, after=snapshot(o))
 
 
 def bypass_audit(session: Session, why: str) -> None:
@@ -147,12 +204,27 @@ AUDITED_TABLES: set[str] = set()
 @event.listens_for(Session, "before_flush")
 def _note_audited_changes(session: Session, _ctx, _instances) -> None:
     """Remember every audited object this transaction changes; commit checks each was recorded."""
+    _chain_pending_events(session)
     if session.info.get("audit_bypass"):
         return
     changed = list(session.new) + list(session.deleted)
     changed += [o for o in session.dirty if session.is_modified(o, include_collections=False)]
     noted = session.info.setdefault("changed_objects", [])
     noted.extend(o for o in changed if getattr(o, "__tablename__", None) in AUDITED_TABLES)
+
+
+def _chain_pending_events(session: Session) -> None:
+    """Give the events about to be inserted their hashes, in the order they were recorded."""
+    pending = session.info.pop("unchained_events", None)
+    if not pending:
+        return
+    head = session.info.get("chain_head")
+    if head is None:
+        head = chain_head(session.connection())
+    for event_row in pending:
+        event_row.prev_hash = head
+        head = event_row.hash = event_digest(head, {k: getattr(event_row, k) for k in CHAINED_FIELDS})
+    session.info["chain_head"] = head
 
 
 @event.listens_for(Session, "before_commit")
@@ -169,5 +241,5 @@ def _every_change_is_audited(session: Session) -> None:
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
 def _forget_audited(session: Session) -> None:
-    session.info.pop("audited_objects", None)
-    session.info.pop("changed_objects", None)
+    for key in ("audited_objects", "changed_objects", "unchained_events", "chain_head"):
+        session.info.pop(key, None)

@@ -15,7 +15,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from models import demo_content as content
-from models.audit import AuditEvent, bypass_audit
+from models.audit import AuditEvent, bypass_audit, chain_head, chain_rows
 from models.enums import (
     AllocationStatus,
     DistrictLevel,
@@ -302,7 +302,9 @@ def seed_demo(session: Session, seed: int = DEMO_SEED) -> SeedSummary:
         for kind, item, rate in DEMO_RATES])
     audit_rows.append(dict(at=DEMO_NOW, actor_id=None, action="demo.seeded", object_type="database", object_id=None,
                            table_id=None, before=None, after={"seed": seed, "citizens": n_citizens, "pledges": n_pledges}))
-    session.execute(insert(AuditEvent), sorted(audit_rows, key=lambda r: r["at"]))
+    audit_rows.sort(key=lambda r: r["at"])
+    chain_rows(audit_rows, chain_head(session.connection()))
+    session.execute(insert(AuditEvent), audit_rows)
     session.info.pop("audit_bypass", None)
     return SeedSummary(districts=len(district_ids) + 1, tables=len(table_ids), projects=len(project_ids),
                        needs=len(need_ids), citizens=n_citizens, pledges=n_pledges, allocations=allocations,
