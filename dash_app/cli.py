@@ -185,5 +185,9 @@ def match_command(instance_path: str, out_path: str, progress: bool) -> None:
     sys.exit(run_files(instance_path, out_path, progress=progress))
 
 
+from dash_app.cli_pb import pb_group  # noqa: E402  (participatory budgeting, issue 8)
+main.add_command(pb_group)
+
+
 if __name__ == "__main__":
     main()
