@@ -19,5 +19,6 @@ MESSAGES = {
     "rate_not_for_money": _l("Money needs no rate: it is counted as it is."),
     "rate_not_found": _l("No such rate."),
     "default_rate_required": _l("Each kind of help keeps its default rate; change it instead of removing it."),
+    "election_days_invalid": _l("Voting must stay open between 1 and 90 days."),
     "export_unknown": _l("Choose what to export and the file format."),
 }

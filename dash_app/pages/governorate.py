@@ -1,35 +1,541 @@
-"""The governorate's dashboard (placeholder until its own issue): staff only.
+"""The governorate's dashboard (/governorate): what was mobilised, pictured and filtered; exports; the audit log.
 
-Imports dash, dbc, sqlalchemy, models and dash_app.
+Imports dash, dbc, models and dash_app. Each callback reads its inputs, calls one domain operation
+(models.dashboard.dashboard, models.exports.*_sheet, models.audit_views.audit_page) and renders it.
 """
 from __future__ import annotations
 
-from dash import Input, Output, html
+import enum
+from datetime import date, datetime
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import jdatetime
+from dash import Input, Output, State, ctx, dcc, html, no_update
 from sqlalchemy import func, select
 
-from dash_app import ids
-from dash_app.auth import GOVERNORATE, secured_callback
+from dash_app import charts_gov, ids
+from dash_app import ids_gov as gid
+from dash_app.auth import GOVERNORATE, require, secured_callback
 from dash_app.db import get_db
-from dash_app.i18n import _, _l, format_number
+from dash_app.i18n import (
+    _, _l, current_language, error_message, format_date, format_datetime, format_money, format_number,
+    localise_digits, parse_int, to_latin_digits,
+)
 from dash_app.layout import icon, page
-from models import Pledge, Project, Table, User
+from models import Pledge, Project, Table, User, exports
+from models.audit_views import AuditFilter, AuditLine, audit_actions, audit_page
+from models.dashboard import Dashboard, DashboardFilter, KindTotal, RunRow, dashboard, filter_choices
+from models.enums import HelpKind
+from models.errors import DomainError, ValidationError
+
+# --- words for values -------------------------------------------------------------------------
+
+UNIT_TEXT = {
+    HelpKind.LOGISTICS: _l("%(n)s unit-days"),
+    HelpKind.DESIGN: _l("%(n)s design hours"),
+    HelpKind.EXECUTION: _l("%(n)s person-hours"),
+}
+VALUE_LABELS = {
+    "open": _l("open"), "partly_allocated": _l("partly allocated"), "allocated": _l("allocated"),
+    "delivered": _l("delivered"), "withdrawn": _l("withdrawn"), "proposed": _l("proposed"),
+    "accepted": _l("accepted"), "rejected": _l("rejected"), "draft": _l("draft"), "in_progress": _l("in progress"),
+    "completed": _l("completed"), "cancelled": _l("cancelled"), "problem": _l("problem-oriented"),
+    "talent": _l("talent-oriented"), "county": _l("whole county"), "table": _l("one table"),
+    "running": _l("running"), "done": _l("done"), "failed": _l("failed"),
+}
+SHEET_LABELS = {
+    "pledges": _l("Pledges"), "allocations": _l("Allocations"), "projects": _l("Projects"),
+    "runs": _l("Matching runs"), "audit": _l("Audit log"),
+}
+COLUMN_LABELS = {
+    "pledge_id": _l("Pledge no."), "created_at": _l("Created"), "citizen_id": _l("Citizen no."),
+    "citizen_name": _l("Citizen"), "phone": _l("Mobile"), "email": _l("E-mail"), "kind": _l("Kind of help"),
+    "quantity": _l("Quantity"), "withdrawn_quantity": _l("Withdrawn quantity"), "description": _l("Description"),
+    "district": _l("District"), "status": _l("Status"), "divisible": _l("Divisible"),
+    "allocation_id": _l("Allocation no."), "value_rials": _l("Value (rials)"), "project_id": _l("Project no."),
+    "project": _l("Project"), "table": _l("Table"), "decided_by": _l("Decided by"), "decided_at": _l("Decided"),
+    "delivered_at": _l("Delivered"), "reject_reason": _l("Reason for rejection"),
+    "matching_run_id": _l("Matching run no."), "title_fa": _l("Title (Persian)"), "title_en": _l("Title (English)"),
+    "priority": _l("Priority"), "estimated_cost_rials": _l("Estimated cost (rials)"), "needs": _l("Needs"),
+    "needed_value_rials": _l("Needs valued (rials)"), "mobilised_value_rials": _l("Mobilised (rials)"),
+    "run_id": _l("Run no."), "started_at": _l("Started"), "started_by": _l("Started by"), "scope": _l("Scope"),
+    "pledges": _l("Pledges"), "pairs": _l("Pairs"), "proposed": _l("Proposed"), "withdrawn": _l("Withdrawn"),
+    "objective": _l("Objective"), "gap": _l("Optimality gap"), "seconds": _l("Seconds"),
+    "event_id": _l("Event no."), "at": _l("Time"), "actor_id": _l("Actor no."), "actor": _l("Actor"),
+    "action": _l("Action"), "object_type": _l("Object"), "object_id": _l("Object no."), "before": _l("Before"),
+    "after": _l("After"),
+}
+OBJECT_LABELS = {
+    "allocations": _l("allocation"), "pledges": _l("pledge"), "projects": _l("project"), "needs": _l("need"),
+    "tables": _l("table"), "table_memberships": _l("membership"), "chair_elections": _l("election"),
+    "users": _l("user"), "matching_runs": _l("matching run"), "valuation_rates": _l("valuation rate"),
+}
+
+
+def amount_text(kind: HelpKind | str, quantity: int, item: str = "", lang: str | None = None) -> str:
+    """'2,000,000 toman', '40 person-hours', '3 unit-days (pickup truck)' in the user's language."""
+    kind = HelpKind(kind)
+    if kind is HelpKind.FINANCIAL:
+        return format_money(int(quantity), lang)
+    text = str(UNIT_TEXT[kind]) % {"n": format_number(quantity, lang)}
+    return f"{text} ({item})" if item else text
+
+
+def parse_day(text: str | None, field: str = "date") -> date | None:
+    """A day typed as Jalali (۱۴۰۵/۰۸/۱۵) or Gregorian (2026-11-06), in any digits; None when empty."""
+    raw = to_latin_digits(text or "").strip()
+    if not raw:
+        return None
+    parts = [p for p in raw.replace("-", "/").replace(".", "/").split("/") if p]
+    try:
+        y, m, d = (int(p) for p in parts)
+        if y < 1700:
+            return jdatetime.date(y, m, d).togregorian()
+        return date(y, m, d)
+    except (ValueError, TypeError):
+        raise ValidationError("date_invalid", field=field) from None
+
+
+def day_text(day: date | None, lang: str | None = None) -> str:
+    return format_date(day, lang) if day else ""
+
+
+def build_filter(date_from: str | None, date_to: str | None, table: Any, kind: Any, district: Any) -> DashboardFilter:
+    return DashboardFilter(date_from=parse_day(date_from, "date_from"), date_to=parse_day(date_to, "date_to"),
+                           table_id=parse_int(table) if table else None, kind=kind or None,
+                           district_id=parse_int(district) if district else None)
+
+
+def filter_to_store(f: DashboardFilter) -> dict:
+    return {"date_from": f.date_from.isoformat() if f.date_from else None,
+            "date_to": f.date_to.isoformat() if f.date_to else None,
+            "table_id": f.table_id, "kind": f.kind.value if f.kind else None, "district_id": f.district_id}
+
+
+def filter_from_store(data: dict | None) -> DashboardFilter:
+    data = data or {}
+    return DashboardFilter(
+        date_from=date.fromisoformat(data["date_from"]) if data.get("date_from") else None,
+        date_to=date.fromisoformat(data["date_to"]) if data.get("date_to") else None,
+        table_id=data.get("table_id") if isinstance(data.get("table_id"), int) else None,
+        kind=data.get("kind") or None,
+        district_id=data.get("district_id") if isinstance(data.get("district_id"), int) else None)
+
+
+# --- audit sentences --------------------------------------------------------------------------
+
+def _name(fa: str | None, en: str | None, lang: str) -> str:
+    return (fa or en or "") if lang == "fa" else (en or fa or "")
+
+
+def describe(line: AuditLine, lang: str | None = None) -> str:
+    """One readable sentence for an audit event, e.g. 'Chair X accepted 40 person-hours from citizen Y for …'."""
+    lang = lang or current_language()
+    d = line.details
+    actor = line.actor_name or _("The system")
+    project = _name(d.get("project_fa"), d.get("project_en"), lang)
+    table = _name(line.table_fa, line.table_en, lang)
+    amount = amount_text(d["kind"], d["quantity"], d.get("item", ""), lang) if "kind" in d and "quantity" in d else ""
+    citizen = d.get("citizen_name") or ""
+    after = line.after or {}
+    before = line.before or {}
+    p = {"actor": actor, "amount": amount, "citizen": citizen, "project": project, "table": table,
+         "id": localise_digits(line.object_id or "", lang)}
+    a = line.action
+    templates = {
+        "allocation.accepted": _l("Chair %(actor)s accepted %(amount)s from citizen %(citizen)s for the project "
+                                  "“%(project)s”."),
+        "allocation.rejected": _l("Chair %(actor)s rejected %(amount)s from citizen %(citizen)s for the project "
+                                  "“%(project)s”. Reason: %(reason)s"),
+        "allocation.delivered": _l("Chair %(actor)s recorded that %(amount)s from citizen %(citizen)s was delivered "
+                                   "to the project “%(project)s”."),
+        "allocation.proposed": _l("Matching (started by %(actor)s) proposed %(amount)s from citizen %(citizen)s for "
+                                  "the project “%(project)s”."),
+        "allocation.superseded": _l("A newer matching run (started by %(actor)s) replaced the proposal of %(amount)s "
+                                    "from citizen %(citizen)s for the project “%(project)s”."),
+        "allocation.withdrawn_by_citizen": _l("Citizen %(citizen)s took back %(amount)s proposed for the project "
+                                              "“%(project)s”."),
+        "allocation.released_by_cancel": _l("%(actor)s cancelled the project “%(project)s”, releasing %(amount)s "
+                                            "from citizen %(citizen)s."),
+        "allocation.released_by_archive": _l("%(actor)s archived the table %(table)s, withdrawing the proposal of "
+                                             "%(amount)s from citizen %(citizen)s for the project “%(project)s”."),
+        "pledge.created": _l("Citizen %(citizen)s pledged %(amount)s."),
+        "pledge.withdrawn": _l("Citizen %(citizen)s withdrew the open part of a pledge of %(amount)s."),
+        "pledge.status_changed": _l("The pledge of %(amount)s by citizen %(citizen)s is now %(status)s."),
+        "project.created": _l("%(actor)s created the project “%(project)s”."),
+        "project.updated": _l("%(actor)s edited the project “%(project)s”."),
+        "need.created": _l("%(actor)s added a need of %(amount)s to the project “%(project)s”."),
+        "need.quantity_changed": _l("%(actor)s changed a need of the project “%(project)s” to %(amount)s."),
+        "matching.run": _l("%(actor)s started matching run no. %(id)s."),
+        "matching.finished": _l("Matching run no. %(id)s, started by %(actor)s, finished with %(n)s proposals."),
+        "election.opened": _l("%(actor)s opened a chair election for the table %(table)s."),
+        "election.nominated": _l("%(actor)s stood as a candidate in the chair election of the table %(table)s."),
+        "election.ballot_cast": _l("%(actor)s voted in the chair election of the table %(table)s."),
+        "election.ballot_changed": _l("%(actor)s changed their ballot in the chair election of the table %(table)s."),
+        "election.closed": _l("The chair election of the table %(table)s closed; %(winner)s won."),
+        "table.created": _l("%(actor)s created the table %(table)s."),
+        "table.updated": _l("%(actor)s edited the table %(table)s."),
+        "table.archived": _l("%(actor)s archived the table %(table)s."),
+        "table.unarchived": _l("%(actor)s restored the table %(table)s from the archive."),
+        "table.member_added": _l("%(actor)s added %(user)s to the table %(table)s."),
+        "table.member_removed": _l("%(actor)s removed %(user)s from the table %(table)s."),
+        "table.chair_changed": _l("The chair of the table %(table)s changed."),
+        "user.register": _l("%(user)s created an account."),
+        "user.set_language": _l("%(user)s changed their language."),
+        "user.role_changed": _l("%(actor)s changed the governorate role of %(user)s."),
+        "user.deactivated": _l("%(actor)s deactivated the account of %(user)s."),
+        "user.activated": _l("%(actor)s reactivated the account of %(user)s."),
+        "user.deleted": _l("%(actor)s deleted an account that had no history."),
+        "valuation.set": _l("%(actor)s set the rate of %(kind)s%(item)s to %(rate)s per unit."),
+        "valuation.removed": _l("%(actor)s removed the rate of %(kind)s%(item)s."),
+        "demo.seeded": _l("The demo data was loaded."),
+    }
+    status = after.get("status") or d.get("status")
+    winner = d.get("winner_name") or ""
+    kind = d.get("kind") or after.get("kind") or before.get("kind")
+    item = d.get("item") if "rate" in d else (after.get("item") or before.get("item") or "")
+    rate = d.get("rate") or after.get("rials_per_unit") or before.get("rials_per_unit")
+    p.update({
+        "reason": d.get("reason") or after.get("reject_reason") or "",
+        "status": str(VALUE_LABELS.get(str(status), status or "")),
+        "n": format_number(d.get("proposed") or after.get("n_proposed") or 0, lang),
+        "winner": winner or "—",
+        "user": d.get("user_name") or actor,
+        "kind": charts_gov.kind_label(kind) if kind in HelpKind._value2member_map_ else "",
+        "item": f" ({item})" if item else "",
+        "rate": format_money(int(rate), lang) if isinstance(rate, int) else "",
+    })
+    if a.startswith("project.") and a not in templates:
+        target = a.split(".", 1)[1]
+        return _("%(actor)s moved the project “%(project)s” to %(status)s.", actor=actor, project=project,
+                 status=str(VALUE_LABELS.get(target, target)))
+    template = templates.get(a)
+    if template is None or ("%(amount)s" in str(template) and not amount):
+        obj = str(OBJECT_LABELS.get(line.object_type, line.object_type))
+        return _("%(actor)s: %(action)s on %(object)s no. %(id)s.", actor=actor, action=a, object=obj, id=p["id"])
+    return str(template) % p
+
+
+# --- layout -----------------------------------------------------------------------------------
+
+def _select(id_: str, label: str, options: list[dict], value: Any = "") -> html.Div:
+    return html.Div([
+        dbc.Label(label, html_for=id_, className="form-label small mb-1"),
+        dbc.Select(id=id_, options=options, value=value),
+    ], className="col-12 col-sm-6 col-lg")
+
+
+def _text_input(id_: str, label: str, placeholder: str = "", **kw) -> html.Div:
+    return html.Div([
+        dbc.Label(label, html_for=id_, className="form-label small mb-1"),
+        dbc.Input(id=id_, placeholder=placeholder, debounce=True, **kw),
+    ], className="col-12 col-sm-6 col-lg")
+
+
+def _date_placeholder(lang: str) -> str:
+    return "۱۴۰۵/۰۸/۰۱" if lang == "fa" else "2026-10-23"
+
+
+def _filters(choices, lang: str) -> html.Form:
+    all_ = {"label": _("All"), "value": ""}
+    return html.Div([
+        _text_input(gid.F_DATE_FROM, _("From date"), _date_placeholder(lang)),
+        _text_input(gid.F_DATE_TO, _("To date"), _date_placeholder(lang)),
+        _select(gid.F_TABLE, _("Table"), [all_] + [{"label": _name(fa, en, lang), "value": str(i)}
+                                                  for i, fa, en in choices.tables]),
+        _select(gid.F_KIND, _("Kind of help"), [all_] + [{"label": charts_gov.kind_label(k), "value": k.value}
+                                                        for k in HelpKind]),
+        _select(gid.F_DISTRICT, _("District (of the project)"),
+                [all_] + [{"label": _name(fa, en, lang), "value": str(i)} for i, fa, en in choices.districts]),
+    ], className="row g-2 align-items-end mb-2", role="search", **{"aria-label": _("Dashboard filters")})
+
+
+def _graph(id_: str, label: str) -> dcc.Graph:
+    return html.Figure(dcc.Loading(dcc.Graph(id=id_, config={"displaylogo": False, "responsive": True},
+                                             style={"minHeight": "260px"})),
+                       className="col-12 col-xl-6 mb-3", **{"aria-label": label})
 
 
 @page(__name__, path="/governorate", title=_l("Governorate"), roles={GOVERNORATE}, nav=True, order=50,
       icon="bank")
 def layout(**_kw):
-    return html.Section([
-        html.H1(_("Governorate dashboard"), className="h3 mb-3"),
-        html.P(_("The full dashboard comes soon. For now, the counts of what Hamyar holds:")),
-        html.Button([icon("arrow-clockwise", "me-1"), _("Refresh counts")], id=ids.GOV_REFRESH,
-                    className="btn btn-primary mb-3", n_clicks=0),
-        html.Div(id=ids.GOV_COUNTS, **{"aria-live": "polite"}),
+    lang = current_language()
+    with get_db().reader() as s:
+        choices = filter_choices(s)
+        actions = audit_actions(s)
+    hint = ""
+    if choices.first_day and choices.last_day:
+        hint = _("Decisions so far run from %(first)s to %(last)s.", first=format_date(choices.first_day, lang),
+                 last=format_date(choices.last_day, lang))
+    all_ = {"label": _("All"), "value": ""}
+    return html.Div([
+        html.H1(_("Governorate dashboard"), className="h3 mb-2"),
+        html.Nav(html.Ul([
+            html.Li(html.A([icon("bar-chart", "me-1"), _("Dashboard")], href="#gov-dashboard"),
+                    className="list-inline-item"),
+            html.Li(html.A([icon("download", "me-1"), _("Exports")], href="#gov-exports"), className="list-inline-item"),
+            html.Li(html.A([icon("journal-text", "me-1"), _("Audit log")], href="#gov-audit"),
+                    className="list-inline-item"),
+            html.Li(dcc.Link([icon("gear", "me-1"), _("Administration")], href="/admin"), className="list-inline-item"),
+        ], className="list-inline mb-3"), **{"aria-label": _("Sections")}),
+        dcc.Store(id=gid.F_STORE),
+        html.Section([
+            html.H2(_("Resources mobilised"), className="h4", id="gov-dashboard"),
+            html.P([_("Accepted and delivered help, with in-kind help valued at the governorate's rates."), " ", hint],
+                   className="text-body-secondary small"),
+            _filters(choices, lang),
+            html.Div(id=gid.F_ERROR),
+            dcc.Loading(html.Div(id=gid.HEADLINE, className="mb-3", **{"aria-live": "polite"})),
+            html.Div([
+                _graph(gid.FIG_TABLES, _("By table")),
+                _graph(gid.FIG_DISTRICTS, _("By district")),
+                _graph(gid.FIG_MONTHS, _("Over time")),
+                _graph(gid.FIG_COVERAGE, _("Coverage of open projects")),
+            ], className="row"),
+            html.Figure(dcc.Loading(dcc.Graph(id=gid.FIG_SANKEY, config={"displaylogo": False, "responsive": True})),
+                        className="mb-3", **{"aria-label": _("Flow of help")}),
+            html.H3(_("Matching runs"), className="h5"),
+            html.Div(id=gid.RUNS, className="table-responsive mb-4"),
+        ]),
+        html.Section([
+            html.H2(_("Exports"), className="h4", id="gov-exports"),
+            html.P(_("Exports follow the dashboard's filters (the audit log follows its own filters below)."),
+                   className="text-body-secondary small"),
+            html.Div([
+                _select(gid.EX_SHEET, _("What"), [{"label": str(v), "value": k} for k, v in SHEET_LABELS.items()],
+                        "pledges"),
+                _select(gid.EX_FORMAT, _("File format"), [{"label": _("Excel (xlsx)"), "value": "xlsx"},
+                                                          {"label": "CSV", "value": "csv"}], "xlsx"),
+                html.Div(dbc.Checkbox(id=gid.EX_CONTACTS, value=False,
+                                      label=_("Include citizens' mobile numbers and e-mail addresses")),
+                         className="col-12 col-lg-4"),
+                html.Div(html.Button([icon("download", "me-1"), _("Download")], id=gid.EX_BUTTON, n_clicks=0,
+                                     className="btn btn-primary"), className="col-12 col-sm-auto"),
+            ], className="row g-2 align-items-end mb-2"),
+            html.Div(id=gid.EX_MESSAGE, **{"aria-live": "polite"}),
+            dcc.Download(id=gid.EX_DOWNLOAD),
+        ], className="mb-4"),
+        html.Section([
+            html.H2(_("Audit log"), className="h4", id="gov-audit"),
+            html.Div([
+                _text_input(gid.AU_ACTOR, _("Who (name, mobile or e-mail)")),
+                _select(gid.AU_ACTION, _("Action"), [all_] + [{"label": a, "value": a} for a in actions]),
+                _select(gid.AU_TABLE, _("Table"), [all_] + [{"label": _name(fa, en, lang), "value": str(i)}
+                                                          for i, fa, en in choices.tables]),
+                _select(gid.AU_OBJECT, _("Object"), [all_] + [{"label": str(v), "value": k}
+                                                            for k, v in OBJECT_LABELS.items()]),
+                _text_input(gid.AU_OBJECT_ID, _("Object no."), inputMode="numeric"),
+                _text_input(gid.AU_DATE_FROM, _("From date"), _date_placeholder(lang)),
+                _text_input(gid.AU_DATE_TO, _("To date"), _date_placeholder(lang)),
+            ], className="row g-2 align-items-end mb-2", role="search", **{"aria-label": _("Audit log filters")}),
+            html.Div(id=gid.AU_ERROR),
+            dcc.Store(id=gid.AU_PAGE, data=1),
+            html.Div(id=gid.AU_LIST, **{"aria-live": "polite"}),
+            html.Nav(html.Div([
+                html.Button(_("Previous"), id=gid.AU_PREV, n_clicks=0, className="btn btn-outline-secondary btn-sm"),
+                html.Span(id=gid.AU_PAGER, className="mx-2 small"),
+                html.Button(_("Next"), id=gid.AU_NEXT, n_clicks=0, className="btn btn-outline-secondary btn-sm"),
+            ], className="d-flex align-items-center justify-content-center my-2"),
+                **{"aria-label": _("Audit log pages")}),
+        ], className="mb-4"),
+        html.Section([
+            html.H2(_("What Hamyar holds"), className="h5"),
+            html.Button([icon("arrow-clockwise", "me-1"), _("Refresh counts")], id=ids.GOV_REFRESH,
+                        className="btn btn-outline-primary btn-sm mb-2", n_clicks=0),
+            html.Div(id=ids.GOV_COUNTS, **{"aria-live": "polite"}),
+        ]),
     ])
 
 
-@secured_callback(Output(ids.GOV_COUNTS, "children"), Input(ids.GOV_REFRESH, "n_clicks"),
-                  roles={GOVERNORATE})
+# --- rendering --------------------------------------------------------------------------------
+
+def headline_cards(board: Dashboard, lang: str) -> Any:
+    h = board.headline
+
+    def card(title, big, small, extra_class=""):
+        return html.Div(html.Div([
+            html.H3(title, className="h6 text-body-secondary mb-1"),
+            html.P(big, className="fs-5 fw-bold mb-0"),
+            html.P(small, className="small text-body-secondary mb-0") if small else None,
+        ], className=f"p-3 border rounded h-100 {extra_class}"), className="col-12 col-sm-6 col-lg")
+
+    def kind_card(k: KindTotal):
+        small = _("worth %(value)s", value=format_money(k.value, lang)) if k.kind is not HelpKind.FINANCIAL else ""
+        return card(charts_gov.kind_label(k.kind), amount_text(k.kind, k.quantity, "", lang), small)
+
+    total = card(_("Total value"), format_money(h.total_value, lang),
+                 _("%(n)s decisions, %(c)s citizens", n=format_number(h.allocations, lang),
+                   c=format_number(h.citizens, lang)), "border-primary")
+    return html.Div([total] + [kind_card(k) for k in h.by_kind], className="row g-2")
+
+
+def runs_table(runs: list[RunRow], lang: str) -> Any:
+    if not runs:
+        return html.P(_("No matching runs in this period."), className="text-body-secondary")
+    head = html.Thead(html.Tr([html.Th(t, scope="col") for t in (
+        _("Run no."), _("Started"), _("Scope"), _("Pledges"), _("Needs"), _("Pairs"), _("Proposed"),
+        _("Objective"), _("Seconds"))]))
+    body = html.Tbody([html.Tr([
+        html.Td(format_number(r.id, lang)), html.Td(format_datetime(r.started_at, lang)),
+        html.Td(_name(r.table_fa, r.table_en, lang) if r.table_id else str(VALUE_LABELS["county"])),
+        html.Td(format_number(r.n_pledges, lang)), html.Td(format_number(r.n_needs, lang)),
+        html.Td(format_number(r.n_pairs, lang)), html.Td(format_number(r.n_proposed, lang)),
+        html.Td(format_number(r.objective, lang, decimals=1) if r.objective is not None else "—"),
+        html.Td(format_number(r.seconds, lang, decimals=2) if r.seconds is not None else "—"),
+    ]) for r in runs])
+    return html.Table([html.Caption(_("Size, time and objective of each run"), className="caption-top"), head, body],
+                      className="table table-sm table-striped align-middle")
+
+
+def _alert(message: str) -> Any:
+    return html.Div(message, className="alert alert-danger py-2", role="alert")
+
+
+# --- callbacks --------------------------------------------------------------------------------
+
+@secured_callback(
+    Output(gid.F_ERROR, "children"), Output(gid.HEADLINE, "children"), Output(gid.FIG_TABLES, "figure"),
+    Output(gid.FIG_DISTRICTS, "figure"), Output(gid.FIG_MONTHS, "figure"), Output(gid.FIG_COVERAGE, "figure"),
+    Output(gid.FIG_SANKEY, "figure"), Output(gid.RUNS, "children"), Output(gid.F_STORE, "data"),
+    Input(gid.F_DATE_FROM, "value"), Input(gid.F_DATE_TO, "value"), Input(gid.F_TABLE, "value"),
+    Input(gid.F_KIND, "value"), Input(gid.F_DISTRICT, "value"),
+    roles={GOVERNORATE})
+def update_dashboard(date_from, date_to, table, kind, district):
+    require({GOVERNORATE})
+    lang = current_language()
+    try:
+        f = build_filter(date_from, date_to, table, kind, district)
+        with get_db().reader() as s:
+            board = dashboard(s, f)
+    except DomainError as exc:
+        return (_alert(error_message(exc)),) + (no_update,) * 8
+    return ("", headline_cards(board, lang),
+            charts_gov.groups_figure(board.by_table, _("By table"), lang),
+            charts_gov.groups_figure(board.by_district, _("By district (of the project)"), lang,
+                                     unknown_label=_("No district")),
+            charts_gov.months_figure(board.by_month, lang),
+            charts_gov.coverage_figure(board.coverage, lang),
+            charts_gov.sankey_figure(board.flows, lang),
+            runs_table(board.runs, lang),
+            filter_to_store(f))
+
+
+def export_file(sheet: str, fmt: str, f: DashboardFilter, audit_f: AuditFilter, contacts: bool,
+                lang: str) -> tuple[bytes, str]:
+    """The file's bytes and name, with headers and values in the user's language."""
+    if sheet not in exports.SHEETS or fmt not in exports.FORMATS:
+        raise ValidationError("export_unknown", field="sheet")
+    with get_db().reader() as s:
+        if sheet == "pledges":
+            data = exports.pledges_sheet(s, f, include_contacts=contacts)
+        elif sheet == "allocations":
+            data = exports.allocations_sheet(s, f, include_contacts=contacts)
+        elif sheet == "projects":
+            data = exports.projects_sheet(s, f)
+        elif sheet == "runs":
+            data = exports.runs_sheet(s, f)
+        else:
+            data = exports.audit_sheet(s, audit_f, describe=lambda line: describe(line, lang))
+    headers = [str(COLUMN_LABELS.get(c, c)) for c in data.columns]
+    rows = [[_export_value(v, lang) for v in row] for row in data.rows]
+    stamp = date.today().isoformat()
+    name = f"hamyar-{sheet}-{stamp}.{fmt}"
+    if fmt == "csv":
+        return exports.to_csv(headers, rows), name
+    return exports.to_xlsx(headers, rows, title=str(SHEET_LABELS[sheet]), right_to_left=lang == "fa"), name
+
+
+def _export_value(v: Any, lang: str) -> Any:
+    if isinstance(v, bool):
+        return _("yes") if v else _("no")
+    if isinstance(v, enum.Enum):
+        if isinstance(v, HelpKind):
+            return charts_gov.kind_label(v)
+        return str(VALUE_LABELS.get(v.value, v.value))
+    if isinstance(v, datetime):
+        return format_datetime(v, lang) if lang == "fa" else v.strftime("%Y-%m-%d %H:%M")
+    if isinstance(v, date):
+        return format_date(v, lang) if lang == "fa" else v.isoformat()
+    return v
+
+
+def audit_filter(actor, action, table, obj, obj_id, date_from, date_to) -> AuditFilter:
+    object_id = parse_int(obj_id) if obj_id not in (None, "") else None
+    if obj_id not in (None, "") and object_id is None:
+        raise ValidationError("field_required", field="object_id")
+    return AuditFilter(actor_query=actor or "", action=action or "", table_id=parse_int(table) if table else None,
+                       object_type=obj or "", object_id=object_id,
+                       date_from=parse_day(date_from, "date_from"), date_to=parse_day(date_to, "date_to"))
+
+
+AUDIT_STATES = [State(gid.AU_ACTOR, "value"), State(gid.AU_ACTION, "value"), State(gid.AU_TABLE, "value"),
+                State(gid.AU_OBJECT, "value"), State(gid.AU_OBJECT_ID, "value"), State(gid.AU_DATE_FROM, "value"),
+                State(gid.AU_DATE_TO, "value")]
+
+
+@secured_callback(
+    Output(gid.EX_DOWNLOAD, "data"), Output(gid.EX_MESSAGE, "children"),
+    Input(gid.EX_BUTTON, "n_clicks"), State(gid.EX_SHEET, "value"), State(gid.EX_FORMAT, "value"),
+    State(gid.EX_CONTACTS, "value"), State(gid.F_STORE, "data"), *AUDIT_STATES,
+    roles={GOVERNORATE}, prevent_initial_call=True)
+def download_export(n_clicks, sheet, fmt, contacts, filter_data, *audit_values):
+    require({GOVERNORATE})
+    if not n_clicks:
+        return no_update, no_update
+    lang = current_language()
+    try:
+        content, name = export_file(sheet, fmt, filter_from_store(filter_data), audit_filter(*audit_values),
+                                    bool(contacts), lang)
+    except DomainError as exc:
+        return no_update, _alert(error_message(exc))
+    return dcc.send_bytes(content, name), html.P(_("Your file %(name)s is ready.", name=name),
+                                                 className="small text-success")
+
+
+def audit_list(page_data, lang: str) -> Any:
+    if not page_data.lines:
+        return html.P(_("No audit events match these filters."), className="text-body-secondary")
+    return html.Ol([html.Li([
+        html.Div(describe(line, lang)),
+        html.Div([
+            html.Time(format_datetime(line.at, lang), dateTime=line.at.isoformat()), " · ",
+            html.Code(line.action), " · ",
+            str(OBJECT_LABELS.get(line.object_type, line.object_type)), " ",
+            localise_digits(line.object_id if line.object_id is not None else "", lang),
+        ], className="small text-body-secondary"),
+    ], className="list-group-item") for line in page_data.lines], className="list-group mb-2",
+        **{"aria-label": _("Audit events")})
+
+
+@secured_callback(
+    Output(gid.AU_LIST, "children"), Output(gid.AU_PAGER, "children"), Output(gid.AU_PAGE, "data"),
+    Output(gid.AU_PREV, "disabled"), Output(gid.AU_NEXT, "disabled"), Output(gid.AU_ERROR, "children"),
+    Input(gid.AU_ACTOR, "value"), Input(gid.AU_ACTION, "value"), Input(gid.AU_TABLE, "value"),
+    Input(gid.AU_OBJECT, "value"), Input(gid.AU_OBJECT_ID, "value"), Input(gid.AU_DATE_FROM, "value"),
+    Input(gid.AU_DATE_TO, "value"), Input(gid.AU_PREV, "n_clicks"), Input(gid.AU_NEXT, "n_clicks"),
+    State(gid.AU_PAGE, "data"),
+    roles={GOVERNORATE})
+def update_audit(actor, action, table, obj, obj_id, date_from, date_to, _prev, _next, current):
+    require({GOVERNORATE})
+    lang = current_language()
+    page_no = current if isinstance(current, int) else 1
+    trigger = ctx.triggered_id
+    page_no = page_no - 1 if trigger == gid.AU_PREV else page_no + 1 if trigger == gid.AU_NEXT else 1
+    try:
+        f = audit_filter(actor, action, table, obj, obj_id, date_from, date_to)
+        with get_db().reader() as s:
+            result = audit_page(s, f, page=max(1, page_no))
+    except DomainError as exc:
+        return no_update, no_update, no_update, no_update, no_update, _alert(error_message(exc))
+    pager = _("Page %(page)s of %(pages)s (%(total)s events)", page=format_number(result.page, lang),
+              pages=format_number(result.pages, lang), total=format_number(result.total, lang))
+    return (audit_list(result, lang), pager, result.page, result.page <= 1, result.page >= result.pages, "")
+
+
+@secured_callback(Output(ids.GOV_COUNTS, "children"), Input(ids.GOV_REFRESH, "n_clicks"), roles={GOVERNORATE})
 def refresh_counts(_n_clicks):
+    require({GOVERNORATE})
     with get_db().reader() as s:
         counts = [
             (_("People"), s.scalar(select(func.count()).select_from(User))),
@@ -37,5 +543,9 @@ def refresh_counts(_n_clicks):
             (_("Projects"), s.scalar(select(func.count()).select_from(Project))),
             (_("Pledges"), s.scalar(select(func.count()).select_from(Pledge))),
         ]
-    return html.Dl([item for label, n in counts for item in (html.Dt(label), html.Dd(format_number(n or 0)))],
+    return html.Dl([item for label, n in counts for item in (html.Dt(label, className="col-6 col-sm-3"),
+                                                             html.Dd(format_number(n or 0), className="col-6 col-sm-3"))],
                    className="row")
+
+
+__all__ = ["amount_text", "build_filter", "describe", "export_file", "layout", "parse_day"]

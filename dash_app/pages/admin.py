@@ -1,0 +1,577 @@
+"""Administration (/admin), governorate only: tables, members, chair elections, users, valuation rates.
+
+Imports dash, dbc, models and dash_app. Each callback reads inputs, calls one domain operation
+(models.admin_ops, models.valuation, models.elections) in one unit of work, and renders the result.
+Archiving a table and removing people ask for confirmation first.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+
+from dash_app import charts_gov
+from dash_app import ids_gov as gid
+from dash_app.auth import GOVERNORATE, current_user_id, require, secured_callback
+from dash_app.db import get_db
+from dash_app.i18n import _, _l, current_language, error_message, format_datetime, format_money, format_number, parse_int
+from dash_app.layout import icon, page
+from models import admin_ops, valuation
+from models.base import utcnow
+from models.elections import close_election, open_election
+from models.enums import ElectionStatus, HelpKind, MemberBackground
+from models.errors import DomainError, ValidationError
+from models.tables import ChairElection, Table
+
+BACKGROUND_LABELS = {
+    MemberBackground.AGENCY: _l("Agency manager or expert"),
+    MemberBackground.ACADEMIC: _l("Academic"),
+    MemberBackground.FIELD: _l("Field actor"),
+    MemberBackground.ACTIVIST: _l("Social activist"),
+    MemberBackground.GOVERNOR: _l("Governor or agency head"),
+}
+
+
+def _name(fa: str | None, en: str | None, lang: str) -> str:
+    return (fa or en or "") if lang == "fa" else (en or fa or "")
+
+
+def _field(id_: str, label: str, component: Any) -> html.Div:
+    return html.Div([dbc.Label(label, html_for=id_, className="form-label small mb-1"), component],
+                    className="mb-2")
+
+
+def _ok(message: str) -> Any:
+    return html.Div(message, className="alert alert-success py-2", role="status")
+
+
+def _fail(exc: DomainError) -> Any:
+    return html.Div(error_message(exc), className="alert alert-danger py-2", role="alert")
+
+
+def _pb_slot() -> Any:
+    """A link to the PB cycles page when the PB module has registered one."""
+    for pg in dash.page_registry.values():
+        path = pg.get("path") or ""
+        if "pb" in pg.get("module", "").rsplit(".", 1)[-1] and GOVERNORATE in (pg.get("roles") or ()):
+            return dcc.Link([icon("cash-coin", "me-1"), _("Participatory budgeting cycles")], href=path,
+                            className="btn btn-outline-primary btn-sm")
+    return html.P(_("Participatory budgeting cycles will appear here."), className="text-body-secondary small")
+
+
+@page(__name__, path="/admin", title=_l("Administration"), roles={GOVERNORATE}, nav=True, order=55, icon="gear")
+def layout(**_kw):
+    kinds = [{"label": charts_gov.kind_label(k), "value": k.value} for k in HelpKind if k is not HelpKind.FINANCIAL]
+    backgrounds = [{"label": str(v), "value": k.value} for k, v in BACKGROUND_LABELS.items()]
+    tables_section = html.Section([
+        html.H2([icon("grid-3x3-gap", "me-1"), _("Tables")], className="h4", id="adm-tables-h"),
+        html.Div(id=gid.AD_TABLES, className="table-responsive"),
+        html.Div([
+            _field(gid.AD_T_SELECT, _("Table to edit"), dbc.Select(id=gid.AD_T_SELECT, options=[], value="")),
+            html.Div([
+                html.Div(_field(gid.AD_T_NAME_FA, _("Name in Persian"), dbc.Input(id=gid.AD_T_NAME_FA, maxLength=160)),
+                         className="col-12 col-md-6"),
+                html.Div(_field(gid.AD_T_NAME_EN, _("Name in English"), dbc.Input(id=gid.AD_T_NAME_EN, maxLength=160)),
+                         className="col-12 col-md-6"),
+                html.Div(_field(gid.AD_T_DESC_FA, _("Description in Persian"),
+                                dbc.Textarea(id=gid.AD_T_DESC_FA, rows=2)), className="col-12 col-md-6"),
+                html.Div(_field(gid.AD_T_DESC_EN, _("Description in English"),
+                                dbc.Textarea(id=gid.AD_T_DESC_EN, rows=2)), className="col-12 col-md-6"),
+            ], className="row g-2"),
+            html.Div([
+                html.Button([icon("save", "me-1"), _("Save table")], id=gid.AD_T_SAVE, n_clicks=0,
+                            className="btn btn-primary me-2 mb-2"),
+                html.Button([icon("archive", "me-1"), _("Archive…")], id=gid.AD_T_ARCHIVE, n_clicks=0,
+                            className="btn btn-outline-danger me-2 mb-2"),
+                html.Button(_("Restore from archive"), id=gid.AD_T_UNARCHIVE, n_clicks=0,
+                            className="btn btn-outline-secondary mb-2"),
+            ]),
+        ], className="border rounded p-3 mb-3"),
+        dbc.Modal([
+            dbc.ModalHeader(dbc.ModalTitle(_("Archive this table?"))),
+            dbc.ModalBody([
+                html.Div(id=gid.AD_ARCHIVE_BODY),
+                dbc.RadioItems(id=gid.AD_ARCHIVE_CHOICE, value=admin_ops.WITHDRAW_PROPOSALS, options=[
+                    {"label": _("Withdraw the proposals (the citizens' pledges become free again)"),
+                     "value": admin_ops.WITHDRAW_PROPOSALS},
+                    {"label": _("Keep the proposals for the chair to decide"), "value": admin_ops.KEEP_PROPOSALS},
+                ]),
+            ]),
+            dbc.ModalFooter([
+                html.Button(_("Cancel"), id=gid.AD_ARCHIVE_CANCEL, n_clicks=0, className="btn btn-secondary"),
+                html.Button(_("Archive"), id=gid.AD_ARCHIVE_CONFIRM, n_clicks=0, className="btn btn-danger"),
+            ]),
+        ], id=gid.AD_ARCHIVE_MODAL, is_open=False),
+    ], className="mb-4")
+    members_section = html.Section([
+        html.H2([icon("people", "me-1"), _("Members")], className="h4"),
+        _field(gid.AD_M_TABLE, _("Table"), dbc.Select(id=gid.AD_M_TABLE, options=[], value="")),
+        html.Div(id=gid.AD_M_LIST),
+        html.Div([
+            html.H3(_("Add a member"), className="h6"),
+            _field(gid.AD_M_SEARCH, _("Search people by name, mobile or e-mail"),
+                   dbc.Input(id=gid.AD_M_SEARCH, debounce=True, type="search")),
+            _field(gid.AD_M_USER, _("Person"), dbc.Select(id=gid.AD_M_USER, options=[], value="")),
+            _field(gid.AD_M_BACKGROUND, _("Background"),
+                   dbc.Select(id=gid.AD_M_BACKGROUND, options=backgrounds, value=MemberBackground.FIELD.value)),
+            _field(gid.AD_M_AFFILIATION, _("Affiliation"), dbc.Input(id=gid.AD_M_AFFILIATION, maxLength=200)),
+            html.Button([icon("person-plus", "me-1"), _("Add to the table")], id=gid.AD_M_ADD, n_clicks=0,
+                        className="btn btn-primary"),
+        ], className="border rounded p-3 mt-2"),
+    ], className="mb-4")
+    elections_section = html.Section([
+        html.H2([icon("check2-square", "me-1"), _("Chair elections")], className="h4"),
+        html.Div([
+            html.Div(_field(gid.AD_E_TABLE, _("Table"), dbc.Select(id=gid.AD_E_TABLE, options=[], value="")),
+                     className="col-12 col-md-6"),
+            html.Div(_field(gid.AD_E_DAYS, _("Voting stays open for (days)"),
+                            dbc.Input(id=gid.AD_E_DAYS, value="14", inputMode="numeric")), className="col-12 col-md-3"),
+            html.Div(html.Button(_("Open an election"), id=gid.AD_E_OPEN, n_clicks=0, className="btn btn-primary mb-2"),
+                     className="col-12 col-md-3 d-flex align-items-end"),
+        ], className="row g-2"),
+        html.Div(id=gid.AD_E_LIST),
+    ], className="mb-4")
+    users_section = html.Section([
+        html.H2([icon("person-gear", "me-1"), _("Users")], className="h4"),
+        _field(gid.AD_U_SEARCH, _("Search people by name, mobile or e-mail"),
+               dbc.Input(id=gid.AD_U_SEARCH, debounce=True, type="search")),
+        dcc.Store(id=gid.AD_U_PAGE, data=1),
+        html.Div(id=gid.AD_U_LIST, className="table-responsive"),
+        html.Div([
+            html.Button(_("Previous"), id=gid.AD_U_PREV, n_clicks=0, className="btn btn-outline-secondary btn-sm me-2"),
+            html.Button(_("Next"), id=gid.AD_U_NEXT, n_clicks=0, className="btn btn-outline-secondary btn-sm"),
+        ], className="my-2"),
+    ], className="mb-4")
+    rates_section = html.Section([
+        html.H2([icon("currency-exchange", "me-1"), _("Valuation rates")], className="h4"),
+        html.P(_("What one unit of in-kind help is worth, so money and in-kind help add up to one figure. A logistics "
+                 "item (for example: pickup truck) may have its own rate; leave the item empty for the kind's "
+                 "default."), className="small text-body-secondary"),
+        html.Div(id=gid.AD_R_LIST, className="table-responsive"),
+        html.Div([
+            html.Div(_field(gid.AD_R_KIND, _("Kind of help"), dbc.Select(id=gid.AD_R_KIND, options=kinds,
+                                                                         value=HelpKind.LOGISTICS.value)),
+                     className="col-12 col-md-3"),
+            html.Div(_field(gid.AD_R_ITEM, _("Item (optional)"), dbc.Input(id=gid.AD_R_ITEM, maxLength=200)),
+                     className="col-12 col-md-4"),
+            html.Div(_field(gid.AD_R_RATE, _("Rials per unit"), dbc.Input(id=gid.AD_R_RATE, inputMode="numeric")),
+                     className="col-12 col-md-3"),
+            html.Div(html.Button(_("Save rate"), id=gid.AD_R_SAVE, n_clicks=0, className="btn btn-primary mb-2"),
+                     className="col-12 col-md-2 d-flex align-items-end"),
+        ], className="row g-2"),
+    ], className="mb-4")
+    return html.Div([
+        html.H1(_("Administration"), className="h3 mb-3"),
+        dcc.Store(id=gid.AD_REFRESH, data=0),
+        html.Div(id=gid.AD_MESSAGE, **{"aria-live": "polite"}),
+        dbc.Tabs([
+            dbc.Tab(tables_section, label=_("Tables"), tab_id="tables"),
+            dbc.Tab(members_section, label=_("Members"), tab_id="members"),
+            dbc.Tab(elections_section, label=_("Chair elections"), tab_id="elections"),
+            dbc.Tab(users_section, label=_("Users"), tab_id="users"),
+            dbc.Tab(rates_section, label=_("Valuation rates"), tab_id="rates"),
+            dbc.Tab(html.Section([html.H2(_("Participatory budgeting"), className="h4"), _pb_slot()]),
+                    label=_("Participatory budgeting"), tab_id="pb"),
+        ], active_tab="tables", className="mb-3"),
+    ])
+
+
+# --- reading what the sections show -----------------------------------------------------------
+
+def tables_view(rows: list[admin_ops.TableRow], lang: str) -> Any:
+    if not rows:
+        return html.P(_("No tables yet."), className="text-body-secondary")
+    head = html.Thead(html.Tr([html.Th(t, scope="col") for t in (
+        _("Table"), _("Chair"), _("Members"), _("Projects"), _("Proposals awaiting the chair"), _("Status"))]))
+    body = html.Tbody([html.Tr([
+        html.Td(_name(r.name_fa, r.name_en, lang)), html.Td(r.chair_name or "—"),
+        html.Td(format_number(r.members, lang)), html.Td(format_number(r.projects, lang)),
+        html.Td(format_number(r.open_proposals, lang)),
+        html.Td(html.Span(_("archived"), className="badge text-bg-secondary") if r.archived else _("active")),
+    ]) for r in rows])
+    return html.Table([head, body], className="table table-sm align-middle")
+
+
+@secured_callback(
+    Output(gid.AD_TABLES, "children"), Output(gid.AD_T_SELECT, "options"), Output(gid.AD_M_TABLE, "options"),
+    Output(gid.AD_E_TABLE, "options"), Output(gid.AD_E_LIST, "children"), Output(gid.AD_R_LIST, "children"),
+    Input(gid.AD_REFRESH, "data"), roles={GOVERNORATE})
+def refresh_lists(_version):
+    require({GOVERNORATE})
+    lang = current_language()
+    with get_db().reader() as s:
+        rows = admin_ops.tables_overview(s)
+        rates = valuation.list_rates(s)
+        elections = s.execute(
+            dash_select_open_elections()).all()
+    live = [{"label": _name(r.name_fa, r.name_en, lang), "value": str(r.id)} for r in rows if not r.archived]
+    every = [{"label": _("New table"), "value": ""}] + [
+        {"label": _name(r.name_fa, r.name_en, lang) + (f" ({_('archived')})" if r.archived else ""),
+         "value": str(r.id)} for r in rows]
+    return (tables_view(rows, lang), every, [{"label": "—", "value": ""}] + live, [{"label": "—", "value": ""}] + live,
+            elections_view(elections, lang), rates_view(rates, lang))
+
+
+def dash_select_open_elections():
+    from sqlalchemy import select
+
+    return (select(ChairElection.id, ChairElection.closes_at, Table.name_fa, Table.name_en)
+            .join(Table, Table.id == ChairElection.table_id).where(ChairElection.status == ElectionStatus.OPEN)
+            .order_by(ChairElection.closes_at))
+
+
+def elections_view(rows, lang: str) -> Any:
+    if not rows:
+        return html.P(_("No chair election is open."), className="text-body-secondary small")
+    return html.Ul([html.Li([
+        _("%(table)s: voting closes %(when)s", table=_name(fa, en, lang), when=format_datetime(closes, lang)), " ",
+        dcc.ConfirmDialogProvider(
+            html.Button(_("Close now"), className="btn btn-outline-danger btn-sm ms-2"),
+            id={"type": "adm-e-close", "election": eid},
+            message=_("Close this election now? The most approved candidate becomes chair.")),
+    ], className="list-group-item d-flex flex-wrap align-items-center") for eid, closes, fa, en in rows],
+        className="list-group")
+
+
+def rates_view(rates, lang: str) -> Any:
+    if not rates:
+        return html.P(_("No rates yet."), className="text-body-secondary")
+    body = html.Tbody([html.Tr([
+        html.Td(charts_gov.kind_label(r.kind)), html.Td(r.item or _("(default)")),
+        html.Td(format_money(r.rials_per_unit, lang, unit="rial")),
+        html.Td(dcc.ConfirmDialogProvider(
+            html.Button(_("Remove"), className="btn btn-outline-danger btn-sm"),
+            id={"type": gid.AD_R_REMOVE, "rate": r.id}, message=_("Remove this item's rate? The kind's default "
+                                                                    "rate will apply.")) if r.item else ""),
+    ]) for r in rates])
+    head = html.Thead(html.Tr([html.Th(t, scope="col") for t in (_("Kind of help"), _("Item"), _("Rate"),
+                                                                 _("Actions"))]))
+    return html.Table([head, body], className="table table-sm align-middle")
+
+
+@secured_callback(
+    Output(gid.AD_T_NAME_FA, "value"), Output(gid.AD_T_NAME_EN, "value"), Output(gid.AD_T_DESC_FA, "value"),
+    Output(gid.AD_T_DESC_EN, "value"), Input(gid.AD_T_SELECT, "value"), roles={GOVERNORATE})
+def load_table(table_value):
+    require({GOVERNORATE})
+    tid = parse_int(table_value) if table_value else None
+    if tid is None:
+        return "", "", "", ""
+    with get_db().reader() as s:
+        t = s.get(Table, tid)
+        if t is None:
+            return "", "", "", ""
+        return t.name_fa, t.name_en, t.description_fa, t.description_en
+
+
+def _bump(version: Any) -> int:
+    return (version if isinstance(version, int) else 0) + 1
+
+
+@secured_callback(
+    Output(gid.AD_MESSAGE, "children", allow_duplicate=True), Output(gid.AD_REFRESH, "data", allow_duplicate=True),
+    Output(gid.AD_T_SELECT, "value"),
+    Input(gid.AD_T_SAVE, "n_clicks"), State(gid.AD_T_SELECT, "value"), State(gid.AD_T_NAME_FA, "value"),
+    State(gid.AD_T_NAME_EN, "value"), State(gid.AD_T_DESC_FA, "value"), State(gid.AD_T_DESC_EN, "value"),
+    State(gid.AD_REFRESH, "data"), roles={GOVERNORATE}, prevent_initial_call=True)
+def save_table(n, table_value, name_fa, name_en, desc_fa, desc_en, version):
+    require({GOVERNORATE})
+    if not n:
+        return no_update, no_update, no_update
+    data = admin_ops.TableInput(name_fa or "", name_en or "", desc_fa or "", desc_en or "")
+    tid = parse_int(table_value) if table_value else None
+    try:
+        with get_db().unit_of_work() as s:
+            table = (admin_ops.update_table(s, current_user_id(), tid, data) if tid is not None
+                     else admin_ops.create_table(s, current_user_id(), data))
+            new_id = table.id
+    except DomainError as exc:
+        return _fail(exc), no_update, no_update
+    return _ok(_("The table is saved.")), _bump(version), str(new_id)
+
+
+@secured_callback(
+    Output(gid.AD_ARCHIVE_MODAL, "is_open"), Output(gid.AD_ARCHIVE_BODY, "children"),
+    Output(gid.AD_ARCHIVE_CHOICE, "style"),
+    Input(gid.AD_T_ARCHIVE, "n_clicks"), Input(gid.AD_ARCHIVE_CANCEL, "n_clicks"), State(gid.AD_T_SELECT, "value"),
+    roles={GOVERNORATE}, prevent_initial_call=True)
+def ask_archive(n_archive, _n_cancel, table_value):
+    require({GOVERNORATE})
+    tid = parse_int(table_value) if table_value else None
+    if ctx.triggered_id != gid.AD_T_ARCHIVE or not n_archive or tid is None:
+        return False, no_update, no_update
+    lang = current_language()
+    with get_db().reader() as s:
+        table = s.get(Table, tid)
+        waiting = admin_ops.open_proposals_of_table(s, tid) if table else 0
+    if table is None:
+        return False, no_update, no_update
+    text = [html.P(_("The table %(table)s will be hidden from new work; its projects, decisions and history stay.",
+                     table=_name(table.name_fa, table.name_en, lang)))]
+    if waiting:
+        text.append(html.P(_("It has %(n)s proposals awaiting its chair. What should happen to them?",
+                             n=format_number(waiting, lang)), className="fw-bold"))
+    return True, text, {} if waiting else {"display": "none"}
+
+
+@secured_callback(
+    Output(gid.AD_MESSAGE, "children", allow_duplicate=True), Output(gid.AD_REFRESH, "data", allow_duplicate=True),
+    Output(gid.AD_ARCHIVE_MODAL, "is_open", allow_duplicate=True),
+    Input(gid.AD_ARCHIVE_CONFIRM, "n_clicks"), State(gid.AD_T_SELECT, "value"), State(gid.AD_ARCHIVE_CHOICE, "value"),
+    State(gid.AD_REFRESH, "data"), roles={GOVERNORATE}, prevent_initial_call=True)
+def confirm_archive(n, table_value, choice, version):
+    require({GOVERNORATE})
+    if not n:
+        return no_update, no_update, no_update
+    try:
+        with get_db().unit_of_work() as s:
+            admin_ops.archive_table(s, current_user_id(), parse_int(table_value) if table_value else None, choice)
+    except DomainError as exc:
+        return _fail(exc), no_update, False
+    return _ok(_("The table is archived.")), _bump(version), False
+
+
+@secured_callback(
+    Output(gid.AD_MESSAGE, "children", allow_duplicate=True), Output(gid.AD_REFRESH, "data", allow_duplicate=True),
+    Input(gid.AD_T_UNARCHIVE, "n_clicks"), State(gid.AD_T_SELECT, "value"), State(gid.AD_REFRESH, "data"),
+    roles={GOVERNORATE}, prevent_initial_call=True)
+def unarchive(n, table_value, version):
+    require({GOVERNORATE})
+    if not n:
+        return no_update, no_update
+    try:
+        with get_db().unit_of_work() as s:
+            admin_ops.unarchive_table(s, current_user_id(), parse_int(table_value) if table_value else None)
+    except DomainError as exc:
+        return _fail(exc), no_update
+    return _ok(_("The table is restored.")), _bump(version)
+
+
+# --- members ----------------------------------------------------------------------------------
+
+@secured_callback(Output(gid.AD_M_LIST, "children"), Input(gid.AD_M_TABLE, "value"), Input(gid.AD_REFRESH, "data"),
+                  roles={GOVERNORATE})
+def show_members(table_value, _version):
+    require({GOVERNORATE})
+    tid = parse_int(table_value) if table_value else None
+    if tid is None:
+        return html.P(_("Choose a table to see its members."), className="text-body-secondary small")
+    lang = current_language()
+    with get_db().reader() as s:
+        members = admin_ops.members_of(s, tid)
+    if not members:
+        return html.P(_("This table has no members yet."), className="text-body-secondary small")
+    return html.Ul([html.Li([
+        html.Span([m.name, html.Span(_("chair"), className="badge text-bg-primary ms-1") if m.is_chair else None,
+                   html.Small(f" · {BACKGROUND_LABELS[m.background]}" + (f" · {m.affiliation}" if m.affiliation else ""),
+                              className="text-body-secondary")]),
+        dcc.ConfirmDialogProvider(
+            html.Button(_("Remove"), className="btn btn-outline-danger btn-sm", **{"aria-label": _("Remove %(name)s",
+                                                                                                   name=m.name)}),
+            id={"type": gid.AD_M_REMOVE, "user": m.user_id},
+            message=_("Remove %(name)s from this table? Their past work stays on record.", name=m.name)),
+    ], className="list-group-item d-flex justify-content-between align-items-center flex-wrap gap-2")
+        for m in members], className="list-group", lang=lang)
+
+
+@secured_callback(Output(gid.AD_M_USER, "options"), Input(gid.AD_M_SEARCH, "value"), roles={GOVERNORATE},
+                  prevent_initial_call=True)
+def find_people(query):
+    require({GOVERNORATE})
+    if not (query or "").strip():
+        return []
+    with get_db().reader() as s:
+        found = admin_ops.search_users(s, query, per_page=20)
+    return [{"label": f"{u.name} ({u.email or u.phone or ''})", "value": str(u.id)} for u in found.rows if u.is_active]
+
+
+@secured_callback(
+    Output(gid.AD_MESSAGE, "children", allow_duplicate=True), Output(gid.AD_REFRESH, "data", allow_duplicate=True),
+    Input(gid.AD_M_ADD, "n_clicks"), State(gid.AD_M_TABLE, "value"), State(gid.AD_M_USER, "value"),
+    State(gid.AD_M_BACKGROUND, "value"), State(gid.AD_M_AFFILIATION, "value"), State(gid.AD_REFRESH, "data"),
+    roles={GOVERNORATE}, prevent_initial_call=True)
+def add_member(n, table_value, user_value, background, affiliation, version):
+    require({GOVERNORATE})
+    if not n:
+        return no_update, no_update
+    try:
+        with get_db().unit_of_work() as s:
+            admin_ops.add_member(s, current_user_id(), parse_int(table_value) if table_value else None,
+                                 parse_int(user_value) if user_value else None, background or "", affiliation or "")
+    except DomainError as exc:
+        return _fail(exc), no_update
+    return _ok(_("The member is added.")), _bump(version)
+
+
+@secured_callback(
+    Output(gid.AD_MESSAGE, "children", allow_duplicate=True), Output(gid.AD_REFRESH, "data", allow_duplicate=True),
+    Input({"type": gid.AD_M_REMOVE, "user": ALL}, "submit_n_clicks"), State(gid.AD_M_TABLE, "value"),
+    State(gid.AD_REFRESH, "data"), roles={GOVERNORATE}, prevent_initial_call=True)
+def remove_member(clicks, table_value, version):
+    require({GOVERNORATE})
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or not any(clicks or []):
+        return no_update, no_update
+    try:
+        with get_db().unit_of_work() as s:
+            admin_ops.remove_member(s, current_user_id(), parse_int(table_value) if table_value else None,
+                                    trigger.get("user"))
+    except DomainError as exc:
+        return _fail(exc), no_update
+    return _ok(_("The member is removed.")), _bump(version)
+
+
+# --- elections --------------------------------------------------------------------------------
+
+@secured_callback(
+    Output(gid.AD_MESSAGE, "children", allow_duplicate=True), Output(gid.AD_REFRESH, "data", allow_duplicate=True),
+    Input(gid.AD_E_OPEN, "n_clicks"), State(gid.AD_E_TABLE, "value"), State(gid.AD_E_DAYS, "value"),
+    State(gid.AD_REFRESH, "data"), roles={GOVERNORATE}, prevent_initial_call=True)
+def start_election(n, table_value, days, version):
+    require({GOVERNORATE})
+    if not n:
+        return no_update, no_update
+    days_n = parse_int(days)
+    try:
+        if days_n is None or not 1 <= days_n <= 90:
+            raise ValidationError("election_days_invalid", field="days")
+        with get_db().unit_of_work() as s:
+            open_election(s, current_user_id(), parse_int(table_value) if table_value else None,
+                          utcnow() + timedelta(days=days_n))
+    except DomainError as exc:
+        return _fail(exc), no_update
+    return _ok(_("The election is open; the table's members are told.")), _bump(version)
+
+
+@secured_callback(
+    Output(gid.AD_MESSAGE, "children", allow_duplicate=True), Output(gid.AD_REFRESH, "data", allow_duplicate=True),
+    Input({"type": "adm-e-close", "election": ALL}, "submit_n_clicks"), State(gid.AD_REFRESH, "data"),
+    roles={GOVERNORATE}, prevent_initial_call=True)
+def end_election(clicks, version):
+    require({GOVERNORATE})
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or not any(clicks or []):
+        return no_update, no_update
+    try:
+        with get_db().unit_of_work() as s:
+            close_election(s, current_user_id(), trigger.get("election"))
+    except DomainError as exc:
+        return _fail(exc), no_update
+    return _ok(_("The election is closed.")), _bump(version)
+
+
+# --- users ------------------------------------------------------------------------------------
+
+USER_VERBS = ("make_staff", "unmake_staff", "deactivate", "activate", "delete")
+
+
+def users_view(found: admin_ops.UserPage, lang: str) -> Any:
+    if not found.rows:
+        return html.P(_("Nobody matches this search."), className="text-body-secondary")
+
+    def action(uid: int, verb: str, label: str, style: str, confirm: str | None = None):
+        button = html.Button(label, className=f"btn btn-sm {style} me-1 mb-1")
+        return dcc.ConfirmDialogProvider(button, id={"type": gid.AD_U_ACTION, "user": uid, "do": verb},
+                                         message=confirm or label)
+
+    rows = []
+    for u in found.rows:
+        acts = [action(u.id, "unmake_staff" if u.is_governorate else "make_staff",
+                       _("Remove governorate role") if u.is_governorate else _("Make governorate staff"),
+                       "btn-outline-secondary"),
+                action(u.id, "deactivate" if u.is_active else "activate",
+                       _("Deactivate") if u.is_active else _("Reactivate"), "btn-outline-warning",
+                       _("Deactivate %(name)s? They can no longer sign in; their history stays.", name=u.name)
+                       if u.is_active else None)]
+        if u.pledges == 0:
+            acts.append(action(u.id, "delete", _("Delete"), "btn-outline-danger",
+                               _("Delete the account of %(name)s for good?", name=u.name)))
+        rows.append(html.Tr([
+            html.Td(u.name), html.Td(u.email or u.phone or "", dir="ltr"), html.Td(format_number(u.pledges, lang)),
+            html.Td(", ".join(filter(None, [_("governorate") if u.is_governorate else "",
+                                            _("inactive") if not u.is_active else _("active")]))),
+            html.Td(acts),
+        ]))
+    head = html.Thead(html.Tr([html.Th(t, scope="col") for t in (_("Name"), _("Login"), _("Pledges"), _("Roles"),
+                                                                 _("Actions"))]))
+    caption = html.Caption(_("Page %(page)s of %(pages)s (%(total)s people)", page=format_number(found.page, lang),
+                             pages=format_number(found.pages, lang), total=format_number(found.total, lang)),
+                           className="caption-top")
+    return html.Table([caption, head, html.Tbody(rows)], className="table table-sm align-middle")
+
+
+@secured_callback(
+    Output(gid.AD_U_LIST, "children"), Output(gid.AD_U_PAGE, "data"),
+    Input(gid.AD_U_SEARCH, "value"), Input(gid.AD_U_PREV, "n_clicks"), Input(gid.AD_U_NEXT, "n_clicks"),
+    Input(gid.AD_REFRESH, "data"), State(gid.AD_U_PAGE, "data"), roles={GOVERNORATE})
+def show_users(query, _prev, _next, _version, current):
+    require({GOVERNORATE})
+    page_no = current if isinstance(current, int) else 1
+    trigger = ctx.triggered_id
+    page_no = page_no - 1 if trigger == gid.AD_U_PREV else page_no + 1 if trigger == gid.AD_U_NEXT else (
+        page_no if trigger == gid.AD_REFRESH else 1)
+    with get_db().reader() as s:
+        found = admin_ops.search_users(s, query or "", page=max(1, page_no), per_page=20)
+    return users_view(found, current_language()), found.page
+
+
+@secured_callback(
+    Output(gid.AD_MESSAGE, "children", allow_duplicate=True), Output(gid.AD_REFRESH, "data", allow_duplicate=True),
+    Input({"type": gid.AD_U_ACTION, "user": ALL, "do": ALL}, "submit_n_clicks"), State(gid.AD_REFRESH, "data"),
+    roles={GOVERNORATE}, prevent_initial_call=True)
+def user_action(clicks, version):
+    require({GOVERNORATE})
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or not any(clicks or []) or trigger.get("do") not in USER_VERBS:
+        return no_update, no_update
+    verb, uid, actor = trigger["do"], trigger.get("user"), current_user_id()
+    try:
+        with get_db().unit_of_work() as s:
+            if verb in ("make_staff", "unmake_staff"):
+                admin_ops.set_governorate(s, actor, uid, verb == "make_staff")
+            elif verb in ("deactivate", "activate"):
+                admin_ops.set_active(s, actor, uid, verb == "activate")
+            else:
+                admin_ops.delete_user(s, actor, uid)
+    except DomainError as exc:
+        return _fail(exc), no_update
+    return _ok(_("Done.")), _bump(version)
+
+
+# --- valuation rates --------------------------------------------------------------------------
+
+@secured_callback(
+    Output(gid.AD_MESSAGE, "children", allow_duplicate=True), Output(gid.AD_REFRESH, "data", allow_duplicate=True),
+    Input(gid.AD_R_SAVE, "n_clicks"), State(gid.AD_R_KIND, "value"), State(gid.AD_R_ITEM, "value"),
+    State(gid.AD_R_RATE, "value"), State(gid.AD_REFRESH, "data"), roles={GOVERNORATE}, prevent_initial_call=True)
+def save_rate(n, kind, item, rate, version):
+    require({GOVERNORATE})
+    if not n:
+        return no_update, no_update
+    value = parse_int(rate) if rate not in (None, "") else None
+    try:
+        with get_db().unit_of_work() as s:
+            valuation.set_rate(s, current_user_id(), kind or "", item or "", value)
+    except DomainError as exc:
+        return _fail(exc), no_update
+    return _ok(_("The rate is saved.")), _bump(version)
+
+
+@secured_callback(
+    Output(gid.AD_MESSAGE, "children", allow_duplicate=True), Output(gid.AD_REFRESH, "data", allow_duplicate=True),
+    Input({"type": gid.AD_R_REMOVE, "rate": ALL}, "submit_n_clicks"), State(gid.AD_REFRESH, "data"),
+    roles={GOVERNORATE}, prevent_initial_call=True)
+def remove_rate(clicks, version):
+    require({GOVERNORATE})
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or not any(clicks or []):
+        return no_update, no_update
+    try:
+        with get_db().unit_of_work() as s:
+            valuation.remove_rate(s, current_user_id(), trigger.get("rate"))
+    except DomainError as exc:
+        return _fail(exc), no_update
+    return _ok(_("The rate is removed.")), _bump(version)
