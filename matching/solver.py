@@ -37,6 +37,11 @@ Method (see docs/matching-bench.md for the figures on this machine).
    enough (params.max_exact_whole_arcs) and finishes within params.time_limit; otherwise the LP
    relaxation gives a proven bound, whole pledges are rounded from it and the divisible rest is
    re-solved exactly. stats.method, stats.bound and stats.gap say which happened.
+   Proposals with whole pledges: the current proposals' whole choices, completed by the exact
+   divisible re-solve, are kept unless the best answer found is worth more than KEEP_TOL (1e-8)
+   relative; when they lose on the exact path, a second MILP maximises the proposed quantity
+   kept among answers worth at least the optimum. Re-solving with `proposed` = the solver's own
+   output returns that output (tests: demo county fixture, idempotence properties).
 """
 
 from __future__ import annotations
@@ -120,7 +125,6 @@ def build_kind(inst: Instance, tab: Tables, kind: int) -> KindProblem:
     if special:
         single |= np.isin(pl, np.fromiter(special, np.int64))
     members: list = []
-    reps = []
     grp = pl[~single]
     if len(grp):
         ends = np.sort(inst.need_end[needs]) if len(needs) else np.zeros(0, np.int64)
@@ -388,53 +392,148 @@ def _repair(x, gi, nj, node_cap, need_cap):
     return x
 
 
-def _solve_whole(kp: KindProblem, proposed, stats, deadline):
-    """Kinds with whole pledges. Returns flow per arc."""
-    p_stats = stats
+KEEP_TOL = 1e-8  # relative: answers this close in worth count as "equally good" (MILP gap is 1e-9)
+
+
+def _milp_whole(kp: KindProblem, deadline, keep=None, floor=None):
+    """HiGHS milp over all arcs of a kind: whole arcs binary (flow = pledge quantity), divisible
+    arcs continuous. Without `keep`: maximise worth. With `keep` (proposed quantity per arc) and
+    `floor` (worth, scaled): maximise the proposed quantity kept among answers worth >= floor.
+    Returns (whole choice mask, status, scaled worth, dual bound (unscaled) or None, wscale)."""
     G, N = len(kp.node_cap), len(kp.need_cap)
     m = len(kp.w)
     whole_arc = kp.node_whole[kp.gi]
-    # LP relaxation bound (whole pledges treated as divisible, arcs to too-small needs dropped)
-    relax_flow, bound = solve_divisible(kp, kp.node_cap, kp.need_cap, stats={})
-    exact = m <= p_stats["max_exact_whole_arcs"] and time.perf_counter() < deadline
-    choice = None
-    method = None
-    if exact:
-        qscale = float(np.median(kp.need_cap))
-        wscale = float(kp.w.max()) if m else 1.0
-        # variables: arcs; whole arcs are binary y (flow = cap * y), divisible arcs continuous
-        coef = np.where(whole_arc, kp.node_cap[kp.gi] / qscale, 1.0)
-        cost = kp.w / wscale * np.where(whole_arc, kp.node_cap[kp.gi], qscale)
-        rows_node = np.where(whole_arc, 1.0, coef)
-        b_node = np.where(kp.node_whole, 1.0, kp.node_cap / qscale)
-        A = sp.csr_matrix((np.concatenate([rows_node, coef]),
-                           (np.concatenate([kp.gi, G + kp.nj]), np.tile(np.arange(m), 2))), shape=(G + N, m))
-        b = np.concatenate([b_node, kp.need_cap / qscale])
-        integ = whole_arc.astype(np.uint8)
-        ub = np.where(whole_arc, 1.0, np.inf)
-        left = max(0.1, deadline - time.perf_counter())
-        res = milp(-cost, integrality=integ, bounds=Bounds(np.zeros(m), ub),
-                   constraints=LinearConstraint(A, -np.inf, b),
-                   options={"time_limit": left, "mip_rel_gap": 1e-9, "presolve": True})
-        if res.x is not None:
-            choice = whole_arc & (res.x > 0.5)
-            method = "milp" if res.status == 0 else "milp-time-limit"
-            mb = getattr(res, "mip_dual_bound", None)
-            if mb is not None and np.isfinite(mb):
-                bound = min(bound, -mb * wscale)
-    if choice is None:
-        choice = _round_whole(kp, relax_flow)
-        method = "lp-rounding"
-    # fix the whole choices, re-solve the divisible rest exactly
-    flow = np.zeros(m, np.int64)
+    qscale = float(np.median(kp.need_cap))
+    wscale = float(kp.w.max()) if m else 1.0
+    coef = np.where(whole_arc, kp.node_cap[kp.gi] / qscale, 1.0)
+    cost = kp.w / wscale * np.where(whole_arc, kp.node_cap[kp.gi], qscale)
+    rows_node = np.where(whole_arc, 1.0, coef)
+    b_node = np.where(kp.node_whole, 1.0, kp.node_cap / qscale)
+    data = [rows_node, coef]
+    r_idx = [kp.gi, G + kp.nj]
+    c_idx = [np.arange(m), np.arange(m)]
+    lo = [np.full(G + N, -np.inf)]
+    hi = [b_node, kp.need_cap / qscale]
+    n_var = m
+    obj = -cost
+    integ = whole_arc.astype(np.uint8)
+    ub = np.where(whole_arc, 1.0, np.inf)
+    if keep is not None:
+        # whole arcs: kept when chosen with exactly the proposed quantity; divisible arcs:
+        # k_a <= x_a, k_a <= proposed_a; one extra row: worth >= floor
+        kw = whole_arc & (keep == kp.node_cap[kp.gi])
+        kd = np.flatnonzero(~whole_arc & (keep > 0))
+        nk = len(kd)
+        row0 = G + N
+        data += [np.ones(nk), -np.ones(nk), cost]
+        r_idx += [row0 + np.arange(nk), row0 + np.arange(nk), np.full(m, row0 + nk)]
+        c_idx += [m + np.arange(nk), kd, np.arange(m)]
+        lo += [np.full(nk, -np.inf), [floor]]
+        hi += [np.zeros(nk), [np.inf]]
+        obj = np.concatenate([-np.where(kw, kp.node_cap[kp.gi] / qscale, 0.0), -np.ones(nk)])
+        integ = np.concatenate([integ, np.zeros(nk, np.uint8)])
+        ub = np.concatenate([ub, keep[kd] / qscale])
+        n_var = m + nk
+    A = sp.csr_matrix((np.concatenate(data), (np.concatenate(r_idx), np.concatenate(c_idx))),
+                      shape=(G + N + (0 if keep is None else len(kd) + 1), n_var))
+    left = max(0.1, deadline - time.perf_counter())
+    res = milp(obj, integrality=integ, bounds=Bounds(np.zeros(n_var), ub),
+               constraints=LinearConstraint(A, np.concatenate(lo), np.concatenate(hi)),
+               options={"time_limit": left, "mip_rel_gap": 1e-9, "presolve": True})
+    if res.x is None:
+        return None, res.status, None, None, wscale
+    choice = whole_arc & (res.x[:m] > 0.5)
+    dual = None
+    mb = getattr(res, "mip_dual_bound", None)
+    if keep is None and mb is not None and np.isfinite(mb):
+        dual = -mb * wscale
+    return choice, res.status, float(cost @ res.x[:m]), dual, wscale
+
+
+def _proposed_choice(kp: KindProblem, proposed):
+    """The whole-pledge choices of the current proposals (a whole pledge proposed whole to one
+    need), cut back in arc order to what fits the needs' room. None when there are none."""
+    if proposed is None:
+        return None
+    whole_arc = kp.node_whole[kp.gi]
+    cand = np.flatnonzero(whole_arc & (proposed == kp.node_cap[kp.gi]))
+    if len(cand) == 0:
+        return None
+    choice = np.zeros(len(kp.w), bool)
+    left = kp.need_cap.astype(np.int64).copy()
+    done = np.zeros(len(kp.node_cap), bool)
+    for a in cand:
+        g, j = kp.gi[a], kp.nj[a]
+        if not done[g] and left[j] >= kp.node_cap[g]:
+            left[j] -= kp.node_cap[g]
+            done[g] = True
+            choice[a] = True
+    return choice
+
+
+def _complete(kp: KindProblem, choice, proposed, stats, fill):
+    """Fix the whole choices, re-solve the divisible rest exactly (keeping proposals among its
+    optima), optionally place still-unplaced whole pledges in leftover room. Returns flow."""
+    N = len(kp.need_cap)
+    whole_arc = kp.node_whole[kp.gi]
+    flow = np.zeros(len(kp.w), np.int64)
     flow[choice] = kp.node_cap[kp.gi[choice]]
     need_left = kp.need_cap - np.bincount(kp.nj[choice], weights=flow[choice], minlength=N).astype(np.int64)
     node_left = np.where(kp.node_whole, 0, kp.node_cap)
     div_flow, _ = solve_divisible(kp, node_left, need_left, arc_mask=~whole_arc, proposed=proposed, stats=stats)
     flow += div_flow
-    if method == "lp-rounding":
+    if fill:
         flow = _fill_leftover(kp, flow)
+    return flow
+
+
+def _kept(flow, proposed):
+    return int(np.minimum(flow, proposed).sum()) if proposed is not None else 0
+
+
+def _solve_whole(kp: KindProblem, proposed, stats, deadline):
+    """Kinds with whole pledges. Returns flow per arc.
+
+    Proposals among equally good answers: the best answer found (exact MILP, or the rounding
+    heuristic) is compared with the current proposals' whole choices completed by an exact
+    divisible re-solve; the proposals win unless the other answer is worth more than KEEP_TOL
+    relative. When they lose and the MILP is exact, a second MILP maximises the proposed
+    quantity kept among answers worth at least the optimum (minus KEEP_TOL)."""
+    m = len(kp.w)
+    # LP relaxation bound (whole pledges treated as divisible, arcs to too-small needs dropped)
+    relax_flow, bound = solve_divisible(kp, kp.node_cap, kp.need_cap, stats={})
+    exact = m <= stats["max_exact_whole_arcs"] and time.perf_counter() < deadline
+    choice = None
+    method = None
+    milp_worth = wscale = None
+    if exact:
+        choice, status, milp_worth, dual, wscale = _milp_whole(kp, deadline)
+        if choice is not None:
+            method = "milp" if status == 0 else "milp-time-limit"
+            if dual is not None:
+                bound = min(bound, dual)
+    if choice is None:
+        choice = _round_whole(kp, relax_flow)
+        method = "lp-rounding"
+    fill = method == "lp-rounding"
+    flow = _complete(kp, choice, proposed, stats, fill)
     value = float((kp.w * flow).sum())
+    pchoice = _proposed_choice(kp, proposed)
+    if pchoice is not None and not np.array_equal(pchoice, choice):
+        pflow = _complete(kp, pchoice, proposed, {}, fill)
+        pvalue = float((kp.w * pflow).sum())
+        tol = KEEP_TOL * max(abs(value), 1e-300)
+        if pvalue >= value - tol and _kept(pflow, proposed) >= _kept(flow, proposed):
+            flow, value = pflow, pvalue
+            stats["proposals_kept_tie"] = stats.get("proposals_kept_tie", 0) + 1
+        elif method == "milp" and time.perf_counter() < deadline:
+            floor = milp_worth * (1 - KEEP_TOL)
+            ch2, st2, _, _, _ = _milp_whole(kp, deadline, keep=proposed, floor=floor)
+            if ch2 is not None:
+                f2 = _complete(kp, ch2, proposed, {}, False)
+                v2 = float((kp.w * f2).sum())
+                if v2 >= value - tol and _kept(f2, proposed) > _kept(flow, proposed):
+                    flow, value = f2, v2
     stats.setdefault("methods", []).append(method)
     stats["bound_total"] = stats.get("bound_total", 0.0) + max(bound, value)
     return flow
@@ -543,7 +642,7 @@ def solve_arrays(inst: Instance, progress=None) -> Result:
             any_whole = True
             methods.extend(kst.get("methods", []))
         bound_total += kst.get("bound_total", 0.0)
-        for key in ("rounds", "arcs_priced", "rounding_repairs", "tie_break_bound"):
+        for key in ("rounds", "arcs_priced", "rounding_repairs", "tie_break_bound", "proposals_kept_tie"):
             if key in kst:
                 stats[key] = stats.get(key, 0) + kst[key]
         objective += _split(inst, kp, flow, res)

@@ -150,3 +150,57 @@ def test_progress_reports(tmp_path, capsys):
     src.write_text(json.dumps(inst))
     assert run_files(src, tmp_path / "o.json", progress=True) == 0
     assert "%]" in capsys.readouterr().err
+
+
+def _feed_back(inst, out):
+    again = dict(inst, proposed=[{"pledge": a["pledge"], "need": a["need"], "quantity": a["quantity"]}
+                                 for a in out["allocations"]])
+    return again
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**31), n_p=st.integers(2, 14), n_n=st.integers(1, 6),
+       whole=st.sampled_from([0.3, 0.6, 1.0]))
+def test_own_output_as_proposed_is_kept_tiny(seed, n_p, n_n, whole):
+    """Idempotence with whole and divisible pledges: re-solving with proposed = the solver's own
+    output returns exactly that output, same objective (no churn)."""
+    inst = tiny_instance(seed, n_pledges=n_p, n_needs=n_n, max_q=12, whole=whole, extras=False,
+                         kinds=("execution", "financial", "logistics", "design"))
+    first = solve_instance(inst)
+    again = solve_instance(_feed_back(inst, first))
+    assert again["allocations"] == first["allocations"]
+    assert again["objective"] == first["objective"]
+
+
+@settings(max_examples=8, deadline=None)
+@given(seed=st.integers(0, 10_000), whole=st.sampled_from([0.0, 0.3, 0.7]))
+def test_own_output_as_proposed_is_kept_generated(seed, whole):
+    inst = generate_instance(250, 40, seed=seed, whole_fraction=whole, n_fixed=5, n_forbidden=10)
+    first = solve_instance(inst)
+    again = solve_instance(_feed_back(inst, first))
+    assert again["allocations"] == first["allocations"]
+    assert again["objective"] == first["objective"]
+
+
+def test_own_output_as_proposed_is_kept_on_the_rounding_path():
+    inst = generate_instance(600, 80, seed=3, whole_fraction=0.3)
+    inst["params"] = {"max_exact_whole_arcs": 0}
+    first = solve_instance(inst)
+    again = solve_instance(_feed_back(inst, first))
+    assert again["allocations"] == first["allocations"]
+
+
+def test_demo_county_rerun_keeps_every_proposal():
+    """Regression: the demo county's instance (whole pledges, method milp) with `proposed` = the
+    solver's own optimal output on it; 76 proposals churned before the fix."""
+    import gzip
+    from pathlib import Path
+
+    with gzip.open(Path(__file__).parent / "data" / "churn_demo_county.json.gz", "rt") as f:
+        inst = json.load(f)
+    out = solve_instance(inst)
+    want = {(p["pledge"], p["need"]): p["quantity"] for p in inst["proposed"]}
+    got = {(a["pledge"], a["need"]): a["quantity"] for a in out["allocations"]}
+    assert got == want
+    again = solve_instance(_feed_back(inst, out))
+    assert again["allocations"] == out["allocations"]
