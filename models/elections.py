@@ -276,3 +276,12 @@ def election_view(session: Session, table_id: int, viewer_id: int | None, now: d
     return ElectionView(election.id, election.status.value, election.opens_at, election.closes_at, candidates, mine,
                         int(voted), election.winner_id, winner.name if winner else None,
                         any(c.user_id == viewer_id for c in candidates))
+
+
+def has_due_elections(session: Session, table_id: int | None = None, now: datetime | None = None) -> bool:
+    """True when an open election's closing time has passed (so a page load should close it)."""
+    q = select(ChairElection.id).where(ChairElection.status == ElectionStatus.OPEN,
+                                       ChairElection.closes_at <= (now or utcnow()))
+    if table_id is not None:
+        q = q.where(ChairElection.table_id == table_id)
+    return session.scalar(q.limit(1)) is not None

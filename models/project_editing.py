@@ -304,3 +304,47 @@ def allowed_transitions(status: str) -> list[str]:
     """The statuses a project in `status` may move to, in the order the page offers them."""
     targets = TRANSITIONS[ProjectStatus(status)]
     return [s.value for s in ProjectStatus if s in targets]
+
+
+@dataclass
+class TableCard:
+    table_id: int
+    name_fa: str
+    name_en: str
+    chair_name: str | None
+    members: int
+    active_projects: int
+    proposals: int        # awaiting the chair's decision
+
+
+def tables_overview(session: Session) -> list[TableCard]:
+    """Every table that is not archived, with its chair, member count, active projects and pending proposals."""
+    from sqlalchemy import func
+
+    from models.people import User
+
+    members = (select(TableMembership.table_id, func.count().label("n")).where(TableMembership.left_at.is_(None))
+               .group_by(TableMembership.table_id).subquery())
+    projects = (select(Project.table_id, func.count().label("n"))
+                .where(Project.status.in_([ProjectStatus.OPEN, ProjectStatus.IN_PROGRESS]))
+                .group_by(Project.table_id).subquery())
+    proposals = (select(Project.table_id, func.count().label("n")).select_from(Allocation)
+                 .join(Need, Allocation.need_id == Need.id).join(Project, Need.project_id == Project.id)
+                 .where(Allocation.status == AllocationStatus.PROPOSED).group_by(Project.table_id).subquery())
+    rows = session.execute(
+        select(Table.id, Table.name_fa, Table.name_en, User.name, func.coalesce(members.c.n, 0),
+               func.coalesce(projects.c.n, 0), func.coalesce(proposals.c.n, 0))
+        .outerjoin(User, User.id == Table.chair_id)
+        .outerjoin(members, members.c.table_id == Table.id).outerjoin(projects, projects.c.table_id == Table.id)
+        .outerjoin(proposals, proposals.c.table_id == Table.id)
+        .where(Table.archived_at.is_(None)).order_by(Table.id)).all()
+    return [TableCard(tid, fa, en, chair, int(m), int(p), int(q)) for tid, fa, en, chair, m, p, q in rows]
+
+
+def editor_choices(session: Session) -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]:
+    """(districts, skills) a project or need may name, each as (id, name_fa, name_en)."""
+    districts = [tuple(r) for r in session.execute(select(District.id, District.name_fa, District.name_en)
+                                                    .where(District.level != DistrictLevel.COUNTY)
+                                                    .order_by(District.id))]
+    skills = [tuple(r) for r in session.execute(select(Skill.id, Skill.name_fa, Skill.name_en).order_by(Skill.id))]
+    return districts, skills

@@ -1,0 +1,92 @@
+"""Component ids of the table pages (/tables, /tables/<id>), shared by the pages, callbacks and tests.
+
+Imports nothing. Pattern-matching ids are dicts whose "type" is one of the *_TYPE constants.
+"""
+from __future__ import annotations
+
+# /tables
+TABLES_LIST = "tables-list"
+COUNTY_PANEL = "tables-county-panel"
+COUNTY_START = "tables-county-start"
+COUNTY_INTERVAL = "tables-county-interval"
+COUNTY_STATUS = "tables-county-status"
+COUNTY_SCOPE = "tables-county-scope"
+
+# /tables/<id>: what every section reads
+TABLE_ID = "table-id"
+TABLE_HEADER = "table-header"
+TABLE_MEMBERS = "table-members"
+TABLE_PROJECTS = "table-projects"
+TABLE_DECISIONS = "table-decisions"
+
+# Run matching (chair)
+MATCH_PANEL = "table-match-panel"
+MATCH_START = "table-match-start"
+MATCH_INTERVAL = "table-match-interval"
+MATCH_STATUS = "table-match-status"
+MATCH_DONE = "table-match-done"      # store: id of the last run seen finished (refreshes the queue)
+
+# Review queue and deliveries (chair)
+REVIEW_PANEL = "table-review-panel"
+REVIEW_LIST = "table-review-list"
+REVIEW_ALERT = "table-review-alert"
+REVIEW_PAGE = "table-review-page"
+REVIEW_BULK = "table-review-bulk"
+REVIEW_REFRESH = "table-review-refresh"
+ACCEPT_TYPE = "table-accept"
+REJECT_TYPE = "table-reject"
+SELECT_TYPE = "table-select"
+DELIVER_TYPE = "table-deliver"
+REJECT_MODAL = "table-reject-modal"
+REJECT_REASON = "table-reject-reason"
+REJECT_CONFIRM = "table-reject-confirm"
+REJECT_CANCEL = "table-reject-cancel"
+REJECT_TARGET = "table-reject-target"
+DELIVER_MODAL = "table-deliver-modal"
+DELIVER_DATE = "table-deliver-date"
+DELIVER_NOTE = "table-deliver-note"
+DELIVER_CONFIRM = "table-deliver-confirm"
+DELIVER_CANCEL = "table-deliver-cancel"
+DELIVER_TARGET = "table-deliver-target"
+DELIVERY_LIST = "table-delivery-list"
+
+# Projects and needs editor (members draft, the chair publishes)
+EDITOR_PANEL = "table-editor-panel"
+EDITOR_ALERT = "table-editor-alert"
+EDITOR_LIST = "table-editor-list"
+PROJECT_EDITING = "table-project-editing"   # store: id of the project the form edits (None: a new one)
+PROJECT_KIND = "table-project-kind"
+PROJECT_TITLE = "table-project-title"
+PROJECT_TITLE_EN = "table-project-title-en"
+PROJECT_SUMMARY = "table-project-summary"
+PROJECT_PROBLEM = "table-project-problem"
+PROJECT_EVIDENCE = "table-project-evidence"
+PROJECT_AFFECTED = "table-project-affected"
+PROJECT_CAPACITY = "table-project-capacity"
+PROJECT_HORIZON = "table-project-horizon"
+PROJECT_DISTRICT = "table-project-district"
+PROJECT_PRIORITY = "table-project-priority"
+PROJECT_COST = "table-project-cost"
+PROJECT_SAVE = "table-project-save"
+PROJECT_NEW = "table-project-new"
+PROBLEM_FIELDS = "table-problem-fields"
+TALENT_FIELDS = "table-talent-fields"
+EDIT_TYPE = "table-edit-project"
+STATUS_TYPE = "table-project-status"
+NEED_ADD_TYPE = "table-need-add"
+NEED_KIND_TYPE = "table-need-kind"
+NEED_QTY_TYPE = "table-need-qty"
+NEED_DESC_TYPE = "table-need-desc"
+NEED_SKILLS_TYPE = "table-need-skills"
+
+# Chair election
+ELECTION_PANEL = "table-election-panel"
+ELECTION_BODY = "table-election-body"
+ELECTION_ALERT = "table-election-alert"
+ELECTION_NOMINATE = "table-election-nominate"
+ELECTION_BALLOT = "table-election-ballot"
+ELECTION_VOTE = "table-election-vote"
+ELECTION_DAYS = "table-election-days"
+ELECTION_OPEN = "table-election-open"
+ELECTION_CLOSE = "table-election-close"
+GOTO_TYPE = "table-review-goto"

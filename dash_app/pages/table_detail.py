@@ -1,0 +1,174 @@
+"""/tables/<id>: a table's members, chair and projects for everyone; the chair's matching, review queue,
+deliveries and project editor; the members' chair election.
+
+Imports dash, dbc, models and dash_app. Each section's callbacks live beside it: table_review.py,
+table_editor.py, table_election.py; this module builds the page and runs the table's matching.
+"""
+from __future__ import annotations
+
+from dash import Input, Output, State, ctx, dcc, html, no_update
+
+from dash_app import ids_table as ids
+from dash_app.auth import ANYONE, CHAIR, admits, current_roles, current_user_id, require, secured_callback
+from dash_app.db import get_db
+from dash_app.i18n import _, _l, current_language, format_date, format_number, parse_int
+from dash_app.layout import icon, page
+from dash_app.pages import table_editor, table_election, table_review
+from dash_app.pages.table_common import (
+    background_name,
+    coverage_bar,
+    kind_name,
+    quantity_text,
+    reason_text,
+    status_badge,
+)
+from dash_app.pages.tables import run_panel, start_or_poll
+from models.decisions import recent_decisions
+from models.elections import close_due_elections, has_due_elections, table_people
+from models.enums import RunScope
+from models.errors import NotFound
+from models.matching_runs import latest_run
+from models.project_editing import table_projects
+
+
+def _name(fa: str, en: str, lang: str) -> str:
+    return fa if lang == "fa" else (en or fa)
+
+
+def _header(people, lang: str):
+    term = None
+    if people.chair_name:
+        bits = [icon("person-badge", "me-1"), _("Chair: %(name)s", name=people.chair_name)]
+        if people.term_end:
+            bits += [" · ", _("term until %(date)s", date=format_date(people.term_end, long=True))]
+        term = html.P(bits, className="mb-1")
+    description = _name(people.description_fa, people.description_en, lang)
+    return html.Header([
+        html.P(dcc.Link([icon("arrow-right" if lang == "fa" else "arrow-left", "me-1"), _("All tables")],
+                        href="/tables"), className="small mb-1"),
+        html.H1(_name(people.name_fa, people.name_en, lang), className="h3 mb-1"),
+        term or html.P(_("This table has no chair yet."), className="mb-1"),
+        html.P(description, className="text-body-secondary") if description else None,
+    ], id=ids.TABLE_HEADER, className="mb-3")
+
+
+def _members(people):
+    if not people.members:
+        return html.P(_("No members yet."), id=ids.TABLE_MEMBERS)
+    return html.Ul([html.Li([
+        html.Span(m.name, className="fw-semibold"),
+        html.Span(_("chair"), className="badge text-bg-primary ms-1 me-1") if m.is_chair else None,
+        html.Br(),
+        html.Span(background_name(m.background) + (f" · {m.affiliation}" if m.affiliation else ""),
+                  className="small text-body-secondary"),
+    ], className="list-group-item") for m in people.members], className="list-group mb-4", id=ids.TABLE_MEMBERS)
+
+
+def _projects(projects, lang: str):
+    if not projects:
+        return html.P(_("This table has no published projects yet."), id=ids.TABLE_PROJECTS)
+    items = []
+    for p in projects:
+        items.append(html.Li([
+            html.Div([dcc.Link(_name(p.title_fa, p.title_en, lang), href=f"/projects/{p.project_id}",
+                               className="fw-semibold"), status_badge(p.status),
+                      html.Span(_("priority %(n)s/10", n=format_number(p.priority)), className="small ms-1")]),
+            coverage_bar(p.coverage, _("Coverage of %(project)s", project=_name(p.title_fa, p.title_en, lang))),
+            html.Ul([html.Li(_("%(kind)s: %(taken)s of %(needed)s", kind=kind_name(n.kind),
+                               taken=quantity_text(n.kind, min(n.taken, n.quantity)),
+                               needed=quantity_text(n.kind, n.quantity)), className="small")
+                     for n in p.needs], className="mb-0 mt-1"),
+        ], className="list-group-item"))
+    return html.Ul(items, className="list-group mb-4", id=ids.TABLE_PROJECTS)
+
+
+def _decisions(rows, lang: str):
+    if not rows:
+        return html.P(_("No decisions yet."), id=ids.TABLE_DECISIONS)
+    out = []
+    for item, title_fa, title_en in rows:
+        when = format_date(item.decided_at) if item.decided_at else ""
+        line = [status_badge(item.status), " ", _("%(quantity)s for %(project)s", project=_name(title_fa, title_en, lang),
+                                                  quantity=quantity_text(item.kind, item.quantity)),
+                html.Span(f" · {when}", className="text-body-secondary")]
+        if item.status == "rejected" and item.reject_reason:
+            line += [html.Br(), html.Span(_("Reason: %(reason)s", reason=item.reject_reason), className="small")]
+        out.append(html.Li(line, className="list-group-item small"))
+    return html.Ul(out, className="list-group mb-4", id=ids.TABLE_DECISIONS)
+
+
+def table_titles(projects, lang: str) -> dict[int, str]:
+    return {p.project_id: _name(p.title_fa, p.title_en, lang) for p in projects}
+
+
+@page(__name__, path="/tables/<table_id>", path_template="/tables/<table_id>", title=_l("Table"),
+      roles={ANYONE})
+def layout(table_id=None, **_kw):
+    lang = current_language()
+    tid = parse_int(table_id) if isinstance(table_id, str) else None
+    roles = current_roles()
+    db = get_db()
+    try:
+        if tid is None:
+            raise NotFound("table_not_found")
+        with db.reader() as s:
+            due = has_due_elections(s, tid)
+        if due:
+            with db.unit_of_work() as s:
+                close_due_elections(s)
+        with db.reader() as s:
+            people = table_people(s, tid)
+            is_chair = admits({CHAIR}, roles, tid)
+            is_member = admits({"member", CHAIR}, roles, tid)
+            projects = table_projects(s, tid, include_drafts=is_member)
+            decisions = recent_decisions(s, tid, limit=10)
+            run = latest_run(s, RunScope.TABLE, tid) if is_chair else None
+    except NotFound:
+        return html.Section([html.H1(_("No such table."), className="h3"),
+                             dcc.Link(_("All tables"), href="/tables")], className="py-4")
+    public_projects = [p for p in projects if p.status != "draft"]
+    titles = table_titles(projects, lang)
+    chair_sections = []
+    if is_chair:
+        chair_sections = [
+            run_panel(_("Run matching for this table"), ids.MATCH_START, ids.MATCH_STATUS, ids.MATCH_INTERVAL, run,
+                      titles, extra=dcc.Store(id=ids.MATCH_DONE, data=None)),
+            table_review.section(tid),
+        ]
+    editor = table_editor.section(tid, projects, is_chair, lang) if is_member else None
+    election = table_election.section(tid, current_user_id(), is_member, bool(roles.governorate))
+    return html.Div([
+        dcc.Store(id=ids.TABLE_ID, data=tid),
+        _header(people, lang),
+        *chair_sections,
+        election,
+        html.Section([html.H2([icon("kanban", "me-2"), _("Projects")], className="h5"),
+                      _projects(public_projects, lang)]),
+        editor,
+        html.Div([
+            html.Section([html.H2([icon("people", "me-2"), _("Members")], className="h5"), _members(people)],
+                         className="col-12 col-lg-6"),
+            html.Section([html.H2([icon("journal-check", "me-2"), _("Recent decisions")], className="h5"),
+                          _decisions(decisions, lang)], className="col-12 col-lg-6"),
+        ], className="row"),
+    ])
+
+
+@secured_callback(Output(ids.MATCH_STATUS, "children"), Output(ids.MATCH_INTERVAL, "disabled"),
+                  Output(ids.MATCH_START, "disabled"), Output(ids.MATCH_DONE, "data"),
+                  Input(ids.MATCH_START, "n_clicks"), Input(ids.MATCH_INTERVAL, "n_intervals"),
+                  State(ids.TABLE_ID, "data"), State(ids.MATCH_DONE, "data"),
+                  roles={CHAIR}, table_from=State(ids.TABLE_ID, "data"), prevent_initial_call=True)
+def table_run(_n_clicks, _n_intervals, table_id, done_seen):
+    require({CHAIR}, table_id)
+    started = ctx.triggered_id == ids.MATCH_START
+    if not started and not _n_intervals:
+        return no_update, no_update, no_update, no_update
+    with get_db().reader() as s:
+        titles = table_titles(table_projects(s, table_id, include_drafts=True), current_language())
+    body, interval_off, button_off, state = start_or_poll(RunScope.TABLE, table_id, started, titles)
+    finished = state.run_id if state is not None and state.status == "done" else None
+    return body, interval_off, button_off, finished if finished != done_seen else no_update
+
+
+__all__ = ["layout", "reason_text"]

@@ -1,0 +1,173 @@
+"""The chair election on /tables/<id>: the governorate opens and closes it; members nominate themselves
+and cast an approval ballot (changeable until the close); counts are shown only once it is closed.
+
+Imports dash, dbc, models and dash_app; not a page itself.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, ctx, html, no_update
+
+from dash_app import ids_table as ids
+from dash_app.auth import CHAIR, GOVERNORATE, MEMBER, admits, current_roles, current_user_id, require, \
+    secured_callback
+from dash_app.db import get_db
+from dash_app.i18n import _, error_message, format_datetime, format_number, parse_int
+from dash_app.layout import icon
+from models.base import utcnow
+from models.elections import cast_ballot, close_election, election_view, nominate, open_election
+from models.errors import DomainError, PermissionDenied, ValidationError
+
+
+
+def _view(table_id: int, viewer: int | None):
+    with get_db().reader() as s:
+        return election_view(s, table_id, viewer)
+
+
+def render(table_id: int, viewer: int | None, is_member: bool, is_gov: bool):
+    view = _view(table_id, viewer)
+    is_open = view is not None and view.status == "open"
+    parts = []
+    if view is None:
+        parts.append(html.P(_("No chair election has been held on Hamyar for this table yet."),
+                            className="text-body-secondary"))
+    elif is_open:
+        parts.append(html.P([icon("calendar-event", "me-1"),
+                             _("An election for the chair is open until %(when)s.", when=format_datetime(view.closes_at)),
+                             " ", _("%(n)s members have voted.", n=format_number(view.voted))],
+                            className="mb-2", **{"data-election": "open"}))
+        parts.append(html.P(_("Each member approves any number of candidates and may change the ballot until the "
+                              "close. The candidate with most approvals wins; a tie goes to the earlier nomination, "
+                              "then to the longer-standing account. Counts are published when the election closes."),
+                            className="small text-body-secondary"))
+        if view.candidates:
+            parts.append(html.Ul([html.Li(c.name) for c in view.candidates], className="mb-2",
+                                 **{"aria-label": _("Candidates")}))
+        else:
+            parts.append(html.P(_("No candidates yet."), className="text-body-secondary"))
+    else:
+        winner = view.winner_name or _("nobody (no approvals)")
+        parts.append(html.P([icon("award", "me-1"), _("The election closed on %(when)s. Elected chair: %(name)s.",
+                                                       when=format_datetime(view.closes_at), name=winner)],
+                            className="mb-2", **{"data-election": "closed"}))
+        if is_member or is_gov:
+            parts.append(html.Ul([html.Li(_("%(name)s: %(n)s approvals", name=c.name,
+                                            n=format_number(c.approvals or 0))) for c in view.candidates],
+                                 className="small", **{"aria-label": _("Result")}))
+    if is_member:
+        options = [{"label": c.name, "value": c.candidate_id} for c in view.candidates] if is_open else []
+        parts.append(html.Div([
+            html.Button([icon("person-raised-hand", "me-1"), _("Nominate myself")], id=ids.ELECTION_NOMINATE,
+                        n_clicks=0, className="btn btn-outline-primary btn-sm mb-2",
+                        hidden=not is_open or view.viewer_is_candidate),
+            html.Fieldset([
+                html.Legend(_("My ballot: I approve of"), className="h6"),
+                dbc.Checklist(id=ids.ELECTION_BALLOT, options=options, value=list(view.my_choices) if view else []),
+                html.Button(_("Save my ballot") if not (view and view.my_choices) else _("Change my ballot"),
+                            id=ids.ELECTION_VOTE, n_clicks=0, className="btn btn-primary btn-sm mt-2"),
+            ], hidden=not options),
+        ]))
+    if is_gov:
+        parts.append(html.Div([
+            html.Div([
+                dbc.Label(_("Closes in (days)"), html_for=ids.ELECTION_DAYS, className="me-2 ms-2 mb-0"),
+                dbc.Input(id=ids.ELECTION_DAYS, value="7", inputMode="numeric", style={"maxWidth": "6rem"},
+                          className="me-2 ms-2"),
+                html.Button([icon("megaphone", "me-1"), _("Open an election")], id=ids.ELECTION_OPEN, n_clicks=0,
+                            className="btn btn-outline-primary btn-sm"),
+            ], className="d-flex align-items-center flex-wrap gap-1", hidden=is_open),
+            html.Button([icon("stop-circle", "me-1"), _("Close the election now")], id=ids.ELECTION_CLOSE,
+                        n_clicks=0, className="btn btn-outline-danger btn-sm", hidden=not is_open),
+        ], className="mt-2"))
+    return html.Div(parts)
+
+
+def section(table_id: int, viewer: int | None, is_member: bool, is_gov: bool):
+    if not (is_member or is_gov) and _view(table_id, viewer) is None:
+        return None
+    return html.Section([
+        html.H2([icon("check2-square", "me-2"), _("Chair election")], className="h5"),
+        html.Div(id=ids.ELECTION_ALERT, **{"aria-live": "polite"}),
+        html.Div(render(table_id, viewer, is_member, is_gov), id=ids.ELECTION_BODY),
+    ], className="border rounded p-3 mb-4", id=ids.ELECTION_PANEL)
+
+
+def _ok(message: str):
+    return html.Div(message, className="alert alert-success mb-2", role="alert")
+
+
+def _bad(exc: DomainError):
+    return html.Div(error_message(exc), className="alert alert-danger mb-2", role="alert")
+
+
+def _current_election_id(table_id: int, viewer: int | None) -> int:
+    view = _view(table_id, viewer)
+    if view is None or view.status != "open":
+        raise ValidationError("election_closed")
+    return view.election_id
+
+
+def _rerender(table_id: int, viewer: int):
+    roles = current_roles()
+    return render(table_id, viewer, admits({MEMBER, CHAIR}, roles, table_id), bool(roles.governorate))
+
+
+@secured_callback(Output(ids.ELECTION_BODY, "children"), Output(ids.ELECTION_ALERT, "children"),
+                  Input(ids.ELECTION_NOMINATE, "n_clicks"), Input(ids.ELECTION_VOTE, "n_clicks"),
+                  State(ids.ELECTION_BALLOT, "value"), State(ids.TABLE_ID, "data"),
+                  roles={MEMBER, CHAIR}, table_from=State(ids.TABLE_ID, "data"), prevent_initial_call=True)
+def member_action(n_nominate, n_vote, choices, table_id):
+    require({MEMBER, CHAIR}, table_id)
+    if not (n_nominate or n_vote):
+        return no_update, no_update
+    viewer = current_user_id()
+    try:
+        election_id = _current_election_id(table_id, viewer)
+        with get_db().unit_of_work() as s:
+            if ctx.triggered_id == ids.ELECTION_NOMINATE:
+                nominate(s, viewer, election_id)
+                message = _("You are now a candidate.")
+            else:
+                cast_ballot(s, viewer, election_id, [c for c in (choices or []) if isinstance(c, int)])
+                message = _("Your ballot is saved. You may change it until the election closes.")
+        alert = _ok(message)
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        alert = _bad(exc)
+    return _rerender(table_id, viewer), alert
+
+
+@secured_callback(Output(ids.ELECTION_BODY, "children", allow_duplicate=True),
+                  Output(ids.ELECTION_ALERT, "children", allow_duplicate=True),
+                  Input(ids.ELECTION_OPEN, "n_clicks"), Input(ids.ELECTION_CLOSE, "n_clicks"),
+                  State(ids.ELECTION_DAYS, "value"), State(ids.TABLE_ID, "data"),
+                  roles={GOVERNORATE}, prevent_initial_call=True)
+def governorate_action(n_open, n_close, days, table_id):
+    require({GOVERNORATE})
+    if not (n_open or n_close):
+        return no_update, no_update
+    viewer = current_user_id()
+    if isinstance(table_id, bool) or not isinstance(table_id, int):
+        return no_update, _bad(ValidationError("table_not_found"))
+    try:
+        if ctx.triggered_id == ids.ELECTION_OPEN:
+            n_days = parse_int(days)
+            if n_days is None or not 1 <= n_days <= 60:
+                raise ValidationError("close_must_be_future")
+            with get_db().unit_of_work() as s:
+                open_election(s, viewer, table_id, utcnow() + timedelta(days=n_days))
+            alert = _ok(_("The election is open. The members have been told."))
+        else:
+            election_id = _current_election_id(table_id, viewer)
+            with get_db().unit_of_work() as s:
+                close_election(s, viewer, election_id)
+            alert = _ok(_("The election is closed and the result is published."))
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        alert = _bad(exc)
+    return _rerender(table_id, viewer), alert

@@ -1,0 +1,250 @@
+"""The chair's review queue on /tables/<id>: accept, reject with a reason, bulk accept, mark delivered.
+
+Imports dash, dbc, models and dash_app; not a page itself. One callback serves the whole queue:
+it reads which button was pressed, calls one domain operation (models.decisions), and renders the
+queue again. A forged decision on another table's allocation raises PermissionDenied (HTTP 403).
+"""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+
+from dash_app import ids_table as ids
+from dash_app.auth import CHAIR, current_user_id, require, secured_callback
+from dash_app.db import get_db
+from dash_app.i18n import _, current_language, error_message, format_date, format_number
+from dash_app.layout import icon
+from dash_app.pages.table_common import (
+    kind_name,
+    parse_date_text,
+    quantity_text,
+    reason_text,
+    today_text,
+)
+from models.decisions import MAX_REASON, accept, accept_many, awaiting_delivery, mark_delivered, reject, review_page
+from models.errors import DomainError, PermissionDenied, ValidationError
+
+PER_PAGE = 20
+
+
+def _pid(kind: str, item) -> dict:
+    return {"type": kind, "alloc": item.allocation_id, "v": item.version}
+
+
+def _item(item, lang: str, deciding: bool):
+    district = (item.district_fa if lang == "fa" else item.district_en) or ""
+    who = item.citizen_name or _("A citizen")
+    prefs = []
+    if item.prefers_table:
+        prefs.append(_("Only this table's projects") if item.only_tables else _("Prefers this table"))
+    if not item.divisible:
+        prefs.append(_("Whole pledge only"))
+    skills = [(fa if lang == "fa" else en) for fa, en in item.skills]
+    controls = []
+    if deciding:
+        controls = [
+            html.Button([icon("check-lg", "me-1"), _("Accept")], id=_pid(ids.ACCEPT_TYPE, item), n_clicks=0,
+                        className="btn btn-success btn-sm me-1 ms-1"),
+            html.Button([icon("x-lg", "me-1"), _("Reject")], id=_pid(ids.REJECT_TYPE, item), n_clicks=0,
+                        className="btn btn-outline-danger btn-sm"),
+        ]
+    else:
+        controls = [html.Button([icon("box-seam", "me-1"), _("Mark delivered")], id=_pid(ids.DELIVER_TYPE, item),
+                                n_clicks=0, className="btn btn-outline-success btn-sm")]
+    label = _("%(quantity)s from %(who)s", quantity=quantity_text(item.kind, item.quantity), who=who)
+    head = [dbc.Checkbox(id=_pid(ids.SELECT_TYPE, item), value=False, label=label,
+                         label_class_name="fw-semibold")] if deciding else [html.Span(label, className="fw-semibold")]
+    return html.Li([
+        html.Div([html.Div(head, className="me-auto"), html.Div(controls, className="text-nowrap")],
+                 className="d-flex flex-wrap gap-2 align-items-start"),
+        html.P([
+            kind_name(item.kind), " · ",
+            _("need: %(need)s", need=quantity_text(item.kind, item.need_quantity)),
+            f" · {item.need_description}" if item.need_description else "",
+            f" · {district}" if district else "",
+            f" · {item.pledge_description}" if item.pledge_description else "",
+        ], className="small mb-1 text-body-secondary"),
+        html.P([_("Skills: %(skills)s", skills="، ".join(skills) if lang == "fa" else ", ".join(skills))],
+               className="small mb-1") if skills else None,
+        html.Div([html.Span(reason_text(r), className="badge text-bg-light border me-1 ms-1") for r in item.reasons]
+                 + [html.Span(p, className="badge text-bg-info me-1 ms-1") for p in prefs], className="small"),
+        html.P(_("Accepted on %(date)s", date=format_date(item.decided_at)), className="small mb-0")
+        if not deciding and item.decided_at else None,
+    ], className="list-group-item", **{"data-allocation": str(item.allocation_id)})
+
+
+def _groups(page, lang: str, deciding: bool):
+    out = []
+    for group in page.groups:
+        title = group.title_fa if lang == "fa" else group.title_en
+        out.append(html.Div([
+            html.H3([title, html.Span(_("priority %(n)s/10", n=format_number(group.priority)),
+                                      className="small text-body-secondary ms-2 me-2")], className="h6 mt-3"),
+            html.Ul([_item(i, lang, deciding) for i in group.items], className="list-group"),
+        ], **{"data-project": str(group.project_id)}))
+    return out
+
+
+def render_lists(table_id: int, page_no: int = 0):
+    lang = current_language()
+    with get_db().reader() as s:
+        pending = review_page(s, table_id, offset=page_no * PER_PAGE, limit=PER_PAGE)
+        if pending.total and page_no * PER_PAGE >= pending.total:
+            page_no = max(0, (pending.total - 1) // PER_PAGE)
+            pending = review_page(s, table_id, offset=page_no * PER_PAGE, limit=PER_PAGE)
+        accepted = awaiting_delivery(s, table_id, limit=PER_PAGE)
+    pages = max(1, -(-pending.total // PER_PAGE))
+    pager = None
+    if pages > 1:
+        pager = html.Nav(html.Ul([
+            html.Li(html.Button(format_number(n + 1), id={"type": ids.GOTO_TYPE, "page": n}, n_clicks=0,
+                                className="page-link", **({"aria-current": "page"} if n == page_no else {})),
+                    className="page-item" + (" active" if n == page_no else ""))
+            for n in range(pages)], className="pagination pagination-sm flex-wrap mt-2"),
+            **{"aria-label": _("Pages of proposals")})
+    return html.Div([
+        html.P(_("%(n)s proposals await your decision.", n=format_number(pending.total)), className="mb-1",
+               **{"data-pending": str(pending.total)}),
+        html.Div(_groups(pending, lang, True)) if pending.total else
+        html.P(_("Nothing to decide. Run matching to get new proposals."), className="text-body-secondary"),
+        pager,
+        html.H3([icon("box-seam", "me-2"), _("Accepted, awaiting delivery")], className="h6 mt-4"),
+        html.Div(_groups(accepted, lang, False)) if accepted.total else
+        html.P(_("No accepted contribution awaits delivery."), className="text-body-secondary", id=ids.DELIVERY_LIST),
+    ]), page_no
+
+
+def section(table_id: int):
+    body, page_no = render_lists(table_id, 0)
+    return html.Section([
+        html.H2([icon("inbox", "me-2"), _("Review queue")], className="h5"),
+        html.P(_("Accept or reject each proposed contribution; the citizen is told either way. Select several "
+                 "to accept them together."), className="small text-body-secondary"),
+        html.Div(id=ids.REVIEW_ALERT, **{"aria-live": "polite"}),
+        html.Button([icon("check2-all", "me-1"), _("Accept selected")], id=ids.REVIEW_BULK, n_clicks=0,
+                    className="btn btn-success btn-sm mb-2"),
+        html.Div(body, id=ids.REVIEW_LIST),
+        dbc.Modal([
+            dbc.ModalHeader(dbc.ModalTitle(_("Reject this contribution"))),
+            dbc.ModalBody([
+                dbc.Label(_("Reason (the citizen will read it)"), html_for=ids.REJECT_REASON),
+                dbc.Textarea(id=ids.REJECT_REASON, maxLength=MAX_REASON, rows=3, value=""),
+            ]),
+            dbc.ModalFooter([
+                html.Button(_("Cancel"), id=ids.REJECT_CANCEL, n_clicks=0, className="btn btn-secondary"),
+                html.Button(_("Reject"), id=ids.REJECT_CONFIRM, n_clicks=0, className="btn btn-danger"),
+            ]),
+        ], id=ids.REJECT_MODAL, is_open=False),
+        dbc.Modal([
+            dbc.ModalHeader(dbc.ModalTitle(_("Mark as delivered"))),
+            dbc.ModalBody([
+                dbc.Label(_("Delivery date (year/month/day)"), html_for=ids.DELIVER_DATE),
+                dbc.Input(id=ids.DELIVER_DATE, value="", inputMode="numeric"),
+                dbc.Label(_("Note (optional)"), html_for=ids.DELIVER_NOTE, className="mt-2"),
+                dbc.Textarea(id=ids.DELIVER_NOTE, maxLength=MAX_REASON, rows=2, value=""),
+            ]),
+            dbc.ModalFooter([
+                html.Button(_("Cancel"), id=ids.DELIVER_CANCEL, n_clicks=0, className="btn btn-secondary"),
+                html.Button(_("Save"), id=ids.DELIVER_CONFIRM, n_clicks=0, className="btn btn-success"),
+            ]),
+        ], id=ids.DELIVER_MODAL, is_open=False),
+        dcc.Store(id=ids.REVIEW_REFRESH, data={"page": page_no, "reject": None, "deliver": None}),
+    ], className="border rounded p-3 mb-4", id=ids.REVIEW_PANEL)
+
+
+def _alert(message: str, colour: str = "danger"):
+    return html.Div(message, className=f"alert alert-{colour} mb-2", role="alert")
+
+
+def _target(value) -> tuple[int, int | None] | None:
+    if not isinstance(value, dict):
+        return None
+    alloc, version = value.get("alloc"), value.get("v")
+    if isinstance(alloc, bool) or not isinstance(alloc, int):
+        return None
+    return alloc, version if isinstance(version, int) and not isinstance(version, bool) else None
+
+
+@secured_callback(
+    Output(ids.REVIEW_LIST, "children"), Output(ids.REVIEW_ALERT, "children"),
+    Output(ids.REJECT_MODAL, "is_open"), Output(ids.REJECT_REASON, "value"),
+    Output(ids.DELIVER_MODAL, "is_open"), Output(ids.DELIVER_DATE, "value"), Output(ids.REVIEW_REFRESH, "data"),
+    Input({"type": ids.ACCEPT_TYPE, "alloc": ALL, "v": ALL}, "n_clicks"),
+    Input({"type": ids.REJECT_TYPE, "alloc": ALL, "v": ALL}, "n_clicks"),
+    Input({"type": ids.DELIVER_TYPE, "alloc": ALL, "v": ALL}, "n_clicks"),
+    Input({"type": ids.GOTO_TYPE, "page": ALL}, "n_clicks"),
+    Input(ids.REVIEW_BULK, "n_clicks"), Input(ids.REJECT_CONFIRM, "n_clicks"), Input(ids.REJECT_CANCEL, "n_clicks"),
+    Input(ids.DELIVER_CONFIRM, "n_clicks"), Input(ids.DELIVER_CANCEL, "n_clicks"), Input(ids.MATCH_DONE, "data"),
+    State({"type": ids.SELECT_TYPE, "alloc": ALL, "v": ALL}, "value"),
+    State(ids.REJECT_REASON, "value"), State(ids.DELIVER_DATE, "value"), State(ids.DELIVER_NOTE, "value"),
+    State(ids.REVIEW_REFRESH, "data"), State(ids.TABLE_ID, "data"),
+    roles={CHAIR}, table_from=State(ids.TABLE_ID, "data"), prevent_initial_call=True)
+def review_action(_acc, _rej, _del, _goto, _bulk, _rej_ok, _rej_cancel, _del_ok, _del_cancel, _done,
+                  selected, reason, delivered_text, note, memo, table_id):
+    require({CHAIR}, table_id)
+    trigger = ctx.triggered_id
+    value = ctx.triggered[0].get("value") if ctx.triggered else None
+    if trigger is None or (isinstance(trigger, dict) and not value):
+        return (no_update,) * 7  # a list was re-rendered, nothing was pressed
+    memo = dict(memo) if isinstance(memo, dict) else {}
+    page_no = memo.get("page") if isinstance(memo.get("page"), int) else 0
+    kind = trigger.get("type") if isinstance(trigger, dict) else trigger
+    db = get_db()
+    actor = current_user_id()
+    alert = None
+    reject_open = deliver_open = False
+    reason_out = date_out = no_update
+    try:
+        if kind == ids.GOTO_TYPE:
+            page_no = trigger.get("page") if isinstance(trigger.get("page"), int) else 0
+        elif kind == ids.ACCEPT_TYPE:
+            with db.unit_of_work() as s:
+                accept(s, actor, trigger.get("alloc"), trigger.get("v"))
+            alert = _alert(_("Accepted. The citizen has been told."), "success")
+        elif kind == ids.REJECT_TYPE:
+            memo["reject"] = {"alloc": trigger.get("alloc"), "v": trigger.get("v")}
+            reject_open, reason_out = True, ""
+        elif kind == ids.DELIVER_TYPE:
+            memo["deliver"] = {"alloc": trigger.get("alloc"), "v": trigger.get("v")}
+            deliver_open, date_out = True, today_text()
+        elif kind == ids.REJECT_CONFIRM:
+            target = _target(memo.get("reject"))
+            if target is None:
+                raise ValidationError("selection_empty")
+            if not (reason or "").strip():
+                return (no_update, _alert(error_message(ValidationError("reason_required"))), True, no_update,
+                        False, no_update, no_update)
+            with db.unit_of_work() as s:
+                reject(s, actor, target[0], reason, target[1])
+            memo["reject"] = None
+            alert = _alert(_("Rejected. The citizen has been told the reason."), "success")
+        elif kind == ids.DELIVER_CONFIRM:
+            target = _target(memo.get("deliver"))
+            if target is None:
+                raise ValidationError("selection_empty")
+            day = parse_date_text(delivered_text)
+            if day is None:
+                return (no_update, _alert(error_message(ValidationError("date_invalid"))), False, no_update, True,
+                        no_update, no_update)
+            with db.unit_of_work() as s:
+                mark_delivered(s, actor, target[0], day, note or "", target[1])
+            memo["deliver"] = None
+            alert = _alert(_("Marked delivered."), "success")
+        elif kind == ids.REVIEW_BULK:
+            chosen = {}
+            for item, ticked in zip(ctx.states_list[0], selected or []):
+                if ticked and isinstance(item.get("id"), dict):
+                    chosen[item["id"].get("alloc")] = item["id"].get("v")
+            with db.unit_of_work() as s:
+                done = accept_many(s, actor, chosen)
+            alert = _alert(_("%(n)s contributions accepted. The citizens have been told.",
+                             n=format_number(len(done))), "success")
+        elif kind in (ids.REJECT_CANCEL, ids.DELIVER_CANCEL):
+            memo["reject"] = memo["deliver"] = None
+    except PermissionDenied:
+        raise  # a forged request: the guard's error handler answers 403
+    except DomainError as exc:
+        alert = _alert(error_message(exc))
+    body, page_no = render_lists(table_id, page_no)
+    memo["page"] = page_no
+    return body, alert, reject_open, reason_out, deliver_open, date_out, memo
