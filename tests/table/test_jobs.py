@@ -1,0 +1,107 @@
+"""Background matching runs: progress kept in the database, the summary of what changed, one run per scope."""
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from models import AuditEvent, MatchingRun
+from models.base import utcnow
+from models.enums import RunScope, RunStatus
+from models.errors import Conflict, PermissionDenied
+from models.jobs import start_matching, wait_for
+from models.matching_runs import claim_run, execute_run, latest_run, project_changes, run_state
+from models.pledging import PledgeInput, create_pledge
+from tests.models.world import build_world
+
+
+@pytest.fixture
+def world(any_db):
+    with any_db.unit_of_work() as s:
+        w = build_world(s)
+        create_pledge(s, w.citizen, PledgeInput(kind="financial", quantity=60_000_000))
+        create_pledge(s, w.citizen2, PledgeInput(kind="financial", quantity=30_000_000))
+    return any_db, w
+
+
+def test_background_run_reports_progress_and_what_changed(world):
+    db, w = world
+    run_id = start_matching(db, w.chair, RunScope.TABLE, w.health)
+    assert wait_for(run_id, 60)
+    with db.reader() as s:
+        state = run_state(s, run_id)
+        stages = [e.after["stage"] for e in s.scalars(select(AuditEvent).where(
+            AuditEvent.action == "matching.progress", AuditEvent.object_id == run_id).order_by(AuditEvent.id))]
+        assert latest_run(s, RunScope.TABLE, w.health).run_id == run_id
+    assert state.status == "done" and state.fraction == 1.0
+    assert stages[0] == "building" and "solving" in stages and stages[-1] == "writing"
+    summary = state.summary
+    assert summary["proposed"] >= 1 and summary["withdrawn"] == 0
+    assert summary["coverage_before"]["mean"] == 0.0
+    assert summary["coverage_after"]["mean"] > 0.0  # the health money need is now (partly) covered
+    assert project_changes(summary)[0][0] == w.project
+
+
+def test_one_run_per_scope(world):
+    db, w = world
+    first = claim_run(db, w.chair, RunScope.TABLE, w.health)
+    with pytest.raises(Conflict, match="matching_already_running"):
+        claim_run(db, w.chair, RunScope.TABLE, w.health)
+    with pytest.raises(Conflict, match="matching_already_running"):
+        claim_run(db, None, RunScope.COUNTY)  # the county clashes with any table's run
+    other = claim_run(db, w.other_chair, RunScope.TABLE, w.env)  # another table may run meanwhile
+    execute_run(db, first)
+    execute_run(db, other)
+    county = claim_run(db, None, RunScope.COUNTY)
+    with pytest.raises(Conflict, match="matching_already_running"):
+        claim_run(db, w.chair, RunScope.TABLE, w.health)  # ... and a county run clashes with every table
+    execute_run(db, county)
+    with db.reader() as s:
+        assert {r.status for r in s.scalars(select(MatchingRun))} == {RunStatus.DONE}
+
+
+def test_concurrent_claims_one_wins(world):
+    db, w = world
+    results = []
+    barrier = threading.Barrier(4)
+
+    def claim():
+        barrier.wait()
+        try:
+            results.append(claim_run(db, w.chair, RunScope.TABLE, w.health))
+        except Conflict as exc:
+            results.append(exc.code)
+
+    threads = [threading.Thread(target=claim) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sum(isinstance(r, int) for r in results) == 1
+    assert results.count("matching_already_running") == 3
+
+
+def test_a_run_whose_process_died_stops_blocking(world):
+    db, w = world
+    dead = claim_run(db, w.chair, RunScope.TABLE, w.health)
+    with pytest.raises(Conflict):
+        claim_run(db, w.chair, RunScope.TABLE, w.health, now=utcnow() + timedelta(minutes=5))
+    # No progress for longer than STALE_AFTER: the server died mid-run; the next claim expires it.
+    fresh = claim_run(db, w.chair, RunScope.TABLE, w.health, now=utcnow() + timedelta(minutes=11))
+    with db.reader() as s:
+        assert run_state(s, dead).status == "failed" and run_state(s, dead).error == "interrupted"
+        assert run_state(s, fresh).status == "running"
+
+
+def test_who_may_start_a_run(world):
+    db, w = world
+    with pytest.raises(PermissionDenied, match="governorate_only"):
+        start_matching(db, w.chair, RunScope.COUNTY)
+    with pytest.raises(PermissionDenied, match="not_chair_of_table"):
+        start_matching(db, w.other_chair, RunScope.TABLE, w.health)
+    with pytest.raises(PermissionDenied, match="not_chair_of_table"):
+        start_matching(db, w.member, RunScope.TABLE, w.health)
+    with db.reader() as s:
+        assert s.scalar(select(MatchingRun.id)) is None  # nothing was claimed
