@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import exc as sa_exc
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -364,6 +363,20 @@ def set_active(session: Session, actor_id: int, user_id: object, active: bool) -
     return user
 
 
+def _references_to_user(session: Session, user_id: int) -> int:
+    """How many rows anywhere point at this user (found from the schema's foreign keys)."""
+    from models.base import Base
+
+    total = 0
+    for table in Base.metadata.tables.values():
+        for fk in table.foreign_keys:
+            if fk.column.table.name == "users" and table.name != "users":
+                total += session.scalar(select(func.count()).select_from(table).where(fk.parent == user_id)) or 0
+                if total:
+                    return total
+    return total
+
+
 def delete_user(session: Session, actor_id: int, user_id: object) -> None:
     """Delete an account that left no trace; one with pledges or any history must be deactivated instead."""
     require_governorate(session, actor_id)
@@ -372,13 +385,10 @@ def delete_user(session: Session, actor_id: int, user_id: object) -> None:
         raise Conflict("cannot_change_own_account")
     if session.scalar(select(func.count()).select_from(Pledge).where(Pledge.citizen_id == user.id)):
         raise Conflict("user_has_pledges")
+    if _references_to_user(session, user.id):
+        raise Conflict("user_has_history")
     before = snapshot(user, ["id", "name", "is_governorate", "is_active"])
-    try:
-        with session.begin_nested():
-            session.delete(user)
-            session.flush()
-    except sa_exc.IntegrityError:
-        raise Conflict("user_has_history") from None
+    session.delete(user)
     record(session, actor_id, "user.deleted", user, before=before, after={"deleted": True})
 
 
