@@ -137,9 +137,26 @@ def _language_switch() -> Any:
     ], action="/language", method="POST", id=ids.LANGUAGE_FORM, className="d-inline-block m-0")
 
 
+def _notifications_link() -> Any:
+    """The bell with the count of unread notifications (dash_app.pages.my keeps it current)."""
+    from dash_app import ids_citizen
+    from dash_app.db import get_db
+    from dash_app.i18n import format_number
+    from models.notify import unread_count
+
+    with get_db().reader() as s:
+        unread = unread_count(s, int(current_user.id))
+    return dcc.Link([icon("bell"), html.Span(_("Notifications"), className="visually-hidden"),
+                     html.Span(format_number(unread) if unread else "", id=ids_citizen.NAV_UNREAD,
+                               className="badge rounded-pill text-bg-danger ms-1")],
+                    href="/my#notifications", id=ids_citizen.NAV_NOTIFICATIONS,
+                    className="btn btn-outline-light btn-sm", title=_("Notifications"))
+
+
 def _account_items() -> list[Any]:
     if current_user.is_authenticated:
         return [
+            _notifications_link(),
             html.Span([icon("person-circle", "me-1"), current_user.name],
                       className="navbar-text text-light me-2 ms-2"),
             html.Form([

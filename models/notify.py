@@ -28,3 +28,27 @@ def recent_notifications(session: Session, user_id: int, limit: int = 20) -> lis
 def mark_all_read(session: Session, user_id: int) -> None:
     session.execute(update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
                     .values(read_at=utcnow()))
+
+
+def mark_read_up_to(session: Session, user_id: int, last_seen_id: int) -> int:
+    """Mark read the user's notifications up to the newest one they were shown; returns how many."""
+    if isinstance(last_seen_id, bool) or not isinstance(last_seen_id, int):
+        return 0
+    result = session.execute(update(Notification)
+                             .where(Notification.user_id == user_id, Notification.read_at.is_(None),
+                                    Notification.id <= last_seen_id)
+                             .values(read_at=utcnow()))
+    return result.rowcount or 0
+
+
+def notify_proposed(session: Session, allocations) -> None:
+    """Tell each citizen that a matching run proposed parts of their pledges (one notice per citizen).
+
+    For the matching run to call on the allocations it creates, after flushing them.
+    """
+    per_citizen: dict[int, list] = {}
+    for alloc in allocations:
+        per_citizen.setdefault(alloc.pledge.citizen_id, []).append(alloc)
+    for citizen_id, allocs in sorted(per_citizen.items()):
+        notify(session, citizen_id, "allocation_proposed", count=len(allocs),
+               allocation_ids=[a.id for a in allocs][:50])

@@ -5,16 +5,18 @@ Persian digits and toman into integers); every rule about what a pledge may be l
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models.audit import record, record_many, snapshot
+from models.base import utcnow
 from models.capacity import lock_rows, pledge_usage, refresh_pledge_statuses
 from models.enums import AllocationStatus, DistrictLevel, HelpKind
-from models.errors import NotFound, PermissionDenied, ValidationError
+from models.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from models.geo import District
 from models.people import User
 from models.pledges import Allocation, Pledge
@@ -30,6 +32,9 @@ MAX_QUANTITY = {
     HelpKind.EXECUTION: 1_000_000,
 }
 SKILLED_KINDS = (HelpKind.DESIGN, HelpKind.EXECUTION)
+# Money may be typed in either unit; it is stored as rials (1 toman = 10 rials).
+RIALS_PER_MONEY_UNIT = {"rial": 1, "toman": 10}
+MAX_DESCRIPTION = 200
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,45 @@ def validate_quantity(kind: HelpKind, quantity: object) -> int:
     return quantity
 
 
+def help_kind(kind: object) -> HelpKind:
+    """The kind of help named by `kind`, or ValidationError("kind_unknown")."""
+    try:
+        return HelpKind(kind)
+    except ValueError:
+        raise ValidationError("kind_unknown", field="kind") from None
+
+
+def quantity_from_input(kind: object, amount: object, unit: str | None = None) -> int:
+    """The stored quantity for an amount the citizen typed (already turned into a Decimal by the page).
+
+    `amount` None means the text was not a number. Money comes in toman or rial (`unit`) and is
+    returned as whole rials; other kinds count whole units. Zero, negative, fractional, absurdly
+    large and non-numeric amounts each raise their own ValidationError on the field "quantity".
+    """
+    kind = help_kind(kind)
+    if isinstance(amount, bool) or amount is None:
+        raise ValidationError("quantity_not_number", field="quantity")
+    try:
+        value = amount if isinstance(amount, Decimal) else Decimal(str(amount))
+    except (InvalidOperation, ValueError):
+        raise ValidationError("quantity_not_number", field="quantity") from None
+    if not value.is_finite():
+        raise ValidationError("quantity_not_number", field="quantity")
+    if kind is HelpKind.FINANCIAL:
+        factor = RIALS_PER_MONEY_UNIT.get(unit or "")
+        if factor is None:
+            raise ValidationError("money_unit_unknown", field="unit")
+        value = value * factor
+    if value <= 0:
+        raise ValidationError("quantity_not_positive", field="quantity")
+    if value > MAX_QUANTITY[kind]:
+        raise ValidationError("quantity_too_large", field="quantity", maximum=MAX_QUANTITY[kind])
+    if value != value.to_integral_value():
+        code = "quantity_fractional_rial" if kind is HelpKind.FINANCIAL else "quantity_not_integer"
+        raise ValidationError(code, field="quantity")
+    return validate_quantity(kind, int(value))
+
+
 def validate_window(start: date | None, end: date | None) -> None:
     if (start is None) != (end is None):
         raise ValidationError("window_incomplete", field="window")
@@ -78,36 +122,61 @@ def _ids_exist(session: Session, model, ids: tuple[int, ...], code: str, field: 
     return found
 
 
-def create_pledge(session: Session, citizen_id: int, data: PledgeInput) -> Pledge:
-    """Validate and store a new pledge; audited. Raises ValidationError naming the field."""
-    try:
-        kind = HelpKind(data.kind)
-    except ValueError:
-        raise ValidationError("kind_unknown", field="kind") from None
+@dataclass(frozen=True)
+class CheckedPledge:
+    """A pledge that passed every rule, with the rows it refers to (for the review step and for storing)."""
+
+    data: PledgeInput
+    kind: HelpKind
+    district: District | None
+    skills: list[Skill]
+    tables: list[Table]
+
+
+def validate_pledge(session: Session, citizen_id: int, data: PledgeInput, *, today: date | None = None) -> CheckedPledge:
+    """Every rule a new pledge must meet, without writing anything. Raises ValidationError naming the field."""
+    kind = help_kind(data.kind)
     quantity = validate_quantity(kind, data.quantity)
     validate_window(data.window_start, data.window_end)
-    citizen = session.get(User, citizen_id)
+    if data.window_end is not None and data.window_end < (today or utcnow().date()):
+        raise ValidationError("window_in_past", field="window")
+    for ids, code, field in ((data.skill_ids, "skill_unknown", "skills"), (data.table_ids, "table_unknown", "tables")):
+        if not isinstance(ids, (tuple, list)):
+            raise ValidationError(code, field=field)
+    citizen = session.get(User, citizen_id) if isinstance(citizen_id, int) else None
     if citizen is None or not citizen.is_active:
         raise PermissionDenied("account_inactive")
+    district = None
     if data.district_id is not None:
-        _ids_exist(session, District, (data.district_id,), "district_unknown", "district",
-                   District.level != DistrictLevel.COUNTY)
+        district = _ids_exist(session, District, (data.district_id,), "district_unknown", "district",
+                              District.level != DistrictLevel.COUNTY)[0]
     skills = _ids_exist(session, Skill, tuple(data.skill_ids), "skill_unknown", "skills")
     if skills and kind not in SKILLED_KINDS:
         raise ValidationError("skills_not_for_kind", field="skills")
     tables = _ids_exist(session, Table, tuple(data.table_ids), "table_unknown", "tables", Table.archived_at.is_(None))
     if data.only_tables and not tables:
         raise ValidationError("only_tables_without_tables", field="tables")
-    description = (data.description or "").strip()
+    description = data.description.strip() if isinstance(data.description, str) else ""
     if kind is HelpKind.LOGISTICS and not description:
         raise ValidationError("logistics_needs_description", field="description")
-    if len(description) > 200:
-        raise ValidationError("description_too_long", field="description", maximum=200)
-    pledge = Pledge(citizen_id=citizen_id, kind=kind, quantity=quantity, district_id=data.district_id,
-                    window_start=data.window_start, window_end=data.window_end, only_tables=bool(data.only_tables),
-                    divisible=bool(data.divisible) or kind is HelpKind.FINANCIAL, description=description)
-    pledge.skills = skills
-    pledge.tables = tables
+    if len(description) > MAX_DESCRIPTION:
+        raise ValidationError("description_too_long", field="description", maximum=MAX_DESCRIPTION)
+    clean = replace(data, kind=kind.value, quantity=quantity, description=description,
+                    skill_ids=tuple(s.id for s in skills), table_ids=tuple(t.id for t in tables),
+                    only_tables=bool(data.only_tables),
+                    divisible=bool(data.divisible) or kind is HelpKind.FINANCIAL)
+    return CheckedPledge(clean, kind, district, skills, tables)
+
+
+def create_pledge(session: Session, citizen_id: int, data: PledgeInput, *, today: date | None = None) -> Pledge:
+    """Validate and store a new pledge; audited. Raises ValidationError naming the field."""
+    checked = validate_pledge(session, citizen_id, data, today=today)
+    clean = checked.data
+    pledge = Pledge(citizen_id=citizen_id, kind=checked.kind, quantity=clean.quantity, district_id=clean.district_id,
+                    window_start=clean.window_start, window_end=clean.window_end, only_tables=clean.only_tables,
+                    divisible=clean.divisible, description=clean.description)
+    pledge.skills = checked.skills
+    pledge.tables = checked.tables
     session.add(pledge)
     record(session, citizen_id, "pledge.created", pledge)
     return pledge
@@ -133,12 +202,18 @@ def withdrawable(session: Session, pledge: Pledge) -> int:
     return pledge.quantity - pledge.withdrawn_quantity - decided
 
 
-def withdraw_remainder(session: Session, citizen_id: int, pledge_id: object) -> int:
-    """Take back the open and merely proposed part of one's own pledge; accepted parts stay."""
+def withdraw_remainder(session: Session, citizen_id: int, pledge_id: object, expected: object = None) -> int:
+    """Take back the open and merely proposed part of one's own pledge; accepted parts stay.
+
+    `expected` is the amount the citizen was shown and confirmed; if a chair's decision changed it
+    in the meantime, Conflict("withdrawable_changed") and nothing happens.
+    """
     pledge = own_pledge(session, citizen_id, pledge_id, lock=True)
     amount = withdrawable(session, pledge)
     if amount <= 0:
         raise ValidationError("nothing_to_withdraw")
+    if expected is not None and expected != amount:
+        raise Conflict("withdrawable_changed", amount=amount)
     before = snapshot(pledge, ["withdrawn_quantity", "status"])
     proposals = [a for a in pledge.allocations if a.status is AllocationStatus.PROPOSED]
     for alloc in proposals:
@@ -170,3 +245,7 @@ def pledges_of(session: Session, citizen_id: int, *, offset: int = 0, limit: int
     usage = pledge_usage(session, [p.id for p in pledges])
     return [PledgeStory(pledge=p, remaining=p.quantity - p.withdrawn_quantity - usage[p.id][0],
                         withdrawable=withdrawable(session, p), allocations=list(p.allocations)) for p in pledges]
+
+
+def count_pledges_of(session: Session, citizen_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(Pledge).where(Pledge.citizen_id == citizen_id)) or 0

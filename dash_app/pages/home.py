@@ -1,77 +1,87 @@
-"""The home page: what Hamyar is, and the specialized tables with their members and projects.
+"""The home page: what Hamyar is, what the county has mobilised so far, the projects most in need, a call to pledge.
 
-Imports dash, sqlalchemy, models and dash_app.
+Imports dash, models (browse) and dash_app. Every figure is read live from the database.
 """
 from __future__ import annotations
 
 from dash import dcc, html
-from sqlalchemy import func, select
+from flask_login import current_user
 
-from dash_app import ids
+from dash_app import ids_citizen as ids
 from dash_app.auth import ANYONE
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, format_number
 from dash_app.layout import icon, page
-from models import Pledge, Project, ProjectStatus, Table, TableMembership
+from dash_app.pages.projects import KIND_ICON, kind_label, project_list, quantity_text
+from models.browse import most_in_need, table_choices, totals
+from models.enums import HelpKind
 
 
-def tables_with_counts(session) -> list[tuple[Table, int, int]]:
-    """Every open table with its current member count and its open or running project count."""
-    members = (select(TableMembership.table_id, func.count().label("n"))
-               .where(TableMembership.left_at.is_(None)).group_by(TableMembership.table_id).subquery())
-    projects = (select(Project.table_id, func.count().label("n"))
-                .where(Project.status.in_([ProjectStatus.OPEN, ProjectStatus.IN_PROGRESS]))
-                .group_by(Project.table_id).subquery())
-    rows = session.execute(
-        select(Table, func.coalesce(members.c.n, 0), func.coalesce(projects.c.n, 0))
-        .outerjoin(members, members.c.table_id == Table.id)
-        .outerjoin(projects, projects.c.table_id == Table.id)
-        .where(Table.archived_at.is_(None)).order_by(Table.id)
-    ).all()
-    return [(t, int(m), int(p)) for t, m, p in rows]
-
-
-def _table_card(table: Table, members: int, projects: int, lang: str):
-    name = table.name_fa if lang == "fa" else table.name_en
+def _total_card(kind: HelpKind, mobilised: int, delivered: int, lang: str) -> html.Li:
     return html.Li(html.Div([
-        html.H3(name, className="h6 mb-1"),
-        html.P([
-            icon("people", "me-1"), _("%(n)s members", n=format_number(members)), " · ",
-            icon("kanban", "me-1"), _("%(n)s open projects", n=format_number(projects)),
-        ], className="mb-0 small text-body-secondary"),
-    ], className="p-3 border rounded h-100"), className="col-12 col-md-6 col-lg-4")
+        html.Div([icon(KIND_ICON[kind], "fs-4 me-2 text-primary"), html.Span(kind_label(kind), className="fw-semibold")],
+                 className="d-flex align-items-center mb-1"),
+        html.Div(quantity_text(kind, mobilised, lang), className="fs-5 fw-bold", **{"data-kind": kind.value}),
+        html.Div(_("of which delivered: %(q)s", q=quantity_text(kind, delivered, lang)),
+                 className="small text-body-secondary"),
+    ], className="border rounded p-3 h-100 bg-body"), className="col-6 col-lg-3")
 
 
 @page(__name__, path="/", title=_l("Home"), roles={ANYONE}, nav=True, order=0, icon="house")
 def layout(**_kw):
     lang = current_language()
     with get_db().reader() as s:
-        tables = tables_with_counts(s)
-        pledges = s.scalar(select(func.count()).select_from(Pledge)) or 0
+        figures = totals(s)
+        needy = most_in_need(s, limit=6)
+        tables = table_choices(s)
+    pledge_href = "/pledge" if current_user.is_authenticated else "/login?next=/pledge"
     return html.Div([
         html.Section([
             html.H1(_("Hamyar: helping hands for Amol county"), className="h2"),
-            html.P(_("Hamyar connects the people of the county with its specialized tables. Each table is a "
-                     "standing committee for one domain, such as health or tourism, that runs projects. "
-                     "Citizens offer help (money, logistics, design or work) and Hamyar matches each offer "
-                     "to the projects that need it most."), className="lead"),
+            html.P(_("Hamyar connects the people of Amol with the county's specialized tables, the committees that "
+                     "run projects on health, the environment, tourism and more. You offer money, equipment, design "
+                     "or your own work; Hamyar sends it where it does the most good and shows you what became of "
+                     "it."), className="lead"),
             html.Div([
-                dcc.Link(_("Offer help"), href="/register", className="btn btn-primary me-2 mb-2"),
-                dcc.Link(_("How matching works"), href="/how-matching-works",
-                         className="btn btn-outline-primary mb-2"),
-            ]),
+                dcc.Link([icon("heart-fill", "me-2"), _("Offer help")], href=pledge_href,
+                         className="btn btn-primary btn-lg", id=ids.HOME_CTA),
+                dcc.Link(_("See the projects"), href="/projects", className="btn btn-outline-primary btn-lg"),
+            ], className="d-flex flex-wrap gap-2"),
         ], className="py-3"),
         html.Section([
-            html.H2(_("In numbers"), className="h4"),
-            html.Ul([
-                html.Li(_("%(n)s specialized tables", n=format_number(len(tables)))),
-                html.Li(_("%(n)s pledges of help", n=format_number(pledges))),
-            ], id=ids.HOME_TOTALS),
-        ], className="py-2"),
+            html.H2(_("Mobilised so far"), className="h4"),
+            html.P(_("Help that the tables' chairs have accepted or that has already been delivered."),
+                   className="small text-body-secondary"),
+            html.Ul([_total_card(k, figures.mobilised[k], figures.delivered[k], lang) for k in HelpKind],
+                    className="row g-2 list-unstyled mb-2", id=ids.HOME_TOTALS),
+            html.P([
+                icon("people-fill", "me-2"),
+                html.Span(_("%(n)s citizens are taking part", n=format_number(figures.participants, lang)),
+                          id=ids.HOME_PARTICIPANTS),
+                " · ",
+                _("%(n)s open projects", n=format_number(figures.open_projects, lang)),
+            ], className="mb-0"),
+        ], className="py-3"),
         html.Section([
-            html.H2(_("Specialized tables"), className="h4"),
-            html.Ul([_table_card(t, m, p, lang) for t, m, p in tables], className="row g-3 list-unstyled",
-                    id=ids.HOME_TABLES)
+            html.Div([
+                html.H2(_("Projects most in need"), className="h4 mb-0"),
+                dcc.Link(_("All projects"), href="/projects", className="btn btn-link"),
+            ], className="d-flex flex-wrap justify-content-between align-items-center mb-2"),
+            html.P(_("High priority and still far from covered."), className="small text-body-secondary"),
+            project_list(needy, lang, id=ids.HOME_NEEDY, heading="h3") if needy
+            else html.P(_("No project is open for help right now."), id=ids.HOME_NEEDY),
+        ], className="py-3"),
+        html.Section([
+            html.H2(_("Browse by table"), className="h4"),
+            html.Ul([html.Li(dcc.Link(t.name(lang), href=f"/projects?table={t.id}",
+                                      className="btn btn-sm btn-outline-secondary")) for t in tables],
+                    className="list-unstyled d-flex flex-wrap gap-2", id=ids.HOME_TABLES)
             if tables else html.P(_("No tables yet."), id=ids.HOME_TABLES),
-        ], className="py-2"),
+        ], className="py-3"),
+        html.Section(html.Div([
+            html.H2(_("Ready to help?"), className="h4"),
+            html.P(_("It takes two minutes. Nothing is taken until a table's chair accepts it, and you can withdraw "
+                     "whatever is not accepted.")),
+            dcc.Link([icon("heart-fill", "me-2"), _("Offer help")], href=pledge_href, className="btn btn-light btn-lg"),
+        ], className="p-4 rounded text-white", style={"backgroundColor": "#0b5a73"}), className="py-3"),
     ])

@@ -1,0 +1,87 @@
+"""Component ids of the citizen's pages (home, projects, one project, pledge, my contributions).
+
+Imports nothing. Tests and pages read the same constants.
+"""
+from __future__ import annotations
+
+# Navbar (the one addition to the shell): the unread-notification count
+NAV_NOTIFICATIONS = "nav-notifications"
+NAV_UNREAD = "nav-unread"
+
+# Home
+HOME_TOTALS = "home-totals"          # kept from the shell (tests rely on it)
+HOME_TABLES = "home-tables"
+HOME_NEEDY = "home-needy"
+HOME_PARTICIPANTS = "home-participants"
+HOME_CTA = "home-cta"
+
+# Project list
+PROJECTS_FORM = "projects-form"
+PROJECTS_TABLE = "projects-table"
+PROJECTS_KIND = "projects-kind"
+PROJECTS_DISTRICT = "projects-district"
+PROJECTS_TYPE = "projects-type"
+PROJECTS_TEXT = "projects-text"
+PROJECTS_SORT = "projects-sort"
+PROJECTS_SUBMIT = "projects-submit"
+PROJECTS_COUNT = "projects-count"
+PROJECTS_LIST = "projects-list"
+PROJECTS_PAGER = "projects-pager"
+
+# One project
+PROJECT_TITLE = "project-title"
+PROJECT_NEEDS = "project-needs"
+PROJECT_CONTRIBUTIONS = "project-contributions"
+PROJECT_PLEDGE = "project-pledge"
+
+# Pledge form
+PLEDGE_FORM = "pledge-form"
+PLEDGE_KIND = "pledge-kind"
+PLEDGE_KIND_HELP = "pledge-kind-help"
+PLEDGE_QUANTITY = "pledge-quantity"
+PLEDGE_QUANTITY_LABEL = "pledge-quantity-label"
+PLEDGE_QUANTITY_ERROR = "pledge-quantity-error"
+PLEDGE_UNIT = "pledge-unit"
+PLEDGE_UNIT_ROW = "pledge-unit-row"
+PLEDGE_PREVIEW = "pledge-preview"
+PLEDGE_DESCRIPTION = "pledge-description"
+PLEDGE_DESCRIPTION_ROW = "pledge-description-row"
+PLEDGE_DESCRIPTION_ERROR = "pledge-description-error"
+PLEDGE_SKILLS = "pledge-skills"
+PLEDGE_SKILLS_ROW = "pledge-skills-row"
+PLEDGE_SKILLS_ERROR = "pledge-skills-error"
+PLEDGE_DISTRICT = "pledge-district"
+PLEDGE_DISTRICT_ERROR = "pledge-district-error"
+PLEDGE_START = "pledge-start"
+PLEDGE_END = "pledge-end"
+PLEDGE_START_PREVIEW = "pledge-start-preview"
+PLEDGE_END_PREVIEW = "pledge-end-preview"
+PLEDGE_WINDOW_ERROR = "pledge-window-error"
+PLEDGE_TABLES = "pledge-tables"
+PLEDGE_ONLY_TABLES = "pledge-only-tables"
+PLEDGE_TABLES_ERROR = "pledge-tables-error"
+PLEDGE_DIVISIBLE = "pledge-divisible"
+PLEDGE_DIVISIBLE_ROW = "pledge-divisible-row"
+PLEDGE_REVIEW = "pledge-review"
+PLEDGE_ERROR = "pledge-error"
+PLEDGE_REVIEW_PANEL = "pledge-review-panel"
+PLEDGE_SUMMARY = "pledge-summary"
+PLEDGE_EDIT = "pledge-edit"
+PLEDGE_CONFIRM = "pledge-confirm"
+PLEDGE_DONE = "pledge-done"
+PLEDGE_STEP = "pledge-step"
+
+# My contributions
+MY_LIST = "my-list"
+MY_PAGER = "my-pager"
+MY_FLASH = "my-flash"
+MY_WITHDRAW = "my-withdraw"              # pattern-matching: {"type": MY_WITHDRAW, "pledge": id}
+MY_MODAL = "my-withdraw-modal"
+MY_MODAL_BODY = "my-withdraw-modal-body"
+MY_MODAL_CONFIRM = "my-withdraw-confirm"
+MY_MODAL_CANCEL = "my-withdraw-cancel"
+MY_TARGET = "my-withdraw-target"
+MY_NOTIFICATIONS = "notifications"
+MY_NOTIFICATIONS_LIST = "my-notifications-list"
+MY_MARK_READ = "my-mark-read"
+MY_LAST_SEEN = "my-last-seen"

@@ -1,0 +1,366 @@
+"""My contributions (/my): every pledge of the signed-in citizen, the story of each part, withdrawal, notifications.
+
+Imports dash, dbc, flask, models (pledging, notify) and dash_app. Withdrawing calls
+models.pledging.withdraw_remainder, which checks whose pledge it is; a crafted request for another
+citizen's pledge gets a 403 and changes nothing.
+"""
+from __future__ import annotations
+
+import math
+
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+
+from dash_app import ids as shell_ids
+from dash_app import ids_citizen as ids
+from dash_app.auth import CITIZEN, current_user_id, require, secured_callback
+from dash_app.db import get_db
+from dash_app.i18n import (
+    _,
+    _l,
+    current_language,
+    error_message,
+    format_date,
+    format_datetime,
+    format_number,
+    parse_int,
+)
+from dash_app.layout import icon, page
+from dash_app.pages.pledge import _forged
+from dash_app.pages.projects import KIND_ICON, kind_label, name_in, pager, quantity_text
+from models.browse import skill_choices
+from models.enums import AllocationStatus, HelpKind, PledgeStatus
+from models.errors import Conflict, DomainError, ValidationError
+from models.notify import mark_read_up_to, recent_notifications, unread_count
+from models.pledging import PledgeStory, count_pledges_of, own_pledge, pledges_of, withdraw_remainder, withdrawable
+
+PER_PAGE = 10
+PLEDGE_STATUS = {
+    PledgeStatus.OPEN: (_l("Waiting for a match"), "text-bg-light border"),
+    PledgeStatus.PARTLY_ALLOCATED: (_l("Partly matched"), "text-bg-info"),
+    PledgeStatus.ALLOCATED: (_l("Fully matched"), "text-bg-primary"),
+    PledgeStatus.DELIVERED: (_l("Delivered"), "text-bg-success"),
+    PledgeStatus.WITHDRAWN: (_l("Withdrawn"), "text-bg-secondary"),
+}
+REASON_TEXT = {
+    "same district": _l("in your own district"),
+    "near district": _l("near where you are"),
+    "far district": _l("farther from where you are"),
+    "preferred table": _l("a table you prefer"),
+}
+
+
+# --- wording ----------------------------------------------------------------------------------------
+
+
+def reason_text(reason: object, skills: dict[str, str]) -> str | None:
+    """A solver reason ("skill: nursing", "priority 8", "preferred table"; older runs wrote "priority:8") in words."""
+    if not isinstance(reason, str):
+        return None
+    text = reason.replace("_", " ").strip()
+    code, _sep, arg = text.partition(":") if ":" in text else (text, "", "")
+    code, arg = code.strip(), arg.strip()
+    if code.startswith("priority") and not arg:
+        arg = code[len("priority"):].strip()
+        code = "priority"
+    if code == "priority":
+        return _("project priority %(p)s of 10", p=format_number(float(arg) if arg.replace(".", "", 1).isdigit()
+                                                                else arg)) if arg else None
+    if code == "skill":
+        return _("your skill: %(skill)s", skill=skills.get(arg, arg))
+    if code in REASON_TEXT:
+        return str(REASON_TEXT[code])
+    return None
+
+
+def notification_text(kind: str, params: dict, lang: str):
+    project = name_in(lang, params.get("project_fa"), params.get("project_en"))
+    q = ""
+    if params.get("help_kind") in set(HelpKind) and isinstance(params.get("quantity"), int):
+        q = quantity_text(HelpKind(params["help_kind"]), params["quantity"], lang)
+    if kind == "allocation_proposed":
+        return _("Matching proposed %(n)s part(s) of your pledges to projects. See why below.",
+                 n=format_number(int(params.get("count") or 0), lang))
+    if kind == "allocation_accepted":
+        return _("The chair accepted %(q)s of your help for “%(project)s”.", q=q, project=project)
+    if kind == "allocation_rejected":
+        return _("The chair declined %(q)s of your help for “%(project)s”. Reason: %(reason)s", q=q,
+                 project=project, reason=params.get("reason") or "")
+    if kind == "allocation_delivered":
+        return _("Your help for “%(project)s” (%(q)s) was delivered. Thank you!", q=q, project=project)
+    if kind == "project_cancelled":
+        return _("The project “%(project)s” was cancelled; the parts of your pledges it held are free again.",
+                 project=project)
+    if kind == "election_opened":
+        return _("A chair election has opened on one of your tables.")
+    if kind == "election_closed":
+        return _("A chair election on one of your tables has closed.")
+    return _("Something changed in your contributions.")
+
+
+# --- the story of a pledge --------------------------------------------------------------------------
+
+
+def _step(icon_name: str, colour: str, text, when=None, extra=None) -> html.Li:
+    return html.Li([
+        html.Span(icon(icon_name), className=f"me-2 {colour}"),
+        html.Span([text, html.Span(f" · {when}", className="text-body-secondary") if when else None]),
+        extra,
+    ], className="mb-1")
+
+
+def part_story(alloc, lang: str, skills: dict[str, str]) -> html.Li:
+    need = alloc.need
+    project = need.project
+    title = name_in(lang, project.title_fa, project.title_en)
+    table = name_in(lang, project.table.name_fa, project.table.name_en)
+    q = quantity_text(need.kind, alloc.quantity, lang)
+    reasons = [r for r in (reason_text(r, skills) for r in (alloc.reasons or [])) if r]
+    steps = [_step("lightbulb", "text-warning",
+                   [_("Proposed by matching: %(q)s for ", q=q),
+                    dcc.Link(title, href=f"/projects/{project.id}"), f" ({table})"],
+                   format_date(alloc.created_at, lang),
+                   html.Div(_("Why: %(reasons)s", reasons=("، " if lang == "fa" else ", ").join(reasons)),
+                            className="small text-body-secondary ms-4") if reasons else None)]
+    status = alloc.status
+    if status is AllocationStatus.PROPOSED:
+        steps.append(_step("hourglass-split", "text-body-secondary", _("Waiting for the table's chair to decide")))
+    elif status is AllocationStatus.REJECTED:
+        steps.append(_step("x-circle-fill", "text-danger", _("Declined by the chair"),
+                           format_date(alloc.decided_at, lang) if alloc.decided_at else None,
+                           html.Div(_("Reason: %(reason)s", reason=alloc.reject_reason or ""),
+                                    className="small ms-4")))
+    elif status in (AllocationStatus.ACCEPTED, AllocationStatus.DELIVERED):
+        steps.append(_step("check-circle-fill", "text-success", _("Accepted by the chair"),
+                           format_date(alloc.decided_at, lang) if alloc.decided_at else None))
+        if status is AllocationStatus.DELIVERED:
+            steps.append(_step("box-seam", "text-success", _("Delivered"),
+                               format_date(alloc.delivered_at, lang) if alloc.delivered_at else None,
+                               html.Div(alloc.delivery_note, className="small ms-4") if alloc.delivery_note
+                               else None))
+        else:
+            steps.append(_step("hourglass-split", "text-body-secondary", _("To be delivered")))
+    return html.Li(html.Ul(steps, className="list-unstyled mb-0"),
+                   className="list-group-item", **{"data-allocation": str(alloc.id), "data-status": status.value})
+
+
+def pledge_card(story: PledgeStory, lang: str, skills: dict[str, str]) -> html.Li:
+    p = story.pledge
+    label, badge = PLEDGE_STATUS[p.status]
+    parts = [a for a in story.allocations if a.status is not AllocationStatus.WITHDRAWN]
+    replaced = len(story.allocations) - len(parts)
+    facts = [_("Offered on %(date)s", date=format_date(p.created_at, lang))]
+    if p.district is not None:
+        facts.append(name_in(lang, p.district.name_fa, p.district.name_en))
+    if p.window_start and p.window_end:
+        facts.append(_("%(start)s to %(end)s", start=format_date(p.window_start, lang),
+                       end=format_date(p.window_end, lang)))
+    if p.skills:
+        facts.append(("، " if lang == "fa" else ", ").join(name_in(lang, s.name_fa, s.name_en) for s in p.skills))
+    if p.tables:
+        names = ("، " if lang == "fa" else ", ").join(name_in(lang, t.name_fa, t.name_en) for t in p.tables)
+        facts.append(_("only: %(tables)s", tables=names) if p.only_tables else _("prefers: %(tables)s", tables=names))
+    figures = [html.Span(_("Still waiting for a match: %(q)s", q=quantity_text(p.kind, story.remaining, lang)),
+                         className="me-3")]
+    if p.withdrawn_quantity:
+        figures.append(html.Span(_("Withdrawn: %(q)s", q=quantity_text(p.kind, p.withdrawn_quantity, lang)),
+                                 className="me-3"))
+    body = [
+        html.Div([
+            html.H2([icon(KIND_ICON[p.kind], "me-2"), kind_label(p.kind), ": ", quantity_text(p.kind, p.quantity, lang),
+                     html.Span(f" · {p.description}", className="fw-normal") if p.description else None],
+                    className="h6 mb-0"),
+            html.Span(str(label), className=f"badge {badge} fw-normal"),
+        ], className="d-flex flex-wrap justify-content-between gap-2 mb-1"),
+        html.P(" · ".join(facts), className="small text-body-secondary mb-1"),
+        html.P(figures, className="small mb-2"),
+    ]
+    if parts:
+        body.append(html.Ul([part_story(a, lang, skills) for a in parts], className="list-group mb-2"))
+    elif p.status is not PledgeStatus.WITHDRAWN:
+        body.append(html.P(_("No project has been proposed yet. Matching runs regularly; you will be notified."),
+                           className="small text-body-secondary mb-2"))
+    if replaced:
+        body.append(html.P(_("%(n)s earlier proposal(s) were replaced by a later matching run or withdrawn.",
+                             n=format_number(replaced, lang)), className="small text-body-secondary mb-2"))
+    if story.withdrawable > 0:
+        body.append(html.Button(
+            [icon("box-arrow-left", "me-1"),
+             _("Withdraw what is not accepted (%(q)s)", q=quantity_text(p.kind, story.withdrawable, lang))],
+            id={"type": ids.MY_WITHDRAW, "pledge": p.id}, n_clicks=0, type="button",
+            className="btn btn-outline-danger btn-sm"))
+    return html.Li(html.Div(body, className="card-body"), className="card mb-3",
+                   **{"data-pledge": str(p.id), "data-status": p.status.value})
+
+
+def pledge_list(citizen_id: int, page_no: int, lang: str):
+    with get_db().reader() as s:
+        total = count_pledges_of(s, citizen_id)
+        pages = max(1, math.ceil(total / PER_PAGE))
+        page_no = min(max(1, page_no), pages)
+        stories = pledges_of(s, citizen_id, offset=(page_no - 1) * PER_PAGE, limit=PER_PAGE)
+        skills = {c.slug: c.name(lang) for c in skill_choices(s)}
+        cards = [pledge_card(st, lang, skills) for st in stories]
+    if not cards:
+        return html.Div([
+            html.P(_("You have not offered any help yet.")),
+            dcc.Link([icon("heart", "me-1"), _("Offer help")], href="/pledge", className="btn btn-primary"),
+            dcc.Link(_("Browse projects"), href="/projects", className="btn btn-link"),
+        ], className="text-center border rounded p-4")
+    return html.Div([
+        html.Ul(cards, className="list-unstyled mb-0"),
+        pager(page_no, pages, lambda n: f"/my?page={n}", id=ids.MY_PAGER, label=_("Pages of pledges")),
+    ])
+
+
+def notifications_block(citizen_id: int, lang: str):
+    with get_db().reader() as s:
+        items = recent_notifications(s, citizen_id, limit=20)
+        unread = unread_count(s, citizen_id)
+    newest = items[0].id if items else 0
+    if not items:
+        listing = html.P(_("No notifications yet."), className="text-body-secondary small")
+    else:
+        listing = html.Ul([html.Li([
+            html.Div([
+                html.Span(_("new"), className="badge text-bg-danger me-2") if n.read_at is None else None,
+                notification_text(n.kind, n.params or {}, lang),
+                html.Span([" ", dcc.Link(_("See the project"), href=f"/projects/{n.params['project_id']}")])
+                if isinstance((n.params or {}).get("project_id"), int) else None,
+            ], className="fw-semibold" if n.read_at is None else ""),
+            html.Div(format_datetime(n.created_at, lang), className="small text-body-secondary"),
+        ], className="list-group-item") for n in items], className="list-group")
+    return html.Div([
+        html.Div([
+            html.H2([icon("bell", "me-2"), _("Notifications"),
+                     html.Span(format_number(unread, lang), className="badge text-bg-danger ms-2") if unread
+                     else None], className="h5 mb-0"),
+            html.Button(_("Mark all as read"), id=ids.MY_MARK_READ, n_clicks=0, type="button",
+                        className="btn btn-sm btn-outline-secondary", disabled=not unread),
+        ], className="d-flex flex-wrap justify-content-between align-items-center gap-2 mb-2"),
+        listing,
+        dcc.Store(id=ids.MY_LAST_SEEN, data=newest),
+    ], id=ids.MY_NOTIFICATIONS_LIST)
+
+
+@page(__name__, path="/my", title=_l("My contributions"), roles={CITIZEN}, nav=True, order=30,
+      icon="person-check")
+def layout(page=None, **_kw):
+    lang = current_language()
+    citizen = current_user_id()
+    page_no = parse_int(page) if isinstance(page, str) and len(page) < 8 else None
+    return html.Div([
+        html.Div([
+            html.H1(_("My contributions"), className="h3 mb-0"),
+            dcc.Link([icon("plus-lg", "me-1"), _("Offer help")], href="/pledge", className="btn btn-primary btn-sm"),
+        ], className="d-flex flex-wrap justify-content-between align-items-center gap-2 mb-2"),
+        html.P(_("Every pledge you made, and what became of each part: proposed by matching, accepted or declined "
+                 "by a table's chair, delivered."), className="text-body-secondary"),
+        html.Div(id=ids.MY_FLASH, **{"aria-live": "polite"}),
+        html.Div(pledge_list(citizen, page_no or 1, lang), id=ids.MY_LIST),
+        dcc.Store(id="my-page", data=page_no or 1),
+        html.Section(notifications_block(citizen, lang), id=ids.MY_NOTIFICATIONS, className="mt-4"),
+        dbc.Modal([
+            dbc.ModalHeader(dbc.ModalTitle(_("Withdraw?"))),
+            dbc.ModalBody(id=ids.MY_MODAL_BODY),
+            dbc.ModalFooter([
+                html.Button(_("Keep my pledge"), id=ids.MY_MODAL_CANCEL, n_clicks=0, type="button",
+                            className="btn btn-outline-secondary"),
+                html.Button(_("Yes, withdraw"), id=ids.MY_MODAL_CONFIRM, n_clicks=0, type="button",
+                            className="btn btn-danger"),
+            ]),
+        ], id=ids.MY_MODAL, is_open=False, centered=True),
+        dcc.Store(id=ids.MY_TARGET),
+    ])
+
+
+# --- callbacks --------------------------------------------------------------------------------------
+
+
+@secured_callback(
+    Output(ids.MY_MODAL, "is_open"), Output(ids.MY_MODAL_BODY, "children"), Output(ids.MY_TARGET, "data"),
+    Output(ids.MY_LIST, "children"), Output(ids.MY_FLASH, "children"),
+    Input({"type": ids.MY_WITHDRAW, "pledge": ALL}, "n_clicks"), Input(ids.MY_MODAL_CONFIRM, "n_clicks"),
+    Input(ids.MY_MODAL_CANCEL, "n_clicks"), State(ids.MY_TARGET, "data"), State("my-page", "data"),
+    roles={CITIZEN}, prevent_initial_call=True,
+    running=[(Output(ids.MY_MODAL_CONFIRM, "disabled"), True, False)])
+def withdraw(_clicks, _confirm, _cancel, target, page_no):
+    """Ask, then withdraw the part of a pledge that is not accepted; accepted parts stay."""
+    require({CITIZEN})
+    trigger = ctx.triggered_id
+    lang = current_language()
+    citizen = current_user_id()
+    if trigger == ids.MY_MODAL_CANCEL:
+        return False, no_update, None, no_update, no_update
+    if isinstance(trigger, dict) and trigger.get("type") == ids.MY_WITHDRAW:
+        if not ctx.triggered or not ctx.triggered[0].get("value"):
+            return no_update, no_update, no_update, no_update, no_update
+        try:
+            with get_db().reader() as s:
+                pledge = own_pledge(s, citizen, trigger.get("pledge"))
+                amount = withdrawable(s, pledge)
+                kind = pledge.kind
+        except DomainError as exc:
+            _forged(exc)
+        if amount <= 0:
+            return False, no_update, None, no_update, dbc.Alert(error_message("nothing_to_withdraw"), color="warning")
+        body = html.Div([
+            html.P(_("Withdraw %(q)s from your pledge number %(n)s?", q=quantity_text(kind, amount, lang),
+                     n=format_number(pledge.id, lang))),
+            html.P(_("Parts that a chair has already accepted stay with their projects. Proposals waiting for a "
+                     "decision are cancelled. This cannot be undone."), className="small text-body-secondary mb-0"),
+        ])
+        return True, body, {"pledge": pledge.id, "amount": amount}, no_update, ""
+    if trigger == ids.MY_MODAL_CONFIRM:
+        if not isinstance(target, dict):
+            return False, no_update, None, no_update, no_update
+        pledge_id, amount = target.get("pledge"), target.get("amount")
+        page_now = page_no if isinstance(page_no, int) else 1
+        try:
+            with get_db().unit_of_work() as s:
+                kind = own_pledge(s, citizen, pledge_id).kind
+                taken = withdraw_remainder(s, citizen, pledge_id, expected=amount)
+        except (Conflict, ValidationError) as exc:
+            if exc.code not in ("withdrawable_changed", "nothing_to_withdraw"):
+                _forged(exc)
+            return (False, no_update, None, pledge_list(citizen, page_now, lang),
+                    dbc.Alert(error_message(exc), color="warning"))
+        except DomainError as exc:
+            _forged(exc)
+        flash = dbc.Alert([icon("check-circle", "me-2"),
+                           _("Withdrawn: %(q)s. Thank you for letting the tables know.",
+                             q=quantity_text(kind, taken, lang))], color="success", dismissable=True)
+        return False, no_update, None, pledge_list(citizen, page_now, lang), flash
+    return no_update, no_update, no_update, no_update, no_update
+
+
+@secured_callback(
+    Output(ids.MY_NOTIFICATIONS_LIST, "children"), Output(ids.NAV_UNREAD, "children", allow_duplicate=True),
+    Input(ids.MY_MARK_READ, "n_clicks"), State(ids.MY_LAST_SEEN, "data"),
+    roles={CITIZEN}, prevent_initial_call=True)
+def mark_read(n_clicks, last_seen):
+    """Mark read the notifications the citizen has seen (not ones that arrived since)."""
+    require({CITIZEN})
+    if not n_clicks:
+        return no_update, no_update
+    citizen = current_user_id()
+    if isinstance(last_seen, int) and not isinstance(last_seen, bool):
+        with get_db().unit_of_work() as s:
+            mark_read_up_to(s, citizen, last_seen)
+    with get_db().reader() as s:
+        unread = unread_count(s, citizen)
+    return notifications_block(citizen, current_language()).children, unread_badge_text(unread)
+
+
+def unread_badge_text(unread: int) -> str:
+    return format_number(unread, current_language()) if unread else ""
+
+
+@secured_callback(
+    Output(ids.NAV_UNREAD, "children"), Input(shell_ids.PAGES_LOCATION, "pathname"),
+    roles={CITIZEN}, prevent_initial_call=True)
+def refresh_unread(_path):
+    """The navbar's unread count, brought up to date on every page change."""
+    require({CITIZEN})
+    with get_db().reader() as s:
+        return unread_badge_text(unread_count(s, current_user_id()))
