@@ -5,7 +5,7 @@ Imports dash, dbc, models and dash_app; not a page itself.
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, html, no_update
@@ -50,8 +50,11 @@ def render(table_id: int, viewer: int | None, is_member: bool, is_gov: bool):
             parts.append(html.P(_("No candidates yet."), className="text-body-secondary"))
     else:
         winner = view.winner_name or _("nobody (no approvals)")
-        parts.append(html.P([icon("award", "me-1"), _("The election closed on %(when)s. Elected chair: %(name)s.",
-                                                       when=format_datetime(view.closes_at), name=winner)],
+        closes = view.closes_at if view.closes_at.tzinfo else view.closes_at.replace(tzinfo=timezone.utc)
+        sentence = (_("The election closed on %(when)s. Elected chair: %(name)s.", when=format_datetime(closes),
+                      name=winner) if closes <= utcnow() else
+                    _("The governorate closed the election early. Elected chair: %(name)s.", name=winner))
+        parts.append(html.P([icon("award", "me-1"), sentence],
                             className="mb-2", **{"data-election": "closed"}))
         if is_member or is_gov:
             parts.append(html.Ul([html.Li(_("%(name)s: %(n)s approvals", name=c.name,

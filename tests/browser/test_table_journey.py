@@ -126,3 +126,95 @@ def test_bt601_chair_runs_matching_and_decides(open_page, table_server):
             kinds = [(n.kind, n.params.get("allocation_id")) for n in s.scalars(
                 select(Notification).where(Notification.user_id == citizen))]
             assert (kind, alloc_id) in kinds
+
+
+FORGE_JS = """async ([tableId, alloc, version]) => {
+  const deps = await (await fetch('/_dash-dependencies')).json();
+  const dep = deps.find(d => d.output.includes('table-review-list.children'));
+  const acceptId = {alloc: alloc, type: 'table-accept', v: version};
+  const fill = d => {
+    if (d.id.startsWith('{')) {
+      return JSON.parse(d.id).type === 'table-accept' ? [{id: acceptId, property: d.property, value: 1}] : [];
+    }
+    return {id: d.id, property: d.property, value: d.id === 'table-id' ? tableId : null};
+  };
+  const token = document.cookie.split('; ').find(c => c.startsWith('_csrf_token=')).split('=')[1];
+  const outputs = dep.output.replace(/^\\.\\./, '').replace(/\\.\\.$/, '').split('...').map(p => {
+    const i = p.lastIndexOf('.'); return {id: p.slice(0, i), property: p.slice(i + 1).split('@')[0]};
+  });
+  const resp = await fetch('/_dash-update-component', {method: 'POST',
+    headers: {'Content-Type': 'application/json', 'X-CSRFToken': decodeURIComponent(token)},
+    body: JSON.stringify({output: dep.output, outputs: outputs, inputs: dep.inputs.map(fill),
+                          state: dep.state.map(fill),
+                          changedPropIds: [JSON.stringify(acceptId) + '.n_clicks']})});
+  return [resp.status, await resp.text()];
+}"""
+
+
+def test_bt602_member_of_another_table_forging_a_decision_gets_403(open_page, table_server):
+    _base, db = table_server
+    health, env = _table_id(db, "health"), _table_id(db, "environment")
+    with db.reader() as s:
+        from models import Need, Project
+
+        alloc = s.scalar(select(Allocation).join(Need).join(Project).where(
+            Project.table_id == health, Allocation.status == AllocationStatus.PROPOSED).order_by(Allocation.id.desc()))
+        alloc_id, version = alloc.id, alloc.version
+    page = open_page("en")
+    log_in(page, OUTSIDER, OUTSIDER_PASSWORD)
+    page.goto(f"/tables/{env}")
+    wait_ready(page, "#table-header")
+    for table_id in (health, env):
+        status, text = page.evaluate(FORGE_JS, [table_id, alloc_id, version])
+        assert status == 403, text
+    with db.reader() as s:
+        assert s.get(Allocation, alloc_id).status is AllocationStatus.PROPOSED
+
+
+def test_bt603_election_from_opening_to_the_new_chair(open_page, table_server):
+    _base, db = table_server
+    env = _table_id(db, "environment")
+    gov = open_page("en")
+    log_in(gov, "gov@hamyar.local")
+    gov.goto(f"/tables/{env}")
+    wait_ready(gov, "#table-election-open")
+    gov.fill("#table-election-days", "۳")
+    gov.click("#table-election-open")
+    gov.wait_for_selector("[data-election=open]")
+
+    member = open_page("fa", width=390)
+    log_in(member, "member@hamyar.local")
+    member.goto(f"/tables/{env}")
+    wait_ready(member, "#table-election-nominate")
+    member.click("#table-election-nominate")
+    member.wait_for_selector("#table-election-alert .alert-success")
+    member.locator("#table-election-ballot input").first.check()
+    member.click("#table-election-vote")
+    member.wait_for_selector("#table-election-alert .alert-success")
+    member.screenshot(path=str(ARTIFACTS / "table-election-fa-390.png"), full_page=True)
+
+    outsider = open_page("en")
+    log_in(outsider, OUTSIDER, OUTSIDER_PASSWORD)
+    outsider.goto(f"/tables/{env}")
+    wait_ready(outsider, "#table-election-body")
+    body = outsider.inner_text("#table-election-body")
+    assert "approvals" not in body  # counts stay secret until the close
+    outsider.locator("#table-election-ballot input").first.check()
+    outsider.click("#table-election-vote")
+    outsider.wait_for_selector("#table-election-alert .alert-success")
+
+    gov.reload()
+    wait_ready(gov, "#table-election-close")
+    gov.click("#table-election-close")
+    gov.wait_for_selector("[data-election=closed]")
+    result = gov.inner_text("#table-election-body")
+    assert "Reza Larijani" in result or "لاریجانی" in result
+    assert "۲ تأیید" in result  # the staff account reads Persian: two approvals, published at the close
+
+    member.goto(f"/tables/{env}")
+    wait_ready(member, "#table-match-start")  # the new chair sees the chair's tools
+    with db.reader() as s:
+        from models import User
+
+        chair = s.scalar(select(User.email).join(Table, Table.chair_id == User.id).where(Table.id == env))
+        assert chair == "member@hamyar.local"
