@@ -14,8 +14,8 @@ Design (and why):
   before and after) or "matching.failed". Any gunicorn worker reads them with `run_state`; a
   reloaded or reopened page finds the run with `latest_run`.
 - One run per scope at a time is guarded in the database by `claim_run` (a PostgreSQL advisory
-  lock around "is a clashing run RUNNING? then insert mine"; on SQLite, the single write lock the
-  claim's first INSERT takes). A county run clashes with every run; a table run with the county's
+  lock around "is a clashing run RUNNING? then insert mine"; on SQLite, the single write lock a unit
+  of work takes when it begins). A county run clashes with every run; a table run with the county's
   and with its own table's.
 - A process that dies mid-run leaves its row RUNNING; once it has shown no sign of life for
   `matching_runs.STALE_AFTER` it no longer blocks new runs and is marked failed ("interrupted").

@@ -257,9 +257,9 @@ def claim_run(db: Database, actor_id: int | None, scope: RunScope, table_id: int
 
     The guard is in the database, so it holds across threads and worker processes: on PostgreSQL the
     claim takes a transaction-level advisory lock (`pg_advisory_xact_lock`), so claims are serialised
-    and each sees the runs committed before it; on SQLite the claim writes its row first, which takes
-    SQLite's single write lock, so a second claim waits for the first to commit and then sees it (if
-    SQLite refuses the wait instead, that is reported as the same Conflict).
+    and each sees the runs committed before it; on SQLite a unit of work takes the single write lock
+    when it begins (BEGIN IMMEDIATE, models.db), so a second claim waits for the first to commit and
+    then sees it (if SQLite gives up waiting, that is reported as the same Conflict).
     """
     if (scope is RunScope.TABLE) != (table_id is not None):
         raise ValidationError("run_scope_invalid", field="scope")

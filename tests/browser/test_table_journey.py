@@ -10,7 +10,7 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 import models
-from models import Allocation, AllocationStatus, Notification, Table, TableMembership
+from models import Allocation, AllocationStatus, Table, TableMembership
 from models.accounts import create_user
 from models.audit import record
 from models.enums import MemberBackground
@@ -120,13 +120,25 @@ def test_bt601_chair_runs_matching_and_decides(open_page, table_server):
         assert statuses[int(second)].status is AllocationStatus.ACCEPTED
         assert statuses[int(third)].status is AllocationStatus.REJECTED
         assert statuses[int(third)].reject_reason.startswith("این پروژه")
-        # The citizens concerned are told (their /my page reads these notifications).
-        for alloc_id, kind in ((int(first), "allocation_accepted"), (int(third), "allocation_rejected")):
-            citizen = s.scalar(select(models.Pledge.citizen_id).where(models.Pledge.id == statuses[alloc_id].pledge_id))
-            kinds = [(n.kind, n.params.get("allocation_id")) for n in s.scalars(
-                select(Notification).where(Notification.user_id == citizen))]
-            assert (kind, alloc_id) in kinds
+        citizens = {alloc_id: s.scalar(select(models.Pledge.citizen_id).where(
+            models.Pledge.id == statuses[alloc_id].pledge_id)) for alloc_id in (int(first), int(third))}
 
+    # The citizens concerned see both outcomes on /my (seeded citizens get a password to log in).
+    from models.accounts import hash_password
+
+    with db.unit_of_work() as s:
+        for uid in set(citizens.values()):
+            user = s.get(models.User, uid)
+            user.email = f"citizen{uid}@example.org"
+            user.language = "en"
+            user.password_hash = hash_password(OUTSIDER_PASSWORD)
+            record(s, None, "user.login_set_for_tests", user)
+    for alloc_id, expected in ((int(first), "The chair accepted"), (int(third), "Reason: این پروژه")):
+        citizen = open_page("en")
+        log_in(citizen, f"citizen{citizens[alloc_id]}@example.org", OUTSIDER_PASSWORD)
+        citizen.goto("/my")
+        wait_ready(citizen, "#notifications")
+        assert expected in citizen.inner_text("#notifications")
 
 FORGE_JS = """async ([tableId, alloc, version]) => {
   const deps = await (await fetch('/_dash-dependencies')).json();
