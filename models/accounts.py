@@ -40,9 +40,12 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def hash_password(password: str) -> str:
-    """A self-describing scrypt hash: ``scrypt$N$r$p$salt$hash`` (base64)."""
-    salt = secrets.token_bytes(16)
+def hash_password(password: str, salt: bytes | None = None) -> str:
+    """A self-describing scrypt hash: ``scrypt$N$r$p$salt$hash`` (base64).
+
+    `salt` is for reproducible demo data only; real accounts get a fresh random salt.
+    """
+    salt = salt if salt is not None else secrets.token_bytes(16)
     digest = hashlib.scrypt(
         password.encode("utf-8"), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P,
         maxmem=_SCRYPT_MAXMEM, dklen=32,

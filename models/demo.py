@@ -82,11 +82,10 @@ class SeedSummary:
 
 
 def demo_password_hash(login: str, password: str = DEMO_PASSWORD, seed: int = DEMO_SEED) -> str:
-    """werkzeug's scrypt format with a salt derived from the seed, so seeding is reproducible."""
-    salt = hashlib.sha256(f"{seed}:{login}".encode()).hexdigest()[:16]
-    n, r, p = 2**15, 8, 1
-    digest = hashlib.scrypt(password.encode(), salt=salt.encode(), n=n, r=r, p=p, maxmem=132 * n * r * p)
-    return f"scrypt:{n}:{r}:{p}${salt}${digest.hex()}"
+    """The accounts' own scrypt hash, with a salt derived from the seed so seeding is reproducible."""
+    from models.accounts import hash_password
+
+    return hash_password(password, salt=hashlib.sha256(f"{seed}:{login}".encode()).digest()[:16])
 
 
 def _ids(session: Session, model, rows: list[dict]) -> list[int]:

@@ -56,6 +56,21 @@ def test_seed_demo_is_complete(any_db):
     assert set(summary.accounts) == {"governorate", "chair", "member", "citizen"}
 
 
+def test_demo_accounts_log_in_with_the_printed_password(demo_db):
+    from models.accounts import authenticate, roles_of
+    from models.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    with demo_db.reader() as s:
+        roles = {}
+        for role, (login, _, _) in DEMO_ACCOUNTS.items():
+            user = authenticate(s, login, DEMO_PASSWORD)
+            assert user is not None, login
+            roles[role] = roles_of(s, user.id)
+            assert authenticate(s, login, DEMO_PASSWORD + "x") is None
+    assert roles["governorate"].governorate and not roles["citizen"].governorate
+    assert roles["chair"].chair_of and roles["member"].member_of and not roles["member"].chair_of
+
+
 def test_seeding_twice_gives_identical_data(tmp_path):
     from models import Database
     from models.schema import migrate
