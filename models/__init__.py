@@ -20,12 +20,13 @@ from models.pledges import Allocation, MatchingRun, Pledge
 from models.pb import PBBallot, PBBallotChoice, PBCycle, PBCycleProject
 from models.notifications import Notification
 from models.valuation import ValuationRate
+from models.pb_cycles import PBCycleImport  # its table must be in the metadata
 from models.audit import AUDITED_TABLES, AuditEvent, record
 
 __all__ = [
     "Allocation", "AllocationStatus", "AuditEvent", "Base", "ChairBallot", "ChairBallotChoice",
     "ChairCandidate", "ChairElection", "Database", "District", "HelpKind", "MatchingRun", "Need", "Notification",
-    "PBBallot", "PBBallotChoice", "PBCycle", "PBCycleProject", "Pledge", "PledgeStatus", "Project",
+    "PBBallot", "PBBallotChoice", "PBCycle", "PBCycleImport", "PBCycleProject", "Pledge", "PledgeStatus", "Project",
     "ProjectKind", "ProjectStatus", "Skill", "Table", "TableMembership", "User", "ValuationRate", "data_folder",
     "database_url_from_env", "record",
 ]
