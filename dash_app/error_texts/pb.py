@@ -1,0 +1,44 @@
+"""Sentences for the error codes of participatory budgeting: cycles, ballots, counting, .pb files."""
+from flask_babel import lazy_gettext as _l
+
+MESSAGES = {
+    # creating a cycle
+    "budget_not_integer": _l("Enter the budget as a whole number."),
+    "budget_not_positive": _l("The budget must be more than zero."),
+    "budget_too_large": _l("The budget is too large."),
+    "pb_ballot_rule_unknown": _l("Choose a ballot rule from the list."),
+    "pb_counting_rule_unknown": _l("Choose a counting rule from the list."),
+    "pb_projects_required": _l("Choose at least one project for the ballot."),
+    "pb_project_repeated": _l("A project appears twice; each project can be chosen only once."),
+    "pb_max_approvals_invalid": _l("The number of projects a citizen may choose must be between 1 and "
+                                   "%(maximum)s."),
+    "pb_max_approvals_for_knapsack": _l("A budget ballot has no project limit: leave the number of projects empty."),
+    "pb_voting_window_inverted": _l("Voting must close after it opens."),
+    "pb_project_not_eligible": _l("One of the chosen projects cannot be on the ballot: only open or in-progress "
+                                  "projects can."),
+    "pb_project_fully_covered": _l("One of the chosen projects has no uncovered financial need left, so it "
+                                   "cannot be on the ballot."),
+    # phases
+    "pb_cycle_not_found": _l("No such budgeting cycle."),
+    "pb_phase_unknown": _l("Choose a phase from the list."),
+    "pb_publish_to_finish": _l("Results are reached only by publishing them."),
+    "pb_phase_not_next": _l("The cycle has already moved on; reload the page to see its current phase."),
+    "pb_cycle_imported": _l("An imported election can only be counted and exported, not opened for voting or "
+                            "published."),
+    # ballots
+    "pb_voting_closed": _l("Voting is not open for this cycle."),
+    "pb_ballot_invalid": _l("The ballot could not be read; reload the page and choose again."),
+    "pb_ballot_empty": _l("Choose at least one project."),
+    "pb_project_not_on_ballot": _l("One of the chosen projects is not on this ballot."),
+    "pb_too_many_projects": _l("You chose %(chosen)s projects; you may choose at most %(maximum)s."),
+    "pb_over_budget": _l("The projects you chose cost more than the budget; remove some until they fit."),
+    # counting and results
+    "pb_not_tallying": _l("The votes can be counted only after voting has closed."),
+    "pb_results_not_published": _l("The results of this cycle have not been published yet."),
+    # .pb files
+    "pb_file_empty": _l("Choose a .pb file to import."),
+    "pb_file_too_large": _l("The file is too large to import."),
+    "pb_file_invalid": _l("The file is not a valid .pb file (line %(line)s): %(message)s"),
+    "pb_file_budget_unusable": _l("The file's budget is missing, not a whole number or too large."),
+    "pb_file_no_projects": _l("The file has no projects."),
+}
