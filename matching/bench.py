@@ -47,7 +47,7 @@ def _child_run(src, dst):
     out = proc.stdout.read()
     _, status, ru = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
-    res = json.loads(out)
+    res = json.loads(out.splitlines()[-1])  # HiGHS may print a line of its own
     if res["rc"] != 0:
         raise RuntimeError("run_files failed")
     return res["seconds"], ru.ru_maxrss / 1024.0  # MiB

@@ -62,8 +62,8 @@ except ImportError:  # pragma: no cover
     _hc = None
 from .instance import KINDS, LOCAL_KINDS, Instance
 
-TOP_K_NODE = 1  # initial arcs per supply node
-TOP_K_NEED = 1  # initial arcs per need node
+COVER = 2.0  # initial arcs of a need: its best, until their nodes could cover COVER x its room
+PRICE_PER_NEED = 8  # arcs priced in per need each round
 PRICE_TOL = 1e-9  # reduced-cost tolerance on scaled costs (max scaled cost is 1)
 _CHUNK_CELLS = 4_000_000
 
@@ -194,21 +194,47 @@ def build_kind(inst: Instance, tab: Tables, kind: int) -> KindProblem:
     return kp
 
 
-def _initial_selection(G, N, gi, nj, w, extra=None):
-    """Each node's TOP_K_NODE best arcs and each need's TOP_K_NEED best arcs."""
-    m = len(w)
-    sel = np.zeros(m, bool)
-    if m == 0:
-        return sel
-    for key, k in ((gi, TOP_K_NODE), (nj, TOP_K_NEED)):
-        order = np.lexsort((-w, key))
+def _segments(key):
+    """Order of arcs by key (stable) and the start of each key's run (keys with no arc absent).
+    Arcs come node-major from build_kind, so the node key is usually sorted already."""
+    m = len(key)
+    if m == 0 or bool((key[1:] >= key[:-1]).all()):
+        order = np.arange(m)
+        ks = key
+    else:
+        k16 = key.astype(np.int16) if key.max() < 32767 else key  # 16-bit: numpy's radix sort
+        order = np.argsort(k16, kind="stable")
         ks = key[order]
-        start = np.searchsorted(ks, ks, "left")
-        rank = np.arange(m) - start
-        sel[order[rank < k]] = True
+    starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]]) if m else np.zeros(0, np.int64)
+    return order, starts
+
+
+def _initial_selection(gi, nj, c, node_cap, need_cap, extra=None):
+    """Start columns: each need's best arcs until the nodes behind them could cover COVER times
+    its room (supply usually exceeds demand: the best nodes of each need are where the answer
+    is), and each node's best arc. Returns (selection, (node order, starts), (need order,
+    starts)) -- the need order is by need, best arc first."""
+    m = len(c)
+    sel = np.zeros(m, bool)
+    go, gs = _segments(gi)
+    if m == 0:
+        return sel, (go, gs), (go, gs)
+    no = np.lexsort((-c, nj))
+    ks = nj[no]
+    ns = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
+    cap = node_cap[gi[no]].astype(np.float64)
+    cs = np.cumsum(cap)
+    seg_first = np.repeat(ns, np.diff(np.r_[ns, m]))
+    before = cs - cap - (cs[seg_first] - cap[seg_first])  # node capacity ahead within the need
+    sel[no[before < COVER * need_cap[ks]]] = True
+    mx = np.maximum.reduceat(c[go], gs)
+    seg = np.repeat(np.arange(len(gs)), np.diff(np.r_[gs, m]))
+    hit = np.flatnonzero(c[go] == mx[seg])
+    _, first = np.unique(seg[hit], return_index=True)
+    sel[go[hit[first]]] = True
     if extra is not None:
         sel |= extra
-    return sel
+    return sel, (go, gs), (no, ns)
 
 
 def _lp(G, N, gi, nj, c, b, *, eq=None, ub=None, tol=1e-10):
@@ -254,9 +280,9 @@ def solve_divisible(kp: KindProblem, node_cap, need_cap, arc_mask=None, proposed
     extra = None
     if proposed is not None:
         extra = proposed[arcs] > 0
-    sel = _initial_selection(G, N, gi, nj, c, extra)
+    sel, gseg, nseg = _initial_selection(gi, nj, c, node_cap, need_cap, extra)
     if _hc is not None:
-        x, u, v, red, rounds = _colgen_highs(G, N, gi, nj, c, b, sel)
+        x, u, v, red, rounds = _colgen_highs(G, N, gi, nj, c, b, sel, gseg, nseg)
     else:  # pragma: no cover - scipy without its HiGHS binding: cold-started rounds
         rounds = 0
         while True:
@@ -310,26 +336,26 @@ def solve_divisible(kp: KindProblem, node_cap, need_cap, arc_mask=None, proposed
     return flow, float((w * xi).sum())
 
 
-def _segments(key, n):
-    """Order of arcs by key (stable) and the start of each key's run (keys with no arc absent)."""
-    order = np.argsort(key, kind="stable")
-    ks = key[order]
-    starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
-    return order, starts
-
-
-def _best_per(order, starts, red):
-    """Per run, the arcs reaching the run's largest positive reduced cost."""
+def _best_per(order, starts, red, k):
+    """Per run, its k arcs of largest positive reduced cost (ties broken by arc
+    order: adding every tied arc floods the LP when many nodes share a dual)."""
     r = red[order]
-    mx = np.maximum.reduceat(r, starts)
     lens = np.diff(np.r_[starts, len(order)])
-    seg_max = np.repeat(mx, lens)
-    return order[(r == seg_max) & (seg_max > PRICE_TOL)]
+    pos = np.flatnonzero(r > PRICE_TOL)
+    if len(pos) == 0:
+        return pos
+    seg = np.repeat(np.arange(len(starts)), lens)[pos]
+    o = np.lexsort((-r[pos], seg))
+    s = seg[o]
+    rank = np.arange(len(o)) - np.searchsorted(s, s, "left")
+    return order[pos[o[rank < k]]]
 
 
-def _colgen_highs(G, N, gi, nj, c, b, sel):
+def _colgen_highs(G, N, gi, nj, c, b, sel, gseg, nseg):
     """Column generation on HiGHS (scipy's binding) with warm starts: the restricted LP keeps its
-    basis while the most violated arc of each node and of each need joins it, round by round.
+    basis while the PRICE_PER_NEED most violated arcs of each need join it, round by round (the
+    most violated arc of each node only when no need has one: pricing every node floods the LP
+    with arcs of nodes that end up unused).
     Stops when every arc prices out (reduced cost <= PRICE_TOL): then the restricted optimum is
     optimal for all arcs."""
     h = _hc._Highs()
@@ -352,8 +378,8 @@ def _colgen_highs(G, N, gi, nj, c, b, sel):
         cols.append(idx)
 
     add(np.flatnonzero(sel))
-    go, gs = _segments(gi, G)
-    no, ns = _segments(nj, N)
+    go, gs = gseg
+    no, ns = nseg
     rounds = 0
     while True:
         rounds += 1
@@ -364,7 +390,9 @@ def _colgen_highs(G, N, gi, nj, c, b, sel):
         u, v = d[:G], d[G:]
         red = c - u[gi] - v[nj]
         red_out = np.where(sel, -np.inf, red)
-        new = np.union1d(_best_per(go, gs, red_out), _best_per(no, ns, red_out))
+        new = _best_per(no, ns, red_out, PRICE_PER_NEED)
+        if len(new) == 0:
+            new = _best_per(go, gs, red_out, 1)
         if len(new) == 0:
             break
         sel[new] = True
@@ -395,7 +423,7 @@ def _repair(x, gi, nj, node_cap, need_cap):
 KEEP_TOL = 1e-8  # relative: answers this close in worth count as "equally good" (MILP gap is 1e-9)
 
 
-def _milp_whole(kp: KindProblem, deadline, keep=None, floor=None):
+def _milp_whole(kp: KindProblem, deadline, keep=None, floor=None, gap=1e-9):
     """HiGHS milp over all arcs of a kind: whole arcs binary (flow = pledge quantity), divisible
     arcs continuous. Without `keep`: maximise worth. With `keep` (proposed quantity per arc) and
     `floor` (worth, scaled): maximise the proposed quantity kept among answers worth >= floor.
@@ -439,7 +467,7 @@ def _milp_whole(kp: KindProblem, deadline, keep=None, floor=None):
     left = max(0.1, deadline - time.perf_counter())
     res = milp(obj, integrality=integ, bounds=Bounds(np.zeros(n_var), ub),
                constraints=LinearConstraint(A, np.concatenate(lo), np.concatenate(hi)),
-               options={"time_limit": left, "mip_rel_gap": 1e-9, "presolve": True})
+               options={"time_limit": left, "mip_rel_gap": gap, "presolve": True})
     if res.x is None:
         return None, res.status, None, None, wscale
     choice = whole_arc & (res.x[:m] > 0.5)
@@ -448,6 +476,61 @@ def _milp_whole(kp: KindProblem, deadline, keep=None, floor=None):
     if keep is None and mb is not None and np.isfinite(mb):
         dual = -mb * wscale
     return choice, res.status, float(cost @ res.x[:m]), dual, wscale
+
+
+CORE_TOP_WHOLE = 6  # core MILP: arcs per fractional whole pledge (besides those the LP used)
+CORE_TOP_NEED = 6  # core MILP: divisible arcs per need (besides those the LP used)
+CORE_TIME = 8.0  # core MILP: seconds at most per kind
+CORE_GAP = 1e-4  # core MILP: relative gap at which HiGHS may stop (the target is 1 %)
+
+
+def _core_choice(kp: KindProblem, relax_flow, deadline):
+    """Whole choices by an exact MILP on a core problem: whole pledges the LP relaxation sends
+    whole to one need stay there; the fractional ones choose among the arcs the relaxation used
+    and their CORE_TOP_WHOLE best; divisible pledges keep the arcs the relaxation used and each
+    need's CORE_TOP_NEED best. Returns a whole-choice mask over all arcs, or None."""
+    whole_arc = kp.node_whole[kp.gi]
+    G = len(kp.node_cap)
+    used = relax_flow > 0
+    tot = np.bincount(kp.gi, weights=relax_flow, minlength=G)
+    n_used = np.bincount(kp.gi, weights=used, minlength=G)
+    integral = kp.node_whole & (n_used == 1) & (tot == kp.node_cap)
+    frac = kp.node_whole & (tot > 0) & ~integral
+    if not frac.any():
+        return None
+    fixed = whole_arc & used & integral[kp.gi]
+    val = kp.w * np.where(whole_arc, kp.node_cap[kp.gi], 1)
+    core = np.zeros(len(kp.w), bool)
+    for mask, key, k in ((whole_arc & frac[kp.gi], kp.gi, CORE_TOP_WHOLE), (~whole_arc, kp.nj, CORE_TOP_NEED)):
+        idx = np.flatnonzero(mask)
+        if len(idx) == 0:
+            continue
+        o = idx[np.lexsort((-val[idx], key[idx]))]
+        ks = key[o]
+        rank = np.arange(len(o)) - np.searchsorted(ks, ks, "left")
+        core[o[rank < k]] = True
+        core[idx[used[idx]]] = True
+    need_left = kp.need_cap - np.bincount(kp.nj[fixed], weights=kp.node_cap[kp.gi[fixed]],
+                                          minlength=len(kp.need_cap)).astype(np.int64)
+    core &= ~whole_arc | (kp.node_cap[kp.gi] <= need_left[kp.nj])
+    idx = np.flatnonzero(core)
+    node_cap = np.where(integral, 0, kp.node_cap)
+    node_cap = np.where(kp.node_whole & ~frac, 0, node_cap)
+    sub = KindProblem(kp.kind, [], kp.node_rep, node_cap, kp.node_whole, kp.need_idx, need_left, kp.need_mult,
+                      gi=kp.gi[idx], nj=kp.nj[idx], w=kp.w[idx], fit=kp.fit[idx])
+    ok = (node_cap[sub.gi] > 0) & (need_left[sub.nj] > 0)
+    idx = idx[ok]
+    sub.gi, sub.nj, sub.w, sub.fit = sub.gi[ok], sub.nj[ok], sub.w[ok], sub.fit[ok]
+    if len(idx) == 0:
+        return None
+    sub.node_cap = np.where(node_cap > 0, node_cap, 1)  # empty rows: any positive bound
+    sub.need_cap = np.maximum(need_left, 1)
+    ch, _, _, _, _ = _milp_whole(sub, min(deadline, time.perf_counter() + CORE_TIME), gap=CORE_GAP)
+    if ch is None:
+        return None
+    choice = fixed.copy()
+    choice[idx[ch]] = True
+    return choice
 
 
 def _proposed_choice(kp: KindProblem, proposed):
@@ -512,10 +595,13 @@ def _solve_whole(kp: KindProblem, proposed, stats, deadline):
             method = "milp" if status == 0 else "milp-time-limit"
             if dual is not None:
                 bound = min(bound, dual)
+    if choice is None and time.perf_counter() < deadline:
+        choice = _core_choice(kp, relax_flow, deadline)
+        method = "lp-core-milp"
     if choice is None:
         choice = _round_whole(kp, relax_flow)
         method = "lp-rounding"
-    fill = method == "lp-rounding"
+    fill = method != "milp"
     flow = _complete(kp, choice, proposed, stats, fill)
     value = float((kp.w * flow).sum())
     pchoice = _proposed_choice(kp, proposed)
@@ -628,8 +714,12 @@ def solve_arrays(inst: Instance, progress=None) -> Result:
     # are merged in kind order, so the answer does not depend on the scheduling
     workers = max(1, min(int(inst.params.get("threads", 2)), len(KINDS)))
     if workers > 1:
+        # largest kinds first (pledges x needs), so the two threads finish together
+        size = [int((inst.pledge_kind == k).sum()) * int((inst.need_kind == k).sum()) for k in range(len(KINDS))]
+        order = sorted(range(len(KINDS)), key=lambda k: -size[k])
         with ThreadPoolExecutor(max_workers=workers) as ex:
-            results = list(ex.map(one_kind, range(len(KINDS))))
+            futures = {k: ex.submit(one_kind, k) for k in order}
+            results = [futures[k].result() for k in range(len(KINDS))]
     else:
         results = [one_kind(k) for k in range(len(KINDS))]
     for kp, flow, kst in results:
