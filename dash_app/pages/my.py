@@ -104,7 +104,7 @@ def notification_text(kind: str, params: dict, lang: str):
 def _step(icon_name: str, colour: str, text, when=None, extra=None) -> html.Li:
     return html.Li([
         html.Span(icon(icon_name), className=f"me-2 {colour}"),
-        html.Span([text, html.Span(f" · {when}", className="text-body-secondary") if when else None]),
+        html.Span([html.Span(text), html.Span(f" · {when}", className="text-body-secondary") if when else None]),
         extra,
     ], className="mb-1")
 
