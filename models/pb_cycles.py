@@ -59,6 +59,7 @@ from models.pb_rules import Election, count
 from models.people import User
 from models.pledges import Allocation, Pledge
 from models.projects import Need, Project
+from models.tables import Table
 
 MAX_BUDGET = 10**15
 MAX_NAME = 200
@@ -379,7 +380,8 @@ def _budget_pledge(session: Session, actor_id: int, cycle: PBCycle, amount: int)
     user = session.scalar(select(User).where(User.email == BUDGET_USER_EMAIL))
     if user is None:
         user = User(name="Governorate budget / بودجه فرمانداری", email=BUDGET_USER_EMAIL,
-                    password_hash="!governorate-budget: no login", language="fa")
+                    password_hash="!governorate-budget: no login", language="fa",
+                    show_name_publicly=True)   # not a person: project pages name the budget as the giver
         session.add(user)
         record(session, actor_id, "user.created_for_pb_budget", user)
     pledge = Pledge(citizen_id=user.id, kind=HelpKind.FINANCIAL, quantity=amount, divisible=True,
@@ -566,3 +568,84 @@ def export_pb(session: Session, actor_id: int, cycle_id: object) -> str:
         meta["vote_type"] = "approval"
         meta["comment"] = (meta.get("comment", "") + " Exported by Hamyar as approval ballots.").strip()
     return write(PBFile(meta, projects, votes, columns, ["voter_id", "vote"]))
+
+
+# ------------------------------------------------------------------------------------------- reads
+
+@dataclass(frozen=True)
+class BallotItem:
+    """A project as a ballot or the cycle form shows it: its table and its cost in the cycle."""
+
+    project_id: int
+    title_fa: str
+    title_en: str | None
+    table_id: int
+    table_fa: str
+    table_en: str
+    cost: int
+
+
+@dataclass(frozen=True)
+class CycleSummary:
+    cycle: PBCycle
+    n_projects: int
+    n_ballots: int
+    imported: bool
+
+
+def ballot_items(session: Session, cycle_id: object) -> list[BallotItem]:
+    """The projects on a cycle's ballot with their table and frozen cost, ordered by table then title."""
+    cycle = get_cycle(session, cycle_id)
+    rows = session.execute(
+        select(Project.id, Project.title_fa, Project.title_en, Table.id, Table.name_fa, Table.name_en,
+               PBCycleProject.cost_rials)
+        .join(PBCycleProject, PBCycleProject.project_id == Project.id).join(Table, Table.id == Project.table_id)
+        .where(PBCycleProject.cycle_id == cycle.id).order_by(Table.id, Project.title_fa, Project.id))
+    return [BallotItem(*r[:6], int(r[6])) for r in rows]
+
+
+def eligible_projects(session: Session, actor_id: int) -> list[BallotItem]:
+    """Projects a new cycle may take (open or in progress, with uncovered financial need), cost = uncovered."""
+    require_governorate(session, actor_id)
+    rows = list(session.execute(
+        select(Project.id, Project.title_fa, Project.title_en, Table.id, Table.name_fa, Table.name_en)
+        .join(Table, Table.id == Project.table_id).where(Project.status.in_(ELIGIBLE_STATUSES))
+        .order_by(Table.id, Project.title_fa, Project.id)))
+    uncovered = uncovered_financial_need(session, [r[0] for r in rows])
+    return [BallotItem(*r, uncovered[r[0]]) for r in rows if uncovered.get(r[0], 0) > 0]
+
+
+def ballot_count(session: Session, cycle_id: int) -> int:
+    """How many citizens have a ballot in the cycle (an aggregate: who and what stay secret)."""
+    return session.scalar(select(func.count(PBBallot.id)).where(PBBallot.cycle_id == cycle_id)) or 0
+
+
+def cycles_overview(session: Session, actor_id: int) -> list[CycleSummary]:
+    """Every cycle, newest first, with its project and ballot counts (governorate)."""
+    require_governorate(session, actor_id)
+    cycles = list(session.scalars(select(PBCycle).order_by(PBCycle.id.desc())))
+    n_projects = dict(session.execute(select(PBCycleProject.cycle_id, func.count(PBCycleProject.id))
+                                      .group_by(PBCycleProject.cycle_id)).all())
+    n_ballots = dict(session.execute(select(PBBallot.cycle_id, func.count(PBBallot.id))
+                                     .group_by(PBBallot.cycle_id)).all())
+    imported = {r.cycle_id: r for r in session.scalars(select(PBCycleImport))}
+    return [CycleSummary(c, len(imported[c.id].projects) if c.id in imported else n_projects.get(c.id, 0),
+                         sum(int(n) for n, _ in imported[c.id].ballots) if c.id in imported
+                         else n_ballots.get(c.id, 0), c.id in imported)
+            for c in cycles]
+
+
+def published_cycles(session: Session, limit: int = 5) -> list[PBCycle]:
+    """The most recently published cycles (their results are public aggregates)."""
+    return list(session.scalars(select(PBCycle).where(PBCycle.phase == PBPhase.RESULTS)
+                                .order_by(PBCycle.id.desc()).limit(limit)))
+
+
+def project_names(session: Session, cycle_id: int, keys: list[str]) -> dict[str, str]:
+    """Display names for tally keys: Project titles (fa) for a normal cycle, the file's names for an import."""
+    imported = imported_of(session, cycle_id)
+    if imported is not None:
+        return {p["id"]: p["name"] or p["id"] for p in imported.projects}
+    ids = [int(k) for k in keys if k.isdigit()]
+    return {str(pid): fa for pid, fa in session.execute(select(Project.id, Project.title_fa)
+                                                         .where(Project.id.in_(ids)))}

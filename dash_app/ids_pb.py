@@ -1,0 +1,49 @@
+"""Component ids of participatory budgeting: the citizen's ballot (/vote) and the governorate's cycles (/admin/pb).
+
+Imports nothing. Tests and pages read the same constants.
+"""
+from __future__ import annotations
+
+# /vote
+VOTE_CYCLE = "vote-cycle"              # Store: {"cycle_id", "rule", "k", "budget", "costs": {pid: cost}}
+VOTE_CHOICES = "vote-choices"          # Checklist of project ids
+VOTE_COUNTER = "vote-counter"          # "2 of 3 chosen" or the budget used
+VOTE_BUDGET_BAR = "vote-budget-bar"
+VOTE_SUBMIT = "vote-submit"
+VOTE_MESSAGE = "vote-message"
+VOTE_MINE = "vote-mine"                # the citizen's own saved ballot
+VOTE_RESULTS = "vote-results"
+VOTE_EMPTY = "vote-empty"
+
+# /admin/pb
+PB_REFRESH = "pb-refresh"
+PB_MESSAGE = "pb-message"
+PB_LIST = "pb-list"
+PB_SELECT = "pb-select"
+PB_DETAIL = "pb-detail"
+PB_ADVANCE = "pb-advance"              # ConfirmDialogProvider (submit_n_clicks)
+PB_ADVANCE_BUTTON = "pb-advance-button"
+PB_ADVANCE_TO = "pb-advance-to"        # Store: the phase the button moves to
+PB_PUBLISH = "pb-publish"              # ConfirmDialogProvider
+PB_PUBLISH_BUTTON = "pb-publish-button"
+PB_ACTIONS = "pb-actions"
+PB_RULE_A = "pb-rule-a"
+PB_RULE_B = "pb-rule-b"
+PB_COMPARE = "pb-compare"
+PB_CHART = "pb-chart"
+PB_EXPORT = "pb-export"
+PB_DOWNLOAD = "pb-download"
+PB_NAME_FA = "pb-name-fa"
+PB_NAME_EN = "pb-name-en"
+PB_BUDGET = "pb-budget"
+PB_UNIT = "pb-unit"
+PB_PROJECTS = "pb-projects"
+PB_BALLOT_RULE = "pb-ballot-rule"
+PB_K = "pb-k"
+PB_K_ROW = "pb-k-row"
+PB_COUNTING_RULE = "pb-counting-rule"
+PB_CREATE = "pb-create"
+PB_CREATE_MESSAGE = "pb-create-message"
+PB_UPLOAD = "pb-upload"
+PB_IMPORT_RULE = "pb-import-rule"
+PB_IMPORT_MESSAGE = "pb-import-message"

@@ -1,0 +1,450 @@
+"""Participatory-budgeting cycles (/admin/pb), governorate only: create, move phases, count, compare, publish.
+
+Imports dash, dbc, plotly, models (pb_cycles) and dash_app. Each callback reads inputs, calls one domain
+operation of models.pb_cycles in one unit of work, and renders the result. Moving a phase and publishing
+ask for confirmation first. A .pb file can be imported into a cycle of its own to try the rules on a
+real election, and any counted cycle's ballots can be downloaded, anonymised, as a .pb file.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+from fractions import Fraction
+
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import Input, Output, State, ctx, dcc, html, no_update
+
+from dash_app import charts
+from dash_app import ids_pb as ids
+from dash_app.auth import GOVERNORATE, current_user_id, require, secured_callback
+from dash_app.db import get_db
+from dash_app.i18n import (
+    _,
+    _l,
+    current_language,
+    error_message,
+    format_date,
+    format_money,
+    format_number,
+    parse_int,
+    parse_number,
+)
+from dash_app.layout import icon, page
+from models import pb_cycles
+from models.enums import PBBallotRule, PBCountingRule, PBPhase
+from models.errors import DomainError, ValidationError
+
+PHASE_LABEL = {PBPhase.PROPOSAL: _l("Proposal"), PBPhase.VOTING: _l("Voting"), PBPhase.TALLYING: _l("Counting"),
+               PBPhase.RESULTS: _l("Results published")}
+PHASE_BADGE = {PBPhase.PROPOSAL: "text-bg-secondary", PBPhase.VOTING: "text-bg-primary",
+               PBPhase.TALLYING: "text-bg-warning", PBPhase.RESULTS: "text-bg-success"}
+RULE_LABEL = {
+    PBCountingRule.MES_ADD1_GREEDY: _l("Equal shares, completed by greedy (recommended)"),
+    PBCountingRule.MES_ADD1: _l("Equal shares (with add-one completion)"),
+    PBCountingRule.MES: _l("Equal shares (plain)"),
+    PBCountingRule.GREEDY: _l("Greedy by votes"),
+}
+NEXT_ACTION = {PBPhase.PROPOSAL: (PBPhase.VOTING, _l("Open voting"),
+                                  _l("Open voting? Citizens can then cast their ballots.")),
+               PBPhase.VOTING: (PBPhase.TALLYING, _l("Close voting"),
+                                _l("Close voting? No ballot can be cast or changed afterwards."))}
+HIDDEN = {"display": "none"}
+
+
+def name_in(lang: str, fa: str | None, en: str | None) -> str:
+    return (fa or en or "") if lang == "fa" else (en or fa or "")
+
+
+def _money(value, lang: str) -> str:
+    """Money in rials; a fractional cost (only in imported files) is rounded for display."""
+    return format_money(int(round(value)) if isinstance(value, Fraction) else int(value), lang)
+
+
+def _ok(message) -> html.Div:
+    return html.Div(message, className="alert alert-success py-2", role="status")
+
+
+def _fail(exc: DomainError | str, **params) -> html.Div:
+    if isinstance(exc, DomainError) and exc.code == "pb_file_invalid" and exc.params.get("line") is None:
+        params.setdefault("line", "—")
+    return html.Div(error_message(exc, **params), className="alert alert-danger py-2", role="alert")
+
+
+def _field(id_: str, label: str, component, help_text: str | None = None, **kw) -> html.Div:
+    children = [dbc.Label(label, html_for=id_, className="form-label small fw-semibold mb-1"), component]
+    if help_text:
+        children.append(html.Div(help_text, className="form-text"))
+    return html.Div(children, className="mb-3", **kw)
+
+
+def _rule_options() -> list[dict]:
+    return [{"label": str(RULE_LABEL[r]), "value": r.value} for r in PBCountingRule]
+
+
+def _bump(version) -> int:
+    return (version or 0) + 1 if isinstance(version, int) else 1
+
+
+# --- the page -------------------------------------------------------------------------------------
+
+
+@page(__name__, path="/admin/pb", title=_l("Participatory budgeting cycles"), roles={GOVERNORATE})
+def layout(**_kw):
+    lang = current_language()
+    with get_db().reader() as s:
+        eligible = pb_cycles.eligible_projects(s, current_user_id())
+    project_options = [{
+        "label": html.Span([
+            html.Span(name_in(lang, p.title_fa, p.title_en), className="flex-grow-1"),
+            html.Small(name_in(lang, p.table_fa, p.table_en), className="text-body-secondary mx-2"),
+            html.Span(_("uncovered %(amount)s", amount=format_money(p.cost, lang)), className="small text-nowrap"),
+        ], className="d-flex flex-wrap w-100"),
+        "value": p.project_id} for p in eligible]
+    create = html.Section([
+        html.H2([icon("plus-circle", "me-1"), _("New cycle")], className="h5"),
+        html.Div([
+            html.Div(_field(ids.PB_NAME_FA, _("Name in Persian"), dbc.Input(id=ids.PB_NAME_FA, maxLength=200)),
+                     className="col-12 col-md-6"),
+            html.Div(_field(ids.PB_NAME_EN, _("Name in English"), dbc.Input(id=ids.PB_NAME_EN, maxLength=200)),
+                     className="col-12 col-md-6"),
+            html.Div(_field(ids.PB_BUDGET, _("Budget"), dbc.Input(id=ids.PB_BUDGET, inputMode="numeric", maxLength=30)),
+                     className="col-8 col-md-4"),
+            html.Div(_field(ids.PB_UNIT, _("Unit"), dbc.Select(id=ids.PB_UNIT, value="toman", options=[
+                {"label": _("Toman"), "value": "toman"}, {"label": _("Rial"), "value": "rial"}])),
+                className="col-4 col-md-2"),
+            html.Div(_field(ids.PB_COUNTING_RULE, _("Counting rule"),
+                            dbc.Select(id=ids.PB_COUNTING_RULE, options=_rule_options(),
+                                       value=PBCountingRule.MES_ADD1_GREEDY.value)), className="col-12 col-md-6"),
+            html.Div(_field(ids.PB_BALLOT_RULE, _("Ballot"), dbc.RadioItems(id=ids.PB_BALLOT_RULE, value="approval",
+                     options=[{"label": _("Approve at most k projects"), "value": PBBallotRule.APPROVAL.value},
+                              {"label": _("Any projects that fit in the budget"),
+                               "value": PBBallotRule.KNAPSACK.value}])), className="col-12 col-md-6"),
+            html.Div(_field(ids.PB_K, _("Most projects a citizen may approve (k)"),
+                            dbc.Input(id=ids.PB_K, inputMode="numeric", value="3", maxLength=4)),
+                     className="col-12 col-md-6", id=ids.PB_K_ROW),
+        ], className="row g-2"),
+        _field(ids.PB_PROJECTS, _("Projects on the ballot (their cost is the financial need still uncovered)"),
+               html.Div(dcc.Checklist(id=ids.PB_PROJECTS, options=project_options, value=[],
+                                      labelClassName="d-flex gap-2 w-100 border rounded p-2 mb-1",
+                                      inputClassName="form-check-input mt-1 flex-shrink-0"),
+                        style={"maxHeight": "22rem", "overflowY": "auto"}) if eligible else
+               html.P(_("No project has an uncovered financial need right now."), className="text-body-secondary")),
+        html.Div(id=ids.PB_CREATE_MESSAGE),
+        html.Button([icon("save", "me-1"), _("Create the cycle")], id=ids.PB_CREATE, n_clicks=0,
+                    className="btn btn-primary"),
+    ], className="border rounded p-3 mb-4")
+    importer = html.Section([
+        html.H2([icon("upload", "me-1"), _("Import a pabulib election")], className="h5"),
+        html.P(_("A real election in pabulib's .pb format becomes a cycle of its own, to try the counting rules on. "
+                 "It cannot be opened for voting nor published."), className="small"),
+        _field(ids.PB_IMPORT_RULE, _("Counting rule"),
+               dbc.Select(id=ids.PB_IMPORT_RULE, options=_rule_options(), value=PBCountingRule.MES_ADD1_GREEDY.value)),
+        dcc.Upload(html.Div([icon("file-earmark-arrow-up", "me-1"), _("Drop a .pb file here or choose one")]),
+                   id=ids.PB_UPLOAD, multiple=False, max_size=pb_cycles.MAX_IMPORT_BYTES, accept=".pb,text/plain",
+                   className="border border-2 rounded p-4 text-center", style={"borderStyle": "dashed"}),
+        dcc.Loading(html.Div(id=ids.PB_IMPORT_MESSAGE, className="mt-2")),
+    ], className="border rounded p-3 mb-4")
+    detail = html.Section([
+        html.H2([icon("list-check", "me-1"), _("Cycles")], className="h5"),
+        html.Div(id=ids.PB_LIST, className="table-responsive"),
+        _field(ids.PB_SELECT, _("Cycle"), dbc.Select(id=ids.PB_SELECT, options=[], value="")),
+        html.Div(id=ids.PB_MESSAGE),
+        dcc.Store(id=ids.PB_ADVANCE_TO),
+        html.Div([
+            dcc.ConfirmDialogProvider(html.Button(id=ids.PB_ADVANCE_BUTTON, className="btn btn-primary me-2 mb-2"),
+                                      id=ids.PB_ADVANCE, message=""),
+            dcc.ConfirmDialogProvider(html.Button([icon("megaphone", "me-1"), _("Publish the results")],
+                                                  id=ids.PB_PUBLISH_BUTTON, className="btn btn-success me-2 mb-2"),
+                                      id=ids.PB_PUBLISH,
+                                      message=_("Publish the results? The winners are funded from the governorate "
+                                                "budget and this cannot be undone.")),
+            html.Button([icon("download", "me-1"), _("Download the anonymised ballots (.pb)")], id=ids.PB_EXPORT,
+                        n_clicks=0, className="btn btn-outline-secondary mb-2"),
+            dcc.Download(id=ids.PB_DOWNLOAD),
+        ], id=ids.PB_ACTIONS),
+        dcc.Loading(html.Div(id=ids.PB_DETAIL)),
+        html.Div([
+            html.H3(_("Compare two counting rules"), className="h6 mt-3"),
+            html.Div([
+                html.Div(_field(ids.PB_RULE_A, _("First rule"), dbc.Select(id=ids.PB_RULE_A, options=_rule_options(),
+                                value=PBCountingRule.MES_ADD1_GREEDY.value)), className="col-12 col-md-6"),
+                html.Div(_field(ids.PB_RULE_B, _("Second rule"), dbc.Select(id=ids.PB_RULE_B, options=_rule_options(),
+                                value=PBCountingRule.GREEDY.value)), className="col-12 col-md-6"),
+            ], className="row g-2"),
+            dcc.Loading(html.Div(id=ids.PB_COMPARE)),
+        ], id=ids.PB_CHART),
+    ], className="mb-4")
+    return html.Div([
+        dcc.Store(id=ids.PB_REFRESH, data=0),
+        html.H1([icon("cash-coin", "me-2"), _("Participatory budgeting cycles")], className="h3 mb-3"),
+        dcc.Link([icon("arrow-right" if lang == "fa" else "arrow-left", "me-1"), _("Back to administration")],
+                 href="/admin", className="small d-inline-block mb-3"),
+        detail, create, importer,
+    ], lang=lang)
+
+
+# --- list and detail ------------------------------------------------------------------------------
+
+
+@secured_callback(Output(ids.PB_LIST, "children"), Output(ids.PB_SELECT, "options"),
+                  Input(ids.PB_REFRESH, "data"), roles={GOVERNORATE})
+def list_cycles(_version):
+    require({GOVERNORATE})
+    lang = current_language()
+    with get_db().reader() as s:
+        cycles = pb_cycles.cycles_overview(s, current_user_id())
+    options = [{"label": name_in(lang, c.cycle.name_fa, c.cycle.name_en), "value": str(c.cycle.id)} for c in cycles]
+    if not cycles:
+        return html.P(_("No cycle yet. Create one below or import a pabulib election."),
+                      className="text-body-secondary"), options
+    rows = [html.Tr([
+        html.Td(format_number(c.cycle.id, lang)),
+        html.Td([name_in(lang, c.cycle.name_fa, c.cycle.name_en),
+                 html.Span(_("imported"), className="badge text-bg-info ms-1") if c.imported else None]),
+        html.Td(html.Span(str(PHASE_LABEL[c.cycle.phase]), className=f"badge {PHASE_BADGE[c.cycle.phase]}")),
+        html.Td(format_money(c.cycle.budget_rials, lang), className="text-nowrap"),
+        html.Td(format_number(c.n_projects, lang)),
+        html.Td(format_number(c.n_ballots, lang)),
+        html.Td(format_date(c.cycle.created_at, lang), className="text-nowrap"),
+    ]) for c in cycles]
+    table = html.Table([
+        html.Thead(html.Tr([html.Th(h, scope="col") for h in
+                            ("#", _("Name"), _("Phase"), _("Budget"), _("Projects"), _("Ballots"), _("Created"))])),
+        html.Tbody(rows)], className="table table-sm align-middle")
+    return table, options
+
+
+def _winners_table(result: pb_cycles.TallyResult, names: dict[str, str], lang: str, imported: bool):
+    rows = []
+    for key in result.winners:
+        cost, votes = result.projects[key]
+        label = names.get(key, key)
+        cell = label if imported else dcc.Link(label, href=f"/projects/{key}")
+        rows.append(html.Tr([html.Td(cell), html.Td(_money(cost, lang), className="text-nowrap"),
+                             html.Td(format_number(votes, lang))]))
+    if not rows:
+        return html.P(_("No project is funded under this rule."), className="text-body-secondary")
+    return html.Div(html.Table([
+        html.Thead(html.Tr([html.Th(_("Winning project"), scope="col"), html.Th(_("Cost"), scope="col"),
+                            html.Th(_("Votes"), scope="col")])),
+        html.Tbody(rows)], className="table table-sm align-middle"), className="table-responsive")
+
+
+def _summary(result: pb_cycles.TallyResult, lang: str) -> html.P:
+    return html.P(_("%(rule)s: %(n)s projects funded for %(spent)s of %(budget)s; %(left)s left; %(ballots)s ballots.",
+                    rule=str(RULE_LABEL[PBCountingRule(result.rule)]), n=format_number(len(result.winners), lang),
+                    spent=_money(result.total_cost, lang), budget=format_money(result.budget, lang),
+                    left=_money(result.budget_left, lang), ballots=format_number(result.n_ballots, lang)),
+                  className="small")
+
+
+@secured_callback(Output(ids.PB_DETAIL, "children"), Output(ids.PB_ADVANCE, "message"),
+                  Output(ids.PB_ADVANCE_BUTTON, "children"), Output(ids.PB_ADVANCE_BUTTON, "style"),
+                  Output(ids.PB_ADVANCE_TO, "data"), Output(ids.PB_PUBLISH_BUTTON, "style"),
+                  Output(ids.PB_EXPORT, "style"), Output(ids.PB_CHART, "style"),
+                  Input(ids.PB_SELECT, "value"), Input(ids.PB_REFRESH, "data"), roles={GOVERNORATE})
+def show_cycle(value, _version):
+    """The chosen cycle: its phase, the next step, and once voting is over the winners under its rule."""
+    require({GOVERNORATE})
+    lang = current_language()
+    nothing = (html.P(_("Choose a cycle to manage it."), className="text-body-secondary small"), "", None, HIDDEN,
+               None, HIDDEN, HIDDEN, HIDDEN)
+    cid = parse_int(value) if isinstance(value, str) and value and len(value) < 12 else None
+    if cid is None:
+        return nothing
+    try:
+        with get_db().reader() as s:
+            cycle = pb_cycles.get_cycle(s, cid)
+            imported = pb_cycles.imported_of(s, cid) is not None
+            counted = cycle.phase in (PBPhase.TALLYING, PBPhase.RESULTS)
+            result = pb_cycles.tally(s, current_user_id(), cid) if counted else None
+            names = pb_cycles.project_names(s, cid, list(result.projects)) if result else {}
+            n_ballots = pb_cycles.ballot_count(s, cid)
+            phase, rule, ballot_rule, k = cycle.phase, cycle.counting_rule, cycle.ballot_rule, cycle.max_approvals
+            title = name_in(lang, cycle.name_fa, cycle.name_en)
+            budget = cycle.budget_rials
+    except DomainError as exc:
+        return (_fail(exc),) + nothing[1:]
+    ballot = (_("approval of at most %(k)s projects", k=format_number(k, lang)) if ballot_rule is PBBallotRule.APPROVAL
+              else _("any projects within the budget"))
+    body = [html.H3([title, " ", html.Span(str(PHASE_LABEL[phase]), className=f"badge {PHASE_BADGE[phase]}")],
+                    className="h5 mt-2"),
+            html.P(_("Budget %(budget)s; ballot: %(ballot)s; counting: %(rule)s.", budget=format_money(budget, lang),
+                     ballot=ballot, rule=str(RULE_LABEL[rule])), className="small")]
+    if not counted:
+        body.append(html.P(_("%(n)s ballots cast so far. Results can be counted once voting is closed.",
+                             n=format_number(n_ballots, lang)), className="small"))
+    else:
+        body += [_summary(result, lang), _winners_table(result, names, lang, imported)]
+    nxt = NEXT_ACTION.get(phase) if not imported else None
+    advance = (str(nxt[2]), [icon("skip-forward", "me-1"), str(nxt[1])], {}, nxt[0].value) if nxt else \
+        ("", None, HIDDEN, None)
+    publish_style = {} if phase is PBPhase.TALLYING and not imported else HIDDEN
+    return (body, *advance, publish_style, {} if counted else HIDDEN, {} if counted else HIDDEN)
+
+
+@secured_callback(Output(ids.PB_COMPARE, "children"),
+                  Input(ids.PB_RULE_A, "value"), Input(ids.PB_RULE_B, "value"), Input(ids.PB_SELECT, "value"),
+                  Input(ids.PB_REFRESH, "data"), roles={GOVERNORATE})
+def compare(rule_a, rule_b, value, _version):
+    """Winners under two rules side by side: a bar per project, its cost under each rule that funds it."""
+    require({GOVERNORATE})
+    lang = current_language()
+    cid = parse_int(value) if isinstance(value, str) and value and len(value) < 12 else None
+    if cid is None:
+        return None
+    try:
+        with get_db().reader() as s:
+            cycle = pb_cycles.get_cycle(s, cid)
+            if cycle.phase not in (PBPhase.TALLYING, PBPhase.RESULTS):
+                return None
+            results = pb_cycles.compare_rules(s, current_user_id(), cid, (rule_a, rule_b))
+            keys = sorted(set(results[0].winners) | set(results[1].winners),
+                          key=lambda k: (-results[0].projects[k][1], k))
+            names = pb_cycles.project_names(s, cid, keys)
+    except DomainError as exc:
+        return _fail(exc)
+    labels = [names.get(k, k) for k in keys]
+    labels = [label if len(label) <= 28 else label[:27] + "…" for label in labels]
+    fig = go.Figure()
+    top = 0
+    for res, colour in zip(results, ("#0d6efd", "#fd7e14")):
+        won = set(res.winners)
+        ys = [float(res.projects[k][0]) / 10 if k in won else 0 for k in keys]   # toman
+        top = max([top, *ys])
+        fig.add_trace(go.Bar(x=labels, y=ys, name=str(RULE_LABEL[PBCountingRule(res.rule)]), marker_color=colour,
+                             hovertext=[_("%(votes)s votes", votes=format_number(res.projects[k][1], lang))
+                                        for k in keys]))
+    fig.update_layout(barmode="group", height=420, yaxis_title=_("Funded cost (toman)"),
+                      title=_("Funded projects under each rule"), legend={"orientation": "h", "y": -0.35})
+    ticks = [top * i / 4 for i in range(5)] if top else [0]
+    charts.localise_figure(fig, lang, numeric_axis="y", ticks=ticks)
+    return html.Div([_summary(results[0], lang), _summary(results[1], lang),
+                     dcc.Graph(figure=fig, config={"displaylogo": False, "responsive": True},
+                               id="pb-compare-graph")])
+
+
+# --- actions --------------------------------------------------------------------------------------
+
+
+def _read_budget(text, unit) -> int:
+    if unit not in ("toman", "rial"):
+        raise ValidationError("budget_not_integer", field="budget")
+    number = parse_number(text[:40]) if isinstance(text, str) and text.strip() else None
+    if number is None:
+        raise ValidationError("budget_not_integer", field="budget")
+    rials = number * 10 if unit == "toman" else number
+    if rials != rials.to_integral_value():
+        raise ValidationError("budget_not_integer", field="budget")
+    return int(rials)
+
+
+@secured_callback(Output(ids.PB_K_ROW, "style"), Input(ids.PB_BALLOT_RULE, "value"), roles={GOVERNORATE})
+def toggle_k(ballot_rule):
+    require({GOVERNORATE})
+    return {} if ballot_rule == PBBallotRule.APPROVAL.value else HIDDEN
+
+
+@secured_callback(Output(ids.PB_CREATE_MESSAGE, "children"), Output(ids.PB_REFRESH, "data"),
+                  Output(ids.PB_SELECT, "value"),
+                  Input(ids.PB_CREATE, "n_clicks"),
+                  State(ids.PB_NAME_FA, "value"), State(ids.PB_NAME_EN, "value"), State(ids.PB_BUDGET, "value"),
+                  State(ids.PB_UNIT, "value"), State(ids.PB_PROJECTS, "value"), State(ids.PB_BALLOT_RULE, "value"),
+                  State(ids.PB_K, "value"), State(ids.PB_COUNTING_RULE, "value"), State(ids.PB_REFRESH, "data"),
+                  roles={GOVERNORATE}, prevent_initial_call=True)
+def create(n, name_fa, name_en, budget, unit, projects, ballot_rule, k, counting_rule, version):
+    require({GOVERNORATE})
+    if not n:
+        return no_update, no_update, no_update
+    try:
+        budget_rials = _read_budget(budget, unit)
+        if ballot_rule == PBBallotRule.APPROVAL.value:
+            max_k = parse_int(k[:8]) if isinstance(k, str) else (k if isinstance(k, int) else None)
+            if max_k is None:
+                raise ValidationError("pb_max_approvals_invalid", field="max_approvals",
+                                      maximum=len(projects) if isinstance(projects, list) else 1)
+        else:
+            max_k = None
+        data = pb_cycles.CycleInput(
+            name_fa=name_fa or "", name_en=name_en or name_fa or "", budget_rials=budget_rials,
+            project_ids=tuple(projects) if isinstance(projects, list) else (),
+            ballot_rule=ballot_rule, max_approvals=max_k, counting_rule=counting_rule)
+        with get_db().unit_of_work() as s:
+            cycle = pb_cycles.create_cycle(s, current_user_id(), data)
+            new_id = cycle.id
+    except DomainError as exc:
+        return _fail(exc), no_update, no_update
+    return (_ok(_("The cycle is created in the proposal phase. Open voting when it is ready.")), _bump(version),
+            str(new_id))
+
+
+@secured_callback(Output(ids.PB_MESSAGE, "children"), Output(ids.PB_REFRESH, "data", allow_duplicate=True),
+                  Input(ids.PB_ADVANCE, "submit_n_clicks"), Input(ids.PB_PUBLISH, "submit_n_clicks"),
+                  State(ids.PB_SELECT, "value"), State(ids.PB_ADVANCE_TO, "data"), State(ids.PB_REFRESH, "data"),
+                  roles={GOVERNORATE}, prevent_initial_call=True)
+def change_phase(n_advance, n_publish, value, to_phase, version):
+    """Confirmed: move to the next phase, or publish the results (which funds the winners)."""
+    require({GOVERNORATE})
+    if not (n_advance or n_publish):
+        return no_update, no_update
+    cid = parse_int(value) if isinstance(value, str) and value and len(value) < 12 else None
+    lang = current_language()
+    try:
+        with get_db().unit_of_work() as s:
+            if ctx.triggered_id == ids.PB_PUBLISH:
+                result = pb_cycles.publish_results(s, current_user_id(), cid)
+                message = _("The results are published: %(n)s projects funded for %(spent)s.",
+                            n=format_number(len(result.winners), lang), spent=_money(result.total_cost, lang))
+            else:
+                cycle = pb_cycles.advance_phase(s, current_user_id(), cid, to_phase if isinstance(to_phase, str) else "")
+                message = _("The cycle is now in the phase: %(phase)s.", phase=str(PHASE_LABEL[cycle.phase]))
+    except DomainError as exc:
+        return _fail(exc), _bump(version)
+    return _ok(message), _bump(version)
+
+
+@secured_callback(Output(ids.PB_DOWNLOAD, "data"), Output(ids.PB_MESSAGE, "children", allow_duplicate=True),
+                  Input(ids.PB_EXPORT, "n_clicks"), State(ids.PB_SELECT, "value"),
+                  roles={GOVERNORATE}, prevent_initial_call=True)
+def export(n, value):
+    require({GOVERNORATE})
+    if not n:
+        return no_update, no_update
+    cid = parse_int(value) if isinstance(value, str) and value and len(value) < 12 else None
+    try:
+        with get_db().reader() as s:
+            text = pb_cycles.export_pb(s, current_user_id(), cid)
+    except DomainError as exc:
+        return no_update, _fail(exc)
+    return {"content": text, "filename": f"hamyar-pb-cycle-{cid}.pb", "type": "text/plain"}, no_update
+
+
+@secured_callback(Output(ids.PB_IMPORT_MESSAGE, "children"), Output(ids.PB_REFRESH, "data", allow_duplicate=True),
+                  Output(ids.PB_SELECT, "value", allow_duplicate=True),
+                  Input(ids.PB_UPLOAD, "contents"), State(ids.PB_UPLOAD, "filename"), State(ids.PB_IMPORT_RULE, "value"),
+                  State(ids.PB_REFRESH, "data"), roles={GOVERNORATE}, prevent_initial_call=True)
+def import_file(contents, filename, rule, version):
+    """An uploaded .pb file becomes an imported cycle; show its count under the chosen rule."""
+    require({GOVERNORATE})
+    if not contents:
+        return no_update, no_update, no_update
+    lang = current_language()
+    try:
+        if not isinstance(contents, str) or "," not in contents:
+            raise ValidationError("pb_file_empty", field="file")
+        try:
+            data = base64.b64decode(contents.split(",", 1)[1], validate=True)
+        except (binascii.Error, ValueError):
+            raise ValidationError("pb_file_invalid", field="file", line=None, message="base64") from None
+        name = filename if isinstance(filename, str) else ""
+        with get_db().unit_of_work() as s:
+            cycle = pb_cycles.import_pb(s, current_user_id(), data, name[:200],
+                                        rule if isinstance(rule, str) else "")
+            new_id = cycle.id
+        with get_db().reader() as s:
+            result = pb_cycles.tally(s, current_user_id(), new_id)
+    except DomainError as exc:
+        return _fail(exc), no_update, no_update
+    return (html.Div([_ok(_("Imported as cycle %(id)s.", id=format_number(new_id, lang))), _summary(result, lang)]),
+            _bump(version), str(new_id))

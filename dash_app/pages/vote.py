@@ -1,0 +1,236 @@
+"""The citizen's ballot (/vote): the open participatory-budgeting cycle, its projects, and published results.
+
+Imports dash, dbc, models (pb_cycles) and dash_app. Every rule (the limit of k projects, the budget of a
+knapsack ballot, the voting window, one ballot per citizen) lives in models.pb_cycles.cast_ballot; the page
+only counts what is ticked so the citizen sees the limit before sending. Ballots are secret: the page
+shows the citizen's own ballot and, once results are published, aggregates only.
+"""
+from __future__ import annotations
+
+from dash import Input, Output, State, dcc, html, no_update
+
+from dash_app import ids_pb as ids
+from dash_app.auth import CITIZEN, current_user_id, require, secured_callback
+from dash_app.db import get_db
+from dash_app.i18n import (
+    _,
+    _l,
+    current_language,
+    error_message,
+    format_date,
+    format_money,
+    format_number,
+    format_percent,
+    parse_int,
+)
+from dash_app.layout import icon, page
+from models import pb_cycles
+from models.enums import PBBallotRule
+from models.errors import DomainError
+
+
+def name_in(lang: str, fa: str | None, en: str | None) -> str:
+    return (fa or en or "") if lang == "fa" else (en or fa or "")
+
+
+def _money(value) -> str:
+    return format_money(int(value))
+
+
+# --- pieces ---------------------------------------------------------------------------------------
+
+
+def _option(item: pb_cycles.BallotItem, lang: str) -> dict:
+    title = name_in(lang, item.title_fa, item.title_en)
+    label = html.Span([
+        html.Span([
+            html.Span(title, className="fw-semibold d-block"),
+            html.Small([icon("people", "me-1"), name_in(lang, item.table_fa, item.table_en)],
+                       className="text-body-secondary d-block"),
+        ], className="flex-grow-1"),
+        html.Span([
+            html.Span(format_money(item.cost, lang), className="badge text-bg-light border d-block mb-1"),
+            dcc.Link([_("Details"), html.Span(f" — {title}", className="visually-hidden")],
+                     href=f"/projects/{item.project_id}", className="small"),
+        ], className="text-end ms-2"),
+    ], className="d-flex align-items-start w-100")
+    return {"label": label, "value": item.project_id}
+
+
+def _rule_sentence(cycle, lang: str) -> str:
+    if cycle.ballot_rule is PBBallotRule.APPROVAL:
+        return _("Tick the projects you support, at most %(k)s of them.", k=format_number(cycle.max_approvals, lang))
+    return _("Tick the projects you support; together they must fit in the budget of %(budget)s.",
+             budget=format_money(cycle.budget_rials, lang))
+
+
+def _mine(items: list[pb_cycles.BallotItem], chosen: list[int], lang: str):
+    if not chosen:
+        return html.P(_("You have not voted in this cycle yet."), className="text-body-secondary small mb-0")
+    by_id = {i.project_id: i for i in items}
+    return html.Div([
+        html.P(_("Your saved ballot (only you can see it):"), className="small fw-semibold mb-1"),
+        html.Ul([html.Li(name_in(lang, by_id[p].title_fa, by_id[p].title_en)) for p in chosen if p in by_id],
+                className="small mb-0"),
+    ])
+
+
+def _results(cycle_ids: list[int], lang: str):
+    """Published cycles: aggregates only (votes per project, funded or not, budget left)."""
+    if not cycle_ids:
+        return html.Div(id=ids.VOTE_RESULTS)
+    sections = []
+    with get_db().reader() as s:
+        for cid in cycle_ids:
+            res = pb_cycles.public_results(s, cid)
+            n_ballots = pb_cycles.ballot_count(s, cid)
+            rows = [html.Tr([
+                html.Td([dcc.Link(name_in(lang, p.title_fa, p.title_en), href=f"/projects/{p.id}"),
+                         html.Span(_("funded"), className="badge text-bg-success ms-2") if funded else None]),
+                html.Td(format_money(cost, lang), className="text-nowrap"),
+                html.Td(format_number(votes, lang)),
+                html.Td(format_percent(votes / n_ballots, lang) if n_ballots else "—"),
+            ]) for p, cost, votes, funded in res.projects]
+            sections.append(html.Section([
+                html.H3(name_in(lang, res.cycle.name_fa, res.cycle.name_en), className="h6"),
+                html.P(_("%(n)s ballots; budget %(budget)s; left unspent %(left)s.",
+                         n=format_number(n_ballots, lang), budget=format_money(res.cycle.budget_rials, lang),
+                         left=format_money(res.budget_left, lang)), className="small"),
+                html.Div(html.Table([
+                    html.Thead(html.Tr([html.Th(_("Project"), scope="col"), html.Th(_("Cost"), scope="col"),
+                                        html.Th(_("Votes"), scope="col"), html.Th(_("Share"), scope="col")])),
+                    html.Tbody(rows),
+                ], className="table table-sm align-middle"), className="table-responsive"),
+            ], className="border rounded p-3 mb-3"))
+    return html.Section([html.H2([icon("trophy", "me-1"), _("Published results")], className="h5 mt-4")] + sections,
+                        id=ids.VOTE_RESULTS)
+
+
+# --- the page -------------------------------------------------------------------------------------
+
+
+@page(__name__, path="/vote", title=_l("Vote"), roles={CITIZEN}, nav=True, order=25, icon="check2-square")
+def layout(cycle=None, **_kw):
+    lang = current_language()
+    uid = current_user_id()
+    with get_db().reader() as s:
+        open_now = pb_cycles.open_cycles(s)
+        published = [c.id for c in pb_cycles.published_cycles(s, limit=3)]
+        wanted = parse_int(cycle) if isinstance(cycle, str) and len(cycle) < 12 else None
+        current = next((c for c in open_now if c.id == wanted), open_now[0] if open_now else None)
+        if current is not None:
+            items = pb_cycles.ballot_items(s, current.id)
+            chosen = pb_cycles.my_ballot(s, uid, current.id)
+            n_ballots = pb_cycles.ballot_count(s, current.id)
+    header = html.H1([icon("check2-square", "me-2"), _("Participatory budgeting")], className="h3 mb-3")
+    if current is None:
+        return html.Div([
+            header,
+            html.Div([
+                html.P(_("No budgeting vote is open right now."), className="fw-semibold mb-1"),
+                html.P(_("When the governorate opens a cycle you will be able to choose the projects its budget "
+                         "should fund here."), className="mb-0"),
+            ], id=ids.VOTE_EMPTY, className="alert alert-info"),
+            _results(published, lang),
+        ], lang=lang)
+    others = [c for c in open_now if c.id != current.id]
+    store = {"cycle_id": current.id, "rule": current.ballot_rule.value, "k": current.max_approvals,
+             "budget": current.budget_rials, "costs": {str(i.project_id): i.cost for i in items}}
+    facts = [_("Budget: %(budget)s", budget=format_money(current.budget_rials, lang)),
+             _("%(n)s ballots so far", n=format_number(n_ballots, lang))]
+    if current.voting_closes_at:
+        facts.append(_("Voting closes on %(date)s", date=format_date(current.voting_closes_at, lang)))
+    return html.Div([
+        header,
+        dcc.Store(id=ids.VOTE_CYCLE, data=store),
+        html.H2(name_in(lang, current.name_fa, current.name_en), className="h4"),
+        html.P(" · ".join(facts), className="text-body-secondary small"),
+        html.Nav([html.Span(_("Other open cycles:"), className="me-2 small")] +
+                 [dcc.Link(name_in(lang, c.name_fa, c.name_en), href=f"/vote?cycle={c.id}", className="me-2 small")
+                  for c in others]) if others else None,
+        html.P([_rule_sentence(current, lang), " ",
+                _("You can change your ballot until voting closes. Nobody else sees what you chose.")]),
+        html.Div(_mine(items, chosen, lang), id=ids.VOTE_MINE, className="border rounded p-2 mb-3 bg-body-tertiary"),
+        html.Div([
+            html.Div(id=ids.VOTE_COUNTER, role="status", **{"aria-live": "polite"}, className="fw-semibold mb-1"),
+            html.Div(id=ids.VOTE_BUDGET_BAR),
+        ], className="sticky-top bg-body py-2", style={"top": "0"}),
+        html.Fieldset([
+            html.Legend(_("Projects on the ballot"), className="fs-6 fw-semibold"),
+            dcc.Checklist(id=ids.VOTE_CHOICES, options=[_option(i, lang) for i in items], value=chosen,
+                          className="mb-3", labelClassName="d-flex align-items-start gap-2 w-100 border rounded p-2 mb-2",
+                          inputClassName="form-check-input mt-1 flex-shrink-0"),
+        ]),
+        html.Div(id=ids.VOTE_MESSAGE),
+        html.Button([icon("send", "me-1"), _("Save my ballot")], id=ids.VOTE_SUBMIT, n_clicks=0,
+                    className="btn btn-primary btn-lg w-100 mb-4"),
+        _results(published, lang),
+    ], lang=lang)
+
+
+# --- callbacks ------------------------------------------------------------------------------------
+
+
+def _chosen_ids(value) -> list | None:
+    if not isinstance(value, list) or any(isinstance(v, bool) or not isinstance(v, int) for v in value):
+        return None
+    return value
+
+
+@secured_callback(Output(ids.VOTE_COUNTER, "children"), Output(ids.VOTE_COUNTER, "className"),
+                  Output(ids.VOTE_BUDGET_BAR, "children"),
+                  Input(ids.VOTE_CHOICES, "value"), State(ids.VOTE_CYCLE, "data"), roles={CITIZEN})
+def count_choices(value, data):
+    """The counter (approval) or the budget bar (knapsack) as projects are ticked; nothing is saved."""
+    require({CITIZEN})
+    chosen = _chosen_ids(value)
+    if chosen is None or not isinstance(data, dict):
+        return no_update, no_update, no_update
+    lang = current_language()
+    base = "fw-semibold mb-1"
+    if data.get("rule") == PBBallotRule.APPROVAL.value:
+        k = data.get("k") if isinstance(data.get("k"), int) else 0
+        if len(chosen) > k:
+            return (error_message("pb_too_many_projects", chosen=len(chosen), maximum=k), base + " text-danger",
+                    None)
+        return (_("%(n)s of at most %(k)s projects chosen.", n=format_number(len(chosen), lang),
+                  k=format_number(k, lang)), base, None)
+    costs = data.get("costs") if isinstance(data.get("costs"), dict) else {}
+    budget = data.get("budget") if isinstance(data.get("budget"), int) and data.get("budget") > 0 else 1
+    total = sum(int(costs.get(str(p), 0)) for p in chosen)
+    share = total / budget
+    over = total > budget
+    bar = html.Div(html.Div(className="progress-bar " + ("bg-danger" if over else "bg-success"),
+                            style={"width": f"{min(share, 1) * 100:.1f}%"}),
+                   className="progress", style={"height": "1.25rem"}, role="progressbar",
+                   **{"aria-label": _("Share of the budget used"), "aria-valuenow": f"{min(share, 1) * 100:.0f}",
+                      "aria-valuemin": "0", "aria-valuemax": "100"})
+    text = _("%(total)s of the budget of %(budget)s chosen.", total=format_money(total, lang),
+             budget=format_money(budget, lang))
+    if over:
+        text = [text, " ", error_message("pb_over_budget")]
+    return text, base + (" text-danger" if over else ""), bar
+
+
+@secured_callback(Output(ids.VOTE_MESSAGE, "children"), Output(ids.VOTE_MINE, "children"),
+                  Input(ids.VOTE_SUBMIT, "n_clicks"), State(ids.VOTE_CHOICES, "value"), State(ids.VOTE_CYCLE, "data"),
+                  roles={CITIZEN}, prevent_initial_call=True)
+def cast(n, value, data):
+    """Cast or replace the signed-in citizen's ballot; the domain checks the phase and the limits."""
+    require({CITIZEN})
+    if not n:
+        return no_update, no_update
+    lang = current_language()
+    cycle_id = data.get("cycle_id") if isinstance(data, dict) else None
+    try:
+        with get_db().unit_of_work() as s:
+            pb_cycles.cast_ballot(s, current_user_id(), cycle_id, value)
+        with get_db().reader() as s:
+            items = pb_cycles.ballot_items(s, cycle_id)
+            chosen = pb_cycles.my_ballot(s, current_user_id(), cycle_id)
+    except DomainError as exc:
+        return html.Div(error_message(exc), className="alert alert-danger", role="alert"), no_update
+    ok = html.Div([icon("check-circle", "me-1"),
+                   _("Your ballot is saved. You can change it until voting closes.")],
+                  className="alert alert-success", role="status")
+    return ok, _mine(items, chosen, lang)
