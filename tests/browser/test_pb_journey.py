@@ -70,7 +70,10 @@ def test_b801_cycle_from_creation_to_a_funded_project(browser, pb_server):
     try:
         # The governorate creates a cycle with two projects, approval of at most one, and opens voting.
         gov, page = _log_in(browser, base, "gov@hamyar.local")
-        page.goto("/admin/pb")
+        page.goto("/admin")                                      # /admin's PB tab links to the cycles page
+        wait_ready(page)
+        page.get_by_role("tab", name="بودجه‌ریزی مشارکتی").click()
+        page.click("a[href='/admin/pb']")
         wait_ready(page, "#pb-list")
         _text_has(page, "#pb-list", "هنوز دوره‌ای نیست")
         page.fill("#pb-name-fa", "بودجهٔ مشارکتی ۱۴۰۵")
@@ -122,6 +125,8 @@ def test_b801_cycle_from_creation_to_a_funded_project(browser, pb_server):
         page.wait_for_selector("#pb-compare-graph .main-svg")
         page.click("#pb-publish-button")
         _text_has(page, "#pb-message", "نتایج منتشر شد")
+        _text_has(page, "#pb-list", "نتایج منتشر شده")
+        _text_has(page, "#pb-detail", "طرح برنده")
         page.screenshot(path=str(ARTIFACTS / "pb-admin.png"), full_page=True)
         with db.reader() as s:
             budget_pledge = s.scalars(select(Pledge).join(User, User.id == Pledge.citizen_id)
