@@ -99,7 +99,7 @@ def layout(**_kw):
             html.Span(name_in(lang, p.title_fa, p.title_en), className="flex-grow-1"),
             html.Small(name_in(lang, p.table_fa, p.table_en), className="text-body-secondary mx-2"),
             html.Span(_("uncovered %(amount)s", amount=format_money(p.cost, lang)), className="small text-nowrap"),
-        ], className="d-flex flex-wrap w-100"),
+        ], className="d-flex flex-wrap w-100 border rounded p-2 mb-1"),
         "value": p.project_id} for p in eligible]
     create = html.Section([
         html.H2([icon("plus-circle", "me-1"), _("New cycle")], className="h5"),
@@ -125,9 +125,8 @@ def layout(**_kw):
                      className="col-12 col-md-6", id=ids.PB_K_ROW),
         ], className="row g-2"),
         _field(ids.PB_PROJECTS, _("Projects on the ballot (their cost is the financial need still uncovered)"),
-               html.Div(dcc.Checklist(id=ids.PB_PROJECTS, options=project_options, value=[],
-                                      labelClassName="d-flex gap-2 w-100 border rounded p-2 mb-1",
-                                      inputClassName="form-check-input mt-1 flex-shrink-0"),
+               html.Div(dbc.Checklist(id=ids.PB_PROJECTS, options=project_options, value=[], labelClassName="w-100",
+                                      inputClassName="mt-3"),
                         style={"maxHeight": "22rem", "overflowY": "auto"}) if eligible else
                html.P(_("No project has an uncovered financial need right now."), className="text-body-secondary")),
         html.Div(id=ids.PB_CREATE_MESSAGE),

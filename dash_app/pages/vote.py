@@ -7,6 +7,7 @@ shows the citizen's own ballot and, once results are published, aggregates only.
 """
 from __future__ import annotations
 
+import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html, no_update
 
 from dash_app import ids_pb as ids
@@ -53,7 +54,7 @@ def _option(item: pb_cycles.BallotItem, lang: str) -> dict:
             dcc.Link([_("Details"), html.Span(f" — {title}", className="visually-hidden")],
                      href=f"/projects/{item.project_id}", className="small"),
         ], className="text-end ms-2"),
-    ], className="d-flex align-items-start w-100")
+    ], className="d-flex align-items-start w-100 border rounded p-2 mb-2")
     return {"label": label, "value": item.project_id}
 
 
@@ -157,9 +158,8 @@ def layout(cycle=None, **_kw):
         ], className="sticky-top bg-body py-2", style={"top": "0"}),
         html.Fieldset([
             html.Legend(_("Projects on the ballot"), className="fs-6 fw-semibold"),
-            dcc.Checklist(id=ids.VOTE_CHOICES, options=[_option(i, lang) for i in items], value=chosen,
-                          className="mb-3", labelClassName="d-flex align-items-start gap-2 w-100 border rounded p-2 mb-2",
-                          inputClassName="form-check-input mt-1 flex-shrink-0"),
+            dbc.Checklist(id=ids.VOTE_CHOICES, options=[_option(i, lang) for i in items], value=chosen,
+                          className="mb-3", labelClassName="w-100", inputClassName="mt-3"),
         ]),
         html.Div(id=ids.VOTE_MESSAGE),
         html.Button([icon("send", "me-1"), _("Save my ballot")], id=ids.VOTE_SUBMIT, n_clicks=0,
