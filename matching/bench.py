@@ -50,7 +50,7 @@ def _child_run(src, dst):
     res = json.loads(out.splitlines()[-1])  # HiGHS may print a line of its own
     if res["rc"] != 0:
         raise RuntimeError("run_files failed")
-    return res["seconds"], ru.ru_maxrss / 1024.0  # MiB
+    return res["seconds"], ru.ru_maxrss / 1024.0, ru.ru_utime + ru.ru_stime  # s, MiB, CPU s (whole child)
 
 
 def _full_pairs(inst):
@@ -143,16 +143,17 @@ def run(size, n_p, n_n, repeats, whole, seed, ref_max, with_ortools):
     dst = os.path.join(tmp, "out.json")
     with open(src, "w") as f:
         json.dump(inst_d, f)
-    times, mems = [], []
+    times, mems, cpus = [], [], []
     for _ in range(repeats):
-        s, m = _child_run(src, dst)
+        s, m, c = _child_run(src, dst)
         times.append(s)
         mems.append(m)
+        cpus.append(c)
     with open(dst) as f:
         out = json.load(f)
     row = {"size": size, "pledges": n_p, "needs": n_n, "whole": whole, "pairs": out["stats"]["pairs"],
            "nodes": out["stats"]["nodes"], "arcs": out["stats"]["arcs"],
-           "seconds": statistics.median(times), "times": [round(t, 2) for t in times], "peak_mib": max(mems),
+           "seconds": statistics.median(times), "times": [round(t, 2) for t in times], "peak_mib": max(mems), "cpu_seconds": statistics.median(cpus), "load": os.getloadavg()[0],
            "objective": out["objective"], "method": out["stats"]["method"], "gap_to_bound": out["stats"].get("gap"),
            "bound": out["stats"].get("bound")}
     inst = parse_instance(inst_d)
@@ -194,8 +195,8 @@ def main(argv=None):
     ap.add_argument("--json", help="also write the rows to this file")
     a = ap.parse_args(argv)
     rows = []
-    print("| size | pledges x needs | whole | compatible pairs | nodes / arcs | seconds e2e (median; runs) | peak MiB | objective | method | gap | exact reference | OR-Tools s | ratio ours/OR-Tools |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| size | pledges x needs | whole | compatible pairs | nodes / arcs | seconds e2e (median; runs) | child CPU s (median, incl. imports) | load | peak MiB | objective | method | gap | exact reference | OR-Tools s | ratio ours/OR-Tools |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for size in a.sizes.split(","):
         n_p, n_n = SIZES[size]
         for wf in (float(x) for x in a.whole.split(",")):
@@ -210,7 +211,7 @@ def main(argv=None):
             ratio_s = "-" if ort is None else f"{r['ratio_to_ortools']:.2f}"
             times_s = ", ".join(map(str, r["times"]))
             print(f"| {size} | {n_p:,} x {n_n:,} | {wf:g} | {r['pairs']:,} | {r['nodes']:,} / {r['arcs']:,} | "
-                  f"{r['seconds']:.2f} ({times_s}) | {r['peak_mib']:.0f} | {r['objective']:.9g} | "
+                  f"{r['seconds']:.2f} ({times_s}) | {r['cpu_seconds']:.2f} | {r['load']:.1f} | {r['peak_mib']:.0f} | {r['objective']:.9g} | "
                   f"{r['method']} | {gap_s} | {ref_s} | {ort_s} | {ratio_s} |", flush=True)
     if a.json:
         with open(a.json, "w") as f:

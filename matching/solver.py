@@ -13,16 +13,21 @@ Method (see docs/matching-bench.md for the figures on this machine).
    supply node; pledges named in `forbidden` or `proposed` stay single. The fit of a
    (node, need) block is computed from small lookup tables (district pair, table set x table,
    skill set x skill set), never per pledge.
-2. Pricing. The LP starts from each node's best few needs and each need's best few nodes. After
-   each solve the duals (u_node, v_need) price every compatible arc: w - u - v > tol adds the arc;
-   when no arc is violated the restricted optimum is optimal for the full problem (LP duality).
+2. Pricing. The LP starts from each need's best arcs until the nodes behind them could cover
+   COVER (2) times its room, plus each node's best arc. After each solve the duals (u_node,
+   v_need) price every compatible arc: each need's PRICE_PER_NEED (8) most violated arcs
+   (w - u - v > tol) join, ties broken by arc order; only when no need has one, each node's most
+   violated arc. When no arc is violated the restricted optimum is optimal for the full problem
+   (LP duality: the duals are the certificate). Measured (CPU seconds, 100k x 5k): pricing the
+   top arcs of every node as well flooded the LP with arcs of nodes that end up unused (logistics
+   20 s -> 4.5 s, execution 10 s -> 6.5 s without it); adding every tied arc (many nodes share a
+   dual) put 75k columns in the money LP.
 3. LP engine. HiGHS dual simplex through scipy's own binding (scipy.optimize._highspy), so each
-   pricing round warm-starts from the previous basis (fallback: cold `linprog` rounds). Measured
-   here (docs/matching-bench.md): 20k x 2k (3.9 M pairs -> 9.5 k nodes, 0.85 M arcs) 3.8 s end
-   to end against OR-Tools SimpleMinCostFlow 19.7 s, same optimum to 3e-12; 100k x 5k (48.8 M
-   pairs) 43 s against 122 s, 1.4 GB. Rejected after measuring: the full aggregated LP through
-   `linprog` (6-14 s per kind at 20k x 2k), cold-started pricing rounds (~35 s), unit expansion
-   for linear_sum_assignment / min_weight_full_bipartite_matching (GiBs for quantities in rials).
+   pricing round warm-starts from the previous basis (fallback: cold `linprog` rounds). The four
+   kinds run on two threads, largest first. Figures: docs/matching-bench.md. Rejected after
+   measuring: the full aggregated LP through `linprog` (6-14 s per kind at 20k x 2k), cold-
+   started pricing rounds (~35 s), primal simplex for the rounds (erratic: 2x faster on money,
+   3x slower on execution), unit expansion for linear_sum_assignment (GiBs for rials).
 4. Integrality. Basic solutions are integral; the solver rounds and checks (and repairs, flagged
    in stats, if floating point ever broke it).
 5. Ties and proposals. Among optimal answers the solver keeps current proposals with an exact
@@ -34,9 +39,15 @@ Method (see docs/matching-bench.md for the figures on this machine).
    same answer.
 6. Whole pledges (`divisible: false`): each is a 0/1 choice of one need (arcs to needs with less
    room than the pledge are dropped). HiGHS `milp` solves the kind exactly when it is small
-   enough (params.max_exact_whole_arcs) and finishes within params.time_limit; otherwise the LP
-   relaxation gives a proven bound, whole pledges are rounded from it and the divisible rest is
-   re-solved exactly. stats.method, stats.bound and stats.gap say which happened.
+   enough (params.max_exact_whole_arcs) and finishes within params.time_limit. Otherwise the LP
+   relaxation gives the proven bound (stats.bound), and HiGHS `milp` solves a *core* problem
+   exactly (to CORE_GAP, at most CORE_TIME s): whole pledges the relaxation sends whole to one
+   need stay there, the fractional ones choose among their used and CORE_TOP_WHOLE best arcs,
+   divisible pledges keep their used arcs and each need's CORE_TOP_NEED best; then the divisible
+   rest is re-solved exactly over all arcs and unplaced whole pledges fill leftover room
+   (method "lp-core-milp"; "lp-rounding", a greedy rounding, only if the core MILP finds
+   nothing). 20k x 2k with 30 % whole: 0.06 % below the LP bound (was 2.1 % with rounding).
+   stats.method, stats.bound and stats.gap say which happened.
    Proposals with whole pledges: the current proposals' whole choices, completed by the exact
    divisible re-solve, are kept unless the best answer found is worth more than KEEP_TOL (1e-8)
    relative; when they lose on the exact path, a second MILP maximises the proposed quantity
