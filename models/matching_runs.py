@@ -23,6 +23,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from models.audit import AuditEvent, record, record_many, snapshot
+from models.notify import notify_proposed
 from models.base import utcnow
 from models.capacity import assert_within_capacity, lock_rows, refresh_pledge_statuses
 from models.db import Database
@@ -407,6 +408,7 @@ def _store(db: Database, run_id: int, actor_id: int | None, scope: RunScope, tab
                               status=AllocationStatus.PROPOSED) for (p, n), a in sorted(new.items())]
         session.add_all(created)
         record_many(session, actor_id, "allocation.proposed", created)
+        notify_proposed(session, created)
         assert_within_capacity(session, touched_p, touched_n)
         refresh_pledge_statuses(session, actor_id, touched_p)
         coverage_after = coverage(session, scope, table_id)

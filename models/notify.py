@@ -46,9 +46,17 @@ def notify_proposed(session: Session, allocations) -> None:
 
     For the matching run to call on the allocations it creates, after flushing them.
     """
+    from models.pledges import Pledge
+
+    allocations = list(allocations)
+    pledge_ids = sorted({a.pledge_id for a in allocations})
+    citizen_of: dict[int, int] = {}
+    for start in range(0, len(pledge_ids), 900):  # one query per 900 pledges, not one per allocation
+        chunk = pledge_ids[start:start + 900]
+        citizen_of.update(session.execute(select(Pledge.id, Pledge.citizen_id).where(Pledge.id.in_(chunk))).all())
     per_citizen: dict[int, list] = {}
     for alloc in allocations:
-        per_citizen.setdefault(alloc.pledge.citizen_id, []).append(alloc)
+        per_citizen.setdefault(citizen_of[alloc.pledge_id], []).append(alloc)
     for citizen_id, allocs in sorted(per_citizen.items()):
         notify(session, citizen_id, "allocation_proposed", count=len(allocs),
                allocation_ids=[a.id for a in allocs][:50])

@@ -1,7 +1,7 @@
 """Pledge rules: what a citizen may offer, withdraw, and see."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -32,7 +32,7 @@ def _count(db, model):
 def test_create_pledge_stores_and_audits(any_db, world):
     pid = _pledge(any_db, world.citizen, kind="execution", quantity=40, district_id=world.amol,
                   skill_ids=(world.nursing,), table_ids=(world.health,), only_tables=True,
-                  window_start=date(2027, 1, 1), window_end=date(2027, 2, 1))
+                  window_start=date.today() + timedelta(days=30), window_end=date.today() + timedelta(days=60))
     with any_db.reader() as s:
         p = s.get(Pledge, pid)
         assert (p.quantity, p.kind.value, p.only_tables) == (40, "execution", True)
@@ -49,8 +49,9 @@ def test_create_pledge_stores_and_audits(any_db, world):
     ({"quantity": True}, "quantity_not_integer"),
     ({"quantity": 10**15 + 1}, "quantity_too_large"),
     ({"kind": "prayers"}, "kind_unknown"),
-    ({"window_start": date(2027, 2, 1), "window_end": date(2027, 1, 1)}, "window_inverted"),
-    ({"window_start": date(2027, 2, 1)}, "window_incomplete"),
+    ({"window_start": date.today() + timedelta(days=60), "window_end": date.today() + timedelta(days=30)},
+     "window_inverted"),
+    ({"window_start": date.today() + timedelta(days=60)}, "window_incomplete"),
     ({"district_id": 99999}, "district_unknown"),
     ({"table_ids": (99999,)}, "table_unknown"),
     ({"only_tables": True}, "only_tables_without_tables"),
