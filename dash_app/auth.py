@@ -372,7 +372,10 @@ def init_auth(server: Flask, dash_app: dash.Dash) -> None:
         if admits(allowed, current_roles()):
             return None
         if current_roles().is_anonymous:
-            return redirect(f"/login?next={quote(path)}", code=302)
+            # Keep the query too: /pledge?table=3 must come back with its table after logging in.
+            query = request.query_string.decode("latin-1")
+            target = path + (f"?{query}" if query else "")
+            return redirect(f"/login?next={quote(target, safe='/')}", code=302)
         g.hamyar_status = 403
         return None
 

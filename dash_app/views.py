@@ -78,7 +78,7 @@ def register_post():
                                         language=lang)
     except ValidationError as exc:
         return redirect(_back("/register", error=exc.code, field=exc.field, name=name[:120],
-                              login=login[:254]), code=303)
+                              login=login[:254], next=form.get(F_NEXT)), code=303)
     _sign_in(user, remember=bool(form.get(F_REMEMBER)))
     return redirect(safe_next(form.get(F_NEXT)), code=303)
 

@@ -4,6 +4,8 @@ Imports dash, dbc and dash_app.
 """
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import dash_bootstrap_components as dbc
 from dash import html
 from flask_login import current_user
@@ -42,5 +44,6 @@ def layout(error: str | None = None, login: str | None = None, next: str | None 
             ], className="mb-3"),
             html.Button(_("Log in"), type="submit", className="btn btn-primary w-100", id="login-submit"),
         ], action="/login", method="POST", id=ids.LOGIN_FORM),
-        html.P([_("No account yet?"), " ", html.A(_("Register"), href="/register")], className="mt-3"),
+        html.P([_("No account yet?"), " ", html.A(_("Register"), href=f"/register?next={quote(safe_next(next), safe='/')}")],
+               className="mt-3"),
     ], className="mx-auto", style={"maxWidth": "28rem"})

@@ -4,12 +4,14 @@ Imports dash, dbc, models.accounts (the password rule) and dash_app.
 """
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import dash_bootstrap_components as dbc
 from dash import html
 from flask_login import current_user
 
 from dash_app import ids, views
-from dash_app.auth import ANYONE
+from dash_app.auth import ANYONE, safe_next
 from dash_app.i18n import _, _l, error_message, format_number
 from dash_app.layout import alert_for, csrf_field, page
 from dash_app.pages.login import field
@@ -17,7 +19,8 @@ from models.accounts import PASSWORD_MIN_LENGTH
 
 
 @page(__name__, path="/register", title=_l("Register"), roles={ANYONE})
-def layout(error: str | None = None, name: str | None = None, login: str | None = None, **_kw):
+def layout(error: str | None = None, name: str | None = None, login: str | None = None, next: str | None = None,
+           **_kw):
     if current_user.is_authenticated:
         return html.Div([html.P(_("You are logged in as %(name)s.", name=current_user.name)),
                          html.A(_("Back to the home page"), href="/")])
@@ -26,6 +29,7 @@ def layout(error: str | None = None, name: str | None = None, login: str | None 
         alert_for(error_message(error, minimum=PASSWORD_MIN_LENGTH) if error else None, id=ids.REGISTER_ERROR),
         html.Form([
             csrf_field(),
+            dbc.Input(type="hidden", name=views.F_NEXT, value=safe_next(next)),
             field(_("Your name"), views.F_NAME, "register-name", type="text", value=name or "",
                   required=True, autocomplete="name", maxlength=120),
             field(_("Mobile number or e-mail"), views.F_LOGIN, "register-login", type="text",
@@ -40,5 +44,6 @@ def layout(error: str | None = None, name: str | None = None, login: str | None 
                                   label=_("Remember me on this device")), className="mb-3"),
             html.Button(_("Register"), type="submit", className="btn btn-primary w-100", id="register-submit"),
         ], action="/register", method="POST", id=ids.REGISTER_FORM),
-        html.P([_("Already have an account?"), " ", html.A(_("Log in"), href="/login")], className="mt-3"),
+        html.P([_("Already have an account?"), " ", html.A(_("Log in"), href=f"/login?next={quote(safe_next(next), safe='/')}")],
+               className="mt-3"),
     ], className="mx-auto", style={"maxWidth": "28rem"})

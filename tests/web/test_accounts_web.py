@@ -92,3 +92,19 @@ def test_persian_is_the_default_with_the_rtl_stylesheet(client):
     assert '<html lang="fa" dir="rtl">' in page
     assert "bootstrap.rtl.min.css" in page and "Vazirmatn" in page
     assert "cdn" not in page.lower() and "https://" not in page
+
+
+def test_the_page_asked_for_comes_back_with_its_query_after_logging_in(client, people):
+    resp = client.get("/pledge?table=3&project=7")
+    assert resp.status_code == 302
+    assert resp.headers["Location"] == "/login?next=/pledge%3Ftable%3D3%26project%3D7"
+    data = {"csrf_token": csrf(client), "login": "09120000001", "password": PASSWORD,
+            "next": "/pledge?table=3&project=7"}
+    assert client.post("/login", data=data).headers["Location"] == "/pledge?table=3&project=7"
+
+
+def test_registering_keeps_the_page_asked_for(client):
+    resp = _register(client, next="/pledge?table=3")
+    assert resp.status_code == 303 and resp.headers["Location"] == "/pledge?table=3"
+    bad = _register(client, login="a@b.cd", password="short", password2="short", next="/pledge?table=3")
+    assert "next=%2Fpledge%3Ftable%3D3" in bad.headers["Location"]
