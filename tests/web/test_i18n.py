@@ -108,3 +108,22 @@ def test_figures_follow_the_language():
     assert "Vazirmatn" in fig.layout.font.family
     en = charts.localise_figure(go.Figure(), "en")
     assert en.layout.separators == ".," and en.layout.xaxis.autorange is None
+
+
+def test_catalogues_of_different_areas_never_disagree():
+    """One English text, one Persian translation: the areas' .po files must not contradict each other."""
+    from babel.messages.pofile import read_po as read
+
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for po in sorted((ROOT / "dash_app/translations/fa/LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as f:
+            for message in read(f):
+                if not message.id:
+                    continue
+                msgid = message.id if isinstance(message.id, str) else message.id[0]
+                msgstr = message.string if isinstance(message.string, str) else message.string[0]
+                if msgid in seen and seen[msgid][1] != msgstr:
+                    clashes.append((msgid, seen[msgid][0], po.name))
+                seen.setdefault(msgid, (po.name, msgstr))
+    assert not clashes, f"the same text is translated differently in two catalogues: {clashes}"
