@@ -123,6 +123,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         BABEL_TRANSLATION_DIRECTORIES=i18n.compile_catalogues(TRANSLATIONS_DIR),
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )
+    if os.environ.get("HAMYAR_HTTPS") == "1":  # behind HTTPS: cookies never travel in clear text
+        server.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     server.config.update(config)
     server.config["SECRET_KEY"] = _secret_key(config)
     server.config.setdefault("DATABASE_URL", models.database_url_from_env())
@@ -149,7 +151,44 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     auth.install_callbacks(app)
     server.extensions["hamyar_dash"] = app
 
+    _security_headers(server, app)
+
     missing = vendor.missing_assets()
     if missing:
         log.warning(vendor.missing_assets_message(missing))
     return server
+
+
+def content_security_policy(app: dash.Dash) -> str:
+    """As strict as Dash allows: scripts only from this server plus the hashes of Dash's own inline
+    scripts (the renderer start-up); inline styles are needed because Dash components and Plotly
+    set style attributes; images and fonts may be data: URLs (Plotly, Bootstrap's icons in CSS)."""
+    hashes = " ".join(app.csp_hashes())  # already quoted: 'sha256-…'
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src 'self' {hashes}",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+
+def _security_headers(server: Flask, app: dash.Dash) -> None:
+    policy: dict[str, str] = {}
+
+    @server.after_request
+    def _headers(response):
+        if "csp" not in policy:  # callbacks (and their inline hashes) are all registered by now
+            policy["csp"] = content_security_policy(app)
+        response.headers.setdefault("Content-Security-Policy", policy["csp"])
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response

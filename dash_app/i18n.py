@@ -232,6 +232,7 @@ ERROR_MESSAGES = {
     "bad_credentials": _l("The login or the password is wrong."),
     "user_not_found": _l("No such user."),
     "csrf_failed": _l("Your form expired. Please try again."),
+    "too_many_attempts": _l("Too many attempts. Please wait a minute and try again."),
     "forbidden": _l("You are not allowed to do this."),
     "not_signed_in": _l("Please log in first."),
     "not_found": _l("Not found."),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode, urlsplit
 
-from flask import Flask, abort, jsonify, redirect, request
+from flask import Flask, abort, jsonify, redirect, request, session
 from flask_login import login_user, logout_user
 
 from dash_app.auth import (
@@ -40,6 +40,7 @@ def _back(path: str, **params: str | None) -> str:
 
 
 def _sign_in(user, remember: bool) -> None:
+    session.clear()  # a new session on every sign-in: nothing chosen before it carries over (fixation)
     login_user(SessionUser(id=user.id, name=user.name, language=user.language,
                            is_governorate=bool(user.is_governorate)), remember=remember)
     rotate_csrf_token()
@@ -113,8 +114,12 @@ def healthz():
 
 
 def init_views(server: Flask) -> None:
-    server.add_url_rule("/login", "login_post", login_post, methods=["POST"])
-    server.add_url_rule("/register", "register_post", register_post, methods=["POST"])
+    from dash_app.ratelimit import init_rate_limits
+
+    limited = {"login_post": login_post, "register_post": register_post}
+    init_rate_limits(server, limited)
+    server.add_url_rule("/login", "login_post", limited["login_post"], methods=["POST"])
+    server.add_url_rule("/register", "register_post", limited["register_post"], methods=["POST"])
     server.add_url_rule("/logout", "logout_post", logout_post, methods=["POST"])
     server.add_url_rule("/language", "language_post", language_post, methods=["POST"])
     server.add_url_rule("/healthz", "healthz", healthz, methods=["GET"])

@@ -1,0 +1,53 @@
+"""Rate limits on the account forms, so passwords cannot be guessed at speed.
+
+Imports flask and flask-limiter. Counters live in memory on a single server, in Redis when
+REDIS_URL is set (every worker then shares them). Limits:
+- per address: every login or registration attempt counts (LOGIN_PER_ADDRESS, REGISTER_PER_ADDRESS);
+- per login identifier: only failed attempts count (FAILED_PER_LOGIN), so a person who mistypes
+  a few times is told to wait, while an attacker spreading guesses over addresses is still stopped.
+A refused attempt comes back to the form with the message "too_many_attempts".
+"""
+from __future__ import annotations
+
+import os
+
+from flask import Flask, redirect, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+LOGIN_PER_ADDRESS = "30 per minute;200 per hour"
+REGISTER_PER_ADDRESS = "10 per minute;50 per hour"
+FAILED_PER_LOGIN = "5 per minute;20 per hour"
+
+
+def _login_key() -> str:
+    from models.accounts import normalise_login
+
+    text = request.form.get("login", "")
+    try:
+        kind, value = normalise_login(text)
+    except Exception:  # noqa: BLE001 - an unreadable login is still a key
+        value = text.strip().lower()[:254]
+    return f"login:{value}"
+
+
+def _failed(response) -> bool:
+    return "error=" in response.headers.get("Location", "")
+
+
+def init_rate_limits(server: Flask, views: dict) -> Limiter:
+    """Wrap the account views (name -> function) in their limits and register the refusal page."""
+    storage = server.config.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
+    limiter = Limiter(get_remote_address, app=server, storage_uri=storage,
+                      key_prefix=server.config.get("RATELIMIT_KEY_PREFIX", "hamyar"))
+    views["login_post"] = limiter.limit(FAILED_PER_LOGIN, key_func=_login_key, deduct_when=_failed,
+                                        scope="login-account")(
+        limiter.limit(LOGIN_PER_ADDRESS, scope="login-address")(views["login_post"]))
+    views["register_post"] = limiter.limit(REGISTER_PER_ADDRESS, scope="register-address")(views["register_post"])
+
+    @server.errorhandler(429)
+    def _too_many(_exc):
+        form = "/register" if request.path == "/register" else "/login"
+        return redirect(f"{form}?error=too_many_attempts", code=303)
+
+    return limiter
