@@ -63,6 +63,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from .compat import Tables, block_fit
@@ -77,6 +78,7 @@ COVER = 2.0  # initial arcs of a need: its best, until their nodes could cover C
 PRICE_PER_NEED = 8  # arcs priced in per need each round
 PRICE_TOL = 1e-9  # reduced-cost tolerance on scaled costs (max scaled cost is 1)
 _CHUNK_CELLS = 4_000_000
+GREEDY_START = True  # primal simplex from a greedy basis (see _greedy_basis)
 
 
 @dataclass
@@ -272,7 +274,7 @@ def _lp(G, N, gi, nj, c, b, *, eq=None, ub=None, tol=1e-10):
     return res.x, duals
 
 
-def solve_divisible(kp: KindProblem, node_cap, need_cap, arc_mask=None, proposed=None, stats=None):
+def solve_divisible(kp: KindProblem, node_cap, need_cap, arc_mask=None, proposed=None, stats=None, greedy=True):
     """Exact LP optimum of the transportation problem on the arcs in arc_mask (default all),
     with pricing. Returns integer flow per arc (int64). `proposed` (quantity per arc, or None)
     triggers the tie-break pass."""
@@ -293,7 +295,7 @@ def solve_divisible(kp: KindProblem, node_cap, need_cap, arc_mask=None, proposed
         extra = proposed[arcs] > 0
     sel, gseg, nseg = _initial_selection(gi, nj, c, node_cap, need_cap, extra)
     if _hc is not None:
-        x, u, v, red, rounds = _colgen_highs(G, N, gi, nj, c, b, sel, gseg, nseg)
+        x, u, v, red, rounds = _colgen_highs(G, N, gi, nj, c, b, sel, gseg, nseg, greedy)
     else:  # pragma: no cover - scipy without its HiGHS binding: cold-started rounds
         rounds = 0
         while True:
@@ -362,7 +364,7 @@ def _best_per(order, starts, red, k):
     return order[pos[o[rank < k]]]
 
 
-def _colgen_highs(G, N, gi, nj, c, b, sel, gseg, nseg):
+def _colgen_highs(G, N, gi, nj, c, b, sel, gseg, nseg, greedy=True):
     """Column generation on HiGHS (scipy's binding) with warm starts: the restricted LP keeps its
     basis while the PRICE_PER_NEED most violated arcs of each need join it, round by round (the
     most violated arc of each node only when no need has one: pricing every node floods the LP
@@ -388,7 +390,11 @@ def _colgen_highs(G, N, gi, nj, c, b, sel, gseg, nseg):
                   index, np.ones(2 * k))
         cols.append(idx)
 
-    add(np.flatnonzero(sel))
+    first = np.flatnonzero(sel)
+    add(first)
+    if greedy and GREEDY_START:
+        h.setOptionValue("simplex_strategy", 4)  # primal simplex from the greedy's basis
+        h.setBasis(_greedy_basis(G, N, gi[first], nj[first], c[first], b))
     go, gs = gseg
     no, ns = nseg
     rounds = 0
@@ -412,6 +418,46 @@ def _colgen_highs(G, N, gi, nj, c, b, sel, gseg, nseg):
     x = np.zeros(len(c))
     x[allcols] = np.asarray(h.getSolution().col_value)
     return x, u, v, red, rounds
+
+
+def _greedy_basis(G, N, gi, nj, c, b):
+    """A primal feasible basis of the restricted LP from a greedy: arcs by decreasing worth
+    (ties by position) take min(room left at the node, room left at the need). Each positive
+    arc saturates one end, so the positive arcs form a forest in which every tree has at most
+    one unsaturated row; that row's slack (or, in a fully saturated tree, its first row's) is
+    basic, every other row is nonbasic at its bound, every other column at zero."""
+    rem = b.astype(np.float64).copy()
+    order = np.argsort(-c, kind="stable")
+    basic = []
+    gl, nl = (gi[order] ).tolist(), (nj[order] + G).tolist()
+    for k, r, s in zip(order.tolist(), gl, nl):
+        a, d = rem[r], rem[s]
+        if a > 0 and d > 0:
+            f = a if a < d else d
+            rem[r] = a - f
+            rem[s] = d - f
+            basic.append(k)
+    basic = np.array(basic, np.int64)
+    rows = G + N
+    forest = sp.csr_matrix((np.ones(len(basic)), (gi[basic], G + nj[basic])), shape=(rows, rows))
+    ncomp, lab = connected_components(forest, directed=False)
+    root = np.full(ncomp, -1, np.int64)
+    open_rows = np.flatnonzero(rem > 0)
+    root[lab[open_rows]] = open_rows
+    first = np.full(ncomp, rows, np.int64)
+    np.minimum.at(first, lab, np.arange(rows))
+    root = np.where(root >= 0, root, first)
+    hb = _hc.HighsBasis()
+    cs = [_hc.HighsBasisStatus.kLower] * len(c)
+    for k in basic.tolist():
+        cs[k] = _hc.HighsBasisStatus.kBasic
+    rs = [_hc.HighsBasisStatus.kUpper] * rows
+    for r in root.tolist():
+        rs[r] = _hc.HighsBasisStatus.kBasic
+    hb.col_status = cs
+    hb.row_status = rs
+    hb.valid = True
+    return hb
 
 
 def _repair(x, gi, nj, node_cap, need_cap):
@@ -595,7 +641,7 @@ def _solve_whole(kp: KindProblem, proposed, stats, deadline):
     quantity kept among answers worth at least the optimum (minus KEEP_TOL)."""
     m = len(kp.w)
     # LP relaxation bound (whole pledges treated as divisible, arcs to too-small needs dropped)
-    relax_flow, bound = solve_divisible(kp, kp.node_cap, kp.need_cap, stats={})
+    relax_flow, bound = solve_divisible(kp, kp.node_cap, kp.need_cap, stats={}, greedy=False)
     exact = m <= stats["max_exact_whole_arcs"] and time.perf_counter() < deadline
     choice = None
     method = None
