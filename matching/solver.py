@@ -222,24 +222,26 @@ def _segments(key):
     return order, starts
 
 
-def _initial_selection(gi, nj, c, node_cap, need_cap, extra=None):
+def _initial_selection(gi, nj, c, node_cap, need_cap, extra=None, presorted=False):
     """Start columns: each need's best arcs until the nodes behind them could cover COVER times
     its room (supply usually exceeds demand: the best nodes of each need are where the answer
     is), and each node's best arc. Returns (selection, (node order, starts), (need order,
-    starts)) -- the need order is by need, best arc first."""
+    starts)) -- the need order is by need, best arc first. With `presorted` the arcs already
+    come in that order (see _need_order) and the need order is None (the identity)."""
     m = len(c)
     sel = np.zeros(m, bool)
     go, gs = _segments(gi)
     if m == 0:
         return sel, (go, gs), (go, gs)
-    no = np.lexsort((-c, nj))
-    ks = nj[no]
+    no = None if presorted else np.lexsort((-c, nj))
+    ks = nj if presorted else nj[no]
     ns = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
-    cap = node_cap[gi[no]].astype(np.float64)
+    cap = node_cap[gi if presorted else gi[no]].astype(np.float64)
     cs = np.cumsum(cap)
     seg_first = np.repeat(ns, np.diff(np.r_[ns, m]))
     before = cs - cap - (cs[seg_first] - cap[seg_first])  # node capacity ahead within the need
-    sel[no[before < COVER * need_cap[ks]]] = True
+    take = before < COVER * need_cap[ks]
+    sel[take if presorted else no[take]] = True
     mx = np.maximum.reduceat(c[go], gs)
     seg = np.repeat(np.arange(len(gs)), np.diff(np.r_[gs, m]))
     hit = np.flatnonzero(c[go] == mx[seg])
@@ -281,10 +283,18 @@ def solve_divisible(kp: KindProblem, node_cap, need_cap, arc_mask=None, proposed
     m_all = len(kp.w)
     flow = np.zeros(m_all, np.int64)
     G, N = len(node_cap), len(need_cap)
-    arcs = np.flatnonzero(arc_mask) if arc_mask is not None else np.arange(m_all)
-    arcs = arcs[(node_cap[kp.gi[arcs]] > 0) & (need_cap[kp.nj[arcs]] > 0)]
-    if len(arcs) == 0:
+    ok = (node_cap[kp.gi] > 0) & (need_cap[kp.nj] > 0)
+    if arc_mask is not None:
+        ok &= arc_mask
+    arcs = None if ok.all() else np.flatnonzero(ok)
+    if arcs is not None and len(arcs) == 0:
         return flow, 0.0
+    # need-major arc order, best arcs (roughly) first: the pricing then reads each need's arcs
+    # as one contiguous run, without gathering millions of reduced costs every round
+    if arcs is None:
+        arcs = _need_order(kp.nj, kp.fit, N)
+    else:
+        arcs = arcs[_need_order(kp.nj[arcs], kp.fit[arcs], N)]
     gi, nj, w = kp.gi[arcs], kp.nj[arcs], kp.w[arcs]
     qscale = float(np.median(need_cap[need_cap > 0]))
     wscale = float(w.max())
@@ -293,7 +303,7 @@ def solve_divisible(kp: KindProblem, node_cap, need_cap, arc_mask=None, proposed
     extra = None
     if proposed is not None:
         extra = proposed[arcs] > 0
-    sel, gseg, nseg = _initial_selection(gi, nj, c, node_cap, need_cap, extra)
+    sel, gseg, nseg = _initial_selection(gi, nj, c, node_cap, need_cap, extra, presorted=True)
     if _hc is not None:
         x, u, v, red, rounds = _colgen_highs(G, N, gi, nj, c, b, sel, gseg, nseg, greedy)
     else:  # pragma: no cover - scipy without its HiGHS binding: cold-started rounds
@@ -337,23 +347,39 @@ def solve_divisible(kp: KindProblem, node_cap, need_cap, arc_mask=None, proposed
             if stats is not None:
                 stats["tie_break_bound"] = stats.get("tie_break_bound", 0.0) + loss
             x = x2
-    xi = np.rint(x * qscale)
-    if np.abs(x * qscale - xi).max(initial=0) > 1e-3 * max(1.0, 1e-9 * qscale) and stats is not None:
+    nz = np.flatnonzero(x)  # the flow lives on the few columns the LP saw
+    xs = x[nz] * qscale
+    xi = np.rint(xs)
+    if np.abs(xs - xi).max(initial=0) > 1e-3 * max(1.0, 1e-9 * qscale) and stats is not None:
         stats["rounding_repairs"] = stats.get("rounding_repairs", 0) + 1
     xi = xi.astype(np.int64)
-    xi = _repair(xi, gi, nj, node_cap, need_cap)
-    flow[arcs] = xi
+    xi = _repair(xi, gi[nz], nj[nz], node_cap, need_cap)
+    flow[arcs[nz]] = xi
     if stats is not None:
         stats["rounds"] = stats.get("rounds", 0) + rounds
         stats["arcs_priced"] = stats.get("arcs_priced", 0) + int(sel.sum())
-    return flow, float((w * xi).sum())
+    return flow, float((w[nz] * xi).sum())
+
+
+def _need_order(nj, fit, N):
+    """Arcs grouped by need (stable: arc order inside), within a need by 16 bands of fit (the
+    worth of a need's arcs is proportional to their fit) relative to the largest fit, best band
+    first: a radix sort on 16-bit keys, ~10x faster than a lexsort on (need, -worth) at
+    millions of arcs. The initial selection only needs roughly best first; the pricing ranks
+    violations exactly itself."""
+    if N * 16 >= 32767 or len(fit) == 0:
+        return np.lexsort((-fit, nj))
+    lo, hi = float(fit.min()), float(fit.max())
+    band = np.minimum(((hi - fit) * (16.0 / max(hi - lo, 1e-300))).astype(np.int16), 15)
+    return np.argsort(nj.astype(np.int16) * np.int16(16) + band, kind="stable")
 
 
 def _best_per(order, starts, red, k):
     """Per run, its k arcs of largest positive reduced cost (ties broken by arc
-    order: adding every tied arc floods the LP when many nodes share a dual)."""
-    r = red[order]
-    lens = np.diff(np.r_[starts, len(order)])
+    order: adding every tied arc floods the LP when many nodes share a dual).
+    order None: the arcs are already in run order."""
+    r = red if order is None else red[order]
+    lens = np.diff(np.r_[starts, len(r)])
     pos = np.flatnonzero(r > PRICE_TOL)
     if len(pos) == 0:
         return pos
@@ -361,7 +387,8 @@ def _best_per(order, starts, red, k):
     o = np.lexsort((-r[pos], seg))
     s = seg[o]
     rank = np.arange(len(o)) - np.searchsorted(s, s, "left")
-    return order[pos[o[rank < k]]]
+    out = pos[o[rank < k]]
+    return out if order is None else order[out]
 
 
 def _colgen_highs(G, N, gi, nj, c, b, sel, gseg, nseg, greedy=True):
