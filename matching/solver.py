@@ -222,7 +222,7 @@ def _segments(key):
     return order, starts
 
 
-def _initial_selection(gi, nj, c, node_cap, need_cap, extra=None, presorted=False):
+def _initial_selection(gi, nj, c, node_cap, need_cap, extra=None, presorted=False, node_best=True):
     """Start columns: each need's best arcs until the nodes behind them could cover COVER times
     its room (supply usually exceeds demand: the best nodes of each need are where the answer
     is), and each node's best arc. Returns (selection, (node order, starts), (need order,
@@ -242,11 +242,12 @@ def _initial_selection(gi, nj, c, node_cap, need_cap, extra=None, presorted=Fals
     before = cs - cap - (cs[seg_first] - cap[seg_first])  # node capacity ahead within the need
     take = before < COVER * need_cap[ks]
     sel[take if presorted else no[take]] = True
-    mx = np.maximum.reduceat(c[go], gs)
-    seg = np.repeat(np.arange(len(gs)), np.diff(np.r_[gs, m]))
-    hit = np.flatnonzero(c[go] == mx[seg])
-    _, first = np.unique(seg[hit], return_index=True)
-    sel[go[hit[first]]] = True
+    if node_best:  # off on the greedy path: a node's row joins the LP with its first column
+        mx = np.maximum.reduceat(c[go], gs)
+        seg = np.repeat(np.arange(len(gs)), np.diff(np.r_[gs, m]))
+        hit = np.flatnonzero(c[go] == mx[seg])
+        _, first = np.unique(seg[hit], return_index=True)
+        sel[go[hit[first]]] = True
     if extra is not None:
         sel |= extra
     return sel, (go, gs), (no, ns)
@@ -303,7 +304,8 @@ def solve_divisible(kp: KindProblem, node_cap, need_cap, arc_mask=None, proposed
     extra = None
     if proposed is not None:
         extra = proposed[arcs] > 0
-    sel, gseg, nseg = _initial_selection(gi, nj, c, node_cap, need_cap, extra, presorted=True)
+    sel, gseg, nseg = _initial_selection(gi, nj, c, node_cap, need_cap, extra, presorted=True,
+                                         node_best=not (greedy and GREEDY_START))
     if _hc is not None:
         x, u, v, red, rounds = _colgen_highs(G, N, gi, nj, c, b, sel, gseg, nseg, greedy)
     else:  # pragma: no cover - scipy without its HiGHS binding: cold-started rounds
@@ -396,6 +398,9 @@ def _colgen_highs(G, N, gi, nj, c, b, sel, gseg, nseg, greedy=True):
     basis while the PRICE_PER_NEED most violated arcs of each need join it, round by round (the
     most violated arc of each node only when no need has one: pricing every node floods the LP
     with arcs of nodes that end up unused).
+    With `greedy` (and GREEDY_START) the first LP starts from the greedy's basis (primal
+    simplex), and a node's row joins the LP only with its first column: a node without columns
+    has a slack constraint, dual 0 (at 100k x 5k most nodes never join).
     Stops when every arc prices out (reduced cost <= PRICE_TOL): then the restricted optimum is
     optimal for all arcs."""
     h = _hc._Highs()
@@ -404,34 +409,58 @@ def _colgen_highs(G, N, gi, nj, c, b, sel, gseg, nseg, greedy=True):
     h.setOptionValue("dual_feasibility_tolerance", 1e-10)
     h.setOptionValue("primal_feasibility_tolerance", 1e-9)
     h.setOptionValue("threads", 1)
-    rows = G + N
-    h.addRows(rows, np.full(rows, -np.inf), b, 0, np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0))
+    lazy = greedy and GREEDY_START
+    empty_i, empty_f = np.zeros(0, np.int32), np.zeros(0)
+    if lazy:  # rows: needs first, then nodes as they join
+        need_row = np.arange(N, dtype=np.int64)
+        node_row = np.full(G, -1, np.int64)
+        h.addRows(N, np.full(N, -np.inf), b[G:], 0, empty_i, empty_i, empty_f)
+    else:
+        node_row = np.arange(G, dtype=np.int64)
+        need_row = G + np.arange(N, dtype=np.int64)
+        h.addRows(G + N, np.full(G + N, -np.inf), b, 0, empty_i, empty_i, empty_f)
+    row_nodes = []  # nodes in the order their rows joined (lazy)
     cols = []
 
     def add(idx):
+        if lazy:
+            fresh = np.unique(gi[idx])
+            fresh = fresh[node_row[fresh] < 0]
+            if len(fresh):
+                node_row[fresh] = N + sum(len(r) for r in row_nodes) + np.arange(len(fresh))
+                row_nodes.append(fresh)
+                h.addRows(len(fresh), np.full(len(fresh), -np.inf), b[fresh], 0, empty_i, empty_i, empty_f)
         k = len(idx)
         index = np.empty(2 * k, np.int32)
-        index[0::2] = gi[idx]
-        index[1::2] = G + nj[idx]
+        index[0::2] = node_row[gi[idx]]
+        index[1::2] = need_row[nj[idx]]
         h.addCols(k, -c[idx], np.zeros(k), np.full(k, np.inf), 2 * k, np.arange(0, 2 * k, 2, dtype=np.int32),
                   index, np.ones(2 * k))
         cols.append(idx)
 
     first = np.flatnonzero(sel)
     add(first)
-    if greedy and GREEDY_START:
+    if lazy:
         h.setOptionValue("simplex_strategy", 4)  # primal simplex from the greedy's basis
-        h.setBasis(_greedy_basis(G, N, gi[first], nj[first], c[first], b))
+        n_rows = N + len(row_nodes[0]) if row_nodes else N
+        b_row = np.empty(n_rows)
+        b_row[:N] = b[G:]
+        if row_nodes:
+            b_row[N:] = b[row_nodes[0]]
+        h.setBasis(_greedy_basis(n_rows, node_row[gi[first]], need_row[nj[first]], c[first], b_row))
     go, gs = gseg
     no, ns = nseg
     rounds = 0
+    u = np.zeros(G)
     while True:
         rounds += 1
         h.run()
         if h.getModelStatus() != _hc.HighsModelStatus.kOptimal:
             raise RuntimeError(f"HiGHS: {h.modelStatusToString(h.getModelStatus())}")
         d = -np.asarray(h.getSolution().row_dual)
-        u, v = d[:G], d[G:]
+        inlp = node_row >= 0
+        u[inlp] = d[node_row[inlp]]
+        v = d[need_row]
         red = c - u[gi] - v[nj]
         red_out = np.where(sel, -np.inf, red)
         new = _best_per(no, ns, red_out, PRICE_PER_NEED)
@@ -447,17 +476,17 @@ def _colgen_highs(G, N, gi, nj, c, b, sel, gseg, nseg, greedy=True):
     return x, u, v, red, rounds
 
 
-def _greedy_basis(G, N, gi, nj, c, b):
-    """A primal feasible basis of the restricted LP from a greedy: arcs by decreasing worth
-    (ties by position) take min(room left at the node, room left at the need). Each positive
-    arc saturates one end, so the positive arcs form a forest in which every tree has at most
-    one unsaturated row; that row's slack (or, in a fully saturated tree, its first row's) is
-    basic, every other row is nonbasic at its bound, every other column at zero."""
+def _greedy_basis(rows, ra, rb, c, b):
+    """A primal feasible basis of the restricted LP (columns: arcs from row ra to row rb, rows
+    <= b) from a greedy: arcs by decreasing worth (ties by position) take min(room left at
+    either end). Each positive arc saturates one end, so the positive arcs form a forest in
+    which every tree has at most one unsaturated row; that row's slack (or, in a fully
+    saturated tree, its first row's) is basic, every other row is nonbasic at its bound, every
+    other column at zero."""
     rem = b.astype(np.float64).copy()
     order = np.argsort(-c, kind="stable")
     basic = []
-    gl, nl = (gi[order] ).tolist(), (nj[order] + G).tolist()
-    for k, r, s in zip(order.tolist(), gl, nl):
+    for k, r, s in zip(order.tolist(), ra[order].tolist(), rb[order].tolist()):
         a, d = rem[r], rem[s]
         if a > 0 and d > 0:
             f = a if a < d else d
@@ -465,8 +494,7 @@ def _greedy_basis(G, N, gi, nj, c, b):
             rem[s] = d - f
             basic.append(k)
     basic = np.array(basic, np.int64)
-    rows = G + N
-    forest = sp.csr_matrix((np.ones(len(basic)), (gi[basic], G + nj[basic])), shape=(rows, rows))
+    forest = sp.csr_matrix((np.ones(len(basic)), (ra[basic], rb[basic])), shape=(rows, rows))
     ncomp, lab = connected_components(forest, directed=False)
     root = np.full(ncomp, -1, np.int64)
     open_rows = np.flatnonzero(rem > 0)
