@@ -85,8 +85,11 @@ def new_page(browser, live_server, offline):
     """new_page(lang="fa", width=1280) -> a Playwright page in a fresh context (no cookies)."""
     contexts = []
 
-    def make(lang: str = "fa", width: int = 1280, height: int = 900):
-        ctx = browser.new_context(viewport={"width": width, "height": height}, base_url=live_server)
+    def make(lang: str = "fa", width: int = 1280, height: int = 900, enforce_csp: bool = False):
+        # Playwright's in-page waits and axe's injected script are themselves blocked by the app's
+        # Content-Security-Policy, so contexts skip it unless a test proves the policy (b011).
+        ctx = browser.new_context(viewport={"width": width, "height": height}, base_url=live_server,
+                                  bypass_csp=not enforce_csp)
         ctx.route("**/*", offline.route)
         if lang != "fa":
             ctx.add_cookies([{"name": "hamyar_lang", "value": lang, "url": live_server}])

@@ -46,7 +46,7 @@ def demo_site(seeded_sqlite_file, tmp_path):
 
 
 def _page(browser, base, offline, lang, width):
-    ctx = browser.new_context(viewport={"width": width, "height": 900}, base_url=base)
+    ctx = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 900}, base_url=base)
     ctx.route("**/*", offline.route)
     if lang != "fa":
         ctx.add_cookies([{"name": "hamyar_lang", "value": lang, "url": base}])
@@ -132,12 +132,13 @@ def test_c001_pledge_and_follow_it(browser, demo_site, offline, lang, width):
         assert part.get_attribute("data-status") == "proposed"
         assert ("میزی که دوست دارید" if lang == "fa" else "a table you prefer") in part.inner_text()
 
-        # The chair accepts it: the part says so and the navbar counts one unread notification.
+        # The chair accepts it: the part says so; the navbar counts two unread notifications
+        # (the run's proposal and the chair's acceptance).
         with db.unit_of_work() as s:
             accept(s, chair_id, first)
         page.reload()
         wait_ready(page, f"[data-allocation='{first}'][data-status='accepted']")
-        assert page.text_content("#nav-unread").strip() == ("۱" if lang == "fa" else "1")
+        assert page.text_content("#nav-unread").strip() == ("۲" if lang == "fa" else "2")
         assert PERSIAN_DIGIT.search(page.inner_text("#my-list")) if lang == "fa" \
             else not PERSIAN_DIGIT.search(page.inner_text("#my-list"))
         page.screenshot(path=ARTIFACTS / f"citizen-my-{lang}-{width}.png", full_page=True)

@@ -38,7 +38,7 @@ def demo_server(seeded_sqlite_file, tmp_path_factory):
 
 
 def test_b701_governorate_filters_sees_sankey_downloads_xlsx_and_finds_an_audit_event(browser, demo_server):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=demo_server, accept_downloads=True)
+    ctx = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900}, base_url=demo_server, accept_downloads=True)
     page = ctx.new_page()
     page.set_default_timeout(15_000)
     try:

@@ -43,7 +43,7 @@ def pb_server(seeded_sqlite_file, tmp_path_factory):
 
 
 def _log_in(browser, base: str, login: str):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=base)
+    ctx = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900}, base_url=base)
     page = ctx.new_page()
     page.set_default_timeout(15_000)
     page.on("dialog", lambda d: d.accept())          # the confirmations of phase changes and publishing

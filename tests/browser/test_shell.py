@@ -161,3 +161,27 @@ def test_b010_axe_finds_no_serious_or_critical_violations(new_page, lang):
         if bad:
             problems[f"{path} as {who or 'anonymous'}"] = bad
     assert not problems, problems
+
+
+CSP_PAGES = ["/", "/projects", "/tables", "/how-matching-works", "/governorate", "/admin", "/my", "/pledge"]
+
+
+def test_b011_pages_render_completely_under_the_content_security_policy(new_page):
+    """With the policy enforced (no bypass), every page renders and nothing is refused by it."""
+    page = new_page("fa", enforce_csp=True)
+    messages: list[str] = []
+    page.on("console", lambda m: messages.append(m.text) if m.type == "error" else None)
+    page.goto("/login")
+    page.wait_for_selector("#login-form")
+    page.fill("#login-login", "gov@example.org")
+    page.fill("#login-password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_url(lambda url: "/login" not in url)
+    for path in CSP_PAGES:
+        page.goto(path)
+        page.wait_for_selector("#_pages_content > *")
+        page.wait_for_selector("#footer")
+        assert page.locator("h1").count() >= 1, path
+    violations = [m for m in messages if "Content Security Policy" in m]
+    assert not violations, violations
+    assert "script-src 'self' 'sha256-" in page.goto("/").headers["content-security-policy"]
