@@ -72,7 +72,7 @@ try:  # scipy's own HiGHS binding (scipy >= 1.15): lets column generation warm-s
     from scipy.optimize._highspy import _core as _hc
 except ImportError:  # pragma: no cover
     _hc = None
-from .instance import KINDS, LOCAL_KINDS, Instance
+from .instance import KINDS, LOCAL_KINDS, NO_END, NO_START, Instance
 
 COVER = 2.0  # initial arcs of a need: its best, until their nodes could cover COVER x its room
 PRICE_PER_NEED = 8  # arcs priced in per need each round
@@ -170,17 +170,36 @@ def build_kind(inst: Instance, tab: Tables, kind: int) -> KindProblem:
         rows = max(1, _CHUNK_CELLS // N)
         nd, nt = inst.need_district[need_idx], inst.need_table[need_idx]
         ns, ne, nsk = inst.need_start[need_idx], inst.need_end[need_idx], inst.need_skillset[need_idx]
+        # the fit without windows depends on a few classes only: pledge (district where it
+        # matters, table set, only-tables, skill set) x need (district, table, skill set); one
+        # block_fit over the class pairs, then one row gather and one column take per block
+        local = kind in LOCAL_KINDS
+        pd_all = inst.pledge_district[node_rep] if local else np.zeros(G, np.int32)
+        pkey = np.stack([pd_all, inst.pledge_tableset[node_rep], inst.pledge_only[node_rep],
+                         inst.pledge_skillset[node_rep]], axis=1).astype(np.int64)
+        pcls, pinv = np.unique(pkey, axis=0, return_inverse=True)
+        nkey = np.stack([nd if local else np.zeros(N, np.int32), nt, nsk], axis=1).astype(np.int64)
+        ncls, ninv = np.unique(nkey, axis=0, return_inverse=True)
+        pinv, ninv = pinv.ravel(), ninv.ravel()
+        wide_p = np.full(len(pcls), NO_START, np.int64), np.full(len(pcls), NO_END, np.int64)
+        wide_n = np.full(len(ncls), NO_START, np.int64), np.full(len(ncls), NO_END, np.int64)
+        T = block_fit(tab, kind, pcls[:, 0].astype(np.int32), pcls[:, 1], pcls[:, 2].astype(bool), *wide_p,
+                      pcls[:, 3], ncls[:, 0].astype(np.int32), ncls[:, 1], *wide_n, ncls[:, 2])
+        T = np.ascontiguousarray(T[:, ninv])  # class x need
+        timed = bool((inst.pledge_start[node_rep] > NO_START).any() or (inst.pledge_end[node_rep] < NO_END).any())
         for r0 in range(0, G, rows):
             g = node_rep[r0:r0 + rows]
-            F = block_fit(tab, kind, inst.pledge_district[g], inst.pledge_tableset[g], inst.pledge_only[g],
-                          inst.pledge_start[g], inst.pledge_end[g], inst.pledge_skillset[g], nd, nt, ns, ne, nsk)
+            F = T[pinv[r0:r0 + rows]]
+            if timed:
+                F *= (inst.pledge_start[g][:, None] <= ne[None, :]) & (ns[None, :] <= inst.pledge_end[g][:, None])
             wh = node_whole[r0:r0 + rows]
             if wh.any():  # a whole pledge cannot go to a need with less room than itself
                 F[wh] = np.where(node_cap[r0:r0 + rows][wh][:, None] <= need_cap[None, :], F[wh], 0.0)
-            r, c = np.nonzero(F)
+            flat = np.flatnonzero(F)
+            r, c = np.divmod(flat, N)
             gis.append(r + r0)
             njs.append(c)
-            fits.append(F[r, c])
+            fits.append(F.ravel()[flat])
     gi = np.concatenate(gis) if gis else np.zeros(0, np.int64)
     nj = np.concatenate(njs) if njs else np.zeros(0, np.int64)
     fit = np.concatenate(fits) if fits else np.zeros(0)
