@@ -10,24 +10,36 @@ Method (see docs/matching-bench.md for the figures on this machine).
 1. Structure. Each kind is solved apart. Divisible pledges with the same effective signature
    (district where it matters, table set, only-tables flag, window *class* -- two windows that
    overlap exactly the same needs' windows are the same -- and skill set) collapse into one
-   supply node; pledges named in `forbidden` or `proposed` stay single. The fit of a
-   (node, need) block is computed from small lookup tables (district pair, table set x table,
-   skill set x skill set), never per pledge.
-2. Pricing. The LP starts from each need's best arcs until the nodes behind them could cover
-   COVER (2) times its room, plus each node's best arc. After each solve the duals (u_node,
+   supply node; pledges named in `forbidden` or `proposed` stay single. The fit is computed
+   once per (pledge class, need) -- pledge class: district where it matters, table set,
+   only-tables, skill set -- from small lookup tables (district pair, table set x table, skill
+   set x skill set); each block of nodes then takes its rows and applies the window test.
+2. Pricing. Arcs are put in need-major order once (a 16-bit radix sort on (need, fit band);
+   a lexsort over millions of arcs cost 1.6 s at 100k x 5k). The LP starts from each need's
+   best arcs until the nodes behind them could cover COVER (2) times its room (the whole-pledge
+   relaxation also starts from each node's best arc). After each solve the duals (u_node,
    v_need) price every compatible arc: each need's PRICE_PER_NEED (8) most violated arcs
    (w - u - v > tol) join, ties broken by arc order; only when no need has one, each node's most
    violated arc. When no arc is violated the restricted optimum is optimal for the full problem
-   (LP duality: the duals are the certificate). Measured (CPU seconds, 100k x 5k): pricing the
-   top arcs of every node as well flooded the LP with arcs of nodes that end up unused (logistics
-   20 s -> 4.5 s, execution 10 s -> 6.5 s without it); adding every tied arc (many nodes share a
-   dual) put 75k columns in the money LP.
-3. LP engine. HiGHS dual simplex through scipy's own binding (scipy.optimize._highspy), so each
-   pricing round warm-starts from the previous basis (fallback: cold `linprog` rounds). The four
-   kinds run on two threads, largest first. Figures: docs/matching-bench.md. Rejected after
-   measuring: the full aggregated LP through `linprog` (6-14 s per kind at 20k x 2k), cold-
-   started pricing rounds (~35 s), primal simplex for the rounds (erratic: 2x faster on money,
-   3x slower on execution), unit expansion for linear_sum_assignment (GiBs for rials).
+   (LP duality: the duals are the certificate; a node whose row never joined the LP has no
+   column in it and dual 0). Measured (CPU seconds, 100k x 5k): pricing the top arcs of every
+   node as well flooded the LP with arcs of nodes that end up unused (logistics 20 s -> 4.5 s,
+   execution 10 s -> 6.5 s without it); adding every tied arc (many nodes share a dual) put 75k
+   columns in the money LP.
+3. LP engine. HiGHS through scipy's own binding (scipy.optimize._highspy), so each pricing
+   round warm-starts from the previous basis (fallback: cold `linprog` rounds). Divisible
+   kinds: primal simplex, started from the basis of a greedy (arcs by decreasing worth take
+   what both ends have left: a forest with at most one unsaturated row per tree, hence a
+   primal feasible basis; _greedy_basis); node rows join the LP with their first column (at
+   100k x 5k most nodes never do). Primal from the greedy basis vs dual simplex from scratch,
+   LP CPU s at 20k x 2k: money 1.17 -> 0.2, logistics 0.64 -> 0.4, design 0.43 -> 0.17,
+   execution 1.8 -> 1.1 (at 100k x 5k: 15.4 s -> ~7.7 s for the four). The whole-pledge LP
+   relaxation keeps dual simplex from scratch (its vertex guides the rounding/core MILP). The
+   four kinds run on two threads, largest first. Figures: docs/matching-bench.md. Rejected
+   after measuring: the full aggregated LP through `linprog` (6-14 s per kind at 20k x 2k),
+   cold-started pricing rounds (~35 s), the full aggregated LP by primal simplex from the
+   greedy over all arcs (fewer pivots, 3 ms each: 24 s for execution), IPM for the rounds,
+   steepest-edge pricing, unit expansion for linear_sum_assignment (GiBs for rials).
 4. Integrality. Basic solutions are integral; the solver rounds and checks (and repairs, flagged
    in stats, if floating point ever broke it).
 5. Ties and proposals. Among optimal answers the solver keeps current proposals with an exact
@@ -109,6 +121,24 @@ def _order_by_id(ids, idx):
     return np.array(sorted(idx.tolist(), key=lambda k: ids[k]), dtype=np.int64)
 
 
+def _row_classes(key):
+    """Classes of equal rows of an int64 matrix: (first row of each class, class per row). One
+    mixed-radix code per row and a 1-D unique (np.unique(axis=0) is several times slower)."""
+    n = len(key)
+    code = np.zeros(n, np.int64)
+    room = 1
+    for col in key.T:
+        lo = int(col.min()) if n else 0
+        span = (int(col.max()) - lo + 1) if n else 1
+        room *= span
+        if room >= 2**62:
+            _, first, inv = np.unique(key, axis=0, return_index=True, return_inverse=True)
+            return first, inv.ravel()
+        code = code * span + (col - lo)
+    _, first, inv = np.unique(code, return_index=True, return_inverse=True)
+    return first, inv.ravel()
+
+
 def build_kind(inst: Instance, tab: Tables, kind: int) -> KindProblem:
     """Nodes and compatible arcs of one kind."""
     p = inst.params
@@ -147,8 +177,7 @@ def build_kind(inst: Instance, tab: Tables, kind: int) -> KindProblem:
         dist = inst.pledge_district[grp] if kind in LOCAL_KINDS else np.zeros(len(grp), np.int32)
         key = np.stack([dist, inst.pledge_tableset[grp], inst.pledge_only[grp], cls_start, cls_end,
                         inst.pledge_skillset[grp]], axis=1).astype(np.int64)
-        _, inv = np.unique(key, axis=0, return_inverse=True)
-        inv = inv.ravel()
+        _, inv = _row_classes(key)
         order = np.argsort(inv, kind="stable")  # members keep id order within a node
         bounds = np.flatnonzero(np.diff(inv[order])) + 1
         for chunk in np.split(order, bounds):
@@ -177,19 +206,22 @@ def build_kind(inst: Instance, tab: Tables, kind: int) -> KindProblem:
         pd_all = inst.pledge_district[node_rep] if local else np.zeros(G, np.int32)
         pkey = np.stack([pd_all, inst.pledge_tableset[node_rep], inst.pledge_only[node_rep],
                          inst.pledge_skillset[node_rep]], axis=1).astype(np.int64)
-        pcls, pinv = np.unique(pkey, axis=0, return_inverse=True)
+        pfirst, pinv = _row_classes(pkey)
+        pcls = pkey[pfirst]
         nkey = np.stack([nd if local else np.zeros(N, np.int32), nt, nsk], axis=1).astype(np.int64)
-        ncls, ninv = np.unique(nkey, axis=0, return_inverse=True)
-        pinv, ninv = pinv.ravel(), ninv.ravel()
+        nfirst, ninv = _row_classes(nkey)
+        ncls = nkey[nfirst]
         wide_p = np.full(len(pcls), NO_START, np.int64), np.full(len(pcls), NO_END, np.int64)
         wide_n = np.full(len(ncls), NO_START, np.int64), np.full(len(ncls), NO_END, np.int64)
         T = block_fit(tab, kind, pcls[:, 0].astype(np.int32), pcls[:, 1], pcls[:, 2].astype(bool), *wide_p,
                       pcls[:, 3], ncls[:, 0].astype(np.int32), ncls[:, 1], *wide_n, ncls[:, 2])
-        T = np.ascontiguousarray(T[:, ninv])  # class x need
+        expand = len(pcls) * 4 < G  # few classes: expand to class x need once, else per block
+        if expand:
+            T = np.ascontiguousarray(T[:, ninv])
         timed = bool((inst.pledge_start[node_rep] > NO_START).any() or (inst.pledge_end[node_rep] < NO_END).any())
         for r0 in range(0, G, rows):
             g = node_rep[r0:r0 + rows]
-            F = T[pinv[r0:r0 + rows]]
+            F = T[pinv[r0:r0 + rows]] if expand else np.take(T[pinv[r0:r0 + rows]], ninv, axis=1)
             if timed:
                 F *= (inst.pledge_start[g][:, None] <= ne[None, :]) & (ns[None, :] <= inst.pledge_end[g][:, None])
             wh = node_whole[r0:r0 + rows]
