@@ -5,8 +5,10 @@ the page is complete offline.
 """
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,22 +31,38 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[str]:
+@contextmanager
+def serving(db_url: str, secret: str) -> Iterator[str]:
+    """Hamyar on a free local port in a background thread; yields its base URL."""
     from dash_app import create_app
 
+    app = create_app({"TESTING": True, "DATABASE_URL": db_url, "SECRET_KEY": secret})
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        app.extensions["hamyar_db"].dispose()
+
+
+def demo_copy(seeded_sqlite_file: Path, folder: Path) -> models.Database:
+    """A private copy of the seeded demo database for one server."""
+    path = folder / "demo.sqlite3"
+    shutil.copyfile(seeded_sqlite_file, path)
+    return models.Database(f"sqlite:///{path}")
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("browser-db")
     db = models.Database(f"sqlite:///{folder / 'hamyar.sqlite3'}")
     models.Base.metadata.create_all(db.engine)
     make_people(db)
     db.dispose()
-    app = create_app({"TESTING": True, "DATABASE_URL": db.url, "SECRET_KEY": "browser-tests"})
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    app.extensions["hamyar_db"].dispose()
+    with serving(db.url, "browser-tests") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

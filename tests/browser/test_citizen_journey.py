@@ -7,20 +7,16 @@ phone and in English on a 1280 px desktop.
 from __future__ import annotations
 
 import re
-import shutil
-import threading
 import uuid
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-import models
 from models import Allocation, AllocationStatus, Need, Pledge, Project, Table
 from models.decisions import accept
 from models.enums import RunScope
 from models.matching_runs import run_matching
-from tests.browser.conftest import ARTIFACTS, _QuietHandler, wait_ready
+from tests.browser.conftest import ARTIFACTS, demo_copy, serving, wait_ready
 
 pytestmark = pytest.mark.browser
 PERSIAN_DIGIT = re.compile(r"[۰-۹]")
@@ -29,20 +25,10 @@ PERSIAN_DIGIT = re.compile(r"[۰-۹]")
 @pytest.fixture
 def demo_site(seeded_sqlite_file, tmp_path):
     """A Hamyar server on a private copy of the seeded demo; yields (base url, database)."""
-    from dash_app import create_app
-
-    copy = tmp_path / "journey.sqlite3"
-    shutil.copyfile(seeded_sqlite_file, copy)
-    url = f"sqlite:///{copy}"
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "journey"})
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    db = models.Database(url)
-    yield f"http://127.0.0.1:{server.server_port}", db
-    server.shutdown()
+    db = demo_copy(seeded_sqlite_file, tmp_path)
+    with serving(db.url, "journey") as url:
+        yield url, db
     db.dispose()
-    app.extensions["hamyar_db"].dispose()
 
 
 def _page(browser, base, offline, lang, width):

@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 import io
-import shutil
-import threading
 
 import pytest
 from openpyxl import load_workbook
-from werkzeug.serving import make_server
 
-import models
 from models import accounts
-from tests.browser.conftest import CHROMIUM_ARGS, _QuietHandler, wait_ready  # noqa: F401
+from tests.browser.conftest import demo_copy, serving, wait_ready
 from tests.web.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -20,21 +16,12 @@ STAFF = "staff-browser@example.org"
 
 @pytest.fixture(scope="module")
 def demo_server(seeded_sqlite_file, tmp_path_factory):
-    from dash_app import create_app
-
-    path = tmp_path_factory.mktemp("gov-demo") / "demo.sqlite3"
-    shutil.copyfile(seeded_sqlite_file, path)
-    db = models.Database(f"sqlite:///{path}")
+    db = demo_copy(seeded_sqlite_file, tmp_path_factory.mktemp("gov-demo"))
     with db.unit_of_work() as s:
         accounts.create_user(s, name="Staff", login=STAFF, password=PASSWORD, is_governorate=True)
     db.dispose()
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "gov-browser"})
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    app.extensions["hamyar_db"].dispose()
+    with serving(db.url, "gov-browser") as url:
+        yield url
 
 
 def test_b701_governorate_filters_sees_sankey_downloads_xlsx_and_finds_an_audit_event(browser, demo_server):

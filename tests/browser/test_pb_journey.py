@@ -7,19 +7,16 @@ funded project's page shows the governorate budget's accepted money.
 from __future__ import annotations
 
 import re
-import shutil
-import threading
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 import models
 from models import Allocation, AllocationStatus, PBCycle, Pledge, Project
 from models.enums import PBPhase
 from models.pb_cycles import BUDGET_USER_EMAIL, eligible_projects
 from models.people import User
-from tests.browser.conftest import ARTIFACTS, AXE, CHROMIUM_ARGS, _QuietHandler, wait_ready  # noqa: F401
+from tests.browser.conftest import ARTIFACTS, AXE, demo_copy, serving, wait_ready
 
 pytestmark = pytest.mark.browser
 DEMO_PASSWORD = "Amol-1405-demo"
@@ -27,18 +24,9 @@ DEMO_PASSWORD = "Amol-1405-demo"
 
 @pytest.fixture(scope="module")
 def pb_server(seeded_sqlite_file, tmp_path_factory):
-    from dash_app import create_app
-
-    path = tmp_path_factory.mktemp("pb-demo") / "demo.sqlite3"
-    shutil.copyfile(seeded_sqlite_file, path)
-    db = models.Database(f"sqlite:///{path}")
-    app = create_app({"TESTING": True, "DATABASE_URL": db.url, "SECRET_KEY": "pb-browser"})
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", db
-    server.shutdown()
-    app.extensions["hamyar_db"].dispose()
+    db = demo_copy(seeded_sqlite_file, tmp_path_factory.mktemp("pb-demo"))
+    with serving(db.url, "pb-browser") as url:
+        yield url, db
     db.dispose()
 
 

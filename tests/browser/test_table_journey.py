@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import re
 
-import shutil
-import threading
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 import models
 from models import Allocation, AllocationStatus, Table, TableMembership
 from models.accounts import create_user
 from models.audit import record
 from models.enums import MemberBackground
-from tests.browser.conftest import ARTIFACTS, _QuietHandler, wait_ready
-from tests.table.conftest import usable_demo_passwords
+from tests.browser.conftest import ARTIFACTS, demo_copy, serving, wait_ready
 
 pytestmark = pytest.mark.browser
 PASSWORD = "Amol-1405-demo"
@@ -27,25 +23,15 @@ OUTSIDER_PASSWORD = "another table 77"
 
 @pytest.fixture(scope="module")
 def table_server(seeded_sqlite_file, tmp_path_factory):
-    from dash_app import create_app
-
-    path = tmp_path_factory.mktemp("table-browser") / "demo.sqlite3"
-    shutil.copyfile(seeded_sqlite_file, path)
-    db = models.Database(f"sqlite:///{path}")
-    usable_demo_passwords(db)
+    db = demo_copy(seeded_sqlite_file, tmp_path_factory.mktemp("table-browser"))
     with db.unit_of_work() as s:
         env = s.scalar(select(Table.id).where(Table.slug == "environment"))
         outsider = create_user(s, name="Outsider Expert", login=OUTSIDER, password=OUTSIDER_PASSWORD)
         m = TableMembership(table_id=env, user_id=outsider.id, background=MemberBackground.ACADEMIC)
         s.add(m)
         record(s, None, "table.add_member", m, table_id=env)
-    app = create_app({"TESTING": True, "DATABASE_URL": db.url, "SECRET_KEY": "table-browser"})
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", db
-    server.shutdown()
-    app.extensions["hamyar_db"].dispose()
+    with serving(db.url, "table-browser") as url:
+        yield url, db
     db.dispose()
 
 

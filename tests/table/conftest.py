@@ -13,28 +13,9 @@ DEMO = {"governorate": "gov@hamyar.local", "chair": "chair@hamyar.local", "membe
         "citizen": "citizen@hamyar.local"}
 
 
-def usable_demo_passwords(db) -> None:
-    """Re-hash the demo accounts' password in the format models.accounts verifies.
-
-    The seed writes werkzeug-style hashes ("scrypt:N:r:p$salt$hex") that verify_password does not read,
-    so the demo accounts cannot log in (reported to the lead); these tests work around it.
-    """
-    from models.accounts import hash_password, verify_password
-    from models.audit import record
-
-    with db.unit_of_work() as s:
-        for login in DEMO.values():
-            user = s.scalar(select(User).where(User.email == login))
-            if not verify_password(user.password_hash, DEMO_PASSWORD):
-                user.password_hash = hash_password(DEMO_PASSWORD)
-                record(s, None, "user.password_reset_for_tests", user)
-
-
 @pytest.fixture
 def demo_app(demo_db):
     from dash_app import create_app
-
-    usable_demo_passwords(demo_db)
 
     server = create_app({"TESTING": True, "DATABASE_URL": demo_db.url, "SECRET_KEY": "table-tests"})
     server.test_client().get("/")  # Dash attaches the Pages router on the first request
