@@ -586,7 +586,7 @@ def _repair(x, gi, nj, node_cap, need_cap):
 KEEP_TOL = 1e-8  # relative: answers this close in worth count as "equally good" (MILP gap is 1e-9)
 
 
-def _milp_whole(kp: KindProblem, deadline, keep=None, floor=None, gap=1e-9):
+def _milp_whole(kp: KindProblem, deadline, keep=None, floor=None, gap=1e-9, presolve=True):
     """HiGHS milp over all arcs of a kind: whole arcs binary (flow = pledge quantity), divisible
     arcs continuous. Without `keep`: maximise worth. With `keep` (proposed quantity per arc) and
     `floor` (worth, scaled): maximise the proposed quantity kept among answers worth >= floor.
@@ -630,7 +630,7 @@ def _milp_whole(kp: KindProblem, deadline, keep=None, floor=None, gap=1e-9):
     left = max(0.1, deadline - time.perf_counter())
     res = milp(obj, integrality=integ, bounds=Bounds(np.zeros(n_var), ub),
                constraints=LinearConstraint(A, np.concatenate(lo), np.concatenate(hi)),
-               options={"time_limit": left, "mip_rel_gap": gap, "presolve": True})
+               options={"time_limit": left, "mip_rel_gap": gap, "presolve": presolve})
     if res.x is None:
         return None, res.status, None, None, wscale
     choice = whole_arc & (res.x[:m] > 0.5)
@@ -755,6 +755,15 @@ def _solve_whole(kp: KindProblem, proposed, stats, deadline):
     if exact:
         choice, status, milp_worth, dual, wscale = _milp_whole(kp, deadline)
         if choice is not None:
+            # HiGHS presolve has returned a wrong "optimum" on a badly scaled kind (rials; it
+            # warns "transformNewIntegerFeasibleSolution"): the MILP's own whole choice,
+            # completed exactly, must not be worth more than the MILP's value; if it is, the
+            # kind is solved again without presolve
+            check = _complete(kp, choice, None, {}, False)
+            if float((kp.w * check).sum()) > milp_worth * wscale * (1 + 1e-7) + 1e-12:
+                redo = _milp_whole(kp, deadline, presolve=False)
+                if redo[0] is not None:
+                    choice, status, milp_worth, dual, wscale = redo
             method = "milp" if status == 0 else "milp-time-limit"
             if dual is not None:
                 bound = min(bound, dual)

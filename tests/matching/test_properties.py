@@ -204,3 +204,15 @@ def test_demo_county_rerun_keeps_every_proposal():
     assert got == want
     again = solve_instance(_feed_back(inst, out))
     assert again["allocations"] == out["allocations"]
+
+
+def test_milp_presolve_wrong_optimum_is_caught():
+    """Regression (hypothesis seed 2489): HiGHS `milp` with presolve returned a money-kind
+    "optimum" 7 % below the true one (its own choice, completed exactly, was worth more); the
+    solver now re-solves such a kind without presolve, and its own output fed back is kept."""
+    inst = generate_instance(250, 40, seed=2489, whole_fraction=0.7, n_fixed=5, n_forbidden=10)
+    first = solve_instance(inst)
+    assert first["stats"]["method"] == "milp"
+    assert first["objective"] > 132.86
+    again = solve_instance(_feed_back(inst, first))
+    assert again["allocations"] == first["allocations"]
