@@ -51,7 +51,9 @@ Method (see docs/matching-bench.md for the figures on this machine).
    same answer.
 6. Whole pledges (`divisible: false`): each is a 0/1 choice of one need (arcs to needs with less
    room than the pledge are dropped). HiGHS `milp` solves the kind exactly when it is small
-   enough (params.max_exact_whole_arcs) and finishes within params.time_limit. Otherwise the LP
+   enough (params.max_exact_whole_arcs) and finishes within params.time_limit (its own choice,
+   completed exactly, must not beat its value -- HiGHS presolve once returned a wrong optimum on
+   rials -- else the kind is solved again without presolve). Otherwise the LP
    relaxation gives the proven bound (stats.bound), and HiGHS `milp` solves a *core* problem
    exactly (to CORE_GAP, at most CORE_TIME s): whole pledges the relaxation sends whole to one
    need stay there, the fractional ones choose among their used and CORE_TOP_WHOLE best arcs,
