@@ -290,16 +290,56 @@ def _json_error(status: int, code: str):
     return resp
 
 
+def _well_formed_dep(item: Any, with_value: bool) -> bool:
+    if isinstance(item, list):  # a pattern-matching (ALL/ALLSMALLER) dependency: a list of matches
+        return all(_well_formed_dep(i, with_value) and not isinstance(i, list) for i in item)
+    return (isinstance(item, dict) and isinstance(item.get("id"), (str, dict))
+            and isinstance(item.get("property"), str))
+
+
+def _well_formed(body: Any) -> bool:
+    """The shape Dash's renderer sends; anything else is refused before Dash (which answers 500 to it)."""
+    if not isinstance(body, dict) or not isinstance(body.get("output"), str):
+        return False
+    outputs = body.get("outputs")
+    if outputs is not None and not (_well_formed_dep(outputs, False) or isinstance(outputs, list) and all(
+            _well_formed_dep(o, False) for o in outputs)):
+        return False
+    for name in ("inputs", "state"):
+        deps = body.get(name, [])
+        if not isinstance(deps, list) or not all(_well_formed_dep(d, True) for d in deps):
+            return False
+    changed = body.get("changedPropIds", [])
+    return isinstance(changed, list) and all(isinstance(c, str) for c in changed) and _ints_fit(body)
+
+
+def _ints_fit(value: Any, depth: int = 0) -> bool:
+    """No integer beyond 64 bits (a browser never sends one; the databases cannot store or look one up)."""
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**63
+    if depth > 50:
+        return False
+    if isinstance(value, list):
+        return all(_ints_fit(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return all(_ints_fit(v, depth + 1) for v in value.values())
+    return True
+
+
 def _guard_callback():
     if not csrf_valid(request.headers.get(CSRF_HEADER)):
         return _json_error(403, "csrf_failed")
     body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("output"), str):
+    if not _well_formed(body):
         return _json_error(400, "bad_request")
     rule = rule_for(current_app, body["output"])
     if rule is None:
         return _json_error(403, "unregistered_callback")
     if rule.public:
+        # Dash's Pages router (the one public callback) fails with a 500 on a non-text pathname/search.
+        items = list(body.get("inputs") or []) + list(body.get("state") or [])
+        if not all(isinstance(i, dict) and isinstance(i.get("value"), str) for i in items):
+            return _json_error(400, "bad_request")
         return None
     roles = current_roles()
     if roles.is_anonymous:
