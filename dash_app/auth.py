@@ -48,9 +48,25 @@ class SessionUser(UserMixin):
     name: str
     language: str
     is_governorate: bool
+    stamp: str = ""  # session_stamp of the password hash when the session began
 
     def get_id(self) -> str:
-        return str(self.id)
+        # flask-login keeps this in the session and in the remember-me cookie; _load_user checks the stamp.
+        return f"{self.id}.{self.stamp}"
+
+
+def session_stamp(password_hash: str) -> str:
+    """A short keyed fingerprint of the password hash: when the password changes (a reset link), every
+    session and remember-me cookie made with the old one stops working. Keyed, so the (readable) session
+    cookie tells nothing about the hash."""
+    key = current_app.secret_key
+    key = key.encode() if isinstance(key, str) else bytes(key or b"")
+    return hmac.new(key, f"hamyar-session:{password_hash}".encode(), "sha256").hexdigest()[:32]
+
+
+def session_user(user: User) -> SessionUser:
+    return SessionUser(id=user.id, name=user.name, language=user.language, is_governorate=bool(user.is_governorate),
+                       stamp=session_stamp(user.password_hash))
 
 
 login_manager = LoginManager()
@@ -62,16 +78,18 @@ login_manager.session_protection = "basic"
 def _load_user(user_id: str) -> SessionUser | None:
     from dash_app.db import get_db
 
+    uid_text, _, stamp = str(user_id).partition(".")
     try:
-        uid = int(user_id)
+        uid = int(uid_text)
     except (TypeError, ValueError):
         return None
     with get_db().reader() as s:
         user = s.get(User, uid)
         if user is None or not user.is_active:
             return None
-        return SessionUser(id=user.id, name=user.name, language=user.language,
-                           is_governorate=bool(user.is_governorate))
+        loaded = session_user(user)
+    # A session from before the last password change (or without a stamp) has ended.
+    return loaded if hmac.compare_digest(loaded.stamp, stamp) else None
 
 
 def current_user_id() -> int | None:

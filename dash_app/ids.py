@@ -17,9 +17,12 @@ REDIRECT = "redirect"
 # Account pages (their form field *names* are in dash_app.views)
 LOGIN_FORM = "login-form"
 LOGIN_ERROR = "login-error"
+LOGIN_NOTICE = "login-notice"
 REGISTER_FORM = "register-form"
 REGISTER_ERROR = "register-error"
 LOGOUT_PAGE_FORM = "logout-page-form"
+RESET_FORM = "reset-form"
+RESET_ERROR = "reset-error"
 
 # Home
 HOME_TABLES = "home-tables"

@@ -2,7 +2,8 @@
 
 Imports flask and flask-limiter. Counters live in memory on a single server, in Redis when
 REDIS_URL is set (every worker then shares them). Limits:
-- per address: every login or registration attempt counts (LOGIN_PER_ADDRESS, REGISTER_PER_ADDRESS);
+- per address: every login, registration or password-reset attempt counts (LOGIN_PER_ADDRESS,
+  REGISTER_PER_ADDRESS, RESET_PER_ADDRESS);
 - per login identifier: only failed attempts count (FAILED_PER_LOGIN), so a person who mistypes
   a few times is told to wait, while an attacker spreading guesses over addresses is still stopped.
 A refused attempt comes back to the form with the message "too_many_attempts".
@@ -10,6 +11,7 @@ A refused attempt comes back to the form with the message "too_many_attempts".
 from __future__ import annotations
 
 import os
+from urllib.parse import quote
 
 from flask import Flask, redirect, request
 from flask_limiter import Limiter
@@ -17,6 +19,9 @@ from flask_limiter.util import get_remote_address
 
 LOGIN_PER_ADDRESS = "30 per minute;200 per hour"
 REGISTER_PER_ADDRESS = "10 per minute;50 per hour"
+# Reset tokens have 256 bits, so no limit is needed against guessing; this bounds the work one address
+# causes (a lookup per attempt, and with a working link a 32 MiB scrypt hash).
+RESET_PER_ADDRESS = "10 per minute;50 per hour"
 FAILED_PER_LOGIN = "5 per minute;20 per hour"
 
 
@@ -29,6 +34,10 @@ def _login_key() -> str:
     except Exception:  # noqa: BLE001 - an unreadable login is still a key
         value = text.strip().lower()[:254]
     return f"login:{value}"
+
+
+def _is_reset(path: str) -> bool:
+    return path.startswith("/reset/") and path.count("/") == 2
 
 
 def _failed(response) -> bool:
@@ -44,10 +53,11 @@ def init_rate_limits(server: Flask, views: dict) -> Limiter:
                                         scope="login-account")(
         limiter.limit(LOGIN_PER_ADDRESS, scope="login-address")(views["login_post"]))
     views["register_post"] = limiter.limit(REGISTER_PER_ADDRESS, scope="register-address")(views["register_post"])
+    views["reset_post"] = limiter.limit(RESET_PER_ADDRESS, scope="reset-address")(views["reset_post"])
 
     @server.errorhandler(429)
     def _too_many(_exc):
-        form = "/register" if request.path == "/register" else "/login"
-        return redirect(f"{form}?error=too_many_attempts", code=303)
+        form = request.path if request.path in ("/register", "/login") or _is_reset(request.path) else "/login"
+        return redirect(f"{quote(form)}?error=too_many_attempts", code=303)
 
     return limiter

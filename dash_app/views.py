@@ -1,26 +1,26 @@
-"""Plain Flask routes for the account forms: log in, register, log out and switch language.
+"""Plain Flask routes for the account forms: log in, register, log out, switch language, reset a password.
 
-Imports flask, flask-login and models. GET of /login, /register and /logout is a Dash page
-(dash_app/pages/); the forms POST here with a CSRF token and are redirected back (post/redirect/get).
+Imports flask, flask-login and models. GET of /login, /register, /logout and /reset/<token> is a Dash
+page (dash_app/pages/); the forms POST here with a CSRF token and are redirected back (post/redirect/get).
 """
 from __future__ import annotations
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from flask import Flask, abort, jsonify, redirect, request, session
 from flask_login import login_user, logout_user
 
 from dash_app.auth import (
-    SessionUser,
     check_form_csrf,
     current_user_id,
     rotate_csrf_token,
     safe_next,
+    session_user,
 )
 from dash_app.db import get_db
 from dash_app.i18n import LANGUAGE_COOKIE, LANGUAGES
-from models import accounts
-from models.errors import ValidationError
+from models import accounts, password_reset
+from models.errors import DomainError, ValidationError
 
 # Form field names (the pages use the same constants).
 F_NAME = "name"
@@ -41,8 +41,7 @@ def _back(path: str, **params: str | None) -> str:
 
 def _sign_in(user, remember: bool) -> None:
     session.clear()  # a new session on every sign-in: nothing chosen before it carries over (fixation)
-    login_user(SessionUser(id=user.id, name=user.name, language=user.language,
-                           is_governorate=bool(user.is_governorate)), remember=remember)
+    login_user(session_user(user), remember=remember)
     rotate_csrf_token()
 
 
@@ -84,6 +83,29 @@ def register_post():
     return redirect(safe_next(form.get(F_NEXT)), code=303)
 
 
+def reset_path(token: str) -> str:
+    return f"/reset/{quote(token, safe='')}"
+
+
+def reset_post(token: str):
+    """Set a new password through a one-time link (models.password_reset), then sign in afresh."""
+    check_form_csrf()
+    form = request.form
+    try:
+        if form.get(F_PASSWORD, "") != form.get(F_PASSWORD2, ""):
+            raise ValidationError("password_mismatch", field="password2")
+        with get_db().unit_of_work() as s:
+            password_reset.redeem_reset(s, token, form.get(F_PASSWORD, ""))
+    except DomainError as exc:
+        # Back to the link's page: it shows the form with the error while the link works, else one
+        # "this link does not work" page whatever the reason.
+        return redirect(_back(reset_path(token), error=exc.code), code=303)
+    # Whoever was signed in in this browser is not any more: the person now signs in with the new password.
+    logout_user()
+    rotate_csrf_token()
+    return redirect(_back("/login", notice="password_reset"), code=303)
+
+
 def logout_post():
     check_form_csrf()
     logout_user()
@@ -116,10 +138,11 @@ def healthz():
 def init_views(server: Flask) -> None:
     from dash_app.ratelimit import init_rate_limits
 
-    limited = {"login_post": login_post, "register_post": register_post}
+    limited = {"login_post": login_post, "register_post": register_post, "reset_post": reset_post}
     init_rate_limits(server, limited)
     server.add_url_rule("/login", "login_post", limited["login_post"], methods=["POST"])
     server.add_url_rule("/register", "register_post", limited["register_post"], methods=["POST"])
+    server.add_url_rule("/reset/<token>", "reset_post", limited["reset_post"], methods=["POST"])
     server.add_url_rule("/logout", "logout_post", logout_post, methods=["POST"])
     server.add_url_rule("/language", "language_post", language_post, methods=["POST"])
     server.add_url_rule("/healthz", "healthz", healthz, methods=["GET"])

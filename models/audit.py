@@ -130,8 +130,9 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-# Columns never copied into the audit log.
-_SECRET_COLUMNS = {"password_hash"}
+# Columns never copied into the audit log, which lives forever: no history needs a password's or a reset
+# link's hash.
+_SECRET_COLUMNS = {"password_hash", "token_hash"}
 
 
 def snapshot(obj: Any, columns: list[str] | None = None) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from models.audit import AuditEvent
 from models.dashboard import day_start_utc
 from models.errors import ValidationError
+from models.password_reset import PasswordReset
 from models.pledges import Allocation, MatchingRun, Pledge
 from models.people import User
 from models.projects import Need, Project
@@ -134,6 +135,7 @@ def describe_events(session: Session, events: list[AuditEvent]) -> list[AuditLin
     details.update(_rate_details(session, by_type.get("valuation_rates", set())))
     details.update(_run_details(session, by_type.get("matching_runs", set())))
     details.update(_election_details(session, by_type.get("chair_elections", set())))
+    details.update(_reset_details(session, by_type.get("password_resets", set())))
     for uid in by_type.get("users", set()):
         details[("users", uid)] = {"user_name": names.get(uid)}
     table_ids = {e.table_id for e in events if e.table_id is not None}
@@ -234,6 +236,15 @@ def _election_details(session: Session, ids: set[int]) -> dict:
     rows = session.execute(select(ChairElection.id, ChairElection.table_id, User.name)
                            .outerjoin(User, User.id == ChairElection.winner_id).where(ChairElection.id.in_(ids)))
     return {("chair_elections", eid): {"table_id": tid, "winner_name": name} for eid, tid, name in rows}
+
+
+def _reset_details(session: Session, ids: set[int]) -> dict:
+    """Whose password a reset link was for (never its token or hash)."""
+    if not ids:
+        return {}
+    rows = session.execute(select(PasswordReset.id, PasswordReset.expires_at, User.name)
+                           .join(User, User.id == PasswordReset.user_id).where(PasswordReset.id.in_(ids)))
+    return {("password_resets", rid): {"user_name": name, "expires_at": expires} for rid, expires, name in rows}
 
 
 def audit_actions(session: Session) -> list[str]:

@@ -1,8 +1,9 @@
 """Administration (/admin), governorate only: tables, members, chair elections, users, valuation rates.
 
-Imports dash, dbc, models and dash_app. Each callback reads inputs, calls one domain operation
-(models.admin_ops, models.valuation, models.elections) in one unit of work, and renders the result.
-Archiving a table and removing people ask for confirmation first.
+Imports dash, dbc, flask, models and dash_app. Each callback reads inputs, calls one domain operation
+(models.admin_ops, models.valuation, models.elections, models.password_reset) in one unit of work, and
+renders the result. Archiving a table, removing people and issuing a password-reset link ask for
+confirmation first.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+from flask import request
 
 from dash_app import charts_gov
 from dash_app import ids_gov as gid
@@ -19,11 +21,12 @@ from dash_app.auth import GOVERNORATE, current_user_id, require, secured_callbac
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, error_message, format_datetime, format_money, format_number, parse_int
 from dash_app.layout import icon, page
-from models import admin_ops, valuation
+from models import admin_ops, password_reset, valuation
 from models.base import utcnow
 from models.elections import close_election, open_election
 from models.enums import ElectionStatus, HelpKind, MemberBackground
 from models.errors import DomainError, ValidationError
+from models.people import User
 from models.tables import ChairElection, Table
 
 BACKGROUND_LABELS = {
@@ -144,6 +147,10 @@ def layout(**_kw):
             html.Button(_("Previous"), id=gid.AD_U_PREV, n_clicks=0, className="btn btn-outline-secondary btn-sm me-2"),
             html.Button(_("Next"), id=gid.AD_U_NEXT, n_clicks=0, className="btn btn-outline-secondary btn-sm"),
         ], className="my-2"),
+        dbc.Modal([
+            dbc.ModalHeader(dbc.ModalTitle(_("One-time password-reset link")), close_button=True),
+            dbc.ModalBody(id=gid.AD_U_RESET_BODY),
+        ], id=gid.AD_U_RESET_MODAL, is_open=False, backdrop="static"),
     ], className="mb-4")
     rates_section = html.Section([
         html.H2([icon("currency-exchange", "me-1"), _("Valuation rates")], className="h4"),
@@ -486,6 +493,12 @@ def users_view(found: admin_ops.UserPage, lang: str) -> Any:
                        _("Deactivate") if u.is_active else _("Reactivate"), "btn-outline-warning",
                        _("Deactivate %(name)s? They can no longer sign in; their history stays.", name=u.name)
                        if u.is_active else None)]
+        if u.is_active:
+            acts.append(dcc.ConfirmDialogProvider(
+                html.Button(_("Reset password"), className="btn btn-sm btn-outline-primary me-1 mb-1"),
+                id={"type": gid.AD_U_RESET, "user": u.id},
+                message=_("Make a one-time link for %(name)s to set a new password? Hand it over only after "
+                          "checking who they are. Earlier unused links for them stop working.", name=u.name)))
         if u.pledges == 0:
             acts.append(action(u.id, "delete", _("Delete"), "btn-outline-danger",
                                _("Delete the account of %(name)s for good?", name=u.name)))
@@ -539,6 +552,50 @@ def user_action(clicks, version):
     except DomainError as exc:
         return _fail(exc), no_update
     return _ok(_("Done.")), _bump(version)
+
+
+def reset_link_view(name: str, link: str, until: Any, lang: str) -> Any:
+    """The link, shown this once: only its hash is stored, so nobody can show it again."""
+    return html.Div([
+        html.P(_("Give this link to %(name)s in person or through a channel you trust. It works once, until "
+                 "%(until)s. It will not be shown again.", name=name, until=format_datetime(until, lang))),
+        dbc.Label(_("One-time password-reset link"), html_for=gid.AD_U_RESET_LINK, className="visually-hidden"),
+        html.Div([
+            dbc.Input(id=gid.AD_U_RESET_LINK, value=link, readonly=True, className="font-monospace"),
+            dcc.Clipboard(target_id=gid.AD_U_RESET_LINK, title=_("Copy"), className="btn btn-outline-secondary"),
+        ], className="input-group mb-2", dir="ltr"),
+        html.P(_("Their password changes only when they use the link; their other sessions then end."),
+               className="small text-body-secondary mb-0"),
+    ])
+
+
+@secured_callback(
+    Output(gid.AD_U_RESET_MODAL, "is_open"), Output(gid.AD_U_RESET_BODY, "children"),
+    Output(gid.AD_MESSAGE, "children", allow_duplicate=True),
+    Input({"type": gid.AD_U_RESET, "user": ALL}, "submit_n_clicks"), roles={GOVERNORATE}, prevent_initial_call=True)
+def reset_password(clicks):
+    require({GOVERNORATE})
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or not any(clicks or []):
+        return no_update, no_update, no_update
+    now = utcnow()
+    try:
+        with get_db().unit_of_work() as s:
+            token = password_reset.issue_reset(s, current_user_id(), trigger.get("user"), now=now)
+            name = s.get(User, trigger["user"]).name
+    except DomainError as exc:
+        return False, None, _fail(exc)
+    # Absolute, so it can be sent as it is; the host is the one this officer reached Hamyar by.
+    link = request.host_url.rstrip("/") + f"/reset/{token}"
+    return True, reset_link_view(name, link, now + password_reset.RESET_VALID_FOR, current_language()), None
+
+
+@secured_callback(Output(gid.AD_U_RESET_BODY, "children", allow_duplicate=True),
+                  Input(gid.AD_U_RESET_MODAL, "is_open"), roles={GOVERNORATE}, prevent_initial_call=True)
+def forget_reset_link(is_open):
+    """Closing the dialog takes the link off the page too."""
+    require({GOVERNORATE})
+    return no_update if is_open else None
 
 
 # --- valuation rates --------------------------------------------------------------------------

@@ -70,6 +70,7 @@ OBJECT_LABELS = {
     "allocations": _l("allocation"), "pledges": _l("pledge"), "projects": _l("project"), "needs": _l("need"),
     "tables": _l("table"), "table_memberships": _l("membership"), "chair_elections": _l("election"),
     "users": _l("user"), "matching_runs": _l("matching run"), "valuation_rates": _l("valuation rate"),
+    "password_resets": _l("password-reset link"),
 }
 
 
@@ -187,6 +188,11 @@ def describe(line: AuditLine, lang: str | None = None) -> str:
         "user.deactivated": _l("%(actor)s deactivated the account of %(user)s."),
         "user.activated": _l("%(actor)s reactivated the account of %(user)s."),
         "user.deleted": _l("%(actor)s deleted an account that had no history."),
+        "user.password_reset": _l("%(user)s set a new password with a one-time link."),
+        "password_reset.issued": _l("%(actor)s issued a one-time password-reset link for %(user)s, valid until "
+                                    "%(until)s."),
+        "password_reset.revoked": _l("A newer password-reset link for %(user)s replaced an unused one."),
+        "password_reset.used": _l("%(user)s used a one-time password-reset link."),
         "valuation.set": _l("%(actor)s set the rate of %(kind)s%(item)s to %(rate)s per unit."),
         "valuation.removed": _l("%(actor)s removed the rate of %(kind)s%(item)s."),
         "demo.seeded": _l("The demo data was loaded."),
@@ -205,6 +211,7 @@ def describe(line: AuditLine, lang: str | None = None) -> str:
         "kind": charts_gov.kind_label(kind) if kind in HelpKind._value2member_map_ else "",
         "item": f" ({item})" if item else "",
         "rate": format_money(int(rate), lang) if isinstance(rate, int) else "",
+        "until": format_datetime(d["expires_at"], lang) if d.get("expires_at") else "—",
     })
     if a.startswith("project.") and a not in templates:
         target = a.split(".", 1)[1]

@@ -23,13 +23,24 @@ def field(label: str, name: str, field_id: str, **kw) -> html.Div:
     ], className="mb-3")
 
 
+# Good news a form sends back here (?notice=...), e.g. after a new password was set with a reset link.
+NOTICES = {"password_reset": _l("Your new password is set. Log in with it.")}
+
+
+def notice_for(notice: str | None) -> html.Div | None:
+    text = NOTICES.get(notice or "")
+    return html.Div(str(text), id=ids.LOGIN_NOTICE, className="alert alert-success mb-3", role="status") if text else None
+
+
 @page(__name__, path="/login", title=_l("Log in"), roles={ANYONE})
-def layout(error: str | None = None, login: str | None = None, next: str | None = None, **_kw):
+def layout(error: str | None = None, login: str | None = None, next: str | None = None, notice: str | None = None,
+           **_kw):
     if current_user.is_authenticated:
         return html.Div([html.P(_("You are logged in as %(name)s.", name=current_user.name)),
                          html.A(_("Back to the home page"), href="/")])
     return html.Section([
         html.H1(_("Log in"), className="h3 mb-3"),
+        notice_for(notice),
         alert_for(error_message(error) if error else None, id=ids.LOGIN_ERROR),
         html.Form([
             csrf_field(),

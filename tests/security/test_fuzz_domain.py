@@ -24,6 +24,7 @@ from models.audit import record
 from models.decisions import accept, mark_delivered, reject
 from models.elections import cast_ballot, nominate, open_election
 from models.errors import DomainError
+from models.password_reset import issue_reset, redeem_reset
 from models.pledging import PledgeInput, create_pledge, withdraw_remainder
 from models.project_editing import NeedInput, ProjectInput, add_need, create_project
 from models.valuation import set_rate
@@ -254,3 +255,17 @@ def test_fuzz_valuation_rate(world, data):
     rate = data.draw(mixed(st.integers(1, 10**9)))
     who = data.draw(st.sampled_from([w.gov, w.gov, w.chair, w.citizen]))
     attempt(db, lambda s: set_rate(s, who, kind, item, rate), Tally())
+
+
+# --- password-reset links (T21) ---------------------------------------------------------------------
+
+@given(data=st.data())
+def test_fuzz_password_reset(world, data):
+    db, w = world
+    who = data.draw(st.sampled_from([w.gov, w.gov, w.chair, w.citizen]))
+    target = data.draw(mixed(st.sampled_from(w.users)))
+    issued: list[str] = []
+    attempt(db, lambda s: issued.append(issue_reset(s, who, target)), Tally())
+    token = data.draw(mixed(st.sampled_from(issued or ["A" * 43])))
+    password = data.draw(mixed(st.just("battery staple 1405")))
+    attempt(db, lambda s: redeem_reset(s, token, password), Tally())

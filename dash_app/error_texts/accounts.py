@@ -1,0 +1,6 @@
+"""Sentences for the error codes of accounts beyond registering and logging in: password-reset links."""
+from flask_babel import lazy_gettext as _l
+
+MESSAGES = {
+    "reset_link_invalid": _l("This password-reset link does not work. Ask the governorate for a new one."),
+}
