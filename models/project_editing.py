@@ -157,11 +157,15 @@ def add_need(session: Session, actor_id: int, project_id: object, data: NeedInpu
     project = _editable_project(session, actor_id, project_id)
     try:
         kind = HelpKind(data.kind)
-    except ValueError:
+    except (TypeError, ValueError):
         raise ValidationError("kind_unknown", field="kind") from None
     quantity = validate_quantity(kind, data.quantity)
     validate_window(data.window_start, data.window_end)
-    skill_ids = sorted(set(data.skill_ids))
+    raw_skills = data.skill_ids if data.skill_ids is not None else ()
+    if not isinstance(raw_skills, (list, tuple, set, frozenset)) or not all(
+            isinstance(i, int) and not isinstance(i, bool) for i in raw_skills):
+        raise ValidationError("skill_unknown", field="skills")
+    skill_ids = sorted(set(raw_skills))
     skills = list(session.scalars(select(Skill).where(Skill.id.in_(skill_ids)))) if skill_ids else []
     if len(skills) != len(skill_ids):
         raise ValidationError("skill_unknown", field="skills")
