@@ -104,12 +104,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The Flask server with Hamyar's Dash app on it.
 
     Config keys: DATABASE_URL (default models.database_url_from_env()), SECRET_KEY (default env
-    SECRET_KEY, else a key kept in the data folder), TESTING, and any Flask setting. The schema is
+    SECRET_KEY, else a key kept in the data folder), REDIS_URL and HAMYAR_BACKGROUND (where background
+    jobs run, see dash_app.background), HAMYAR_JOBS_FOLDER, TESTING, and any Flask setting. The schema is
     not created here: `hamyar init-db` runs the migrations.
     """
     from flask_babel import Babel
 
-    from dash_app import auth, i18n, layout, views
+    from dash_app import auth, background, cache, i18n, layout, views
 
     config = dict(config or {})
     server = Flask("dash_app", static_folder=None)
@@ -129,6 +130,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     server.config["SECRET_KEY"] = _secret_key(config)
     server.config.setdefault("DATABASE_URL", models.database_url_from_env())
     server.extensions[EXTENSION_KEY] = models.Database(server.config["DATABASE_URL"])
+    server.extensions[cache.EXTENSION_KEY] = cache.make_cache(server.config)
 
     Babel(server, locale_selector=i18n.select_language)
 
@@ -143,6 +145,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         suppress_callback_exceptions=True,
         title="Hamyar",
         update_title=None,
+        background_callback_manager=background.make_manager(server),
     )
     _import_pages()
     app.layout = layout.shell

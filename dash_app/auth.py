@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import dash
-from flask import Flask, abort, current_app, g, jsonify, redirect, request, session
+from flask import Flask, abort, current_app, g, has_request_context, jsonify, redirect, request, session
 from flask_login import LoginManager, UserMixin, current_user
 
 from models.accounts import ANONYMOUS, Roles, roles_of
@@ -36,6 +36,8 @@ CSRF_SESSION_KEY = "_csrf"
 CSRF_COOKIE = "_csrf_token"      # Dash 4's renderer copies this cookie ...
 CSRF_HEADER = "X-CSRFToken"      # ... into this header on every callback POST.
 CSRF_FORM_FIELD = "csrf_token"
+JOBS_SESSION_KEY = "_jobs"        # cacheKeys of the background jobs this session started
+JOBS_KEPT = 8
 
 # --- the signed-in user ------------------------------------------------------------------------
 
@@ -183,6 +185,7 @@ class CallbackRule:
     roles: frozenset[str]
     table_from: tuple[Any, str] | None = None
     name: str = ""
+    background: bool = False
 
     @property
     def public(self) -> bool:
@@ -248,17 +251,23 @@ def secured_callback(*args: Any, roles: Iterable[str], table_from: Any = None, *
 
     def decorate(func: Callable) -> Callable:
         name = f"{func.__module__}.{func.__qualname__}"
-        _SPECS[name] = _Spec(args, kwargs, func, CallbackRule(allowed, table_dep, name))
+        _SPECS[name] = _Spec(args, kwargs, func, CallbackRule(allowed, table_dep, name, bool(kwargs.get("background"))))
         return func
 
     return decorate
 
 
-def _checked(spec: _Spec) -> Callable:
+def _checked(spec: _Spec, server: Flask) -> Callable:
     rule = spec.rule
 
     @functools.wraps(spec.func)
     def run(*a: Any, **kw: Any) -> Any:
+        if not has_request_context():
+            # A background job (dash_app.background): check the user of the request that started it.
+            from dash_app.background import job_request_context
+
+            with job_request_context(server):
+                return run(*a, **kw)
         try:
             ctx = dash.callback_context
             items = list(ctx.inputs_list or []) + list(ctx.states_list or [])
@@ -290,7 +299,7 @@ def install_callbacks(app: dash.Dash) -> dict[str, CallbackRule]:
     }
     for spec in _SPECS.values():
         before = set(app.callback_map)
-        app.callback(*spec.args, **spec.kwargs)(_checked(spec))
+        app.callback(*spec.args, **spec.kwargs)(_checked(spec, app.server))
         added = set(app.callback_map) - before
         for key in added:
             rules[key] = spec.rule
@@ -353,6 +362,17 @@ def _guard_callback():
     rule = rule_for(current_app, body["output"])
     if rule is None:
         return _json_error(403, "unregistered_callback")
+    if rule.background and (request.args.get("cacheKey") or request.args.get("job")):
+        # Polling a background job: Dash's renderer sends no values then, only the signed handles of
+        # a job that an earlier request (which passed this guard, and whose job checked its user
+        # again) started. Admit the poll only from the session that started that job.
+        if current_roles().is_anonymous:
+            return _json_error(401, "not_signed_in")
+        if request.args.get("cacheKey") not in session.get(JOBS_SESSION_KEY, []):
+            return _json_error(403, "forbidden")
+        return None
+    if rule.background:
+        g.hamyar_starts_job = True
     if rule.public:
         # Dash's Pages router (the one public callback) fails with a 500 on a non-text pathname/search.
         items = list(body.get("inputs") or []) + list(body.get("state") or [])
@@ -447,6 +467,10 @@ def init_auth(server: Flask, dash_app: dash.Dash) -> None:
                 CSRF_COOKIE, token, httponly=False, samesite="Lax",
                 secure=bool(server.config.get("SESSION_COOKIE_SECURE")), path="/",
             )
+        if g.get("hamyar_starts_job") and response.status_code == 200 and response.is_json:
+            handles = response.get_json(silent=True) or {}
+            if isinstance(handles.get("cacheKey"), str):
+                session[JOBS_SESSION_KEY] = (session.get(JOBS_SESSION_KEY, []) + [handles["cacheKey"]])[-JOBS_KEPT:]
         status = g.get("hamyar_status")
         if status and response.status_code == 200 and response.mimetype == "text/html":
             response.status_code = status

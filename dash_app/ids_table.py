@@ -11,6 +11,8 @@ COUNTY_START = "tables-county-start"
 COUNTY_INTERVAL = "tables-county-interval"
 COUNTY_STATUS = "tables-county-status"
 COUNTY_SCOPE = "tables-county-scope"
+COUNTY_CLAIMED = "tables-county-claimed"    # hidden: the run this page claimed, for the background job
+COUNTY_EXECUTED = "tables-county-executed"  # hidden: the background job's answer (the run id)
 
 # /tables/<id>: what every section reads
 TABLE_ID = "table-id"
@@ -25,6 +27,8 @@ MATCH_START = "table-match-start"
 MATCH_INTERVAL = "table-match-interval"
 MATCH_STATUS = "table-match-status"
 MATCH_DONE = "table-match-done"      # store: id of the last run seen finished (refreshes the queue)
+MATCH_CLAIMED = "table-match-claimed"    # hidden: the run this page claimed, for the background job
+MATCH_EXECUTED = "table-match-executed"  # hidden: the background job's answer (the run id)
 
 # Review queue and deliveries (chair)
 REVIEW_PANEL = "table-review-panel"

@@ -9,7 +9,8 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+import logging
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
@@ -176,6 +177,7 @@ def _add_event(session: Session, **fields: Any) -> AuditEvent:
     """Queue one event; its place in the hash chain is fixed when it is flushed."""
     event_row = AuditEvent(at=utcnow(), **fields)
     session.add(event_row)
+    session.info["audit_written"] = True
     session.info.setdefault("unchained_events", []).append(event_row)
     return event_row
 
@@ -239,8 +241,30 @@ def _every_change_is_audited(session: Session) -> None:
             raise UnauditedChange(f"{type(obj).__name__} changed without models.audit.record")
 
 
+# Called after every commit that wrote audit events (or a bypassed bulk load), i.e. after every
+# state change: caches of derived figures (the dashboard's, dash_app.cache) forget what they hold.
+_commit_hooks: list[Callable[[], None]] = []
+
+
+def on_audited_commit(hook: Callable[[], None]) -> None:
+    """Call `hook()` after each commit that changed audited state (once per hook, however often asked)."""
+    if hook not in _commit_hooks:
+        _commit_hooks.append(hook)
+
+
+@event.listens_for(Session, "after_commit")
+def _announce_commit(session: Session) -> None:
+    if not (session.info.pop("audit_written", False) or session.info.get("audit_bypass")):
+        return
+    for hook in list(_commit_hooks):
+        try:
+            hook()
+        except Exception:  # noqa: BLE001 - the change is committed; a cache hook must not undo the answer
+            logging.getLogger(__name__).exception("audited-commit hook %r failed", hook)
+
+
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
 def _forget_audited(session: Session) -> None:
-    for key in ("audited_objects", "changed_objects", "unchained_events", "chain_head"):
+    for key in ("audited_objects", "changed_objects", "unchained_events", "chain_head", "audit_written"):
         session.info.pop(key, None)

@@ -80,6 +80,15 @@ class Database:
         self.url = url or database_url_from_env()
         self.engine = make_engine(self.url, **engine_kwargs)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._pid = os.getpid()
+
+    def _after_fork(self) -> None:
+        # A background job forked from a web worker inherits its pooled connections; two processes
+        # talking over one socket (PostgreSQL) or one SQLite handle corrupt each other. The child
+        # drops the inherited pool without closing it (the parent still uses those connections).
+        if os.getpid() != self._pid:
+            self.engine.dispose(close=False)
+            self._pid = os.getpid()
 
     @property
     def is_sqlite(self) -> bool:
@@ -88,6 +97,7 @@ class Database:
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
         """A session in one transaction: committed when the block ends, rolled back on any error."""
+        self._after_fork()
         with self.sessions.begin() as session:
             # Writers take SQLite's write lock at the start (PostgreSQL ignores the option).
             session.connection(execution_options={"hamyar_writer": True})
@@ -96,6 +106,7 @@ class Database:
     @contextmanager
     def reader(self) -> Iterator[Session]:
         """A session for reading; closing it rolls back and detaches what it loaded, still readable."""
+        self._after_fork()
         with self.sessions() as session:
             yield session
 

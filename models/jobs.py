@@ -1,42 +1,40 @@
-"""Matching runs in the background: start one, follow its progress, read what it changed.
+"""Matching runs in the background: claim one, run what was claimed, follow its progress.
 
 Imports the standard library, sqlalchemy and models only; never dash or flask.
 
 Design (and why):
-- A run is a worker thread in the server process that calls `matching_runs.execute_run`. Thread,
-  not Dash background callbacks: the run must outlive the page that started it (the chair may
-  close the tab) and must be visible from every page and every worker process, which a Dash
-  callback's cache entry is not; and it adds no broker or cache package to install.
-- Everything a page shows lives in the database, not in the thread: `claim_run` commits a RUNNING
-  `MatchingRun` row before the thread starts; the thread writes its progress as
-  "matching.progress" audit events (at most one a `PROGRESS_EVERY` seconds, plus one per stage)
-  and ends with "matching.finished" (the summary: new, kept and withdrawn proposals, coverage
-  before and after) or "matching.failed". Any gunicorn worker reads them with `run_state`; a
-  reloaded or reopened page finds the run with `latest_run`.
+- Starting a run has two steps. `claim_matching` (in the web request, with the signed-in user)
+  checks who may run which scope and commits a RUNNING `MatchingRun` row, so every page in every
+  worker process sees the run at once. `run_claimed` then does the work, wherever the web app
+  sends it: a Dash background callback (dash_app.background: a forked process on one machine, a
+  Celery worker with Redis on several), so the run outlives the page that started it.
+- Everything a page shows lives in the database, not in the job: the job writes its progress as
+  "matching.progress" audit events (at most one a `PROGRESS_EVERY` seconds, plus one per stage) and
+  ends with "matching.finished" (the summary: new, kept and withdrawn proposals, coverage before and
+  after) or "matching.failed". Any worker reads them with `run_state`; a reloaded or reopened page
+  finds the run with `latest_run`.
+- A claimed run is executed once: `matching_runs.pick_up_run` marks it taken (its first progress
+  event) under the run's row lock, and only for the person who claimed it, so a replayed or forged
+  request cannot run it twice or run somebody else's.
 - One run per scope at a time is guarded in the database by `claim_run` (a PostgreSQL advisory
   lock around "is a clashing run RUNNING? then insert mine"; on SQLite, the single write lock a unit
   of work takes when it begins). A county run clashes with every run; a table run with the county's
   and with its own table's.
-- A process that dies mid-run leaves its row RUNNING; once it has shown no sign of life for
-  `matching_runs.STALE_AFTER` it no longer blocks new runs and is marked failed ("interrupted").
+- A job that dies mid-run (or never starts) leaves its row RUNNING; once it has shown no sign of
+  life for `matching_runs.STALE_AFTER` it no longer blocks new runs and is marked failed ("interrupted").
 """
 from __future__ import annotations
 
 import logging
-import threading
 import time
 
 from models.db import Database
 from models.enums import RunScope
-from models.matching_runs import claim_run, execute_run
+from models.matching_runs import RunSummary, claim_run, execute_run, pick_up_run
 
 log = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 0.5  # seconds between two progress events of the same stage
-
-# Threads of this process by run id, so tests (and a clean shutdown) can wait for them.
-_threads: dict[int, threading.Thread] = {}
-_lock = threading.Lock()
 
 
 class _ProgressWriter:
@@ -61,30 +59,26 @@ class _ProgressWriter:
             log.exception("could not record the progress of matching run %s", self.run_id)
 
 
-def _work(db: Database, run_id: int) -> None:
-    try:
-        execute_run(db, run_id, _ProgressWriter(db, run_id))
-    except Exception:  # noqa: BLE001 - execute_run has marked the run failed; keep the server alive
-        log.exception("matching run %s failed", run_id)
-    finally:
-        with _lock:
-            _threads.pop(run_id, None)
-
-
-def start_matching(db: Database, actor_id: int | None, scope: RunScope, table_id: int | None = None,
+def claim_matching(db: Database, actor_id: int | None, scope: RunScope, table_id: int | None = None,
                    params: dict | None = None) -> int:
-    """Claim a run (Conflict if one of a clashing scope runs) and solve it in a background thread.
+    """Check who may run `scope` and claim a run (Conflict if a clashing one runs); returns its id.
 
-    Returns the run id at once; follow it with `matching_runs.run_state`. Who may start which scope
-    is checked here: the governorate runs the county, a table's chair (or the governorate) its table.
+    The governorate runs the county, a table's chair (or the governorate) its table. Hand the id to
+    `run_claimed`, in the background.
     """
     authorise_run(db, actor_id, scope, table_id)
-    run_id = claim_run(db, actor_id, scope, table_id, params)
-    thread = threading.Thread(target=_work, args=(db, run_id), name=f"matching-run-{run_id}", daemon=True)
-    with _lock:
-        _threads[run_id] = thread
-    thread.start()
-    return run_id
+    return claim_run(db, actor_id, scope, table_id, params)
+
+
+def run_claimed(db: Database, run_id: int, actor_id: int | None) -> RunSummary | None:
+    """Solve and store a claimed run, writing its progress; None when it was not this actor's to run
+    or was already taken (see `matching_runs.pick_up_run`). Errors mark the run failed, then propagate."""
+    if not pick_up_run(db, run_id, actor_id):
+        log.warning("matching run %s was not picked up (taken already, not running, or not %s's)", run_id, actor_id)
+        return None
+    writer = _ProgressWriter(db, run_id)
+    writer.last_key, writer.last_at = ("building", None), time.monotonic()  # pick_up_run wrote it
+    return execute_run(db, run_id, writer)
 
 
 def authorise_run(db: Database, actor_id: int | None, scope: RunScope, table_id: int | None) -> None:
@@ -111,20 +105,4 @@ def authorise_run(db: Database, actor_id: int | None, scope: RunScope, table_id:
             raise PermissionDenied("not_chair_of_table")
 
 
-def wait_for(run_id: int, timeout: float = 60.0) -> bool:
-    """Wait for this process's thread of `run_id` to end; True when it has (or was not here)."""
-    with _lock:
-        thread = _threads.get(run_id)
-    if thread is None:
-        return True
-    thread.join(timeout)
-    return not thread.is_alive()
-
-
-def running_here() -> list[int]:
-    """Run ids whose threads are alive in this process."""
-    with _lock:
-        return sorted(rid for rid, t in _threads.items() if t.is_alive())
-
-
-__all__ = ["PROGRESS_EVERY", "authorise_run", "running_here", "start_matching", "wait_for"]
+__all__ = ["PROGRESS_EVERY", "authorise_run", "claim_matching", "run_claimed"]

@@ -298,6 +298,27 @@ def record_progress(db: Database, run_id: int, fraction: float, stage: str, kind
                after={"fraction": round(max(0.0, min(1.0, fraction)), 4), "stage": stage, "kind": kind})
 
 
+def pick_up_run(db: Database, run_id: int, actor_id: int | None) -> bool:
+    """Take a claimed run for execution: True once, for the person who claimed it, while it still runs.
+
+    "Taken" is the run's first progress event (stage "building"), written under the run's row lock
+    (FOR UPDATE on PostgreSQL; SQLite's single write lock), so two jobs given the same run id
+    cannot both run it.
+    """
+    with db.unit_of_work() as session:
+        run = session.scalars(select(MatchingRun).where(MatchingRun.id == run_id).with_for_update()).first()
+        if run is None or run.status is not RunStatus.RUNNING or run.started_by_id != actor_id:
+            return False
+        taken = session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.object_type == MatchingRun.__tablename__, AuditEvent.object_id == run_id,
+            AuditEvent.action == "matching.progress"))
+        if taken:
+            return False
+        record(session, actor_id, "matching.progress", run, table_id=run.table_id,
+               after={"fraction": 0.0, "stage": "building", "kind": None})
+        return True
+
+
 # --- the run itself ----------------------------------------------------------------------------
 
 SOLVER_KINDS = ("financial", "logistics", "design", "execution")

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from dash_app import charts_gov, ids
 from dash_app import ids_gov as gid
 from dash_app.auth import GOVERNORATE, require, secured_callback
+from dash_app.cache import cached_dashboard
 from dash_app.db import get_db
 from dash_app.i18n import (
     _, _l, current_language, error_message, format_date, format_datetime, format_money, format_number,
@@ -25,7 +26,7 @@ from dash_app.i18n import (
 from dash_app.layout import icon, page
 from models import Pledge, Project, Table, User, exports
 from models.audit_views import AuditFilter, AuditLine, audit_actions, audit_page
-from models.dashboard import Dashboard, DashboardFilter, KindTotal, RunRow, dashboard, filter_choices
+from models.dashboard import Dashboard, DashboardFilter, KindTotal, RunRow, filter_choices
 from models.enums import HelpKind
 from models.errors import DomainError, ValidationError
 
@@ -413,8 +414,7 @@ def update_dashboard(date_from, date_to, table, kind, district):
     lang = current_language()
     try:
         f = build_filter(date_from, date_to, table, kind, district)
-        with get_db().reader() as s:
-            board = dashboard(s, f)
+        board = cached_dashboard(get_db(), f)
     except DomainError as exc:
         return (_alert(error_message(exc)),) + (no_update,) * 8
     return ("", headline_cards(board, lang),
@@ -485,7 +485,10 @@ AUDIT_STATES = [State(gid.AU_ACTOR, "value"), State(gid.AU_ACTION, "value"), Sta
     Output(gid.EX_DOWNLOAD, "data"), Output(gid.EX_MESSAGE, "children"),
     Input(gid.EX_BUTTON, "n_clicks"), State(gid.EX_SHEET, "value"), State(gid.EX_FORMAT, "value"),
     State(gid.EX_CONTACTS, "value"), State(gid.F_STORE, "data"), *AUDIT_STATES,
-    roles={GOVERNORATE}, prevent_initial_call=True)
+    roles={GOVERNORATE}, prevent_initial_call=True,
+    # A county's whole audit log can take a while: built in a background job (dash_app.background),
+    # the button disabled meanwhile, so the web worker is free for others.
+    background=True, running=[(Output(gid.EX_BUTTON, "disabled"), True, False)])
 def download_export(n_clicks, sheet, fmt, contacts, filter_data, *audit_values):
     require({GOVERNORATE})
     if not n_clicks:

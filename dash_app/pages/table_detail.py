@@ -22,7 +22,7 @@ from dash_app.pages.table_common import (
     reason_text,
     status_badge,
 )
-from dash_app.pages.tables import run_panel, start_or_poll
+from dash_app.pages.tables import execute_claimed, run_panel, start_or_poll
 from models.decisions import recent_decisions
 from models.elections import close_due_elections, has_due_elections, table_people
 from models.enums import RunScope
@@ -131,8 +131,8 @@ def layout(table_id=None, **_kw):
     chair_sections = []
     if is_chair:
         chair_sections = [
-            run_panel(_("Run matching for this table"), ids.MATCH_START, ids.MATCH_STATUS, ids.MATCH_INTERVAL, run,
-                      titles, extra=dcc.Store(id=ids.MATCH_DONE, data=None)),
+            run_panel(_("Run matching for this table"), MATCH_PANEL_IDS, run, titles,
+                      extra=dcc.Store(id=ids.MATCH_DONE, data=None)),
             table_review.section(tid),
         ]
     editor = table_editor.section(tid, projects, is_chair, lang) if is_member else None
@@ -154,8 +154,12 @@ def layout(table_id=None, **_kw):
     ])
 
 
+MATCH_PANEL_IDS = (ids.MATCH_START, ids.MATCH_STATUS, ids.MATCH_INTERVAL, ids.MATCH_CLAIMED, ids.MATCH_EXECUTED)
+
+
 @secured_callback(Output(ids.MATCH_STATUS, "children"), Output(ids.MATCH_INTERVAL, "disabled"),
                   Output(ids.MATCH_START, "disabled"), Output(ids.MATCH_DONE, "data"),
+                  Output(ids.MATCH_CLAIMED, "children"),
                   Input(ids.MATCH_START, "n_clicks"), Input(ids.MATCH_INTERVAL, "n_intervals"),
                   State(ids.TABLE_ID, "data"), State(ids.MATCH_DONE, "data"),
                   roles={CHAIR}, table_from=State(ids.TABLE_ID, "data"), prevent_initial_call=True)
@@ -163,12 +167,19 @@ def table_run(_n_clicks, _n_intervals, table_id, done_seen):
     require({CHAIR}, table_id)
     started = ctx.triggered_id == ids.MATCH_START
     if not started and not _n_intervals:
-        return no_update, no_update, no_update, no_update
+        return no_update, no_update, no_update, no_update, no_update
     with get_db().reader() as s:
         titles = table_titles(table_projects(s, table_id, include_drafts=True), current_language())
-    body, interval_off, button_off, state = start_or_poll(RunScope.TABLE, table_id, started, titles)
+    body, interval_off, button_off, state, claimed = start_or_poll(RunScope.TABLE, table_id, started, titles)
     finished = state.run_id if state is not None and state.status == "done" else None
-    return body, interval_off, button_off, finished if finished != done_seen else no_update
+    return body, interval_off, button_off, finished if finished != done_seen else no_update, claimed
+
+
+@secured_callback(Output(ids.MATCH_EXECUTED, "children"), Input(ids.MATCH_CLAIMED, "children"), State(ids.TABLE_ID, "data"),
+                  roles={CHAIR}, table_from=State(ids.TABLE_ID, "data"), background=True, prevent_initial_call=True)
+def table_execute(run_id, table_id):
+    require({CHAIR}, table_id)
+    return execute_claimed(run_id)
 
 
 __all__ = ["layout", "reason_text"]

@@ -5,6 +5,8 @@ with a table's own page (dash_app/pages/table_detail.py).
 """
 from __future__ import annotations
 
+import logging
+
 from dash import Input, Output, ctx, dcc, html, no_update
 
 from dash_app import ids_table as ids
@@ -14,11 +16,13 @@ from dash_app.i18n import _, _l, current_language, error_message, format_datetim
 from dash_app.layout import icon, page
 from models.enums import RunScope
 from models.errors import DomainError, PermissionDenied
-from models.jobs import start_matching
+from models.jobs import claim_matching, run_claimed
 from models.matching_runs import latest_run, project_changes, run_state
 from models.project_editing import tables_overview
 
 POLL_MS = 1000
+
+log = logging.getLogger(__name__)
 
 
 def _stage_text(state) -> str:
@@ -88,8 +92,10 @@ def render_run(state, project_titles: dict[int, str] | None = None):
     ], **{"data-run-status": "done"})
 
 
-def run_panel(title: str, start_id: str, status_id: str, interval_id: str, state, titles: dict[int, str],
+def run_panel(title: str, ids_: tuple[str, str, str, str, str], state, titles: dict[int, str],
               extra=None) -> html.Section:
+    """The run panel; ids_ = (start button, status, poll interval, claimed-run store, job-ended store)."""
+    start_id, status_id, interval_id, claimed_id, executed_id = ids_
     running = state is not None and state.status == "running"
     return html.Section([
         html.H2([icon("diagram-3", "me-2"), title], className="h5"),
@@ -99,17 +105,25 @@ def run_panel(title: str, start_id: str, status_id: str, interval_id: str, state
                     className="btn btn-primary mb-3", disabled=running),
         html.Div(render_run(state, titles), id=status_id, **{"aria-live": "polite"}),
         dcc.Interval(id=interval_id, interval=POLL_MS, disabled=not running),
+        # Hidden spans, not dcc.Store: a Store reports its data when it mounts, which would start an
+        # empty background job on every page load and hold the panel's callbacks while it runs.
+        html.Span(id=claimed_id, hidden=True),
+        html.Span(id=executed_id, hidden=True),
         extra,
     ], className="border rounded p-3 mb-4")
 
 
 def start_or_poll(scope: RunScope, table_id: int | None, started: bool, titles: dict[int, str]):
-    """The run panel's callback body: start a run when the button was pressed, then show the latest."""
+    """The run panel's callback body: claim a run when the button was pressed, then show the latest.
+
+    Returns (status, interval disabled, button disabled, latest state, claimed run id or no_update);
+    the claimed id goes to the panel's hidden span, which starts the background job (`execute_claimed`).
+    """
     db = get_db()
-    alert = None
+    alert, claimed = None, no_update
     if started:
         try:
-            start_matching(db, current_user_id(), scope, table_id)
+            claimed = claim_matching(db, current_user_id(), scope, table_id)
         except PermissionDenied:
             raise
         except DomainError as exc:
@@ -119,7 +133,23 @@ def start_or_poll(scope: RunScope, table_id: int | None, started: bool, titles: 
         if state is not None and state.status == "running":
             state = run_state(s, state.run_id)
     running = state is not None and state.status == "running"
-    return html.Div([alert, render_run(state, titles)]), not running, running, state
+    return html.Div([alert, render_run(state, titles)]), not running, running, state, claimed
+
+
+def execute_claimed(run_id):
+    """A background job's body: run the matching run this page claimed (see models.jobs.run_claimed).
+
+    The panel's poll (not this job's answer) shows the outcome: a callback fed by a job's output
+    would wait for the whole run before Dash let it fire again, and clicks on the panel would be
+    lost meanwhile. Failures are already recorded on the run (the panel shows them).
+    """
+    if not isinstance(run_id, int) or isinstance(run_id, bool):
+        return no_update
+    try:
+        run_claimed(get_db(), run_id, current_user_id())
+    except Exception:  # noqa: BLE001 - execute_run marked the run failed; the panel reads that
+        log.exception("matching run %s failed", run_id)
+    return run_id
 
 
 def _card(card, lang: str):
@@ -160,8 +190,8 @@ def layout(**_kw):
         county = latest_run(s, RunScope.COUNTY) if current_roles().governorate else None
     county_panel = None
     if current_roles().governorate:
-        county_panel = html.Div(run_panel(_("Match the whole county"), ids.COUNTY_START, ids.COUNTY_STATUS,
-                                          ids.COUNTY_INTERVAL, county, _project_titles(lang)), id=ids.COUNTY_PANEL)
+        county_panel = html.Div(run_panel(_("Match the whole county"), COUNTY_PANEL_IDS, county,
+                                          _project_titles(lang)), id=ids.COUNTY_PANEL)
     return html.Div([
         html.H1(_("Specialized tables"), className="h3 mb-2"),
         html.P(_("Each table is a standing committee for one domain: its members are experts, and its elected "
@@ -172,18 +202,28 @@ def layout(**_kw):
     ])
 
 
+COUNTY_PANEL_IDS = (ids.COUNTY_START, ids.COUNTY_STATUS, ids.COUNTY_INTERVAL, ids.COUNTY_CLAIMED, ids.COUNTY_EXECUTED)
+
+
 @secured_callback(Output(ids.COUNTY_STATUS, "children"), Output(ids.COUNTY_INTERVAL, "disabled"),
-                  Output(ids.COUNTY_START, "disabled"),
+                  Output(ids.COUNTY_START, "disabled"), Output(ids.COUNTY_CLAIMED, "children"),
                   Input(ids.COUNTY_START, "n_clicks"), Input(ids.COUNTY_INTERVAL, "n_intervals"),
                   roles={GOVERNORATE}, prevent_initial_call=True)
 def county_run(_n_clicks, _n_intervals):
     require({GOVERNORATE})
     started = ctx.triggered_id == ids.COUNTY_START
     if not started and _n_intervals is None:
-        return no_update, no_update, no_update
-    body, interval_off, button_off, _state = start_or_poll(RunScope.COUNTY, None, started,
-                                                           _project_titles(current_language()))
-    return body, interval_off, button_off
+        return no_update, no_update, no_update, no_update
+    body, interval_off, button_off, _state, claimed = start_or_poll(RunScope.COUNTY, None, started,
+                                                                    _project_titles(current_language()))
+    return body, interval_off, button_off, claimed
 
 
-__all__ = ["render_run", "run_panel", "start_or_poll"]
+@secured_callback(Output(ids.COUNTY_EXECUTED, "children"), Input(ids.COUNTY_CLAIMED, "children"),
+                  roles={GOVERNORATE}, background=True, prevent_initial_call=True)
+def county_execute(run_id):
+    require({GOVERNORATE})
+    return execute_claimed(run_id)
+
+
+__all__ = ["execute_claimed", "render_run", "run_panel", "start_or_poll"]

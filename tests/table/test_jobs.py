@@ -1,17 +1,18 @@
-"""Background matching runs: progress kept in the database, the summary of what changed, one run per scope."""
+"""Matching runs claimed then run (in the background, by dash_app.background): progress kept in the database,
+the summary of what changed, one run per scope, a claimed run taken once and only by its claimant."""
 from __future__ import annotations
 
 import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models import AuditEvent, MatchingRun
 from models.base import utcnow
 from models.enums import RunScope, RunStatus
 from models.errors import Conflict, PermissionDenied
-from models.jobs import start_matching, wait_for
+from models.jobs import claim_matching, run_claimed
 from models.matching_runs import claim_run, execute_run, latest_run, project_changes, run_state
 from models.pledging import PledgeInput, create_pledge
 from tests.models.world import build_world
@@ -28,8 +29,10 @@ def world(any_db):
 
 def test_background_run_reports_progress_and_what_changed(world):
     db, w = world
-    run_id = start_matching(db, w.chair, RunScope.TABLE, w.health)
-    assert wait_for(run_id, 60)
+    run_id = claim_matching(db, w.chair, RunScope.TABLE, w.health)
+    with db.reader() as s:
+        assert run_state(s, run_id).stage == "claimed"
+    assert run_claimed(db, run_id, w.chair) is not None
     with db.reader() as s:
         state = run_state(s, run_id)
         stages = [e.after["stage"] for e in s.scalars(select(AuditEvent).where(
@@ -98,10 +101,36 @@ def test_a_run_whose_process_died_stops_blocking(world):
 def test_who_may_start_a_run(world):
     db, w = world
     with pytest.raises(PermissionDenied, match="governorate_only"):
-        start_matching(db, w.chair, RunScope.COUNTY)
+        claim_matching(db, w.chair, RunScope.COUNTY)
     with pytest.raises(PermissionDenied, match="not_chair_of_table"):
-        start_matching(db, w.other_chair, RunScope.TABLE, w.health)
+        claim_matching(db, w.other_chair, RunScope.TABLE, w.health)
     with pytest.raises(PermissionDenied, match="not_chair_of_table"):
-        start_matching(db, w.member, RunScope.TABLE, w.health)
+        claim_matching(db, w.member, RunScope.TABLE, w.health)
     with db.reader() as s:
         assert s.scalar(select(MatchingRun.id)) is None  # nothing was claimed
+
+
+def test_a_claimed_run_is_taken_once_and_only_by_its_claimant(world):
+    db, w = world
+    run_id = claim_matching(db, w.chair, RunScope.TABLE, w.health)
+    assert run_claimed(db, run_id, w.other_chair) is None  # somebody else's run: not taken
+    with db.reader() as s:
+        assert run_state(s, run_id).stage == "claimed"
+    results = []
+    barrier = threading.Barrier(3)
+
+    def take():
+        barrier.wait()
+        results.append(run_claimed(db, run_id, w.chair))
+
+    threads = [threading.Thread(target=take) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert sum(r is not None for r in results) == 1  # one job solved it; the others found it taken
+    with db.reader() as s:
+        assert run_state(s, run_id).status == "done"
+        assert s.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "matching.finished", AuditEvent.object_id == run_id)) == 1
+    assert run_claimed(db, run_id, w.chair) is None  # a finished run is never run again

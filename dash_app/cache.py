@@ -1,0 +1,101 @@
+"""The governorate dashboard's aggregates, cached until the next change.
+
+Imports cachelib, redis (with REDIS_URL), sqlalchemy and models; never dash.
+
+Where: in this process (cachelib's SimpleCache) by default; in Redis when REDIS_URL is set, shared by
+every web worker and Celery worker.
+
+When it forgets: a cached board is keyed by the filter and by two versions read *before* the board
+is computed, so a change committed meanwhile can only make the entry newer than its key, never older:
+- the generation, bumped after every commit that changed audited state in any process of this
+  deployment (models.audit.on_audited_commit; Redis INCR when shared) — every state change writes an
+  audit event, so no operation can forget to invalidate;
+- the latest audit event id, which also sees changes committed by a process that does not share the
+  generation (the `hamyar` CLI beside a server without Redis).
+"""
+from __future__ import annotations
+
+import hashlib
+import itertools
+import threading
+import weakref
+from typing import Any
+
+from cachelib import BaseCache, RedisCache, SimpleCache
+from sqlalchemy import func, select
+
+from models.audit import AuditEvent, on_audited_commit
+from models.dashboard import Dashboard, DashboardFilter, dashboard
+from models.db import Database
+
+EXTENSION_KEY = "hamyar_cache"
+ENTRY_SECONDS = 600  # boards of old versions and rare filters leave memory (or Redis) after this
+
+_live: weakref.WeakSet[DashboardCache] = weakref.WeakSet()
+
+
+def _bump_all() -> None:
+    for cache in list(_live):
+        cache.bump()
+
+
+class DashboardCache:
+    """`board(db, filter)`: the dashboard from the cache, computed on a miss."""
+
+    def __init__(self, backend: BaseCache, shared: bool) -> None:
+        self.backend, self.shared = backend, shared
+        self._local = itertools.count(1)
+        self._generation = 0
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+        _live.add(self)
+        on_audited_commit(_bump_all)
+
+    def generation(self) -> int:
+        if self.shared:
+            return int(self.backend.get("generation") or 0)
+        return self._generation
+
+    def bump(self) -> None:
+        if self.shared:
+            self.backend.inc("generation")
+        else:
+            with self._lock:
+                self._generation = next(self._local)
+
+    def board(self, db: Database, f: DashboardFilter) -> Dashboard:
+        generation = self.generation()
+        with db.reader() as session:
+            latest = session.scalar(select(func.max(AuditEvent.id))) or 0
+            key = f"board:{generation}:{latest}:{hashlib.sha256(repr(f).encode()).hexdigest()[:32]}"
+            cached = self.backend.get(key)
+            if isinstance(cached, Dashboard):
+                self.hits += 1
+                return cached
+            self.misses += 1
+            result = dashboard(session, f)
+        self.backend.set(key, result, timeout=ENTRY_SECONDS)
+        return result
+
+
+def make_cache(config: dict[str, Any]) -> DashboardCache:
+    from dash_app.background import redis_url
+
+    url = redis_url(config)
+    if url:
+        import redis
+
+        client = redis.Redis.from_url(url)
+        prefix = config.get("HAMYAR_CACHE_PREFIX") or "hamyar:dashboard:"
+        return DashboardCache(RedisCache(host=client, key_prefix=prefix, default_timeout=ENTRY_SECONDS), shared=True)
+    return DashboardCache(SimpleCache(threshold=200, default_timeout=ENTRY_SECONDS), shared=False)
+
+
+def cached_dashboard(db: Database, f: DashboardFilter) -> Dashboard:
+    """The dashboard of the current app, through its cache."""
+    from flask import current_app
+
+    return current_app.extensions[EXTENSION_KEY].board(db, f)
+
+
+__all__ = ["DashboardCache", "cached_dashboard", "make_cache"]
