@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import os
 import threading
 import weakref
 from typing import Any
@@ -86,7 +87,7 @@ def make_cache(config: dict[str, Any]) -> DashboardCache:
         import redis
 
         client = redis.Redis.from_url(url)
-        prefix = config.get("HAMYAR_CACHE_PREFIX") or "hamyar:dashboard:"
+        prefix = config.get("HAMYAR_CACHE_PREFIX") or os.environ.get("HAMYAR_CACHE_PREFIX") or "hamyar:dashboard:"
         return DashboardCache(RedisCache(host=client, key_prefix=prefix, default_timeout=ENTRY_SECONDS), shared=True)
     return DashboardCache(SimpleCache(threshold=200, default_timeout=ENTRY_SECONDS), shared=False)
 

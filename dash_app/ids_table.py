@@ -26,7 +26,7 @@ MATCH_PANEL = "table-match-panel"
 MATCH_START = "table-match-start"
 MATCH_INTERVAL = "table-match-interval"
 MATCH_STATUS = "table-match-status"
-MATCH_DONE = "table-match-done"      # store: id of the last run seen finished (refreshes the queue)
+MATCH_DONE = "table-match-done"      # hidden: id of the last run seen finished (refreshes the queue)
 MATCH_CLAIMED = "table-match-claimed"    # hidden: the run this page claimed, for the background job
 MATCH_EXECUTED = "table-match-executed"  # hidden: the background job's answer (the run id)
 

@@ -1,12 +1,14 @@
 """Load benchmark: Hamyar under gunicorn on PostgreSQL with the demo, driven over HTTP on loopback.
 
-    python -m dash_app.loadtest [--users 50 200] [--seconds 30] [--workers 3] [--threads 8]
+    python -m dash_app.loadtest [--users 50 200] [--seconds 30] [--workers 3] [--threads 8] [--redis URL]
 
 It creates a schema of its own in the PostgreSQL database named by HAMYAR_TEST_PG (default the
 local `test` database), migrates and seeds the demo there, gives bench citizens and every table's
 chair a password (a direct UPDATE in the bench schema, since the demo's citizens cannot sign in),
 starts gunicorn on 127.0.0.1 with login rate limits off (every simulated user comes from the same
-address), and drops the schema at the end.
+address), and drops the schema at the end. With --redis the workers share Redis as production does
+(login counters and the dashboard cache; background jobs stay on the single-machine manager, since
+the mix starts none); without it each worker keeps its own.
 
 Virtual users sign in through the login form (CSRF token from the form's cookie), then loop over a
 realistic mix of the requests the browser sends: the Dash Pages router callback for each page they
@@ -359,10 +361,13 @@ def drop_schema(schema: str) -> None:
     admin.dispose()
 
 
-def start_server(setup: Setup, workers: int, threads: int) -> tuple[subprocess.Popen, str]:
+def start_server(setup: Setup, workers: int, threads: int, redis_url: str = "") -> tuple[subprocess.Popen, str]:
     port = _free_port()
     env = dict(os.environ, DATABASE_URL=setup.url, SECRET_KEY=uuid.uuid4().hex, HAMYAR_DATA="/tmp/hamyar-bench")
     env.pop("REDIS_URL", None)
+    if redis_url:
+        env.update(REDIS_URL=redis_url, HAMYAR_BACKGROUND="diskcache",
+                   HAMYAR_CACHE_PREFIX=f"hamyar-bench:{setup.schema}:")
     cmd = [sys.executable, "-m", "gunicorn", "dash_app.loadtest:bench_app()", "--bind", f"127.0.0.1:{port}",
            "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
            "--backlog", "2048", "--timeout", "120", "--keep-alive", "30", "--log-level", "warning"]
@@ -571,6 +576,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--think", type=float, default=0.0,
                     help="mean think time between a user's pages in seconds (0: back-to-back, the worst case)")
     ap.add_argument("--keep", action="store_true", help="keep the bench schema")
+    ap.add_argument("--redis", default="", metavar="URL",
+                    help="share Redis between the workers as production does (e.g. redis://127.0.0.1:6379/0)")
     args = ap.parse_args(argv)
     most = max(args.users)
     print(f"preparing a PostgreSQL schema with the demo ({PG_URL.rsplit('@', 1)[-1]}) ...", flush=True)
@@ -579,8 +586,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  seeded in {time.perf_counter() - t:.1f} s (schema {setup.schema})", flush=True)
     proc = None
     try:
-        proc, base = start_server(setup, args.workers, args.threads)
-        print(f"gunicorn: {args.workers} workers x {args.threads} threads (gthread) on {base}", flush=True)
+        proc, base = start_server(setup, args.workers, args.threads, args.redis)
+        print(f"gunicorn: {args.workers} workers x {args.threads} threads (gthread) on {base}"
+              f"{' with Redis' if args.redis else ''}", flush=True)
         import requests
 
         deps = requests.get(base + "/_dash-dependencies", timeout=30).json()

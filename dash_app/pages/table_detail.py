@@ -132,7 +132,7 @@ def layout(table_id=None, **_kw):
     if is_chair:
         chair_sections = [
             run_panel(_("Run matching for this table"), MATCH_PANEL_IDS, run, titles,
-                      extra=dcc.Store(id=ids.MATCH_DONE, data=None)),
+                      extra=html.Span(id=ids.MATCH_DONE, hidden=True)),  # not a Store: see run_panel
             table_review.section(tid),
         ]
     editor = table_editor.section(tid, projects, is_chair, lang) if is_member else None
@@ -158,10 +158,10 @@ MATCH_PANEL_IDS = (ids.MATCH_START, ids.MATCH_STATUS, ids.MATCH_INTERVAL, ids.MA
 
 
 @secured_callback(Output(ids.MATCH_STATUS, "children"), Output(ids.MATCH_INTERVAL, "disabled"),
-                  Output(ids.MATCH_START, "disabled"), Output(ids.MATCH_DONE, "data"),
+                  Output(ids.MATCH_START, "disabled"), Output(ids.MATCH_DONE, "children"),
                   Output(ids.MATCH_CLAIMED, "children"),
                   Input(ids.MATCH_START, "n_clicks"), Input(ids.MATCH_INTERVAL, "n_intervals"),
-                  State(ids.TABLE_ID, "data"), State(ids.MATCH_DONE, "data"),
+                  State(ids.TABLE_ID, "data"), State(ids.MATCH_DONE, "children"),
                   roles={CHAIR}, table_from=State(ids.TABLE_ID, "data"), prevent_initial_call=True)
 def table_run(_n_clicks, _n_intervals, table_id, done_seen):
     require({CHAIR}, table_id)

@@ -174,7 +174,7 @@ def _target(value) -> tuple[int, int | None] | None:
     Input({"type": ids.DELIVER_TYPE, "alloc": ALL, "v": ALL}, "n_clicks"),
     Input({"type": ids.GOTO_TYPE, "page": ALL}, "n_clicks"),
     Input(ids.REVIEW_BULK, "n_clicks"), Input(ids.REJECT_CONFIRM, "n_clicks"), Input(ids.REJECT_CANCEL, "n_clicks"),
-    Input(ids.DELIVER_CONFIRM, "n_clicks"), Input(ids.DELIVER_CANCEL, "n_clicks"), Input(ids.MATCH_DONE, "data"),
+    Input(ids.DELIVER_CONFIRM, "n_clicks"), Input(ids.DELIVER_CANCEL, "n_clicks"), Input(ids.MATCH_DONE, "children"),
     State({"type": ids.SELECT_TYPE, "alloc": ALL, "v": ALL}, "value"),
     State(ids.REJECT_REASON, "value"), State(ids.DELIVER_DATE, "value"), State(ids.DELIVER_NOTE, "value"),
     State(ids.REVIEW_REFRESH, "data"), State(ids.TABLE_ID, "data"),
@@ -247,4 +247,6 @@ def review_action(_acc, _rej, _del, _goto, _bulk, _rej_ok, _rej_cancel, _del_ok,
         alert = _alert(error_message(exc))
     body, page_no = render_lists(table_id, page_no)
     memo["page"] = page_no
+    if kind == ids.MATCH_DONE:  # say which run's proposals the queue now shows (pages and tests wait on it)
+        body = html.Div(body, **{"data-after-run": str(value)})
     return body, alert, reject_open, reason_out, deliver_open, date_out, memo

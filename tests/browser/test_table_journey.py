@@ -88,6 +88,8 @@ def test_bt601_chair_runs_matching_and_decides(open_page, table_server):
     assert page.evaluate("window.sawProgress"), "no progress bar was shown while the run worked"
     assert page.locator("#table-match-status dl").count() == 1  # the summary: proposals, coverage before/after
     page.screenshot(path=str(ARTIFACTS / "table-run-done-fa-390.png"), full_page=False)
+    # The queue is re-rendered with the run's proposals just after the summary shows; read it after that.
+    page.wait_for_selector("#table-review-list [data-after-run]")
 
     items = page.locator("#table-review-list li[data-allocation]")
     items.first.wait_for()

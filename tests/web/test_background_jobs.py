@@ -85,12 +85,12 @@ def fire(client, output, inputs, state, changed, timeout: float = 90.0):
 def _claim_table_run(client, table_id: int) -> int:
     resp = client.post("/_dash-update-component", headers={"X-CSRFToken": csrf(client)}, json={
         "output": f"..{ids.MATCH_STATUS}.children...{ids.MATCH_INTERVAL}.disabled...{ids.MATCH_START}.disabled..."
-                  f"{ids.MATCH_DONE}.data...{ids.MATCH_CLAIMED}.children..",
+                  f"{ids.MATCH_DONE}.children...{ids.MATCH_CLAIMED}.children..",
         "outputs": [{"id": i, "property": p} for i, p in (
             (ids.MATCH_STATUS, "children"), (ids.MATCH_INTERVAL, "disabled"), (ids.MATCH_START, "disabled"),
-            (ids.MATCH_DONE, "data"), (ids.MATCH_CLAIMED, "children"))],
+            (ids.MATCH_DONE, "children"), (ids.MATCH_CLAIMED, "children"))],
         "inputs": [_item(ids.MATCH_START, "n_clicks", 1), _item(ids.MATCH_INTERVAL, "n_intervals", None)],
-        "state": [_item(ids.TABLE_ID, "data", table_id), _item(ids.MATCH_DONE, "data", None)],
+        "state": [_item(ids.TABLE_ID, "data", table_id), _item(ids.MATCH_DONE, "children", None)],
         "changedPropIds": [f"{ids.MATCH_START}.n_clicks"]})
     assert resp.status_code == 200, resp.get_data(as_text=True)[:500]
     claimed = resp.get_json()["response"][ids.MATCH_CLAIMED]["children"]
