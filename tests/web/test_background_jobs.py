@@ -172,7 +172,7 @@ def _check_jobs(app, db):
     assert out[gid.EX_DOWNLOAD]["data"]["base64"] is True and len(out[gid.EX_DOWNLOAD]["data"]["content"]) > 100
 
 
-def test_jobs_on_one_machine_run_in_a_forked_process(demo_db, tmp_path):
+def test_jobs_on_one_machine_run_in_a_forked_process_on_sqlite(demo_db, tmp_path):
     from dash_app import create_app
 
     app = create_app({"TESTING": True, "DATABASE_URL": demo_db.url, "SECRET_KEY": "bg-tests",
@@ -214,12 +214,24 @@ def test_a_job_checks_its_user_again(demo_db, tmp_path):
 
 
 @pytest.fixture
-def celery_worker(demo_db, tmp_path):
+def pg_demo_db():
+    """The seeded demo in a fresh PostgreSQL schema: production's database for the Celery test."""
+    from models.demo import seed_demo
+    from tests.conftest import _postgres_db
+
+    for db in _postgres_db():
+        with db.unit_of_work() as s:
+            seed_demo(s)
+        yield db
+
+
+@pytest.fixture
+def celery_worker(pg_demo_db, tmp_path):
     """A real Celery worker on the Redis of this machine, on a queue of its own."""
     client = redis.Redis.from_url(REDIS_URL)
     client.ping()
     queue = f"hamyar-test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DATABASE_URL": demo_db.url, "SECRET_KEY": "bg-tests", "REDIS_URL": REDIS_URL,
+    env = {**os.environ, "DATABASE_URL": pg_demo_db.url, "SECRET_KEY": "bg-tests", "REDIS_URL": REDIS_URL,
            "HAMYAR_BACKGROUND": "celery", "HAMYAR_CELERY_QUEUE": queue, "HAMYAR_DATA": str(tmp_path)}
     log = open(tmp_path / "worker.log", "wb")
     proc = subprocess.Popen([sys.executable, "-m", "celery", "-A", "dash_app.worker", "worker", "--pool", "solo",
@@ -243,15 +255,17 @@ def celery_worker(demo_db, tmp_path):
     client.delete(queue)
 
 
-def test_jobs_with_redis_run_in_a_celery_worker(demo_db, celery_worker, tmp_path):
+@pytest.mark.postgres
+def test_jobs_with_redis_run_in_a_celery_worker_on_postgresql(pg_demo_db, celery_worker, tmp_path):
+    """Production's combination: PostgreSQL, Redis and a Celery worker, with the same code as SQLite alone."""
     from dash_app import create_app
 
-    app = create_app({"TESTING": True, "DATABASE_URL": demo_db.url, "SECRET_KEY": "bg-tests",
+    app = create_app({"TESTING": True, "DATABASE_URL": pg_demo_db.url, "SECRET_KEY": "bg-tests",
                       "REDIS_URL": REDIS_URL, "HAMYAR_BACKGROUND": "celery", "HAMYAR_CELERY_QUEUE": celery_worker})
     app.test_client().get("/")
     assert type(app.extensions["hamyar_dash"]._background_manager).__name__ == "CeleryManager"
     try:
-        _check_jobs(app, demo_db)
+        _check_jobs(app, pg_demo_db)
     finally:
         app.extensions["hamyar_db"].dispose()
     log = (tmp_path / "worker.log").read_text(errors="replace")
