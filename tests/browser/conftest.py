@@ -54,14 +54,20 @@ def demo_copy(seeded_sqlite_file: Path, folder: Path) -> models.Database:
     return models.Database(f"sqlite:///{path}")
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("browser-db")
+@contextmanager
+def people_server(folder: Path, secret: str) -> Iterator[str]:
+    """A server on a fresh database holding the web tests' people (tests/web/conftest.make_people)."""
     db = models.Database(f"sqlite:///{folder / 'hamyar.sqlite3'}")
     models.Base.metadata.create_all(db.engine)
     make_people(db)
     db.dispose()
-    with serving(db.url, "browser-tests") as url:
+    with serving(db.url, secret) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[str]:
+    with people_server(tmp_path_factory.mktemp("browser-db"), "browser-tests") as url:
         yield url
 
 

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-import models
-from tests.browser.conftest import serving, wait_ready
-from tests.web.conftest import LOGINS, PASSWORD, make_people
+from tests.browser.conftest import people_server, wait_ready
+from tests.web.conftest import LOGINS, PASSWORD
 
 pytestmark = pytest.mark.browser
 NEW = "battery staple 1405"
@@ -14,12 +13,7 @@ NEW = "battery staple 1405"
 @pytest.fixture(scope="module")
 def reset_server(tmp_path_factory):
     """Its own server and people: this test changes a password, which the shared server's tests rely on."""
-    folder = tmp_path_factory.mktemp("reset-browser")
-    db = models.Database(f"sqlite:///{folder / 'hamyar.sqlite3'}")
-    models.Base.metadata.create_all(db.engine)
-    make_people(db)
-    db.dispose()
-    with serving(db.url, "reset-browser") as url:
+    with people_server(tmp_path_factory.mktemp("reset-browser"), "reset-browser") as url:
         yield url
 
 

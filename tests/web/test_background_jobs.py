@@ -172,17 +172,21 @@ def _check_jobs(app, db):
     assert out[gid.EX_DOWNLOAD]["data"]["base64"] is True and len(out[gid.EX_DOWNLOAD]["data"]["content"]) > 100
 
 
-def test_jobs_on_one_machine_run_in_a_forked_process_on_sqlite(demo_db, tmp_path):
+def _check_jobs_with(db, manager: str, **config) -> None:
     from dash_app import create_app
 
-    app = create_app({"TESTING": True, "DATABASE_URL": demo_db.url, "SECRET_KEY": "bg-tests",
-                      "HAMYAR_BACKGROUND": "diskcache", "HAMYAR_JOBS_FOLDER": str(tmp_path / "jobs")})
+    app = create_app({"TESTING": True, "DATABASE_URL": db.url, "SECRET_KEY": "bg-tests", **config})
     app.test_client().get("/")
-    assert type(app.extensions["hamyar_dash"]._background_manager).__name__ == "DiskcacheManager"
+    assert type(app.extensions["hamyar_dash"]._background_manager).__name__ == manager
     try:
-        _check_jobs(app, demo_db)
+        _check_jobs(app, db)
     finally:
         app.extensions["hamyar_db"].dispose()
+
+
+def test_jobs_on_one_machine_run_in_a_forked_process_on_sqlite(demo_db, tmp_path):
+    _check_jobs_with(demo_db, "DiskcacheManager", HAMYAR_BACKGROUND="diskcache",
+                     HAMYAR_JOBS_FOLDER=str(tmp_path / "jobs"))
 
 
 def test_a_job_checks_its_user_again(demo_db, tmp_path):
@@ -258,16 +262,8 @@ def celery_worker(pg_demo_db, tmp_path):
 @pytest.mark.postgres
 def test_jobs_with_redis_run_in_a_celery_worker_on_postgresql(pg_demo_db, celery_worker, tmp_path):
     """Production's combination: PostgreSQL, Redis and a Celery worker, with the same code as SQLite alone."""
-    from dash_app import create_app
-
-    app = create_app({"TESTING": True, "DATABASE_URL": pg_demo_db.url, "SECRET_KEY": "bg-tests",
-                      "REDIS_URL": REDIS_URL, "HAMYAR_BACKGROUND": "celery", "HAMYAR_CELERY_QUEUE": celery_worker})
-    app.test_client().get("/")
-    assert type(app.extensions["hamyar_dash"]._background_manager).__name__ == "CeleryManager"
-    try:
-        _check_jobs(app, pg_demo_db)
-    finally:
-        app.extensions["hamyar_db"].dispose()
+    _check_jobs_with(pg_demo_db, "CeleryManager", REDIS_URL=REDIS_URL, HAMYAR_BACKGROUND="celery",
+                     HAMYAR_CELERY_QUEUE=celery_worker)
     log = (tmp_path / "worker.log").read_text(errors="replace")
     assert "succeeded" in log  # the tasks ran in the worker, not here
 
