@@ -360,6 +360,11 @@ def set_active(session: Session, actor_id: int, user_id: object, active: bool) -
         user.is_active = bool(active)
         record(session, actor_id, "user.activated" if active else "user.deactivated", user, before=before,
                after={"is_active": bool(active)})
+        if not active:
+            # A link handed over before the deactivation must not work again if the account comes back.
+            from models.password_reset import revoke_open_links  # imports this module
+
+            revoke_open_links(session, actor_id, user.id)
     return user
 
 

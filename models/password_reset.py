@@ -71,7 +71,7 @@ def issue_reset(session: Session, actor_id: int, user_id: object, *, now: dateti
         raise Conflict("account_inactive")
     now = now or utcnow()
     lock_rows(session, User, [user.id])  # two officers at once still leave one working link
-    _revoke_open_links(session, actor_id, user.id, now)
+    revoke_open_links(session, actor_id, user.id, now)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     reset = PasswordReset(user_id=user.id, token_hash=token_hash(token), created_by_id=actor_id, created_at=now,
                           expires_at=now + RESET_VALID_FOR)
@@ -81,7 +81,9 @@ def issue_reset(session: Session, actor_id: int, user_id: object, *, now: dateti
     return token
 
 
-def _revoke_open_links(session: Session, actor_id: int, user_id: int, now: datetime) -> None:
+def revoke_open_links(session: Session, actor_id: int, user_id: int, now: datetime | None = None) -> None:
+    """Revoke the person's unused, unexpired links (a new link is issued, or the account is deactivated)."""
+    now = now or utcnow()
     earlier = session.scalars(select(PasswordReset).where(
         PasswordReset.user_id == user_id, PasswordReset.used_at.is_(None), PasswordReset.revoked_at.is_(None),
         PasswordReset.expires_at > now).order_by(PasswordReset.id))

@@ -148,6 +148,12 @@ def test_unknown_and_deactivated_people_get_no_link(people):
         _issue(db, p.gov, p.citizen)
     assert info.value.code == "account_inactive"
     _refused(db, token)  # a link issued before the account was deactivated stops working too
+    with db.unit_of_work() as s:
+        admin_ops.set_active(s, p.gov, p.citizen, True)
+    _refused(db, token)  # ... and stays revoked when the account comes back
+    with db.reader() as s:
+        revoked = s.scalars(select(AuditEvent).where(AuditEvent.action == "password_reset.revoked")).one()
+        assert revoked.actor_id == p.gov
 
 
 def test_a_weak_password_is_refused_and_nothing_changes(people):
