@@ -55,6 +55,10 @@ def init_rate_limits(server: Flask, views: dict) -> Limiter:
     views["register_post"] = limiter.limit(REGISTER_PER_ADDRESS, scope="register-address")(views["register_post"])
     views["reset_post"] = limiter.limit(RESET_PER_ADDRESS, scope="reset-address")(views["reset_post"])
 
+    # The limits above hold the limiter weakly; flask-limiter keeps it in app.extensions only while it is
+    # enabled, so with RATELIMIT_ENABLED=False it was collected and every login failed. Keep it here.
+    server.extensions["hamyar_limiter"] = limiter
+
     @server.errorhandler(429)
     def _too_many(_exc):
         form = request.path if request.path in ("/register", "/login") or _is_reset(request.path) else "/login"

@@ -81,3 +81,21 @@ def test_limits_are_shared_through_redis(redis_app, web_db, people):
     r = redis.Redis(host="127.0.0.1", port=6379)
     assert any(r.scan_iter(f"*{redis_app.config['RATELIMIT_KEY_PREFIX']}*"))
     other.extensions["hamyar_db"].dispose()
+
+
+def test_signing_in_works_with_the_limits_switched_off(web_db, people):
+    """RATELIMIT_ENABLED=False (a test or an operator's choice) must not break the login form: the
+    limiter, held weakly by the limited views, is kept alive by the app."""
+    import gc
+
+    from dash_app import create_app
+
+    app = create_app({"TESTING": True, "DATABASE_URL": web_db.url, "SECRET_KEY": "test", "RATELIMIT_ENABLED": False})
+    gc.collect()
+    client = app.test_client()
+    resp = log_in(client, "citizen")
+    assert resp.status_code in (302, 303) and "error" not in resp.headers.get("Location", "")
+    for _ in range(12):  # more failures than the per-account limit allows: none is refused as too many
+        bad = client.post("/login", data={"csrf_token": csrf(client), "login": LOGINS["chair"], "password": "nope"})
+        assert "too_many_attempts" not in bad.headers.get("Location", "")
+    app.extensions["hamyar_db"].dispose()
