@@ -82,6 +82,8 @@ NEED_KIND_TYPE = "table-need-kind"
 NEED_QTY_TYPE = "table-need-qty"
 NEED_DESC_TYPE = "table-need-desc"
 NEED_SKILLS_TYPE = "table-need-skills"
+NEED_EDIT_QTY_TYPE = "table-need-edit-qty"    # {"type", "need"}: a need's quantity, editable in place
+NEED_SAVE_QTY_TYPE = "table-need-save-qty"    # {"type", "need"}: saves it
 
 # Chair election
 ELECTION_PANEL = "table-election-panel"

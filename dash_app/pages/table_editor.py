@@ -22,12 +22,15 @@ from dash_app.pages.table_common import (
     transition_label,
     unit_label,
 )
+from models.enums import HelpKind
 from models.errors import DomainError, PermissionDenied, ValidationError
+from models.projects import Need
 from models.project_editing import (
     NeedInput,
     ProjectInput,
     add_need,
     allowed_transitions,
+    change_need_quantity,
     change_status,
     create_project,
     editor_choices,
@@ -110,6 +113,30 @@ def _need_form(project_id: int, skills):
     ], className="d-flex flex-wrap gap-2 align-items-center mt-2")
 
 
+def _need_line(n, editable: bool):
+    """One need: what and how much; where the project is editable, its quantity can be corrected in place
+    (money typed in toman, like the form that added it)."""
+    text = _("%(kind)s: %(quantity)s", kind=kind_name(n.kind), quantity=quantity_text(n.kind, n.quantity)) \
+        + (f" · {n.description}" if n.description else "")
+    if not editable:
+        return html.Li(text, className="small")
+    shown = n.quantity // 10 if n.kind == "financial" else n.quantity
+    nid = {"need": n.need_id}
+    return html.Li([
+        html.Span(text, className="me-2"),
+        html.Div([
+            html.Label([  # the label wraps the box: its name for screen readers
+                html.Span(_("New quantity (money in toman)") if n.kind == "financial" else _("New quantity"),
+                          className="visually-hidden"),
+                dbc.Input(id={"type": ids.NEED_EDIT_QTY_TYPE, **nid}, value=format_number(shown), inputMode="numeric",
+                          size="sm", style={"maxWidth": "9rem"}),
+            ], className="mb-0"),
+            html.Button(_("Change quantity"), id={"type": ids.NEED_SAVE_QTY_TYPE, **nid}, n_clicks=0,
+                        className="btn btn-outline-secondary btn-sm"),
+        ], className="d-inline-flex gap-1 align-items-center"),
+    ], className="small d-flex flex-wrap align-items-center gap-1", **{"data-need": str(n.need_id)})
+
+
 def render_list(table_id: int, lang: str):
     roles = current_roles()
     is_chair = admits({CHAIR}, roles, table_id)
@@ -141,10 +168,8 @@ def render_list(table_id: int, lang: str):
                       html.Span(" · " + format_money(p.estimated_cost_rials), className="small")
                       if p.estimated_cost_rials else None]),
             html.P(diagnosis, className="small text-body-secondary mb-1"),
-            html.Ul([html.Li(_("%(kind)s: %(quantity)s", kind=kind_name(n.kind), quantity=quantity_text(n.kind, n.quantity))
-                             + (f" · {n.description}" if n.description else ""), className="small")
-                     for n in p.needs] or [html.Li(_("No needs yet."), className="small text-body-secondary")],
-                    className="mb-1"),
+            html.Ul([_need_line(n, editable) for n in p.needs]
+                    or [html.Li(_("No needs yet."), className="small text-body-secondary")], className="mb-1"),
             html.Div([
                 html.Button([icon("pencil", "me-1"), _("Edit")], n_clicks=0, className="btn btn-link btn-sm",
                             id={"type": ids.EDIT_TYPE, "project": p.project_id}) if editable else None,
@@ -276,3 +301,36 @@ def editor_action(_save, _moves, _adds, kind, title, title_en, summary, problem,
     except DomainError as exc:
         alert = _alert(error_message(exc))
     return render_list(table_id, lang), alert, editing_out
+
+
+@secured_callback(Output(ids.EDITOR_LIST, "children", allow_duplicate=True),
+                  Output(ids.EDITOR_ALERT, "children", allow_duplicate=True),
+                  Input({"type": ids.NEED_SAVE_QTY_TYPE, "need": ALL}, "n_clicks"),
+                  State({"type": ids.NEED_EDIT_QTY_TYPE, "need": ALL}, "value"),
+                  State(ids.TABLE_ID, "data"),
+                  roles=EDITOR_ROLES, table_from=State(ids.TABLE_ID, "data"), prevent_initial_call=True)
+def change_quantity(_saves, quantities, table_id):
+    """Correct a need's quantity (never below what is already proposed or decided for it)."""
+    require(EDITOR_ROLES, table_id)
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or not (ctx.triggered[0].get("value") if ctx.triggered else None):
+        return no_update, no_update
+    need_id = trigger.get("need")
+    position = [i for i, item in enumerate(ctx.states_list[0]) if item["id"].get("need") == need_id]
+    try:
+        if not position:
+            raise ValidationError("need_not_found")
+        qty = parse_int(quantities[position[0]])
+        if qty is None:
+            raise ValidationError("quantity_not_integer", field="quantity")
+        with get_db().unit_of_work() as s:
+            need = s.get(Need, need_id) if isinstance(need_id, int) and not isinstance(need_id, bool) else None
+            if need is not None and need.kind is HelpKind.FINANCIAL:
+                qty *= 10  # typed in toman, stored in rials
+            change_need_quantity(s, current_user_id(), need_id, qty)
+        alert = _alert(_("Quantity changed."), "success")
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        alert = _alert(error_message(exc))
+    return render_list(table_id, current_language()), alert

@@ -110,3 +110,58 @@ def test_anonymous_and_citizen_are_refused(setup):
     log_in(citizen, "citizen")
     assert _post(citizen, _accept_body(app, health, alloc, version)).status_code == 403
     assert _status(db, alloc) is AllocationStatus.PROPOSED
+
+
+def _quantity_body(app, table_id: int, need_id: int, typed: str) -> dict:
+    key = next(k for k in app.extensions["hamyar_dash"].callback_map
+               if "table-editor-list.children" in k and "table-editor-alert.children" in k
+               and "table-need-save-qty" in json.dumps(app.extensions["hamyar_dash"].callback_map[k]["inputs"]))
+    button = {"need": need_id, "type": "table-need-save-qty"}
+    box = {"need": need_id, "type": "table-need-edit-qty"}
+    outputs = []
+    for part in key.strip(".").split("..."):
+        cid, prop = part.rsplit(".", 1)
+        outputs.append({"id": cid, "property": prop.split("@")[0]})
+    return {"output": key, "outputs": outputs,
+            "inputs": [[{"id": button, "property": "n_clicks", "value": 1}]],
+            "state": [[{"id": box, "property": "value", "value": typed}],
+                      {"id": "table-id", "property": "data", "value": table_id}],
+            "changedPropIds": [json.dumps(button, separators=(",", ":"), sort_keys=True) + ".n_clicks"]}
+
+
+def _need(db, need_id) -> Need:
+    with db.reader() as s:
+        return s.get(Need, need_id)
+
+
+def test_chair_corrects_a_need_quantity_in_place_never_below_what_is_allocated(setup):
+    app, db, health, _env, alloc, _v = setup
+    with db.reader() as s:
+        need_id = s.get(Allocation, alloc).need_id
+    need = _need(db, need_id)
+    from models.capacity import need_usage
+
+    with db.reader() as s:
+        taken = need_usage(s, [need_id])[need_id]
+    chair = app.test_client()
+    log_in(chair, "chair")
+    bigger = need.quantity + (10_000_000 if need.kind.value == "financial" else 5)
+    typed = str(bigger // 10 if need.kind.value == "financial" else bigger)  # money is typed in toman
+    resp = _post(chair, _quantity_body(app, health, need_id, typed))
+    assert resp.status_code == 200, resp.data[:300]
+    assert "alert-success" in json.dumps(resp.get_json()["response"]["table-editor-alert"]["children"])
+    assert _need(db, need_id).quantity == bigger
+
+    too_small = max(taken - 1, 0)
+    typed = str(too_small // 10 if need.kind.value == "financial" else too_small)
+    resp = _post(chair, _quantity_body(app, health, need_id, typed))
+    assert "alert-danger" in json.dumps(resp.get_json()["response"]["table-editor-alert"]["children"])
+    assert _need(db, need_id).quantity == bigger  # refused with a message, nothing changed
+    resp = _post(chair, _quantity_body(app, health, need_id, "many"))
+    assert "alert-danger" in json.dumps(resp.get_json()["response"]["table-editor-alert"]["children"])
+    assert _need(db, need_id).quantity == bigger
+
+    citizen = app.test_client()
+    log_in(citizen, "citizen")
+    assert _post(citizen, _quantity_body(app, health, need_id, "1")).status_code == 403
+    assert _need(db, need_id).quantity == bigger
