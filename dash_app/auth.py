@@ -329,8 +329,10 @@ def _well_formed(body: Any) -> bool:
     if not isinstance(body, dict) or not isinstance(body.get("output"), str):
         return False
     outputs = body.get("outputs")
-    if outputs is not None and not (_well_formed_dep(outputs, False) or isinstance(outputs, list) and all(
+    if not (_well_formed_dep(outputs, False) or isinstance(outputs, list) and all(
             _well_formed_dep(o, False) for o in outputs)):
+        return False
+    if not isinstance(body.get("inputs"), list):
         return False
     for name in ("inputs", "state"):
         deps = body.get(name, [])
@@ -338,6 +340,19 @@ def _well_formed(body: Any) -> bool:
             return False
     changed = body.get("changedPropIds", [])
     return isinstance(changed, list) and all(isinstance(c, str) for c in changed) and _ints_fit(body)
+
+
+def _matches_callback(body: dict) -> bool:
+    """As many outputs, inputs and states as the registered callback has (Dash answers 500 otherwise)."""
+    entry = current_app.extensions["hamyar_dash"].callback_map.get(body["output"])
+    if entry is None:
+        return True  # the router and other callbacks Dash adds itself; the rule check already admitted it
+    key = body["output"]
+    n_outputs = len(key.strip(".").split("...")) if key.startswith("..") else 1
+    outputs = body["outputs"]
+    sent_outputs = len(outputs) if isinstance(outputs, list) and key.startswith("..") else 1
+    return (sent_outputs == n_outputs and len(body["inputs"]) == len(entry.get("inputs", []))
+            and len(body.get("state", [])) == len(entry.get("state", [])))
 
 
 def _ints_fit(value: Any, depth: int = 0) -> bool:
@@ -362,6 +377,8 @@ def _guard_callback():
     rule = rule_for(current_app, body["output"])
     if rule is None:
         return _json_error(403, "unregistered_callback")
+    if not _matches_callback(body):
+        return _json_error(400, "bad_request")
     if rule.background and (request.args.get("cacheKey") or request.args.get("job")):
         # Polling a background job: Dash's renderer sends no values then, only the signed handles of
         # a job that an earlier request (which passed this guard, and whose job checked its user

@@ -114,15 +114,23 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 def parse_number(text: str | int | float | None) -> Decimal | None:
     """A number typed in any digits, with or without thousands separators; None if it is not one."""
-    if text is None:
+    if text is None or isinstance(text, bool):
         return None
     if isinstance(text, (int, float)):
-        return Decimal(str(text))
+        value = Decimal(str(text))
+        return value if value.is_finite() else None
+    if not isinstance(text, str):  # a list or an object sent where a field's text belongs
+        return None
     cleaned = to_latin_digits(text).strip().replace(",", "").replace(" ", "").replace("\u200c", "")
     cleaned = cleaned.replace("_", "")
     if not _NUMBER.match(cleaned):
         return None
     return Decimal(cleaned)
+
+
+def as_text(value: object) -> str:
+    """A text field's value as the browser sends it; anything else (a forged number, list, object) is ''."""
+    return value if isinstance(value, str) else ""
 
 
 def parse_int(text: str | int | None) -> int | None:

@@ -19,7 +19,7 @@ from dash_app import charts_gov
 from dash_app import ids_gov as gid
 from dash_app.auth import GOVERNORATE, current_user_id, require, secured_callback
 from dash_app.db import get_db
-from dash_app.i18n import _, _l, current_language, error_message, format_datetime, format_money, format_number, parse_int
+from dash_app.i18n import _, _l, as_text, current_language, error_message, format_datetime, format_money, format_number, parse_int
 from dash_app.layout import icon, page
 from models import admin_ops, password_reset, valuation
 from models.base import utcnow
@@ -288,7 +288,7 @@ def save_table(n, table_value, name_fa, name_en, desc_fa, desc_en, version):
     require({GOVERNORATE})
     if not n:
         return no_update, no_update, no_update
-    data = admin_ops.TableInput(name_fa or "", name_en or "", desc_fa or "", desc_en or "")
+    data = admin_ops.TableInput(as_text(name_fa), as_text(name_en), as_text(desc_fa), as_text(desc_en))
     tid = parse_int(table_value) if table_value else None
     try:
         with get_db().unit_of_work() as s:
@@ -388,10 +388,10 @@ def show_members(table_value, _version):
                   prevent_initial_call=True)
 def find_people(query):
     require({GOVERNORATE})
-    if not (query or "").strip():
+    if not as_text(query).strip():
         return []
     with get_db().reader() as s:
-        found = admin_ops.search_users(s, query, per_page=20)
+        found = admin_ops.search_users(s, as_text(query), per_page=20)
     return [{"label": f"{u.name} ({u.email or u.phone or ''})", "value": str(u.id)} for u in found.rows if u.is_active]
 
 
@@ -407,7 +407,7 @@ def add_member(n, table_value, user_value, background, affiliation, version):
     try:
         with get_db().unit_of_work() as s:
             admin_ops.add_member(s, current_user_id(), parse_int(table_value) if table_value else None,
-                                 parse_int(user_value) if user_value else None, background or "", affiliation or "")
+                                 parse_int(user_value) if user_value else None, as_text(background), as_text(affiliation))
     except DomainError as exc:
         return _fail(exc), no_update
     return _ok(_("The member is added.")), _bump(version)
@@ -527,7 +527,7 @@ def show_users(query, _prev, _next, _version, current):
     page_no = page_no - 1 if trigger == gid.AD_U_PREV else page_no + 1 if trigger == gid.AD_U_NEXT else (
         page_no if trigger == gid.AD_REFRESH else 1)
     with get_db().reader() as s:
-        found = admin_ops.search_users(s, query or "", page=max(1, page_no), per_page=20)
+        found = admin_ops.search_users(s, as_text(query), page=max(1, page_no), per_page=20)
     return users_view(found, current_language()), found.page
 
 

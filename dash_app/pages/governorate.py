@@ -20,7 +20,7 @@ from dash_app.auth import GOVERNORATE, require, secured_callback
 from dash_app.cache import cached_dashboard
 from dash_app.db import get_db
 from dash_app.i18n import (
-    _, _l, current_language, error_message, format_date, format_datetime, format_money, format_number,
+    _, _l, as_text, current_language, error_message, format_date, format_datetime, format_money, format_number,
     localise_digits, parse_int, to_latin_digits,
 )
 from dash_app.layout import icon, page
@@ -86,7 +86,7 @@ def amount_text(kind: HelpKind | str, quantity: int, item: str = "", lang: str |
 
 def parse_day(text: str | None, field: str = "date") -> date | None:
     """A day typed as Jalali (۱۴۰۵/۰۸/۱۵) or Gregorian (2026-11-06), in any digits; None when empty."""
-    raw = to_latin_digits(text or "").strip()
+    raw = to_latin_digits(as_text(text)).strip()
     if not raw:
         return None
     parts = [p for p in raw.replace("-", "/").replace(".", "/").split("/") if p]
@@ -471,8 +471,8 @@ def audit_filter(actor, action, table, obj, obj_id, date_from, date_to) -> Audit
     object_id = parse_int(obj_id) if obj_id not in (None, "") else None
     if obj_id not in (None, "") and object_id is None:
         raise ValidationError("field_required", field="object_id")
-    return AuditFilter(actor_query=actor or "", action=action or "", table_id=parse_int(table) if table else None,
-                       object_type=obj or "", object_id=object_id,
+    return AuditFilter(actor_query=as_text(actor), action=as_text(action), table_id=parse_int(table) if table else None,
+                       object_type=as_text(obj), object_id=object_id,
                        date_from=parse_day(date_from, "date_from"), date_to=parse_day(date_to, "date_to"))
 
 

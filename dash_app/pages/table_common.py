@@ -94,9 +94,9 @@ def today_text(lang: str | None = None) -> str:
 
 def parse_date_text(text: str | None) -> date | None:
     """A date typed as year/month/day in any digits: Jalali when the year is below 1700, else Gregorian."""
-    from dash_app.i18n import to_latin_digits
+    from dash_app.i18n import as_text, to_latin_digits
 
-    raw = to_latin_digits(text or "").strip().replace("-", "/").replace(".", "/")
+    raw = to_latin_digits(as_text(text)).strip().replace("-", "/").replace(".", "/")
     parts = [p for p in raw.split("/") if p]
     if len(parts) != 3 or not all(parse_digits(p) == p for p in parts):
         return None

@@ -12,7 +12,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from dash_app import ids_table as ids
 from dash_app.auth import CHAIR, current_user_id, require, secured_callback
 from dash_app.db import get_db
-from dash_app.i18n import _, current_language, error_message, format_date, format_number
+from dash_app.i18n import _, as_text, current_language, error_message, format_date, format_number
 from dash_app.layout import icon
 from dash_app.pages.table_common import (
     kind_name,
@@ -211,7 +211,8 @@ def review_action(_acc, _rej, _del, _goto, _bulk, _rej_ok, _rej_cancel, _del_ok,
             target = _target(memo.get("reject"))
             if target is None:
                 raise ValidationError("selection_empty")
-            if not (reason or "").strip():
+            reason = as_text(reason)
+            if not reason.strip():
                 return (no_update, _alert(error_message(ValidationError("reason_required"))), True, no_update,
                         False, no_update, no_update)
             with db.unit_of_work() as s:
@@ -227,7 +228,7 @@ def review_action(_acc, _rej, _del, _goto, _bulk, _rej_ok, _rej_cancel, _del_ok,
                 return (no_update, _alert(error_message(ValidationError("date_invalid"))), False, no_update, True,
                         no_update, no_update)
             with db.unit_of_work() as s:
-                mark_delivered(s, actor, target[0], day, note or "", target[1])
+                mark_delivered(s, actor, target[0], day, as_text(note), target[1])
             memo["deliver"] = None
             alert = _alert(_("Marked delivered."), "success")
         elif kind == ids.REVIEW_BULK:

@@ -108,7 +108,8 @@ def test_callback_post_without_or_with_wrong_csrf_is_refused(app, people):
 def test_unknown_callback_is_refused(app, people):
     client = app.test_client()
     log_in(client, "governorate")
-    resp = client.post("/_dash-update-component", json={"output": "evil.children", "inputs": []},
+    resp = client.post("/_dash-update-component", json={"output": "evil.children", "inputs": [],
+                                                                 "outputs": {"id": "evil", "property": "children"}},
                        headers={"X-CSRFToken": csrf(client)})
     assert resp.status_code == 403 and resp.get_json()["error"] == "unregistered_callback"
 
