@@ -181,7 +181,8 @@ def create_cycle(session: Session, actor_id: int, data: CycleInput) -> PBCycle:
         raise ValidationError("pb_ballot_rule_unknown", field="ballot_rule") from None
     counting_rule = _rule(data.counting_rule)
     ids = data.project_ids
-    if not ids or any(isinstance(i, bool) or not isinstance(i, int) for i in ids):
+    if not isinstance(ids, (list, tuple)) or not ids or any(isinstance(i, bool) or not isinstance(i, int)
+                                                             for i in ids):
         raise ValidationError("pb_projects_required", field="projects")
     if len(set(ids)) != len(ids):
         raise ValidationError("pb_project_repeated", field="projects")
