@@ -16,7 +16,6 @@ is computed, so a change committed meanwhile can only make the entry newer than 
 from __future__ import annotations
 
 import hashlib
-import itertools
 import os
 import threading
 import weakref
@@ -45,7 +44,6 @@ class DashboardCache:
 
     def __init__(self, backend: BaseCache, shared: bool) -> None:
         self.backend, self.shared = backend, shared
-        self._local = itertools.count(1)
         self._generation = 0
         self._lock = threading.Lock()
         self.hits = self.misses = 0
@@ -62,7 +60,7 @@ class DashboardCache:
             self.backend.inc("generation")
         else:
             with self._lock:
-                self._generation = next(self._local)
+                self._generation += 1
 
     def board(self, db: Database, f: DashboardFilter) -> Dashboard:
         generation = self.generation()
