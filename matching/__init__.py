@@ -29,9 +29,9 @@ def solve_instance(instance: dict, progress: Callable[[float, str], None] | None
     inst = parse_instance(instance)
     if progress:
         progress(0.0, f"instance: {inst.n_pledges} pledges, {inst.n_needs} needs")
-    res, stats = solve_arrays(inst, progress)
-    stats["seconds"] = round(time.perf_counter() - t0, 3)
-    out = build_output(inst, res.flows, res.worth, stats, Tables(inst))
+    res = solve_arrays(inst, progress)
+    res.stats["seconds"] = round(time.perf_counter() - t0, 3)
+    out = build_output(inst, res.flows, res.worth, res.stats, Tables(inst))
     if progress:
         progress(1.0, f"done: {len(out['allocations'])} allocations, objective {out['objective']}")
     return out

@@ -26,7 +26,7 @@ import numpy as np
 from .compat import Tables
 from .generate import generate_instance
 from .instance import parse_instance
-from .solver import build_kind
+from .aggregate import build_kind
 
 SIZES = {"small": (2_000, 300), "medium": (20_000, 2_000), "large": (100_000, 5_000)}
 

@@ -89,13 +89,13 @@ def test_whole_rounding_path_within_one_percent_of_lp_bound(seed):
 
 @pytest.mark.parametrize("seed", range(3))
 def test_greedy_basis_start_gives_the_same_optimum(seed, monkeypatch):
-    """Primal simplex from the greedy basis (solver.GREEDY_START) and dual simplex from
+    """Primal simplex from the greedy basis (transport.GREEDY_START) and dual simplex from
     scratch reach the same optimum, equal to the independent LP."""
-    from matching import solver
+    from matching import transport
 
     inst = generate_instance(400, 60, seed=100 + seed, whole_fraction=0.0)
     with_greedy = solve_instance(inst)["objective"]
-    monkeypatch.setattr(solver, "GREEDY_START", False)
+    monkeypatch.setattr(transport, "GREEDY_START", False)
     without = solve_instance(inst)["objective"]
     ref = lp_optimum(inst)
     assert with_greedy == pytest.approx(ref, rel=1e-6)
