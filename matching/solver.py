@@ -33,13 +33,11 @@ import numpy as np
 from .aggregate import IntArray, KindProblem, build_kind, proposed_per_arc, split_flows
 from .compat import Tables
 from .instance import KINDS, Instance
+from .options import KindStats, SolverOptions
 from .transport import solve_divisible
 from .whole import solve_whole
 
 Progress = Callable[[float, str], None]
-
-#: per-kind counters summed into the output stats (in this order when first seen)
-_SUMMED = ("rounds", "arcs_priced", "rounding_repairs", "tie_break_bound", "proposals_kept_tie")
 
 
 @dataclass
@@ -51,13 +49,13 @@ class Result:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
-def _solve_kind(inst: Instance, tab: Tables, kind: int, deadline: float,
-                progress: Progress | None) -> tuple[KindProblem, IntArray, dict[str, Any]]:
+def _solve_kind(inst: Instance, tab: Tables, kind: int, opts: SolverOptions, deadline: float,
+                progress: Progress | None) -> tuple[KindProblem, IntArray, KindStats]:
     """Build and solve one kind: (problem, flow per arc, the kind's stats)."""
     if progress:
         progress(kind / len(KINDS), f"{KINDS[kind]}: building arcs")
     kp = build_kind(inst, tab, kind)
-    kst: dict[str, Any] = {"max_exact_whole_arcs": inst.params["max_exact_whole_arcs"]}
+    kst = KindStats()
     if len(kp.w) == 0:
         return kp, np.zeros(0, np.int64), kst
     proposed = proposed_per_arc(inst, kp) if inst.proposed else None
@@ -65,34 +63,36 @@ def _solve_kind(inst: Instance, tab: Tables, kind: int, deadline: float,
         progress((kind + 0.3) / len(KINDS),
                  f"{KINDS[kind]}: solving {len(kp.members)} nodes x {len(kp.need_idx)} needs, {len(kp.w)} arcs")
     if kp.node_whole.any():
-        flow = solve_whole(kp, proposed, kst, deadline)
+        flow = solve_whole(kp, proposed, opts, kst, deadline)
     else:
-        flow, _ = solve_divisible(kp, kp.node_cap, kp.need_cap, proposed=proposed, stats=kst)
-        kst["bound_total"] = float((kp.w * flow).sum())
+        flow, _ = solve_divisible(kp, kp.node_cap, kp.need_cap, opts, proposed=proposed, stats=kst)
+        kst.bound_total = float((kp.w * flow).sum())
     if progress:
         progress((kind + 1) / len(KINDS), f"{KINDS[kind]}: solved")
     return kp, flow, kst
 
 
-def _solve_kinds(inst: Instance, tab: Tables, deadline: float,
-                 progress: Progress | None) -> list[tuple[KindProblem, IntArray, dict[str, Any]]]:
+def _solve_kinds(inst: Instance, tab: Tables, opts: SolverOptions, deadline: float,
+                 progress: Progress | None) -> list[tuple[KindProblem, IntArray, KindStats]]:
     """All kinds, in kind order. They are independent: with threads > 1 they run on a pool
     (HiGHS and NumPy release the GIL), largest (pledges x needs) first so the threads finish
     together; the results come back in kind order, so the answer does not depend on it."""
-    workers = max(1, min(int(inst.params.get("threads", 2)), len(KINDS)))
+    workers = max(1, min(opts.threads, len(KINDS)))
     if workers == 1:
-        return [_solve_kind(inst, tab, k, deadline, progress) for k in range(len(KINDS))]
+        return [_solve_kind(inst, tab, k, opts, deadline, progress) for k in range(len(KINDS))]
     size = [int((inst.pledge_kind == k).sum()) * int((inst.need_kind == k).sum()) for k in range(len(KINDS))]
     order = sorted(range(len(KINDS)), key=lambda k: -size[k])
     with ThreadPoolExecutor(max_workers=workers) as ex:
-        futures = {k: ex.submit(_solve_kind, inst, tab, k, deadline, progress) for k in order}
+        futures = {k: ex.submit(_solve_kind, inst, tab, k, opts, deadline, progress) for k in order}
         return [futures[k].result() for k in range(len(KINDS))]
 
 
-def solve_arrays(inst: Instance, progress: Progress | None = None) -> Result:
+def solve_arrays(inst: Instance, progress: Progress | None = None, options: SolverOptions | None = None) -> Result:
     """Solve a parsed instance: flows and worths keyed by (pledge index, need index), and the
-    stats (method, bound, gap, counters; `objective_exact` is the unrounded objective)."""
-    deadline = time.perf_counter() + inst.params["time_limit"]
+    stats (method, bound, gap, counters; `objective_exact` is the unrounded objective).
+    `options` default: SolverOptions.from_params(inst.params)."""
+    opts = SolverOptions.from_params(inst.params) if options is None else options
+    deadline = time.perf_counter() + opts.time_limit
     tab = Tables(inst)
     res = Result()
     stats: dict[str, Any] = {}
@@ -101,7 +101,7 @@ def solve_arrays(inst: Instance, progress: Progress | None = None) -> Result:
     bound_total = 0.0
     objective = 0.0
     any_whole = False
-    for kp, flow, kst in _solve_kinds(inst, tab, deadline, progress):
+    for kp, flow, kst in _solve_kinds(inst, tab, opts, deadline, progress):
         nodes += len(kp.members)
         arcs += len(kp.w)
         pairs += kp.pairs
@@ -109,11 +109,10 @@ def solve_arrays(inst: Instance, progress: Progress | None = None) -> Result:
             continue
         if kp.node_whole.any():
             any_whole = True
-            methods.extend(kst.get("methods", []))
-        bound_total += kst.get("bound_total", 0.0)
-        for key in _SUMMED:
-            if key in kst:
-                stats[key] = stats.get(key, 0) + kst[key]
+            methods.extend(kst.methods)
+        bound_total += kst.bound_total
+        for key, value in kst.reported().items():  # a key first reported by a later kind comes later
+            stats[key] = stats.get(key, 0) + value
         objective += split_flows(inst, kp, flow, res.flows, res.worth)
     stats.update({"pledges": inst.n_pledges, "needs": inst.n_needs, "pairs": pairs, "nodes": nodes, "arcs": arcs})
     if any_whole:

@@ -50,11 +50,11 @@ from scipy.sparse.csgraph import connected_components
 
 from . import highs
 from .aggregate import BoolArray, FloatArray, IntArray, KindProblem
+from .options import KindStats, SolverOptions
 
 COVER = 2.0  # initial arcs of a need: its best, until their nodes could cover COVER x its room
 PRICE_PER_NEED = 8  # arcs priced in per need each round
 PRICE_TOL = 1e-9  # reduced-cost tolerance on scaled costs (max scaled cost is 1)
-GREEDY_START = True  # primal simplex from a greedy basis (see greedy_basis)
 
 Segments = tuple[IntArray | None, IntArray]  # (arc order or None for the identity, run starts)
 
@@ -210,14 +210,13 @@ class _Columns:
 
 def _colgen_highs(G: int, N: int, gi: IntArray, nj: IntArray, c: FloatArray, b: FloatArray, sel: BoolArray,
                   gseg: Segments, nseg: Segments,
-                  greedy: bool = True) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, int]:
+                  lazy: bool) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, int]:
     """Column generation on HiGHS with warm starts: the restricted LP keeps its basis while the
     PRICE_PER_NEED most violated arcs of each need join it, round by round (the most violated
-    arc of each node only when no need has one). With `greedy` (and GREEDY_START) the first LP
-    starts from the greedy's basis (primal simplex) and node rows join lazily. Stops when every
+    arc of each node only when no need has one). With `lazy` the first LP starts from the
+    greedy's basis (primal simplex) and node rows join with their first column. Stops when every
     arc prices out (reduced cost <= PRICE_TOL): then the restricted optimum is optimal for all
     arcs. Returns (x per arc, u per node, v per need node, reduced costs, rounds)."""
-    lazy = greedy and GREEDY_START
     cols = _Columns(highs.RestrictedLP(), G, N, gi, nj, c, b, lazy)
     first = np.flatnonzero(sel)
     cols.add(first)
@@ -363,12 +362,13 @@ def _arc_subset(kp: KindProblem, node_cap: IntArray, need_cap: IntArray,
     return arcs[_need_order(kp.nj[arcs], kp.fit[arcs], N)]
 
 
-def solve_divisible(kp: KindProblem, node_cap: IntArray, need_cap: IntArray, arc_mask: BoolArray | None = None,
-                    proposed: IntArray | None = None, stats: dict[str, Any] | None = None,
-                    greedy: bool = True) -> tuple[IntArray, float]:
+def solve_divisible(kp: KindProblem, node_cap: IntArray, need_cap: IntArray, opts: SolverOptions, *,
+                    arc_mask: BoolArray | None = None, proposed: IntArray | None = None,
+                    stats: KindStats | None = None, greedy: bool = True) -> tuple[IntArray, float]:
     """Exact LP optimum of the transportation problem on the arcs in arc_mask (default all),
     with pricing. Returns (integer flow per arc, its worth). `proposed` (quantity per arc, or
-    None) triggers the tie-break pass."""
+    None) triggers the tie-break pass. `greedy` False: dual simplex from scratch (the
+    whole-pledge relaxation, whose vertex guides the rounding). Counters go to `stats`."""
     flow = np.zeros(len(kp.w), np.int64)
     G, N = len(node_cap), len(need_cap)
     arcs = _arc_subset(kp, node_cap, need_cap, arc_mask)
@@ -380,10 +380,10 @@ def solve_divisible(kp: KindProblem, node_cap: IntArray, need_cap: IntArray, arc
     c = w / wscale  # scaled costs, max 1
     b = np.concatenate([node_cap, need_cap]).astype(np.float64) / qscale
     extra = None if proposed is None else proposed[arcs] > 0
-    sel, gseg, nseg = initial_selection(gi, nj, c, node_cap, need_cap, extra, presorted=True,
-                                        node_best=not (greedy and GREEDY_START))
+    lazy = greedy and opts.greedy_start
+    sel, gseg, nseg = initial_selection(gi, nj, c, node_cap, need_cap, extra, presorted=True, node_best=not lazy)
     if highs.available():
-        x, u, v, red, rounds = _colgen_highs(G, N, gi, nj, c, b, sel, gseg, nseg, greedy)
+        x, u, v, red, rounds = _colgen_highs(G, N, gi, nj, c, b, sel, gseg, nseg, lazy)
     else:
         x, u, v, red, rounds = _cold_rounds(G, N, gi, nj, c, b, sel)
     if proposed is not None and (proposed[arcs] > 0).any():
@@ -391,15 +391,17 @@ def solve_divisible(kp: KindProblem, node_cap: IntArray, need_cap: IntArray, arc
         if tb is not None:
             x, loss = tb
             if stats is not None:
-                stats["tie_break_bound"] = stats.get("tie_break_bound", 0.0) + loss * wscale * qscale
+                stats.tie_breaks += 1
+                stats.tie_break_bound += loss * wscale * qscale
     nz = np.flatnonzero(x)  # the flow lives on the few columns the LP saw
     xs = x[nz] * qscale
     xi = np.rint(xs)
     if np.abs(xs - xi).max(initial=0) > 1e-3 * max(1.0, 1e-9 * qscale) and stats is not None:
-        stats["rounding_repairs"] = stats.get("rounding_repairs", 0) + 1
+        stats.rounding_repairs += 1
     xi = _repair(xi.astype(np.int64), gi[nz], nj[nz], node_cap, need_cap)
     flow[arcs[nz]] = xi
     if stats is not None:
-        stats["rounds"] = stats.get("rounds", 0) + rounds
-        stats["arcs_priced"] = stats.get("arcs_priced", 0) + int(sel.sum())
+        stats.lp_solves += 1
+        stats.rounds += rounds
+        stats.arcs_priced += int(sel.sum())
     return flow, float((w[nz] * xi).sum())

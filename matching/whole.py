@@ -39,6 +39,7 @@ import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from .aggregate import BoolArray, FloatArray, IntArray, KindProblem
+from .options import KindStats, SolverOptions
 from .transport import solve_divisible
 
 KEEP_TOL = 1e-8  # relative: answers this close in worth count as "equally good" (MILP gap is 1e-9)
@@ -205,17 +206,19 @@ def proposed_choice(kp: KindProblem, proposed: IntArray | None) -> BoolArray | N
     return choice
 
 
-def complete(kp: KindProblem, choice: BoolArray, proposed: IntArray | None, stats: dict[str, Any] | None,
-             fill: bool) -> IntArray:
+def complete(kp: KindProblem, choice: BoolArray, proposed: IntArray | None, opts: SolverOptions,
+             stats: KindStats | None, fill: bool) -> IntArray:
     """Fix the whole choices, re-solve the divisible rest exactly (keeping proposals among its
-    optima), optionally place still-unplaced whole pledges in leftover room. Returns flow."""
+    optima), optionally place still-unplaced whole pledges in leftover room. Returns flow.
+    Counters go to `stats` (None: a trial whose statistics are not reported)."""
     N = len(kp.need_cap)
     whole_arc = kp.node_whole[kp.gi]
     flow = np.zeros(len(kp.w), np.int64)
     flow[choice] = kp.node_cap[kp.gi[choice]]
     need_left = kp.need_cap - np.bincount(kp.nj[choice], weights=flow[choice], minlength=N).astype(np.int64)
     node_left = np.where(kp.node_whole, 0, kp.node_cap)
-    div_flow, _ = solve_divisible(kp, node_left, need_left, arc_mask=~whole_arc, proposed=proposed, stats=stats)
+    div_flow, _ = solve_divisible(kp, node_left, need_left, opts, arc_mask=~whole_arc, proposed=proposed,
+                                  stats=stats)
     flow += div_flow
     if fill:
         flow = fill_leftover(kp, flow)
@@ -226,18 +229,19 @@ def _kept(flow: IntArray, proposed: IntArray | None) -> int:
     return int(np.minimum(flow, proposed).sum()) if proposed is not None else 0
 
 
-def _exact_choice(kp: KindProblem, deadline: float) -> tuple[BoolArray | None, str | None, MilpAnswer | None]:
+def _exact_choice(kp: KindProblem, opts: SolverOptions,
+                  deadline: float) -> tuple[BoolArray | None, str, MilpAnswer | None]:
     """The exact MILP's whole choice, checked against its own exact completion (a presolve
     that returned a wrong optimum is caught and the kind solved again without presolve)."""
     ans = milp_whole(kp, deadline)
     if ans.choice is None:
-        return None, None, None
+        return None, "", None
     assert ans.worth is not None
     # HiGHS presolve has returned a wrong "optimum" on a badly scaled kind (rials; it
     # warns "transformNewIntegerFeasibleSolution"): the MILP's own whole choice,
     # completed exactly, must not be worth more than the MILP's value; if it is, the
     # kind is solved again without presolve
-    check = complete(kp, ans.choice, None, {}, False)
+    check = complete(kp, ans.choice, None, opts, None, False)
     if float((kp.w * check).sum()) > ans.worth * ans.wscale * (1 + 1e-7) + 1e-12:
         redo = milp_whole(kp, deadline, presolve=False)
         if redo.choice is not None:
@@ -245,7 +249,8 @@ def _exact_choice(kp: KindProblem, deadline: float) -> tuple[BoolArray | None, s
     return ans.choice, ("milp" if ans.status == 0 else "milp-time-limit"), ans
 
 
-def solve_whole(kp: KindProblem, proposed: IntArray | None, stats: dict[str, Any], deadline: float) -> IntArray:
+def solve_whole(kp: KindProblem, proposed: IntArray | None, opts: SolverOptions, stats: KindStats,
+                deadline: float) -> IntArray:
     """Kinds with whole pledges. Returns flow per arc.
 
     Proposals among equally good answers: the best answer found (exact MILP, or the rounding
@@ -255,13 +260,13 @@ def solve_whole(kp: KindProblem, proposed: IntArray | None, stats: dict[str, Any
     quantity kept among answers worth at least the optimum (minus KEEP_TOL)."""
     m = len(kp.w)
     # LP relaxation bound (whole pledges treated as divisible, arcs to too-small needs dropped)
-    relax_flow, bound = solve_divisible(kp, kp.node_cap, kp.need_cap, stats={}, greedy=False)
-    exact = m <= stats["max_exact_whole_arcs"] and time.perf_counter() < deadline
+    relax_flow, bound = solve_divisible(kp, kp.node_cap, kp.need_cap, opts, greedy=False)
+    exact = m <= opts.max_exact_whole_arcs and time.perf_counter() < deadline
     choice: BoolArray | None = None
-    method: str | None = None
+    method = ""
     ans: MilpAnswer | None = None
     if exact:
-        choice, method, ans = _exact_choice(kp, deadline)
+        choice, method, ans = _exact_choice(kp, opts, deadline)
         if ans is not None and ans.dual is not None:
             bound = min(bound, ans.dual)
     if choice is None and time.perf_counter() < deadline:
@@ -271,34 +276,34 @@ def solve_whole(kp: KindProblem, proposed: IntArray | None, stats: dict[str, Any
         choice = round_whole(kp, relax_flow)
         method = "lp-rounding"
     fill = method != "milp"
-    flow = complete(kp, choice, proposed, stats, fill)
-    flow, value = _prefer_proposals(kp, proposed, choice, flow, method, ans, fill, stats, deadline)
-    stats.setdefault("methods", []).append(method)
-    stats["bound_total"] = stats.get("bound_total", 0.0) + max(bound, value)
+    flow = complete(kp, choice, proposed, opts, stats, fill)
+    flow, value = _prefer_proposals(kp, proposed, choice, flow, method, ans, fill, opts, stats, deadline)
+    stats.methods.append(method)
+    stats.bound_total += max(bound, value)
     return flow
 
 
 def _prefer_proposals(kp: KindProblem, proposed: IntArray | None, choice: BoolArray, flow: IntArray,
-                      method: str | None, ans: MilpAnswer | None, fill: bool, stats: dict[str, Any],
-                      deadline: float) -> tuple[IntArray, float]:
+                      method: str, ans: MilpAnswer | None, fill: bool, opts: SolverOptions,
+                      stats: KindStats, deadline: float) -> tuple[IntArray, float]:
     """Keep the current proposals among equally good answers (see solve_whole). Returns the
     flow and its worth."""
     value = float((kp.w * flow).sum())
     pchoice = proposed_choice(kp, proposed)
     if pchoice is None or np.array_equal(pchoice, choice):
         return flow, value
-    pflow = complete(kp, pchoice, proposed, {}, fill)
+    pflow = complete(kp, pchoice, proposed, opts, None, fill)
     pvalue = float((kp.w * pflow).sum())
     tol = KEEP_TOL * max(abs(value), 1e-300)
     if pvalue >= value - tol and _kept(pflow, proposed) >= _kept(flow, proposed):
-        stats["proposals_kept_tie"] = stats.get("proposals_kept_tie", 0) + 1
+        stats.proposals_kept_tie += 1
         return pflow, pvalue
     if method == "milp" and time.perf_counter() < deadline:
         assert ans is not None and ans.worth is not None and proposed is not None
         floor = ans.worth * (1 - KEEP_TOL)
         ch2 = milp_whole(kp, deadline, keep=proposed, floor=floor).choice
         if ch2 is not None:
-            f2 = complete(kp, ch2, proposed, {}, False)
+            f2 = complete(kp, ch2, proposed, opts, None, False)
             v2 = float((kp.w * f2).sum())
             if v2 >= value - tol and _kept(f2, proposed) > _kept(flow, proposed):
                 return f2, v2

@@ -88,15 +88,20 @@ def test_whole_rounding_path_within_one_percent_of_lp_bound(seed):
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_greedy_basis_start_gives_the_same_optimum(seed, monkeypatch):
-    """Primal simplex from the greedy basis (transport.GREEDY_START) and dual simplex from
+def test_greedy_basis_start_gives_the_same_optimum(seed):
+    """Primal simplex from the greedy basis (SolverOptions.greedy_start) and dual simplex from
     scratch reach the same optimum, equal to the independent LP."""
-    from matching import transport
+    from dataclasses import replace
+
+    from matching.instance import parse_instance
+    from matching.options import SolverOptions
+    from matching.solver import solve_arrays
 
     inst = generate_instance(400, 60, seed=100 + seed, whole_fraction=0.0)
     with_greedy = solve_instance(inst)["objective"]
-    monkeypatch.setattr(transport, "GREEDY_START", False)
-    without = solve_instance(inst)["objective"]
+    parsed = parse_instance(inst)
+    opts = replace(SolverOptions.from_params(parsed.params), greedy_start=False)
+    without = solve_arrays(parsed, options=opts).stats["objective_exact"]
     ref = lp_optimum(inst)
     assert with_greedy == pytest.approx(ref, rel=1e-6)
     assert without == pytest.approx(ref, rel=1e-6)
