@@ -7,7 +7,8 @@ ships in `scipy.optimize._highspy._core` keeps the model and its basis between r
 starts) and accepts a starting basis (the greedy's, see transport.greedy_basis).
 
 Why guarded. That module is private: its name, its classes and their methods may change in any
-SciPy release without notice. It is used only when the module imports; otherwise `available()` is
+SciPy release without notice. It is used only when SciPy's version is within TESTED_SCIPY (the
+releases the matching tests passed with) and the module imports; otherwise `available()` is
 False and the transport solver takes its fallback, cold-started `linprog` rounds (public API,
 same optimum, slower). Everything here is a thin wrapper: the same calls in the same order as
 a direct use, so the answer does not depend on the wrapper.
@@ -15,13 +16,32 @@ a direct use, so the answer does not depend on the wrapper.
 
 from __future__ import annotations
 
+import re
 from types import ModuleType
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import scipy
+
+#: SciPy releases (major, minor), inclusive, with which tests/matching passed on the binding
+TESTED_SCIPY = ((1, 15), (1, 17))
+
+
+def version_tested(version: str) -> bool:
+    """True when a SciPy version string is within TESTED_SCIPY (a pre-release counts as its
+    release: 1.18.0rc1 is 1.18, outside)."""
+    m = re.match(r"(\d+)\.(\d+)", version)
+    if m is None:
+        return False
+    v = (int(m.group(1)), int(m.group(2)))
+    return TESTED_SCIPY[0] <= v <= TESTED_SCIPY[1]
+
 
 def _load() -> ModuleType | None:
+    """The binding's module, or None outside TESTED_SCIPY or when it does not import."""
+    if not version_tested(scipy.__version__):
+        return None
     try:
         from scipy.optimize._highspy import _core
     except ImportError:
@@ -33,7 +53,7 @@ _core: ModuleType | None = _load()
 
 
 def available() -> bool:
-    """The private binding can be used."""
+    """The private binding can be used (tested SciPy release, module present)."""
     return _core is not None
 
 

@@ -19,13 +19,14 @@ class SolverOptions:
     time_limit: float = 60.0  # seconds for the whole-pledge MILPs of all kinds
     threads: int = 2  # worker threads over the four kinds (1 = sequential; same answer)
     greedy_start: bool = True  # primal simplex from a greedy basis (else dual simplex from scratch)
+    highs_binding: bool = True  # warm-started rounds on SciPy's HiGHS binding where available
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> SolverOptions:
         return cls(max_exact_whole_arcs=int(math.floor(params["max_exact_whole_arcs"])),
                    time_limit=float(params["time_limit"]),
                    threads=max(1, int(params.get("threads", 2))),
-                   greedy_start=True)
+                   greedy_start=True, highs_binding=True)
 
 
 @dataclass

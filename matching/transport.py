@@ -35,7 +35,9 @@ the optimal objective up to tol * total flow, reported as stats.tie_break_bound.
 Integrality. The flow is rounded on the LP's columns and checked; a repair (counted in
 stats.rounding_repairs) is a safety net that basic solutions never need.
 
-Engine: HiGHS through matching.highs (warm starts); without it, cold `linprog` rounds.
+Engine: HiGHS through matching.highs (warm starts); without it (a SciPy release outside the
+tested range, or options.highs_binding False), cold `linprog` rounds: the same pricing test,
+every violated arc joins, the same optimum.
 Imports only numpy, scipy and the matching package.
 """
 
@@ -382,7 +384,7 @@ def solve_divisible(kp: KindProblem, node_cap: IntArray, need_cap: IntArray, opt
     extra = None if proposed is None else proposed[arcs] > 0
     lazy = greedy and opts.greedy_start
     sel, gseg, nseg = initial_selection(gi, nj, c, node_cap, need_cap, extra, presorted=True, node_best=not lazy)
-    if highs.available():
+    if opts.highs_binding and highs.available():
         x, u, v, red, rounds = _colgen_highs(G, N, gi, nj, c, b, sel, gseg, nseg, lazy)
     else:
         x, u, v, red, rounds = _cold_rounds(G, N, gi, nj, c, b, sel)
