@@ -16,7 +16,8 @@ from typing import Any
 import dash
 from flask import Flask, request
 
-import models
+
+from models.core.db import Database, data_folder, database_url_from_env
 from dash_app import assets as vendor
 from dash_app.db import EXTENSION_KEY
 
@@ -33,7 +34,7 @@ def _secret_key(config: dict[str, Any]) -> str:
         return key
     if config.get("TESTING"):
         return secrets.token_hex(32)
-    path = models.data_folder() / "secret_key"
+    path = data_folder() / "secret_key"
     try:
         if path.is_file():
             stored = path.read_text(encoding="ascii").strip()
@@ -103,7 +104,7 @@ def _import_pages() -> None:
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The Flask server with Hamyar's Dash app on it.
 
-    Config keys: DATABASE_URL (default models.database_url_from_env()), SECRET_KEY (default env
+    Config keys: DATABASE_URL (default database_url_from_env()), SECRET_KEY (default env
     SECRET_KEY, else a key kept in the data folder), REDIS_URL and HAMYAR_BACKGROUND (where background
     jobs run, see dash_app.background), HAMYAR_JOBS_FOLDER, TESTING, and any Flask setting. The schema is
     not created here: `hamyar init-db` runs the migrations.
@@ -128,8 +129,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         server.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     server.config.update(config)
     server.config["SECRET_KEY"] = _secret_key(config)
-    server.config.setdefault("DATABASE_URL", models.database_url_from_env())
-    server.extensions[EXTENSION_KEY] = models.Database(server.config["DATABASE_URL"])
+    server.config.setdefault("DATABASE_URL", database_url_from_env())
+    server.extensions[EXTENSION_KEY] = Database(server.config["DATABASE_URL"])
     server.extensions[cache.EXTENSION_KEY] = cache.make_cache(server.config)
 
     Babel(server, locale_selector=i18n.select_language)

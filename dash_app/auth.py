@@ -20,9 +20,9 @@ import dash
 from flask import Flask, abort, current_app, g, has_request_context, jsonify, redirect, request, session
 from flask_login import LoginManager, UserMixin, current_user
 
-from models.accounts import ANONYMOUS, Roles, roles_of
-from models.errors import PermissionDenied
-from models.people import User
+from models.accounts.users import ANONYMOUS, Roles, roles_of
+from models.core.errors import PermissionDenied
+from models.orm.people import User
 
 ANYONE = "anyone"
 CITIZEN = "citizen"

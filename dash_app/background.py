@@ -66,7 +66,7 @@ def make_manager(server: Flask) -> Any:
     """The background callback manager the server's config asks for (see the module docstring)."""
     from dash import CeleryManager, DiskcacheManager
 
-    from models import data_folder
+    from models.core.db import data_folder
 
     config = server.config
     if backend_name(config) == "celery":

@@ -8,7 +8,7 @@ every web worker and Celery worker.
 When it forgets: a cached board is keyed by the filter and by two versions read *before* the board
 is computed, so a change committed meanwhile can only make the entry newer than its key, never older:
 - the generation, bumped after every commit that changed audited state in any process of this
-  deployment (models.audit.on_audited_commit; Redis INCR when shared) — every state change writes an
+  deployment (models.audit.log.on_audited_commit; Redis INCR when shared) — every state change writes an
   audit event, so no operation can forget to invalidate;
 - the latest audit event id, which also sees changes committed by a process that does not share the
   generation (the `hamyar` CLI beside a server without Redis).
@@ -24,9 +24,10 @@ from typing import Any
 from cachelib import BaseCache, RedisCache, SimpleCache
 from sqlalchemy import func, select
 
-from models.audit import AuditEvent, on_audited_commit
-from models.dashboard import Dashboard, DashboardFilter, dashboard
-from models.db import Database
+from models.audit.log import on_audited_commit
+from models.orm.audit_event import AuditEvent
+from models.reporting.dashboard import Dashboard, DashboardFilter, dashboard
+from models.core.db import Database
 
 EXTENSION_KEY = "hamyar_cache"
 ENTRY_SECONDS = 600  # boards of old versions and rare filters leave memory (or Redis) after this

@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from models.db import Database, DatabaseConfigError
+from models.core.db import Database, DatabaseConfigError
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -34,7 +34,7 @@ def main() -> None:
 @main.command("init-db")
 def init_db_command() -> None:
     """Create the schema (migrate an empty database to the newest revision)."""
-    from models.schema import AlreadyInitialised, init_db
+    from models.core.schema import AlreadyInitialised, init_db
 
     db = _database()
     try:
@@ -52,8 +52,8 @@ def seed_demo_command(seed: int | None) -> None:
 
 
 def _seed(db: Database, seed: int | None) -> None:
-    from models.demo import DEMO_PASSWORD, DEMO_SEED, AlreadySeeded, seed_demo
-    from models.schema import current_revision, head_revision
+    from models.demo.seed import DEMO_PASSWORD, DEMO_SEED, AlreadySeeded, seed_demo
+    from models.core.schema import current_revision, head_revision
 
     if current_revision(db) != head_revision():
         _fail("the database has no schema yet; run `hamyar init-db` first")
@@ -92,7 +92,7 @@ def serve_command(host: str, port: int, debug: bool) -> None:
 @click.option("--port", default=8050, show_default=True, type=int)
 def demo_command(host: str, port: int) -> None:
     """Initialise and seed the database when it is empty, then serve."""
-    from models.schema import has_data, migrate
+    from models.core.schema import has_data, migrate
 
     db = _database()
     if has_data(db):
@@ -112,8 +112,8 @@ def demo_command(host: str, port: int) -> None:
 @click.option("--language", type=click.Choice(["fa", "en"]), default="fa", show_default=True)
 def create_user_command(name: str, login: str, password: str, governorate: bool, language: str) -> None:
     """Create an account (citizen, or governorate staff with --governorate)."""
-    from models.accounts import create_user
-    from models.errors import ValidationError
+    from models.accounts.users import create_user
+    from models.core.errors import ValidationError
 
     db = _database()
     try:
@@ -129,7 +129,7 @@ def create_user_command(name: str, login: str, password: str, governorate: bool,
 @click.argument("target", type=click.Path(dir_okay=False))
 def backup_command(target: str) -> None:
     """Write a consistent copy of the database to TARGET while the app runs."""
-    from models.backup import BackupError, backup
+    from models.core.backup import BackupError, backup
 
     try:
         path = backup(_database(), target)
@@ -143,7 +143,7 @@ def backup_command(target: str) -> None:
 @click.option("--yes", is_flag=True, help="Confirm that the database's contents are to be replaced.")
 def restore_command(source: str, yes: bool) -> None:
     """Replace the database's contents with the backup SOURCE (asks for --yes)."""
-    from models.backup import BackupError, restore
+    from models.core.backup import BackupError, restore
 
     if not yes:
         _fail("restore replaces everything in the database; run again with --yes to confirm")
@@ -162,7 +162,7 @@ def audit_group() -> None:
 @audit_group.command("verify")
 def audit_verify_command() -> None:
     """Check the audit log's hash chain; name every edited event and every gap left by a deleted one."""
-    from models.audit_chain import verify_database
+    from models.audit.chain import verify_database
 
     db = _database()
     checked, problems = verify_database(db)

@@ -1,6 +1,6 @@
 """The `hamyar pb` commands: count a pabulib election with one of the PB rules.
 
-Imports click and models only (the rules are models.pb_rules; never pabutools). A file that cannot
+Imports click and models only (the rules are models.pb.rules; never pabutools). A file that cannot
 be read ends in one line on stderr naming the line, and exit status 1.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from models.pb_rules import DEFAULT_RULE, RULES
+from models.pb.rules import DEFAULT_RULE, RULES
 
 APPROVAL_LIKE = ("approval", "choose-1")
 
@@ -31,8 +31,8 @@ def tally_command(path: str, rule: str, as_approval: bool) -> None:
     Winners are listed in the order the rule selected them (pabutools' order); ties go to the
     smaller project id compared as a string.
     """
-    from models.pabulib import PabulibError, read
-    from models.pb_rules import count
+    from models.pb.pabulib import PabulibError, read
+    from models.pb.rules import count
 
     try:
         pb = read(path)

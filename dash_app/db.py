@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from models import Database
+from models.core.db import Database
 
 EXTENSION_KEY = "hamyar_db"
 

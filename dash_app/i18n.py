@@ -1,6 +1,6 @@
 """The one place where text, numbers, money and dates are put into the user's language.
 
-Imports flask-babel, jdatetime and models.errors; pages import this, never the other way round.
+Imports flask-babel, jdatetime and models.core.errors; pages import this, never the other way round.
 
 Persian ("fa") is the default: right-to-left, Persian digits, Jalali dates, Iran time.
 English ("en") is left-to-right with Latin digits and Gregorian dates.
@@ -19,7 +19,7 @@ import jdatetime
 from flask import g, has_request_context, request
 from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext
 
-from models.errors import DomainError
+from models.core.errors import DomainError
 
 __all__ = [
     "DEFAULT_LANGUAGE", "LANGUAGES", "compile_catalogues", "LANGUAGE_COOKIE", "Babel", "_", "_l", "current_language", "direction",
@@ -224,7 +224,7 @@ def format_datetime(value: datetime, lang: str | None = None, *, long: bool = Fa
 
 
 # --- domain errors ---------------------------------------------------------------------------
-# Every code that models.errors may carry, worded for people. Parameters come from exc.params.
+# Every code that models.core.errors may carry, worded for people. Parameters come from exc.params.
 ERROR_MESSAGES = {
     "name_required": _l("Please enter your name."),
     "name_too_long": _l("The name is too long (at most %(maximum)s characters)."),

@@ -142,7 +142,7 @@ def _notifications_link() -> Any:
     from dash_app import ids_citizen
     from dash_app.db import get_db
     from dash_app.i18n import format_number
-    from models.notify import unread_count
+    from models.core.notify import unread_count
 
     with get_db().reader() as s:
         unread = unread_count(s, int(current_user.id))

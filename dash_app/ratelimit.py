@@ -26,7 +26,7 @@ FAILED_PER_LOGIN = "5 per minute;20 per hour"
 
 
 def _login_key() -> str:
-    from models.accounts import normalise_login
+    from models.accounts.users import normalise_login
 
     text = request.form.get("login", "")
     try:

@@ -19,8 +19,9 @@ from dash_app.auth import (
 )
 from dash_app.db import get_db
 from dash_app.i18n import LANGUAGE_COOKIE, LANGUAGES
-from models import accounts, password_reset
-from models.errors import DomainError, ValidationError
+import models.accounts.users as accounts
+from models.accounts import password_reset
+from models.core.errors import DomainError, ValidationError
 
 # Form field names (the pages use the same constants).
 F_NAME = "name"
@@ -88,7 +89,7 @@ def reset_path(token: str) -> str:
 
 
 def reset_post(token: str):
-    """Set a new password through a one-time link (models.password_reset), then sign in afresh."""
+    """Set a new password through a one-time link (models.accounts.password_reset), then sign in afresh."""
     check_form_csrf()
     form = request.form
     try:

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, text
 
-from models import Database
-from models.schema import migrate
+from models.core.db import Database
+from models.core.schema import migrate
 
 PG_URL = os.environ.get("HAMYAR_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -65,7 +65,7 @@ def any_db(request, tmp_path) -> Iterator[Database]:
 @pytest.fixture(scope="session")
 def seeded_sqlite_file(tmp_path_factory):
     """The demo seeded once per test session; tests get copies of the file."""
-    from models.demo import seed_demo
+    from models.demo.seed import seed_demo
 
     path = tmp_path_factory.mktemp("seeded") / "demo.sqlite3"
     db = Database(f"sqlite:///{path}")
@@ -90,7 +90,7 @@ def any_demo_db(request, seeded_sqlite_file, tmp_path) -> Iterator[Database]:
     if request.param == "sqlite":
         yield from _copy(seeded_sqlite_file, tmp_path)
     else:
-        from models.demo import seed_demo
+        from models.demo.seed import seed_demo
 
         for db in _postgres_db():
             with db.unit_of_work() as s:

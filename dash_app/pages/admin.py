@@ -1,7 +1,7 @@
 """Administration (/admin), governorate only: tables, members, chair elections, users, valuation rates.
 
 Imports dash, dbc, flask, models and dash_app. Each callback reads inputs, calls one domain operation
-(models.admin_ops, models.valuation, models.elections, models.password_reset) in one unit of work, and
+(models.accounts.admin, models.reporting.valuation, models.tables.elections, models.accounts.password_reset) in one unit of work, and
 renders the result. Archiving a table, removing people and issuing a password-reset link ask for
 confirmation first.
 """
@@ -21,13 +21,15 @@ from dash_app.auth import GOVERNORATE, current_user_id, require, secured_callbac
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, as_text, current_language, error_message, format_datetime, format_money, format_number, parse_int
 from dash_app.layout import icon, page
-from models import admin_ops, password_reset, valuation
-from models.base import utcnow
-from models.elections import close_election, open_election
-from models.enums import ElectionStatus, HelpKind, MemberBackground
-from models.errors import DomainError, ValidationError
-from models.people import User
-from models.tables import ChairElection, Table
+import models.accounts.admin as admin_ops
+from models.accounts import password_reset
+from models.reporting import valuation
+from models.orm.base import utcnow
+from models.tables.elections import close_election, open_election
+from models.core.enums import ElectionStatus, HelpKind, MemberBackground
+from models.core.errors import DomainError, ValidationError
+from models.orm.people import User
+from models.orm.tables import ChairElection, Table
 
 BACKGROUND_LABELS = {
     MemberBackground.AGENCY: _l("Agency manager or expert"),

@@ -1,7 +1,7 @@
 """Participatory-budgeting cycles (/admin/pb), governorate only: create, move phases, count, compare, publish.
 
 Imports dash, dbc, plotly, models (pb_cycles) and dash_app. Each callback reads inputs, calls one domain
-operation of models.pb_cycles in one unit of work, and renders the result. Moving a phase and publishing
+operation of models.pb.cycles in one unit of work, and renders the result. Moving a phase and publishing
 ask for confirmation first. A .pb file can be imported into a cycle of its own to try the rules on a
 real election, and any counted cycle's ballots can be downloaded, anonymised, as a .pb file.
 """
@@ -31,9 +31,9 @@ from dash_app.i18n import (
     parse_number,
 )
 from dash_app.layout import icon, page
-from models import pb_cycles
-from models.enums import PBBallotRule, PBCountingRule, PBPhase
-from models.errors import DomainError, ValidationError
+import models.pb.cycles as pb_cycles
+from models.core.enums import PBBallotRule, PBCountingRule, PBPhase
+from models.core.errors import DomainError, ValidationError
 
 PHASE_LABEL = {PBPhase.PROPOSAL: _l("Proposal"), PBPhase.VOTING: _l("Voting"), PBPhase.TALLYING: _l("Counting"),
                PBPhase.RESULTS: _l("Results published")}

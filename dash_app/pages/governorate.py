@@ -1,7 +1,7 @@
 """The governorate's dashboard (/governorate): what was mobilised, pictured and filtered; exports; the audit log.
 
 Imports dash, dbc, models and dash_app. Each callback reads its inputs, calls one domain operation
-(models.dashboard.dashboard, models.exports.*_sheet, models.audit_views.audit_page) and renders it.
+(models.reporting.dashboard.dashboard, models.reporting.exports.*_sheet, models.reporting.audit_views.audit_page) and renders it.
 """
 from __future__ import annotations
 
@@ -24,11 +24,15 @@ from dash_app.i18n import (
     localise_digits, parse_int, to_latin_digits,
 )
 from dash_app.layout import icon, page
-from models import Pledge, Project, Table, User, exports
-from models.audit_views import AuditFilter, AuditLine, audit_actions, audit_page
-from models.dashboard import Dashboard, DashboardFilter, KindTotal, RunRow, filter_choices
-from models.enums import HelpKind
-from models.errors import DomainError, ValidationError
+from models.reporting import exports
+from models.orm.people import User
+from models.orm.pledges import Pledge
+from models.orm.projects import Project
+from models.orm.tables import Table
+from models.reporting.audit_views import AuditFilter, AuditLine, audit_actions, audit_page
+from models.reporting.dashboard import Dashboard, DashboardFilter, KindTotal, RunRow, filter_choices
+from models.core.enums import HelpKind
+from models.core.errors import DomainError, ValidationError
 
 # --- words for values -------------------------------------------------------------------------
 

@@ -13,8 +13,8 @@ from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, format_number
 from dash_app.layout import icon, page
 from dash_app.pages.projects import KIND_ICON, kind_label, project_list, quantity_text
-from models.browse import most_in_need, table_choices, totals
-from models.enums import HelpKind
+from models.projects.browse import most_in_need, table_choices, totals
+from models.core.enums import HelpKind
 
 
 def _total_card(kind: HelpKind, mobilised: int, delivered: int, lang: str) -> html.Li:

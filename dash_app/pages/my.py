@@ -1,7 +1,7 @@
 """My contributions (/my): every pledge of the signed-in citizen, the story of each part, withdrawal, notifications.
 
 Imports dash, dbc, flask, models (pledging, notify) and dash_app. Withdrawing calls
-models.pledging.withdraw_remainder, which checks whose pledge it is; a crafted request for another
+models.pledging.pledges.withdraw_remainder, which checks whose pledge it is; a crafted request for another
 citizen's pledge gets a 403 and changes nothing.
 """
 from __future__ import annotations
@@ -28,11 +28,11 @@ from dash_app.i18n import (
 from dash_app.layout import icon, page
 from dash_app.pages.pledge import _forged
 from dash_app.pages.projects import KIND_ICON, kind_label, name_in, pager, quantity_text
-from models.browse import skill_choices
-from models.enums import AllocationStatus, HelpKind, PledgeStatus
-from models.errors import Conflict, DomainError, ValidationError
-from models.notify import mark_read_up_to, recent_notifications, unread_count
-from models.pledging import PledgeStory, count_pledges_of, own_pledge, pledges_of, withdraw_remainder, withdrawable
+from models.projects.browse import skill_choices
+from models.core.enums import AllocationStatus, HelpKind, PledgeStatus
+from models.core.errors import Conflict, DomainError, ValidationError
+from models.core.notify import mark_read_up_to, recent_notifications, unread_count
+from models.pledging.pledges import PledgeStory, count_pledges_of, own_pledge, pledges_of, withdraw_remainder, withdrawable
 
 PER_PAGE = 10
 PLEDGE_STATUS = {

@@ -1,7 +1,7 @@
 """The pledge form (/pledge): one form for the four kinds of help, a review step, and a confirmation.
 
 Imports dash, dbc, flask, jdatetime, models (pledging, browse) and dash_app. The page parses what was
-typed (any digits, toman or rial, Jalali or Gregorian dates) and calls models.pledging, where every
+typed (any digits, toman or rial, Jalali or Gregorian dates) and calls models.pledging.pledges, where every
 rule lives. A value only a crafted request can send (an id not on the lists) gets a 4xx, not a form.
 """
 from __future__ import annotations
@@ -32,10 +32,10 @@ from dash_app.i18n import (
 )
 from dash_app.layout import icon, page
 from dash_app.pages.projects import KIND_ICON, kind_label, name_in, quantity_text
-from models.browse import Choice, district_choices, project_view, skill_choices, table_choices
-from models.enums import HelpKind
-from models.errors import DomainError, NotFound, ValidationError
-from models.pledging import (
+from models.projects.browse import Choice, district_choices, project_view, skill_choices, table_choices
+from models.core.enums import HelpKind
+from models.core.errors import DomainError, NotFound, ValidationError
+from models.pledging.pledges import (
     MAX_DESCRIPTION,
     MAX_QUANTITY,
     SKILLED_KINDS,

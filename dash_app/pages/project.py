@@ -24,9 +24,9 @@ from dash_app.pages.projects import (
     pager,
     quantity_text,
 )
-from models.browse import NeedView, ProjectView, project_view
-from models.enums import AllocationStatus, Horizon, ProjectKind, ProjectStatus
-from models.errors import NotFound
+from models.projects.browse import NeedView, ProjectView, project_view
+from models.core.enums import AllocationStatus, Horizon, ProjectKind, ProjectStatus
+from models.core.errors import NotFound
 
 HORIZON_LABEL = {Horizon.SHORT: _l("Short term"), Horizon.MEDIUM: _l("Medium term"), Horizon.LONG: _l("Long term")}
 STATUS_BADGE = {ProjectStatus.OPEN: "text-bg-success", ProjectStatus.IN_PROGRESS: "text-bg-info",

@@ -15,7 +15,7 @@ from dash_app.auth import ANYONE
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, format_money, format_number, format_percent, parse_int
 from dash_app.layout import icon, page
-from models.browse import (
+from models.projects.browse import (
     SORTS,
     Coverage,
     ProjectCard,
@@ -25,7 +25,7 @@ from models.browse import (
     normalise_text,
     table_choices,
 )
-from models.enums import HelpKind, ProjectKind, ProjectStatus
+from models.core.enums import HelpKind, ProjectKind, ProjectStatus
 
 # --- shared by the citizen's pages -----------------------------------------------------------------
 

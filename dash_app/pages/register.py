@@ -1,6 +1,6 @@
 """The registration page: a form that POSTs to the /register Flask route (dash_app.views).
 
-Imports dash, dbc, models.accounts (the password rule) and dash_app.
+Imports dash, dbc, models.accounts.users (the password rule) and dash_app.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from dash_app.auth import ANYONE, safe_next
 from dash_app.i18n import _, _l, error_message, format_number
 from dash_app.layout import alert_for, csrf_field, page
 from dash_app.pages.login import field
-from models.accounts import PASSWORD_MIN_LENGTH
+from models.accounts.users import PASSWORD_MIN_LENGTH
 
 
 @page(__name__, path="/register", title=_l("Register"), roles={ANYONE})

@@ -1,6 +1,6 @@
 """Setting a new password through a one-time link from the governorate (/reset/<token>, threat T21).
 
-Imports dash, models.password_reset and dash_app. The form POSTs to the /reset/<token> Flask
+Imports dash, models.accounts.password_reset and dash_app. The form POSTs to the /reset/<token> Flask
 route (dash_app.views). A link that does not work gets one page whatever the reason (unknown, used,
 replaced, expired, account deactivated), so holding a link tells nothing about the account.
 """
@@ -14,8 +14,8 @@ from dash_app.db import get_db
 from dash_app.i18n import _, _l, error_message, format_number
 from dash_app.layout import alert_for, csrf_field, icon, page
 from dash_app.pages.login import field
-from models.accounts import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
-from models.password_reset import reset_link_works
+from models.accounts.users import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from models.accounts.password_reset import reset_link_works
 
 
 def link_does_not_work() -> html.Section:

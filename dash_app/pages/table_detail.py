@@ -23,12 +23,12 @@ from dash_app.pages.table_common import (
     status_badge,
 )
 from dash_app.pages.tables import execute_claimed, run_panel, start_or_poll
-from models.decisions import recent_decisions
-from models.elections import close_due_elections, has_due_elections, table_people
-from models.enums import RunScope
-from models.errors import NotFound
-from models.matching_runs import latest_run
-from models.project_editing import table_projects
+from models.pledging.decisions import recent_decisions
+from models.tables.elections import close_due_elections, has_due_elections, table_people
+from models.core.enums import RunScope
+from models.core.errors import NotFound
+from models.runs.lifecycle import latest_run
+from models.projects.editing import table_projects
 
 
 def _name(fa: str, en: str, lang: str) -> str:

@@ -22,10 +22,10 @@ from dash_app.pages.table_common import (
     transition_label,
     unit_label,
 )
-from models.enums import HelpKind
-from models.errors import DomainError, PermissionDenied, ValidationError
-from models.projects import Need
-from models.project_editing import (
+from models.core.enums import HelpKind
+from models.core.errors import DomainError, PermissionDenied, ValidationError
+from models.orm.projects import Need
+from models.projects.editing import (
     NeedInput,
     ProjectInput,
     add_need,

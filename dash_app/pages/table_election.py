@@ -16,9 +16,9 @@ from dash_app.auth import CHAIR, GOVERNORATE, MEMBER, admits, current_roles, cur
 from dash_app.db import get_db
 from dash_app.i18n import _, error_message, format_datetime, format_number, parse_int
 from dash_app.layout import icon
-from models.base import utcnow
-from models.elections import cast_ballot, close_election, election_view, nominate, open_election
-from models.errors import DomainError, PermissionDenied, ValidationError
+from models.orm.base import utcnow
+from models.tables.elections import cast_ballot, close_election, election_view, nominate, open_election
+from models.core.errors import DomainError, PermissionDenied, ValidationError
 
 
 

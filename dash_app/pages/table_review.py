@@ -1,7 +1,7 @@
 """The chair's review queue on /tables/<id>: accept, reject with a reason, bulk accept, mark delivered.
 
 Imports dash, dbc, models and dash_app; not a page itself. One callback serves the whole queue:
-it reads which button was pressed, calls one domain operation (models.decisions), and renders the
+it reads which button was pressed, calls one domain operation (models.pledging.decisions), and renders the
 queue again. A forged decision on another table's allocation raises PermissionDenied (HTTP 403).
 """
 from __future__ import annotations
@@ -21,8 +21,8 @@ from dash_app.pages.table_common import (
     reason_text,
     today_text,
 )
-from models.decisions import MAX_REASON, accept, accept_many, awaiting_delivery, mark_delivered, reject, review_page
-from models.errors import DomainError, PermissionDenied, ValidationError
+from models.pledging.decisions import MAX_REASON, accept, accept_many, awaiting_delivery, mark_delivered, reject, review_page
+from models.core.errors import DomainError, PermissionDenied, ValidationError
 
 PER_PAGE = 20
 

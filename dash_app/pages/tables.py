@@ -14,11 +14,11 @@ from dash_app.auth import ANYONE, GOVERNORATE, current_roles, current_user_id, r
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, error_message, format_datetime, format_number, format_percent
 from dash_app.layout import icon, page
-from models.enums import RunScope
-from models.errors import DomainError, PermissionDenied
-from models.jobs import claim_matching, run_claimed
-from models.matching_runs import latest_run, project_changes, run_state
-from models.project_editing import tables_overview
+from models.core.enums import RunScope
+from models.core.errors import DomainError, PermissionDenied
+from models.runs.jobs import claim_matching, run_claimed
+from models.runs.lifecycle import latest_run, project_changes, run_state
+from models.projects.editing import tables_overview
 
 POLL_MS = 1000
 
@@ -137,7 +137,7 @@ def start_or_poll(scope: RunScope, table_id: int | None, started: bool, titles: 
 
 
 def execute_claimed(run_id):
-    """A background job's body: run the matching run this page claimed (see models.jobs.run_claimed).
+    """A background job's body: run the matching run this page claimed (see models.runs.jobs.run_claimed).
 
     The panel's poll (not this job's answer) shows the outcome: a callback fed by a job's output
     would wait for the whole run before Dash let it fire again, and clicks on the panel would be
@@ -175,7 +175,7 @@ def _card(card, lang: str):
 def _project_titles(lang: str) -> dict[int, str]:
     from sqlalchemy import select
 
-    from models.projects import Project
+    from models.orm.projects import Project
 
     with get_db().reader() as s:
         return {pid: (fa if lang == "fa" else (en or fa)) for pid, fa, en in

@@ -1,7 +1,7 @@
 """The citizen's ballot (/vote): the open participatory-budgeting cycle, its projects, and published results.
 
 Imports dash, dbc, models (pb_cycles) and dash_app. Every rule (the limit of k projects, the budget of a
-knapsack ballot, the voting window, one ballot per citizen) lives in models.pb_cycles.cast_ballot; the page
+knapsack ballot, the voting window, one ballot per citizen) lives in models.pb.cycles.cast_ballot; the page
 only counts what is ticked so the citizen sees the limit before sending. Ballots are secret: the page
 shows the citizen's own ballot and, once results are published, aggregates only.
 """
@@ -25,9 +25,9 @@ from dash_app.i18n import (
     parse_int,
 )
 from dash_app.layout import icon, page
-from models import pb_cycles
-from models.enums import PBBallotRule
-from models.errors import DomainError
+import models.pb.cycles as pb_cycles
+from models.core.enums import PBBallotRule
+from models.core.errors import DomainError
 
 
 def name_in(lang: str, fa: str | None, en: str | None) -> str:

@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-import models
+from models import orm
+from models.core.db import Database
 from tests.web.conftest import LOGINS, PASSWORD, make_people
 
 CHROMIUM = "/usr/bin/chromium"
@@ -47,18 +48,18 @@ def serving(db_url: str, secret: str) -> Iterator[str]:
         app.extensions["hamyar_db"].dispose()
 
 
-def demo_copy(seeded_sqlite_file: Path, folder: Path) -> models.Database:
+def demo_copy(seeded_sqlite_file: Path, folder: Path) -> Database:
     """A private copy of the seeded demo database for one server."""
     path = folder / "demo.sqlite3"
     shutil.copyfile(seeded_sqlite_file, path)
-    return models.Database(f"sqlite:///{path}")
+    return Database(f"sqlite:///{path}")
 
 
 @contextmanager
 def people_server(folder: Path, secret: str) -> Iterator[str]:
     """A server on a fresh database holding the web tests' people (tests/web/conftest.make_people)."""
-    db = models.Database(f"sqlite:///{folder / 'hamyar.sqlite3'}")
-    models.Base.metadata.create_all(db.engine)
+    db = Database(f"sqlite:///{folder / 'hamyar.sqlite3'}")
+    orm.Base.metadata.create_all(db.engine)
     make_people(db)
     db.dispose()
     with serving(db.url, secret) as url:

@@ -6,7 +6,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from models import accounts
+import models.accounts.users as accounts
 from tests.browser.conftest import demo_copy, serving, wait_ready
 from tests.web.conftest import PASSWORD
 

@@ -11,11 +11,15 @@ import re
 import pytest
 from sqlalchemy import select
 
-import models
-from models import Allocation, AllocationStatus, PBCycle, Pledge, Project
-from models.enums import PBPhase
-from models.pb_cycles import BUDGET_USER_EMAIL, eligible_projects
-from models.people import User
+
+from models import orm
+from models.core.enums import AllocationStatus
+from models.orm.pb import PBCycle
+from models.orm.pledges import Allocation, Pledge
+from models.orm.projects import Project
+from models.core.enums import PBPhase
+from models.pb.cycles import BUDGET_USER_EMAIL, eligible_projects
+from models.orm.people import User
 from tests.browser.conftest import ARTIFACTS, AXE, demo_copy, serving, wait_ready
 
 pytestmark = pytest.mark.browser
@@ -104,7 +108,7 @@ def test_b801_cycle_from_creation_to_a_funded_project(browser, pb_server):
         vote.click("#vote-submit")
         _text_has(vote, "#vote-message", "حداکثر ۱ طرح می‌توانید انتخاب کنید")
         with db.reader() as s:
-            assert s.scalar(select(models.PBBallot.id)) is None          # nothing was saved
+            assert s.scalar(select(orm.PBBallot.id)) is None          # nothing was saved
         vote.uncheck(f"#vote-choices input[value='{second.project_id}']")
         vote.click("#vote-submit")
         _text_has(vote, "#vote-message", "رأی شما ثبت شد")

@@ -8,11 +8,13 @@ import re
 import pytest
 from sqlalchemy import select
 
-import models
-from models import Allocation, AllocationStatus, Table, TableMembership
-from models.accounts import create_user
-from models.audit import record
-from models.enums import MemberBackground
+from models import orm
+from models.core.enums import AllocationStatus
+from models.orm.pledges import Allocation
+from models.orm.tables import Table, TableMembership
+from models.accounts.users import create_user
+from models.audit.log import record
+from models.core.enums import MemberBackground
 from tests.browser.conftest import ARTIFACTS, demo_copy, serving, wait_ready
 
 pytestmark = pytest.mark.browser
@@ -114,15 +116,15 @@ def test_bt601_chair_runs_matching_and_decides(open_page, table_server):
         assert statuses[int(second)].status is AllocationStatus.ACCEPTED
         assert statuses[int(third)].status is AllocationStatus.REJECTED
         assert statuses[int(third)].reject_reason.startswith("این پروژه")
-        citizens = {alloc_id: s.scalar(select(models.Pledge.citizen_id).where(
-            models.Pledge.id == statuses[alloc_id].pledge_id)) for alloc_id in (int(first), int(third))}
+        citizens = {alloc_id: s.scalar(select(orm.Pledge.citizen_id).where(
+            orm.Pledge.id == statuses[alloc_id].pledge_id)) for alloc_id in (int(first), int(third))}
 
     # The citizens concerned see both outcomes on /my (seeded citizens get a password to log in).
-    from models.accounts import hash_password
+    from models.accounts.users import hash_password
 
     with db.unit_of_work() as s:
         for uid in set(citizens.values()):
-            user = s.get(models.User, uid)
+            user = s.get(orm.User, uid)
             user.email = f"citizen{uid}@example.org"
             user.language = "en"
             user.password_hash = hash_password(OUTSIDER_PASSWORD)
@@ -161,7 +163,7 @@ def test_bt602_member_of_another_table_forging_a_decision_gets_403(open_page, ta
     _base, db = table_server
     health, env = _table_id(db, "health"), _table_id(db, "environment")
     with db.reader() as s:
-        from models import Need, Project
+        from models.orm.projects import Need, Project
 
         alloc = s.scalar(select(Allocation).join(Need).join(Project).where(
             Project.table_id == health, Allocation.status == AllocationStatus.PROPOSED).order_by(Allocation.id.desc()))
@@ -220,7 +222,7 @@ def test_bt603_election_from_opening_to_the_new_chair(open_page, table_server):
     member.goto(f"/tables/{env}")
     wait_ready(member, "#table-match-start")  # the new chair sees the chair's tools
     with db.reader() as s:
-        from models import User
+        from models.orm.people import User
 
         chair = s.scalar(select(User.email).join(Table, Table.chair_id == User.id).where(Table.id == env))
         assert chair == "member@hamyar.local"

@@ -6,9 +6,12 @@ from datetime import date
 import pytest
 from sqlalchemy import event
 
-from models import Allocation, AllocationStatus, HelpKind, Need, Project, User
-from models.audit import record
-from models.browse import (
+from models.core.enums import AllocationStatus, HelpKind
+from models.orm.people import User
+from models.orm.pledges import Allocation
+from models.orm.projects import Need, Project
+from models.audit.log import record
+from models.projects.browse import (
     ProjectFilter,
     browse_projects,
     district_and_below,
@@ -18,9 +21,9 @@ from models.browse import (
     project_view,
     totals,
 )
-from models.enums import ProjectKind, ProjectStatus
-from models.errors import NotFound
-from models.pledging import PledgeInput, create_pledge
+from models.core.enums import ProjectKind, ProjectStatus
+from models.core.errors import NotFound
+from models.pledging.pledges import PledgeInput, create_pledge
 from tests.models.world import build_world
 
 

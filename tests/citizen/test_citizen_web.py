@@ -10,10 +10,13 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-import models
+from models import orm
 from dash_app import ids_citizen as ids
-from models import AuditEvent, Database, Pledge, accounts
-from models.pledging import PledgeInput, create_pledge
+import models.accounts.users as accounts
+from models.orm.audit_event import AuditEvent
+from models.core.db import Database
+from models.orm.pledges import Pledge
+from models.pledging.pledges import PledgeInput, create_pledge
 from tests.models.world import build_world
 from tests.web.conftest import csrf, log_in
 
@@ -27,7 +30,7 @@ def template(tmp_path_factory):
     """The small county with three citizens, built once; each test gets a copy of the file."""
     path = tmp_path_factory.mktemp("citizen-web") / "template.sqlite3"
     db = Database(f"sqlite:///{path}")
-    models.Base.metadata.create_all(db.engine)
+    orm.Base.metadata.create_all(db.engine)
     with db.unit_of_work() as s:
         world = build_world(s)
         users = {k: accounts.create_user(s, name=k.title(), login=login, password=PASSWORD, language=lang).id
@@ -281,14 +284,14 @@ def test_pages_render_for_their_audiences(site):
 
 def test_marking_notifications_read_updates_the_navbar_count(site):
     app, db, world, users = site
-    from models.notify import notify, unread_count
+    from models.core.notify import notify, unread_count
 
     with db.unit_of_work() as s:
         notify(s, users["ana"], "allocation_accepted", project_id=world.project, project_fa="پایگاه",
                project_en="Health post", help_kind="financial", quantity=1_000_000)
     client = _signed_in(app)
     with db.reader() as s:
-        newest = s.scalar(select(func.max(models.Notification.id)))
+        newest = s.scalar(select(func.max(orm.Notification.id)))
     resp = _post(client, app, ids.MY_NOTIFICATIONS_LIST, {ids.MY_MARK_READ: 1, ids.MY_LAST_SEEN: newest},
                  f"{ids.MY_MARK_READ}.n_clicks")
     assert resp.status_code == 200

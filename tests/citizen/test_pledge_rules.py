@@ -7,11 +7,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from models import Allocation, AllocationStatus, AuditEvent, Notification, Pledge
-from models.audit import record
-from models.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from models.notify import mark_read_up_to, notify, notify_proposed, unread_count
-from models.pledging import (
+from models.orm.audit_event import AuditEvent
+from models.core.enums import AllocationStatus
+from models.orm.notifications import Notification
+from models.orm.pledges import Allocation, Pledge
+from models.audit.log import record
+from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from models.core.notify import mark_read_up_to, notify, notify_proposed, unread_count
+from models.pledging.pledges import (
     PledgeInput,
     count_pledges_of,
     create_pledge,

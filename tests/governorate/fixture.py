@@ -4,9 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from models import Allocation, HelpKind, Need, Pledge, ValuationRate
-from models.audit import record
-from models.enums import AllocationStatus, PledgeStatus
+from models.core.enums import HelpKind
+from models.orm.pledges import Allocation, Pledge
+from models.orm.projects import Need
+from models.orm.valuation import ValuationRate
+from models.audit.log import record
+from models.core.enums import AllocationStatus, PledgeStatus
 from tests.models.world import World, build_world
 
 NOV_1 = datetime(2026, 11, 1, 10, 0, tzinfo=timezone.utc)   # 1405/08/10 (Aban)

@@ -4,9 +4,15 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from models import Allocation, AuditEvent, Pledge, Table, TableMembership, User, ValuationRate, admin_ops, valuation
-from models.enums import AllocationStatus, HelpKind, PledgeStatus
-from models.errors import Conflict, NotFound, PermissionDenied, ValidationError
+import models.accounts.admin as admin_ops
+from models.reporting import valuation
+from models.orm.audit_event import AuditEvent
+from models.orm.people import User
+from models.orm.pledges import Allocation, Pledge
+from models.orm.tables import Table, TableMembership
+from models.orm.valuation import ValuationRate
+from models.core.enums import AllocationStatus, HelpKind, PledgeStatus
+from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from tests.governorate.fixture import build_mobilised
 
 
@@ -16,7 +22,7 @@ def admin(any_db):
         m = build_mobilised(s)
         staff = User(name="Staff", email="staff@example.org", password_hash="!x", is_governorate=True)
         s.add(staff)
-        from models.audit import record
+        from models.audit.log import record
 
         record(s, None, "test.created", staff)
         staff_id = staff.id
@@ -135,7 +141,7 @@ def test_users_roles_deactivation_and_deletion_rules(admin):
     with db.unit_of_work() as s:
         loner = User(name="Loner", email="loner@example.org", password_hash="!x")
         s.add(loner)
-        from models.audit import record
+        from models.audit.log import record
 
         record(s, None, "test.created", loner)
         loner_id = loner.id

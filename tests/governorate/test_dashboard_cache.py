@@ -11,9 +11,9 @@ import redis
 from sqlalchemy import event
 
 from dash_app.cache import DashboardCache, make_cache
-from models import HelpKind
-from models.dashboard import DashboardFilter
-from models.decisions import accept
+from models.core.enums import HelpKind
+from models.reporting.dashboard import DashboardFilter
+from models.pledging.decisions import accept
 from tests.governorate.fixture import build_mobilised
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -51,7 +51,7 @@ class Statements:
         event.remove(self.engine, "before_cursor_execute", self._seen)
 
     def _seen(self, _conn, _cursor, statement, *args, **kwargs) -> None:
-        if not statement.lstrip().upper().startswith("BEGIN"):  # SQLite's own BEGIN (models.db)
+        if not statement.lstrip().upper().startswith("BEGIN"):  # SQLite's own BEGIN (models.core.db)
             self.count += 1
 
 

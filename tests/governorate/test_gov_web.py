@@ -10,9 +10,9 @@ from openpyxl import load_workbook
 
 from dash_app import charts_gov
 from dash_app.i18n import LANGUAGE_COOKIE, _
-from models import accounts
-from models.audit_views import AuditFilter, AuditLine
-from models.dashboard import DashboardFilter, dashboard
+import models.accounts.users as accounts
+from models.reporting.audit_views import AuditFilter, AuditLine
+from models.reporting.dashboard import DashboardFilter, dashboard
 from tests.governorate.fixture import build_mobilised
 from tests.web.conftest import PASSWORD, csrf, log_in
 

@@ -1,19 +1,21 @@
-"""models.accounts: hashing, login normalisation, registration rules, authentication, roles."""
+"""models.accounts.users: hashing, login normalisation, registration rules, authentication, roles."""
 from __future__ import annotations
 
 import pytest
 
-import models
-from models import Database, Table, TableMembership, accounts
-from models.audit import record
-from models.enums import MemberBackground
-from models.errors import ValidationError
+from models import orm
+import models.accounts.users as accounts
+from models.core.db import Database
+from models.orm.tables import Table, TableMembership
+from models.audit.log import record
+from models.core.enums import MemberBackground
+from models.core.errors import ValidationError
 
 
 @pytest.fixture
 def adb(tmp_path):
     db = Database(f"sqlite:///{tmp_path / 'acc.sqlite3'}")
-    models.Base.metadata.create_all(db.engine)
+    orm.Base.metadata.create_all(db.engine)
     yield db
     db.dispose()
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from models import Base, User
-from models.audit import record
-from models.backup import BackupError, backup, restore
+from models.orm.base import Base
+from models.orm.people import User
+from models.audit.log import record
+from models.core.backup import BackupError, backup, restore
 from tests.models.world import build_world
 
 

@@ -7,18 +7,13 @@ import pytest
 from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 
-from models import (
-    Allocation,
-    AuditEvent,
-    HelpKind,
-    Need,
-    Pledge,
-    Project,
-    ProjectKind,
-    Table,
-    User,
-)
-from models.audit import UnauditedChange, record
+from models.orm.audit_event import AuditEvent
+from models.core.enums import HelpKind, ProjectKind
+from models.orm.people import User
+from models.orm.pledges import Allocation, Pledge
+from models.orm.projects import Need, Project
+from models.orm.tables import Table
+from models.audit.log import UnauditedChange, record
 
 T0 = datetime(2026, 11, 1, tzinfo=timezone.utc)
 

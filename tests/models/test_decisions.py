@@ -5,13 +5,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from models import Allocation, AllocationStatus, Pledge
-from models.audit import record
-from models.base import utcnow
-from models.decisions import accept, mark_delivered, reject, review_queue
-from models.errors import Conflict, PermissionDenied, ValidationError
-from models.notify import unread_count
-from models.pledging import PledgeInput, create_pledge
+from models.core.enums import AllocationStatus
+from models.orm.pledges import Allocation, Pledge
+from models.audit.log import record
+from models.orm.base import utcnow
+from models.pledging.decisions import accept, mark_delivered, reject, review_queue
+from models.core.errors import Conflict, PermissionDenied, ValidationError
+from models.core.notify import unread_count
+from models.pledging.pledges import PledgeInput, create_pledge
 from tests.models.world import build_world
 
 

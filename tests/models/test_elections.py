@@ -6,13 +6,14 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from models import AuditEvent, Table
-from models.audit import record
-from models.elections import cast_ballot, close_due_elections, close_election, nominate, open_election, published_result
-from models.enums import MemberBackground
-from models.errors import Conflict, PermissionDenied, ValidationError
-from models.people import User
-from models.tables import TableMembership
+from models.orm.audit_event import AuditEvent
+from models.orm.tables import Table
+from models.audit.log import record
+from models.tables.elections import cast_ballot, close_due_elections, close_election, nominate, open_election, published_result
+from models.core.enums import MemberBackground
+from models.core.errors import Conflict, PermissionDenied, ValidationError
+from models.orm.people import User
+from models.orm.tables import TableMembership
 from tests.models.world import build_world
 
 NOW = datetime(2027, 1, 10, 9, 0, tzinfo=timezone.utc)

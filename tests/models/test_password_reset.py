@@ -1,4 +1,4 @@
-"""T21 in the domain: one-time password-reset links issued by the governorate (models.password_reset)."""
+"""T21 in the domain: one-time password-reset links issued by the governorate (models.accounts.password_reset)."""
 from __future__ import annotations
 
 import hashlib
@@ -9,18 +9,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from models import AuditEvent, User, accounts, admin_ops
-from models.base import utcnow
-from models.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from models.password_reset import (
-    LINK_INVALID,
-    RESET_VALID_FOR,
-    PasswordReset,
-    issue_reset,
-    redeem_reset,
-    reset_link_works,
-)
-from models.tables import Table
+import models.accounts.users as accounts
+import models.accounts.admin as admin_ops
+from models.orm.audit_event import AuditEvent
+from models.orm.people import User
+from models.orm.base import utcnow
+from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from models.accounts.password_reset import LINK_INVALID, RESET_VALID_FOR, issue_reset, redeem_reset, reset_link_works
+from models.orm.password_reset import PasswordReset
+from models.orm.tables import Table
 
 OLD = "correct horse 42"
 NEW = "battery staple 1405"
@@ -41,7 +38,7 @@ def people(any_db):
         citizen = accounts.create_user(s, name="Sara", login="09120000001", password=OLD)
         table = Table(slug="health", name_fa="میز سلامت", name_en="Health table", domain="health", chair_id=chair.id)
         s.add(table)
-        from models.audit import record
+        from models.audit.log import record
 
         record(s, gov.id, "table.created", table)
     return any_db, People(gov.id, chair.id, citizen.id)

@@ -6,9 +6,16 @@ import sys
 
 from sqlalchemy import func, inspect, select
 
-from models import Allocation, AllocationStatus, AuditEvent, Base, District, Need, Pledge, Project, Table, User
-from models.demo import seed_demo
-from models.schema import current_revision, head_revision, schema_differences
+from models.orm.audit_event import AuditEvent
+from models.orm.base import Base
+from models.core.enums import AllocationStatus
+from models.orm.geo import District
+from models.orm.people import User
+from models.orm.pledges import Allocation, Pledge
+from models.orm.projects import Need, Project
+from models.orm.tables import Table
+from models.demo.seed import seed_demo
+from models.core.schema import current_revision, head_revision, schema_differences
 
 
 def test_migrations_from_empty_match_the_models(any_db):
@@ -57,8 +64,8 @@ def test_seed_demo_is_complete(any_db):
 
 
 def test_demo_accounts_log_in_with_the_printed_password(demo_db):
-    from models.accounts import authenticate, roles_of
-    from models.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+    from models.accounts.users import authenticate, roles_of
+    from models.demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
 
     with demo_db.reader() as s:
         roles = {}
@@ -72,8 +79,8 @@ def test_demo_accounts_log_in_with_the_printed_password(demo_db):
 
 
 def test_seeding_twice_gives_identical_data(tmp_path):
-    from models import Database
-    from models.schema import migrate
+    from models.core.db import Database
+    from models.core.schema import migrate
 
     dumps = []
     for name in ("one", "two"):
@@ -102,7 +109,7 @@ def test_cli_init_seed_and_refusals(tmp_path):
     seeded = _cli(tmp_path, "seed-demo")
     assert seeded.returncode == 0, seeded.stderr
     assert "gov@hamyar.local" in seeded.stdout
-    from models import Database
+    from models.core.db import Database
 
     db = Database(f"sqlite:///{tmp_path / 'data' / 'hamyar.sqlite3'}")
     before = _dump(db)

@@ -16,7 +16,7 @@ from pabutools.rules import (  # noqa: E402
     method_of_equal_shares,
 )
 
-from models.pb_rules import RULES, Election  # noqa: E402
+from models.pb.rules import RULES, Election  # noqa: E402
 
 __all__ = ["RULES", "reference", "reference_from_file", "to_pabutools"]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from models.pabulib import PabulibError, PBFile, PBProject, PBVote, parse, parse_bytes, read, write
+from models.pb.pabulib import PabulibError, PBFile, PBProject, PBVote, parse, parse_bytes, read, write
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "pabulib"
 

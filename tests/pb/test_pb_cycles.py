@@ -7,15 +7,20 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-import models.pb_cycles as pbc
-from models import Allocation, AllocationStatus, AuditEvent, PBBallot, PBCycle, Pledge, Project, User
-from models.audit import record
-from models.base import utcnow
-from models.enums import PBPhase
-from models.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from models.pabulib import parse, read
-from models.pb_rules import RULES, count
-from models.pledging import PledgeInput, create_pledge
+import models.pb.cycles as pbc
+from models.orm.audit_event import AuditEvent
+from models.core.enums import AllocationStatus
+from models.orm.pb import PBBallot, PBCycle
+from models.orm.people import User
+from models.orm.pledges import Allocation, Pledge
+from models.orm.projects import Project
+from models.audit.log import record
+from models.orm.base import utcnow
+from models.core.enums import PBPhase
+from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from models.pb.pabulib import parse, read
+from models.pb.rules import RULES, count
+from models.pledging.pledges import PledgeInput, create_pledge
 from tests.models.world import build_world
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "pabulib"

@@ -9,11 +9,15 @@ import shutil
 import pytest
 from sqlalchemy import func, select
 
-import models
-import models.pb_cycles as pbc
+from models import orm
+import models.pb.cycles as pbc
+from models.pb import pabulib
 from dash_app import ids_pb as ids
-from models import AuditEvent, Database, PBBallot, PBCycle, accounts
-from models.enums import PBPhase
+import models.accounts.users as accounts
+from models.orm.audit_event import AuditEvent
+from models.core.db import Database
+from models.orm.pb import PBBallot, PBCycle
+from models.core.enums import PBPhase
 from tests.models.world import build_world
 from tests.web.conftest import csrf, log_in
 
@@ -27,7 +31,7 @@ def template(tmp_path_factory):
     """The small county, a governorate officer, two citizens and a cycle in voting (approval, k = 1)."""
     path = tmp_path_factory.mktemp("pb-web") / "template.sqlite3"
     db = Database(f"sqlite:///{path}")
-    models.Base.metadata.create_all(db.engine)
+    orm.Base.metadata.create_all(db.engine)
     with db.unit_of_work() as s:
         world = build_world(s)
         users = {k: accounts.create_user(s, name=k.title(), login=login, password=PASSWORD, language=lang,
@@ -91,7 +95,7 @@ def _client(app, who: str | None):
 def _counts(db):
     with db.reader() as s:
         return tuple(s.scalar(select(func.count()).select_from(t)) for t in
-                     (PBCycle, PBBallot, AuditEvent, pbc.PBCycleImport, models.Allocation))
+                     (PBCycle, PBBallot, AuditEvent, orm.PBCycleImport, orm.Allocation))
 
 
 def _phase(db, cycle_id):
@@ -286,5 +290,5 @@ def test_import_then_export_round_trips_the_ballots(site):
                 f"{ids.PB_EXPORT}.n_clicks")
     data = out.get_json()["response"][ids.PB_DOWNLOAD]["data"]
     assert data["filename"] == f"hamyar-pb-cycle-{new_id}.pb"
-    exported = models.pabulib.parse(data["content"])
+    exported = pabulib.parse(data["content"])
     assert sorted(sorted(v.projects) for v in exported.votes) == [["p1"], ["p1", "p2"], ["p2"]]

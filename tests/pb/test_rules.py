@@ -5,7 +5,7 @@ from fractions import Fraction
 
 import pytest
 
-from models.pb_rules import DEFAULT_RULE, RULES, Election, count, greedy, mes, mes_add1, mes_add1_greedy
+from models.pb.rules import DEFAULT_RULE, RULES, Election, count, greedy, mes, mes_add1, mes_add1_greedy
 
 
 def test_ties_go_to_the_smaller_id_as_a_string():

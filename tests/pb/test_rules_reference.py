@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from models.pabulib import read
-from models.pb_rules import RULES, Election, count
+from models.pb.pabulib import read
+from models.pb.rules import RULES, Election, count
 from tests.pb.reference import reference, reference_from_file
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "pabulib"

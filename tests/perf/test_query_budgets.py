@@ -3,7 +3,7 @@ and the number does not grow with the data (no N+1).
 
 Each request goes through the Flask app exactly as the browser sends it (the Pages router callback
 for a page, the dashboard's filter callback, the review queue's page callback), built from the app's
-own /_dash-dependencies (dash_app.loadtest). Statements are counted with SQLAlchemy's
+own /_dash-dependencies (bench.loadtest). Statements are counted with SQLAlchemy's
 `before_cursor_execute` on the app's engine. The same requests run on the demo and on the demo with
 bulk extras (more projects, hundreds more pledges and proposals for the demo citizen and the health
 table); the count must be the same on both, and under an absolute ceiling.
@@ -17,7 +17,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
-from dash_app.loadtest import Browser, FlaskTransport, refresh_dashboard, review_values, walk_ids
+from bench.loadtest import Browser, FlaskTransport, refresh_dashboard, review_values, walk_ids
 
 PASSWORD = "Amol-1405-demo"
 EXTRA_PLEDGES = 300
@@ -165,7 +165,7 @@ def test_the_counter_sees_an_n_plus_one(apps):
     """The helper is honest: one query per project in a loop shows up as that many statements."""
     from sqlalchemy import select
 
-    from models.projects import Project
+    from models.orm.projects import Project
 
     app = apps["big"]
     db = app.extensions["hamyar_db"]

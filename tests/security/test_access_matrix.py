@@ -20,14 +20,18 @@ import pytest
 from sqlalchemy import select
 
 from dash_app import auth
-from models import Allocation, AllocationStatus, AuditEvent, Pledge, Table, TableMembership, accounts
-from models.audit import record
-from models.decisions import accept, mark_delivered, reject
-from models.elections import cast_ballot, election_view, nominate, open_election
-from models.enums import MemberBackground
-from models.errors import NotFound, PermissionDenied
-from models.people import User
-from models.pledging import PledgeInput, create_pledge, own_pledge, pledges_of, withdraw_remainder
+import models.accounts.users as accounts
+from models.orm.audit_event import AuditEvent
+from models.core.enums import AllocationStatus
+from models.orm.pledges import Allocation, Pledge
+from models.orm.tables import Table, TableMembership
+from models.audit.log import record
+from models.pledging.decisions import accept, mark_delivered, reject
+from models.tables.elections import cast_ballot, election_view, nominate, open_election
+from models.core.enums import MemberBackground
+from models.core.errors import NotFound, PermissionDenied
+from models.orm.people import User
+from models.pledging.pledges import PledgeInput, create_pledge, own_pledge, pledges_of, withdraw_remainder
 from tests.models.world import build_world
 from tests.web.conftest import PASSWORD, csrf, log_in, make_people
 

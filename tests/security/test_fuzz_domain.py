@@ -17,17 +17,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-import models
-import models.pb_cycles as pbc
-from models import Allocation, User
-from models.audit import record
-from models.decisions import accept, mark_delivered, reject
-from models.elections import cast_ballot, nominate, open_election
-from models.errors import DomainError
-from models.password_reset import issue_reset, redeem_reset
-from models.pledging import PledgeInput, create_pledge, withdraw_remainder
-from models.project_editing import NeedInput, ProjectInput, add_need, create_project
-from models.valuation import set_rate
+from models import orm
+import models.pb.cycles as pbc
+from models.orm.people import User
+from models.orm.pledges import Allocation
+from models.audit.log import record
+from models.pledging.decisions import accept, mark_delivered, reject
+from models.tables.elections import cast_ballot, nominate, open_election
+from models.core.errors import DomainError
+from models.accounts.password_reset import issue_reset, redeem_reset
+from models.pledging.pledges import PledgeInput, create_pledge, withdraw_remainder
+from models.projects.editing import NeedInput, ProjectInput, add_need, create_project
+from models.reporting.valuation import set_rate
 from tests.models.world import build_world
 
 # --- hostile values -----------------------------------------------------------------------------
@@ -67,7 +68,7 @@ def dump(db) -> dict[str, list[tuple]]:
     """Every row of every table, in primary-key order (values as repr so any type compares)."""
     out = {}
     with db.engine.connect() as conn:
-        for table in models.Base.metadata.sorted_tables:
+        for table in orm.Base.metadata.sorted_tables:
             rows = conn.execute(select(table).order_by(*table.primary_key.columns)).all()
             out[table.name] = [tuple(repr(v) for v in row) for row in rows]
     return out

@@ -16,15 +16,20 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select
 
-import models.matching_runs as mr
-from models import Allocation, AllocationStatus, AuditEvent, Need, Pledge, Project, Table, User
-from models.audit_chain import verify_database
-from models.decisions import accept, reject
-from models.demo import seed_demo
-from models.enums import RunScope, RunStatus
-from models.errors import DomainError
-from models.matching_runs import MatchingRun, run_matching
-from models.pledging import PledgeInput, create_pledge
+import models.runs.lifecycle as mr
+from models.orm.audit_event import AuditEvent
+from models.core.enums import AllocationStatus
+from models.orm.people import User
+from models.orm.pledges import Allocation, Pledge
+from models.orm.projects import Need, Project
+from models.orm.tables import Table
+from models.audit.chain import verify_database
+from models.pledging.decisions import accept, reject
+from models.demo.seed import seed_demo
+from models.core.enums import RunScope, RunStatus
+from models.core.errors import DomainError
+from models.runs.lifecycle import MatchingRun, run_matching
+from models.pledging.pledges import PledgeInput, create_pledge
 
 pytestmark = pytest.mark.postgres
 

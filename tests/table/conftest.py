@@ -6,7 +6,8 @@ import json
 import pytest
 from sqlalchemy import select
 
-from models import Table, User
+from models.orm.people import User
+from models.orm.tables import Table
 
 DEMO_PASSWORD = "Amol-1405-demo"
 DEMO = {"governorate": "gov@hamyar.local", "chair": "chair@hamyar.local", "member": "member@hamyar.local",

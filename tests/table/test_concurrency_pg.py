@@ -8,12 +8,13 @@ import time
 import pytest
 from sqlalchemy import select
 
-from models import Allocation, AllocationStatus
-from models.audit import record
-from models.capacity import need_usage, pledge_usage
-from models.decisions import accept, accept_many, reject
-from models.errors import Conflict
-from models.pledging import PledgeInput, create_pledge
+from models.core.enums import AllocationStatus
+from models.orm.pledges import Allocation
+from models.audit.log import record
+from models.core.capacity import need_usage, pledge_usage
+from models.pledging.decisions import accept, accept_many, reject
+from models.core.errors import Conflict
+from models.pledging.pledges import PledgeInput, create_pledge
 from tests.models.world import build_world
 
 pytestmark = pytest.mark.postgres
@@ -160,7 +161,8 @@ def test_many_tabs_at_once_only_one_wins(world):
     assert results.count("ok") == 1 and results.count("allocation_changed") == 5
     with db.reader() as s:
         # one acceptance, one audit event for it, one notification
-        from models import AuditEvent, Notification
+        from models.orm.audit_event import AuditEvent
+        from models.orm.notifications import Notification
 
         assert len(list(s.scalars(select(AuditEvent).where(AuditEvent.action == "allocation.accepted",
                                                            AuditEvent.object_id == a1)))) == 1

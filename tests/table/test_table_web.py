@@ -6,9 +6,13 @@ import json
 import pytest
 from sqlalchemy import select
 
-from models import Allocation, AllocationStatus, Need, Project, Table, User
-from models.accounts import hash_password
-from models.audit import record
+from models.core.enums import AllocationStatus
+from models.orm.people import User
+from models.orm.pledges import Allocation
+from models.orm.projects import Need, Project
+from models.orm.tables import Table
+from models.accounts.users import hash_password
+from models.audit.log import record
 from tests.table.conftest import csrf, health_table, log_in
 
 OTHER_CHAIR_LOGIN = "env-chair@example.org"
@@ -139,7 +143,7 @@ def test_chair_corrects_a_need_quantity_in_place_never_below_what_is_allocated(s
     with db.reader() as s:
         need_id = s.get(Allocation, alloc).need_id
     need = _need(db, need_id)
-    from models.capacity import need_usage
+    from models.core.capacity import need_usage
 
     with db.reader() as s:
         taken = need_usage(s, [need_id])[need_id]

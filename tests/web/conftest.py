@@ -9,10 +9,12 @@ from dataclasses import dataclass
 
 import pytest
 
-import models
-from models import Database, Table, TableMembership, accounts
-from models.audit import record
-from models.enums import MemberBackground
+from models import orm
+import models.accounts.users as accounts
+from models.core.db import Database
+from models.orm.tables import Table, TableMembership
+from models.audit.log import record
+from models.core.enums import MemberBackground
 
 PASSWORD = "correct horse 42"
 
@@ -20,7 +22,7 @@ PASSWORD = "correct horse 42"
 @pytest.fixture
 def web_db(tmp_path) -> Iterator[Database]:
     db = Database(f"sqlite:///{tmp_path / 'web.sqlite3'}")
-    models.Base.metadata.create_all(db.engine)
+    orm.Base.metadata.create_all(db.engine)
     yield db
     db.dispose()
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from dash_app.i18n import LANGUAGE_COOKIE
-from models import AuditEvent, User
+from models.orm.audit_event import AuditEvent
+from models.orm.people import User
 from tests.web.conftest import PASSWORD, csrf, log_in
 
 

@@ -22,8 +22,9 @@ from sqlalchemy import func, select
 
 from dash_app import ids_gov as gid
 from dash_app import ids_table as ids
-from models import AuditEvent, MatchingRun
-from models.enums import RunStatus
+from models.orm.audit_event import AuditEvent
+from models.orm.pledges import MatchingRun
+from models.core.enums import RunStatus
 from tests.table.conftest import csrf, health_table, log_in
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -196,7 +197,7 @@ def test_a_job_checks_its_user_again(demo_db, tmp_path):
     from dash._utils import AttributeDict
 
     from dash_app import auth, create_app
-    from models.errors import PermissionDenied
+    from models.core.errors import PermissionDenied
 
     app = create_app({"TESTING": True, "DATABASE_URL": demo_db.url, "SECRET_KEY": "bg-tests",
                       "HAMYAR_BACKGROUND": "diskcache", "HAMYAR_JOBS_FOLDER": str(tmp_path / "jobs")})
@@ -220,7 +221,7 @@ def test_a_job_checks_its_user_again(demo_db, tmp_path):
 @pytest.fixture
 def pg_demo_db():
     """The seeded demo in a fresh PostgreSQL schema: production's database for the Celery test."""
-    from models.demo import seed_demo
+    from models.demo.seed import seed_demo
     from tests.conftest import _postgres_db
 
     for db in _postgres_db():

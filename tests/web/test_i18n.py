@@ -10,7 +10,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 
 from dash_app import charts, i18n
-from models.errors import ValidationError
+from models.core.errors import ValidationError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -75,7 +75,7 @@ def test_error_message_words_domain_errors(app):
 
 def test_every_domain_error_code_has_a_message():
     codes = set()
-    for path in (ROOT / "models").glob("*.py"):
+    for path in (ROOT / "models").rglob("*.py"):
         source = path.read_text(encoding="utf-8")
         codes |= set(re.findall(r'(?:ValidationError|NotFound|PermissionDenied|Conflict)\(\s*"([a-z0-9_]+)"', source))
     assert "quantity_not_positive" in codes

@@ -9,10 +9,11 @@ from sqlalchemy import select, update
 
 from dash_app import auth, ids
 from dash_app import ids_gov as gid
-from models import AuditEvent, User
-from models.audit_views import AuditFilter, audit_page
-from models.base import utcnow
-from models.password_reset import PasswordReset
+from models.orm.audit_event import AuditEvent
+from models.orm.people import User
+from models.reporting.audit_views import AuditFilter, audit_page
+from models.orm.base import utcnow
+from models.orm.password_reset import PasswordReset
 from tests.web.conftest import PASSWORD, csrf, log_in
 
 NEW = "battery staple 1405"

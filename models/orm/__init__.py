@@ -1,0 +1,32 @@
+"""The ORM model layer: one schema graph (Allocation -> Need -> Project -> Table -> User), every
+class a typed `Mapped[]` model. Operations on it live in the area packages beside this one.
+
+Imports sqlalchemy only.
+"""
+
+from models.orm.base import Base
+from models.orm.people import User
+from models.orm.geo import District
+from models.orm.tables import ChairBallot, ChairBallotChoice, ChairCandidate, ChairElection, Table, TableMembership
+from models.orm.skills import Skill
+from models.orm.projects import Need, Project
+from models.orm.pledges import Allocation, MatchingRun, Pledge
+from models.orm.pb import PBBallot, PBBallotChoice, PBCycle, PBCycleImport, PBCycleProject
+from models.orm.notifications import Notification
+from models.orm.valuation import ValuationRate
+from models.orm.password_reset import PasswordReset
+from models.orm.audit_event import AUDITED_TABLES, AuditEvent
+
+__all__ = [
+    "Allocation", "AuditEvent", "Base", "ChairBallot", "ChairBallotChoice",
+    "ChairCandidate", "ChairElection", "District", "MatchingRun", "Need", "Notification",
+    "PBBallot", "PBBallotChoice", "PBCycle", "PBCycleImport", "PBCycleProject", "PasswordReset", "Pledge",
+    "Project", "Skill", "Table", "TableMembership", "User",
+    "ValuationRate",
+]
+
+# Which models every change must be audited for (see models.audit.log).
+for _cls in (User, District, Skill, Table, TableMembership, ChairElection, ChairCandidate, ChairBallot,
+             Project, Need, Pledge, Allocation, MatchingRun, PBCycle, PBCycleProject, PBBallot, ValuationRate,
+             PasswordReset, PBCycleImport):
+    AUDITED_TABLES.add(_cls.__tablename__)

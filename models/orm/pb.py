@@ -1,0 +1,98 @@
+"""Participatory budgeting: cycles, the projects on their ballots, and citizens' ballots.
+
+Imports sqlalchemy only.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.orm.base import BigInt, Base, enum_column, utcnow
+from models.core.enums import PBBallotRule, PBCountingRule, PBPhase
+from models.orm.projects import Project
+
+
+class PBCycle(Base):
+    __tablename__ = "pb_cycles"
+    __table_args__ = (
+        CheckConstraint("budget_rials > 0", name="budget_positive"),
+        CheckConstraint("max_approvals IS NULL OR max_approvals > 0", name="max_approvals_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_fa: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    budget_rials: Mapped[int] = mapped_column(BigInt)
+    phase: Mapped[PBPhase] = mapped_column(enum_column(PBPhase, "pb_phase"), default=PBPhase.PROPOSAL)
+    ballot_rule: Mapped[PBBallotRule] = mapped_column(enum_column(PBBallotRule, "pb_ballot_rule"))
+    max_approvals: Mapped[int | None]
+    counting_rule: Mapped[PBCountingRule] = mapped_column(
+        enum_column(PBCountingRule, "pb_counting_rule"), default=PBCountingRule.MES_ADD1_GREEDY
+    )
+    voting_opens_at: Mapped[datetime | None]
+    voting_closes_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    projects: Mapped[list[PBCycleProject]] = relationship(back_populates="cycle")
+
+
+class PBCycleProject(Base):
+    __tablename__ = "pb_cycle_projects"
+    __table_args__ = (
+        UniqueConstraint("cycle_id", "project_id"),
+        CheckConstraint("cost_rials > 0", name="cost_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("pb_cycles.id", ondelete="RESTRICT"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="RESTRICT"))
+    cost_rials: Mapped[int] = mapped_column(BigInt)
+    votes: Mapped[int] = mapped_column(default=0)
+    funded: Mapped[bool] = mapped_column(default=False)
+
+    cycle: Mapped[PBCycle] = relationship(back_populates="projects")
+    project: Mapped[Project] = relationship()
+
+
+class PBBallot(Base):
+    """A citizen's secret ballot in one cycle; changeable until voting closes."""
+
+    __tablename__ = "pb_ballots"
+    __table_args__ = (UniqueConstraint("cycle_id", "voter_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("pb_cycles.id", ondelete="RESTRICT"))
+    voter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    cast_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    choices: Mapped[list[PBBallotChoice]] = relationship(cascade="all, delete-orphan")
+
+
+class PBBallotChoice(Base):
+    __tablename__ = "pb_ballot_choices"
+
+    ballot_id: Mapped[int] = mapped_column(ForeignKey("pb_ballots.id", ondelete="CASCADE"), primary_key=True)
+    cycle_project_id: Mapped[int] = mapped_column(
+        ForeignKey("pb_cycle_projects.id", ondelete="RESTRICT"), primary_key=True
+    )
+
+
+class PBCycleImport(Base):
+    """A pabulib election imported into a cycle: external projects and aggregated ballots."""
+
+    __tablename__ = "pb_cycle_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("pb_cycles.id", ondelete="RESTRICT"), unique=True)
+    source_name: Mapped[str] = mapped_column(String(200))
+    vote_type: Mapped[str] = mapped_column(String(24))
+    meta: Mapped[dict]
+    # [{"id": pabulib id, "cost": exact decimal string, "name": str}], in file order.
+    projects: Mapped[list]
+    # [[count, [project ids]]]: identical ballots aggregated; voter ids are not kept.
+    ballots: Mapped[list]
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)

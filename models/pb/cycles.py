@@ -1,0 +1,631 @@
+"""Participatory-budgeting cycles as domain operations: create, move phases, vote, tally, publish, import, export.
+
+Imports sqlalchemy and models only (never web code, never pabutools). Every function takes a
+session, validates its input, raises a DomainError with a catalogue code for what a user can get
+wrong (nothing is then changed: the caller's unit of work rolls back), and audits every change.
+
+* A cycle is run by the governorate: a budget in rials, eligible projects, a ballot rule
+  (approval of at most k projects, or knapsack: any set whose costs fit in the budget) and a
+  counting rule from models.pb.rules (mes-add1-greedy by default). Phases go
+  proposal -> voting -> tallying -> results, one step at a time; `publish_results` is the only
+  way into `results`.
+* A project's cost in a cycle is its financial need still uncovered: the rials its financial
+  needs ask for, minus what accepted or delivered allocations already give them (pledged money
+  that a chair has accepted nets off what the budget must pay). Proposals do not count: they are
+  not commitments. A project with nothing uncovered is not eligible. The cost is frozen when the
+  cycle is created, so the ballot does not change under the voters.
+* Ballots are secret: one per citizen per cycle, replaceable during voting; the audit log records
+  that a ballot was cast or replaced, never what it says; only aggregates are returned to anyone
+  but the voter.
+* Publishing funds the winners: the money comes from one pledge of the "governorate budget" system
+  user (created on first use; it cannot log in: its password hash is not a hash) for the cycle's
+  funded total, with one accepted allocation per funded financial need, each marked reason
+  "pb_cycle". Proposed allocations on those needs are withdrawn first (the budget now covers
+  them, and the citizens' money becomes free for other needs). Each cycle project's
+  Project.pb_support becomes the share of ballots approving it (0..1), the meaning
+  models.runs.lifecycle.project_weight gives it: weight = priority x (1 + pb_support).
+* An imported cycle holds a real pabulib election (to try the rules on it): a PBCycle in phase
+  `tallying` with no PBCycleProject rows, and a PBCycleImport row holding the external projects by
+  their pabulib id, their costs and the aggregated ballots. It creates no Project; it can be
+  tallied with any rule, compared and exported, but not opened for voting nor published.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from models.audit.log import record, record_many, snapshot
+from models.orm.base import utcnow
+from models.core.capacity import assert_within_capacity, lock_rows, refresh_pledge_statuses
+from models.core.enums import (
+    FIXED_ALLOCATION,
+    AllocationStatus,
+    HelpKind,
+    PBBallotRule,
+    PBCountingRule,
+    PBPhase,
+    PledgeStatus,
+    ProjectStatus,
+)
+from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from models.pb.pabulib import PabulibError, PBFile, PBProject, PBVote, parse_bytes, write
+from models.orm.pb import PBBallot, PBBallotChoice, PBCycle, PBCycleImport, PBCycleProject
+from models.pb.rules import Election, count
+from models.orm.people import User
+from models.orm.pledges import Allocation, Pledge
+from models.orm.projects import Need, Project
+from models.orm.tables import Table
+
+MAX_BUDGET = 10**15
+MAX_NAME = 200
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+PHASE_ORDER = (PBPhase.PROPOSAL, PBPhase.VOTING, PBPhase.TALLYING, PBPhase.RESULTS)
+ELIGIBLE_STATUSES = (ProjectStatus.OPEN, ProjectStatus.IN_PROGRESS)
+BUDGET_USER_EMAIL = "governorate-budget@hamyar.invalid"
+
+
+# ------------------------------------------------------------------------------------------ helpers
+
+def require_governorate(session: Session, actor_id: int | None) -> User:
+    user = session.get(User, actor_id) if isinstance(actor_id, int) else None
+    if user is None or not user.is_active or not user.is_governorate:
+        raise PermissionDenied("governorate_only")
+    return user
+
+
+def get_cycle(session: Session, cycle_id: object, *, lock: bool = False) -> PBCycle:
+    if isinstance(cycle_id, bool) or not isinstance(cycle_id, int):
+        raise NotFound("pb_cycle_not_found")
+    if lock:
+        lock_rows(session, PBCycle, [cycle_id])
+    cycle = session.get(PBCycle, cycle_id, populate_existing=lock)
+    if cycle is None:
+        raise NotFound("pb_cycle_not_found")
+    return cycle
+
+
+def imported_of(session: Session, cycle_id: int) -> PBCycleImport | None:
+    return session.scalar(select(PBCycleImport).where(PBCycleImport.cycle_id == cycle_id))
+
+
+def uncovered_financial_need(session: Session, project_ids: list[int]) -> dict[int, int]:
+    """project id -> rials its financial needs ask for minus accepted/delivered allocations to them."""
+    ids = sorted(set(project_ids))
+    if not ids:
+        return {}
+    asked = dict.fromkeys(ids, 0)
+    for pid, qty in session.execute(select(Need.project_id, func.sum(Need.quantity))
+                                    .where(Need.project_id.in_(ids), Need.kind == HelpKind.FINANCIAL)
+                                    .group_by(Need.project_id)):
+        asked[pid] = int(qty)
+    for pid, qty in session.execute(select(Need.project_id, func.sum(Allocation.quantity))
+                                    .join(Allocation, Allocation.need_id == Need.id)
+                                    .where(Need.project_id.in_(ids), Need.kind == HelpKind.FINANCIAL,
+                                           Allocation.status.in_(FIXED_ALLOCATION))
+                                    .group_by(Need.project_id)):
+        asked[pid] -= int(qty)
+    return {pid: max(0, v) for pid, v in asked.items()}
+
+
+def _name(value: object, field: str) -> str:
+    text = " ".join(value.split()) if isinstance(value, str) else ""
+    if not text:
+        raise ValidationError("name_required", field=field)
+    if len(text) > MAX_NAME:
+        raise ValidationError("name_too_long", field=field, maximum=MAX_NAME)
+    return text
+
+
+def _rule(value: object) -> PBCountingRule:
+    try:
+        return PBCountingRule(value)
+    except ValueError:
+        raise ValidationError("pb_counting_rule_unknown", field="counting_rule") from None
+
+
+# ------------------------------------------------------------------------------------------- create
+
+@dataclass(frozen=True)
+class CycleInput:
+    name_fa: str
+    name_en: str
+    budget_rials: int
+    project_ids: tuple[int, ...]
+    ballot_rule: str = PBBallotRule.APPROVAL.value
+    max_approvals: int | None = None
+    counting_rule: str = PBCountingRule.MES_ADD1_GREEDY.value
+    voting_opens_at: datetime | None = None
+    voting_closes_at: datetime | None = None
+
+
+def create_cycle(session: Session, actor_id: int, data: CycleInput) -> PBCycle:
+    """A new cycle in the proposal phase with its eligible projects at their uncovered cost."""
+    require_governorate(session, actor_id)
+    name_fa, name_en = _name(data.name_fa, "name_fa"), _name(data.name_en, "name_en")
+    budget = data.budget_rials
+    if isinstance(budget, bool) or not isinstance(budget, int):
+        raise ValidationError("budget_not_integer", field="budget")
+    if budget <= 0:
+        raise ValidationError("budget_not_positive", field="budget")
+    if budget > MAX_BUDGET:
+        raise ValidationError("budget_too_large", field="budget", maximum=MAX_BUDGET)
+    try:
+        ballot_rule = PBBallotRule(data.ballot_rule)
+    except ValueError:
+        raise ValidationError("pb_ballot_rule_unknown", field="ballot_rule") from None
+    counting_rule = _rule(data.counting_rule)
+    ids = data.project_ids
+    if not isinstance(ids, (list, tuple)) or not ids or any(isinstance(i, bool) or not isinstance(i, int)
+                                                             for i in ids):
+        raise ValidationError("pb_projects_required", field="projects")
+    if len(set(ids)) != len(ids):
+        raise ValidationError("pb_project_repeated", field="projects")
+    max_k = data.max_approvals
+    if ballot_rule is PBBallotRule.APPROVAL:
+        if isinstance(max_k, bool) or not isinstance(max_k, int) or not 1 <= max_k <= len(ids):
+            raise ValidationError("pb_max_approvals_invalid", field="max_approvals", maximum=len(ids))
+    elif max_k is not None:
+        raise ValidationError("pb_max_approvals_for_knapsack", field="max_approvals")
+    opens, closes = data.voting_opens_at, data.voting_closes_at
+    for value, field in ((opens, "voting_opens_at"), (closes, "voting_closes_at")):
+        if value is not None and (not isinstance(value, datetime) or value.tzinfo is None):
+            raise ValidationError("date_invalid", field=field)
+    if opens and closes and closes <= opens:
+        raise ValidationError("pb_voting_window_inverted", field="voting_closes_at")
+    projects = {p.id: p for p in session.scalars(select(Project).where(Project.id.in_(ids)))}
+    for pid in ids:
+        if pid not in projects or projects[pid].status not in ELIGIBLE_STATUSES:
+            raise ValidationError("pb_project_not_eligible", field="projects", project_id=pid)
+    uncovered = uncovered_financial_need(session, list(ids))
+    for pid in ids:
+        if uncovered[pid] <= 0:
+            raise ValidationError("pb_project_fully_covered", field="projects", project_id=pid)
+    cycle = PBCycle(name_fa=name_fa, name_en=name_en, budget_rials=budget, phase=PBPhase.PROPOSAL,
+                    ballot_rule=ballot_rule, max_approvals=max_k if ballot_rule is PBBallotRule.APPROVAL else None,
+                    counting_rule=counting_rule, voting_opens_at=opens, voting_closes_at=closes,
+                    created_by_id=actor_id)
+    session.add(cycle)
+    record(session, actor_id, "pb_cycle.created", cycle)
+    rows = [PBCycleProject(cycle_id=cycle.id, project_id=pid, cost_rials=uncovered[pid]) for pid in ids]
+    session.add_all(rows)
+    record_many(session, actor_id, "pb_cycle_project.added", rows)
+    return cycle
+
+
+# ------------------------------------------------------------------------------------------- phases
+
+def advance_phase(session: Session, actor_id: int, cycle_id: object, to_phase: str) -> PBCycle:
+    """proposal -> voting -> tallying (results only through publish_results)."""
+    require_governorate(session, actor_id)
+    cycle = get_cycle(session, cycle_id, lock=True)
+    try:
+        target = PBPhase(to_phase)
+    except ValueError:
+        raise ValidationError("pb_phase_unknown", field="phase") from None
+    current = PHASE_ORDER.index(cycle.phase)
+    if target is PBPhase.RESULTS:
+        raise ValidationError("pb_publish_to_finish", field="phase")
+    if PHASE_ORDER.index(target) != current + 1:
+        raise Conflict("pb_phase_not_next", phase=cycle.phase.value, requested=target.value)
+    if imported_of(session, cycle.id) is not None:
+        raise Conflict("pb_cycle_imported")
+    before = snapshot(cycle, ["phase"])
+    cycle.phase = target
+    record(session, actor_id, "pb_cycle.phase_changed", cycle, before=before, after={"phase": target.value})
+    return cycle
+
+
+# ------------------------------------------------------------------------------------------- ballots
+
+def _voting_open(cycle: PBCycle, now: datetime) -> bool:
+    if cycle.phase is not PBPhase.VOTING:
+        return False
+    if cycle.voting_opens_at and now < cycle.voting_opens_at:
+        return False
+    return not (cycle.voting_closes_at and now >= cycle.voting_closes_at)
+
+
+def cast_ballot(session: Session, citizen_id: int, cycle_id: object, project_ids: object,
+                now: datetime | None = None) -> PBBallot:
+    """Cast or replace the citizen's ballot: the projects (Project ids) they approve.
+
+    Approval cycles take 1..k projects; knapsack cycles any non-empty set whose costs fit in the
+    budget. Casting the same set again changes nothing (a replayed request is harmless).
+    """
+    citizen = session.get(User, citizen_id) if isinstance(citizen_id, int) else None
+    if citizen is None or not citizen.is_active:
+        raise PermissionDenied("account_inactive")
+    cycle = get_cycle(session, cycle_id)
+    if not _voting_open(cycle, now or utcnow()):
+        raise Conflict("pb_voting_closed", phase=cycle.phase.value)
+    if not isinstance(project_ids, (list, tuple, set, frozenset)) or \
+            any(isinstance(i, bool) or not isinstance(i, int) for i in project_ids):
+        raise ValidationError("pb_ballot_invalid", field="projects")
+    chosen = list(project_ids)
+    if len(set(chosen)) != len(chosen):
+        raise ValidationError("pb_project_repeated", field="projects")
+    if not chosen:
+        raise ValidationError("pb_ballot_empty", field="projects")
+    rows = {r.project_id: r for r in session.scalars(select(PBCycleProject).where(PBCycleProject.cycle_id == cycle.id))}
+    for pid in chosen:
+        if pid not in rows:
+            raise ValidationError("pb_project_not_on_ballot", field="projects", project_id=pid)
+    if cycle.ballot_rule is PBBallotRule.APPROVAL:
+        if len(chosen) > cycle.max_approvals:
+            raise ValidationError("pb_too_many_projects", field="projects", maximum=cycle.max_approvals,
+                                  chosen=len(chosen))
+    else:
+        total = sum(rows[pid].cost_rials for pid in chosen)
+        if total > cycle.budget_rials:
+            raise ValidationError("pb_over_budget", field="projects", budget=cycle.budget_rials, total=total)
+    wanted = {rows[pid].id for pid in chosen}
+    ballot = session.scalar(select(PBBallot).where(PBBallot.cycle_id == cycle.id, PBBallot.voter_id == citizen_id)
+                            .options(selectinload(PBBallot.choices)))
+    if ballot is not None and {c.cycle_project_id for c in ballot.choices} == wanted:
+        return ballot
+    action = "pb_ballot.replaced" if ballot is not None else "pb_ballot.cast"
+    if ballot is None:
+        ballot = PBBallot(cycle_id=cycle.id, voter_id=citizen_id)
+        session.add(ballot)
+    else:
+        ballot.choices.clear()
+        ballot.cast_at = utcnow()
+        session.flush()
+    ballot.choices.extend(PBBallotChoice(cycle_project_id=cp) for cp in sorted(wanted))
+    # Secret: the audit says that this citizen voted in this cycle, never for what.
+    record(session, citizen_id, action, ballot, after={"cycle_id": cycle.id, "voter_id": citizen_id})
+    return ballot
+
+
+def my_ballot(session: Session, citizen_id: int, cycle_id: int) -> list[int]:
+    """The Project ids on the citizen's own ballot (empty if none)."""
+    return list(session.scalars(
+        select(PBCycleProject.project_id).join(PBBallotChoice, PBBallotChoice.cycle_project_id == PBCycleProject.id)
+        .join(PBBallot, PBBallot.id == PBBallotChoice.ballot_id)
+        .where(PBBallot.cycle_id == cycle_id, PBBallot.voter_id == citizen_id).order_by(PBCycleProject.project_id)))
+
+
+def open_cycles(session: Session, now: datetime | None = None) -> list[PBCycle]:
+    now = now or utcnow()
+    cycles = session.scalars(select(PBCycle).where(PBCycle.phase == PBPhase.VOTING).order_by(PBCycle.id))
+    return [c for c in cycles if _voting_open(c, now)]
+
+
+# ------------------------------------------------------------------------------------------- tally
+
+@dataclass(frozen=True)
+class TallyResult:
+    rule: str
+    budget: int
+    n_ballots: int
+    # key -> (cost, approvals); keys are Project ids (str) or pabulib ids of an imported cycle.
+    projects: dict[str, tuple[int | Fraction, int]]
+    winners: tuple[str, ...]
+    total_cost: int | Fraction
+
+    @property
+    def budget_left(self) -> int | Fraction:
+        return self.budget - self.total_cost
+
+
+def _election(session: Session, cycle: PBCycle) -> tuple[Election, dict[str, tuple]]:
+    imported = imported_of(session, cycle.id)
+    if imported is not None:
+        costs = {p["id"]: Fraction(p["cost"]) for p in imported.projects}
+        ballots: Counter = Counter()
+        for n, ids in imported.ballots:
+            ballots[frozenset(ids)] += int(n)
+        e = Election(cycle.budget_rials, costs, dict(ballots))
+    else:
+        rows = list(session.scalars(select(PBCycleProject).where(PBCycleProject.cycle_id == cycle.id)))
+        by_row = {r.id: str(r.project_id) for r in rows}
+        choices: dict[int, set[str]] = {}
+        for ballot_id, cp_id in session.execute(
+                select(PBBallotChoice.ballot_id, PBBallotChoice.cycle_project_id)
+                .join(PBBallot, PBBallot.id == PBBallotChoice.ballot_id).where(PBBallot.cycle_id == cycle.id)):
+            choices.setdefault(ballot_id, set()).add(by_row[cp_id])
+        n_empty = (session.scalar(select(func.count(PBBallot.id)).where(PBBallot.cycle_id == cycle.id)) or 0) \
+            - len(choices)
+        ballots = Counter(frozenset(c) for c in choices.values())
+        if n_empty > 0:
+            ballots[frozenset()] += n_empty
+        e = Election(cycle.budget_rials, {str(r.project_id): r.cost_rials for r in rows}, dict(ballots))
+    info = {pid: (e.costs[i] if e.costs[i].denominator != 1 else int(e.costs[i]), e.approvals[i])
+            for i, pid in enumerate(e.ids)}
+    return e, info
+
+
+def tally(session: Session, actor_id: int, cycle_id: object, rule: str | None = None) -> TallyResult:
+    """Count the cycle's ballots with `rule` (default: the cycle's); governorate, once voting is over."""
+    require_governorate(session, actor_id)
+    cycle = get_cycle(session, cycle_id)
+    if cycle.phase not in (PBPhase.TALLYING, PBPhase.RESULTS):
+        raise Conflict("pb_not_tallying", phase=cycle.phase.value)
+    chosen_rule = _rule(rule if rule is not None else cycle.counting_rule.value)
+    e, info = _election(session, cycle)
+    outcome = count(chosen_rule.value, e)
+    return TallyResult(chosen_rule.value, cycle.budget_rials, e.n_voters, info, outcome.winners, outcome.total_cost)
+
+
+def compare_rules(session: Session, actor_id: int, cycle_id: object, rules: tuple[str, str]) -> list[TallyResult]:
+    return [tally(session, actor_id, cycle_id, r) for r in rules]
+
+
+def _budget_pledge(session: Session, actor_id: int, cycle: PBCycle, amount: int) -> Pledge:
+    user = session.scalar(select(User).where(User.email == BUDGET_USER_EMAIL))
+    if user is None:
+        user = User(name="Governorate budget / بودجه فرمانداری", email=BUDGET_USER_EMAIL,
+                    password_hash="!governorate-budget: no login", language="fa",
+                    show_name_publicly=True)   # not a person: project pages name the budget as the giver
+        session.add(user)
+        record(session, actor_id, "user.created_for_pb_budget", user)
+    pledge = Pledge(citizen_id=user.id, kind=HelpKind.FINANCIAL, quantity=amount, divisible=True,
+                    description=f"PB cycle {cycle.id}: governorate budget"[:200], status=PledgeStatus.OPEN)
+    session.add(pledge)
+    record(session, actor_id, "pledge.created_for_pb_cycle", pledge)
+    return pledge
+
+
+def publish_results(session: Session, actor_id: int, cycle_id: object) -> TallyResult:
+    """Tally with the cycle's rule, fund the winners from the governorate budget, record support."""
+    require_governorate(session, actor_id)
+    cycle = get_cycle(session, cycle_id, lock=True)
+    if imported_of(session, cycle.id) is not None:
+        raise Conflict("pb_cycle_imported")
+    if cycle.phase is not PBPhase.TALLYING:
+        raise Conflict("pb_not_tallying", phase=cycle.phase.value)
+    result = tally(session, actor_id, cycle.id)
+    rows = list(session.scalars(select(PBCycleProject).where(PBCycleProject.cycle_id == cycle.id)
+                                .order_by(PBCycleProject.id)))
+    winners = {int(p) for p in result.winners}
+    for row in rows:
+        row.votes = result.projects[str(row.project_id)][1]
+        row.funded = row.project_id in winners
+    record_many(session, actor_id, "pb_cycle_project.counted", rows)
+    projects = list(session.scalars(select(Project).where(Project.id.in_([r.project_id for r in rows]))
+                                    .order_by(Project.id)))
+    for project in projects:
+        approvals = result.projects[str(project.id)][1]
+        project.pb_support = approvals / result.n_ballots if result.n_ballots else 0.0
+    record_many(session, actor_id, "project.pb_support_set", projects, table_of=lambda p: p.table_id)
+    _fund(session, actor_id, cycle, [r for r in rows if r.funded])
+    before = snapshot(cycle, ["phase"])
+    cycle.phase = PBPhase.RESULTS
+    record(session, actor_id, "pb_cycle.results_published", cycle, before=before,
+           after={"phase": PBPhase.RESULTS.value, "rule": result.rule, "winners": list(result.winners),
+                  "total_cost": int(result.total_cost), "ballots": result.n_ballots})
+    return result
+
+
+def _fund(session: Session, actor_id: int, cycle: PBCycle, funded: list[PBCycleProject]) -> None:
+    """Accepted allocations from the governorate budget to the funded projects' financial needs."""
+    if not funded:
+        return
+    needs = list(session.scalars(select(Need).where(Need.project_id.in_([r.project_id for r in funded]),
+                                                    Need.kind == HelpKind.FINANCIAL).order_by(Need.id)))
+    lock_rows(session, Need, [n.id for n in needs])
+    proposals = list(session.scalars(select(Allocation).where(Allocation.need_id.in_([n.id for n in needs]),
+                                                              Allocation.status == AllocationStatus.PROPOSED)))
+    for alloc in proposals:
+        alloc.status = AllocationStatus.WITHDRAWN
+    record_many(session, actor_id, "allocation.withdrawn_by_pb_cycle", proposals,
+                table_of=lambda a: a.need.project.table_id)
+    fixed: Counter = Counter()
+    for need_id, qty in session.execute(select(Allocation.need_id, func.sum(Allocation.quantity))
+                                        .where(Allocation.need_id.in_([n.id for n in needs]),
+                                               Allocation.status.in_(FIXED_ALLOCATION))
+                                        .group_by(Allocation.need_id)):
+        fixed[need_id] = int(qty)
+    # Each funded project gets at most its cycle cost, spread over its financial needs in id order.
+    plan: list[tuple[Need, int]] = []
+    for row in funded:
+        left = row.cost_rials
+        for need in (n for n in needs if n.project_id == row.project_id):
+            amount = min(left, need.quantity - fixed[need.id])
+            if amount > 0:
+                plan.append((need, amount))
+                left -= amount
+    if not plan:
+        return
+    pledge = _budget_pledge(session, actor_id, cycle, sum(a for _, a in plan))
+    now = utcnow()
+    allocations = [Allocation(pledge_id=pledge.id, need_id=need.id, quantity=amount, score=0.0,
+                              reasons=["pb_cycle"], status=AllocationStatus.ACCEPTED, decided_by_id=actor_id,
+                              decided_at=now)
+                   for need, amount in plan]
+    session.add_all(allocations)
+    record_many(session, actor_id, "allocation.funded_by_pb_cycle", allocations,
+                table_of=lambda a: next(n.project.table_id for n, _ in plan if n.id == a.need_id))
+    assert_within_capacity(session, [pledge.id], [n.id for n, _ in plan])
+    refresh_pledge_statuses(session, actor_id, [pledge.id] + sorted({a.pledge_id for a in proposals}))
+
+
+@dataclass(frozen=True)
+class PublicResult:
+    cycle: PBCycle
+    projects: list[tuple[Project, int, int, bool]]   # project, cost, votes, funded
+    budget_left: int
+
+
+def public_results(session: Session, cycle_id: object) -> PublicResult:
+    """What anyone may read once results are published: aggregates only."""
+    cycle = get_cycle(session, cycle_id)
+    if cycle.phase is not PBPhase.RESULTS:
+        raise Conflict("pb_results_not_published", phase=cycle.phase.value)
+    rows = list(session.scalars(select(PBCycleProject).where(PBCycleProject.cycle_id == cycle.id)
+                                .options(selectinload(PBCycleProject.project))
+                                .order_by(PBCycleProject.funded.desc(), PBCycleProject.votes.desc(),
+                                          PBCycleProject.project_id)))
+    spent = sum(r.cost_rials for r in rows if r.funded)
+    return PublicResult(cycle, [(r.project, r.cost_rials, r.votes, r.funded) for r in rows],
+                        cycle.budget_rials - spent)
+
+
+# ------------------------------------------------------------------------------------ import / export
+
+def import_pb(session: Session, actor_id: int, data: bytes, source_name: str,
+              counting_rule: str = PBCountingRule.MES_ADD1_GREEDY.value) -> PBCycle:
+    """A cycle holding a pabulib election, ready to tally; a broken file changes nothing."""
+    require_governorate(session, actor_id)
+    rule = _rule(counting_rule)
+    if not isinstance(data, bytes) or not data:
+        raise ValidationError("pb_file_empty", field="file")
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ValidationError("pb_file_too_large", field="file", maximum=MAX_IMPORT_BYTES)
+    try:
+        pb = parse_bytes(data)
+    except PabulibError as exc:
+        raise ValidationError("pb_file_invalid", field="file", line=exc.line, message=exc.message) from None
+    budget = pb.budget
+    if not isinstance(budget, int) or budget > MAX_BUDGET:
+        raise ValidationError("pb_file_budget_unusable", field="file")
+    if not pb.projects:
+        raise ValidationError("pb_file_no_projects", field="file")
+    name = (pb.meta.get("description") or source_name or "pabulib")[:MAX_NAME].strip() or "pabulib"
+    max_length = pb.meta.get("max_length")
+    max_k = int(max_length) if max_length and max_length.isdigit() and 0 < int(max_length) <= len(pb.projects) \
+        else len(pb.projects)
+    cycle = PBCycle(name_fa=name, name_en=name, budget_rials=budget, phase=PBPhase.TALLYING,
+                    ballot_rule=PBBallotRule.APPROVAL, max_approvals=max_k, counting_rule=rule,
+                    created_by_id=actor_id)
+    session.add(cycle)
+    record(session, actor_id, "pb_cycle.imported", cycle)
+    ballots = Counter(tuple(sorted(v.projects)) for v in pb.votes)
+    imported = PBCycleImport(
+        cycle_id=cycle.id, source_name=(source_name or "")[:200], vote_type=pb.vote_type, meta=dict(pb.meta),
+        projects=[{"id": p.project_id, "cost": str(p.cost), "name": p.fields.get("name", "")}
+                  for p in pb.projects.values()],
+        ballots=[[n, list(ids)] for ids, n in sorted(ballots.items())], imported_by_id=actor_id)
+    session.add(imported)
+    record(session, actor_id, "pb_cycle_import.created", imported,
+           after={"cycle_id": cycle.id, "source_name": imported.source_name, "projects": len(pb.projects),
+                  "ballots": len(pb.votes), "vote_type": pb.vote_type})
+    return cycle
+
+
+def export_pb(session: Session, actor_id: int, cycle_id: object) -> str:
+    """The cycle's anonymised ballots as .pb text: voters numbered 1..n in ballot order, never by who."""
+    require_governorate(session, actor_id)
+    cycle = get_cycle(session, cycle_id)
+    if cycle.phase not in (PBPhase.TALLYING, PBPhase.RESULTS):
+        raise Conflict("pb_not_tallying", phase=cycle.phase.value)
+    e, info = _election(session, cycle)
+    imported = imported_of(session, cycle.id)
+    meta = {"description": cycle.name_en, "country": "Iran", "unit": "Amol", "instance": str(cycle.id),
+            "num_projects": "0", "num_votes": "0", "budget": str(cycle.budget_rials), "vote_type": "approval",
+            "rule": cycle.counting_rule.value, "currency": "IRR", "language": "fa"}
+    if imported is not None:
+        meta = dict(imported.meta)
+        names = {p["id"]: p["name"] for p in imported.projects}
+        selected: set[str] = set()
+    else:
+        rows = list(session.scalars(select(PBCycleProject).where(PBCycleProject.cycle_id == cycle.id)
+                                    .options(selectinload(PBCycleProject.project))))
+        names = {str(r.project_id): r.project.title_en or r.project.title_fa for r in rows}
+        selected = {str(r.project_id) for r in rows if r.funded}
+        if cycle.ballot_rule is PBBallotRule.APPROVAL:
+            meta["max_length"] = str(cycle.max_approvals)
+        else:
+            meta["max_sum_cost"] = str(cycle.budget_rials)
+    projects = {}
+    for pid in sorted(info, key=lambda p: (-info[p][1], p)):
+        cost, votes = info[pid]
+        fields = {"name": names.get(pid, ""), "votes": str(votes)}
+        if imported is None:
+            fields["selected"] = "1" if pid in selected else "0"
+        projects[pid] = PBProject(pid, cost, fields)
+    columns = ["project_id", "cost", "votes", "name"] + ([] if imported is not None else ["selected"])
+    votes = []
+    for ballot, mult in sorted(zip(e.groups, e.weights.tolist()), key=lambda t: sorted(t[0])):
+        for _ in range(mult):
+            votes.append(PBVote(str(len(votes) + 1), tuple(sorted(ballot))))
+    if imported is not None and imported.vote_type not in ("approval", "choose-1"):
+        meta["vote_type"] = "approval"
+        meta["comment"] = (meta.get("comment", "") + " Exported by Hamyar as approval ballots.").strip()
+    return write(PBFile(meta, projects, votes, columns, ["voter_id", "vote"]))
+
+
+# ------------------------------------------------------------------------------------------- reads
+
+@dataclass(frozen=True)
+class BallotItem:
+    """A project as a ballot or the cycle form shows it: its table and its cost in the cycle."""
+
+    project_id: int
+    title_fa: str
+    title_en: str | None
+    table_id: int
+    table_fa: str
+    table_en: str
+    cost: int
+
+
+@dataclass(frozen=True)
+class CycleSummary:
+    cycle: PBCycle
+    n_projects: int
+    n_ballots: int
+    imported: bool
+
+
+def ballot_items(session: Session, cycle_id: object) -> list[BallotItem]:
+    """The projects on a cycle's ballot with their table and frozen cost, ordered by table then title."""
+    cycle = get_cycle(session, cycle_id)
+    rows = session.execute(
+        select(Project.id, Project.title_fa, Project.title_en, Table.id, Table.name_fa, Table.name_en,
+               PBCycleProject.cost_rials)
+        .join(PBCycleProject, PBCycleProject.project_id == Project.id).join(Table, Table.id == Project.table_id)
+        .where(PBCycleProject.cycle_id == cycle.id).order_by(Table.id, Project.title_fa, Project.id))
+    return [BallotItem(*r[:6], int(r[6])) for r in rows]
+
+
+def eligible_projects(session: Session, actor_id: int) -> list[BallotItem]:
+    """Projects a new cycle may take (open or in progress, with uncovered financial need), cost = uncovered."""
+    require_governorate(session, actor_id)
+    rows = list(session.execute(
+        select(Project.id, Project.title_fa, Project.title_en, Table.id, Table.name_fa, Table.name_en)
+        .join(Table, Table.id == Project.table_id).where(Project.status.in_(ELIGIBLE_STATUSES))
+        .order_by(Table.id, Project.title_fa, Project.id)))
+    uncovered = uncovered_financial_need(session, [r[0] for r in rows])
+    return [BallotItem(*r, uncovered[r[0]]) for r in rows if uncovered.get(r[0], 0) > 0]
+
+
+def ballot_count(session: Session, cycle_id: int) -> int:
+    """How many citizens have a ballot in the cycle (an aggregate: who and what stay secret)."""
+    return session.scalar(select(func.count(PBBallot.id)).where(PBBallot.cycle_id == cycle_id)) or 0
+
+
+def cycles_overview(session: Session, actor_id: int) -> list[CycleSummary]:
+    """Every cycle, newest first, with its project and ballot counts (governorate)."""
+    require_governorate(session, actor_id)
+    cycles = list(session.scalars(select(PBCycle).order_by(PBCycle.id.desc())))
+    n_projects = dict(session.execute(select(PBCycleProject.cycle_id, func.count(PBCycleProject.id))
+                                      .group_by(PBCycleProject.cycle_id)).all())
+    n_ballots = dict(session.execute(select(PBBallot.cycle_id, func.count(PBBallot.id))
+                                     .group_by(PBBallot.cycle_id)).all())
+    imported = {r.cycle_id: r for r in session.scalars(select(PBCycleImport))}
+    return [CycleSummary(c, len(imported[c.id].projects) if c.id in imported else n_projects.get(c.id, 0),
+                         sum(int(n) for n, _ in imported[c.id].ballots) if c.id in imported
+                         else n_ballots.get(c.id, 0), c.id in imported)
+            for c in cycles]
+
+
+def published_cycles(session: Session, limit: int = 5) -> list[PBCycle]:
+    """The most recently published cycles (their results are public aggregates)."""
+    return list(session.scalars(select(PBCycle).where(PBCycle.phase == PBPhase.RESULTS)
+                                .order_by(PBCycle.id.desc()).limit(limit)))
+
+
+def project_names(session: Session, cycle_id: int, keys: list[str]) -> dict[str, str]:
+    """Display names for tally keys: Project titles (fa) for a normal cycle, the file's names for an import."""
+    imported = imported_of(session, cycle_id)
+    if imported is not None:
+        return {p["id"]: p["name"] or p["id"] for p in imported.projects}
+    ids = [int(k) for k in keys if k.isdigit()]
+    return {str(pid): fa for pid, fa in session.execute(select(Project.id, Project.title_fa)
+                                                         .where(Project.id.in_(ids)))}

@@ -1,0 +1,302 @@
+"""A chair's decisions on proposed allocations: accept, reject with a reason, mark delivered.
+
+Imports sqlalchemy and models only. Each decision locks the allocation and its pledge and need,
+checks the version the chair saw (so two tabs cannot both decide), is audited, and tells the
+citizen concerned. Locks are always taken allocations first, then pledges, then needs, each in
+ascending id order (as matching runs do), so concurrent deciders wait for each other instead of
+deadlocking. `accept_many` accepts a selection all or nothing. The reads for the chair's page
+(`review_page`, `awaiting_delivery`, `recent_decisions`) return plain data, grouped by project.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from models.audit.log import record, snapshot
+from models.orm.base import utcnow
+from models.core.capacity import assert_within_capacity, lock_rows, refresh_pledge_statuses
+from models.core.enums import AllocationStatus
+from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from models.core.notify import notify
+from models.orm.pledges import Allocation, Pledge
+from models.orm.projects import Need, Project
+from models.orm.tables import Table
+
+MAX_REASON = 500
+MAX_BULK = 200
+
+
+def table_of_allocation(session: Session, allocation_id: int) -> int | None:
+    return session.scalar(select(Project.table_id).join(Need, Need.project_id == Project.id)
+                          .join(Allocation, Allocation.need_id == Need.id).where(Allocation.id == allocation_id))
+
+
+def _decidable(session: Session, actor_id: int, allocation_id: object, expected_version: int | None,
+               allowed_from: tuple[AllocationStatus, ...]) -> tuple[Allocation, int]:
+    if isinstance(allocation_id, bool) or not isinstance(allocation_id, int):
+        raise NotFound("allocation_not_found")
+    table_id = table_of_allocation(session, allocation_id)
+    if table_id is None:
+        raise NotFound("allocation_not_found")
+    if session.scalar(select(Table.chair_id).where(Table.id == table_id)) != actor_id:
+        raise PermissionDenied("not_chair_of_table")
+    lock_rows(session, Allocation, [allocation_id])
+    alloc = session.get(Allocation, allocation_id, populate_existing=True)
+    lock_rows(session, Pledge, [alloc.pledge_id])
+    lock_rows(session, Need, [alloc.need_id])
+    if expected_version is not None and alloc.version != expected_version:
+        raise Conflict("allocation_changed", status=alloc.status.value)
+    if alloc.status not in allowed_from:
+        code = "allocation_not_proposed" if allowed_from[0] is AllocationStatus.PROPOSED else "allocation_not_accepted"
+        raise Conflict(code, status=alloc.status.value)
+    return alloc, table_id
+
+
+def _title(alloc: Allocation) -> dict:
+    project = alloc.need.project
+    return {"project_id": project.id, "project_fa": project.title_fa, "project_en": project.title_en or project.title_fa,
+            "help_kind": alloc.need.kind.value, "quantity": alloc.quantity}
+
+
+def accept(session: Session, actor_id: int, allocation_id: object, expected_version: int | None = None) -> Allocation:
+    alloc, table_id = _decidable(session, actor_id, allocation_id, expected_version, (AllocationStatus.PROPOSED,))
+    before = snapshot(alloc, ["status"])
+    alloc.status = AllocationStatus.ACCEPTED
+    alloc.decided_by_id = actor_id
+    alloc.decided_at = utcnow()
+    record(session, actor_id, "allocation.accepted", alloc, before=before, table_id=table_id)
+    assert_within_capacity(session, [alloc.pledge_id], [alloc.need_id])
+    refresh_pledge_statuses(session, actor_id, [alloc.pledge_id])
+    notify(session, alloc.pledge.citizen_id, "allocation_accepted", allocation_id=alloc.id, **_title(alloc))
+    return alloc
+
+
+def reject(session: Session, actor_id: int, allocation_id: object, reason: str,
+           expected_version: int | None = None) -> Allocation:
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise ValidationError("reason_required", field="reason")
+    if len(reason) > MAX_REASON:
+        raise ValidationError("reason_too_long", field="reason", maximum=MAX_REASON)
+    alloc, table_id = _decidable(session, actor_id, allocation_id, expected_version, (AllocationStatus.PROPOSED,))
+    before = snapshot(alloc, ["status"])
+    alloc.status = AllocationStatus.REJECTED
+    alloc.reject_reason = reason
+    alloc.decided_by_id = actor_id
+    alloc.decided_at = utcnow()
+    record(session, actor_id, "allocation.rejected", alloc, before=before, table_id=table_id)
+    refresh_pledge_statuses(session, actor_id, [alloc.pledge_id])
+    notify(session, alloc.pledge.citizen_id, "allocation_rejected", allocation_id=alloc.id, reason=reason,
+           **_title(alloc))
+    return alloc
+
+
+def mark_delivered(session: Session, actor_id: int, allocation_id: object, delivered_on: date, note: str = "",
+                   expected_version: int | None = None, today: date | None = None) -> Allocation:
+    if not isinstance(delivered_on, date):
+        raise ValidationError("date_invalid", field="delivered_on")
+    if delivered_on > (today or utcnow().date()):
+        raise ValidationError("delivered_in_future", field="delivered_on")
+    note = (note or "").strip() if isinstance(note, str) else ""
+    if len(note) > MAX_REASON:
+        raise ValidationError("note_too_long", field="note", maximum=MAX_REASON)
+    alloc, table_id = _decidable(session, actor_id, allocation_id, expected_version, (AllocationStatus.ACCEPTED,))
+    if alloc.decided_at and delivered_on < alloc.decided_at.date():
+        raise ValidationError("delivered_before_accepted", field="delivered_on")
+    before = snapshot(alloc, ["status"])
+    alloc.status = AllocationStatus.DELIVERED
+    alloc.delivered_at = delivered_on
+    alloc.delivery_note = note or None
+    record(session, actor_id, "allocation.delivered", alloc, before=before, table_id=table_id)
+    refresh_pledge_statuses(session, actor_id, [alloc.pledge_id])
+    notify(session, alloc.pledge.citizen_id, "allocation_delivered", allocation_id=alloc.id, **_title(alloc))
+    return alloc
+
+
+def accept_many(session: Session, actor_id: int, selection: object) -> list[Allocation]:
+    """Accept several proposals at once, all or nothing: `selection` maps allocation id -> the version seen.
+
+    Every allocation must be a proposal of a table the actor chairs and unchanged since it was seen;
+    otherwise nothing is accepted and the error names the first allocation that failed.
+    """
+    if not isinstance(selection, dict) or not selection:
+        raise ValidationError("selection_empty", field="selection")
+    if len(selection) > MAX_BULK:
+        raise ValidationError("selection_too_large", field="selection", maximum=MAX_BULK)
+    for key, version in selection.items():
+        if isinstance(key, bool) or not isinstance(key, int) or (
+                version is not None and (isinstance(version, bool) or not isinstance(version, int))):
+            raise NotFound("allocation_not_found")
+    ids = sorted(selection)
+    tables = dict(session.execute(select(Allocation.id, Project.table_id).join(Need, Allocation.need_id == Need.id)
+                                  .join(Project, Need.project_id == Project.id).where(Allocation.id.in_(ids))).all())
+    if len(tables) != len(ids):
+        raise NotFound("allocation_not_found", allocation_id=min(set(ids) - set(tables)))
+    chaired = set(session.scalars(select(Table.id).where(Table.chair_id == actor_id)))
+    if not set(tables.values()) <= chaired:
+        raise PermissionDenied("not_chair_of_table")
+    lock_rows(session, Allocation, ids)
+    allocs = list(session.scalars(select(Allocation).where(Allocation.id.in_(ids)).order_by(Allocation.id)
+                                  .execution_options(populate_existing=True)))
+    lock_rows(session, Pledge, {a.pledge_id for a in allocs})
+    lock_rows(session, Need, {a.need_id for a in allocs})
+    for alloc in allocs:
+        expected = selection[alloc.id]
+        if expected is not None and alloc.version != expected:
+            raise Conflict("allocation_changed", status=alloc.status.value, allocation_id=alloc.id)
+        if alloc.status is not AllocationStatus.PROPOSED:
+            raise Conflict("allocation_not_proposed", status=alloc.status.value, allocation_id=alloc.id)
+    now = utcnow()
+    for alloc in allocs:
+        before = snapshot(alloc, ["status"])
+        alloc.status = AllocationStatus.ACCEPTED
+        alloc.decided_by_id = actor_id
+        alloc.decided_at = now
+        record(session, actor_id, "allocation.accepted", alloc, before=before, table_id=tables[alloc.id])
+    assert_within_capacity(session, {a.pledge_id for a in allocs}, {a.need_id for a in allocs})
+    refresh_pledge_statuses(session, actor_id, {a.pledge_id for a in allocs})
+    for alloc in allocs:
+        notify(session, alloc.pledge.citizen_id, "allocation_accepted", allocation_id=alloc.id, **_title(alloc))
+    return allocs
+
+
+# --- what the chair's page reads ---------------------------------------------------------------
+
+
+@dataclass
+class DecisionItem:
+    """One allocation as the chair sees it: the pledge, the solver's reasons, the citizen's preference."""
+
+    allocation_id: int
+    version: int
+    status: str
+    quantity: int
+    kind: str
+    need_id: int
+    need_description: str
+    need_quantity: int
+    pledge_id: int
+    pledge_quantity: int
+    pledge_description: str
+    citizen_name: str
+    district_fa: str | None
+    district_en: str | None
+    skills: list[tuple[str, str]]          # (fa, en) names
+    reasons: list[str]                      # the solver's reason strings (the page words them)
+    score: float
+    prefers_table: bool                     # the citizen named this table among their tables
+    only_tables: bool                       # ... and asked for "only these tables"
+    divisible: bool
+    decided_at: datetime | None = None
+    reject_reason: str | None = None
+    delivered_at: date | None = None
+    delivery_note: str | None = None
+
+
+@dataclass
+class ProjectGroup:
+    project_id: int
+    title_fa: str
+    title_en: str
+    priority: int
+    items: list[DecisionItem] = field(default_factory=list)
+
+
+@dataclass
+class DecisionPage:
+    total: int
+    groups: list[ProjectGroup]
+
+
+def _public_name(user) -> str:
+    return user.name if getattr(user, "show_name_publicly", True) else ""
+
+
+def _items_query(table_id: int, statuses: tuple[AllocationStatus, ...]):
+    return (select(Allocation).join(Need, Allocation.need_id == Need.id).join(Project, Need.project_id == Project.id)
+            .where(Project.table_id == table_id, Allocation.status.in_(statuses)))
+
+
+def _load(query):
+    return query.options(selectinload(Allocation.pledge).selectinload(Pledge.citizen),
+                         selectinload(Allocation.pledge).selectinload(Pledge.skills),
+                         selectinload(Allocation.pledge).selectinload(Pledge.tables),
+                         selectinload(Allocation.pledge).selectinload(Pledge.district),
+                         selectinload(Allocation.need).selectinload(Need.project))
+
+
+def _item(alloc: Allocation, table_id: int) -> DecisionItem:
+    pledge, need = alloc.pledge, alloc.need
+    district = pledge.district
+    return DecisionItem(
+        allocation_id=alloc.id, version=alloc.version, status=alloc.status.value, quantity=alloc.quantity,
+        kind=need.kind.value, need_id=need.id, need_description=need.description or "", need_quantity=need.quantity,
+        pledge_id=pledge.id, pledge_quantity=pledge.quantity - pledge.withdrawn_quantity,
+        pledge_description=pledge.description or "", citizen_name=_public_name(pledge.citizen),
+        district_fa=district.name_fa if district else None, district_en=district.name_en if district else None,
+        skills=[(sk.name_fa, sk.name_en) for sk in pledge.skills], reasons=list(alloc.reasons or []),
+        score=float(alloc.score or 0.0), prefers_table=any(t.id == table_id for t in pledge.tables),
+        only_tables=bool(pledge.only_tables), divisible=bool(pledge.divisible), decided_at=alloc.decided_at,
+        reject_reason=alloc.reject_reason, delivered_at=alloc.delivered_at, delivery_note=alloc.delivery_note)
+
+
+def _grouped(allocs: list[Allocation], table_id: int) -> list[ProjectGroup]:
+    groups: dict[int, ProjectGroup] = {}
+    for alloc in allocs:
+        project = alloc.need.project
+        group = groups.get(project.id)
+        if group is None:
+            group = groups[project.id] = ProjectGroup(project.id, project.title_fa, project.title_en or project.title_fa,
+                                                      project.priority)
+        group.items.append(_item(alloc, table_id))
+    return list(groups.values())
+
+
+def review_page(session: Session, table_id: int, *, offset: int = 0, limit: int = 25,
+                statuses: tuple[AllocationStatus, ...] = (AllocationStatus.PROPOSED,)) -> DecisionPage:
+    """One page of a table's allocations in `statuses` (proposals by default), grouped by project.
+
+    Order: the project's priority (highest first), the project, the need, the largest quantity.
+    """
+    base = _items_query(table_id, statuses)
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    allocs = list(session.scalars(_load(base.order_by(Project.priority.desc(), Project.id, Allocation.need_id,
+                                                      Allocation.quantity.desc(), Allocation.id)
+                                        .offset(max(0, offset)).limit(max(1, min(limit, 100))))))
+    return DecisionPage(total=total, groups=_grouped(allocs, table_id))
+
+
+def awaiting_delivery(session: Session, table_id: int, *, offset: int = 0, limit: int = 25) -> DecisionPage:
+    """Accepted allocations not yet delivered: what the chair marks delivered."""
+    return review_page(session, table_id, offset=offset, limit=limit, statuses=(AllocationStatus.ACCEPTED,))
+
+
+def recent_decisions(session: Session, table_id: int, limit: int = 10) -> list[tuple[DecisionItem, str, str]]:
+    """The table's latest decisions (accepted, rejected, delivered), newest first, with the project's titles."""
+    allocs = list(session.scalars(_load(
+        _items_query(table_id, (AllocationStatus.ACCEPTED, AllocationStatus.REJECTED, AllocationStatus.DELIVERED))
+        .where(Allocation.decided_at.is_not(None))
+        .order_by(Allocation.decided_at.desc(), Allocation.id.desc()).limit(limit))))
+    return [(_item(a, table_id), a.need.project.title_fa, a.need.project.title_en or a.need.project.title_fa)
+            for a in allocs]
+
+
+def pending_count(session: Session, table_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(_items_query(
+        table_id, (AllocationStatus.PROPOSED,)).subquery())) or 0
+
+
+def review_queue(session: Session, table_id: int, *, offset: int = 0, limit: int = 50) -> list[Allocation]:
+    """Proposals awaiting the chair of `table_id`, grouped by project, largest first."""
+    return list(session.scalars(
+        select(Allocation).join(Need).join(Project)
+        .where(Project.table_id == table_id, Allocation.status == AllocationStatus.PROPOSED)
+        .order_by(Project.id, Allocation.need_id, Allocation.quantity.desc(), Allocation.id)
+        .offset(offset).limit(limit)
+        .options(selectinload(Allocation.pledge).selectinload(Pledge.citizen),
+                 selectinload(Allocation.pledge).selectinload(Pledge.skills),
+                 selectinload(Allocation.pledge).selectinload(Pledge.tables),
+                 selectinload(Allocation.need).selectinload(Need.project))))

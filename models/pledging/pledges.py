@@ -1,0 +1,251 @@
+"""Citizens' side of the domain: making a pledge, withdrawing its open remainder, following its story.
+
+Imports sqlalchemy and models only. Inputs arrive already parsed to Python values (the page turns
+Persian digits and toman into integers); every rule about what a pledge may be lives here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from models.audit.log import record, record_many, snapshot
+from models.orm.base import utcnow
+from models.core.capacity import lock_rows, pledge_usage, refresh_pledge_statuses
+from models.core.enums import AllocationStatus, DistrictLevel, HelpKind
+from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from models.orm.geo import District
+from models.orm.people import User
+from models.orm.pledges import Allocation, Pledge
+from models.orm.projects import Need, Project
+from models.orm.skills import Skill
+from models.orm.tables import Table
+
+# Above this a quantity is a typing mistake, not a pledge (10^15 rials is 100 trillion toman).
+MAX_QUANTITY = {
+    HelpKind.FINANCIAL: 10**15,
+    HelpKind.LOGISTICS: 100_000,
+    HelpKind.DESIGN: 100_000,
+    HelpKind.EXECUTION: 1_000_000,
+}
+SKILLED_KINDS = (HelpKind.DESIGN, HelpKind.EXECUTION)
+# Money may be typed in either unit; it is stored as rials (1 toman = 10 rials).
+RIALS_PER_MONEY_UNIT = {"rial": 1, "toman": 10}
+MAX_DESCRIPTION = 200
+
+
+@dataclass(frozen=True)
+class PledgeInput:
+    kind: str
+    quantity: int
+    district_id: int | None = None
+    window_start: date | None = None
+    window_end: date | None = None
+    skill_ids: tuple[int, ...] = ()
+    table_ids: tuple[int, ...] = ()
+    only_tables: bool = False
+    divisible: bool = True
+    description: str = ""
+
+
+def validate_quantity(kind: HelpKind, quantity: object) -> int:
+    if isinstance(quantity, bool) or not isinstance(quantity, int):
+        raise ValidationError("quantity_not_integer", field="quantity")
+    if quantity <= 0:
+        raise ValidationError("quantity_not_positive", field="quantity")
+    if quantity > MAX_QUANTITY[kind]:
+        raise ValidationError("quantity_too_large", field="quantity", maximum=MAX_QUANTITY[kind])
+    return quantity
+
+
+def help_kind(kind: object) -> HelpKind:
+    """The kind of help named by `kind`, or ValidationError("kind_unknown")."""
+    try:
+        return HelpKind(kind)
+    except ValueError:
+        raise ValidationError("kind_unknown", field="kind") from None
+
+
+def quantity_from_input(kind: object, amount: object, unit: str | None = None) -> int:
+    """The stored quantity for an amount the citizen typed (already turned into a Decimal by the page).
+
+    `amount` None means the text was not a number. Money comes in toman or rial (`unit`) and is
+    returned as whole rials; other kinds count whole units. Zero, negative, fractional, absurdly
+    large and non-numeric amounts each raise their own ValidationError on the field "quantity".
+    """
+    kind = help_kind(kind)
+    if isinstance(amount, bool) or amount is None:
+        raise ValidationError("quantity_not_number", field="quantity")
+    try:
+        value = amount if isinstance(amount, Decimal) else Decimal(str(amount))
+    except (InvalidOperation, ValueError):
+        raise ValidationError("quantity_not_number", field="quantity") from None
+    if not value.is_finite():
+        raise ValidationError("quantity_not_number", field="quantity")
+    if kind is HelpKind.FINANCIAL:
+        factor = RIALS_PER_MONEY_UNIT.get(unit or "")
+        if factor is None:
+            raise ValidationError("money_unit_unknown", field="unit")
+        value = value * factor
+    if value <= 0:
+        raise ValidationError("quantity_not_positive", field="quantity")
+    if value > MAX_QUANTITY[kind]:
+        raise ValidationError("quantity_too_large", field="quantity", maximum=MAX_QUANTITY[kind])
+    if value != value.to_integral_value():
+        code = "quantity_fractional_rial" if kind is HelpKind.FINANCIAL else "quantity_not_integer"
+        raise ValidationError(code, field="quantity")
+    return validate_quantity(kind, int(value))
+
+
+def validate_window(start: date | None, end: date | None) -> None:
+    if (start is None) != (end is None):
+        raise ValidationError("window_incomplete", field="window")
+    if start is not None and (not isinstance(start, date) or not isinstance(end, date)):
+        raise ValidationError("window_invalid", field="window")
+    if start is not None and end < start:
+        raise ValidationError("window_inverted", field="window")
+
+
+def _ids_exist(session: Session, model, ids: tuple[int, ...], code: str, field: str, extra=None) -> list:
+    if any(isinstance(i, bool) or not isinstance(i, int) for i in ids):
+        raise ValidationError(code, field=field)
+    wanted = sorted(set(ids))
+    q = select(model).where(model.id.in_(wanted))
+    if extra is not None:
+        q = q.where(extra)
+    found = list(session.scalars(q.order_by(model.id)))
+    if len(found) != len(wanted):
+        raise ValidationError(code, field=field)
+    return found
+
+
+@dataclass(frozen=True)
+class CheckedPledge:
+    """A pledge that passed every rule, with the rows it refers to (for the review step and for storing)."""
+
+    data: PledgeInput
+    kind: HelpKind
+    district: District | None
+    skills: list[Skill]
+    tables: list[Table]
+
+
+def validate_pledge(session: Session, citizen_id: int, data: PledgeInput, *, today: date | None = None) -> CheckedPledge:
+    """Every rule a new pledge must meet, without writing anything. Raises ValidationError naming the field."""
+    kind = help_kind(data.kind)
+    quantity = validate_quantity(kind, data.quantity)
+    validate_window(data.window_start, data.window_end)
+    if data.window_end is not None and data.window_end < (today or utcnow().date()):
+        raise ValidationError("window_in_past", field="window")
+    for ids, code, field in ((data.skill_ids, "skill_unknown", "skills"), (data.table_ids, "table_unknown", "tables")):
+        if not isinstance(ids, (tuple, list)):
+            raise ValidationError(code, field=field)
+    citizen = session.get(User, citizen_id) if isinstance(citizen_id, int) else None
+    if citizen is None or not citizen.is_active:
+        raise PermissionDenied("account_inactive")
+    district = None
+    if data.district_id is not None:
+        district = _ids_exist(session, District, (data.district_id,), "district_unknown", "district",
+                              District.level != DistrictLevel.COUNTY)[0]
+    skills = _ids_exist(session, Skill, tuple(data.skill_ids), "skill_unknown", "skills")
+    if skills and kind not in SKILLED_KINDS:
+        raise ValidationError("skills_not_for_kind", field="skills")
+    tables = _ids_exist(session, Table, tuple(data.table_ids), "table_unknown", "tables", Table.archived_at.is_(None))
+    if data.only_tables and not tables:
+        raise ValidationError("only_tables_without_tables", field="tables")
+    description = data.description.strip() if isinstance(data.description, str) else ""
+    if kind is HelpKind.LOGISTICS and not description:
+        raise ValidationError("logistics_needs_description", field="description")
+    if len(description) > MAX_DESCRIPTION:
+        raise ValidationError("description_too_long", field="description", maximum=MAX_DESCRIPTION)
+    clean = replace(data, kind=kind.value, quantity=quantity, description=description,
+                    skill_ids=tuple(s.id for s in skills), table_ids=tuple(t.id for t in tables),
+                    only_tables=bool(data.only_tables),
+                    divisible=bool(data.divisible) or kind is HelpKind.FINANCIAL)
+    return CheckedPledge(clean, kind, district, skills, tables)
+
+
+def create_pledge(session: Session, citizen_id: int, data: PledgeInput, *, today: date | None = None) -> Pledge:
+    """Validate and store a new pledge; audited. Raises ValidationError naming the field."""
+    checked = validate_pledge(session, citizen_id, data, today=today)
+    clean = checked.data
+    pledge = Pledge(citizen_id=citizen_id, kind=checked.kind, quantity=clean.quantity, district_id=clean.district_id,
+                    window_start=clean.window_start, window_end=clean.window_end, only_tables=clean.only_tables,
+                    divisible=clean.divisible, description=clean.description)
+    pledge.skills = checked.skills
+    pledge.tables = checked.tables
+    session.add(pledge)
+    record(session, citizen_id, "pledge.created", pledge)
+    return pledge
+
+
+def own_pledge(session: Session, citizen_id: int, pledge_id: object, *, lock: bool = False) -> Pledge:
+    if isinstance(pledge_id, bool) or not isinstance(pledge_id, int):
+        raise NotFound("pledge_not_found")
+    if lock:
+        lock_rows(session, Pledge, [pledge_id])
+    pledge = session.get(Pledge, pledge_id)
+    if pledge is None:
+        raise NotFound("pledge_not_found")
+    if pledge.citizen_id != citizen_id:
+        raise PermissionDenied("not_your_pledge")
+    return pledge
+
+
+def withdrawable(session: Session, pledge: Pledge) -> int:
+    """What the citizen may take back: all that is not accepted or delivered."""
+    decided = sum(a.quantity for a in pledge.allocations
+                  if a.status in (AllocationStatus.ACCEPTED, AllocationStatus.DELIVERED))
+    return pledge.quantity - pledge.withdrawn_quantity - decided
+
+
+def withdraw_remainder(session: Session, citizen_id: int, pledge_id: object, expected: object = None) -> int:
+    """Take back the open and merely proposed part of one's own pledge; accepted parts stay.
+
+    `expected` is the amount the citizen was shown and confirmed; if a chair's decision changed it
+    in the meantime, Conflict("withdrawable_changed") and nothing happens.
+    """
+    pledge = own_pledge(session, citizen_id, pledge_id, lock=True)
+    amount = withdrawable(session, pledge)
+    if amount <= 0:
+        raise ValidationError("nothing_to_withdraw")
+    if expected is not None and expected != amount:
+        raise Conflict("withdrawable_changed", amount=amount)
+    before = snapshot(pledge, ["withdrawn_quantity", "status"])
+    proposals = [a for a in pledge.allocations if a.status is AllocationStatus.PROPOSED]
+    for alloc in proposals:
+        alloc.status = AllocationStatus.WITHDRAWN
+    record_many(session, citizen_id, "allocation.withdrawn_by_citizen", proposals,
+                table_of=lambda a: a.need.project.table_id)
+    pledge.withdrawn_quantity += amount
+    record(session, citizen_id, "pledge.withdrawn", pledge, before=before,
+           after={"withdrawn_quantity": pledge.withdrawn_quantity, "amount": amount})
+    refresh_pledge_statuses(session, citizen_id, [pledge.id])
+    return amount
+
+
+@dataclass(frozen=True)
+class PledgeStory:
+    pledge: Pledge
+    remaining: int          # open, not proposed or decided
+    withdrawable: int
+    allocations: list[Allocation]
+
+
+def pledges_of(session: Session, citizen_id: int, *, offset: int = 0, limit: int = 20) -> list[PledgeStory]:
+    """A citizen's pledges, newest first, each with the story of its parts (one query per list)."""
+    pledges = list(session.scalars(
+        select(Pledge).where(Pledge.citizen_id == citizen_id).order_by(Pledge.id.desc()).offset(offset).limit(limit)
+        .options(selectinload(Pledge.allocations).selectinload(Allocation.need).selectinload(Need.project)
+                 .selectinload(Project.table),
+                 selectinload(Pledge.skills), selectinload(Pledge.tables), selectinload(Pledge.district))))
+    usage = pledge_usage(session, [p.id for p in pledges])
+    return [PledgeStory(pledge=p, remaining=p.quantity - p.withdrawn_quantity - usage[p.id][0],
+                        withdrawable=withdrawable(session, p), allocations=list(p.allocations)) for p in pledges]
+
+
+def count_pledges_of(session: Session, citizen_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(Pledge).where(Pledge.citizen_id == citizen_id)) or 0

@@ -1,0 +1,354 @@
+"""A table's projects and needs: drafting (members), publishing and status changes (the chair).
+
+Imports sqlalchemy and models only. Status machine: draft → open → in_progress → completed,
+and any of the first three → cancelled. A project with undecided proposals cannot be completed;
+cancelling releases its proposals and accepted-but-undelivered allocations and tells the citizens.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.audit.log import record, record_many, snapshot
+from models.core.capacity import lock_rows, need_usage, refresh_pledge_statuses
+from models.core.enums import AllocationStatus, DistrictLevel, HelpKind, Horizon, ProjectKind, ProjectStatus
+from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from models.orm.geo import District
+from models.core.notify import notify
+from models.orm.pledges import Allocation
+from models.pledging.pledges import validate_quantity, validate_window
+from models.orm.projects import Need, Project
+from models.orm.skills import Skill
+from models.orm.tables import Table, TableMembership
+
+TRANSITIONS = {
+    ProjectStatus.DRAFT: {ProjectStatus.OPEN, ProjectStatus.CANCELLED},
+    ProjectStatus.OPEN: {ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED, ProjectStatus.CANCELLED},
+    ProjectStatus.IN_PROGRESS: {ProjectStatus.COMPLETED, ProjectStatus.CANCELLED},
+    ProjectStatus.COMPLETED: set(),
+    ProjectStatus.CANCELLED: set(),
+}
+
+
+@dataclass(frozen=True)
+class ProjectInput:
+    kind: str
+    title_fa: str
+    title_en: str = ""
+    summary_fa: str = ""
+    summary_en: str = ""
+    problem: str = ""
+    evidence: str = ""
+    affected: str = ""
+    capacity: str = ""
+    horizon: str | None = None
+    district_id: int | None = None
+    priority: int = 5
+    estimated_cost_rials: int = 0
+
+
+@dataclass(frozen=True)
+class NeedInput:
+    kind: str
+    quantity: int
+    description: str = ""
+    skill_ids: tuple[int, ...] = field(default_factory=tuple)
+    window_start: date | None = None
+    window_end: date | None = None
+
+
+def _is_chair(session: Session, user_id: int, table_id: int) -> bool:
+    return session.scalar(select(Table.chair_id).where(Table.id == table_id)) == user_id
+
+
+def _is_member(session: Session, user_id: int, table_id: int) -> bool:
+    return session.scalar(select(TableMembership.id).where(
+        TableMembership.table_id == table_id, TableMembership.user_id == user_id,
+        TableMembership.left_at.is_(None))) is not None
+
+
+def _text(value: object, field_name: str, limit: int, required: bool = False) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if required and not text:
+        raise ValidationError("field_required", field=field_name)
+    if len(text) > limit:
+        raise ValidationError("text_too_long", field=field_name, maximum=limit)
+    return text
+
+
+def _project_fields(session: Session, data: ProjectInput) -> dict:
+    try:
+        kind = ProjectKind(data.kind)
+    except ValueError:
+        raise ValidationError("project_kind_unknown", field="kind") from None
+    if isinstance(data.priority, bool) or not isinstance(data.priority, int) or not 1 <= data.priority <= 10:
+        raise ValidationError("priority_out_of_range", field="priority")
+    cost = data.estimated_cost_rials
+    if isinstance(cost, bool) or not isinstance(cost, int) or cost < 0 or cost > 10**15:
+        raise ValidationError("cost_invalid", field="estimated_cost_rials")
+    if data.district_id is not None and (
+            isinstance(data.district_id, bool) or not isinstance(data.district_id, int)
+            or session.scalar(select(District.id).where(District.id == data.district_id,
+                                                        District.level != DistrictLevel.COUNTY)) is None):
+        raise ValidationError("district_unknown", field="district")
+    values = dict(kind=kind, title_fa=_text(data.title_fa, "title", 200, required=True),
+                  title_en=_text(data.title_en, "title_en", 200) or None,
+                  summary_fa=_text(data.summary_fa, "summary", 4000), summary_en=_text(data.summary_en, "summary_en", 4000) or None,
+                  district_id=data.district_id, priority=data.priority, estimated_cost_rials=cost,
+                  problem=None, evidence=None, affected=None, capacity=None, horizon=None)
+    if kind is ProjectKind.PROBLEM:
+        values.update(problem=_text(data.problem, "problem", 4000, required=True),
+                      evidence=_text(data.evidence, "evidence", 4000) or None,
+                      affected=_text(data.affected, "affected", 4000) or None)
+    else:
+        try:
+            horizon = Horizon(data.horizon)
+        except ValueError:
+            raise ValidationError("horizon_required", field="horizon") from None
+        values.update(capacity=_text(data.capacity, "capacity", 4000, required=True), horizon=horizon)
+    return values
+
+
+def _editable_project(session: Session, actor_id: int, project_id: object) -> Project:
+    if isinstance(project_id, bool) or not isinstance(project_id, int):
+        raise NotFound("project_not_found")
+    lock_rows(session, Project, [project_id])
+    project = session.get(Project, project_id)
+    if project is None:
+        raise NotFound("project_not_found")
+    if _is_chair(session, actor_id, project.table_id):
+        pass
+    elif _is_member(session, actor_id, project.table_id) and project.status is ProjectStatus.DRAFT:
+        pass  # members may shape drafts; publishing is the chair's
+    else:
+        raise PermissionDenied("not_chair_of_table")
+    if project.status in (ProjectStatus.COMPLETED, ProjectStatus.CANCELLED):
+        raise Conflict("project_closed")
+    return project
+
+
+def create_project(session: Session, actor_id: int, table_id: int, data: ProjectInput) -> Project:
+    """A member or the chair drafts a project on their table."""
+    table = session.get(Table, table_id) if isinstance(table_id, int) and not isinstance(table_id, bool) else None
+    if table is None or table.archived_at is not None:
+        raise NotFound("table_not_found")
+    if not (_is_chair(session, actor_id, table_id) or _is_member(session, actor_id, table_id)):
+        raise PermissionDenied("members_only")
+    project = Project(table_id=table_id, status=ProjectStatus.DRAFT, created_by_id=actor_id,
+                      **_project_fields(session, data))
+    session.add(project)
+    record(session, actor_id, "project.created", project, table_id=table_id)
+    return project
+
+
+def update_project(session: Session, actor_id: int, project_id: object, data: ProjectInput) -> Project:
+    project = _editable_project(session, actor_id, project_id)
+    before = snapshot(project)
+    for key, value in _project_fields(session, data).items():
+        setattr(project, key, value)
+    record(session, actor_id, "project.updated", project, before=before, table_id=project.table_id)
+    return project
+
+
+def add_need(session: Session, actor_id: int, project_id: object, data: NeedInput) -> Need:
+    project = _editable_project(session, actor_id, project_id)
+    try:
+        kind = HelpKind(data.kind)
+    except (TypeError, ValueError):
+        raise ValidationError("kind_unknown", field="kind") from None
+    quantity = validate_quantity(kind, data.quantity)
+    validate_window(data.window_start, data.window_end)
+    raw_skills = data.skill_ids if data.skill_ids is not None else ()
+    if not isinstance(raw_skills, (list, tuple, set, frozenset)) or not all(
+            isinstance(i, int) and not isinstance(i, bool) for i in raw_skills):
+        raise ValidationError("skill_unknown", field="skills")
+    skill_ids = sorted(set(raw_skills))
+    skills = list(session.scalars(select(Skill).where(Skill.id.in_(skill_ids)))) if skill_ids else []
+    if len(skills) != len(skill_ids):
+        raise ValidationError("skill_unknown", field="skills")
+    need = Need(project_id=project.id, kind=kind, quantity=quantity,
+                description=_text(data.description, "description", 200),
+                window_start=data.window_start, window_end=data.window_end)
+    need.skills = skills
+    session.add(need)
+    record(session, actor_id, "need.created", need, table_id=project.table_id)
+    return need
+
+
+def change_need_quantity(session: Session, actor_id: int, need_id: object, quantity: int) -> Need:
+    if isinstance(need_id, bool) or not isinstance(need_id, int):
+        raise NotFound("need_not_found")
+    need = session.get(Need, need_id)
+    if need is None:
+        raise NotFound("need_not_found")
+    project = _editable_project(session, actor_id, need.project_id)
+    lock_rows(session, Need, [need.id])
+    quantity = validate_quantity(need.kind, quantity)
+    taken = need_usage(session, [need.id])[need.id]
+    if quantity < taken:
+        raise Conflict("need_below_allocated", allocated=taken)
+    before = snapshot(need, ["quantity"])
+    need.quantity = quantity
+    record(session, actor_id, "need.quantity_changed", need, before=before, table_id=project.table_id)
+    return need
+
+
+def change_status(session: Session, actor_id: int, project_id: object, status: str) -> Project:
+    """The chair moves a project along its status machine; returns the project."""
+    try:
+        target = ProjectStatus(status)
+    except ValueError:
+        raise ValidationError("status_unknown", field="status") from None
+    project = _editable_project(session, actor_id, project_id)
+    if not _is_chair(session, actor_id, project.table_id):
+        raise PermissionDenied("not_chair_of_table")
+    if target not in TRANSITIONS[project.status]:
+        raise Conflict("status_transition_invalid", current=project.status.value, target=target.value)
+    allocations = list(session.scalars(select(Allocation).join(Need).where(Need.project_id == project.id)))
+    if target is ProjectStatus.OPEN and not project.needs:
+        raise ValidationError("project_without_needs")
+    if target is ProjectStatus.COMPLETED and any(a.status is AllocationStatus.PROPOSED for a in allocations):
+        raise Conflict("project_has_undecided_proposals")
+    before = snapshot(project, ["status"])
+    project.status = target
+    record(session, actor_id, f"project.{target.value}", project, before=before, table_id=project.table_id)
+    if target is ProjectStatus.CANCELLED:
+        released = [a for a in allocations if a.status in (AllocationStatus.PROPOSED, AllocationStatus.ACCEPTED)]
+        for alloc in released:
+            alloc.status = AllocationStatus.WITHDRAWN
+        record_many(session, actor_id, "allocation.released_by_cancel", released, table_of=lambda a: project.table_id)
+        refresh_pledge_statuses(session, actor_id, {a.pledge_id for a in released})
+        for citizen_id in sorted({a.pledge.citizen_id for a in released}):
+            notify(session, citizen_id, "project_cancelled", project_id=project.id, project_fa=project.title_fa,
+                   project_en=project.title_en or project.title_fa)
+    return project
+
+
+# --- what the table page reads -----------------------------------------------------------------
+
+
+@dataclass
+class NeedRow:
+    need_id: int
+    kind: str
+    quantity: int
+    taken: int            # proposed + accepted + delivered
+    decided: int          # accepted + delivered
+    description: str
+    skills: list[tuple[str, str]]
+    window_start: date | None
+    window_end: date | None
+
+    @property
+    def coverage(self) -> float:
+        return min(self.taken, self.quantity) / self.quantity if self.quantity else 1.0
+
+
+@dataclass
+class ProjectRow:
+    project_id: int
+    kind: str
+    status: str
+    title_fa: str
+    title_en: str
+    summary_fa: str
+    summary_en: str
+    priority: int
+    district_id: int | None
+    estimated_cost_rials: int
+    problem: str
+    evidence: str
+    affected: str
+    capacity: str
+    horizon: str | None
+    version: int
+    needs: list[NeedRow]
+
+    @property
+    def coverage(self) -> float:
+        """The mean coverage of the project's needs (each need counts once, whatever its unit)."""
+        return sum(n.coverage for n in self.needs) / len(self.needs) if self.needs else 0.0
+
+
+def table_projects(session: Session, table_id: int, *, include_drafts: bool = False) -> list[ProjectRow]:
+    """A table's projects with their needs and coverage, in three queries (open first, then by priority)."""
+    from sqlalchemy import case, func
+    from sqlalchemy.orm import selectinload
+
+    from models.core.enums import ACTIVE_ALLOCATION, FIXED_ALLOCATION
+
+    q = select(Project).where(Project.table_id == table_id).options(
+        selectinload(Project.needs).selectinload(Need.skills))
+    if not include_drafts:
+        q = q.where(Project.status != ProjectStatus.DRAFT)
+    order = {ProjectStatus.OPEN: 0, ProjectStatus.IN_PROGRESS: 1, ProjectStatus.DRAFT: 2,
+             ProjectStatus.COMPLETED: 3, ProjectStatus.CANCELLED: 4}
+    projects = sorted(session.scalars(q), key=lambda p: (order[p.status], -p.priority, p.id))
+    need_ids = [n.id for p in projects for n in p.needs]
+    sums: dict[int, tuple[int, int]] = {}
+    if need_ids:
+        active = func.sum(case((Allocation.status.in_(ACTIVE_ALLOCATION), Allocation.quantity), else_=0))
+        fixed = func.sum(case((Allocation.status.in_(FIXED_ALLOCATION), Allocation.quantity), else_=0))
+        sums = {nid: (int(a or 0), int(f or 0)) for nid, a, f in session.execute(
+            select(Allocation.need_id, active, fixed).where(Allocation.need_id.in_(need_ids))
+            .group_by(Allocation.need_id))}
+    return [ProjectRow(
+        p.id, p.kind.value, p.status.value, p.title_fa, p.title_en or p.title_fa, p.summary_fa or "", p.summary_en or "",
+        p.priority, p.district_id, p.estimated_cost_rials, p.problem or "", p.evidence or "", p.affected or "",
+        p.capacity or "", p.horizon.value if p.horizon else None, p.version,
+        [NeedRow(n.id, n.kind.value, n.quantity, *sums.get(n.id, (0, 0)), n.description or "",
+                 [(s.name_fa, s.name_en) for s in n.skills], n.window_start, n.window_end) for n in p.needs])
+        for p in projects]
+
+
+def allowed_transitions(status: str) -> list[str]:
+    """The statuses a project in `status` may move to, in the order the page offers them."""
+    targets = TRANSITIONS[ProjectStatus(status)]
+    return [s.value for s in ProjectStatus if s in targets]
+
+
+@dataclass
+class TableCard:
+    table_id: int
+    name_fa: str
+    name_en: str
+    chair_name: str | None
+    members: int
+    active_projects: int
+    proposals: int        # awaiting the chair's decision
+
+
+def tables_overview(session: Session) -> list[TableCard]:
+    """Every table that is not archived, with its chair, member count, active projects and pending proposals."""
+    from sqlalchemy import func
+
+    from models.orm.people import User
+
+    members = (select(TableMembership.table_id, func.count().label("n")).where(TableMembership.left_at.is_(None))
+               .group_by(TableMembership.table_id).subquery())
+    projects = (select(Project.table_id, func.count().label("n"))
+                .where(Project.status.in_([ProjectStatus.OPEN, ProjectStatus.IN_PROGRESS]))
+                .group_by(Project.table_id).subquery())
+    proposals = (select(Project.table_id, func.count().label("n")).select_from(Allocation)
+                 .join(Need, Allocation.need_id == Need.id).join(Project, Need.project_id == Project.id)
+                 .where(Allocation.status == AllocationStatus.PROPOSED).group_by(Project.table_id).subquery())
+    rows = session.execute(
+        select(Table.id, Table.name_fa, Table.name_en, User.name, func.coalesce(members.c.n, 0),
+               func.coalesce(projects.c.n, 0), func.coalesce(proposals.c.n, 0))
+        .outerjoin(User, User.id == Table.chair_id)
+        .outerjoin(members, members.c.table_id == Table.id).outerjoin(projects, projects.c.table_id == Table.id)
+        .outerjoin(proposals, proposals.c.table_id == Table.id)
+        .where(Table.archived_at.is_(None)).order_by(Table.id)).all()
+    return [TableCard(tid, fa, en, chair, int(m), int(p), int(q)) for tid, fa, en, chair, m, p, q in rows]
+
+
+def editor_choices(session: Session) -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]:
+    """(districts, skills) a project or need may name, each as (id, name_fa, name_en)."""
+    districts = [tuple(r) for r in session.execute(select(District.id, District.name_fa, District.name_en)
+                                                    .where(District.level != DistrictLevel.COUNTY)
+                                                    .order_by(District.id))]
+    skills = [tuple(r) for r in session.execute(select(Skill.id, Skill.name_fa, Skill.name_en).order_by(Skill.id))]
+    return districts, skills

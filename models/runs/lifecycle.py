@@ -1,0 +1,528 @@
+"""Running the matching engine on the database: claim a run, build the instance, solve, store proposals.
+
+Imports sqlalchemy, `matching` and models. The instance follows MATCHING.md; ids are "p<id>",
+"n<id>", "t<id>" and district slugs. A project's matching weight is
+    priority (1–10, set by the chair) × (1 + PB support (0–1, share of ballots approving it)),
+so a project every PB voter approved counts twice its chair-set priority.
+
+A run has three steps: `claim_run` (a RUNNING row, committed at once; at most one run per scope —
+see `claim_run` for the guard), `execute_run` (solve, then one transaction that stores the
+proposals and the summary: proposals new/kept/withdrawn and the coverage of the scope's needs
+before and after), and `run_report` to read the result back. `run_matching` does all three.
+"""
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from models.audit.log import record, record_many, snapshot
+from models.orm.audit_event import AuditEvent
+from models.core.notify import notify_proposed
+from models.orm.base import utcnow
+from models.core.capacity import assert_within_capacity, lock_rows, refresh_pledge_statuses
+from models.core.db import Database
+from models.core.enums import FIXED_ALLOCATION, AllocationStatus, PledgeStatus, ProjectStatus, RunScope, RunStatus
+from models.core.errors import Conflict, DomainError, ValidationError
+from models.orm.geo import District
+from models.orm.pledges import Allocation, MatchingRun, Pledge
+from models.orm.projects import Need, Project
+from models.orm.skills import Skill, need_skills, pledge_skills, pledge_tables
+
+MATCHABLE_PROJECTS = (ProjectStatus.OPEN, ProjectStatus.IN_PROGRESS)
+DEFAULT_PARAMS = {"far_factor": 0.7, "near_factor": 0.85, "preferred_bonus": 0.25, "skill_floor": 0.5}
+
+
+def project_weight(priority: int, pb_support: float) -> float:
+    return float(priority) * (1.0 + max(0.0, min(1.0, pb_support)))
+
+
+def _window(start: date | None, end: date | None) -> list[str] | None:
+    if start is None or end is None:
+        return None
+    return [start.isoformat(), end.isoformat()]
+
+
+# A RUNNING run whose last sign of life (its start or a progress event) is older than this is taken
+# to have died with its process, and is marked failed when the next run is claimed or it is read.
+STALE_AFTER = timedelta(minutes=10)
+CLAIM_LOCK_KEY = 0x48414D59  # "HAMY": the PostgreSQL advisory lock serialising claims
+
+
+@dataclass
+class RunSummary:
+    run_id: int
+    proposed: int
+    kept: int
+    withdrawn: int
+    objective: float
+    seconds: float
+    pledges: int
+    needs: int
+    coverage_before: dict = field(default_factory=dict)
+    coverage_after: dict = field(default_factory=dict)
+
+
+def build_instance(session: Session, scope: RunScope, table_id: int | None = None,
+                   params: dict | None = None) -> dict:
+    """The MATCHING.md instance for the county or one table, from what the database holds now."""
+    slug_of = dict(session.execute(select(District.id, District.slug)).all())
+    parent_slug = {slug_of[i]: (slug_of[p] if p else None)
+                   for i, p in session.execute(select(District.id, District.parent_id))}
+
+    need_q = (select(Need.id, Need.kind, Need.quantity, Need.window_start, Need.window_end, Project.id,
+                     Project.table_id, Project.priority, Project.pb_support, Project.district_id)
+              .join(Project, Need.project_id == Project.id).where(Project.status.in_(MATCHABLE_PROJECTS)))
+    if scope is RunScope.TABLE:
+        need_q = need_q.where(Project.table_id == table_id)
+    need_rows = session.execute(need_q.order_by(Need.id)).all()
+    in_scope_needs = {r[0] for r in need_rows}
+
+    # Accepted and delivered quantities per pair, and current proposals.
+    fixed = defaultdict(int)
+    for pid, nid, qty in session.execute(select(Allocation.pledge_id, Allocation.need_id, func.sum(Allocation.quantity))
+                                         .where(Allocation.status.in_(FIXED_ALLOCATION))
+                                         .group_by(Allocation.pledge_id, Allocation.need_id)):
+        fixed[(pid, nid)] += int(qty)
+    proposals = session.execute(select(Allocation.pledge_id, Allocation.need_id, Allocation.quantity)
+                                .where(Allocation.status == AllocationStatus.PROPOSED)).all()
+    forbidden = set(session.execute(select(Allocation.pledge_id, Allocation.need_id)
+                                    .where(Allocation.status == AllocationStatus.REJECTED)).all())
+
+    # What each pledge and need still has, counting decisions and out-of-scope proposals as taken.
+    pledge_rows = session.execute(select(Pledge.id, Pledge.kind, Pledge.quantity - Pledge.withdrawn_quantity,
+                                         Pledge.district_id, Pledge.window_start, Pledge.window_end,
+                                         Pledge.only_tables, Pledge.divisible)
+                                  .where(Pledge.status != PledgeStatus.WITHDRAWN).order_by(Pledge.id)).all()
+    taken_p = defaultdict(int)
+    taken_n = defaultdict(int)
+    for (pid, nid), qty in fixed.items():
+        taken_p[pid] += qty
+        taken_n[nid] += qty
+    for pid, nid, qty in proposals:
+        if nid not in in_scope_needs:
+            taken_p[pid] += qty
+    pledge_open = {r[0]: r[2] - taken_p[r[0]] for r in pledge_rows}
+    live_pledges = {pid for pid, left in pledge_open.items() if left > 0}
+    need_open = {r[0]: r[2] - taken_n[r[0]] for r in need_rows}
+    live_needs = {nid for nid, left in need_open.items() if left > 0}
+    fixed_live = {k: q for k, q in fixed.items() if k[0] in live_pledges and k[1] in live_needs}
+    fixed_by_p, fixed_by_n = defaultdict(int), defaultdict(int)
+    for (pid, nid), q in fixed_live.items():
+        fixed_by_p[pid] += q
+        fixed_by_n[nid] += q
+
+    skills_of_need = defaultdict(list)
+    for nid, slug in session.execute(select(need_skills.c.need_id, Skill.slug).join(Skill)
+                                     .order_by(need_skills.c.need_id, Skill.slug)):
+        skills_of_need[nid].append(slug)
+    skills_of_pledge = defaultdict(list)
+    for pid, slug in session.execute(select(pledge_skills.c.pledge_id, Skill.slug).join(Skill)
+                                     .order_by(pledge_skills.c.pledge_id, Skill.slug)):
+        skills_of_pledge[pid].append(slug)
+    tables_of_pledge = defaultdict(list)
+    for pid, tid in session.execute(select(pledge_tables.c.pledge_id, pledge_tables.c.table_id)
+                                    .order_by(pledge_tables.c.pledge_id, pledge_tables.c.table_id)):
+        tables_of_pledge[pid].append(f"t{tid}")
+
+    needs = []
+    for nid, kind, _qty, ws, we, project_id, tid, priority, support, did in need_rows:
+        if nid not in live_needs:
+            continue
+        need = {"id": f"n{nid}", "project": f"pr{project_id}", "table": f"t{tid}", "kind": kind.value,
+                "quantity": need_open[nid] + fixed_by_n[nid], "priority": project_weight(priority, support),
+                "skills": skills_of_need[nid]}
+        if did is not None:
+            need["district"] = slug_of[did]
+        if (window := _window(ws, we)) is not None:
+            need["window"] = window
+        needs.append(need)
+    kinds_needed = {n["kind"] for n in needs}
+    pledges = []
+    for pid, kind, _qty, did, ws, we, only_tables, divisible in pledge_rows:
+        if pid not in live_pledges or kind.value not in kinds_needed:
+            continue
+        if scope is RunScope.TABLE and only_tables and f"t{table_id}" not in tables_of_pledge[pid]:
+            continue
+        pledge = {"id": f"p{pid}", "kind": kind.value, "quantity": pledge_open[pid] + fixed_by_p[pid],
+                  "skills": skills_of_pledge[pid], "tables": tables_of_pledge[pid],
+                  "only_tables": bool(only_tables), "divisible": bool(divisible)}
+        if did is not None:
+            pledge["district"] = slug_of[did]
+        if (window := _window(ws, we)) is not None:
+            pledge["window"] = window
+        pledges.append(pledge)
+    present_p = {int(p["id"][1:]) for p in pledges}
+    return {
+        "version": 1,
+        "districts": {slug: {"parent": parent} for slug, parent in sorted(parent_slug.items())},
+        "needs": needs,
+        "pledges": pledges,
+        "fixed": [{"pledge": f"p{p}", "need": f"n{n}", "quantity": q}
+                  for (p, n), q in sorted(fixed_live.items()) if p in present_p],
+        "forbidden": [{"pledge": f"p{p}", "need": f"n{n}"} for p, n in sorted(forbidden)
+                      if p in present_p and n in live_needs],
+        "proposed": [{"pledge": f"p{p}", "need": f"n{n}", "quantity": q} for p, n, q in sorted(proposals)
+                     if p in present_p and n in live_needs],
+        "params": {**DEFAULT_PARAMS, **(params or {})},
+    }
+
+
+
+# --- coverage of the scope's needs -------------------------------------------------------------
+
+
+def coverage(session: Session, scope: RunScope, table_id: int | None = None) -> dict:
+    """How much of the scope's matchable needs is taken (proposed, accepted or delivered).
+
+    A need's coverage is min(active, quantity) / quantity; a project's is the mean of its needs';
+    the scope's `mean` is the mean over all its needs (each need counts once, whatever its unit).
+    Returns {"needs": n, "full": fully covered needs, "mean": 0..1, "projects": {"<id>": 0..1}}.
+    """
+    from models.core.capacity import need_usage
+
+    q = (select(Need.id, Need.quantity, Project.id).join(Project, Need.project_id == Project.id)
+         .where(Project.status.in_(MATCHABLE_PROJECTS)))
+    if scope is RunScope.TABLE:
+        q = q.where(Project.table_id == table_id)
+    rows = session.execute(q).all()
+    usage = need_usage(session, [r[0] for r in rows])
+    per_project: dict[int, list[float]] = defaultdict(list)
+    fractions = []
+    for nid, qty, pid in rows:
+        frac = min(usage[nid], qty) / qty if qty else 1.0
+        fractions.append(frac)
+        per_project[pid].append(frac)
+    return {"needs": len(rows), "full": sum(1 for f in fractions if f >= 1.0),
+            "mean": round(sum(fractions) / len(fractions), 6) if fractions else 0.0,
+            "projects": {str(pid): round(sum(fs) / len(fs), 6) for pid, fs in sorted(per_project.items())}}
+
+
+# --- one run per scope -------------------------------------------------------------------------
+
+
+def _last_sign_of_life(session: Session, run: MatchingRun) -> datetime:
+    last = session.scalar(select(func.max(AuditEvent.at)).where(
+        AuditEvent.object_type == MatchingRun.__tablename__, AuditEvent.object_id == run.id))
+    moments = [m for m in (last, run.started_at) if m is not None]
+    return max(_aware(m) for m in moments)
+
+
+def _aware(moment: datetime) -> datetime:
+    from datetime import timezone
+
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
+def _fail(session: Session, run: MatchingRun, error: str, actor_id: int | None = None) -> None:
+    before = {"status": run.status.value}
+    run.status = RunStatus.FAILED
+    run.error = error
+    run.finished_at = utcnow()
+    record(session, actor_id, "matching.failed", run, before=before,
+           after={"status": "failed", "error": error}, table_id=run.table_id)
+
+
+def running_runs(session: Session, scope: RunScope | None = None, table_id: int | None = None,
+                 now: datetime | None = None) -> list[MatchingRun]:
+    """Runs still RUNNING that would clash with a run of (scope, table_id) (all of them when scope is None).
+
+    A county run clashes with every run; a table run with a county run and with its own table's.
+    Runs that have shown no sign of life for STALE_AFTER are left out (see `expire_stale_runs`).
+    """
+    now = now or utcnow()
+    q = select(MatchingRun).where(MatchingRun.status == RunStatus.RUNNING).order_by(MatchingRun.id)
+    if scope is RunScope.TABLE:
+        q = q.where((MatchingRun.scope == RunScope.COUNTY) | (MatchingRun.table_id == table_id))
+    return [r for r in session.scalars(q) if now - _last_sign_of_life(session, r) < STALE_AFTER]
+
+
+def expire_stale_runs(session: Session, now: datetime | None = None) -> list[int]:
+    """Mark failed the RUNNING runs whose process died (no sign of life for STALE_AFTER)."""
+    now = now or utcnow()
+    stale = [r for r in session.scalars(select(MatchingRun).where(MatchingRun.status == RunStatus.RUNNING))
+             if now - _last_sign_of_life(session, r) >= STALE_AFTER]
+    for run in stale:
+        _fail(session, run, "interrupted")
+    return [r.id for r in stale]
+
+
+def claim_run(db: Database, actor_id: int | None, scope: RunScope, table_id: int | None = None,
+              params: dict | None = None, now: datetime | None = None) -> int:
+    """Start a run of `scope`: a RUNNING MatchingRun, committed at once; Conflict if one already runs.
+
+    The guard is in the database, so it holds across threads and worker processes: on PostgreSQL the
+    claim takes a transaction-level advisory lock (`pg_advisory_xact_lock`), so claims are serialised
+    and each sees the runs committed before it; on SQLite a unit of work takes the single write lock
+    when it begins (BEGIN IMMEDIATE, models.core.db), so a second claim waits for the first to commit and
+    then sees it (if SQLite gives up waiting, that is reported as the same Conflict).
+    """
+    if (scope is RunScope.TABLE) != (table_id is not None):
+        raise ValidationError("run_scope_invalid", field="scope")
+    now = now or utcnow()
+    try:
+        with db.unit_of_work() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_LOCK_KEY})
+            run = MatchingRun(started_by_id=actor_id, scope=scope, table_id=table_id,
+                              params={**DEFAULT_PARAMS, **(params or {})}, status=RunStatus.RUNNING,
+                              started_at=now)
+            session.add(run)
+            session.flush()
+            expire_stale_runs(session, now)
+            clash = [r for r in running_runs(session, scope, table_id, now) if r.id != run.id]
+            if clash:
+                raise Conflict("matching_already_running", run_id=clash[0].id)
+            record(session, actor_id, "matching.started", run, table_id=table_id,
+                   after={"scope": scope.value, "table_id": table_id,
+                          "coverage": coverage(session, scope, table_id)})
+            return run.id
+    except OperationalError as exc:
+        if db.is_sqlite and "locked" in str(exc).lower():
+            raise Conflict("matching_already_running") from None
+        raise
+
+
+def record_progress(db: Database, run_id: int, fraction: float, stage: str, kind: str | None = None) -> None:
+    """Keep a run's progress in the database (an audit event), where every worker process can read it."""
+    with db.unit_of_work() as session:
+        run = session.get(MatchingRun, run_id)
+        if run is None or run.status is not RunStatus.RUNNING:
+            return
+        record(session, run.started_by_id, "matching.progress", run, table_id=run.table_id,
+               after={"fraction": round(max(0.0, min(1.0, fraction)), 4), "stage": stage, "kind": kind})
+
+
+def pick_up_run(db: Database, run_id: int, actor_id: int | None) -> bool:
+    """Take a claimed run for execution: True once, for the person who claimed it, while it still runs.
+
+    "Taken" is the run's first progress event (stage "building"), written under the run's row lock
+    (FOR UPDATE on PostgreSQL; SQLite's single write lock), so two jobs given the same run id
+    cannot both run it.
+    """
+    with db.unit_of_work() as session:
+        run = session.scalars(select(MatchingRun).where(MatchingRun.id == run_id).with_for_update()).first()
+        if run is None or run.status is not RunStatus.RUNNING or run.started_by_id != actor_id:
+            return False
+        taken = session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.object_type == MatchingRun.__tablename__, AuditEvent.object_id == run_id,
+            AuditEvent.action == "matching.progress"))
+        if taken:
+            return False
+        record(session, actor_id, "matching.progress", run, table_id=run.table_id,
+               after={"fraction": 0.0, "stage": "building", "kind": None})
+        return True
+
+
+# --- the run itself ----------------------------------------------------------------------------
+
+SOLVER_KINDS = ("financial", "logistics", "design", "execution")
+
+
+def _solver_stage(message: str) -> tuple[str, str | None]:
+    head = message.split(":", 1)[0].strip()
+    if head in SOLVER_KINDS:
+        return "solving", head
+    if head == "instance":
+        return "solving", None
+    return "solving", None
+
+
+def execute_run(db: Database, run_id: int,
+                progress: Callable[[float, str, str | None], None] | None = None) -> RunSummary:
+    """Solve a claimed run's instance and, in one transaction, store its proposals and summary.
+
+    Proposals that the new answer repeats are kept as they are (no churn); the others in scope are
+    withdrawn. Decided allocations are never touched. On any error the run is marked failed (with
+    the domain error's code, or "error") and the error is raised again.
+
+    `progress(fraction, stage, kind)`: stage is "building", "solving" (kind = the kind of help being
+    solved, when known), "writing" or "done"; fraction goes from 0 to 1.
+    """
+    from matching import solve_instance
+
+    def report(fraction: float, stage: str, kind: str | None = None) -> None:
+        if progress:
+            progress(fraction, stage, kind)
+
+    started = time.perf_counter()
+    with db.reader() as session:
+        run = session.get(MatchingRun, run_id)
+        if run is None:
+            raise ValidationError("run_not_found")
+        actor_id, scope, table_id, params = run.started_by_id, run.scope, run.table_id, dict(run.params or {})
+        if run.status is not RunStatus.RUNNING:
+            raise Conflict("run_not_running")
+    try:
+        report(0.0, "building")
+        with db.reader() as session:
+            instance = build_instance(session, scope, table_id, params)
+            before = session.scalar(select(AuditEvent.after).where(
+                AuditEvent.object_type == MatchingRun.__tablename__, AuditEvent.object_id == run_id,
+                AuditEvent.action == "matching.started"))
+        coverage_before = (before or {}).get("coverage") or {}
+
+        def solver_progress(fraction: float, message: str) -> None:
+            stage, kind = _solver_stage(message)
+            report(0.1 + 0.8 * fraction, stage, kind)
+
+        result = solve_instance(instance, progress=solver_progress)
+        report(0.9, "writing")
+        summary = _store(db, run_id, actor_id, scope, table_id, instance, result, started, coverage_before)
+    except Exception as exc:
+        code = exc.code if isinstance(exc, DomainError) else "error"
+        detail = code if isinstance(exc, DomainError) else f"error: {type(exc).__name__}: {exc}"[:500]
+        with db.unit_of_work() as session:
+            run = session.get(MatchingRun, run_id)
+            if run is not None and run.status is RunStatus.RUNNING:
+                _fail(session, run, detail, actor_id)
+        raise
+    report(1.0, "done")
+    return summary
+
+
+def _store(db: Database, run_id: int, actor_id: int | None, scope: RunScope, table_id: int | None,
+           instance: dict, result: dict, started: float, coverage_before: dict) -> RunSummary:
+    new = {(int(a["pledge"][1:]), int(a["need"][1:])): a for a in result["allocations"]}
+    in_scope = {int(n["id"][1:]) for n in instance["needs"]}
+    with db.unit_of_work() as session:
+        # Locks in the order the decisions take them (allocations, pledges, needs; ids ascending),
+        # so a chair deciding while a run is written waits for it instead of deadlocking.
+        stale_q = select(Allocation).where(Allocation.status == AllocationStatus.PROPOSED)
+        if scope is RunScope.TABLE:
+            stale_q = stale_q.join(Need).join(Project).where(Project.table_id == table_id)
+        if session.get_bind().dialect.name == "postgresql":
+            stale_q = stale_q.with_for_update(of=Allocation)
+        current = list(session.scalars(stale_q.order_by(Allocation.id)))
+        touched_p = {a.pledge_id for a in current} | {k[0] for k in new}
+        touched_n = {a.need_id for a in current} | {k[1] for k in new}
+        lock_rows(session, Pledge, touched_p)
+        lock_rows(session, Need, touched_n)
+
+        run = session.get(MatchingRun, run_id, populate_existing=True)
+        if run.status is not RunStatus.RUNNING:
+            raise Conflict("run_not_running")
+        run_before = snapshot(run, ["status"])
+        run.params = instance["params"]
+        run.n_pledges = len(instance["pledges"])
+        run.n_needs = len(instance["needs"])
+        run.n_pairs = int(result["stats"].get("pairs", 0))
+        run.objective = float(result["objective"])
+        run.gap = float(result["stats"].get("gap", 0.0) or 0.0)
+
+        kept, withdrawn = [], []
+        for alloc in current:
+            key = (alloc.pledge_id, alloc.need_id)
+            if key in new and new[key]["quantity"] == alloc.quantity and alloc.need_id in in_scope:
+                kept.append(new.pop(key))
+            else:
+                alloc.status = AllocationStatus.WITHDRAWN
+                withdrawn.append(alloc)
+        record_many(session, actor_id, "allocation.superseded", withdrawn)
+        created = [Allocation(pledge_id=p, need_id=n, quantity=int(a["quantity"]), score=float(a.get("worth", 0.0)),
+                              reasons=list(a.get("reasons", [])), matching_run_id=run.id,
+                              status=AllocationStatus.PROPOSED) for (p, n), a in sorted(new.items())]
+        session.add_all(created)
+        record_many(session, actor_id, "allocation.proposed", created)
+        notify_proposed(session, created)
+        assert_within_capacity(session, touched_p, touched_n)
+        refresh_pledge_statuses(session, actor_id, touched_p)
+        coverage_after = coverage(session, scope, table_id)
+        run.status = RunStatus.DONE
+        run.n_proposed = len(created)
+        run.n_withdrawn = len(withdrawn)
+        run.seconds = round(time.perf_counter() - started, 3)
+        run.finished_at = utcnow()
+        record(session, actor_id, "matching.finished", run, before=run_before, table_id=table_id,
+               after={"status": "done", "proposed": len(created), "kept": len(kept), "withdrawn": len(withdrawn),
+                      "objective": run.objective, "seconds": run.seconds, "pledges": run.n_pledges,
+                      "needs": run.n_needs, "coverage_before": coverage_before, "coverage_after": coverage_after})
+        return RunSummary(run_id=run.id, proposed=len(created), kept=len(kept), withdrawn=len(withdrawn),
+                          objective=run.objective or 0.0, seconds=run.seconds, pledges=run.n_pledges,
+                          needs=run.n_needs, coverage_before=coverage_before, coverage_after=coverage_after)
+
+
+def run_matching(db: Database, actor_id: int | None, scope: RunScope, table_id: int | None = None,
+                 params: dict | None = None, progress: Callable[[float, str], None] | None = None) -> RunSummary:
+    """Claim, solve and store a run in the calling thread (the CLI, tests); see models.runs.jobs for the background.
+
+    `progress(fraction, message)` as the solver reports it. Conflict("matching_already_running")
+    when a run of a clashing scope is in progress.
+    """
+    run_id = claim_run(db, actor_id, scope, table_id, params)
+
+    def relay(fraction: float, stage: str, kind: str | None) -> None:
+        if progress:
+            progress(fraction, f"{kind}: {stage}" if kind else stage)
+
+    return execute_run(db, run_id, relay)
+
+
+# --- reading a run back ------------------------------------------------------------------------
+
+
+@dataclass
+class RunState:
+    """What a page shows of a run: where it is, and once done what it changed."""
+
+    run_id: int
+    scope: str
+    table_id: int | None
+    status: str            # running | done | failed
+    fraction: float
+    stage: str             # claimed | building | solving | writing | done | failed
+    kind: str | None
+    started_at: datetime
+    finished_at: datetime | None
+    error: str | None
+    summary: dict | None   # the "matching.finished" event's data once done
+
+
+def run_state(session: Session, run_id: int) -> RunState | None:
+    run = session.get(MatchingRun, run_id)
+    if run is None:
+        return None
+    events = session.execute(select(AuditEvent.action, AuditEvent.after).where(
+        AuditEvent.object_type == MatchingRun.__tablename__, AuditEvent.object_id == run_id)
+        .order_by(AuditEvent.id)).all()
+    fraction, stage, kind, summary = 0.0, "claimed", None, None
+    for action, after in events:
+        after = after or {}
+        if action == "matching.progress":
+            fraction, stage, kind = float(after.get("fraction", fraction)), after.get("stage", stage), after.get("kind")
+        elif action == "matching.finished":
+            fraction, stage, kind, summary = 1.0, "done", None, after
+        elif action == "matching.failed":
+            stage = "failed"
+    status = run.status.value
+    if status == "failed":
+        stage = "failed"
+    return RunState(run_id=run.id, scope=run.scope.value, table_id=run.table_id, status=status, fraction=fraction,
+                    stage=stage, kind=kind, started_at=run.started_at, finished_at=run.finished_at,
+                    error=run.error, summary=summary)
+
+
+def latest_run(session: Session, scope: RunScope, table_id: int | None = None) -> RunState | None:
+    """The newest run of exactly this scope (a table's own runs, or the county's)."""
+    q = select(MatchingRun.id).where(MatchingRun.scope == scope)
+    if scope is RunScope.TABLE:
+        q = q.where(MatchingRun.table_id == table_id)
+    run_id = session.scalar(q.order_by(MatchingRun.id.desc()).limit(1))
+    return run_state(session, run_id) if run_id is not None else None
+
+
+def project_changes(summary: dict | None) -> list[tuple[int, float, float]]:
+    """(project id, coverage before, after) for the projects a finished run changed, biggest gain first."""
+    if not summary:
+        return []
+    before = (summary.get("coverage_before") or {}).get("projects") or {}
+    after = (summary.get("coverage_after") or {}).get("projects") or {}
+    rows = [(int(pid), float(before.get(pid, 0.0)), float(a)) for pid, a in after.items()
+            if abs(float(a) - float(before.get(pid, 0.0))) > 1e-9]
+    return sorted(rows, key=lambda r: (-(r[2] - r[1]), r[0]))
