@@ -9,6 +9,7 @@ parse_reason(reason) -> (code, argument) for translating reasons.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from typing import Callable
@@ -37,11 +38,12 @@ def solve_instance(instance: dict, progress: Callable[[float, str], None] | None
     return out
 
 
-def run_files(instance_path, out_path, progress: bool = False) -> int:
+def run_files(instance_path: str | os.PathLike[str], out_path: str | os.PathLike[str],
+              progress: bool = False) -> int:
     """Read an instance file, solve it, write the output file (atomically). Returns 0, or 2 with
     a one-line message on stderr and no output file when the instance is unreadable or invalid.
     Byte-identical output for the same input: the `seconds` figure is left out of the file."""
-    def report(frac, msg):
+    def report(frac: float, msg: str) -> None:
         print(f"[{frac * 100:5.1f}%] {msg}", file=sys.stderr, flush=True)
 
     try:

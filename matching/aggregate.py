@@ -243,11 +243,11 @@ def proposed_per_arc(inst: Instance, kp: KindProblem) -> IntArray:
     for k, j in enumerate(kp.need_idx.tolist()):
         first_node.setdefault(j, k)  # tranches: credit the proposal to the first tranche
     for (i, j), q in sorted(inst.proposed.items()):
-        g, k = node_of.get(i), first_node.get(j)
-        if g is None or k is None:
+        g, kn = node_of.get(i), first_node.get(j)
+        if g is None or kn is None:
             continue
-        pos = np.searchsorted(sorted_keys, g * N + k)
-        if pos < len(sorted_keys) and sorted_keys[pos] == g * N + k:
+        pos = np.searchsorted(sorted_keys, g * N + kn)
+        if pos < len(sorted_keys) and sorted_keys[pos] == g * N + kn:
             proposed[order[pos]] += q
     return proposed
 

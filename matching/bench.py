@@ -44,6 +44,8 @@ def _child_run(src, dst):
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
     proc = subprocess.Popen([sys.executable, "-c", _CHILD, src, dst], stdout=subprocess.PIPE, env=env)
+    if proc.stdout is None:  # pragma: no cover - stdout=PIPE always gives one
+        raise RuntimeError("no pipe to the child")
     out = proc.stdout.read()
     _, status, ru = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)

@@ -71,6 +71,8 @@ class Tables:
         used_p = np.unique(inst.pledge_skillset) if inst.n_pledges else np.zeros(0, np.int64)
         used_n = np.unique(inst.need_skillset) if inst.n_needs else np.zeros(0, np.int64)
         # dense [pledge skillset, need skillset] tables over the sets actually used
+        self.skill_ok: np.ndarray | _Remap
+        self.skill_fit: np.ndarray | _Remap
         inter = np.zeros((len(inst.skillsets), len(inst.skillsets)), np.float32) if len(inst.skillsets) <= 4096 else None
         if inter is not None:
             inter[np.ix_(used_p, used_n)] = m[used_p] @ m[used_n].T
@@ -91,15 +93,17 @@ class Tables:
 
 
 class _Remap:  # pragma: no cover - only for > 4096 distinct skill sets
-    def __init__(self, arr, pmap, nmap):
+    def __init__(self, arr: np.ndarray, pmap: np.ndarray, nmap: np.ndarray) -> None:
         self.arr, self.pmap, self.nmap = arr, pmap, nmap
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
         a, b = key
         return self.arr[self.pmap[a], self.nmap[b]]
 
 
-def block_fit(tab: Tables, kind: int, pd, pts, ponly, pstart, pend, psk, nd, nt, nstart, nend, nsk):
+def block_fit(tab: Tables, kind: int, pd: np.ndarray, pts: np.ndarray, ponly: np.ndarray, pstart: np.ndarray,
+              pend: np.ndarray, psk: np.ndarray, nd: np.ndarray, nt: np.ndarray, nstart: np.ndarray,
+              nend: np.ndarray, nsk: np.ndarray) -> np.ndarray:
     """Fit of every (pledge node, need) pair of one kind, as a dense float64 matrix with 0 where
     the pair is incompatible. Pledge arrays have shape (g,), need arrays shape (n,)."""
     pts_c = pts[:, None]
@@ -132,7 +136,7 @@ def _fmt_priority(p: float) -> str:
 
 def reasons(inst: Instance, tab: Tables, i: int, j: int) -> list[str]:
     """Reasons of one allocation (pledge index i, need index j), in the scheme of REASON_CODES."""
-    out = []
+    out: list[str] = []
     sk_need = inst.skillsets[inst.need_skillset[j]]
     sk_pl = set(inst.skillsets[inst.pledge_skillset[i]])
     shared = sorted(inst.skill_names[s] for s in sk_need if s in sk_pl)

@@ -4,6 +4,7 @@ Imports only numpy and the standard library."""
 from __future__ import annotations
 
 import datetime as _dt
+from typing import Any
 
 import numpy as np
 
@@ -65,7 +66,7 @@ def generate_instance(n_pledges: int, n_needs: int, seed: int = 0, whole_fractio
             qty = int(rng.integers(10, 400))
         else:
             qty = int(np.exp(rng.normal(np.log(200), 0.9))) + 10
-        need = {"id": f"n{k:06d}", "project": f"pr{k // 3:05d}",
+        need: dict[str, Any] = {"id": f"n{k:06d}", "project": f"pr{k // 3:05d}",
                 "table": TABLES[rng.choice(len(TABLES), p=tweights)], "kind": kind,
                 "quantity": qty, "priority": round(float(rng.integers(1, 11)) * float(rng.uniform(0.6, 1.4)), 2),
                 "district": dnames[rng.choice(len(dnames), p=dweights)]}
@@ -81,7 +82,7 @@ def generate_instance(n_pledges: int, n_needs: int, seed: int = 0, whole_fractio
     pkinds = rng.choice(kinds, size=n_pledges, p=list(KIND_PLEDGE_SHARE.values()))
     for k in range(n_pledges):
         kind = str(pkinds[k])
-        pl = {"id": f"p{k:07d}", "kind": kind}
+        pl: dict[str, Any] = {"id": f"p{k:07d}", "kind": kind}
         if kind == "financial":
             # many small gifts (round amounts), a few large ones
             if rng.random() < 0.97:
@@ -116,7 +117,7 @@ def generate_instance(n_pledges: int, n_needs: int, seed: int = 0, whole_fractio
         pl["divisible"] = not (rng.random() < whole_fraction)
         pledges.append(pl)
 
-    inst = {"version": 1, "districts": {d: {"parent": p} for d, p in DISTRICTS.items()},
+    inst: dict[str, Any] = {"version": 1, "districts": {d: {"parent": p} for d, p in DISTRICTS.items()},
             "needs": needs, "pledges": pledges, "fixed": [], "forbidden": [], "proposed": []}
     by_kind: dict = {}
     for n in needs:
@@ -131,7 +132,7 @@ def generate_instance(n_pledges: int, n_needs: int, seed: int = 0, whole_fractio
             if not cand:
                 continue
             n = cand[int(rng.integers(len(cand)))]
-            e = {"pledge": pl["id"], "need": n["id"]}
+            e: dict[str, Any] = {"pledge": pl["id"], "need": n["id"]}
             if extra == "fixed":
                 q = min(left[n["id"]], max(1, pl["quantity"] // 4))
                 if q <= 0 or any(f["pledge"] == pl["id"] for f in inst["fixed"]):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from dataclasses import dataclass, field
+from typing import Hashable, Iterable, TypeGuard
 
 import numpy as np
 
@@ -102,21 +103,21 @@ class Instance:
         return len(self.pledge_ids)
 
 
-def _entry(section: str, k: int, obj) -> str:
+def _entry(section: str, k: int, obj: object) -> str:
     if isinstance(obj, dict) and isinstance(obj.get("id"), str) and obj["id"]:
         return f"{section}[{k}] (id {obj['id']!r})"
     return f"{section}[{k}]"
 
 
-def _is_int(v) -> bool:
+def _is_int(v: object) -> TypeGuard[int]:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
-def _is_num(v) -> bool:
+def _is_num(v: object) -> TypeGuard[int | float]:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
-def _positive_int(where: str, name: str, v) -> int:
+def _positive_int(where: str, name: str, v: object) -> int:
     if not _is_int(v):
         raise InstanceError(f"{where}: {name} must be a positive integer, got {v!r}")
     if v <= 0:
@@ -124,7 +125,7 @@ def _positive_int(where: str, name: str, v) -> int:
     return v
 
 
-def _day(where: str, s) -> int:
+def _day(where: str, s: object) -> int:
     if not isinstance(s, str) or len(s) != 10:
         raise InstanceError(f"{where}: window dates must be ISO dates YYYY-MM-DD, got {s!r}")
     try:
@@ -134,7 +135,7 @@ def _day(where: str, s) -> int:
     return d.toordinal()
 
 
-def _window(where: str, w) -> tuple[int, int]:
+def _window(where: str, w: object) -> tuple[int, int]:
     if w is None or (isinstance(w, list) and len(w) == 0):
         return NO_START, NO_END
     if not isinstance(w, list) or len(w) != 2:
@@ -146,7 +147,7 @@ def _window(where: str, w) -> tuple[int, int]:
     return a, b
 
 
-def _str_list(where: str, name: str, v) -> list:
+def _str_list(where: str, name: str, v: object) -> list[str]:
     if v is None:
         return []
     if not isinstance(v, list) or not all(isinstance(s, str) and s for s in v):
@@ -154,7 +155,7 @@ def _str_list(where: str, name: str, v) -> list:
     return v
 
 
-def _opt_str(where: str, name: str, v):
+def _opt_str(where: str, name: str, v: object) -> str | None:
     if v is None or v == "":
         return None
     if not isinstance(v, str):
@@ -162,7 +163,7 @@ def _opt_str(where: str, name: str, v):
     return v
 
 
-def _bool(where: str, name: str, v, default: bool) -> bool:
+def _bool(where: str, name: str, v: object, default: bool) -> bool:
     if v is None:
         return default
     if not isinstance(v, bool):
@@ -170,7 +171,7 @@ def _bool(where: str, name: str, v, default: bool) -> bool:
     return v
 
 
-def parse_params(raw) -> dict:
+def parse_params(raw: object) -> dict[str, float]:
     params = dict(DEFAULT_PARAMS)
     if raw is None:
         return params
@@ -190,13 +191,13 @@ def parse_params(raw) -> dict:
 
 
 class _Interner:
-    def __init__(self, first=()):
+    def __init__(self, first: Iterable[Hashable] = ()) -> None:
         self.codes: dict = {}
         self.items: list = []
         for x in first:
             self.code(x)
 
-    def code(self, x) -> int:
+    def code(self, x: Hashable) -> int:
         c = self.codes.get(x)
         if c is None:
             c = self.codes[x] = len(self.items)
@@ -204,12 +205,12 @@ class _Interner:
         return c
 
 
-def validate_instance(instance) -> None:
+def validate_instance(instance: object) -> None:
     """Raise InstanceError naming the first offending entry; return None when valid."""
     parse_instance(instance)
 
 
-def parse_instance(instance) -> Instance:
+def parse_instance(instance: object) -> Instance:
     """Validate a MATCHING.md instance and turn it into arrays (see Instance)."""
     if not isinstance(instance, dict):
         raise InstanceError(f"instance: must be a JSON object, got {type(instance).__name__}")
@@ -247,7 +248,7 @@ def parse_instance(instance) -> Instance:
     skillsets = _Interner([()])
     tablesets = _Interner([()])
 
-    def district_code(where, v):
+    def district_code(where: str, v: object) -> int:
         v = _opt_str(where, "district", v)
         # -1: absent (does not restrict, location factor 1); len(dnames): a name not in districts
         return -1 if v is None else dcode.get(v, len(dnames))
@@ -256,7 +257,7 @@ def parse_instance(instance) -> Instance:
     raw_needs = instance.get("needs") or []
     nn = len(raw_needs)
     need_ids = []
-    need_index = {}
+    need_index: dict[str, int] = {}
     n_kind = np.empty(nn, np.int8)
     n_qty = np.empty(nn, np.int64)
     n_pri = np.empty(nn, np.float64)
@@ -297,7 +298,7 @@ def parse_instance(instance) -> Instance:
     raw_pl = instance.get("pledges") or []
     npl = len(raw_pl)
     pledge_ids = []
-    pledge_index = {}
+    pledge_index: dict[str, int] = {}
     p_kind = np.empty(npl, np.int8)
     p_qty = np.empty(npl, np.int64)
     p_dist = np.empty(npl, np.int32)
@@ -332,7 +333,7 @@ def parse_instance(instance) -> Instance:
         p_sk[k] = skillsets.code(tuple(sorted({skills.code(s) for s in sk})))
         p_div[k] = _bool(where, "divisible", e.get("divisible"), True)
 
-    def pair(section, k, e, with_qty):
+    def pair(section: str, k: int, e: object, with_qty: bool) -> tuple[str, int, int, int]:
         where = f"{section}[{k}]"
         if not isinstance(e, dict):
             raise InstanceError(f"{where}: must be an object with pledge and need ids")

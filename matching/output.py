@@ -38,7 +38,7 @@ def dumps(output: dict) -> str:
     return json.dumps(output, ensure_ascii=False, sort_keys=False, separators=(",", ":")) + "\n"
 
 
-def write_atomic(path, text: str) -> None:
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     """Write to a temporary file in the target directory, then rename over the target."""
     path = os.fspath(path)
     d = os.path.dirname(os.path.abspath(path))

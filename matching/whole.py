@@ -62,7 +62,7 @@ class MilpAnswer:
 
 
 def _milp_model(kp: KindProblem, keep: IntArray | None, floor: float | None,
-                qscale: float, wscale: float) -> tuple[FloatArray, FloatArray, FloatArray, Any, FloatArray, FloatArray]:
+                qscale: float, wscale: float) -> tuple[FloatArray, np.ndarray, FloatArray, Any, np.ndarray, np.ndarray]:
     """(objective, integrality, upper bounds, matrix, row lower, row upper) of the kind's MILP:
     whole arcs binary (flow = pledge quantity), divisible arcs continuous in units of qscale.
     With `keep`, the proposal-keeping variant (see milp_whole)."""
