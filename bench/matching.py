@@ -1,5 +1,7 @@
-"""Benchmark of the matching engine (a script, not a test): `python -m matching.bench`.
-Imports numpy, scipy and the standard library; OR-Tools only inside `_ortools`, optional.
+"""Benchmark of the matching engine (a script, not a test): `python -m bench.matching`, from the
+repository root (not `python bench/matching.py`: this file would then shadow the matching package).
+Imports numpy, scipy, the matching package and the standard library; OR-Tools only inside
+`_ortools`, optional.
 
 For each size: a seeded instance (matching.generate) is written to a temporary JSON file; each
 repeat runs `run_files` (read JSON -> solve -> write JSON) in a fresh child process, timed end to
@@ -20,13 +22,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from typing import Any
 
 import numpy as np
 
-from .compat import Tables
-from .generate import generate_instance
-from .instance import parse_instance
-from .aggregate import build_kind
+from matching.aggregate import build_kind
+from matching.compat import Tables
+from matching.generate import generate_instance
+from matching.instance import Instance, parse_instance
 
 SIZES = {"small": (2_000, 300), "medium": (20_000, 2_000), "large": (100_000, 5_000)}
 
@@ -39,7 +42,7 @@ _CHILD = (
 )
 
 
-def _child_run(src, dst):
+def _child_run(src: str, dst: str) -> tuple[float, float, float]:
     env = dict(os.environ)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
@@ -55,7 +58,7 @@ def _child_run(src, dst):
     return res["seconds"], ru.ru_maxrss / 1024.0, ru.ru_utime + ru.ru_stime  # s, MiB, CPU s (whole child)
 
 
-def _full_pairs(inst):
+def _full_pairs(inst: Instance) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All compatible (pledge, need, worth per unit) pairs, expanded from the solver's nodes."""
     tab = Tables(inst)
     P, N, W = [], [], []
@@ -77,7 +80,7 @@ def _full_pairs(inst):
     return np.concatenate(P), np.concatenate(N), np.concatenate(W)
 
 
-def _reference_lp(inst, p, n, w):
+def _reference_lp(inst: Instance, p: np.ndarray, n: np.ndarray, w: np.ndarray) -> float:
     import scipy.sparse as sp
     from scipy.optimize import linprog
 
@@ -100,7 +103,7 @@ def _reference_lp(inst, p, n, w):
     return total
 
 
-def _ortools(inst, p, n, w):
+def _ortools(inst: Instance, p: np.ndarray, n: np.ndarray, w: np.ndarray) -> dict[str, Any] | None:
     """SimpleMinCostFlow on all pairs: source -> pledge -> need -> sink, plus a free bypass.
     Costs are integers: worth per unit scaled per kind so that cost * flow stays in int64."""
     try:
@@ -138,7 +141,8 @@ def _ortools(inst, p, n, w):
     return {"seconds": secs, "objective": float((flows * w).sum())}
 
 
-def run(size, n_p, n_n, repeats, whole, seed, ref_max, with_ortools):
+def run(size: str, n_p: int, n_n: int, repeats: int, whole: float, seed: int, ref_max: int,
+        with_ortools: bool) -> dict[str, Any]:
     inst_d = generate_instance(n_p, n_n, seed=seed, whole_fraction=whole)
     tmp = tempfile.mkdtemp(prefix="matchbench-")
     src = os.path.join(tmp, "in.json")
@@ -186,8 +190,8 @@ def run(size, n_p, n_n, repeats, whole, seed, ref_max, with_ortools):
     return row
 
 
-def main(argv=None):
-    ap = argparse.ArgumentParser(prog="python -m matching.bench", description=__doc__.split("\n")[0])
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="python -m bench.matching", description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="small,medium,large", help="comma list of small, medium, large")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)
