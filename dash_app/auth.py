@@ -20,7 +20,7 @@ import dash
 from flask import Flask, abort, current_app, g, has_request_context, jsonify, redirect, request, session
 from flask_login import LoginManager, UserMixin, current_user
 
-from models.accounts.users import ANONYMOUS, Roles, roles_of
+from models.core.permissions import ANONYMOUS, Roles, roles_of
 from models.core.errors import PermissionDenied
 from models.orm.people import User
 

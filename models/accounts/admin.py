@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from models.accounts.password_reset import revoke_open_links
+from models.core.permissions import require_governorate
 from models.audit.log import record, record_many, snapshot
 from models.orm.base import utcnow
 from models.core.capacity import lock_rows, refresh_pledge_statuses
 from models.core.enums import AllocationStatus, MemberBackground
-from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from models.core.errors import Conflict, NotFound, ValidationError
 from models.orm.people import User
 from models.orm.pledges import Allocation, Pledge
 from models.orm.projects import Need, Project
@@ -29,13 +31,6 @@ AFFILIATION_MAX = 200
 # What archiving does with proposals still awaiting the table's chair.
 KEEP_PROPOSALS = "keep"
 WITHDRAW_PROPOSALS = "withdraw"
-
-
-def require_governorate(session: Session, actor_id: int | None) -> User:
-    user = session.get(User, actor_id) if isinstance(actor_id, int) else None
-    if user is None or not user.is_governorate or not user.is_active:
-        raise PermissionDenied("governorate_only")
-    return user
 
 
 def _id(value: object, code: str) -> int:
@@ -362,7 +357,6 @@ def set_active(session: Session, actor_id: int, user_id: object, active: bool) -
                after={"is_active": bool(active)})
         if not active:
             # A link handed over before the deactivation must not work again if the account comes back.
-            from models.accounts.password_reset import revoke_open_links  # imports this module
 
             revoke_open_links(session, actor_id, user.id)
     return user
@@ -399,5 +393,5 @@ def delete_user(session: Session, actor_id: int, user_id: object) -> None:
 
 __all__ = ["KEEP_PROPOSALS", "WITHDRAW_PROPOSALS", "MemberRow", "TableInput", "TableRow", "UserPage", "UserRow",
            "add_member", "archive_table", "create_table", "delete_user", "members_of", "open_proposals_of_table",
-           "remove_member", "require_governorate", "search_users", "set_active", "set_governorate",
+           "remove_member", "search_users", "set_active", "set_governorate",
            "tables_overview", "unarchive_table", "update_table"]

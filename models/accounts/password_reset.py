@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.accounts.users import check_password_strength, hash_password
-from models.accounts.admin import require_governorate
+from models.core.permissions import require_governorate
 from models.audit.log import record
 from models.orm.base import utcnow
 from models.orm.password_reset import PasswordReset

@@ -9,7 +9,6 @@ import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,7 +16,6 @@ from sqlalchemy.orm import Session
 from models.audit.log import record
 from models.core.errors import NotFound, ValidationError
 from models.orm.people import User
-from models.orm.tables import Table, TableMembership
 
 # --- passwords --------------------------------------------------------------------------------
 # scrypt with N=2^15, r=8, p=1: 32 MiB of memory per hash (OWASP's recommended minimum).
@@ -219,56 +217,3 @@ def set_language(session: Session, user_id: int, language: str, *, actor_id: int
         record(session, actor_id if actor_id is not None else user_id, "user.set_language", user,
                before=before, after={"language": language})
     return user
-
-
-@dataclass(frozen=True)
-class Roles:
-    """What a user may do: everyone signed in is a citizen; the rest comes from the database."""
-
-    citizen: bool = False
-    governorate: bool = False
-    member_of: frozenset[int] = frozenset()
-    chair_of: frozenset[int] = frozenset()
-
-    @property
-    def is_anonymous(self) -> bool:
-        return not self.citizen
-
-    def names(self) -> frozenset[str]:
-        """The role names without a table: {"citizen", "governorate", "member", "chair"} as held."""
-        held = set()
-        if self.citizen:
-            held.add("citizen")
-        if self.governorate:
-            held.add("governorate")
-        if self.member_of:
-            held.add("member")
-        if self.chair_of:
-            held.add("chair")
-        return frozenset(held)
-
-
-ANONYMOUS = Roles()
-
-
-def roles_of(session: Session, user_id: int | None) -> Roles:
-    """The roles of a user now: chair from Table.chair_id, member from current memberships."""
-    if user_id is None:
-        return ANONYMOUS
-    user = session.get(User, user_id)
-    if user is None or not user.is_active:
-        return ANONYMOUS
-    member_of = session.scalars(
-        select(TableMembership.table_id).where(
-            TableMembership.user_id == user_id, TableMembership.left_at.is_(None)
-        )
-    ).all()
-    chair_of = session.scalars(
-        select(Table.id).where(Table.chair_id == user_id, Table.archived_at.is_(None))
-    ).all()
-    return Roles(
-        citizen=True,
-        governorate=bool(user.is_governorate),
-        member_of=frozenset(member_of),
-        chair_of=frozenset(chair_of),
-    )

@@ -52,6 +52,7 @@ from models.core.enums import (
     PledgeStatus,
     ProjectStatus,
 )
+from models.core.permissions import require_governorate
 from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from models.pb.pabulib import PabulibError, PBFile, PBProject, PBVote, parse_bytes, write
 from models.orm.pb import PBBallot, PBBallotChoice, PBCycle, PBCycleImport, PBCycleProject
@@ -70,13 +71,6 @@ BUDGET_USER_EMAIL = "governorate-budget@hamyar.invalid"
 
 
 # ------------------------------------------------------------------------------------------ helpers
-
-def require_governorate(session: Session, actor_id: int | None) -> User:
-    user = session.get(User, actor_id) if isinstance(actor_id, int) else None
-    if user is None or not user.is_active or not user.is_governorate:
-        raise PermissionDenied("governorate_only")
-    return user
-
 
 def get_cycle(session: Session, cycle_id: object, *, lock: bool = False) -> PBCycle:
     if isinstance(cycle_id, bool) or not isinstance(cycle_id, int):

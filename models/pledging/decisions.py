@@ -19,11 +19,11 @@ from models.audit.log import record, snapshot
 from models.orm.base import utcnow
 from models.core.capacity import assert_within_capacity, lock_rows, refresh_pledge_statuses
 from models.core.enums import AllocationStatus
-from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from models.core.permissions import require_chair_of
+from models.core.errors import Conflict, NotFound, ValidationError
 from models.core.notify import notify
 from models.orm.pledges import Allocation, Pledge
 from models.orm.projects import Need, Project
-from models.orm.tables import Table
 
 MAX_REASON = 500
 MAX_BULK = 200
@@ -41,8 +41,7 @@ def _decidable(session: Session, actor_id: int, allocation_id: object, expected_
     table_id = table_of_allocation(session, allocation_id)
     if table_id is None:
         raise NotFound("allocation_not_found")
-    if session.scalar(select(Table.chair_id).where(Table.id == table_id)) != actor_id:
-        raise PermissionDenied("not_chair_of_table")
+    require_chair_of(session, actor_id, table_id)
     lock_rows(session, Allocation, [allocation_id])
     alloc = session.get(Allocation, allocation_id, populate_existing=True)
     lock_rows(session, Pledge, [alloc.pledge_id])
@@ -135,9 +134,7 @@ def accept_many(session: Session, actor_id: int, selection: object) -> list[Allo
                                   .join(Project, Need.project_id == Project.id).where(Allocation.id.in_(ids))).all())
     if len(tables) != len(ids):
         raise NotFound("allocation_not_found", allocation_id=min(set(ids) - set(tables)))
-    chaired = set(session.scalars(select(Table.id).where(Table.chair_id == actor_id)))
-    if not set(tables.values()) <= chaired:
-        raise PermissionDenied("not_chair_of_table")
+    require_chair_of(session, actor_id, set(tables.values()))
     lock_rows(session, Allocation, ids)
     allocs = list(session.scalars(select(Allocation).where(Allocation.id.in_(ids)).order_by(Allocation.id)
                                   .execution_options(populate_existing=True)))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from models.audit.log import record, record_many, snapshot
 from models.core.capacity import lock_rows, need_usage, refresh_pledge_statuses
 from models.core.enums import AllocationStatus, DistrictLevel, HelpKind, Horizon, ProjectKind, ProjectStatus
+from models.core.permissions import is_chair_of, is_member_of
 from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from models.orm.geo import District
 from models.core.notify import notify
@@ -58,16 +59,6 @@ class NeedInput:
     skill_ids: tuple[int, ...] = field(default_factory=tuple)
     window_start: date | None = None
     window_end: date | None = None
-
-
-def _is_chair(session: Session, user_id: int, table_id: int) -> bool:
-    return session.scalar(select(Table.chair_id).where(Table.id == table_id)) == user_id
-
-
-def _is_member(session: Session, user_id: int, table_id: int) -> bool:
-    return session.scalar(select(TableMembership.id).where(
-        TableMembership.table_id == table_id, TableMembership.user_id == user_id,
-        TableMembership.left_at.is_(None))) is not None
 
 
 def _text(value: object, field_name: str, limit: int, required: bool = False) -> str:
@@ -119,9 +110,9 @@ def _editable_project(session: Session, actor_id: int, project_id: object) -> Pr
     project = session.get(Project, project_id)
     if project is None:
         raise NotFound("project_not_found")
-    if _is_chair(session, actor_id, project.table_id):
+    if is_chair_of(session, actor_id, project.table_id):
         pass
-    elif _is_member(session, actor_id, project.table_id) and project.status is ProjectStatus.DRAFT:
+    elif is_member_of(session, actor_id, project.table_id) and project.status is ProjectStatus.DRAFT:
         pass  # members may shape drafts; publishing is the chair's
     else:
         raise PermissionDenied("not_chair_of_table")
@@ -135,7 +126,7 @@ def create_project(session: Session, actor_id: int, table_id: int, data: Project
     table = session.get(Table, table_id) if isinstance(table_id, int) and not isinstance(table_id, bool) else None
     if table is None or table.archived_at is not None:
         raise NotFound("table_not_found")
-    if not (_is_chair(session, actor_id, table_id) or _is_member(session, actor_id, table_id)):
+    if not (is_chair_of(session, actor_id, table_id) or is_member_of(session, actor_id, table_id)):
         raise PermissionDenied("members_only")
     project = Project(table_id=table_id, status=ProjectStatus.DRAFT, created_by_id=actor_id,
                       **_project_fields(session, data))
@@ -203,7 +194,7 @@ def change_status(session: Session, actor_id: int, project_id: object, status: s
     except ValueError:
         raise ValidationError("status_unknown", field="status") from None
     project = _editable_project(session, actor_id, project_id)
-    if not _is_chair(session, actor_id, project.table_id):
+    if not is_chair_of(session, actor_id, project.table_id):
         raise PermissionDenied("not_chair_of_table")
     if target not in TRANSITIONS[project.status]:
         raise Conflict("status_transition_invalid", current=project.status.value, target=target.value)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.audit.log import record
+from models.core.permissions import require_governorate
 from models.core.errors import Conflict, NotFound, ValidationError
 
 from models.orm.base import utcnow
@@ -37,7 +38,6 @@ def _positive_int(value: object) -> int:
 
 def set_rate(session: Session, actor_id: int, kind: object, item: str, rials_per_unit: object) -> ValuationRate:
     """Create or change the rate of a kind (item "") or of one item of it; a positive whole number of rials."""
-    from models.accounts.admin import require_governorate
 
     require_governorate(session, actor_id)
     try:
@@ -66,7 +66,6 @@ def set_rate(session: Session, actor_id: int, kind: object, item: str, rials_per
 
 def remove_rate(session: Session, actor_id: int, rate_id: object) -> None:
     """Remove an item's own rate (the kind's default applies again); a kind's default rate stays."""
-    from models.accounts.admin import require_governorate
 
     require_governorate(session, actor_id)
     rate = session.get(ValuationRate, rate_id) if isinstance(rate_id, int) and not isinstance(rate_id, bool) else None

@@ -85,23 +85,21 @@ def authorise_run(db: Database, actor_id: int | None, scope: RunScope, table_id:
     from sqlalchemy import select
 
     from models.core.errors import NotFound, PermissionDenied, ValidationError
-    from models.orm.people import User
+    from models.core.permissions import active_user, is_chair_of, is_governorate, require_governorate
     from models.orm.tables import Table
 
     if not isinstance(scope, RunScope) or (scope is RunScope.TABLE) != (table_id is not None):
         raise ValidationError("run_scope_invalid", field="scope")
     with db.reader() as session:
-        user = session.get(User, actor_id) if isinstance(actor_id, int) else None
-        if user is None:
+        if active_user(session, actor_id) is None:
             raise PermissionDenied("forbidden")
         if scope is RunScope.COUNTY:
-            if not user.is_governorate:
-                raise PermissionDenied("governorate_only")
+            require_governorate(session, actor_id)
             return
-        chair = session.execute(select(Table.chair_id, Table.archived_at).where(Table.id == table_id)).first()
-        if chair is None or chair[1] is not None:
+        archived = session.execute(select(Table.archived_at).where(Table.id == table_id)).first()
+        if archived is None or archived[0] is not None:
             raise NotFound("table_not_found")
-        if chair[0] != actor_id and not user.is_governorate:
+        if not (is_chair_of(session, actor_id, table_id) or is_governorate(session, actor_id)):
             raise PermissionDenied("not_chair_of_table")
 
 

@@ -17,6 +17,7 @@ from models.audit.log import record, snapshot
 from models.orm.base import utcnow
 from models.core.capacity import lock_rows
 from models.core.enums import ElectionStatus
+from models.core.permissions import require_governorate
 from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from models.core.notify import notify
 from models.orm.people import User
@@ -30,15 +31,9 @@ def active_member_ids(session: Session, table_id: int) -> list[int]:
         TableMembership.table_id == table_id, TableMembership.left_at.is_(None)).order_by(TableMembership.user_id)))
 
 
-def _governorate(session: Session, actor_id: int) -> None:
-    user = session.get(User, actor_id)
-    if user is None or not user.is_governorate:
-        raise PermissionDenied("governorate_only")
-
-
 def open_election(session: Session, actor_id: int, table_id: int, closes_at: datetime,
                   now: datetime | None = None) -> ChairElection:
-    _governorate(session, actor_id)
+    require_governorate(session, actor_id)
     now = now or utcnow()
     table = session.get(Table, table_id) if isinstance(table_id, int) else None
     if table is None or table.archived_at is not None:
@@ -134,7 +129,7 @@ def close_election(session: Session, actor_id: int | None, election_id: object,
     """Close at or after the closing time (the system, or the governorate early); the winner becomes chair."""
     now = now or utcnow()
     if actor_id is not None:
-        _governorate(session, actor_id)
+        require_governorate(session, actor_id)
     if isinstance(election_id, bool) or not isinstance(election_id, int):
         raise NotFound("election_not_found")
     lock_rows(session, ChairElection, [election_id])

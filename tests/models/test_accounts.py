@@ -6,6 +6,7 @@ import pytest
 from models import orm
 import models.accounts.users as accounts
 from models.core.db import Database
+from models.core import permissions
 from models.orm.tables import Table, TableMembership
 from models.audit.log import record
 from models.core.enums import MemberBackground
@@ -96,10 +97,10 @@ def test_roles_of(adb):
         ids = (gov.id, member.id, chair.id, t.id)
     gov_id, member_id, chair_id, table_id = ids
     with adb.reader() as s:
-        assert accounts.roles_of(s, None) == accounts.ANONYMOUS
-        g = accounts.roles_of(s, gov_id)
+        assert permissions.roles_of(s, None) == permissions.ANONYMOUS
+        g = permissions.roles_of(s, gov_id)
         assert g.citizen and g.governorate and not g.member_of
-        m = accounts.roles_of(s, member_id)
+        m = permissions.roles_of(s, member_id)
         assert m.member_of == frozenset({table_id}) and not m.chair_of and not m.governorate
-        c = accounts.roles_of(s, chair_id)
+        c = permissions.roles_of(s, chair_id)
         assert c.chair_of == frozenset({table_id}) and c.names() == {"citizen", "member", "chair"}

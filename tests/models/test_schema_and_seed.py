@@ -64,7 +64,8 @@ def test_seed_demo_is_complete(any_db):
 
 
 def test_demo_accounts_log_in_with_the_printed_password(demo_db):
-    from models.accounts.users import authenticate, roles_of
+    from models.accounts.users import authenticate
+    from models.core.permissions import roles_of
     from models.demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
 
     with demo_db.reader() as s:

@@ -5,7 +5,7 @@ import pytest
 from dash import Input, Output
 
 from dash_app import auth
-from models.accounts.users import Roles
+from models.core.permissions import Roles
 from tests.web.conftest import csrf, log_in
 
 ALL_ROLES = ("citizen", "governorate", "member", "chair")
