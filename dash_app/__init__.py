@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
 import pkgutil
 import secrets
 from html import escape
@@ -17,9 +16,11 @@ import dash
 from flask import Flask, request
 
 
-from models.core.db import Database, data_folder, database_url_from_env
+from models.core.db import Database
 from dash_app import assets as vendor
 from dash_app.db import EXTENSION_KEY
+from dash_app.settings import EXTENSION_KEY as SETTINGS_KEY
+from dash_app.settings import Settings
 
 __all__ = ["create_app"]
 
@@ -27,14 +28,14 @@ log = logging.getLogger(__name__)
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 
 
-def _secret_key(config: dict[str, Any]) -> str:
-    """SECRET_KEY from config or environment; in development a random key kept in the data folder."""
-    key = config.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
-    if key:
-        return key
-    if config.get("TESTING"):
+def _secret_key(settings: Settings) -> str:
+    """The configured SECRET_KEY; in development a random key kept in the data folder (Settings
+    refuses a missing key in production)."""
+    if settings.secret_key:
+        return settings.secret_key
+    if settings.testing:
         return secrets.token_hex(32)
-    path = data_folder() / "secret_key"
+    path = settings.data_folder / "secret_key"
     try:
         if path.is_file():
             stored = path.read_text(encoding="ascii").strip()
@@ -96,18 +97,17 @@ class HamyarDash(dash.Dash):
 def _import_pages() -> None:
     import dash_app.pages as pages_pkg
 
-    for info in sorted(pkgutil.iter_modules(pages_pkg.__path__), key=lambda m: m.name):
-        if not info.name.startswith("_"):
-            importlib.import_module(f"dash_app.pages.{info.name}")
+    for info in sorted(pkgutil.walk_packages(pages_pkg.__path__, prefix="dash_app.pages."), key=lambda m: m.name):
+        if not info.name.rsplit(".", 1)[-1].startswith("_"):
+            importlib.import_module(info.name)
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
+def create_app(config: dict[str, Any] | None = None, *, default_environment: str = "production") -> Flask:
     """The Flask server with Hamyar's Dash app on it.
 
-    Config keys: DATABASE_URL (default database_url_from_env()), SECRET_KEY (default env
-    SECRET_KEY, else a key kept in the data folder), REDIS_URL and HAMYAR_BACKGROUND (where background
-    jobs run, see dash_app.background), HAMYAR_JOBS_FOLDER, TESTING, and any Flask setting. The schema is
-    not created here: `hamyar init-db` runs the migrations.
+    `config` holds any Flask setting and overrides Hamyar's environment variables of the same name
+    (dash_app.settings reads them, once, here). The schema is not created here: `hamyar init-db`
+    runs the migrations. The command line serves with default_environment="development".
     """
     from flask_babel import Babel
 
@@ -125,13 +125,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         BABEL_TRANSLATION_DIRECTORIES=i18n.compile_catalogues(TRANSLATIONS_DIR),
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )
-    if os.environ.get("HAMYAR_HTTPS") == "1":  # behind HTTPS: cookies never travel in clear text
+    settings = Settings.load(config, default_environment=default_environment)
+    server.extensions[SETTINGS_KEY] = settings
+    if settings.https:  # behind HTTPS: cookies never travel in clear text
         server.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     server.config.update(config)
-    server.config["SECRET_KEY"] = _secret_key(config)
-    server.config.setdefault("DATABASE_URL", database_url_from_env())
-    server.extensions[EXTENSION_KEY] = Database(server.config["DATABASE_URL"])
-    server.extensions[cache.EXTENSION_KEY] = cache.make_cache(server.config)
+    server.config["SECRET_KEY"] = _secret_key(settings)
+    server.config["DATABASE_URL"] = settings.database_url
+    server.extensions[EXTENSION_KEY] = Database(settings.database_url)
+    server.extensions[cache.EXTENSION_KEY] = cache.make_cache(settings)
 
     Babel(server, locale_selector=i18n.select_language)
 
@@ -146,7 +148,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         suppress_callback_exceptions=True,
         title="Hamyar",
         update_title=None,
-        background_callback_manager=background.make_manager(server),
+        background_callback_manager=background.make_manager(server, settings),
     )
     _import_pages()
     app.layout = layout.shell

@@ -16,29 +16,16 @@ cookie, and the secured callback checks that user's roles again, inside the job,
 """
 from __future__ import annotations
 
-import os
 import uuid
 from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask
 
+from dash_app.settings import Settings
+
 CELERY_KEY = "hamyar_celery"
 JOB_RESULTS_EXPIRE = 60 * 60  # seconds a finished job's result waits to be collected
-
-
-def backend_name(config: dict[str, Any]) -> str:
-    """"celery" when REDIS_URL is set (unless HAMYAR_BACKGROUND says "diskcache"), else "diskcache"."""
-    chosen = (config.get("HAMYAR_BACKGROUND") or os.environ.get("HAMYAR_BACKGROUND") or "").strip().lower()
-    if chosen in ("diskcache", "celery"):
-        return chosen
-    if chosen:
-        raise ValueError(f"HAMYAR_BACKGROUND must be 'diskcache' or 'celery', not {chosen!r}")
-    return "celery" if redis_url(config) else "diskcache"
-
-
-def redis_url(config: dict[str, Any]) -> str:
-    return (config.get("REDIS_URL") or os.environ.get("REDIS_URL") or "").strip()
 
 
 def _unique_per_request() -> str:
@@ -48,35 +35,29 @@ def _unique_per_request() -> str:
     return uuid.uuid4().hex
 
 
-def make_celery(config: dict[str, Any]):
+def make_celery(settings: Settings):
     """The Celery app of this deployment: Redis as broker and result store, one queue per deployment."""
     from celery import Celery
 
-    url = redis_url(config)
-    if not url:
+    if not settings.redis_url:
         raise ValueError("the Celery background manager needs REDIS_URL")
-    celery = Celery("hamyar", broker=url, backend=url)
-    queue = config.get("HAMYAR_CELERY_QUEUE") or os.environ.get("HAMYAR_CELERY_QUEUE") or "hamyar"
-    celery.conf.update(task_default_queue=queue, broker_connection_retry_on_startup=True,
+    celery = Celery("hamyar", broker=settings.redis_url, backend=settings.redis_url)
+    celery.conf.update(task_default_queue=settings.celery_queue, broker_connection_retry_on_startup=True,
                        result_expires=JOB_RESULTS_EXPIRE, worker_hijack_root_logger=False)
     return celery
 
 
-def make_manager(server: Flask) -> Any:
-    """The background callback manager the server's config asks for (see the module docstring)."""
+def make_manager(server: Flask, settings: Settings) -> Any:
+    """The background callback manager the settings ask for (see the module docstring)."""
     from dash import CeleryManager, DiskcacheManager
 
-    from models.core.db import data_folder
-
-    config = server.config
-    if backend_name(config) == "celery":
-        celery = make_celery(config)
+    if settings.background == "celery":
+        celery = make_celery(settings)
         server.extensions[CELERY_KEY] = celery
         return CeleryManager(celery, cache_by=[_unique_per_request], expire=JOB_RESULTS_EXPIRE)
     import diskcache
 
-    folder = config.get("HAMYAR_JOBS_FOLDER") or str(data_folder() / "jobs")
-    return DiskcacheManager(diskcache.Cache(folder), cache_by=[_unique_per_request], expire=JOB_RESULTS_EXPIRE)
+    return DiskcacheManager(diskcache.Cache(str(settings.jobs_folder)), cache_by=[_unique_per_request], expire=JOB_RESULTS_EXPIRE)
 
 
 @contextmanager
@@ -93,4 +74,4 @@ def job_request_context(server: Flask):
         yield
 
 
-__all__ = ["backend_name", "job_request_context", "make_celery", "make_manager", "redis_url"]
+__all__ = ["job_request_context", "make_celery", "make_manager"]

@@ -16,14 +16,13 @@ is computed, so a change committed meanwhile can only make the entry newer than 
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 import weakref
-from typing import Any
 
 from cachelib import BaseCache, RedisCache, SimpleCache
 from sqlalchemy import func, select
 
+from dash_app.settings import Settings
 from models.audit.log import on_audited_commit
 from models.orm.audit_event import AuditEvent
 from models.reporting.dashboard import Dashboard, DashboardFilter, dashboard
@@ -78,16 +77,12 @@ class DashboardCache:
         return result
 
 
-def make_cache(config: dict[str, Any]) -> DashboardCache:
-    from dash_app.background import redis_url
-
-    url = redis_url(config)
-    if url:
+def make_cache(settings: Settings) -> DashboardCache:
+    if settings.redis_url:
         import redis
 
-        client = redis.Redis.from_url(url)
-        prefix = config.get("HAMYAR_CACHE_PREFIX") or os.environ.get("HAMYAR_CACHE_PREFIX") or "hamyar:dashboard:"
-        return DashboardCache(RedisCache(host=client, key_prefix=prefix, default_timeout=ENTRY_SECONDS), shared=True)
+        client = redis.Redis.from_url(settings.redis_url)
+        return DashboardCache(RedisCache(host=client, key_prefix=settings.cache_prefix, default_timeout=ENTRY_SECONDS), shared=True)
     return DashboardCache(SimpleCache(threshold=200, default_timeout=ENTRY_SECONDS), shared=False)
 
 

@@ -17,9 +17,18 @@ def _fail(message: str, code: int = 1) -> None:
     sys.exit(code)
 
 
+def _settings():
+    from dash_app.settings import Settings, SettingsError
+
+    try:
+        return Settings.load(default_environment="development")
+    except SettingsError as exc:
+        _fail(str(exc))
+
+
 def _database() -> Database:
     try:
-        db = Database()
+        db = Database(_settings().database_url)
         db.check_reachable()
     except DatabaseConfigError as exc:
         _fail(str(exc))
@@ -72,7 +81,12 @@ def _seed(db: Database, seed: int | None) -> None:
 def _serve(host: str, port: int, debug: bool) -> None:
     from dash_app import create_app
 
-    server = create_app()
+    from dash_app.settings import SettingsError
+
+    try:
+        server = create_app(default_environment="development")
+    except SettingsError as exc:
+        _fail(str(exc))
     click.echo(f"Hamyar is running at http://{host}:{port}/  (Ctrl+C stops it)")
     server.run(host=host, port=port, debug=debug, use_reloader=False)
 

@@ -10,12 +10,13 @@ A refused attempt comes back to the form with the message "too_many_attempts".
 """
 from __future__ import annotations
 
-import os
 from urllib.parse import quote
 
 from flask import Flask, redirect, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+
+from dash_app.settings import settings_of
 
 LOGIN_PER_ADDRESS = "30 per minute;200 per hour"
 REGISTER_PER_ADDRESS = "10 per minute;50 per hour"
@@ -46,8 +47,7 @@ def _failed(response) -> bool:
 
 def init_rate_limits(server: Flask, views: dict) -> Limiter:
     """Wrap the account views (name -> function) in their limits and register the refusal page."""
-    storage = server.config.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
-    limiter = Limiter(get_remote_address, app=server, storage_uri=storage,
+    limiter = Limiter(get_remote_address, app=server, storage_uri=settings_of(server).ratelimit_storage,
                       key_prefix=server.config.get("RATELIMIT_KEY_PREFIX", "hamyar"))
     views["login_post"] = limiter.limit(FAILED_PER_LOGIN, key_func=_login_key, deduct_when=_failed,
                                         scope="login-account")(

@@ -17,21 +17,19 @@ class DatabaseConfigError(RuntimeError):
     """The configured database cannot be used (bad URL, unwritable folder, unreachable server)."""
 
 
-def data_folder() -> Path:
-    return Path(os.environ.get("HAMYAR_DATA", "instance")).resolve()
+def normalise_database_url(url: str) -> str:
+    """A configured URL with the driver Hamyar uses (Heroku-style URLs name the old one; psycopg 3 here)."""
+    url = url.strip()
+    if url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
 
 
-def database_url_from_env() -> str:
-    """`DATABASE_URL` when set (PostgreSQL in production), else a SQLite file in the data folder."""
-    url = os.environ.get("DATABASE_URL", "").strip()
-    if url:
-        # Heroku-style URLs name the old driver; Hamyar uses psycopg 3.
-        if url.startswith("postgres://"):
-            url = "postgresql+psycopg://" + url[len("postgres://"):]
-        elif url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url[len("postgresql://"):]
-        return url
-    return f"sqlite:///{data_folder() / 'hamyar.sqlite3'}"
+def sqlite_url_in(folder: Path) -> str:
+    """The embedded default: a SQLite file in the data folder."""
+    return f"sqlite:///{folder / 'hamyar.sqlite3'}"
 
 
 def _prepare_sqlite_folder(url: str) -> None:
@@ -76,8 +74,8 @@ def make_engine(url: str, **kwargs) -> Engine:
 class Database:
     """One engine and one session factory; domain operations run inside `unit_of_work()`."""
 
-    def __init__(self, url: str | None = None, **engine_kwargs) -> None:
-        self.url = url or database_url_from_env()
+    def __init__(self, url: str, **engine_kwargs) -> None:
+        self.url = url
         self.engine = make_engine(self.url, **engine_kwargs)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._pid = os.getpid()

@@ -10,6 +10,7 @@ import pytest
 import redis
 from sqlalchemy import event
 
+from dash_app.settings import Settings
 from dash_app.cache import DashboardCache, make_cache
 from models.core.enums import HelpKind
 from models.reporting.dashboard import DashboardFilter
@@ -29,10 +30,10 @@ def mob(any_db):
 @pytest.fixture(params=["simple", "redis"])
 def cache(request) -> DashboardCache:
     if request.param == "simple":
-        yield make_cache({})
+        yield make_cache(Settings.load({"TESTING": True}))
         return
     prefix = f"hamyar-test:{uuid.uuid4().hex[:8]}:"
-    made = make_cache({"REDIS_URL": REDIS_URL, "HAMYAR_CACHE_PREFIX": prefix})
+    made = make_cache(Settings.load({"TESTING": True, "REDIS_URL": REDIS_URL, "HAMYAR_CACHE_PREFIX": prefix}))
     yield made
     client = redis.Redis.from_url(REDIS_URL)
     for key in client.scan_iter(f"{prefix}*"):
@@ -84,7 +85,7 @@ def test_a_change_from_another_process_is_seen(mob):
     """A process that does not share the generation (the CLI beside a server without Redis) still
     invalidates: the latest audit event id is part of the key."""
     db, m = mob
-    cache = make_cache({})
+    cache = make_cache(Settings.load({"TESTING": True}))
     before = cache.board(db, DashboardFilter())
     with db.unit_of_work() as s:
         accept(s, m.world.other_chair, m.proposed_allocation)
@@ -97,8 +98,8 @@ def test_a_change_from_another_process_is_seen(mob):
 
 def test_workers_share_the_generation_through_redis():
     prefix = f"hamyar-test:{uuid.uuid4().hex[:8]}:"
-    one = make_cache({"REDIS_URL": REDIS_URL, "HAMYAR_CACHE_PREFIX": prefix})
-    other = make_cache({"REDIS_URL": REDIS_URL, "HAMYAR_CACHE_PREFIX": prefix})
+    one = make_cache(Settings.load({"TESTING": True, "REDIS_URL": REDIS_URL, "HAMYAR_CACHE_PREFIX": prefix}))
+    other = make_cache(Settings.load({"TESTING": True, "REDIS_URL": REDIS_URL, "HAMYAR_CACHE_PREFIX": prefix}))
     start = one.generation()
     other.bump()  # a commit in another worker
     assert one.generation() == start + 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 from alembic import context
 
 from models import orm
-from models.core.db import make_engine, database_url_from_env
+from models.core.db import make_engine
 
 config = context.config
 target_metadata = orm.Base.metadata
@@ -15,7 +15,10 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(config.get_main_option("sqlalchemy.url") or database_url_from_env())
+    url = config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise SystemExit("Hamyar's migrations run through models.core.schema, which names the database")
+    engine = make_engine(url)
     with engine.begin() as conn:
         _run(conn)
     engine.dispose()

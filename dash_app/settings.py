@@ -1,0 +1,98 @@
+"""Hamyar's configuration: read once, in `create_app`, from its config mapping and the environment.
+
+Imports the standard library and models.core.db only. This is the one place that reads Hamyar's
+environment variables; everything else (background jobs, the dashboard cache, rate limits, wsgi,
+the command line) receives a `Settings`. A config key wins over the environment variable of the
+same name, so tests pass plain dicts. Outside development and tests a missing SECRET_KEY is
+refused: a key made up per process would sign each worker's sessions differently.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from models.core.db import normalise_database_url, sqlite_url_in
+
+ENVIRONMENTS = ("development", "test", "production")
+EXTENSION_KEY = "hamyar_settings"
+
+
+class SettingsError(ValueError):
+    """The configuration cannot run (said in one sentence that names the variable)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    environment: str                 # development | test | production (HAMYAR_ENV; TESTING means test)
+    data_folder: Path                # HAMYAR_DATA: SQLite file, development key, background jobs
+    database_url: str                # DATABASE_URL, else a SQLite file in the data folder
+    secret_key: str | None           # SECRET_KEY; None lets development keep one in the data folder
+    redis_url: str                   # REDIS_URL: shared rate limits, cache and Celery ("" = none)
+    background: str                  # HAMYAR_BACKGROUND: "celery" or "diskcache"
+    celery_queue: str                # HAMYAR_CELERY_QUEUE
+    cache_prefix: str                # HAMYAR_CACHE_PREFIX
+    jobs_folder: Path                # HAMYAR_JOBS_FOLDER
+    ratelimit_storage: str           # RATELIMIT_STORAGE_URI, else REDIS_URL, else per-process memory
+    https: bool                      # HAMYAR_HTTPS=1: cookies marked Secure
+    proxies: int                     # HAMYAR_PROXIES: reverse proxies trusted for X-Forwarded-*
+
+    @property
+    def testing(self) -> bool:
+        return self.environment == "test"
+
+    @classmethod
+    def load(cls, config: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None,
+             *, default_environment: str = "production") -> Settings:
+        config = config or {}
+        environ = os.environ if environ is None else environ
+
+        def get(key: str, default: str = "") -> str:
+            value = config[key] if key in config else environ.get(key, default)
+            return str(value).strip() if value is not None else default
+
+        environment = "test" if config.get("TESTING") else (get("HAMYAR_ENV") or default_environment).lower()
+        if environment not in ENVIRONMENTS:
+            raise SettingsError(f"HAMYAR_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}")
+        data = Path(get("HAMYAR_DATA") or "instance").resolve()
+        redis_url = get("REDIS_URL")
+        background = get("HAMYAR_BACKGROUND").lower() or ("celery" if redis_url else "diskcache")
+        if background not in ("celery", "diskcache"):
+            raise SettingsError(f"HAMYAR_BACKGROUND must be 'diskcache' or 'celery', not {background!r}")
+        if background == "celery" and not redis_url:
+            raise SettingsError("HAMYAR_BACKGROUND=celery needs REDIS_URL")
+        try:
+            proxies = int(get("HAMYAR_PROXIES") or 0)
+        except ValueError:
+            raise SettingsError("HAMYAR_PROXIES must be a whole number of reverse proxies") from None
+        if proxies < 0:
+            raise SettingsError("HAMYAR_PROXIES must be a whole number of reverse proxies")
+        secret = get("SECRET_KEY") or None
+        if secret is None and environment == "production":
+            raise SettingsError("SECRET_KEY must be set in production (the same value for every web and Celery "
+                                "worker); for a local try-out set HAMYAR_ENV=development")
+        url = get("DATABASE_URL")
+        return cls(
+            environment=environment,
+            data_folder=data,
+            database_url=normalise_database_url(url) if url else sqlite_url_in(data),
+            secret_key=secret,
+            redis_url=redis_url,
+            background=background,
+            celery_queue=get("HAMYAR_CELERY_QUEUE") or "hamyar",
+            cache_prefix=get("HAMYAR_CACHE_PREFIX") or "hamyar:dashboard:",
+            jobs_folder=Path(get("HAMYAR_JOBS_FOLDER") or data / "jobs"),
+            ratelimit_storage=get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
+            https=get("HAMYAR_HTTPS") == "1",
+            proxies=proxies,
+        )
+
+
+def settings_of(server: Any) -> Settings:
+    """The settings `create_app` read for this Flask server."""
+    return server.extensions[EXTENSION_KEY]
+
+
+__all__ = ["Settings", "SettingsError", "settings_of"]
