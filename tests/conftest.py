@@ -1,4 +1,4 @@
-"""Shared fixtures: fresh migrated databases on SQLite and on the machine's PostgreSQL.
+"""Shared fixtures: fresh migrated databases on SQLite and on the machine's PostgreSQL; Hypothesis profiles.
 
 PostgreSQL tests run in a schema of their own (created and dropped here) in the database named
 by HAMYAR_TEST_PG (default: the local server's `test` database), and touch nothing else.
@@ -10,10 +10,27 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 
 from models.core.db import Database
 from models.core.schema import migrate
+
+# Hypothesis profiles for every test that uses it (the solver's property tests as much as the fuzzing):
+# `ci` (the default), `nightly` (HYPOTHESIS_PROFILE=nightly) and `dev`. None has a deadline (2 shared cores).
+_COMMON = dict(deadline=None, database=None,
+               suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
+                                      HealthCheck.data_too_large, HealthCheck.filter_too_much])
+# Per-test example counts are scaled from these: FUZZ_SCALE["ci"] == 1, nightly multiplies.
+# CI is the gate, so its cases are the same on every run (derandomize): a red CI means the change broke
+# something, never that exploration happened upon an old bug. Exploring is the nightly run's job: random
+# cases, 40x as many; what it finds gets fixed and, where useful, pinned with @example.
+settings.register_profile("ci", max_examples=40, derandomize=True, **_COMMON)
+settings.register_profile("nightly", max_examples=1600, derandomize=False, **_COMMON)
+settings.register_profile("dev", max_examples=10, derandomize=False, **_COMMON)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+settings.load_profile(PROFILE)
+
 
 PG_URL = os.environ.get("HAMYAR_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -16,6 +15,12 @@ from models.audit.log import record, record_many, snapshot
 from models.orm.base import utcnow
 from models.core.capacity import lock_rows, pledge_usage, refresh_pledge_statuses
 from models.core.enums import AllocationStatus, DistrictLevel, HelpKind
+from models.core.validation import (
+    SKILLED_KINDS,
+    help_kind,
+    validate_quantity,
+    validate_window,
+)
 from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from models.orm.geo import District
 from models.orm.people import User
@@ -24,16 +29,6 @@ from models.orm.projects import Need, Project
 from models.orm.skills import Skill
 from models.orm.tables import Table
 
-# Above this a quantity is a typing mistake, not a pledge (10^15 rials is 100 trillion toman).
-MAX_QUANTITY = {
-    HelpKind.FINANCIAL: 10**15,
-    HelpKind.LOGISTICS: 100_000,
-    HelpKind.DESIGN: 100_000,
-    HelpKind.EXECUTION: 1_000_000,
-}
-SKILLED_KINDS = (HelpKind.DESIGN, HelpKind.EXECUTION)
-# Money may be typed in either unit; it is stored as rials (1 toman = 10 rials).
-RIALS_PER_MONEY_UNIT = {"rial": 1, "toman": 10}
 MAX_DESCRIPTION = 200
 
 
@@ -49,64 +44,6 @@ class PledgeInput:
     only_tables: bool = False
     divisible: bool = True
     description: str = ""
-
-
-def validate_quantity(kind: HelpKind, quantity: object) -> int:
-    if isinstance(quantity, bool) or not isinstance(quantity, int):
-        raise ValidationError("quantity_not_integer", field="quantity")
-    if quantity <= 0:
-        raise ValidationError("quantity_not_positive", field="quantity")
-    if quantity > MAX_QUANTITY[kind]:
-        raise ValidationError("quantity_too_large", field="quantity", maximum=MAX_QUANTITY[kind])
-    return quantity
-
-
-def help_kind(kind: object) -> HelpKind:
-    """The kind of help named by `kind`, or ValidationError("kind_unknown")."""
-    try:
-        return HelpKind(kind)
-    except ValueError:
-        raise ValidationError("kind_unknown", field="kind") from None
-
-
-def quantity_from_input(kind: object, amount: object, unit: str | None = None) -> int:
-    """The stored quantity for an amount the citizen typed (already turned into a Decimal by the page).
-
-    `amount` None means the text was not a number. Money comes in toman or rial (`unit`) and is
-    returned as whole rials; other kinds count whole units. Zero, negative, fractional, absurdly
-    large and non-numeric amounts each raise their own ValidationError on the field "quantity".
-    """
-    kind = help_kind(kind)
-    if isinstance(amount, bool) or amount is None:
-        raise ValidationError("quantity_not_number", field="quantity")
-    try:
-        value = amount if isinstance(amount, Decimal) else Decimal(str(amount))
-    except (InvalidOperation, ValueError):
-        raise ValidationError("quantity_not_number", field="quantity") from None
-    if not value.is_finite():
-        raise ValidationError("quantity_not_number", field="quantity")
-    if kind is HelpKind.FINANCIAL:
-        factor = RIALS_PER_MONEY_UNIT.get(unit or "")
-        if factor is None:
-            raise ValidationError("money_unit_unknown", field="unit")
-        value = value * factor
-    if value <= 0:
-        raise ValidationError("quantity_not_positive", field="quantity")
-    if value > MAX_QUANTITY[kind]:
-        raise ValidationError("quantity_too_large", field="quantity", maximum=MAX_QUANTITY[kind])
-    if value != value.to_integral_value():
-        code = "quantity_fractional_rial" if kind is HelpKind.FINANCIAL else "quantity_not_integer"
-        raise ValidationError(code, field="quantity")
-    return validate_quantity(kind, int(value))
-
-
-def validate_window(start: date | None, end: date | None) -> None:
-    if (start is None) != (end is None):
-        raise ValidationError("window_incomplete", field="window")
-    if start is not None and (not isinstance(start, date) or not isinstance(end, date)):
-        raise ValidationError("window_invalid", field="window")
-    if start is not None and end < start:
-        raise ValidationError("window_inverted", field="window")
 
 
 def _ids_exist(session: Session, model, ids: tuple[int, ...], code: str, field: str, extra=None) -> list:

@@ -20,7 +20,7 @@ from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationE
 from models.orm.geo import District
 from models.core.notify import notify
 from models.orm.pledges import Allocation
-from models.pledging.pledges import validate_quantity, validate_window
+from models.core.validation import validate_quantity, validate_window
 from models.orm.projects import Need, Project
 from models.orm.skills import Skill
 from models.orm.tables import Table, TableMembership

@@ -14,14 +14,8 @@ from models.orm.pledges import Allocation, Pledge
 from models.audit.log import record
 from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from models.core.notify import mark_read_up_to, notify, notify_proposed, unread_count
-from models.pledging.pledges import (
-    PledgeInput,
-    count_pledges_of,
-    create_pledge,
-    quantity_from_input,
-    validate_pledge,
-    withdraw_remainder,
-)
+from models.pledging.pledges import PledgeInput, count_pledges_of, create_pledge, validate_pledge, withdraw_remainder
+from models.core.validation import quantity_from_input
 from tests.models.world import build_world
 
 TODAY = date(2026, 11, 27)
