@@ -1,6 +1,6 @@
 """CPU used by Hamyar, PostgreSQL, Redis and the load generator over a window, from /proc.
 
-    python scripts/cpu_by_process.py 25     # while `python -m dash_app.loadtest ...` runs
+    python scripts/cpu_by_process.py 25     # while `python -m bench.loadtest ...` runs
 
 Prints CPU seconds and cores per group, to tell a CPU-bound server from a busy database or client.
 """
@@ -11,7 +11,7 @@ import sys
 import time
 
 TICKS = os.sysconf("SC_CLK_TCK")
-GROUPS = (("gunicorn", "gunicorn (Hamyar)"), ("dash_app.loadtest", "load generator"),
+GROUPS = (("gunicorn", "gunicorn (Hamyar)"), ("bench.loadtest", "load generator"),
           ("celery", "celery workers"), ("postgres", "postgresql"), ("redis", "redis"))
 
 
