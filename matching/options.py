@@ -13,10 +13,14 @@ from typing import Any, Mapping
 @dataclass(frozen=True)
 class SolverOptions:
     """Limits and switches of one solve. `from_params` reads the instance's `params`; the two
-    switches exist for tests and measurements (same optimum either way)."""
+    switches exist for tests and measurements (same optimum either way).
+
+    Every limit that can change the answer is a count (arcs, branch-and-bound nodes), never
+    seconds: the same instance gives the same bytes on a quiet or a loaded machine."""
 
     max_exact_whole_arcs: int = 50_000  # whole-pledge kinds with more arcs skip the exact MILP
-    time_limit: float = 60.0  # seconds for the whole-pledge MILPs of all kinds
+    whole_node_limit: int = 2_000  # branch-and-bound nodes of each exact whole-pledge MILP
+    core_node_limit: int = 500  # branch-and-bound nodes of each core MILP (matching.whole)
     threads: int = 2  # worker threads over the four kinds (1 = sequential; same answer)
     greedy_start: bool = True  # primal simplex from a greedy basis (else dual simplex from scratch)
     highs_binding: bool = True  # warm-started rounds on SciPy's HiGHS binding where available
@@ -24,7 +28,7 @@ class SolverOptions:
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> SolverOptions:
         return cls(max_exact_whole_arcs=int(math.floor(params["max_exact_whole_arcs"])),
-                   time_limit=float(params["time_limit"]),
+                   whole_node_limit=int(math.floor(params["whole_node_limit"])),
                    threads=max(1, int(params.get("threads", 2))),
                    greedy_start=True, highs_binding=True)
 

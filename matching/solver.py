@@ -16,14 +16,15 @@ This module only orchestrates; the method lives in:
 - matching.highs: the HiGHS binding the column generation warm-starts through, and its guard.
 Figures for all of it: docs/matching-bench.md.
 
-Determinism. Everything is sorted by id before it reaches HiGHS, which is deterministic. The
-four kinds run on `threads` threads (largest first, so they finish together), and the results
-are merged in kind order: same instance, same answer, whatever the scheduling.
+Determinism. Everything is sorted by id before it reaches HiGHS, which is deterministic, and
+every limit that can change the answer is a count (arcs, branch-and-bound nodes: see
+SolverOptions), never seconds. The four kinds run on `threads` threads (largest first, so
+they finish together), and the results are merged in kind order: same instance, same answer,
+whatever the scheduling or the machine's load.
 """
 
 from __future__ import annotations
 
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -49,7 +50,7 @@ class Result:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
-def _solve_kind(inst: Instance, tab: Tables, kind: int, opts: SolverOptions, deadline: float,
+def _solve_kind(inst: Instance, tab: Tables, kind: int, opts: SolverOptions,
                 progress: Progress | None) -> tuple[KindProblem, IntArray, KindStats]:
     """Build and solve one kind: (problem, flow per arc, the kind's stats)."""
     if progress:
@@ -63,7 +64,7 @@ def _solve_kind(inst: Instance, tab: Tables, kind: int, opts: SolverOptions, dea
         progress((kind + 0.3) / len(KINDS),
                  f"{KINDS[kind]}: solving {len(kp.members)} nodes x {len(kp.need_idx)} needs, {len(kp.w)} arcs")
     if kp.node_whole.any():
-        flow = solve_whole(kp, proposed, opts, kst, deadline)
+        flow = solve_whole(kp, proposed, opts, kst)
     else:
         flow, _ = solve_divisible(kp, kp.node_cap, kp.need_cap, opts, proposed=proposed, stats=kst)
         kst.bound_total = float((kp.w * flow).sum())
@@ -72,18 +73,18 @@ def _solve_kind(inst: Instance, tab: Tables, kind: int, opts: SolverOptions, dea
     return kp, flow, kst
 
 
-def _solve_kinds(inst: Instance, tab: Tables, opts: SolverOptions, deadline: float,
+def _solve_kinds(inst: Instance, tab: Tables, opts: SolverOptions,
                  progress: Progress | None) -> list[tuple[KindProblem, IntArray, KindStats]]:
     """All kinds, in kind order. They are independent: with threads > 1 they run on a pool
     (HiGHS and NumPy release the GIL), largest (pledges x needs) first so the threads finish
     together; the results come back in kind order, so the answer does not depend on it."""
     workers = max(1, min(opts.threads, len(KINDS)))
     if workers == 1:
-        return [_solve_kind(inst, tab, k, opts, deadline, progress) for k in range(len(KINDS))]
+        return [_solve_kind(inst, tab, k, opts, progress) for k in range(len(KINDS))]
     size = [int((inst.pledge_kind == k).sum()) * int((inst.need_kind == k).sum()) for k in range(len(KINDS))]
     order = sorted(range(len(KINDS)), key=lambda k: -size[k])
     with ThreadPoolExecutor(max_workers=workers) as ex:
-        futures = {k: ex.submit(_solve_kind, inst, tab, k, opts, deadline, progress) for k in order}
+        futures = {k: ex.submit(_solve_kind, inst, tab, k, opts, progress) for k in order}
         return [futures[k].result() for k in range(len(KINDS))]
 
 
@@ -92,7 +93,6 @@ def solve_arrays(inst: Instance, progress: Progress | None = None, options: Solv
     stats (method, bound, gap, counters; `objective_exact` is the unrounded objective).
     `options` default: SolverOptions.from_params(inst.params)."""
     opts = SolverOptions.from_params(inst.params) if options is None else options
-    deadline = time.perf_counter() + opts.time_limit
     tab = Tables(inst)
     res = Result()
     stats: dict[str, Any] = {}
@@ -101,7 +101,7 @@ def solve_arrays(inst: Instance, progress: Progress | None = None, options: Solv
     bound_total = 0.0
     objective = 0.0
     any_whole = False
-    for kp, flow, kst in _solve_kinds(inst, tab, opts, deadline, progress):
+    for kp, flow, kst in _solve_kinds(inst, tab, opts, progress):
         nodes += len(kp.members)
         arcs += len(kp.w)
         pairs += kp.pairs

@@ -6,13 +6,15 @@ divisible pledges' continuous flows. The transportation structure is lost, so th
 is only a bound (the *relaxation*: whole pledges treated as divisible).
 
 Method.
-1. Exact: HiGHS `milp` over every arc of the kind when it has at most max_exact_whole_arcs arcs
-   (and within the time limit). Its own whole choice, completed exactly (the divisible rest
-   re-solved by the transportation LP), must not beat its value -- HiGHS presolve once
-   returned a wrong optimum on rials ("transformNewIntegerFeasibleSolution") -- else the kind
-   is solved again without presolve. method "milp" (or "milp-time-limit").
+1. Exact: HiGHS `milp` over every arc of the kind when it has at most max_exact_whole_arcs arcs,
+   within whole_node_limit branch-and-bound nodes. Its own whole choice, completed exactly (the
+   divisible rest re-solved by the transportation LP), must not beat its value -- HiGHS
+   presolve once returned a wrong optimum on rials ("transformNewIntegerFeasibleSolution") --
+   else the kind is solved again without presolve. method "milp", or "milp-node-limit" when
+   the node limit stopped it (the best answer found is kept, the gap to HiGHS's proved dual
+   bound is in stats.gap).
 2. Core MILP: the relaxation gives the proved bound; HiGHS `milp` then solves a *core* problem
-   exactly (to CORE_GAP, at most CORE_TIME s): whole pledges the relaxation sends whole to one
+   (to CORE_GAP, within core_node_limit nodes): whole pledges the relaxation sends whole to one
    need stay there, the fractional ones choose among their used and CORE_TOP_WHOLE best arcs,
    divisible pledges keep their used arcs and each need's CORE_TOP_NEED best. The divisible
    rest is then re-solved exactly over all arcs and unplaced whole pledges fill leftover room
@@ -20,6 +22,10 @@ Method.
    rounding).
 3. Rounding ("lp-rounding"), only if the core MILP finds nothing: whole pledges by the
    relaxation's share, then worth, take the need with room.
+
+Limits are counts, never seconds (a wall-clock limit made the answer depend on the machine's
+load: at 20k x 2k the core MILP took 6.6 of its 8 s): HiGHS's MIP search is deterministic, so
+a node limit stops it at the same point on any machine.
 
 Proposals. The current proposals' whole choices, completed by the exact divisible re-solve,
 are kept unless the best answer found is worth more than KEEP_TOL relative; when they lose on
@@ -30,7 +36,6 @@ Imports only numpy, scipy and the matching package.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -45,7 +50,6 @@ from .transport import solve_divisible
 KEEP_TOL = 1e-8  # relative: answers this close in worth count as "equally good" (MILP gap is 1e-9)
 CORE_TOP_WHOLE = 6  # core MILP: arcs per fractional whole pledge (besides those the LP used)
 CORE_TOP_NEED = 6  # core MILP: divisible arcs per need (besides those the LP used)
-CORE_TIME = 8.0  # core MILP: seconds at most per kind
 CORE_GAP = 1e-4  # core MILP: relative gap at which HiGHS may stop (the target is 1 %)
 
 
@@ -105,21 +109,21 @@ def _milp_model(kp: KindProblem, keep: IntArray | None, floor: float | None,
     return obj, integ, ub, A, np.concatenate(lo), np.concatenate(hi)
 
 
-def milp_whole(kp: KindProblem, deadline: float, keep: IntArray | None = None, floor: float | None = None,
+def milp_whole(kp: KindProblem, node_limit: int, keep: IntArray | None = None, floor: float | None = None,
                gap: float = 1e-9, presolve: bool = True) -> MilpAnswer:
     """HiGHS milp over all arcs of a kind: whole arcs binary (flow = pledge quantity), divisible
     arcs continuous. Without `keep`: maximise worth. With `keep` (proposed quantity per arc) and
-    `floor` (worth, scaled): maximise the proposed quantity kept among answers worth >= floor."""
+    `floor` (worth, scaled): maximise the proposed quantity kept among answers worth >= floor.
+    At most `node_limit` branch-and-bound nodes (status 1 when that stopped it)."""
     m = len(kp.w)
     whole_arc = kp.node_whole[kp.gi]
     qscale = float(np.median(kp.need_cap))
     wscale = float(kp.w.max()) if m else 1.0
     obj, integ, ub, A, lo, hi = _milp_model(kp, keep, floor, qscale, wscale)
     cost = kp.w / wscale * np.where(whole_arc, kp.node_cap[kp.gi], qscale)
-    left = max(0.1, deadline - time.perf_counter())
     res = milp(obj, integrality=integ, bounds=Bounds(np.zeros(len(obj)), ub),
                constraints=LinearConstraint(A, lo, hi),
-               options={"time_limit": left, "mip_rel_gap": gap, "presolve": presolve})
+               options={"node_limit": node_limit, "mip_rel_gap": gap, "presolve": presolve})
     if res.x is None:
         return MilpAnswer(None, res.status, None, None, wscale)
     choice = whole_arc & (res.x[:m] > 0.5)
@@ -147,7 +151,7 @@ def _core_arcs(kp: KindProblem, used: BoolArray, frac: BoolArray, val: FloatArra
     return core
 
 
-def core_choice(kp: KindProblem, relax_flow: IntArray, deadline: float) -> BoolArray | None:
+def core_choice(kp: KindProblem, relax_flow: IntArray, opts: SolverOptions) -> BoolArray | None:
     """Whole choices by an exact MILP on a core problem: whole pledges the LP relaxation sends
     whole to one need stay there; the fractional ones choose among the arcs the relaxation used
     and their CORE_TOP_WHOLE best; divisible pledges keep the arcs the relaxation used and each
@@ -177,7 +181,7 @@ def core_choice(kp: KindProblem, relax_flow: IntArray, deadline: float) -> BoolA
     sub = replace(kp, members=[], gi=kp.gi[idx], nj=kp.nj[idx], w=kp.w[idx], fit=kp.fit[idx],
                   node_cap=np.where(node_cap > 0, node_cap, 1),  # empty rows: any positive bound
                   need_cap=np.maximum(need_left, 1))
-    ch = milp_whole(sub, min(deadline, time.perf_counter() + CORE_TIME), gap=CORE_GAP).choice
+    ch = milp_whole(sub, opts.core_node_limit, gap=CORE_GAP).choice
     if ch is None:
         return None
     choice = fixed.copy()
@@ -229,11 +233,10 @@ def _kept(flow: IntArray, proposed: IntArray | None) -> int:
     return int(np.minimum(flow, proposed).sum()) if proposed is not None else 0
 
 
-def _exact_choice(kp: KindProblem, opts: SolverOptions,
-                  deadline: float) -> tuple[BoolArray | None, str, MilpAnswer | None]:
+def _exact_choice(kp: KindProblem, opts: SolverOptions) -> tuple[BoolArray | None, str, MilpAnswer | None]:
     """The exact MILP's whole choice, checked against its own exact completion (a presolve
     that returned a wrong optimum is caught and the kind solved again without presolve)."""
-    ans = milp_whole(kp, deadline)
+    ans = milp_whole(kp, opts.whole_node_limit)
     if ans.choice is None:
         return None, "", None
     assert ans.worth is not None
@@ -243,14 +246,13 @@ def _exact_choice(kp: KindProblem, opts: SolverOptions,
     # kind is solved again without presolve
     check = complete(kp, ans.choice, None, opts, None, False)
     if float((kp.w * check).sum()) > ans.worth * ans.wscale * (1 + 1e-7) + 1e-12:
-        redo = milp_whole(kp, deadline, presolve=False)
+        redo = milp_whole(kp, opts.whole_node_limit, presolve=False)
         if redo.choice is not None:
             ans = redo
-    return ans.choice, ("milp" if ans.status == 0 else "milp-time-limit"), ans
+    return ans.choice, ("milp" if ans.status == 0 else "milp-node-limit"), ans
 
 
-def solve_whole(kp: KindProblem, proposed: IntArray | None, opts: SolverOptions, stats: KindStats,
-                deadline: float) -> IntArray:
+def solve_whole(kp: KindProblem, proposed: IntArray | None, opts: SolverOptions, stats: KindStats) -> IntArray:
     """Kinds with whole pledges. Returns flow per arc.
 
     Proposals among equally good answers: the best answer found (exact MILP, or the rounding
@@ -261,23 +263,23 @@ def solve_whole(kp: KindProblem, proposed: IntArray | None, opts: SolverOptions,
     m = len(kp.w)
     # LP relaxation bound (whole pledges treated as divisible, arcs to too-small needs dropped)
     relax_flow, bound = solve_divisible(kp, kp.node_cap, kp.need_cap, opts, greedy=False)
-    exact = m <= opts.max_exact_whole_arcs and time.perf_counter() < deadline
+    exact = m <= opts.max_exact_whole_arcs
     choice: BoolArray | None = None
     method = ""
     ans: MilpAnswer | None = None
     if exact:
-        choice, method, ans = _exact_choice(kp, opts, deadline)
+        choice, method, ans = _exact_choice(kp, opts)
         if ans is not None and ans.dual is not None:
             bound = min(bound, ans.dual)
-    if choice is None and time.perf_counter() < deadline:
-        choice = core_choice(kp, relax_flow, deadline)
+    if choice is None:
+        choice = core_choice(kp, relax_flow, opts)
         method = "lp-core-milp"
     if choice is None:
         choice = round_whole(kp, relax_flow)
         method = "lp-rounding"
     fill = method != "milp"
     flow = complete(kp, choice, proposed, opts, stats, fill)
-    flow, value = _prefer_proposals(kp, proposed, choice, flow, method, ans, fill, opts, stats, deadline)
+    flow, value = _prefer_proposals(kp, proposed, choice, flow, method, ans, fill, opts, stats)
     stats.methods.append(method)
     stats.bound_total += max(bound, value)
     return flow
@@ -285,7 +287,7 @@ def solve_whole(kp: KindProblem, proposed: IntArray | None, opts: SolverOptions,
 
 def _prefer_proposals(kp: KindProblem, proposed: IntArray | None, choice: BoolArray, flow: IntArray,
                       method: str, ans: MilpAnswer | None, fill: bool, opts: SolverOptions,
-                      stats: KindStats, deadline: float) -> tuple[IntArray, float]:
+                      stats: KindStats) -> tuple[IntArray, float]:
     """Keep the current proposals among equally good answers (see solve_whole). Returns the
     flow and its worth."""
     value = float((kp.w * flow).sum())
@@ -298,10 +300,10 @@ def _prefer_proposals(kp: KindProblem, proposed: IntArray | None, choice: BoolAr
     if pvalue >= value - tol and _kept(pflow, proposed) >= _kept(flow, proposed):
         stats.proposals_kept_tie += 1
         return pflow, pvalue
-    if method == "milp" and time.perf_counter() < deadline:
+    if method == "milp":
         assert ans is not None and ans.worth is not None and proposed is not None
         floor = ans.worth * (1 - KEEP_TOL)
-        ch2 = milp_whole(kp, deadline, keep=proposed, floor=floor).choice
+        ch2 = milp_whole(kp, opts.whole_node_limit, keep=proposed, floor=floor).choice
         if ch2 is not None:
             f2 = complete(kp, ch2, proposed, opts, None, False)
             v2 = float((kp.w * f2).sum())

@@ -89,6 +89,7 @@ CASES = [
     (_set(["params", "skill_floor"], -0.1), r"params.skill_floor"),
     (_set(["params", "near_factor"], 0), r"params.near_factor"),
     (_set(["params", "bogus"], 1), r"params.bogus: unknown parameter"),
+    (_set(["params", "whole_node_limit"], 0), r"params.whole_node_limit: must be in"),
     (_set(["params"], [1, 2]), r"params: must be an object"),
     (_set(["pledges", 0, "only_tables"], "yes"), r"pledges\[0\].*only_tables must be true or false"),
     (_set(["pledges", 0, "divisible"], 0), r"pledges\[0\].*divisible must be true or false"),
