@@ -3,7 +3,7 @@
 Imports dash, flask, flask-login and models; pages import this. Deny by default: a Dash callback that
 was not registered through `secured_callback` is refused, and a page says which roles may see it.
 
-Roles (DESIGN.md §2): ANYONE (no sign-in), CITIZEN (any signed-in user), GOVERNORATE (staff),
+Roles (docs/design.md#roles): ANYONE (no sign-in), CITIZEN (any signed-in user), GOVERNORATE (staff),
 MEMBER and CHAIR (of the table whose id the callback reads from `table_from`).
 """
 from __future__ import annotations

@@ -193,7 +193,7 @@ def audit_verify_command() -> None:
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False))
 @click.option("--progress", is_flag=True, help="Print progress to stderr.")
 def match_command(instance_path: str, out_path: str, progress: bool) -> None:
-    """Solve a matching instance file (MATCHING.md) and write the allocations."""
+    """Solve a matching instance file (docs/matching.md) and write the allocations."""
     from matching import run_files
 
     sys.exit(run_files(instance_path, out_path, progress=progress))

@@ -1,6 +1,6 @@
 """Running the matching engine on the database: claim a run, build the instance, solve, store proposals.
 
-Imports sqlalchemy, `matching` and models. The instance follows MATCHING.md; ids are "p<id>",
+Imports sqlalchemy, `matching` and models. The instance follows docs/matching.md; ids are "p<id>",
 "n<id>", "t<id>" and district slugs. A project's matching weight is
     priority (1–10, set by the chair) × (1 + PB support (0–1, share of ballots approving it)),
 so a project every PB voter approved counts twice its chair-set priority.
@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import OperationalError
@@ -71,7 +72,7 @@ class RunSummary:
 
 def build_instance(session: Session, scope: RunScope, table_id: int | None = None,
                    params: dict | None = None) -> dict:
-    """The MATCHING.md instance for the county or one table, from what the database holds now."""
+    """The docs/matching.md instance for the county or one table, from what the database holds now."""
     slug_of = dict(session.execute(select(District.id, District.slug)).all())
     parent_slug = {slug_of[i]: (slug_of[p] if p else None)
                    for i, p in session.execute(select(District.id, District.parent_id))}
@@ -85,7 +86,7 @@ def build_instance(session: Session, scope: RunScope, table_id: int | None = Non
     in_scope_needs = {r[0] for r in need_rows}
 
     # Accepted and delivered quantities per pair, and current proposals.
-    fixed = defaultdict(int)
+    fixed: defaultdict[tuple[int, int], int] = defaultdict(int)
     for pid, nid, qty in session.execute(select(Allocation.pledge_id, Allocation.need_id, func.sum(Allocation.quantity))
                                          .where(Allocation.status.in_(FIXED_ALLOCATION))
                                          .group_by(Allocation.pledge_id, Allocation.need_id)):
@@ -100,8 +101,8 @@ def build_instance(session: Session, scope: RunScope, table_id: int | None = Non
                                          Pledge.district_id, Pledge.window_start, Pledge.window_end,
                                          Pledge.only_tables, Pledge.divisible)
                                   .where(Pledge.status != PledgeStatus.WITHDRAWN).order_by(Pledge.id)).all()
-    taken_p = defaultdict(int)
-    taken_n = defaultdict(int)
+    taken_p: defaultdict[int, int] = defaultdict(int)
+    taken_n: defaultdict[int, int] = defaultdict(int)
     for (pid, nid), qty in fixed.items():
         taken_p[pid] += qty
         taken_n[nid] += qty
@@ -113,7 +114,8 @@ def build_instance(session: Session, scope: RunScope, table_id: int | None = Non
     need_open = {r[0]: r[2] - taken_n[r[0]] for r in need_rows}
     live_needs = {nid for nid, left in need_open.items() if left > 0}
     fixed_live = {k: q for k, q in fixed.items() if k[0] in live_pledges and k[1] in live_needs}
-    fixed_by_p, fixed_by_n = defaultdict(int), defaultdict(int)
+    fixed_by_p: defaultdict[int, int] = defaultdict(int)
+    fixed_by_n: defaultdict[int, int] = defaultdict(int)
     for (pid, nid), q in fixed_live.items():
         fixed_by_p[pid] += q
         fixed_by_n[nid] += q
@@ -135,7 +137,7 @@ def build_instance(session: Session, scope: RunScope, table_id: int | None = Non
     for nid, kind, _qty, ws, we, project_id, tid, priority, support, did in need_rows:
         if nid not in live_needs:
             continue
-        need = {"id": f"n{nid}", "project": f"pr{project_id}", "table": f"t{tid}", "kind": kind.value,
+        need: dict[str, Any] = {"id": f"n{nid}", "project": f"pr{project_id}", "table": f"t{tid}", "kind": kind.value,
                 "quantity": need_open[nid] + fixed_by_n[nid], "priority": project_weight(priority, support),
                 "skills": skills_of_need[nid]}
         if did is not None:
@@ -150,7 +152,7 @@ def build_instance(session: Session, scope: RunScope, table_id: int | None = Non
             continue
         if scope is RunScope.TABLE and only_tables and f"t{table_id}" not in tables_of_pledge[pid]:
             continue
-        pledge = {"id": f"p{pid}", "kind": kind.value, "quantity": pledge_open[pid] + fixed_by_p[pid],
+        pledge: dict[str, Any] = {"id": f"p{pid}", "kind": kind.value, "quantity": pledge_open[pid] + fixed_by_p[pid],
                   "skills": skills_of_pledge[pid], "tables": tables_of_pledge[pid],
                   "only_tables": bool(only_tables), "divisible": bool(divisible)}
         if did is not None:
@@ -406,7 +408,7 @@ def _store(db: Database, run_id: int, actor_id: int | None, scope: RunScope, tab
         lock_rows(session, Need, touched_n)
 
         run = session.get(MatchingRun, run_id, populate_existing=True)
-        if run.status is not RunStatus.RUNNING:
+        if run is None or run.status is not RunStatus.RUNNING:
             raise Conflict("run_not_running")
         run_before = snapshot(run, ["status"])
         run.params = instance["params"]

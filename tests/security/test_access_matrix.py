@@ -40,7 +40,7 @@ MATRIX_FLOOR = 45 * len(ROLES)  # 47 server callbacks today (incl. the pages rou
 
 
 def expected_admission(rule_roles: frozenset[str], role: str) -> bool:
-    """Who may fire a callback, derived from DESIGN.md §2 independently of auth.admits.
+    """Who may fire a callback, derived from docs/design.md#roles independently of auth.admits.
 
     Table-scoped rules are asked about table X, so only X's member/chair hold MEMBER/CHAIR there."""
     if auth.ANYONE in rule_roles:

@@ -4,7 +4,7 @@ Revision ID: 0001
 Revises: (none)
 Create Date: 2026-11-27 03:20:19.310325
 
-Every table of DESIGN.md §2, and triggers that keep audit_events append-only.
+Every table of the domain model (docs/design.md#domain-model), and triggers that keep audit_events append-only.
 """
 from alembic import op
 import sqlalchemy as sa
