@@ -409,7 +409,7 @@ def _guard_callback():
 
 # Paths served to anyone without a page check (files, Dash's own GET endpoints, account routes).
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/_dash-layout",
-                   "/_dash-dependencies", "/_reload-hash", "/favicon.ico", "/healthz")
+                   "/_dash-dependencies", "/_reload-hash", "/favicon.ico", "/healthz", "/readyz")
 ACCOUNT_PATHS = ("/login", "/register", "/logout", "/language")
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode, urlsplit
 
-from flask import Flask, abort, jsonify, redirect, request, session
+from flask import Flask, abort, current_app, jsonify, redirect, request, session
 from flask_login import login_user, logout_user
 
 from dash_app.auth import (
@@ -133,7 +133,50 @@ def language_post():
 
 
 def healthz():
+    """Liveness: the process answers. It asks nothing else, so a load balancer never restarts a
+    healthy worker because the database blinked (that is /readyz's business)."""
     return jsonify({"status": "ok"})
+
+
+READY_TIMEOUT = 2  # seconds each dependency may take to answer /readyz
+
+
+def readiness(db, settings) -> dict[str, str]:
+    """Each dependency's state: "ok" or a short reason. Ready when every value is "ok"."""
+    from sqlalchemy import text
+
+    from models.core.schema import current_revision, head_revision
+
+    checks: dict[str, str] = {}
+    try:
+        with db.engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql(f"SET LOCAL statement_timeout = {READY_TIMEOUT * 1000}")
+            conn.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+        checks["migrations"] = "ok" if current_revision(db) == head_revision() else "not current"
+    except Exception as exc:  # any failure to reach it means "not ready", never a 500
+        checks["database"] = f"unreachable ({type(exc).__name__})"
+    if settings.redis_url:
+        import redis
+
+        try:
+            redis.Redis.from_url(settings.redis_url, socket_connect_timeout=READY_TIMEOUT,
+                                 socket_timeout=READY_TIMEOUT).ping()
+            checks["redis"] = "ok"
+        except Exception as exc:
+            checks["redis"] = f"unreachable ({type(exc).__name__})"
+    return checks
+
+
+def readyz():
+    """Readiness for the load balancer: the database answers, its schema is current, Redis (when
+    configured) answers. 503 with the failing checks otherwise."""
+    from dash_app.settings import settings_of
+
+    checks = readiness(get_db(), settings_of(current_app))
+    ready = all(v == "ok" for v in checks.values())
+    return jsonify({"status": "ready" if ready else "not ready", "checks": checks}), 200 if ready else 503
 
 
 def init_views(server: Flask) -> None:
@@ -147,6 +190,7 @@ def init_views(server: Flask) -> None:
     server.add_url_rule("/logout", "logout_post", logout_post, methods=["POST"])
     server.add_url_rule("/language", "language_post", language_post, methods=["POST"])
     server.add_url_rule("/healthz", "healthz", healthz, methods=["GET"])
+    server.add_url_rule("/readyz", "readyz", readyz, methods=["GET"])
 
     @server.errorhandler(400)
     def _bad_request(exc):
