@@ -23,7 +23,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from flask_login import current_user
 
-from dash_app import ids
+from dash_app.ui import ids
 from dash_app.auth import ANYONE, CSRF_FORM_FIELD, ROLES, admits, csrf_token, current_roles
 from dash_app.i18n import LANGUAGE_NAMES, _, current_language
 
@@ -138,8 +138,7 @@ def _language_switch() -> Any:
 
 
 def _notifications_link() -> Any:
-    """The bell with the count of unread notifications (dash_app.pages.my keeps it current)."""
-    from dash_app import ids_citizen
+    """The bell with the count of unread notifications (dash_app.pages.citizen.my keeps it current)."""
     from dash_app.db import get_db
     from dash_app.i18n import format_number
     from models.core.notify import unread_count
@@ -147,9 +146,9 @@ def _notifications_link() -> Any:
     with get_db().reader() as s:
         unread = unread_count(s, int(current_user.id))
     return dcc.Link([icon("bell"), html.Span(_("Notifications"), className="visually-hidden"),
-                     html.Span(format_number(unread) if unread else "", id=ids_citizen.NAV_UNREAD,
+                     html.Span(format_number(unread) if unread else "", id=ids.NAV_UNREAD,
                                className="badge rounded-pill text-bg-danger ms-1")],
-                    href="/my#notifications", id=ids_citizen.NAV_NOTIFICATIONS,
+                    href="/my#notifications", id=ids.NAV_NOTIFICATIONS,
                     className="btn btn-outline-light btn-sm", title=_("Notifications"))
 
 

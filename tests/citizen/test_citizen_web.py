@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from models import orm
-from dash_app import ids_citizen as ids
+from dash_app.pages.citizen import ids
+from dash_app.ui import ids as shell_ids
 import models.accounts.users as accounts
 from models.orm.audit_event import AuditEvent
 from models.core.db import Database
@@ -272,7 +273,7 @@ def test_pages_render_for_their_audiences(site):
     client = _signed_in(app)
     assert client.get("/pledge").status_code == 200 and client.get("/my").status_code == 200
     with app.test_request_context("/", headers={"Cookie": "hamyar_lang=en"}):
-        from dash_app.pages import home, project, projects
+        from dash_app.pages.citizen import home, project, projects
 
         assert "Mobilised so far" in str(home.layout())
         assert "Health post" in str(projects.layout(q="health"))
@@ -295,6 +296,6 @@ def test_marking_notifications_read_updates_the_navbar_count(site):
     resp = _post(client, app, ids.MY_NOTIFICATIONS_LIST, {ids.MY_MARK_READ: 1, ids.MY_LAST_SEEN: newest},
                  f"{ids.MY_MARK_READ}.n_clicks")
     assert resp.status_code == 200
-    assert resp.get_json()["response"][ids.NAV_UNREAD]["children"] == ""
+    assert resp.get_json()["response"][shell_ids.NAV_UNREAD]["children"] == ""
     with db.reader() as s:
         assert unread_count(s, users["ana"]) == 0

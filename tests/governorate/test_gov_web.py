@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 from openpyxl import load_workbook
 
-from dash_app import charts_gov
+from dash_app.pages.governorate import charts as charts_gov
 from dash_app.i18n import LANGUAGE_COOKIE, _
 import models.accounts.users as accounts
 from models.reporting.audit_views import AuditFilter, AuditLine
@@ -65,7 +65,7 @@ def test_charts_follow_the_language(gov_app):
 
 def test_audit_sentences_in_both_languages(gov_app):
     app, m = gov_app
-    from dash_app.pages.governorate import describe
+    from dash_app.pages.governorate.governorate import describe
 
     line = AuditLine(1, datetime(2026, 11, 1, tzinfo=timezone.utc), "allocation.accepted", 2, "Maryam", "allocations",
                      9, 1, "میز سلامت", "Health table", {"status": "proposed"}, {"status": "accepted"},
@@ -82,7 +82,7 @@ def test_audit_sentences_in_both_languages(gov_app):
 
 def test_export_files_have_localised_headers_and_rows(gov_app):
     app, m = gov_app
-    from dash_app.pages.governorate import export_file
+    from dash_app.pages.governorate.governorate import export_file
 
     with _ctx(app, "fa"):
         data, name = export_file("allocations", "xlsx", DashboardFilter(), AuditFilter(), False, "fa")

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from models import orm
 import models.pb.cycles as pbc
 from models.pb import pabulib
-from dash_app import ids_pb as ids
+from dash_app.pages.pb import ids
 import models.accounts.users as accounts
 from models.orm.audit_event import AuditEvent
 from models.core.db import Database

@@ -127,7 +127,7 @@ def test_a_callback_added_without_secured_callback_is_caught(app):
 
 def test_callback_checks_again_inside(app, people):
     """Even if the guard were bypassed, the wrapped function refuses the wrong role."""
-    spec = auth._SPECS["dash_app.pages.governorate.refresh_counts"]
+    spec = auth._SPECS["dash_app.pages.governorate.governorate.refresh_counts"]
     wrapped = auth._checked(spec, app)
     client = app.test_client()
     log_in(client, "citizen")

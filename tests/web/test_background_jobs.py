@@ -20,8 +20,8 @@ import pytest
 import redis
 from sqlalchemy import func, select
 
-from dash_app import ids_gov as gid
-from dash_app import ids_table as ids
+from dash_app.pages.governorate import ids as gid
+from dash_app.pages.table import ids
 from models.orm.audit_event import AuditEvent
 from models.orm.pledges import MatchingRun
 from models.core.enums import RunStatus
@@ -204,7 +204,7 @@ def test_a_job_checks_its_user_again(demo_db, tmp_path):
     table_id = health_table(demo_db)
     citizen = app.test_client()
     log_in(citizen, "citizen")
-    spec = auth._SPECS["dash_app.pages.table_detail.table_execute"]
+    spec = auth._SPECS["dash_app.pages.table.table_detail.table_execute"]
     job = auth._checked(spec, app)
     cookies = {c.key: c.value for c in citizen._cookies.values()}
     state = [_item(ids.TABLE_ID, "data", table_id)]

@@ -9,7 +9,9 @@ import plotly.graph_objects as go
 import pytest
 from babel.messages.extract import extract_from_dir
 
-from dash_app import charts, i18n
+from dash_app import i18n
+
+from dash_app.ui import charts
 from models.core.errors import ValidationError
 
 ROOT = Path(__file__).resolve().parents[2]

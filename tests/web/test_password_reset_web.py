@@ -7,8 +7,9 @@ import re
 import pytest
 from sqlalchemy import select, update
 
-from dash_app import auth, ids
-from dash_app import ids_gov as gid
+from dash_app import auth
+from dash_app.pages.accounts import ids
+from dash_app.pages.governorate import ids as gid
 from models.orm.audit_event import AuditEvent
 from models.orm.people import User
 from models.reporting.audit_views import AuditFilter, audit_page
@@ -189,7 +190,7 @@ def test_the_remember_me_cookie_still_works_when_the_password_did_not_change(app
 
 def test_the_audit_log_tells_the_story_in_both_languages(app, people, web_db):
     from dash_app.i18n import LANGUAGE_COOKIE
-    from dash_app.pages.governorate import describe
+    from dash_app.pages.governorate.governorate import describe
 
     first = issue_link(app, people.citizen)
     token = issue_link(app, people.citizen)

@@ -15,8 +15,8 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
-from dash_app import charts
-from dash_app import ids_pb as ids
+from dash_app.ui import charts
+from dash_app.pages.pb import ids
 from dash_app.auth import GOVERNORATE, current_user_id, require, secured_callback
 from dash_app.db import get_db
 from dash_app.i18n import (

@@ -9,7 +9,7 @@ import logging
 
 from dash import Input, Output, ctx, dcc, html, no_update
 
-from dash_app import ids_table as ids
+from dash_app.pages.table import ids
 from dash_app.auth import ANYONE, GOVERNORATE, current_roles, current_user_id, require, secured_callback
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, error_message, format_datetime, format_number, format_percent
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 
 def _stage_text(state) -> str:
-    from dash_app.pages.table_common import kind_name
+    from dash_app.pages.table.table_common import kind_name
 
     if state.stage == "solving" and state.kind:
         return _("Solving: %(kind)s", kind=kind_name(state.kind))

@@ -10,10 +10,11 @@ import dash_bootstrap_components as dbc
 from dash import html
 from flask_login import current_user
 
-from dash_app import ids, views
+from dash_app import views
 from dash_app.auth import ANYONE, safe_next
 from dash_app.i18n import _, _l, error_message
 from dash_app.layout import alert_for, csrf_field, page
+from dash_app.pages.accounts import ids
 
 
 def field(label: str, name: str, field_id: str, **kw) -> html.Div:

@@ -15,7 +15,7 @@ import jdatetime
 from dash import Input, Output, State, ctx, dcc, html, no_update
 from flask import abort, jsonify, make_response
 
-from dash_app import ids_citizen as ids
+from dash_app.pages.citizen import ids
 from dash_app.auth import CITIZEN, current_user_id, require, secured_callback
 from dash_app.db import get_db
 from dash_app.i18n import (
@@ -31,7 +31,7 @@ from dash_app.i18n import (
     to_latin_digits,
 )
 from dash_app.layout import icon, page
-from dash_app.pages.projects import KIND_ICON, kind_label, name_in, quantity_text
+from dash_app.pages.citizen.projects import KIND_ICON, kind_label, name_in, quantity_text
 from models.projects.browse import Choice, district_choices, project_view, skill_choices, table_choices
 from models.core.enums import HelpKind
 from models.core.errors import DomainError, NotFound, ValidationError

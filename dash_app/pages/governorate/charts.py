@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from dash_app.charts import localise_figure, localise_labels
+from dash_app.ui.charts import localise_figure, localise_labels
 from dash_app.i18n import _, _l, format_number, format_percent, localise_digits, resolve_language
 from models.reporting.dashboard import GroupTotal, MonthTotal, ProjectCoverage, SankeyFlows
 from models.core.enums import HelpKind

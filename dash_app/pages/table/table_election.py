@@ -10,7 +10,7 @@ from datetime import timedelta, timezone
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, html, no_update
 
-from dash_app import ids_table as ids
+from dash_app.pages.table import ids
 from dash_app.auth import CHAIR, GOVERNORATE, MEMBER, admits, current_roles, current_user_id, require, \
     secured_callback
 from dash_app.db import get_db

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
-from dash_app import ids_table as ids
+from dash_app.pages.table import ids
 from dash_app.auth import ANYONE, CHAIR, admits, current_roles, current_user_id, require, secured_callback
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, format_date, format_number, parse_int
 from dash_app.layout import icon, page
-from dash_app.pages import table_editor, table_election, table_review
-from dash_app.pages.table_common import (
+from dash_app.pages.table import table_editor, table_election, table_review
+from dash_app.pages.table.table_common import (
     background_name,
     coverage_bar,
     kind_name,
@@ -22,7 +22,7 @@ from dash_app.pages.table_common import (
     reason_text,
     status_badge,
 )
-from dash_app.pages.tables import execute_claimed, run_panel, start_or_poll
+from dash_app.pages.table.tables import execute_claimed, run_panel, start_or_poll
 from models.pledging.decisions import recent_decisions
 from models.tables.elections import close_due_elections, has_due_elections, table_people
 from models.core.enums import RunScope

@@ -7,12 +7,12 @@ from __future__ import annotations
 from dash import dcc, html
 from flask_login import current_user
 
-from dash_app import ids_citizen as ids
+from dash_app.pages.citizen import ids
 from dash_app.auth import ANYONE
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, format_number
 from dash_app.layout import icon, page
-from dash_app.pages.projects import KIND_ICON, kind_label, project_list, quantity_text
+from dash_app.pages.citizen.projects import KIND_ICON, kind_label, project_list, quantity_text
 from models.projects.browse import most_in_need, table_choices, totals
 from models.core.enums import HelpKind
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from dash import html
 
-from dash_app import ids, views
+from dash_app import views
 from dash_app.auth import ANYONE
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, error_message, format_number
 from dash_app.layout import alert_for, csrf_field, icon, page
-from dash_app.pages.login import field
+from dash_app.pages.accounts import ids
+from dash_app.pages.accounts.login import field
 from models.accounts.users import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 from models.accounts.password_reset import reset_link_works
 

@@ -11,8 +11,8 @@ import math
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
-from dash_app import ids as shell_ids
-from dash_app import ids_citizen as ids
+from dash_app.ui import ids as shell_ids
+from dash_app.pages.citizen import ids
 from dash_app.auth import CITIZEN, current_user_id, require, secured_callback
 from dash_app.db import get_db
 from dash_app.i18n import (
@@ -26,8 +26,8 @@ from dash_app.i18n import (
     parse_int,
 )
 from dash_app.layout import icon, page
-from dash_app.pages.pledge import _forged
-from dash_app.pages.projects import KIND_ICON, kind_label, name_in, pager, quantity_text
+from dash_app.pages.citizen.pledge import _forged
+from dash_app.pages.citizen.projects import KIND_ICON, kind_label, name_in, pager, quantity_text
 from models.projects.browse import skill_choices
 from models.core.enums import AllocationStatus, HelpKind, PledgeStatus
 from models.core.errors import Conflict, DomainError, ValidationError
@@ -335,7 +335,7 @@ def withdraw(_clicks, _confirm, _cancel, target, page_no):
 
 
 @secured_callback(
-    Output(ids.MY_NOTIFICATIONS_LIST, "children"), Output(ids.NAV_UNREAD, "children", allow_duplicate=True),
+    Output(ids.MY_NOTIFICATIONS_LIST, "children"), Output(shell_ids.NAV_UNREAD, "children", allow_duplicate=True),
     Input(ids.MY_MARK_READ, "n_clicks"), State(ids.MY_LAST_SEEN, "data"),
     roles={CITIZEN}, prevent_initial_call=True)
 def mark_read(n_clicks, last_seen):
@@ -357,7 +357,7 @@ def unread_badge_text(unread: int) -> str:
 
 
 @secured_callback(
-    Output(ids.NAV_UNREAD, "children"), Input(shell_ids.PAGES_LOCATION, "pathname"),
+    Output(shell_ids.NAV_UNREAD, "children"), Input(shell_ids.PAGES_LOCATION, "pathname"),
     roles={CITIZEN}, prevent_initial_call=True)
 def refresh_unread(_path):
     """The navbar's unread count, brought up to date on every page change."""

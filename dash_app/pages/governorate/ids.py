@@ -1,8 +1,12 @@
 """Component ids of the governorate's pages (/governorate and /admin), shared by pages and tests.
 
-Imports nothing. The shell's GOV_REFRESH / GOV_COUNTS stay in dash_app.ids.
+Imports nothing.
 """
 from __future__ import annotations
+
+# Dashboard: refresh the counts
+GOV_REFRESH = "gov-refresh"
+GOV_COUNTS = "gov-counts"
 
 # Dashboard filters
 F_DATE_FROM = "gov-f-date-from"

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dash_app import ids_citizen as ids
+from dash_app.pages.citizen import ids
 from dash_app.auth import ANYONE
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, format_money, format_number, format_percent, parse_int

@@ -9,12 +9,12 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
-from dash_app import ids_table as ids
+from dash_app.pages.table import ids
 from dash_app.auth import CHAIR, current_user_id, require, secured_callback
 from dash_app.db import get_db
 from dash_app.i18n import _, as_text, current_language, error_message, format_date, format_number
 from dash_app.layout import icon
-from dash_app.pages.table_common import (
+from dash_app.pages.table.table_common import (
     kind_name,
     parse_date_text,
     quantity_text,

@@ -8,12 +8,12 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
-from dash_app import ids_table as ids
+from dash_app.pages.table import ids
 from dash_app.auth import CHAIR, MEMBER, admits, current_roles, current_user_id, require, secured_callback
 from dash_app.db import get_db
 from dash_app.i18n import _, current_language, error_message, format_money, format_number, parse_int
 from dash_app.layout import icon
-from dash_app.pages.table_common import (
+from dash_app.pages.table.table_common import (
     horizon_name,
     kind_name,
     project_status_name,

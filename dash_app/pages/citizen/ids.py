@@ -4,12 +4,8 @@ Imports nothing. Tests and pages read the same constants.
 """
 from __future__ import annotations
 
-# Navbar (the one addition to the shell): the unread-notification count
-NAV_NOTIFICATIONS = "nav-notifications"
-NAV_UNREAD = "nav-unread"
-
 # Home
-HOME_TOTALS = "home-totals"          # kept from the shell (tests rely on it)
+HOME_TOTALS = "home-totals"
 HOME_TABLES = "home-tables"
 HOME_NEEDY = "home-needy"
 HOME_PARTICIPANTS = "home-participants"

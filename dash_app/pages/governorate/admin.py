@@ -15,8 +15,8 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from flask import request
 
-from dash_app import charts_gov
-from dash_app import ids_gov as gid
+from dash_app.pages.governorate import charts as charts_gov
+from dash_app.pages.governorate import ids as gid
 from dash_app.auth import GOVERNORATE, current_user_id, require, secured_callback
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, as_text, current_language, error_message, format_datetime, format_money, format_number, parse_int

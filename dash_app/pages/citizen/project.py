@@ -8,12 +8,12 @@ from urllib.parse import urlencode
 
 from dash import dcc, html
 
-from dash_app import ids_citizen as ids
+from dash_app.pages.citizen import ids
 from dash_app.auth import ANYONE
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, format_date, format_number, format_percent, parse_int
 from dash_app.layout import icon, page
-from dash_app.pages.projects import (
+from dash_app.pages.citizen.projects import (
     KIND_ICON,
     PROJECT_KIND_LABEL,
     PROJECT_STATUS_LABEL,

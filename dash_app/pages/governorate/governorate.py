@@ -14,8 +14,8 @@ import jdatetime
 from dash import Input, Output, State, ctx, dcc, html, no_update
 from sqlalchemy import func, select
 
-from dash_app import charts_gov, ids
-from dash_app import ids_gov as gid
+from dash_app.pages.governorate import charts as charts_gov
+from dash_app.pages.governorate import ids as gid
 from dash_app.auth import GOVERNORATE, require, secured_callback
 from dash_app.cache import cached_dashboard
 from dash_app.db import get_db
@@ -353,9 +353,9 @@ def layout(**_kw):
         ], className="mb-4"),
         html.Section([
             html.H2(_("What Hamyar holds"), className="h5"),
-            html.Button([icon("arrow-clockwise", "me-1"), _("Refresh counts")], id=ids.GOV_REFRESH,
+            html.Button([icon("arrow-clockwise", "me-1"), _("Refresh counts")], id=gid.GOV_REFRESH,
                         className="btn btn-outline-primary btn-sm mb-2", n_clicks=0),
-            html.Div(id=ids.GOV_COUNTS, **{"aria-live": "polite"}),
+            html.Div(id=gid.GOV_COUNTS, **{"aria-live": "polite"}),
         ]),
     ])
 
@@ -547,7 +547,7 @@ def update_audit(actor, action, table, obj, obj_id, date_from, date_to, _prev, _
     return (audit_list(result, lang), pager, result.page, result.page <= 1, result.page >= result.pages, "")
 
 
-@secured_callback(Output(ids.GOV_COUNTS, "children"), Input(ids.GOV_REFRESH, "n_clicks"), roles={GOVERNORATE})
+@secured_callback(Output(gid.GOV_COUNTS, "children"), Input(gid.GOV_REFRESH, "n_clicks"), roles={GOVERNORATE})
 def refresh_counts(_n_clicks):
     require({GOVERNORATE})
     with get_db().reader() as s:

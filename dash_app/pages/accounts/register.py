@@ -10,11 +10,12 @@ import dash_bootstrap_components as dbc
 from dash import html
 from flask_login import current_user
 
-from dash_app import ids, views
+from dash_app import views
 from dash_app.auth import ANYONE, safe_next
 from dash_app.i18n import _, _l, error_message, format_number
 from dash_app.layout import alert_for, csrf_field, page
-from dash_app.pages.login import field
+from dash_app.pages.accounts import ids
+from dash_app.pages.accounts.login import field
 from models.accounts.users import PASSWORD_MIN_LENGTH
 
 

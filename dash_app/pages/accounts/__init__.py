@@ -1,0 +1,1 @@
+"""The accounts area's pages, their ids and sections."""

@@ -1,0 +1,14 @@
+"""Component ids of the account pages (log in, log out, register, reset), shared by pages and tests.
+
+Imports nothing. The forms' field *names* are in dash_app.views.
+"""
+from __future__ import annotations
+
+LOGIN_FORM = "login-form"
+LOGIN_ERROR = "login-error"
+LOGIN_NOTICE = "login-notice"
+REGISTER_FORM = "register-form"
+REGISTER_ERROR = "register-error"
+LOGOUT_PAGE_FORM = "logout-page-form"
+RESET_FORM = "reset-form"
+RESET_ERROR = "reset-error"

@@ -1,0 +1,1 @@
+"""The citizen area's pages, their ids and sections."""

@@ -1,0 +1,1 @@
+"""The governorate area's pages, their ids and sections."""

@@ -1,0 +1,1 @@
+"""The pb area's pages, their ids and sections."""

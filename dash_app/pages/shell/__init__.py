@@ -1,0 +1,1 @@
+"""The shell area's pages, their ids and sections."""

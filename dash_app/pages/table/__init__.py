@@ -1,0 +1,1 @@
+"""The table area's pages, their ids and sections."""

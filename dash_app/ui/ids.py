@@ -1,0 +1,24 @@
+"""Component ids of the shell (navbar, main area, footer), shared by dash_app.layout, pages and tests.
+
+Imports nothing. Each area's own ids are in dash_app/pages/<area>/ids.py; Dash Pages' own ids are
+re-exported here for callbacks that follow the location.
+"""
+from __future__ import annotations
+
+# Shell
+NAVBAR = "navbar"
+NAVBAR_COLLAPSE = "navbar-collapse"
+MAIN = "main-content"
+FOOTER = "footer"
+LANGUAGE_FORM = "language-form"
+LOGOUT_FORM = "logout-form"
+ASSETS_MISSING = "assets-missing"
+REDIRECT = "redirect"
+
+# Navbar: the unread-notification count (dash_app.pages.citizen.my keeps it current)
+NAV_NOTIFICATIONS = "nav-notifications"
+NAV_UNREAD = "nav-unread"
+
+# Dash Pages internals (dash.page_container)
+PAGES_LOCATION = "_pages_location"
+PAGES_CONTENT = "_pages_content"
