@@ -2,9 +2,17 @@
 
 Imports sqlalchemy and the standard library only. A backup is taken while the app runs; a
 restore replaces everything in the database with the backup's contents.
+
+A backup is written to a hidden `.<name>.incomplete` file beside the target (owner-only, 0600:
+it holds phones and e-mails), flushed to disk and renamed into place, so the target either does
+not exist or is complete. A run that was killed leaves only the `.incomplete` file, which the next
+backup to the same target removes; a full disk or an unwritable folder ends in one sentence.
+PostgreSQL's password travels in the environment of pg_dump/pg_restore, never on the command line
+(where `ps` shows it to every local user).
 """
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import sqlite3
@@ -24,10 +32,21 @@ def _sqlite_path(db: Database) -> str:
     return db.engine.url.database or ""
 
 
+SQLITE_PAGES_PER_STEP = 1024  # online backup in steps, so writers are not held up for the whole copy
+
+
 def _libpq_url(db: Database) -> str:
-    url = db.engine.url.set(drivername="postgresql")
+    """The database's URL for libpq tools, without its password (see _pg_env)."""
+    url = db.engine.url.set(drivername="postgresql")._replace(password=None)
     url = url.difference_update_query(["options"])
     return url.render_as_string(hide_password=False)
+
+
+def _pg_env(db: Database) -> dict[str, str]:
+    env = dict(os.environ)
+    if db.engine.url.password:
+        env["PGPASSWORD"] = str(db.engine.url.password)
+    return env
 
 
 def _pg_schema(db: Database) -> str:
@@ -35,13 +54,34 @@ def _pg_schema(db: Database) -> str:
         return conn.execute(text("SELECT current_schema()")).scalar_one()
 
 
-def _run(cmd: list[str]) -> None:
+def _run(cmd: list[str], env: dict[str, str]) -> None:
     if shutil.which(cmd[0]) is None:
         raise BackupError(f"{cmd[0]} is not installed (Debian: apt-get install postgresql-client)")
-    done = subprocess.run(cmd, capture_output=True, text=True)
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         lines = (done.stderr or done.stdout).strip().splitlines()
         raise BackupError(f"{cmd[0]} failed: {lines[-1] if lines else done.returncode}")
+
+
+def incomplete_path(target: Path) -> Path:
+    return target.with_name(f".{target.name}.incomplete")
+
+
+def _disk_problem(exc: BaseException, folder: Path) -> BackupError:
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC or "full" in str(exc).lower():
+        return BackupError(f"the disk holding {folder} is full; the backup was not written (free some space "
+                           "and try again)")
+    if isinstance(exc, PermissionError):
+        return BackupError(f"cannot write in {folder}: permission denied; the backup was not written")
+    return BackupError(f"the backup could not be written in {folder} ({exc}); nothing was kept")
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def backup(db: Database, target: str | os.PathLike) -> Path:
@@ -49,23 +89,34 @@ def backup(db: Database, target: str | os.PathLike) -> Path:
     target = Path(target)
     if target.exists():
         raise BackupError(f"{target} exists already; choose a new file name")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
+    partial = incomplete_path(target)
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for leftover in (partial, partial.with_name(partial.name + "-journal")):
+            leftover.unlink(missing_ok=True)  # left by a run that was killed
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         if db.is_sqlite:
             src = sqlite3.connect(_sqlite_path(db))
             dst = sqlite3.connect(partial)
             try:
-                src.backup(dst)
+                src.backup(dst, pages=SQLITE_PAGES_PER_STEP)
             finally:
                 dst.close()
                 src.close()
         else:
             _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
-                  f"--schema={_pg_schema(db)}", f"--file={partial}", f"--dbname={_libpq_url(db)}"])
+                  f"--schema={_pg_schema(db)}", f"--file={partial}", f"--dbname={_libpq_url(db)}"], _pg_env(db))
+        os.chmod(partial, 0o600)
+        _fsync(partial)
         partial.replace(target)
+        _fsync(target.parent)
+    except BackupError:
+        raise
+    except (OSError, sqlite3.Error) as exc:
+        raise _disk_problem(exc, target.parent) from None
     finally:
-        partial.unlink(missing_ok=True)
+        for leftover in (partial, partial.with_name(partial.name + "-journal")):
+            leftover.unlink(missing_ok=True)
     return target
 
 
@@ -91,4 +142,4 @@ def restore(db: Database, source: str | os.PathLike) -> None:
         schema = _pg_schema(db)
         db.dispose()
         _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-              f"--schema={schema}", f"--dbname={_libpq_url(db)}", str(source)])
+              f"--schema={schema}", f"--dbname={_libpq_url(db)}", str(source)], _pg_env(db))
