@@ -1,6 +1,6 @@
 """CPU used by Hamyar, PostgreSQL, Redis and the load generator over a window, from /proc.
 
-    python scripts/cpu_by_process.py 25     # while `python -m bench.loadtest ...` runs
+    python bench/cpu_by_process.py 25     # while `python -m bench.loadtest ...` runs
 
 Prints CPU seconds and cores per group, to tell a CPU-bound server from a busy database or client.
 """

@@ -1,4 +1,4 @@
-"""Hamyar's matching engine: pledges to needs by the public rules of MATCHING.md, exactly.
+"""Hamyar's matching engine: pledges to needs by the public rules of docs/matching.md, exactly.
 Imports only numpy, scipy and the standard library (no web or database code).
 
 API: solve_instance(instance, progress=None) -> output dict; validate_instance(instance);
@@ -23,7 +23,7 @@ __all__ = ["solve_instance", "validate_instance", "run_files", "InstanceError", 
 
 
 def solve_instance(instance: dict, progress: Callable[[float, str], None] | None = None) -> dict:
-    """Validate and solve one instance (a dict in the MATCHING.md format); return the output
+    """Validate and solve one instance (a dict in the docs/matching.md format); return the output
     dict: allocations (sorted by pledge then need id; `fixed` not repeated), objective, stats.
     Raises InstanceError for a malformed instance."""
     t0 = time.perf_counter()

@@ -1,4 +1,4 @@
-"""Compatibility, fit and reasons of MATCHING.md, vectorised over (pledge node, need) blocks.
+"""Compatibility, fit and reasons of docs/matching.md, vectorised over (pledge node, need) blocks.
 Imports only numpy and the instance module (no web, database or solver code)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from .instance import KIND_CODE, LOCAL_KINDS, Instance
 #:   "same district" | "near district" | "far district"  (logistics and execution only)
 #:   "skill: <skill>"      one per skill the need asks for and the pledge offers
 #:   "preferred table"     the need's table is among the pledge's tables
-#:   "priority <p>"        the project's priority (as in MATCHING.md's example, e.g. "priority 8")
+#:   "priority <p>"        the project's priority (as in docs/matching.md's example, e.g. "priority 8")
 REASON_CODES = ("same district", "near district", "far district", "skill", "preferred table", "priority")
 
 LOC_SAME, LOC_NEAR, LOC_FAR, LOC_NONE = 0, 1, 2, 3

@@ -1,4 +1,4 @@
-"""Seeded synthetic instances in the MATCHING.md format, for the benchmark and the tests.
+"""Seeded synthetic instances in the docs/matching.md format, for the benchmark and the tests.
 Imports only numpy and the standard library."""
 
 from __future__ import annotations

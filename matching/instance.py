@@ -1,4 +1,4 @@
-"""Instance reading and validation: a MATCHING.md JSON object in, typed NumPy arrays out.
+"""Instance reading and validation: a docs/matching.md JSON object in, typed NumPy arrays out.
 Imports only the standard library and numpy (no web, database or solver code)."""
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ KIND_CODE = {k: c for c, k in enumerate(KINDS)}
 #: kinds whose fit depends on the districts (help that does not travel)
 LOCAL_KINDS = frozenset({KIND_CODE["logistics"], KIND_CODE["execution"]})
 
-#: MATCHING.md parameters and their defaults, plus the solver's own knobs.
+#: docs/matching.md parameters and their defaults, plus the solver's own knobs.
 DEFAULT_PARAMS = {
     "far_factor": 0.7,
     "near_factor": 0.85,
     "preferred_bonus": 0.25,
     "skill_floor": 0.5,
-    # extension (DESIGN.md "fairness within a priority"): the first `first_tranche` share of a
-    # need is worth (1 + first_tranche_bonus) per unit; 0 keeps MATCHING.md's linear objective.
+    # extension (docs/matching.md#first-tranche-extension): the first `first_tranche` share of a
+    # need is worth (1 + first_tranche_bonus) per unit; 0 keeps docs/matching.md's linear objective.
     "first_tranche_bonus": 0.0,
     "first_tranche": 0.5,
     # whole (indivisible) pledges: the largest kind (in arcs) the exact MILP is tried on, and
@@ -217,7 +217,7 @@ def validate_instance(instance: object) -> None:
 
 
 def parse_instance(instance: object) -> Instance:
-    """Validate a MATCHING.md instance and turn it into arrays (see Instance)."""
+    """Validate a docs/matching.md instance and turn it into arrays (see Instance)."""
     if not isinstance(instance, dict):
         raise InstanceError(f"instance: must be a JSON object, got {type(instance).__name__}")
     version = instance.get("version", 1)

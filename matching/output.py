@@ -1,4 +1,4 @@
-"""The output object of MATCHING.md (allocations, objective, stats) and its deterministic JSON.
+"""The output object of docs/matching.md (allocations, objective, stats) and its deterministic JSON.
 Imports only the standard library and the matching package."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The exact matching solver: a MATCHING.md instance (as arrays) in, integer allocations out.
+"""The exact matching solver: a docs/matching.md instance (as arrays) in, integer allocations out.
 Imports only numpy, scipy and the matching package (no web or database code).
 
 Model. Per kind (the four kinds are independent problems) this is a transportation problem:

@@ -1,4 +1,4 @@
-"""An independent reading of MATCHING.md for the tests: fit by plain Python, the full LP by
+"""An independent reading of docs/matching.md for the tests: fit by plain Python, the full LP by
 linprog (HiGHS), brute force on tiny instances. Shares no code with matching/."""
 
 from __future__ import annotations

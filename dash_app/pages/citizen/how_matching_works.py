@@ -1,4 +1,4 @@
-"""How matching works: the rules of ../shared/MATCHING.md in plain words, from the catalogue.
+"""How matching works: the rules of docs/matching.md in plain words, from the catalogue.
 
 Imports dash and dash_app. The numbers (0.85, 0.7, 0.25, 0.5) are the solver's default parameters.
 """
@@ -10,7 +10,7 @@ from dash_app.auth import ANYONE
 from dash_app.i18n import _, _l, format_number, format_percent
 from dash_app.layout import icon, page
 
-# The default parameters of the solver (MATCHING.md "params").
+# The default parameters of the solver (docs/matching.md "params").
 NEAR_FACTOR, FAR_FACTOR, PREFERRED_BONUS, SKILL_FLOOR = 0.85, 0.7, 0.25, 0.5
 
 

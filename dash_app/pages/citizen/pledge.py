@@ -35,16 +35,8 @@ from dash_app.pages.citizen.projects import KIND_ICON, kind_label, name_in, quan
 from models.projects.browse import Choice, district_choices, project_view, skill_choices, table_choices
 from models.core.enums import HelpKind
 from models.core.errors import DomainError, NotFound, ValidationError
-from models.pledging.pledges import (
-    MAX_DESCRIPTION,
-    MAX_QUANTITY,
-    SKILLED_KINDS,
-    PledgeInput,
-    create_pledge,
-    help_kind,
-    quantity_from_input,
-    validate_pledge,
-)
+from models.pledging.pledges import MAX_DESCRIPTION, PledgeInput, create_pledge, validate_pledge
+from models.core.validation import MAX_QUANTITY, SKILLED_KINDS, help_kind, quantity_from_input
 
 KIND_HELP = {
     HelpKind.FINANCIAL: _l("A gift of money, typed in toman or rial. Matching sends it to the needs that matter "
