@@ -82,24 +82,37 @@ class RestrictedLP:
         self._h.addRows(len(ub), np.full(len(ub), -np.inf), ub, 0, empty_i, empty_i, empty_f)
 
     def add_cols(self, cost: npt.NDArray[np.float64], row_a: npt.NDArray[np.int64],
-                 row_b: npt.NDArray[np.int64]) -> None:
-        """Append columns maximising `cost`, each with a 1 in rows row_a[k] and row_b[k]."""
+                 row_b: npt.NDArray[np.int64], ub: npt.NDArray[np.float64] | None = None) -> None:
+        """Append columns maximising `cost`, each with a 1 in rows row_a[k] and row_b[k], bounds
+        0 <= x <= ub (default no upper bound)."""
         k = len(cost)
         index = np.empty(2 * k, np.int32)
         index[0::2] = row_a
         index[1::2] = row_b
-        self._h.addCols(k, -cost, np.zeros(k), np.full(k, np.inf), 2 * k, np.arange(0, 2 * k, 2, dtype=np.int32),
-                        index, np.ones(2 * k))
+        self._h.addCols(k, -cost, np.zeros(k), np.full(k, np.inf) if ub is None else ub, 2 * k,
+                        np.arange(0, 2 * k, 2, dtype=np.int32), index, np.ones(2 * k))
+
+    def change_costs(self, cols: npt.NDArray[np.int64], cost: npt.NDArray[np.float64]) -> None:
+        """New costs (maximised) of existing columns; the basis is kept."""
+        self._h.changeColsCost(len(cols), cols.astype(np.int32), -cost)
+
+    def iterations(self) -> int:
+        """Simplex iterations of all runs so far."""
+        return int(self._h.getInfo().simplex_iteration_count)
 
     def set_basis(self, n_cols: int, n_rows: int, basic_cols: npt.NDArray[np.int64],
-                  basic_rows: npt.NDArray[np.int64]) -> None:
-        """Start from a basis: the given columns and row slacks basic, every other column at
-        its lower bound (0), every other row at its upper bound."""
+                  basic_rows: npt.NDArray[np.int64], upper_cols: npt.NDArray[np.int64] | None = None) -> None:
+        """Start from a basis: the given columns and row slacks basic, `upper_cols` at their
+        upper bound, every other column at its lower bound (0), every other row at its upper
+        bound."""
         st = self._hc.HighsBasisStatus
         hb = self._hc.HighsBasis()
         cs = [st.kLower] * n_cols
         for k in basic_cols.tolist():
             cs[k] = st.kBasic
+        if upper_cols is not None:
+            for k in upper_cols.tolist():
+                cs[k] = st.kUpper
         rs = [st.kUpper] * n_rows
         for r in basic_rows.tolist():
             rs[r] = st.kBasic

@@ -24,13 +24,14 @@ class SolverOptions:
     threads: int = 2  # worker threads over the four kinds (1 = sequential; same answer)
     greedy_start: bool = True  # primal simplex from a greedy basis (else dual simplex from scratch)
     highs_binding: bool = True  # warm-started rounds on SciPy's HiGHS binding where available
+    tie_epsilon: bool = True  # proposals kept by an epsilon inside the LP (else a second LP on the optimal face)
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> SolverOptions:
         return cls(max_exact_whole_arcs=int(math.floor(params["max_exact_whole_arcs"])),
                    whole_node_limit=int(math.floor(params["whole_node_limit"])),
                    threads=max(1, int(params.get("threads", 2))),
-                   greedy_start=True, highs_binding=True)
+                   greedy_start=True, highs_binding=True, tie_epsilon=True)
 
 
 @dataclass
@@ -45,6 +46,7 @@ class KindStats:
     rounding_repairs: int = 0  # LP flows that were not integral and needed a repair
     tie_breaks: int = 0  # tie-break passes on the optimal face
     tie_break_bound: float = 0.0  # worth those passes may have given up, at most
+    tie_break_face: int = 0  # tie-breaks that needed the second LP on the optimal face
     proposals_kept_tie: int = 0  # whole-pledge kinds where the proposals won a tie
     methods: list[str] = field(default_factory=list)  # whole-pledge method(s) of the kind
     bound_total: float = 0.0  # proved upper bound on the kind's objective
@@ -59,6 +61,8 @@ class KindStats:
             out["rounding_repairs"] = self.rounding_repairs
         if self.tie_breaks:
             out["tie_break_bound"] = self.tie_break_bound
+        if self.tie_break_face:
+            out["tie_break_face"] = self.tie_break_face
         if self.proposals_kept_tie:
             out["proposals_kept_tie"] = self.proposals_kept_tie
         return out
