@@ -45,6 +45,14 @@ def _prepare_sqlite_folder(url: str) -> None:
         raise DatabaseConfigError(f"the data folder {folder} is not writable")
 
 
+# PostgreSQL limits, in seconds (see make_engine).
+CONNECT_TIMEOUT = 5
+STATEMENT_TIMEOUT = 60
+LOCK_TIMEOUT = 15
+IDLE_IN_TRANSACTION_TIMEOUT = 120
+POOL_RECYCLE = 1800
+
+
 def make_engine(url: str, **kwargs) -> Engine:
     if url.startswith("sqlite"):
         _prepare_sqlite_folder(url)
@@ -68,7 +76,22 @@ def make_engine(url: str, **kwargs) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # A frozen or distant server must cost a request seconds, not minutes: libpq gives up connecting
+    # after CONNECT_TIMEOUT, the server cancels a statement after STATEMENT_TIMEOUT and a lock wait
+    # after LOCK_TIMEOUT; pre-ping replaces connections that died with a restart instead of handing
+    # them to requests (no 5xx storm after a restart).
+    connect_args = {"connect_timeout": CONNECT_TIMEOUT, **kwargs.pop("connect_args", {})}
+    engine = create_engine(url, pool_pre_ping=True, pool_recycle=POOL_RECYCLE, connect_args=connect_args, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _pg_timeouts(dbapi_conn, _record) -> None:
+        with dbapi_conn.cursor() as cur:
+            cur.execute(f"SET statement_timeout = {int(STATEMENT_TIMEOUT * 1000)}")
+            cur.execute(f"SET lock_timeout = {int(LOCK_TIMEOUT * 1000)}")
+            cur.execute(f"SET idle_in_transaction_session_timeout = {int(IDLE_IN_TRANSACTION_TIMEOUT * 1000)}")
+        dbapi_conn.commit()
+
+    return engine
 
 
 class Database:
