@@ -20,6 +20,7 @@ from models.orm.base import utcnow
 from models.core.capacity import assert_within_capacity, lock_rows, refresh_pledge_statuses
 from models.core.enums import AllocationStatus
 from models.core.permissions import require_chair_of
+from models.core.clock import county_date, county_today
 from models.core.errors import Conflict, NotFound, ValidationError
 from models.core.notify import notify
 from models.orm.pledges import Allocation, Pledge
@@ -97,13 +98,13 @@ def mark_delivered(session: Session, actor_id: int, allocation_id: object, deliv
                    expected_version: int | None = None, today: date | None = None) -> Allocation:
     if not isinstance(delivered_on, date):
         raise ValidationError("date_invalid", field="delivered_on")
-    if delivered_on > (today or utcnow().date()):
+    if delivered_on > (today or county_today()):
         raise ValidationError("delivered_in_future", field="delivered_on")
     note = (note or "").strip() if isinstance(note, str) else ""
     if len(note) > MAX_REASON:
         raise ValidationError("note_too_long", field="note", maximum=MAX_REASON)
     alloc, table_id = _decidable(session, actor_id, allocation_id, expected_version, (AllocationStatus.ACCEPTED,))
-    if alloc.decided_at and delivered_on < alloc.decided_at.date():
+    if alloc.decided_at and delivered_on < county_date(alloc.decided_at):
         raise ValidationError("delivered_before_accepted", field="delivered_on")
     before = snapshot(alloc, ["status"])
     alloc.status = AllocationStatus.DELIVERED

@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models.audit.log import record, record_many, snapshot
-from models.orm.base import utcnow
 from models.core.capacity import lock_rows, pledge_usage, refresh_pledge_statuses
 from models.core.enums import AllocationStatus, DistrictLevel, HelpKind
 from models.core.validation import (
@@ -21,6 +20,7 @@ from models.core.validation import (
     validate_quantity,
     validate_window,
 )
+from models.core.clock import county_today
 from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from models.orm.geo import District
 from models.orm.people import User
@@ -75,7 +75,7 @@ def validate_pledge(session: Session, citizen_id: int, data: PledgeInput, *, tod
     kind = help_kind(data.kind)
     quantity = validate_quantity(kind, data.quantity)
     validate_window(data.window_start, data.window_end)
-    if data.window_end is not None and data.window_end < (today or utcnow().date()):
+    if data.window_end is not None and data.window_end < (today or county_today()):
         raise ValidationError("window_in_past", field="window")
     for ids, code, field in ((data.skill_ids, "skill_unknown", "skills"), (data.table_ids, "table_unknown", "tables")):
         if not isinstance(ids, (tuple, list)):

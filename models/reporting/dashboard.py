@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 import jdatetime
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from models.core.clock import COUNTY_TZ
 from models.core.enums import FIXED_ALLOCATION, AllocationStatus, DistrictLevel, HelpKind, ProjectStatus, RunScope
 from models.core.errors import ValidationError
 from models.orm.geo import District
@@ -26,7 +26,7 @@ from models.orm.projects import Need, Project
 from models.orm.tables import Table
 from models.orm.valuation import ValuationRate
 
-TEHRAN = ZoneInfo("Asia/Tehran")
+TEHRAN = COUNTY_TZ
 KINDS = tuple(HelpKind)
 LIVE_PROJECT = (ProjectStatus.OPEN, ProjectStatus.IN_PROGRESS)
 

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from models.core.enums import AllocationStatus
+from models.core.clock import county_today
 from models.orm.pledges import Allocation, Pledge
 from models.audit.log import record
 from models.orm.base import utcnow
@@ -35,7 +36,7 @@ def test_accept_then_deliver(setup):
     with db.unit_of_work() as s:
         accept(s, w.chair, a1)
     with db.unit_of_work() as s:
-        mark_delivered(s, w.chair, a1, date.today(), "received in cash")
+        mark_delivered(s, w.chair, a1, county_today(), "received in cash")
     with db.reader() as s:
         a = s.get(Allocation, a1)
         assert a.status is AllocationStatus.DELIVERED and a.decided_by_id == w.chair
@@ -80,13 +81,13 @@ def test_nothing_is_decided_twice(setup):
 def test_delivery_date_rules(setup):
     db, w, pid, (a1, a2) = setup
     with pytest.raises(Conflict), db.unit_of_work() as s:
-        mark_delivered(s, w.chair, a1, date.today())  # still only proposed
+        mark_delivered(s, w.chair, a1, county_today())  # still only proposed
     with db.unit_of_work() as s:
         accept(s, w.chair, a1)
     with pytest.raises(ValidationError, match="delivered_in_future"), db.unit_of_work() as s:
-        mark_delivered(s, w.chair, a1, utcnow().date() + timedelta(days=1))
+        mark_delivered(s, w.chair, a1, county_today() + timedelta(days=1))
     with pytest.raises(ValidationError, match="delivered_before_accepted"), db.unit_of_work() as s:
-        mark_delivered(s, w.chair, a1, utcnow().date() - timedelta(days=30))
+        mark_delivered(s, w.chair, a1, county_today() - timedelta(days=30))
 
 
 def test_review_queue_and_pledge_status(setup):

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from dash_app import auth
 import models.accounts.users as accounts
+from models.core.clock import county_today
 from models.orm.audit_event import AuditEvent
 from models.core.enums import AllocationStatus
 from models.orm.pledges import Allocation, Pledge
@@ -253,7 +254,7 @@ def test_a_chair_cannot_decide_another_tables_allocation(world):
         with pytest.raises(PermissionDenied), db.unit_of_work() as s:
             reject(s, actor, alloc, "not mine to decide")
         with pytest.raises(PermissionDenied), db.unit_of_work() as s:
-            mark_delivered(s, actor, alloc, date.today(), "")
+            mark_delivered(s, actor, alloc, county_today(), "")
     with db.reader() as s:
         assert {s.get(Allocation, a).status for a in (health_alloc, env_alloc)} == {AllocationStatus.PROPOSED}
     with db.unit_of_work() as s:  # the rightful chairs may
