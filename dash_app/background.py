@@ -22,7 +22,7 @@ from typing import Any
 
 from flask import Flask
 
-from dash_app.settings import Settings
+from dash_app.settings import REDIS_TIMEOUT, Settings
 
 CELERY_KEY = "hamyar_celery"
 JOB_RESULTS_EXPIRE = 60 * 60  # seconds a finished job's result waits to be collected
@@ -42,8 +42,14 @@ def make_celery(settings: Settings):
     if not settings.redis_url:
         raise ValueError("the Celery background manager needs REDIS_URL")
     celery = Celery("hamyar", broker=settings.redis_url, backend=settings.redis_url)
+    timeouts = {"socket_timeout": REDIS_TIMEOUT, "socket_connect_timeout": REDIS_TIMEOUT}
     celery.conf.update(task_default_queue=settings.celery_queue, broker_connection_retry_on_startup=True,
-                       result_expires=JOB_RESULTS_EXPIRE, worker_hijack_root_logger=False)
+                       result_expires=JOB_RESULTS_EXPIRE, worker_hijack_root_logger=False,
+                       # a job whose worker dies (kill -9) goes back to the queue instead of being lost
+                       task_acks_late=True, task_reject_on_worker_lost=True, worker_prefetch_multiplier=1,
+                       broker_transport_options=timeouts, result_backend_transport_options=timeouts,
+                       redis_socket_timeout=REDIS_TIMEOUT, redis_socket_connect_timeout=REDIS_TIMEOUT,
+                       broker_connection_timeout=REDIS_TIMEOUT)
     return celery
 
 

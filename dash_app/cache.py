@@ -16,18 +16,21 @@ is computed, so a change committed meanwhile can only make the entry newer than 
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import weakref
 
 from cachelib import BaseCache, RedisCache, SimpleCache
+from redis.exceptions import RedisError
 from sqlalchemy import func, select
 
-from dash_app.settings import Settings
+from dash_app.settings import REDIS_TIMEOUT, Settings
 from models.audit.log import on_audited_commit
 from models.orm.audit_event import AuditEvent
 from models.reporting.dashboard import Dashboard, DashboardFilter, dashboard
 from models.core.db import Database
 
+log = logging.getLogger(__name__)
 EXTENSION_KEY = "hamyar_cache"
 ENTRY_SECONDS = 600  # boards of old versions and rare filters leave memory (or Redis) after this
 
@@ -50,14 +53,24 @@ class DashboardCache:
         _live.add(self)
         on_audited_commit(_bump_all)
 
-    def generation(self) -> int:
+    def generation(self) -> int | None:
+        """The current generation; None when the shared store cannot be read (then nothing is cached)."""
         if self.shared:
-            return int(self.backend.get("generation") or 0)
+            try:
+                return int(self.backend.get("generation") or 0)
+            except RedisError as exc:
+                log.warning("dashboard cache unavailable (%s); computing uncached", exc)
+                return None
         return self._generation
 
     def bump(self) -> None:
+        """Best effort: a commit has happened whatever Redis says, so a failure here is only logged. An entry
+        cached under the old generation is still keyed by the latest audit id, so it is never served stale."""
         if self.shared:
-            self.backend.inc("generation")
+            try:
+                self.backend.inc("generation")
+            except RedisError as exc:
+                log.warning("could not bump the dashboard cache's generation (%s)", exc)
         else:
             with self._lock:
                 self._generation += 1
@@ -65,15 +78,24 @@ class DashboardCache:
     def board(self, db: Database, f: DashboardFilter) -> Dashboard:
         generation = self.generation()
         with db.reader() as session:
+            if generation is None:
+                self.misses += 1
+                return dashboard(session, f)
             latest = session.scalar(select(func.max(AuditEvent.id))) or 0
             key = f"board:{generation}:{latest}:{hashlib.sha256(repr(f).encode()).hexdigest()[:32]}"
-            cached = self.backend.get(key)
+            try:
+                cached = self.backend.get(key)
+            except RedisError:
+                cached = None
             if isinstance(cached, Dashboard):
                 self.hits += 1
                 return cached
             self.misses += 1
             result = dashboard(session, f)
-        self.backend.set(key, result, timeout=ENTRY_SECONDS)
+        try:
+            self.backend.set(key, result, timeout=ENTRY_SECONDS)
+        except RedisError as exc:
+            log.warning("could not store a dashboard in the cache (%s)", exc)
         return result
 
 
@@ -81,7 +103,8 @@ def make_cache(settings: Settings) -> DashboardCache:
     if settings.redis_url:
         import redis
 
-        client = redis.Redis.from_url(settings.redis_url)
+        client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=REDIS_TIMEOUT,
+                                      socket_timeout=REDIS_TIMEOUT)
         return DashboardCache(RedisCache(host=client, key_prefix=settings.cache_prefix, default_timeout=ENTRY_SECONDS), shared=True)
     return DashboardCache(SimpleCache(threshold=200, default_timeout=ENTRY_SECONDS), shared=False)
 

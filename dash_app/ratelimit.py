@@ -16,7 +16,7 @@ from flask import Flask, redirect, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from dash_app.settings import settings_of
+from dash_app.settings import REDIS_TIMEOUT, settings_of
 
 LOGIN_PER_ADDRESS = "30 per minute;200 per hour"
 REGISTER_PER_ADDRESS = "10 per minute;50 per hour"
@@ -47,7 +47,13 @@ def _failed(response) -> bool:
 
 def init_rate_limits(server: Flask, views: dict) -> Limiter:
     """Wrap the account views (name -> function) in their limits and register the refusal page."""
-    limiter = Limiter(get_remote_address, app=server, storage_uri=settings_of(server).ratelimit_storage,
+    storage = settings_of(server).ratelimit_storage
+    # Redis down or paused: count in this process's memory instead (limits stay, per worker) and never
+    # fail the request (swallow_errors) — nobody is locked out of signing in because Redis is.
+    redis_options = ({"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT}
+                     if storage.startswith("redis") else {})
+    limiter = Limiter(get_remote_address, app=server, storage_uri=storage, storage_options=redis_options,
+                      in_memory_fallback_enabled=True, swallow_errors=True,
                       key_prefix=server.config.get("RATELIMIT_KEY_PREFIX", "hamyar"))
     views["login_post"] = limiter.limit(FAILED_PER_LOGIN, key_func=_login_key, deduct_when=_failed,
                                         scope="login-account")(

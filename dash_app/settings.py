@@ -17,6 +17,9 @@ from typing import Any
 from models.core.db import normalise_database_url, sqlite_url_in
 
 ENVIRONMENTS = ("development", "test", "production")
+# Every Redis client (cache, rate limits, Celery) gives up after this many seconds: Redis is a helper,
+# and a stopped or paused Redis must cost a request a second, never hang it.
+REDIS_TIMEOUT = 1.0
 EXTENSION_KEY = "hamyar_settings"
 
 

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.web.conftest import web_db  # noqa: F401 - the web tests' fresh SQLite file
+
 PG_BIN = Path(sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1]) if glob.glob("/usr/lib/postgresql/*/bin") else None
 
 
