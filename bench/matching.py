@@ -15,6 +15,7 @@ costs; its time counts adding the arcs and solving, not enumerating the pairs.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import statistics
@@ -32,6 +33,10 @@ from matching.generate import generate_instance
 from matching.instance import Instance, parse_instance
 
 SIZES = {"small": (2_000, 300), "medium": (20_000, 2_000), "large": (100_000, 5_000)}
+#: the demo county's instance (models.demo.seed.seed_demo, then models.runs.lifecycle.build_instance
+#: for RunScope.COUNTY; 4,208 pledges x 124 needs, 654 proposals, whole pledges): `--sizes demo`
+DEMO = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "matching", "data",
+                    "demo_county.json.gz")
 
 _CHILD = (
     "import json,sys,time\n"
@@ -56,6 +61,16 @@ def _child_run(src: str, dst: str) -> tuple[float, float, float]:
     if res["rc"] != 0:
         raise RuntimeError("run_files failed")
     return res["seconds"], ru.ru_maxrss / 1024.0, ru.ru_utime + ru.ru_stime  # s, MiB, CPU s (whole child)
+
+
+def _repeat(src: str, dst: str, repeats: int) -> tuple[list[float], list[float], list[float]]:
+    times, mems, cpus = [], [], []
+    for _ in range(repeats):
+        s, m, c = _child_run(src, dst)
+        times.append(s)
+        mems.append(m)
+        cpus.append(c)
+    return times, mems, cpus
 
 
 def _full_pairs(inst: Instance) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -142,26 +157,51 @@ def _ortools(inst: Instance, p: np.ndarray, n: np.ndarray, w: np.ndarray) -> dic
 
 
 def run(size: str, n_p: int, n_n: int, repeats: int, whole: float, seed: int, ref_max: int,
-        with_ortools: bool) -> dict[str, Any]:
-    inst_d = generate_instance(n_p, n_n, seed=seed, whole_fraction=whole)
+        with_ortools: bool, diversity: float = 0.0, proposals: bool = False) -> dict[str, Any]:
+    if size == "demo":
+        with gzip.open(DEMO, "rt") as f:
+            inst_d = json.load(f)
+        n_p, n_n = len(inst_d["pledges"]), len(inst_d["needs"])
+    else:
+        inst_d = generate_instance(n_p, n_n, seed=seed, whole_fraction=whole, diversity=diversity)
     tmp = tempfile.mkdtemp(prefix="matchbench-")
     src = os.path.join(tmp, "in.json")
     dst = os.path.join(tmp, "out.json")
+    given = inst_d.get("proposed") or []
+    if proposals and size == "demo":  # first without the demo's own proposals
+        inst_d = dict(inst_d, proposed=[])
     with open(src, "w") as f:
         json.dump(inst_d, f)
-    times, mems, cpus = [], [], []
-    for _ in range(repeats):
-        s, m, c = _child_run(src, dst)
-        times.append(s)
-        mems.append(m)
-        cpus.append(c)
+    times, mems, cpus = _repeat(src, dst, repeats)
     with open(dst) as f:
         out = json.load(f)
-    row = {"size": size, "pledges": n_p, "needs": n_n, "whole": whole, "pairs": out["stats"]["pairs"],
-           "nodes": out["stats"]["nodes"], "arcs": out["stats"]["arcs"],
+    row = {"size": size, "pledges": n_p, "needs": n_n, "whole": whole, "diversity": diversity,
+           "pairs": out["stats"]["pairs"], "nodes": out["stats"]["nodes"], "arcs": out["stats"]["arcs"],
            "seconds": statistics.median(times), "times": [round(t, 2) for t in times], "peak_mib": max(mems), "cpu_seconds": statistics.median(cpus), "load": os.getloadavg()[0],
            "objective": out["objective"], "method": out["stats"]["method"], "gap_to_bound": out["stats"].get("gap"),
            "bound": out["stats"].get("bound")}
+    if proposals:
+        # the same instance again with proposals: the demo's own, else the answer just found
+        props = given if size == "demo" else [{"pledge": x["pledge"], "need": x["need"], "quantity": x["quantity"]}
+                                              for x in out["allocations"]]
+        with open(src, "w") as f:
+            json.dump(dict(inst_d, proposed=props), f)
+        ptimes, pmems, pcpus = _repeat(src, dst, repeats)
+        with open(dst) as f:
+            pout = json.load(f)
+        want = {(x["pledge"], x["need"]): x["quantity"] for x in props}
+        got = {(x["pledge"], x["need"]): x["quantity"] for x in pout["allocations"]}
+        row.update({"proposals": len(props), "prop_seconds": statistics.median(ptimes),
+                    "prop_times": [round(t, 2) for t in ptimes], "prop_peak_mib": max(pmems),
+                    "prop_cpu_seconds": statistics.median(pcpus), "prop_objective": pout["objective"],
+                    "prop_kept_same": sum(got.get(k) == q for k, q in want.items()),
+                    "prop_tie_break_face": pout["stats"].get("tie_break_face", 0),
+                    "prop_ratio": statistics.median(ptimes) / max(row["seconds"], 1e-9)})
+    if size == "demo":
+        for name in (dst, src):
+            os.unlink(name)
+        os.rmdir(tmp)
+        return row
     inst = parse_instance(inst_d)
     del inst_d
     need_pairs = (row["pairs"] <= ref_max) or with_ortools
@@ -192,33 +232,53 @@ def run(size: str, n_p: int, n_n: int, repeats: int, whole: float, seed: int, re
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m bench.matching", description=__doc__.split("\n")[0])
-    ap.add_argument("--sizes", default="small,medium,large", help="comma list of small, medium, large")
+    ap.add_argument("--sizes", default="small,medium,large", help="comma list of small, medium, large, demo")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--whole", default="0,0.3", help="comma list of whole-pledge fractions")
     ap.add_argument("--reference-max-pairs", type=int, default=300_000)
     ap.add_argument("--no-ortools", action="store_true")
+    ap.add_argument("--diversity", type=float, default=0.0,
+                    help="share of pledges redrawn to differ more (matching.generate._diversify); 0 = the default instances")
+    ap.add_argument("--proposals", action="store_true",
+                    help="also solve each instance with proposals (the demo's own; else its answer just found) and report the ratio")
     ap.add_argument("--json", help="also write the rows to this file")
     a = ap.parse_args(argv)
     rows = []
-    print("| size | pledges x needs | whole | compatible pairs | nodes / arcs | seconds e2e (median; runs) | child CPU s (median, incl. imports) | load | peak MiB | objective | method | gap | exact reference | OR-Tools s | ratio ours/OR-Tools |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| size | pledges x needs | whole | diversity | compatible pairs | nodes / arcs | seconds e2e (median; runs) | child CPU s (median, incl. imports) | load | peak MiB | objective | method | gap | exact reference | OR-Tools s | ratio ours/OR-Tools |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    prop_lines = []
     for size in a.sizes.split(","):
-        n_p, n_n = SIZES[size]
+        n_p, n_n = SIZES.get(size, (0, 0))
         for wf in (float(x) for x in a.whole.split(",")):
-            r = run(size, n_p, n_n, a.repeats, wf, a.seed, a.reference_max_pairs, not a.no_ortools)
+            if size == "demo" and wf:
+                continue
+            r = run(size, n_p, n_n, a.repeats, wf, a.seed, a.reference_max_pairs, not a.no_ortools and size != "demo",
+                    a.diversity, a.proposals)
             rows.append(r)
-            ref = r.get("reference")
+            ref = r.get("reference", "-")
             ref_s = f"{ref:.9g} ({r['reference_seconds']:.1f} s)" if isinstance(ref, float) else ref
-            gap = r.get("gap_to_reference") if wf == 0 else r.get("gap_to_bound")
-            gap_s = "-" if gap is None else f"{gap:.2e}" + (" vs ref" if wf == 0 else " vs bound")
+            gap = r.get("gap_to_reference") if wf == 0 and size != "demo" else r.get("gap_to_bound")
+            gap_s = "-" if gap is None else f"{gap:.2e}" + (" vs ref" if wf == 0 and size != "demo" else " vs bound")
             ort = r.get("ortools_seconds")
-            ort_s = r.get("ortools", "-") if ort is None else f"{ort:.2f}"
+            ort_s = r.get("ortools", "-") if ort is None else f"{ort:.2f} ({r['ortools_objective']:.12g})"
             ratio_s = "-" if ort is None else f"{r['ratio_to_ortools']:.2f}"
             times_s = ", ".join(map(str, r["times"]))
-            print(f"| {size} | {n_p:,} x {n_n:,} | {wf:g} | {r['pairs']:,} | {r['nodes']:,} / {r['arcs']:,} | "
-                  f"{r['seconds']:.2f} ({times_s}) | {r['cpu_seconds']:.2f} | {r['load']:.1f} | {r['peak_mib']:.0f} | {r['objective']:.9g} | "
+            print(f"| {size} | {r['pledges']:,} x {r['needs']:,} | {wf:g} | {a.diversity:g} | {r['pairs']:,} | {r['nodes']:,} / {r['arcs']:,} | "
+                  f"{r['seconds']:.2f} ({times_s}) | {r['cpu_seconds']:.2f} | {r['load']:.1f} | {r['peak_mib']:.0f} | {r['objective']:.12g} | "
                   f"{r['method']} | {gap_s} | {ref_s} | {ort_s} | {ratio_s} |", flush=True)
+            if a.proposals:
+                prop_lines.append(
+                    f"| {size} | {r['pledges']:,} x {r['needs']:,} | {wf:g} | {a.diversity:g} | {r['proposals']:,} | "
+                    f"{r['seconds']:.2f} ({times_s}) | {r['prop_seconds']:.2f} ({', '.join(map(str, r['prop_times']))}) | "
+                    f"{r['prop_ratio']:.2f} | {r['prop_cpu_seconds']:.2f} | {r['prop_peak_mib']:.0f} | {r['objective']:.12g} | "
+                    f"{r['prop_objective']:.12g} | {r['prop_kept_same']:,} | {r['prop_tie_break_face']} | {os.getloadavg()[0]:.1f} |")
+    if prop_lines:
+        print()
+        print("| size | pledges x needs | whole | diversity | proposals | seconds without (median; runs) | seconds with proposals (median; runs) | ratio | CPU s with | peak MiB with | objective without | objective with | proposals kept as they were | face LPs | load |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+        for line in prop_lines:
+            print(line)
     if a.json:
         with open(a.json, "w") as f:
             json.dump(rows, f, indent=1, default=str)

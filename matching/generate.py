@@ -41,12 +41,41 @@ def _month_start(m: int) -> int:
     return _dt.date(2027 + y, mm + 1, 1).toordinal() - DAY0
 
 
+def _diversify(pl: dict[str, Any], rng: np.random.Generator, dnames: list[str]) -> None:
+    """Make one pledge less like the others (the benchmark's --diversity): a window to the day
+    of any length from 2 weeks to 9 months (money: whole months, 1 to 6), any district, up to 3 tables (only-tables half as
+    often), up to 5 skills, a quantity off the round amounts."""
+    kind = pl["kind"]
+    if kind == "financial":
+        if "window" in pl:  # money: still month-aligned, 1 to 6 months
+            m = int(rng.integers(0, 22))
+            pl["window"] = [_iso(_month_start(m)), _iso(_month_start(m + int(rng.integers(1, 7))) - 1)]
+    else:
+        a = int(rng.integers(0, HORIZON - 14))
+        pl["window"] = [_iso(a), _iso(min(HORIZON, a + int(rng.integers(14, 270))))]
+    pl["district"] = dnames[int(rng.integers(len(dnames)))]
+    ntab = int(rng.integers(0, 4))
+    if ntab:
+        pl["tables"] = sorted(set(rng.choice(TABLES, size=ntab).tolist()))
+        pl["only_tables"] = bool(rng.random() < 0.35)
+    else:
+        pl.pop("tables", None)
+        pl["only_tables"] = False
+    pool = SKILLS[kind]
+    if pool:
+        pl["skills"] = sorted(rng.choice(pool, size=int(rng.integers(1, min(5, len(pool)) + 1)), replace=False).tolist())
+    pl["quantity"] = max(1, int(pl["quantity"] * float(rng.uniform(0.5, 1.5))))
+
+
 def generate_instance(n_pledges: int, n_needs: int, seed: int = 0, whole_fraction: float = 0.0,
-                      n_fixed: int = 0, n_forbidden: int = 0, n_proposed: int = 0) -> dict:
+                      n_fixed: int = 0, n_forbidden: int = 0, n_proposed: int = 0, diversity: float = 0.0) -> dict:
     """A realistic random instance: four kinds (money dominates the pledges, many small and a
     few large amounts), 5 districts with 10 cities, 20 skills, 10 tables, windows (money often
-    without; month-aligned for money, week-aligned for time), preferred and "only" tables."""
+    without; month-aligned for money, week-aligned for time), preferred and "only" tables.
+    `diversity` in [0, 1]: that share of the pledges is redrawn by _diversify from a second
+    stream (0: the same instance as before the knob existed)."""
     rng = np.random.default_rng(seed)
+    rng_div = np.random.default_rng([seed, 16])
     dnames = list(DISTRICTS)
     dweights = np.array([0.5 if DISTRICTS[d] is None else 1.0 for d in dnames])
     dweights[dnames.index("amol")] = 6.0
@@ -115,6 +144,8 @@ def generate_instance(n_pledges: int, n_needs: int, seed: int = 0, whole_fractio
         if pool:
             pl["skills"] = sorted(rng.choice(pool, size=int(rng.integers(1, 4)), replace=False).tolist())
         pl["divisible"] = not (rng.random() < whole_fraction)
+        if diversity > 0 and rng_div.random() < diversity:
+            _diversify(pl, rng_div, dnames)
         pledges.append(pl)
 
     inst: dict[str, Any] = {"version": 1, "districts": {d: {"parent": p} for d, p in DISTRICTS.items()},

@@ -60,14 +60,16 @@ from scipy.sparse.csgraph import connected_components
 
 from . import highs
 from .aggregate import BoolArray, FloatArray, IntArray, KindProblem
+from .instance import LOCAL_KINDS
 from .options import KindStats, SolverOptions
 
 COVER = 2.0  # initial arcs of a need: its best, until their nodes could cover COVER x its room
 PRICE_PER_NEED = 8  # arcs priced in per need each round
 PRICE_TOL = 1e-9  # reduced-cost tolerance on scaled costs (max scaled cost is 1)
+_SORT_MAX = 4  # _best_per sorts the violated arcs when at most this many per run and arc wanted
 TIE_EPS = 1e-8  # cost bonus of a proposal column (scaled costs), removed before the final rounds
 
-Segments = tuple[IntArray | None, IntArray]  # (arc order or None for the identity, run starts)
+Segments = tuple[IntArray | None, IntArray | None]  # (arc order or None for the identity, run starts or None: not computed)
 
 
 def _segments(key: IntArray) -> tuple[IntArray, IntArray]:
@@ -95,9 +97,9 @@ def initial_selection(gi: IntArray, nj: IntArray, c: FloatArray, node_cap: IntAr
     come in that order (see _need_order) and the need order is None (the identity)."""
     m = len(c)
     sel = np.zeros(m, bool)
-    go, gs = _segments(gi)
     if m == 0:
-        return sel, (go, gs), (go, gs)
+        e = np.zeros(0, np.int64)
+        return sel, (e, e), (e, e)
     no = None if presorted else np.lexsort((-c, nj))
     ks = nj if no is None else nj[no]
     ns = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
@@ -107,7 +109,10 @@ def initial_selection(gi: IntArray, nj: IntArray, c: FloatArray, node_cap: IntAr
     before = cs - cap - (cs[seg_first] - cap[seg_first])  # node capacity ahead within the need
     take = before < COVER * need_cap[ks]
     sel[take if no is None else no[take]] = True
+    go: IntArray | None = None  # node order: computed when a round first needs it
+    gs: IntArray | None = None
     if node_best:  # off on the greedy path: a node's row joins the LP with its first column
+        go, gs = _segments(gi)
         mx = np.maximum.reduceat(c[go], gs)
         seg = np.repeat(np.arange(len(gs)), np.diff(np.r_[gs, m]))
         hit = np.flatnonzero(c[go] == mx[seg])
@@ -160,14 +165,33 @@ def _need_order(nj: IntArray, fit: FloatArray, N: int) -> IntArray:
 
 def _best_per(order: IntArray | None, starts: IntArray, red: FloatArray, k: int) -> IntArray:
     """Per run, its k arcs of largest positive reduced cost (ties broken by arc
-    order: adding every tied arc floods the LP when many nodes share a dual).
-    order None: the arcs are already in run order."""
+    order: adding every tied arc floods the LP when many nodes share a dual), ordered by run,
+    then reduced cost (descending), then arc order. order None: the arcs are already in run
+    order. With many violated arcs (money's early rounds: millions) the k largest are taken
+    by k passes of run maxima instead of a sort of all of them (same arcs, same order)."""
     r = red if order is None else red[order]
-    lens = np.diff(np.r_[starts, len(r)])
     pos = np.flatnonzero(r > PRICE_TOL)
     if len(pos) == 0:
         return pos
-    seg = np.repeat(np.arange(len(starts)), lens)[pos]
+    if len(pos) > _SORT_MAX * k * len(starts):
+        rp = r[pos]
+        b = np.searchsorted(pos, starts)  # each run's first violated arc within pos
+        b = b[np.diff(np.r_[b, len(pos)]) > 0]
+        lens = np.diff(np.r_[b, len(pos)])
+        picked = []
+        for _ in range(k):
+            mx = np.maximum.reduceat(rp, b)
+            hit = np.flatnonzero(rp == np.repeat(mx, lens))
+            run = np.searchsorted(b, hit, "right") - 1
+            first = hit[np.r_[True, run[1:] != run[:-1]]]  # first arc of each run's maximum
+            first = first[rp[first] > PRICE_TOL]  # runs with nothing left
+            if len(first) == 0:
+                break
+            picked.append(first)
+            rp[first] = -np.inf
+        pick = np.sort(np.concatenate(picked))
+        pos = pos[pick]
+    seg = np.searchsorted(starts, pos, "right") - 1  # run of each violated arc
     o = np.lexsort((-r[pos], seg))
     s = seg[o]
     rank = np.arange(len(o)) - np.searchsorted(s, s, "left")
@@ -245,7 +269,8 @@ def _kept_units(x: FloatArray, pq: FloatArray, qscale: float) -> int:
 
 def _colgen_highs(G: int, N: int, gi: IntArray, nj: IntArray, c: FloatArray, b: FloatArray, sel: BoolArray,
                   gseg: Segments, nseg: Segments, lazy: bool, pq: FloatArray | None = None,
-                  qscale: float = 1.0) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, int, bool]:
+                  qscale: float = 1.0,
+                  dual_rounds: bool = False) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, int, bool]:
     """Column generation on HiGHS with warm starts: the restricted LP keeps its basis while the
     PRICE_PER_NEED most violated arcs of each need join it, round by round (the most violated
     arc of each node only when no need has one). With `lazy` the first LP starts from the
@@ -276,18 +301,31 @@ def _colgen_highs(G: int, N: int, gi: IntArray, nj: IntArray, c: FloatArray, b: 
     u = np.zeros(G)
     perturbed = par_idx is not None and len(par_idx) > 0
     kept_perturbed = 0
+    m = len(c)
+    red = np.empty(m)  # reduced costs, -inf on arcs already in the LP (in place: no m-sized temporaries)
+    tmp = np.empty(m)
+    in_lp = [np.flatnonzero(sel)]
     while True:
         rounds += 1
         cols.lp.solve()
+        if rounds == 1 and dual_rounds:
+            cols.lp.set_option("simplex_strategy", 1)
         d = cols.lp.row_duals()
         inlp = cols.node_row >= 0
         u[inlp] = d[cols.node_row[inlp]]
         v = d[cols.need_row]
-        red = c - u[gi] - v[nj]
-        red_out = np.where(sel, -np.inf, red)
-        new = _best_per(no, ns, red_out, PRICE_PER_NEED)
+        np.take(u, gi, out=red)  # red = c - u[gi] - v[nj], the same operations in place
+        np.subtract(c, red, out=red)
+        np.take(v, nj, out=tmp)
+        red -= tmp
+        for idx in in_lp:
+            red[idx] = -np.inf
+        assert ns is not None
+        new = _best_per(no, ns, red, PRICE_PER_NEED)
         if len(new) == 0:
-            new = _best_per(go, gs, red_out, 1)
+            if gs is None:  # the node order, the first time a round needs it (rare)
+                go, gs = _segments(gi)
+            new = _best_per(go, gs, red, 1)
         if len(new) == 0:
             if not perturbed:
                 break
@@ -298,7 +336,10 @@ def _colgen_highs(G: int, N: int, gi: IntArray, nj: IntArray, c: FloatArray, b: 
             perturbed = False
             continue
         sel[new] = True
+        in_lp.append(new)
         cols.add(new)
+    del tmp
+    red = c - u[gi] - v[nj]  # the true reduced costs, for the face LP
     x = cols.flow(len(c))
     certified = pq is None or _kept_units(x, pq, qscale) >= kept_perturbed
     return x, u, v, red, rounds, certified
@@ -454,8 +495,9 @@ def solve_divisible(kp: KindProblem, node_cap: IntArray, need_cap: IntArray, opt
     sel, gseg, nseg = initial_selection(gi, nj, c, node_cap, need_cap, extra, presorted=True, node_best=not lazy)
     certified = False
     if opts.highs_binding and highs.available():
+        dual_rounds = opts.dual_rounds and lazy and kp.kind in LOCAL_KINDS
         x, u, v, red, rounds, certified = _colgen_highs(G, N, gi, nj, c, b, sel, gseg, nseg, lazy,
-                                                        pq if opts.tie_epsilon else None, qscale)
+                                                        pq if opts.tie_epsilon else None, qscale, dual_rounds)
         certified = certified and opts.tie_epsilon
     else:
         x, u, v, red, rounds = _cold_rounds(G, N, gi, nj, c, b, sel)

@@ -105,3 +105,27 @@ def test_greedy_basis_start_gives_the_same_optimum(seed):
     ref = lp_optimum(inst)
     assert with_greedy == pytest.approx(ref, rel=1e-6)
     assert without == pytest.approx(ref, rel=1e-6)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_diverse_matches_independent_lp(seed):
+    """The benchmark's --diversity instances (local kinds take dual simplex rounds), with and
+    without proposals (kept inside the LP by the epsilon): the objective is the independent
+    LP's both ways."""
+    inst = generate_instance(1200, 150, seed=seed, diversity=1.0, n_fixed=10, n_forbidden=20)
+    out = solve_instance(inst)
+    ref = lp_optimum(inst)
+    assert check_feasible(inst, out) == pytest.approx(ref, rel=1e-6)
+    again = dict(inst, proposed=[{"pledge": a["pledge"], "need": a["need"], "quantity": a["quantity"]}
+                                 for a in out["allocations"]][::2])
+    out2 = solve_instance(again)
+    assert check_feasible(again, out2) == pytest.approx(ref, rel=1e-6)
+    # half of an optimal answer as proposals: all of it can be kept at no cost, so every one
+    # is (a pledge that left its merged node may get more on the same pair: still kept)
+    got = {(a["pledge"], a["need"]): a["quantity"] for a in out2["allocations"]}
+    assert all(got.get((p["pledge"], p["need"]), 0) >= p["quantity"] for p in again["proposed"])
+
+
+def test_diversity_zero_is_the_default_instance():
+    assert generate_instance(300, 40, seed=5, diversity=0.0) == generate_instance(300, 40, seed=5)
+    assert generate_instance(300, 40, seed=5, diversity=1.0) != generate_instance(300, 40, seed=5)
