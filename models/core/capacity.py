@@ -17,8 +17,16 @@ from models.orm.pledges import Allocation, Pledge
 from models.orm.projects import Need
 
 
+# The one order in which a unit of work takes row locks, on every path (a citizen withdrawing, a chair
+# deciding, a matching run storing, the governorate archiving, PB publishing). Withdrawing once locked
+# the pledge and then its allocations while deciding locked the allocation and then its pledge:
+# PostgreSQL deadlocked in 8 of 11 races. Within one kind, lock_rows takes ids in ascending order.
+LOCK_ORDER = ("users", "tables", "projects", "pledges", "allocations", "needs")
+
+
 def lock_rows(session: Session, model, ids: Iterable[int]) -> None:
-    """Row locks in id order (no deadlocks between writers); SQLite serialises writers anyway."""
+    """Row locks in id order (no deadlocks between writers); SQLite serialises writers anyway.
+    Across kinds, lock in LOCK_ORDER."""
     ids = sorted(set(ids))
     if ids and session.get_bind().dialect.name == "postgresql":
         session.execute(select(model.id).where(model.id.in_(ids)).order_by(model.id).with_for_update())

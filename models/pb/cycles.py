@@ -402,9 +402,13 @@ def _fund(session: Session, actor_id: int, cycle: PBCycle, funded: list[PBCycleP
         return
     needs = list(session.scalars(select(Need).where(Need.project_id.in_([r.project_id for r in funded]),
                                                     Need.kind == HelpKind.FINANCIAL).order_by(Need.id)))
+    proposed = select(Allocation).where(Allocation.need_id.in_([n.id for n in needs]),
+                                        Allocation.status == AllocationStatus.PROPOSED)
+    # models.core.capacity.LOCK_ORDER: the proposals' pledges, the proposals, then the needs
+    lock_rows(session, Pledge, set(session.scalars(proposed.with_only_columns(Allocation.pledge_id))))
+    lock_rows(session, Allocation, session.scalars(proposed.with_only_columns(Allocation.id)).all())
     lock_rows(session, Need, [n.id for n in needs])
-    proposals = list(session.scalars(select(Allocation).where(Allocation.need_id.in_([n.id for n in needs]),
-                                                              Allocation.status == AllocationStatus.PROPOSED)))
+    proposals = list(session.scalars(proposed.order_by(Allocation.id).execution_options(populate_existing=True)))
     for alloc in proposals:
         alloc.status = AllocationStatus.WITHDRAWN
     record_many(session, actor_id, "allocation.withdrawn_by_pb_cycle", proposals,

@@ -43,10 +43,14 @@ def _decidable(session: Session, actor_id: int, allocation_id: object, expected_
     if table_id is None:
         raise NotFound("allocation_not_found")
     require_chair_of(session, actor_id, table_id)
+    # The one lock order (models.core.capacity.LOCK_ORDER): pledge, then allocation, then need. An
+    # allocation's pledge and need never change, so they can be read before locking.
+    pledge_id, need_id = session.execute(select(Allocation.pledge_id, Allocation.need_id)
+                                         .where(Allocation.id == allocation_id)).one()
+    lock_rows(session, Pledge, [pledge_id])
     lock_rows(session, Allocation, [allocation_id])
+    lock_rows(session, Need, [need_id])
     alloc = session.get(Allocation, allocation_id, populate_existing=True)
-    lock_rows(session, Pledge, [alloc.pledge_id])
-    lock_rows(session, Need, [alloc.need_id])
     if expected_version is not None and alloc.version != expected_version:
         raise Conflict("allocation_changed", status=alloc.status.value)
     if alloc.status not in allowed_from:
@@ -136,11 +140,12 @@ def accept_many(session: Session, actor_id: int, selection: object) -> list[Allo
     if len(tables) != len(ids):
         raise NotFound("allocation_not_found", allocation_id=min(set(ids) - set(tables)))
     require_chair_of(session, actor_id, set(tables.values()))
+    ends = session.execute(select(Allocation.pledge_id, Allocation.need_id).where(Allocation.id.in_(ids))).all()
+    lock_rows(session, Pledge, {p for p, _n in ends})       # LOCK_ORDER: pledges, allocations, needs
     lock_rows(session, Allocation, ids)
+    lock_rows(session, Need, {n for _p, n in ends})
     allocs = list(session.scalars(select(Allocation).where(Allocation.id.in_(ids)).order_by(Allocation.id)
                                   .execution_options(populate_existing=True)))
-    lock_rows(session, Pledge, {a.pledge_id for a in allocs})
-    lock_rows(session, Need, {a.need_id for a in allocs})
     for alloc in allocs:
         expected = selection[alloc.id]
         if expected is not None and alloc.version != expected:

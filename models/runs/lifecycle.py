@@ -394,17 +394,22 @@ def _store(db: Database, run_id: int, actor_id: int | None, scope: RunScope, tab
     new = {(int(a["pledge"][1:]), int(a["need"][1:])): a for a in result["allocations"]}
     in_scope = {int(n["id"][1:]) for n in instance["needs"]}
     with db.unit_of_work() as session:
-        # Locks in the order the decisions take them (allocations, pledges, needs; ids ascending),
-        # so a chair deciding while a run is written waits for it instead of deadlocking.
+        # Locks in the one order (models.core.capacity.LOCK_ORDER: pledges, allocations, needs; ids
+        # ascending), so a chair deciding or a citizen withdrawing while a run is written waits for it
+        # instead of deadlocking.
         stale_q = select(Allocation).where(Allocation.status == AllocationStatus.PROPOSED)
         if scope is RunScope.TABLE:
             stale_q = stale_q.join(Need).join(Project).where(Project.table_id == table_id)
+        seen = session.execute(select(Allocation.pledge_id).where(
+            Allocation.id.in_(stale_q.with_only_columns(Allocation.id)))).scalars().all()
+        touched_p = set(seen) | {k[0] for k in new}
+        lock_rows(session, Pledge, touched_p)
         if session.get_bind().dialect.name == "postgresql":
             stale_q = stale_q.with_for_update(of=Allocation)
-        current = list(session.scalars(stale_q.order_by(Allocation.id)))
-        touched_p = {a.pledge_id for a in current} | {k[0] for k in new}
+        current = list(session.scalars(stale_q.order_by(Allocation.id).execution_options(populate_existing=True)))
+        lock_rows(session, Pledge, {a.pledge_id for a in current} - touched_p)  # proposed meanwhile (rare)
+        touched_p |= {a.pledge_id for a in current}
         touched_n = {a.need_id for a in current} | {k[1] for k in new}
-        lock_rows(session, Pledge, touched_p)
         lock_rows(session, Need, touched_n)
 
         run = session.get(MatchingRun, run_id, populate_existing=True)
