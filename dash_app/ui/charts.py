@@ -9,7 +9,9 @@ from collections.abc import Iterable, Sequence
 import plotly.graph_objects as go
 
 from dash_app.i18n import (
-    PERSIAN_DECIMAL, PERSIAN_THOUSANDS, format_number,
+    PERSIAN_DECIMAL,
+    PERSIAN_THOUSANDS,
+    format_number,
     localise_digits,
     resolve_language,
 )

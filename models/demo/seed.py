@@ -351,9 +351,13 @@ def _seed_allocations(session, rng, pledge_ids, pledge_rows, pledge_skills_, ple
         status = AllocationStatus.PROPOSED if roll < 0.45 else AllocationStatus.ACCEPTED if roll < 0.8 else AllocationStatus.DELIVERED
         tid = table_of_key[need_project[j][1]]
         decided_at = run_at + timedelta(days=rng.randint(1, 10)) if status is not AllocationStatus.PROPOSED else None
-        reasons = ["priority:%d" % 5]
+        # The solver's own reason strings (matching.compat.reasons): skills, preferred table, priority = the
+        # project's weight, priority x (1 + PB support); the demo's PB support is 0. No district reason here.
+        weight = float(content.PROJECTS[need_project[j][0]][5])
+        reasons = [f"skill: {slug}" for slug in sorted(set(need_skills_[j]) & set(pledge_skills_[i]))]
         if need_project[j][1] in pledge_tables_[i]:
-            reasons.insert(0, "preferred_table")
+            reasons.append("preferred table")
+        reasons.append(f"priority {weight:g}")
         rows.append(dict(pledge_id=pledge_ids[i], need_id=need_ids[j], quantity=qty, score=0.0, reasons=reasons,
                          matching_run_id=run_id, status=status, decided_by_id=chairs[tid] if decided_at else None,
                          decided_at=decided_at, delivered_at=(decided_at + timedelta(days=5)).date()

@@ -15,14 +15,7 @@ from dash_app.auth import ANYONE, safe_next
 from dash_app.i18n import _, _l, error_message
 from dash_app.layout import alert_for, csrf_field, page
 from dash_app.pages.accounts import ids
-
-
-def field(label: str, name: str, field_id: str, **kw) -> html.Div:
-    return html.Div([
-        dbc.Label(label, html_for=field_id, className="form-label"),
-        dbc.Input(id=field_id, name=name, **kw),
-    ], className="mb-3")
-
+from dash_app.ui.forms import field
 
 # Good news a form sends back here (?notice=...), e.g. after a new password was set with a reset link.
 NOTICES = {"password_reset": _l("Your new password is set. Log in with it.")}

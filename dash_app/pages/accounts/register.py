@@ -15,7 +15,7 @@ from dash_app.auth import ANYONE, safe_next
 from dash_app.i18n import _, _l, error_message, format_number
 from dash_app.layout import alert_for, csrf_field, page
 from dash_app.pages.accounts import ids
-from dash_app.pages.accounts.login import field
+from dash_app.ui.forms import field
 from models.accounts.users import PASSWORD_MIN_LENGTH
 
 

@@ -14,9 +14,9 @@ from dash_app.db import get_db
 from dash_app.i18n import _, _l, error_message, format_number
 from dash_app.layout import alert_for, csrf_field, icon, page
 from dash_app.pages.accounts import ids
-from dash_app.pages.accounts.login import field
-from models.accounts.users import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from dash_app.ui.forms import field
 from models.accounts.password_reset import reset_link_works
+from models.accounts.users import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 
 
 def link_does_not_work() -> html.Section:

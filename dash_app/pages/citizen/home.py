@@ -7,14 +7,16 @@ from __future__ import annotations
 from dash import dcc, html
 from flask_login import current_user
 
-from dash_app.pages.citizen import ids
 from dash_app.auth import ANYONE
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, format_number
 from dash_app.layout import icon, page
-from dash_app.pages.citizen.projects import KIND_ICON, kind_label, project_list, quantity_text
-from models.projects.browse import most_in_need, table_choices, totals
+from dash_app.pages.citizen import ids
+from dash_app.pages.citizen.cards import project_list
+from dash_app.ui.labels import KIND_ICON, kind_label
+from dash_app.ui.quantities import quantity_text
 from models.core.enums import HelpKind
+from models.projects.browse import most_in_need, table_choices, totals
 
 
 def _total_card(kind: HelpKind, mobilised: int, delivered: int, lang: str) -> html.Li:

@@ -26,8 +26,12 @@ from dash_app.i18n import (
     parse_int,
 )
 from dash_app.layout import icon, page
-from dash_app.pages.citizen.pledge import _forged
-from dash_app.pages.citizen.projects import KIND_ICON, kind_label, name_in, pager, quantity_text
+from dash_app.ui.forms import refuse_forged
+from dash_app.ui.labels import KIND_ICON, kind_label
+from dash_app.ui.names import name_in
+from dash_app.ui.pager import pager
+from dash_app.ui.quantities import quantity_text
+from dash_app.ui.reasons import reason_text
 from models.projects.browse import skill_choices
 from models.core.enums import AllocationStatus, HelpKind, PledgeStatus
 from models.core.errors import Conflict, DomainError, ValidationError
@@ -42,35 +46,9 @@ PLEDGE_STATUS = {
     PledgeStatus.DELIVERED: (_l("Delivered"), "text-bg-success"),
     PledgeStatus.WITHDRAWN: (_l("Withdrawn"), "text-bg-secondary"),
 }
-REASON_TEXT = {
-    "same district": _l("in your own district"),
-    "near district": _l("near where you are"),
-    "far district": _l("farther from where you are"),
-    "preferred table": _l("a table you prefer"),
-}
 
 
 # --- wording ----------------------------------------------------------------------------------------
-
-
-def reason_text(reason: object, skills: dict[str, str]) -> str | None:
-    """A solver reason ("skill: nursing", "priority 8", "preferred table"; older runs wrote "priority:8") in words."""
-    if not isinstance(reason, str):
-        return None
-    text = reason.replace("_", " ").strip()
-    code, _sep, arg = text.partition(":") if ":" in text else (text, "", "")
-    code, arg = code.strip(), arg.strip()
-    if code.startswith("priority") and not arg:
-        arg = code[len("priority"):].strip()
-        code = "priority"
-    if code == "priority":
-        return _("project priority %(p)s of 10", p=format_number(float(arg) if arg.replace(".", "", 1).isdigit()
-                                                                else arg)) if arg else None
-    if code == "skill":
-        return _("your skill: %(skill)s", skill=skills.get(arg, arg))
-    if code in REASON_TEXT:
-        return str(REASON_TEXT[code])
-    return None
 
 
 def notification_text(kind: str, params: dict, lang: str):
@@ -115,7 +93,7 @@ def part_story(alloc, lang: str, skills: dict[str, str]) -> html.Li:
     title = name_in(lang, project.title_fa, project.title_en)
     table = name_in(lang, project.table.name_fa, project.table.name_en)
     q = quantity_text(need.kind, alloc.quantity, lang)
-    reasons = [r for r in (reason_text(r, skills) for r in (alloc.reasons or [])) if r]
+    reasons = [r for r in (reason_text(r, skills, for_citizen=True) for r in (alloc.reasons or [])) if r]
     steps = [_step("lightbulb", "text-warning",
                    [_("Proposed by matching: %(q)s for ", q=q),
                     dcc.Link(title, href=f"/projects/{project.id}"), f" ({table})"],
@@ -301,7 +279,7 @@ def withdraw(_clicks, _confirm, _cancel, target, page_no):
                 amount = withdrawable(s, pledge)
                 kind = pledge.kind
         except DomainError as exc:
-            _forged(exc)
+            refuse_forged(exc)
         if amount <= 0:
             return False, no_update, None, no_update, dbc.Alert(error_message("nothing_to_withdraw"), color="warning")
         body = html.Div([
@@ -322,11 +300,11 @@ def withdraw(_clicks, _confirm, _cancel, target, page_no):
                 taken = withdraw_remainder(s, citizen, pledge_id, expected=amount)
         except (Conflict, ValidationError) as exc:
             if exc.code not in ("withdrawable_changed", "nothing_to_withdraw"):
-                _forged(exc)
+                refuse_forged(exc)
             return (False, no_update, None, pledge_list(citizen, page_now, lang),
                     dbc.Alert(error_message(exc), color="warning"))
         except DomainError as exc:
-            _forged(exc)
+            refuse_forged(exc)
         flash = dbc.Alert([icon("check-circle", "me-2"),
                            _("Withdrawn: %(q)s. Thank you for letting the tables know.",
                              q=quantity_text(kind, taken, lang))], color="success", dismissable=True)

@@ -6,16 +6,11 @@ rule lives. A value only a crafted request can send (an id not on the lists) get
 """
 from __future__ import annotations
 
-import re
-from datetime import date
 from decimal import Decimal
 
 import dash_bootstrap_components as dbc
-import jdatetime
 from dash import Input, Output, State, ctx, dcc, html, no_update
-from flask import abort, jsonify, make_response
 
-from dash_app.pages.citizen import ids
 from dash_app.auth import CITIZEN, current_user_id, require, secured_callback
 from dash_app.db import get_db
 from dash_app.i18n import (
@@ -28,15 +23,19 @@ from dash_app.i18n import (
     format_number,
     parse_int,
     parse_number,
-    to_latin_digits,
 )
 from dash_app.layout import icon, page
-from dash_app.pages.citizen.projects import KIND_ICON, kind_label, name_in, quantity_text
-from models.projects.browse import Choice, district_choices, project_view, skill_choices, table_choices
+from dash_app.pages.citizen import ids
+from dash_app.ui.dates import date_placeholder, parse_date_text
+from dash_app.ui.forms import refuse_forged
+from dash_app.ui.labels import KIND_ICON, kind_label
+from dash_app.ui.names import name_in
+from dash_app.ui.quantities import quantity_text
 from models.core.enums import HelpKind
 from models.core.errors import DomainError, NotFound, ValidationError
-from models.pledging.pledges import MAX_DESCRIPTION, PledgeInput, create_pledge, validate_pledge
 from models.core.validation import MAX_QUANTITY, SKILLED_KINDS, help_kind, quantity_from_input
+from models.pledging.pledges import MAX_DESCRIPTION, PledgeInput, create_pledge, validate_pledge
+from models.projects.browse import Choice, district_choices, project_view, skill_choices, table_choices
 
 KIND_HELP = {
     HelpKind.FINANCIAL: _l("A gift of money, typed in toman or rial. Matching sends it to the needs that matter "
@@ -67,47 +66,16 @@ MONEY_UNIT_LABEL = {"toman": _l("Toman"), "rial": _l("Rial")}
 FORGED_CODES = frozenset({"kind_unknown", "money_unit_unknown", "district_unknown", "skill_unknown", "table_unknown"})
 HIDDEN = {"display": "none"}
 SHOWN: dict = {}
-DATE_PARTS = re.compile(r"^\s*(\d{1,4})\s*[/\-.\s]\s*(\d{1,2})\s*[/\-.\s]\s*(\d{1,4})\s*$")
-
-
 # --- reading what was typed ------------------------------------------------------------------------
-
-
-def parse_date_text(text: object) -> date | None:
-    """A date typed as year/month/day in any digits: Jalali when the year is below 1700, else Gregorian.
-
-    Empty means no date (None); anything else that is not a real day raises ValidationError("window_invalid").
-    """
-    if text is None or (isinstance(text, str) and not text.strip()):
-        return None
-    if not isinstance(text, str) or len(text) > 20:
-        raise ValidationError("window_invalid", field="window")
-    m = DATE_PARTS.match(to_latin_digits(text))
-    if not m:
-        raise ValidationError("window_invalid", field="window")
-    a, b, c = (int(x) for x in m.groups())
-    year, month, day = (c, b, a) if a <= 31 and c > 31 else (a, b, c)
-    try:
-        if year < 1700:
-            return jdatetime.date(year, month, day).togregorian()
-        return date(year, month, day)
-    except (ValueError, OverflowError):
-        raise ValidationError("window_invalid", field="window") from None
-
-
-def _forged(exc: DomainError):
-    """Refuse a crafted request: 4xx with the reason in the user's language; nothing was changed."""
-    abort(make_response(jsonify({"error": exc.code, "message": error_message(exc), "status": exc.http_status}),
-                        exc.http_status))
 
 
 def _id_list(value: object, code: str, field: str) -> tuple[int, ...]:
     if value is None:
         return ()
     if not isinstance(value, list) or len(value) > 100:
-        _forged(ValidationError(code, field=field))
+        refuse_forged(ValidationError(code, field=field))
     if any(isinstance(v, bool) or not isinstance(v, int) for v in value):
-        _forged(ValidationError(code, field=field))
+        refuse_forged(ValidationError(code, field=field))
     return tuple(value)
 
 
@@ -117,17 +85,17 @@ def read_form(kind, amount, unit, description, skills, district, start, end, tab
     try:
         kind = help_kind(kind)
     except ValidationError as exc:
-        _forged(exc)
+        refuse_forged(exc)
     if kind is HelpKind.FINANCIAL and unit not in ("toman", "rial"):
-        _forged(ValidationError("money_unit_unknown", field="unit"))
+        refuse_forged(ValidationError("money_unit_unknown", field="unit"))
     if district is not None and (isinstance(district, bool) or not isinstance(district, int)):
-        _forged(ValidationError("district_unknown", field="district"))
+        refuse_forged(ValidationError("district_unknown", field="district"))
     skill_ids = _id_list(skills, "skill_unknown", "skills") if kind in SKILLED_KINDS else ()
     table_ids = _id_list(tables, "table_unknown", "tables")
     if not isinstance(only_tables, (bool, type(None))) or not isinstance(divisible, (bool, type(None))):
-        _forged(ValidationError("field_required"))
+        refuse_forged(ValidationError("field_required"))
     if description is not None and not isinstance(description, str):
-        _forged(ValidationError("description_too_long", field="description", maximum=MAX_DESCRIPTION))
+        refuse_forged(ValidationError("description_too_long", field="description", maximum=MAX_DESCRIPTION))
     text = amount if isinstance(amount, str) else ("" if amount is None else str(amount))
     number = parse_number(text[:64]) if text.strip() else None
     if not text.strip():
@@ -180,10 +148,6 @@ def _field(label, control, *, cid: str, help_text=None, error_id: str | None = N
     if error_id:
         children.append(_error_div(error_id))
     return html.Div(children, className="mb-3", id=row_id or f"{cid}-row", style=style or SHOWN)
-
-
-def date_placeholder(lang: str) -> str:
-    return "۱۴۰۵/۰۹/۱۵" if lang == "fa" else "2026-12-06"
 
 
 def form(lang: str, districts, skills, tables, *, kind: HelpKind, table_ids: list[int]) -> html.Div:
@@ -331,7 +295,7 @@ def switch_kind(kind):
     try:
         kind = help_kind(kind)
     except ValidationError as exc:
-        _forged(exc)
+        refuse_forged(exc)
     lang = current_language()
     return (str(KIND_HELP[kind]), str(QUANTITY_LABEL[kind]), SHOWN if kind is HelpKind.FINANCIAL else HIDDEN,
             SHOWN if kind in SKILLED_KINDS else HIDDEN, HIDDEN if kind is HelpKind.FINANCIAL else SHOWN,
@@ -488,7 +452,7 @@ def step(_review, _edit, _confirm, kind, amount, unit, description, skills, dist
         return HIDDEN, SHOWN, shown, "", "", *no_errors
     except DomainError as exc:
         if exc.code in FORGED_CODES or not isinstance(exc, ValidationError):
-            _forged(exc)
+            refuse_forged(exc)
         errors = dict.fromkeys(ERROR_OUTPUTS, "")
         message = worded(exc, kind)
         general = ""

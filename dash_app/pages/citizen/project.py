@@ -8,27 +8,20 @@ from urllib.parse import urlencode
 
 from dash import dcc, html
 
-from dash_app.pages.citizen import ids
 from dash_app.auth import ANYONE
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, format_date, format_number, format_percent, parse_int
 from dash_app.layout import icon, page
-from dash_app.pages.citizen.projects import (
-    KIND_ICON,
-    PROJECT_KIND_LABEL,
-    PROJECT_STATUS_LABEL,
-    coverage_bar,
-    coverage_legend,
-    kind_label,
-    name_in,
-    pager,
-    quantity_text,
-)
-from models.projects.browse import NeedView, ProjectView, project_view
-from models.core.enums import AllocationStatus, Horizon, ProjectKind, ProjectStatus
+from dash_app.pages.citizen import ids
+from dash_app.ui.coverage import coverage_bar, coverage_legend
+from dash_app.ui.labels import HORIZON_LABEL, KIND_ICON, PROJECT_KIND_LABEL, PROJECT_STATUS_LABEL, kind_label
+from dash_app.ui.names import name_in
+from dash_app.ui.pager import pager
+from dash_app.ui.quantities import quantity_text
+from models.core.enums import AllocationStatus, ProjectKind, ProjectStatus
 from models.core.errors import NotFound
+from models.projects.browse import NeedView, ProjectView, project_view
 
-HORIZON_LABEL = {Horizon.SHORT: _l("Short term"), Horizon.MEDIUM: _l("Medium term"), Horizon.LONG: _l("Long term")}
 STATUS_BADGE = {ProjectStatus.OPEN: "text-bg-success", ProjectStatus.IN_PROGRESS: "text-bg-info",
                 ProjectStatus.COMPLETED: "text-bg-secondary", ProjectStatus.CANCELLED: "text-bg-danger"}
 

@@ -15,12 +15,14 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from flask import request
 
-from dash_app.pages.governorate import charts as charts_gov
 from dash_app.pages.governorate import ids as gid
 from dash_app.auth import GOVERNORATE, current_user_id, require, secured_callback
 from dash_app.db import get_db
-from dash_app.i18n import _, _l, as_text, current_language, error_message, format_datetime, format_money, format_number, parse_int
+from dash_app.i18n import _, _l, as_text, current_language, format_datetime, format_money, format_number, parse_int
 from dash_app.layout import icon, page
+from dash_app.ui.alerts import error_alert, success
+from dash_app.ui.labels import BACKGROUND_LABEL, kind_label
+from dash_app.ui.names import name_in
 import models.accounts.admin as admin_ops
 from models.accounts import password_reset
 from models.reporting import valuation
@@ -31,30 +33,11 @@ from models.core.errors import DomainError, ValidationError
 from models.orm.people import User
 from models.orm.tables import ChairElection, Table
 
-BACKGROUND_LABELS = {
-    MemberBackground.AGENCY: _l("Agency manager or expert"),
-    MemberBackground.ACADEMIC: _l("Academic"),
-    MemberBackground.FIELD: _l("Field actor"),
-    MemberBackground.ACTIVIST: _l("Social activist"),
-    MemberBackground.GOVERNOR: _l("Governor or agency head"),
-}
-
-
-def _name(fa: str | None, en: str | None, lang: str) -> str:
-    return (fa or en or "") if lang == "fa" else (en or fa or "")
 
 
 def _field(id_: str, label: str, component: Any) -> html.Div:
     return html.Div([dbc.Label(label, html_for=id_, className="form-label small mb-1"), component],
                     className="mb-2")
-
-
-def _ok(message: str) -> Any:
-    return html.Div(message, className="alert alert-success py-2", role="status")
-
-
-def _fail(exc: DomainError) -> Any:
-    return html.Div(error_message(exc), className="alert alert-danger py-2", role="alert")
 
 
 def _pb_slot() -> Any:
@@ -69,8 +52,8 @@ def _pb_slot() -> Any:
 
 @page(__name__, path="/admin", title=_l("Administration"), roles={GOVERNORATE}, nav=True, order=55, icon="gear")
 def layout(**_kw):
-    kinds = [{"label": charts_gov.kind_label(k), "value": k.value} for k in HelpKind if k is not HelpKind.FINANCIAL]
-    backgrounds = [{"label": str(v), "value": k.value} for k, v in BACKGROUND_LABELS.items()]
+    kinds = [{"label": kind_label(k), "value": k.value} for k in HelpKind if k is not HelpKind.FINANCIAL]
+    backgrounds = [{"label": str(v), "value": k.value} for k, v in BACKGROUND_LABEL.items()]
     tables_section = html.Section([
         html.H2([icon("grid-3x3-gap", "me-1"), _("Tables")], className="h4", id="adm-tables-h"),
         html.Div(id=gid.AD_TABLES, className="table-responsive"),
@@ -196,7 +179,7 @@ def tables_view(rows: list[admin_ops.TableRow], lang: str) -> Any:
     head = html.Thead(html.Tr([html.Th(t, scope="col") for t in (
         _("Table"), _("Chair"), _("Members"), _("Projects"), _("Proposals awaiting the chair"), _("Status"))]))
     body = html.Tbody([html.Tr([
-        html.Td(_name(r.name_fa, r.name_en, lang)), html.Td(r.chair_name or "—"),
+        html.Td(name_in(lang, r.name_fa, r.name_en)), html.Td(r.chair_name or "—"),
         html.Td(format_number(r.members, lang)), html.Td(format_number(r.projects, lang)),
         html.Td(format_number(r.open_proposals, lang)),
         html.Td(html.Span(_("archived"), className="badge text-bg-secondary") if r.archived else _("active")),
@@ -216,9 +199,9 @@ def refresh_lists(_version):
         rates = valuation.list_rates(s)
         elections = s.execute(
             dash_select_open_elections()).all()
-    live = [{"label": _name(r.name_fa, r.name_en, lang), "value": str(r.id)} for r in rows if not r.archived]
+    live = [{"label": name_in(lang, r.name_fa, r.name_en), "value": str(r.id)} for r in rows if not r.archived]
     every = [{"label": _("New table"), "value": ""}] + [
-        {"label": _name(r.name_fa, r.name_en, lang) + (f" ({_('archived')})" if r.archived else ""),
+        {"label": name_in(lang, r.name_fa, r.name_en) + (f" ({_('archived')})" if r.archived else ""),
          "value": str(r.id)} for r in rows]
     return (tables_view(rows, lang), every, [{"label": "—", "value": ""}] + live, [{"label": "—", "value": ""}] + live,
             elections_view(elections, lang), rates_view(rates, lang))
@@ -236,7 +219,7 @@ def elections_view(rows, lang: str) -> Any:
     if not rows:
         return html.P(_("No chair election is open."), className="text-body-secondary small")
     return html.Ul([html.Li([
-        _("%(table)s: voting closes %(when)s", table=_name(fa, en, lang), when=format_datetime(closes, lang)), " ",
+        _("%(table)s: voting closes %(when)s", table=name_in(lang, fa, en), when=format_datetime(closes, lang)), " ",
         dcc.ConfirmDialogProvider(
             html.Button(_("Close now"), className="btn btn-outline-danger btn-sm ms-2"),
             id={"type": "adm-e-close", "election": eid},
@@ -249,7 +232,7 @@ def rates_view(rates, lang: str) -> Any:
     if not rates:
         return html.P(_("No rates yet."), className="text-body-secondary")
     body = html.Tbody([html.Tr([
-        html.Td(charts_gov.kind_label(r.kind)), html.Td(r.item or _("(default)")),
+        html.Td(kind_label(r.kind)), html.Td(r.item or _("(default)")),
         html.Td(format_money(r.rials_per_unit, lang, unit="rial")),
         html.Td(dcc.ConfirmDialogProvider(
             html.Button(_("Remove"), className="btn btn-outline-danger btn-sm"),
@@ -298,8 +281,8 @@ def save_table(n, table_value, name_fa, name_en, desc_fa, desc_en, version):
                      else admin_ops.create_table(s, current_user_id(), data))
             new_id = table.id
     except DomainError as exc:
-        return _fail(exc), no_update, no_update
-    return _ok(_("The table is saved.")), _bump(version), str(new_id)
+        return error_alert(exc), no_update, no_update
+    return success(_("The table is saved.")), _bump(version), str(new_id)
 
 
 @secured_callback(
@@ -319,7 +302,7 @@ def ask_archive(n_archive, _n_cancel, table_value):
     if table is None:
         return False, no_update, no_update
     text = [html.P(_("The table %(table)s will be hidden from new work; its projects, decisions and history stay.",
-                     table=_name(table.name_fa, table.name_en, lang)))]
+                     table=name_in(lang, table.name_fa, table.name_en)))]
     if waiting:
         text.append(html.P(_("It has %(n)s proposals awaiting its chair. What should happen to them?",
                              n=format_number(waiting, lang)), className="fw-bold"))
@@ -339,8 +322,8 @@ def confirm_archive(n, table_value, choice, version):
         with get_db().unit_of_work() as s:
             admin_ops.archive_table(s, current_user_id(), parse_int(table_value) if table_value else None, choice)
     except DomainError as exc:
-        return _fail(exc), no_update, False
-    return _ok(_("The table is archived.")), _bump(version), False
+        return error_alert(exc), no_update, False
+    return success(_("The table is archived.")), _bump(version), False
 
 
 @secured_callback(
@@ -355,8 +338,8 @@ def unarchive(n, table_value, version):
         with get_db().unit_of_work() as s:
             admin_ops.unarchive_table(s, current_user_id(), parse_int(table_value) if table_value else None)
     except DomainError as exc:
-        return _fail(exc), no_update
-    return _ok(_("The table is restored.")), _bump(version)
+        return error_alert(exc), no_update
+    return success(_("The table is restored.")), _bump(version)
 
 
 # --- members ----------------------------------------------------------------------------------
@@ -375,7 +358,7 @@ def show_members(table_value, _version):
         return html.P(_("This table has no members yet."), className="text-body-secondary small")
     return html.Ul([html.Li([
         html.Span([m.name, html.Span(_("chair"), className="badge text-bg-primary ms-1") if m.is_chair else None,
-                   html.Small(f" · {BACKGROUND_LABELS[m.background]}" + (f" · {m.affiliation}" if m.affiliation else ""),
+                   html.Small(f" · {BACKGROUND_LABEL[m.background]}" + (f" · {m.affiliation}" if m.affiliation else ""),
                               className="text-body-secondary")]),
         dcc.ConfirmDialogProvider(
             html.Button(_("Remove"), className="btn btn-outline-danger btn-sm", **{"aria-label": _("Remove %(name)s",
@@ -411,8 +394,8 @@ def add_member(n, table_value, user_value, background, affiliation, version):
             admin_ops.add_member(s, current_user_id(), parse_int(table_value) if table_value else None,
                                  parse_int(user_value) if user_value else None, as_text(background), as_text(affiliation))
     except DomainError as exc:
-        return _fail(exc), no_update
-    return _ok(_("The member is added.")), _bump(version)
+        return error_alert(exc), no_update
+    return success(_("The member is added.")), _bump(version)
 
 
 @secured_callback(
@@ -429,8 +412,8 @@ def remove_member(clicks, table_value, version):
             admin_ops.remove_member(s, current_user_id(), parse_int(table_value) if table_value else None,
                                     trigger.get("user"))
     except DomainError as exc:
-        return _fail(exc), no_update
-    return _ok(_("The member is removed.")), _bump(version)
+        return error_alert(exc), no_update
+    return success(_("The member is removed.")), _bump(version)
 
 
 # --- elections --------------------------------------------------------------------------------
@@ -451,8 +434,8 @@ def start_election(n, table_value, days, version):
             open_election(s, current_user_id(), parse_int(table_value) if table_value else None,
                           utcnow() + timedelta(days=days_n))
     except DomainError as exc:
-        return _fail(exc), no_update
-    return _ok(_("The election is open; the table's members are told.")), _bump(version)
+        return error_alert(exc), no_update
+    return success(_("The election is open; the table's members are told.")), _bump(version)
 
 
 @secured_callback(
@@ -468,8 +451,8 @@ def end_election(clicks, version):
         with get_db().unit_of_work() as s:
             close_election(s, current_user_id(), trigger.get("election"))
     except DomainError as exc:
-        return _fail(exc), no_update
-    return _ok(_("The election is closed.")), _bump(version)
+        return error_alert(exc), no_update
+    return success(_("The election is closed.")), _bump(version)
 
 
 # --- users ------------------------------------------------------------------------------------
@@ -552,8 +535,8 @@ def user_action(clicks, version):
             else:
                 admin_ops.delete_user(s, actor, uid)
     except DomainError as exc:
-        return _fail(exc), no_update
-    return _ok(_("Done.")), _bump(version)
+        return error_alert(exc), no_update
+    return success(_("Done.")), _bump(version)
 
 
 def reset_link_view(name: str, link: str, until: Any, lang: str) -> Any:
@@ -586,7 +569,7 @@ def reset_password(clicks):
             token = password_reset.issue_reset(s, current_user_id(), trigger.get("user"), now=now)
             name = s.get(User, trigger["user"]).name
     except DomainError as exc:
-        return False, None, _fail(exc)
+        return False, None, error_alert(exc)
     # Absolute, so it can be sent as it is; the host is the one this officer reached Hamyar by.
     link = request.host_url.rstrip("/") + f"/reset/{token}"
     return True, reset_link_view(name, link, now + password_reset.RESET_VALID_FOR, current_language()), None
@@ -615,8 +598,8 @@ def save_rate(n, kind, item, rate, version):
         with get_db().unit_of_work() as s:
             valuation.set_rate(s, current_user_id(), kind or "", item or "", value)
     except DomainError as exc:
-        return _fail(exc), no_update
-    return _ok(_("The rate is saved.")), _bump(version)
+        return error_alert(exc), no_update
+    return success(_("The rate is saved.")), _bump(version)
 
 
 @secured_callback(
@@ -632,5 +615,5 @@ def remove_rate(clicks, version):
         with get_db().unit_of_work() as s:
             valuation.remove_rate(s, current_user_id(), trigger.get("rate"))
     except DomainError as exc:
-        return _fail(exc), no_update
-    return _ok(_("The rate is removed.")), _bump(version)
+        return error_alert(exc), no_update
+    return success(_("The rate is removed.")), _bump(version)

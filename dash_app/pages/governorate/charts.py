@@ -13,15 +13,11 @@ import plotly.graph_objects as go
 
 from dash_app.ui.charts import localise_figure, localise_labels
 from dash_app.i18n import _, _l, format_number, format_percent, localise_digits, resolve_language
+from dash_app.ui.labels import kind_label
+from dash_app.ui.names import name_in
 from models.reporting.dashboard import GroupTotal, MonthTotal, ProjectCoverage, SankeyFlows
 from models.core.enums import HelpKind
 
-KIND_LABELS = {
-    HelpKind.FINANCIAL: _l("Money"),
-    HelpKind.LOGISTICS: _l("Logistics"),
-    HelpKind.DESIGN: _l("Design"),
-    HelpKind.EXECUTION: _l("Execution"),
-}
 KIND_COLOURS = {
     HelpKind.FINANCIAL: "#0d6efd",
     HelpKind.LOGISTICS: "#fd7e14",
@@ -31,10 +27,6 @@ KIND_COLOURS = {
 JALALI_MONTHS = [_l("Farvardin"), _l("Ordibehesht"), _l("Khordad"), _l("Tir"), _l("Mordad"), _l("Shahrivar"),
                  _l("Mehr"), _l("Aban"), _l("Azar"), _l("Dey"), _l("Bahman"), _l("Esfand")]
 MILLION_TOMAN = 10_000_000  # rials
-
-
-def kind_label(kind: HelpKind | str) -> str:
-    return str(KIND_LABELS[HelpKind(kind)])
 
 
 def million_toman(rials: int) -> float:
@@ -52,10 +44,6 @@ def nice_ticks(maximum: float, count: int = 5) -> list[float]:
     return [round(i * step, 10) for i in range(n + 1)]
 
 
-def _name(fa: str | None, en: str | None, lang: str) -> str:
-    return (fa or en or "") if lang == "fa" else (en or fa or "")
-
-
 def _empty(fig: go.Figure, lang: str) -> go.Figure:
     fig.add_annotation(text=_("Nothing mobilised for these filters yet."), showarrow=False, x=0.5, y=0.5,
                        xref="paper", yref="paper", font={"size": 14})
@@ -68,7 +56,7 @@ def groups_figure(groups: Sequence[GroupTotal], title: str, lang: str | None = N
                   unknown_label: str | None = None) -> go.Figure:
     """Horizontal stacked bars: one bar per table or district, one colour per kind of help."""
     lang = resolve_language(lang)
-    names = [_name(g.name_fa, g.name_en, lang) or (unknown_label or _("Unknown")) for g in groups]
+    names = [name_in(lang, g.name_fa, g.name_en) or (unknown_label or _("Unknown")) for g in groups]
     fig = go.Figure()
     for kind in HelpKind:
         values = [million_toman(g.value_by_kind.get(kind, 0)) for g in groups]
@@ -118,7 +106,7 @@ def coverage_figure(rows: Sequence[ProjectCoverage], lang: str | None = None, li
     """The least covered open projects: covered (accepted, delivered) and proposed share of their needs."""
     lang = resolve_language(lang)
     rows = [r for r in rows if r.needed_value > 0][:limit]
-    names = [_name(r.title_fa, r.title_en, lang) for r in rows]
+    names = [name_in(lang, r.title_fa, r.title_en) for r in rows]
     covered = [100 * r.covered_value / r.needed_value for r in rows]
     proposed = [100 * r.proposed_value / r.needed_value for r in rows]
     fig = go.Figure([
@@ -160,7 +148,7 @@ def sankey_figure(flows: SankeyFlows, lang: str | None = None) -> go.Figure:
             continue
         k = node(("kind", kind), kind_label(kind), KIND_COLOURS[kind])
         fa, en = flows.tables.get(tid, ("", ""))
-        t = node(("table", tid), _name(fa, en, lang), "#6c757d")
+        t = node(("table", tid), name_in(lang, fa, en), "#6c757d")
         source.append(k)
         target.append(t)
         value.append(rials)
@@ -170,9 +158,9 @@ def sankey_figure(flows: SankeyFlows, lang: str | None = None) -> go.Figure:
         if rials <= 0:
             continue
         fa, en = flows.tables.get(tid, ("", ""))
-        t = node(("table", tid), _name(fa, en, lang), "#6c757d")
+        t = node(("table", tid), name_in(lang, fa, en), "#6c757d")
         pfa, pen, _tid = flows.projects.get(pid, ("", "", tid))
-        p = node(("project", pid), _name(pfa, pen, lang), "#adb5bd")
+        p = node(("project", pid), name_in(lang, pfa, pen), "#adb5bd")
         source.append(t)
         target.append(p)
         value.append(rials)
@@ -195,5 +183,5 @@ def sankey_figure(flows: SankeyFlows, lang: str | None = None) -> go.Figure:
     return fig
 
 
-__all__ = ["JALALI_MONTHS", "KIND_COLOURS", "KIND_LABELS", "coverage_figure", "groups_figure", "kind_label",
+__all__ = ["JALALI_MONTHS", "KIND_COLOURS", "coverage_figure", "groups_figure", "kind_label",
            "million_toman", "month_label", "months_figure", "nice_ticks", "sankey_figure", "localise_labels"]

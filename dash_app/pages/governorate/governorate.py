@@ -10,29 +10,41 @@ from datetime import date, datetime
 from typing import Any
 
 import dash_bootstrap_components as dbc
-import jdatetime
 from dash import Input, Output, State, ctx, dcc, html, no_update
 from sqlalchemy import func, select
 
-from dash_app.pages.governorate import charts as charts_gov
-from dash_app.pages.governorate import ids as gid
 from dash_app.auth import GOVERNORATE, require, secured_callback
 from dash_app.cache import cached_dashboard
 from dash_app.db import get_db
 from dash_app.i18n import (
-    _, _l, as_text, current_language, error_message, format_date, format_datetime, format_money, format_number,
-    localise_digits, parse_int, to_latin_digits,
+    _,
+    _l,
+    as_text,
+    current_language,
+    error_message,
+    format_date,
+    format_datetime,
+    format_money,
+    format_number,
+    localise_digits,
+    parse_int,
 )
 from dash_app.layout import icon, page
-from models.reporting import exports
+from dash_app.pages.governorate import charts as charts_gov
+from dash_app.pages.governorate import ids as gid
+from dash_app.ui.alerts import alert
+from dash_app.ui.dates import date_placeholder, parse_date_text
+from dash_app.ui.labels import kind_label
+from dash_app.ui.names import name_in
+from models.core.enums import HelpKind
+from models.core.errors import DomainError, ValidationError
 from models.orm.people import User
 from models.orm.pledges import Pledge
 from models.orm.projects import Project
 from models.orm.tables import Table
+from models.reporting import exports
 from models.reporting.audit_views import AuditFilter, AuditLine, audit_actions, audit_page
 from models.reporting.dashboard import Dashboard, DashboardFilter, KindTotal, RunRow, filter_choices
-from models.core.enums import HelpKind
-from models.core.errors import DomainError, ValidationError
 
 # --- words for values -------------------------------------------------------------------------
 
@@ -88,27 +100,12 @@ def amount_text(kind: HelpKind | str, quantity: int, item: str = "", lang: str |
     return f"{text} ({item})" if item else text
 
 
-def parse_day(text: str | None, field: str = "date") -> date | None:
-    """A day typed as Jalali (۱۴۰۵/۰۸/۱۵) or Gregorian (2026-11-06), in any digits; None when empty."""
-    raw = to_latin_digits(as_text(text)).strip()
-    if not raw:
-        return None
-    parts = [p for p in raw.replace("-", "/").replace(".", "/").split("/") if p]
-    try:
-        y, m, d = (int(p) for p in parts)
-        if y < 1700:
-            return jdatetime.date(y, m, d).togregorian()
-        return date(y, m, d)
-    except (ValueError, TypeError):
-        raise ValidationError("date_invalid", field=field) from None
-
-
 def day_text(day: date | None, lang: str | None = None) -> str:
     return format_date(day, lang) if day else ""
 
 
 def build_filter(date_from: str | None, date_to: str | None, table: Any, kind: Any, district: Any) -> DashboardFilter:
-    return DashboardFilter(date_from=parse_day(date_from, "date_from"), date_to=parse_day(date_to, "date_to"),
+    return DashboardFilter(date_from=parse_date_text(date_from, field="date_from", code="date_invalid"), date_to=parse_date_text(date_to, field="date_to", code="date_invalid"),
                            table_id=parse_int(table) if table else None, kind=kind or None,
                            district_id=parse_int(district) if district else None)
 
@@ -131,17 +128,13 @@ def filter_from_store(data: dict | None) -> DashboardFilter:
 
 # --- audit sentences --------------------------------------------------------------------------
 
-def _name(fa: str | None, en: str | None, lang: str) -> str:
-    return (fa or en or "") if lang == "fa" else (en or fa or "")
-
-
 def describe(line: AuditLine, lang: str | None = None) -> str:
     """One readable sentence for an audit event, e.g. 'Chair X accepted 40 person-hours from citizen Y for …'."""
     lang = lang or current_language()
     d = line.details
     actor = line.actor_name or _("The system")
-    project = _name(d.get("project_fa"), d.get("project_en"), lang)
-    table = _name(line.table_fa, line.table_en, lang)
+    project = name_in(lang, d.get("project_fa"), d.get("project_en"))
+    table = name_in(lang, line.table_fa, line.table_en)
     amount = amount_text(d["kind"], d["quantity"], d.get("item", ""), lang) if "kind" in d and "quantity" in d else ""
     citizen = d.get("citizen_name") or ""
     after = line.after or {}
@@ -213,7 +206,7 @@ def describe(line: AuditLine, lang: str | None = None) -> str:
         "n": format_number(d.get("proposed") or after.get("n_proposed") or 0, lang),
         "winner": winner or "—",
         "user": d.get("user_name") or actor,
-        "kind": charts_gov.kind_label(kind) if kind in HelpKind._value2member_map_ else "",
+        "kind": kind_label(kind) if kind in HelpKind._value2member_map_ else "",
         "item": f" ({item})" if item else "",
         "rate": format_money(int(rate), lang) if isinstance(rate, int) else "",
         "until": format_datetime(d["expires_at"], lang) if d.get("expires_at") else "—",
@@ -245,21 +238,17 @@ def _text_input(id_: str, label: str, placeholder: str = "", **kw) -> html.Div:
     ], className="col-12 col-sm-6 col-lg")
 
 
-def _date_placeholder(lang: str) -> str:
-    return "۱۴۰۵/۰۸/۰۱" if lang == "fa" else "2026-10-23"
-
-
 def _filters(choices, lang: str) -> html.Form:
     all_ = {"label": _("All"), "value": ""}
     return html.Div([
-        _text_input(gid.F_DATE_FROM, _("From date"), _date_placeholder(lang)),
-        _text_input(gid.F_DATE_TO, _("To date"), _date_placeholder(lang)),
-        _select(gid.F_TABLE, _("Table"), [all_] + [{"label": _name(fa, en, lang), "value": str(i)}
+        _text_input(gid.F_DATE_FROM, _("From date"), date_placeholder(lang)),
+        _text_input(gid.F_DATE_TO, _("To date"), date_placeholder(lang)),
+        _select(gid.F_TABLE, _("Table"), [all_] + [{"label": name_in(lang, fa, en), "value": str(i)}
                                                   for i, fa, en in choices.tables]),
-        _select(gid.F_KIND, _("Kind of help"), [all_] + [{"label": charts_gov.kind_label(k), "value": k.value}
+        _select(gid.F_KIND, _("Kind of help"), [all_] + [{"label": kind_label(k), "value": k.value}
                                                         for k in HelpKind]),
         _select(gid.F_DISTRICT, _("District (of the project)"),
-                [all_] + [{"label": _name(fa, en, lang), "value": str(i)} for i, fa, en in choices.districts]),
+                [all_] + [{"label": name_in(lang, fa, en), "value": str(i)} for i, fa, en in choices.districts]),
     ], className="row g-2 align-items-end mb-2", role="search", **{"aria-label": _("Dashboard filters")})
 
 
@@ -333,13 +322,13 @@ def layout(**_kw):
             html.Div([
                 _text_input(gid.AU_ACTOR, _("Who (name, mobile or e-mail)")),
                 _select(gid.AU_ACTION, _("Action"), [all_] + [{"label": a, "value": a} for a in actions]),
-                _select(gid.AU_TABLE, _("Table"), [all_] + [{"label": _name(fa, en, lang), "value": str(i)}
+                _select(gid.AU_TABLE, _("Table"), [all_] + [{"label": name_in(lang, fa, en), "value": str(i)}
                                                           for i, fa, en in choices.tables]),
                 _select(gid.AU_OBJECT, _("Object"), [all_] + [{"label": str(v), "value": k}
                                                             for k, v in OBJECT_LABELS.items()]),
                 _text_input(gid.AU_OBJECT_ID, _("Object no."), inputMode="numeric"),
-                _text_input(gid.AU_DATE_FROM, _("From date"), _date_placeholder(lang)),
-                _text_input(gid.AU_DATE_TO, _("To date"), _date_placeholder(lang)),
+                _text_input(gid.AU_DATE_FROM, _("From date"), date_placeholder(lang)),
+                _text_input(gid.AU_DATE_TO, _("To date"), date_placeholder(lang)),
             ], className="row g-2 align-items-end mb-2", role="search", **{"aria-label": _("Audit log filters")}),
             html.Div(id=gid.AU_ERROR),
             dcc.Store(id=gid.AU_PAGE, data=1),
@@ -374,7 +363,7 @@ def headline_cards(board: Dashboard, lang: str) -> Any:
 
     def kind_card(k: KindTotal):
         small = _("worth %(value)s", value=format_money(k.value, lang)) if k.kind is not HelpKind.FINANCIAL else ""
-        return card(charts_gov.kind_label(k.kind), amount_text(k.kind, k.quantity, "", lang), small)
+        return card(kind_label(k.kind), amount_text(k.kind, k.quantity, "", lang), small)
 
     total = card(_("Total value"), format_money(h.total_value, lang),
                  _("%(n)s decisions, %(c)s citizens", n=format_number(h.allocations, lang),
@@ -390,7 +379,7 @@ def runs_table(runs: list[RunRow], lang: str) -> Any:
         _("Objective"), _("Seconds"))]))
     body = html.Tbody([html.Tr([
         html.Td(format_number(r.id, lang)), html.Td(format_datetime(r.started_at, lang)),
-        html.Td(_name(r.table_fa, r.table_en, lang) if r.table_id else str(VALUE_LABELS["county"])),
+        html.Td(name_in(lang, r.table_fa, r.table_en) if r.table_id else str(VALUE_LABELS["county"])),
         html.Td(format_number(r.n_pledges, lang)), html.Td(format_number(r.n_needs, lang)),
         html.Td(format_number(r.n_pairs, lang)), html.Td(format_number(r.n_proposed, lang)),
         html.Td(format_number(r.objective, lang, decimals=1) if r.objective is not None else "—"),
@@ -398,10 +387,6 @@ def runs_table(runs: list[RunRow], lang: str) -> Any:
     ]) for r in runs])
     return html.Table([html.Caption(_("Size, time and objective of each run"), className="caption-top"), head, body],
                       className="table table-sm table-striped align-middle")
-
-
-def _alert(message: str) -> Any:
-    return html.Div(message, className="alert alert-danger py-2", role="alert")
 
 
 # --- callbacks --------------------------------------------------------------------------------
@@ -420,7 +405,7 @@ def update_dashboard(date_from, date_to, table, kind, district):
         f = build_filter(date_from, date_to, table, kind, district)
         board = cached_dashboard(get_db(), f)
     except DomainError as exc:
-        return (_alert(error_message(exc)),) + (no_update,) * 8
+        return (alert(error_message(exc)),) + (no_update,) * 8
     return ("", headline_cards(board, lang),
             charts_gov.groups_figure(board.by_table, _("By table"), lang),
             charts_gov.groups_figure(board.by_district, _("By district (of the project)"), lang,
@@ -462,7 +447,7 @@ def _export_value(v: Any, lang: str) -> Any:
         return _("yes") if v else _("no")
     if isinstance(v, enum.Enum):
         if isinstance(v, HelpKind):
-            return charts_gov.kind_label(v)
+            return kind_label(v)
         return str(VALUE_LABELS.get(v.value, v.value))
     if isinstance(v, datetime):
         return format_datetime(v, lang) if lang == "fa" else v.strftime("%Y-%m-%d %H:%M")
@@ -477,7 +462,7 @@ def audit_filter(actor, action, table, obj, obj_id, date_from, date_to) -> Audit
         raise ValidationError("field_required", field="object_id")
     return AuditFilter(actor_query=as_text(actor), action=as_text(action), table_id=parse_int(table) if table else None,
                        object_type=as_text(obj), object_id=object_id,
-                       date_from=parse_day(date_from, "date_from"), date_to=parse_day(date_to, "date_to"))
+                       date_from=parse_date_text(date_from, field="date_from", code="date_invalid"), date_to=parse_date_text(date_to, field="date_to", code="date_invalid"))
 
 
 AUDIT_STATES = [State(gid.AU_ACTOR, "value"), State(gid.AU_ACTION, "value"), State(gid.AU_TABLE, "value"),
@@ -502,7 +487,7 @@ def download_export(n_clicks, sheet, fmt, contacts, filter_data, *audit_values):
         content, name = export_file(sheet, fmt, filter_from_store(filter_data), audit_filter(*audit_values),
                                     bool(contacts), lang)
     except DomainError as exc:
-        return no_update, _alert(error_message(exc))
+        return no_update, alert(error_message(exc))
     return dcc.send_bytes(content, name), html.P(_("Your file %(name)s is ready.", name=name),
                                                  className="small text-success")
 
@@ -541,7 +526,7 @@ def update_audit(actor, action, table, obj, obj_id, date_from, date_to, _prev, _
         with get_db().reader() as s:
             result = audit_page(s, f, page=max(1, page_no))
     except DomainError as exc:
-        return no_update, no_update, no_update, no_update, no_update, _alert(error_message(exc))
+        return no_update, no_update, no_update, no_update, no_update, alert(error_message(exc))
     pager = _("Page %(page)s of %(pages)s (%(total)s events)", page=format_number(result.page, lang),
               pages=format_number(result.pages, lang), total=format_number(result.total, lang))
     return (audit_list(result, lang), pager, result.page, result.page <= 1, result.page >= result.pages, "")
@@ -562,4 +547,4 @@ def refresh_counts(_n_clicks):
                    className="row")
 
 
-__all__ = ["amount_text", "build_filter", "describe", "export_file", "layout", "parse_day"]
+__all__ = ["amount_text", "build_filter", "describe", "export_file", "layout"]

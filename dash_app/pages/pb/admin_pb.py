@@ -15,15 +15,13 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
-from dash_app.ui import charts
-from dash_app.pages.pb import ids
+import models.pb.cycles as pb_cycles
 from dash_app.auth import GOVERNORATE, current_user_id, require, secured_callback
 from dash_app.db import get_db
 from dash_app.i18n import (
     _,
     _l,
     current_language,
-    error_message,
     format_date,
     format_money,
     format_number,
@@ -31,7 +29,10 @@ from dash_app.i18n import (
     parse_number,
 )
 from dash_app.layout import icon, page
-import models.pb.cycles as pb_cycles
+from dash_app.pages.pb import ids
+from dash_app.ui import charts
+from dash_app.ui.alerts import error_alert, success
+from dash_app.ui.names import name_in
 from models.core.enums import PBBallotRule, PBCountingRule, PBPhase
 from models.core.errors import DomainError, ValidationError
 
@@ -52,23 +53,15 @@ NEXT_ACTION = {PBPhase.PROPOSAL: (PBPhase.VOTING, _l("Open voting"),
 HIDDEN = {"display": "none"}
 
 
-def name_in(lang: str, fa: str | None, en: str | None) -> str:
-    return (fa or en or "") if lang == "fa" else (en or fa or "")
-
-
 def _money(value, lang: str) -> str:
     """Money in rials; a fractional cost (only in imported files) is rounded for display."""
     return format_money(int(round(value)) if isinstance(value, Fraction) else int(value), lang)
 
 
-def _ok(message) -> html.Div:
-    return html.Div(message, className="alert alert-success py-2", role="status")
-
-
 def _fail(exc: DomainError | str, **params) -> html.Div:
     if isinstance(exc, DomainError) and exc.code == "pb_file_invalid" and exc.params.get("line") is None:
         params.setdefault("line", "—")
-    return html.Div(error_message(exc, **params), className="alert alert-danger py-2", role="alert")
+    return error_alert(exc, **params)
 
 
 def _field(id_: str, label: str, component, help_text: str | None = None, **kw) -> html.Div:
@@ -374,7 +367,7 @@ def create(n, name_fa, name_en, budget, unit, projects, ballot_rule, k, counting
             new_id = cycle.id
     except DomainError as exc:
         return _fail(exc), no_update, no_update
-    return (_ok(_("The cycle is created in the proposal phase. Open voting when it is ready.")), _bump(version),
+    return (success(_("The cycle is created in the proposal phase. Open voting when it is ready.")), _bump(version),
             str(new_id))
 
 
@@ -400,7 +393,7 @@ def change_phase(n_advance, n_publish, value, to_phase, version):
                 message = _("The cycle is now in the phase: %(phase)s.", phase=str(PHASE_LABEL[cycle.phase]))
     except DomainError as exc:
         return _fail(exc), _bump(version)
-    return _ok(message), _bump(version)
+    return success(message), _bump(version)
 
 
 @secured_callback(Output(ids.PB_DOWNLOAD, "data"), Output(ids.PB_MESSAGE, "children", allow_duplicate=True),
@@ -445,5 +438,5 @@ def import_file(contents, filename, rule, version):
             result = pb_cycles.tally(s, current_user_id(), new_id)
     except DomainError as exc:
         return _fail(exc), no_update, no_update
-    return (html.Div([_ok(_("Imported as cycle %(id)s.", id=format_number(new_id, lang))), _summary(result, lang)]),
+    return (html.Div([success(_("Imported as cycle %(id)s.", id=format_number(new_id, lang))), _summary(result, lang)]),
             _bump(version), str(new_id))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html, no_update
 
-from dash_app.pages.pb import ids
+import models.pb.cycles as pb_cycles
 from dash_app.auth import CITIZEN, current_user_id, require, secured_callback
 from dash_app.db import get_db
 from dash_app.i18n import (
@@ -25,13 +25,10 @@ from dash_app.i18n import (
     parse_int,
 )
 from dash_app.layout import icon, page
-import models.pb.cycles as pb_cycles
+from dash_app.pages.pb import ids
+from dash_app.ui.names import name_in
 from models.core.enums import PBBallotRule
 from models.core.errors import DomainError
-
-
-def name_in(lang: str, fa: str | None, en: str | None) -> str:
-    return (fa or en or "") if lang == "fa" else (en or fa or "")
 
 
 def _money(value) -> str:

@@ -8,31 +8,22 @@ from __future__ import annotations
 
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
-from dash_app.pages.table import ids
 from dash_app.auth import ANYONE, CHAIR, admits, current_roles, current_user_id, require, secured_callback
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, format_date, format_number, parse_int
 from dash_app.layout import icon, page
-from dash_app.pages.table import table_editor, table_election, table_review
-from dash_app.pages.table.table_common import (
-    background_name,
-    coverage_bar,
-    kind_name,
-    quantity_text,
-    reason_text,
-    status_badge,
-)
-from dash_app.pages.table.tables import execute_claimed, run_panel, start_or_poll
-from models.pledging.decisions import recent_decisions
-from models.tables.elections import close_due_elections, has_due_elections, table_people
+from dash_app.pages.table import ids, table_editor, table_election, table_review
+from dash_app.pages.table.runs import execute_claimed, run_panel, start_or_poll
+from dash_app.ui.coverage import coverage_bar
+from dash_app.ui.labels import background_label, kind_label, status_badge
+from dash_app.ui.names import name_in
+from dash_app.ui.quantities import quantity_text
 from models.core.enums import RunScope
 from models.core.errors import NotFound
-from models.runs.lifecycle import latest_run
+from models.pledging.decisions import recent_decisions
 from models.projects.editing import table_projects
-
-
-def _name(fa: str, en: str, lang: str) -> str:
-    return fa if lang == "fa" else (en or fa)
+from models.runs.lifecycle import latest_run
+from models.tables.elections import close_due_elections, has_due_elections, table_people
 
 
 def _header(people, lang: str):
@@ -42,11 +33,11 @@ def _header(people, lang: str):
         if people.term_end:
             bits += [" · ", _("term until %(date)s", date=format_date(people.term_end, long=True))]
         term = html.P(bits, className="mb-1")
-    description = _name(people.description_fa, people.description_en, lang)
+    description = name_in(lang, people.description_fa, people.description_en)
     return html.Header([
         html.P(dcc.Link([icon("arrow-right" if lang == "fa" else "arrow-left", "me-1"), _("All tables")],
                         href="/tables"), className="small mb-1"),
-        html.H1(_name(people.name_fa, people.name_en, lang), className="h3 mb-1"),
+        html.H1(name_in(lang, people.name_fa, people.name_en), className="h3 mb-1"),
         term or html.P(_("This table has no chair yet."), className="mb-1"),
         html.P(description, className="text-body-secondary") if description else None,
     ], id=ids.TABLE_HEADER, className="mb-3")
@@ -59,7 +50,7 @@ def _members(people):
         html.Span(m.name, className="fw-semibold"),
         html.Span(_("chair"), className="badge text-bg-primary ms-1 me-1") if m.is_chair else None,
         html.Br(),
-        html.Span(background_name(m.background) + (f" · {m.affiliation}" if m.affiliation else ""),
+        html.Span(background_label(m.background) + (f" · {m.affiliation}" if m.affiliation else ""),
                   className="small text-body-secondary"),
     ], className="list-group-item") for m in people.members], className="list-group mb-4", id=ids.TABLE_MEMBERS)
 
@@ -70,11 +61,12 @@ def _projects(projects, lang: str):
     items = []
     for p in projects:
         items.append(html.Li([
-            html.Div([dcc.Link(_name(p.title_fa, p.title_en, lang), href=f"/projects/{p.project_id}",
+            html.Div([dcc.Link(name_in(lang, p.title_fa, p.title_en), href=f"/projects/{p.project_id}",
                                className="fw-semibold"), status_badge(p.status),
                       html.Span(_("priority %(n)s/10", n=format_number(p.priority)), className="small ms-1")]),
-            coverage_bar(p.coverage, _("Coverage of %(project)s", project=_name(p.title_fa, p.title_en, lang))),
-            html.Ul([html.Li(_("%(kind)s: %(taken)s of %(needed)s", kind=kind_name(n.kind),
+            coverage_bar(p.coverage, label=_("Coverage of %(project)s", project=name_in(lang, p.title_fa, p.title_en)),
+                         percent=True),
+            html.Ul([html.Li(_("%(kind)s: %(taken)s of %(needed)s", kind=kind_label(n.kind),
                                taken=quantity_text(n.kind, min(n.taken, n.quantity)),
                                needed=quantity_text(n.kind, n.quantity)), className="small")
                      for n in p.needs], className="mb-0 mt-1"),
@@ -88,7 +80,7 @@ def _decisions(rows, lang: str):
     out = []
     for item, title_fa, title_en in rows:
         when = format_date(item.decided_at) if item.decided_at else ""
-        line = [status_badge(item.status), " ", _("%(quantity)s for %(project)s", project=_name(title_fa, title_en, lang),
+        line = [status_badge(item.status), " ", _("%(quantity)s for %(project)s", project=name_in(lang, title_fa, title_en),
                                                   quantity=quantity_text(item.kind, item.quantity)),
                 html.Span(f" · {when}", className="text-body-secondary")]
         if item.status == "rejected" and item.reject_reason:
@@ -98,7 +90,7 @@ def _decisions(rows, lang: str):
 
 
 def table_titles(projects, lang: str) -> dict[int, str]:
-    return {p.project_id: _name(p.title_fa, p.title_en, lang) for p in projects}
+    return {p.project_id: name_in(lang, p.title_fa, p.title_en) for p in projects}
 
 
 @page(__name__, path="/tables/<table_id>", path_template="/tables/<table_id>", title=_l("Table"),
@@ -182,4 +174,4 @@ def table_execute(run_id, table_id):
     return execute_claimed(run_id)
 
 
-__all__ = ["layout", "reason_text"]
+__all__ = ["layout"]

@@ -8,20 +8,14 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
-from dash_app.pages.table import ids
 from dash_app.auth import CHAIR, MEMBER, admits, current_roles, current_user_id, require, secured_callback
 from dash_app.db import get_db
 from dash_app.i18n import _, current_language, error_message, format_money, format_number, parse_int
 from dash_app.layout import icon
-from dash_app.pages.table.table_common import (
-    horizon_name,
-    kind_name,
-    project_status_name,
-    quantity_text,
-    status_badge,
-    transition_label,
-    unit_label,
-)
+from dash_app.pages.table import ids
+from dash_app.ui.alerts import alert as alert_box
+from dash_app.ui.labels import horizon_label, kind_label, project_status_label, status_badge, transition_label
+from dash_app.ui.quantities import quantity_text, unit_label
 from models.core.enums import HelpKind
 from models.core.errors import DomainError, PermissionDenied, ValidationError
 from models.orm.projects import Need
@@ -76,7 +70,7 @@ def _form(lang: str):
             _field(_("The untapped capacity"), dbc.Textarea(id=ids.PROJECT_CAPACITY, rows=2, value=""),
                    ids.PROJECT_CAPACITY),
             _field(_("Horizon"), dbc.RadioItems(id=ids.PROJECT_HORIZON, value="medium", inline=True, options=[
-                {"label": horizon_name(h), "value": h} for h in ("short", "medium", "long")]), ids.PROJECT_HORIZON),
+                {"label": horizon_label(h), "value": h} for h in ("short", "medium", "long")]), ids.PROJECT_HORIZON),
         ], id=ids.TALENT_FIELDS, hidden=True),
         _field(_("District or city"), dcc.Dropdown(id=ids.PROJECT_DISTRICT, options=districts, value=None,
                                                    placeholder=_("Whole county")), ids.PROJECT_DISTRICT),
@@ -101,7 +95,7 @@ def _need_form(project_id: int, skills):
     return html.Div([
         html.Label([html.Span(_("Kind of help"), className="visually-hidden"),
                     dbc.Select(id={"type": ids.NEED_KIND_TYPE, **pid}, value="financial", style={"maxWidth": "12rem"},
-                               options=[{"label": f"{kind_name(k)} ({unit_label(k)})", "value": k} for k in KINDS])]),
+                               options=[{"label": f"{kind_label(k)} ({unit_label(k)})", "value": k} for k in KINDS])]),
         dbc.Input(id={"type": ids.NEED_QTY_TYPE, **pid}, placeholder=_("Quantity"), inputMode="numeric",
                   style={"maxWidth": "9rem"}, value=""),
         dbc.Input(id={"type": ids.NEED_DESC_TYPE, **pid}, placeholder=_("What exactly (e.g. pickup truck)"),
@@ -116,7 +110,7 @@ def _need_form(project_id: int, skills):
 def _need_line(n, editable: bool):
     """One need: what and how much; where the project is editable, its quantity can be corrected in place
     (money typed in toman, like the form that added it)."""
-    text = _("%(kind)s: %(quantity)s", kind=kind_name(n.kind), quantity=quantity_text(n.kind, n.quantity)) \
+    text = _("%(kind)s: %(quantity)s", kind=kind_label(n.kind), quantity=quantity_text(n.kind, n.quantity)) \
         + (f" · {n.description}" if n.description else "")
     if not editable:
         return html.Li(text, className="small")
@@ -149,7 +143,7 @@ def render_list(table_id: int, lang: str):
         editable = not closed and (is_chair or p.status == "draft")
         title = p.title_fa if lang == "fa" else p.title_en
         diagnosis = (_("Problem: %(text)s", text=p.problem) if p.kind == "problem"
-                     else _("Capacity: %(text)s (%(horizon)s)", text=p.capacity, horizon=horizon_name(p.horizon)))
+                     else _("Capacity: %(text)s (%(horizon)s)", text=p.capacity, horizon=horizon_label(p.horizon)))
         moves = []
         if is_chair and not closed:
             for target in allowed_transitions(p.status):
@@ -159,7 +153,7 @@ def render_list(table_id: int, lang: str):
                                 id={"type": ids.STATUS_TYPE + "-button", "project": p.project_id, "to": target}),
                     id={"type": ids.STATUS_TYPE, "project": p.project_id, "to": target},
                     message=_("Move “%(project)s” from %(current)s to %(target)s?", project=title,
-                              current=project_status_name(p.status), target=project_status_name(target))
+                              current=project_status_label(p.status), target=project_status_label(target))
                     + ("\n" + _("Its proposed and accepted contributions will be released and the citizens told.")
                        if target == "cancelled" else "")))
         items.append(html.Li([
@@ -192,10 +186,6 @@ def section(table_id: int, projects, is_chair: bool, lang: str):
         _form(lang),
         html.Div(render_list(table_id, lang), id=ids.EDITOR_LIST),
     ], className="border rounded p-3 mb-4", id=ids.EDITOR_PANEL)
-
-
-def _alert(message: str, colour: str = "danger"):
-    return html.Div(message, className=f"alert alert-{colour} mb-2", role="alert")
 
 
 EDITOR_ROLES = {MEMBER, CHAIR}
@@ -277,7 +267,7 @@ def editor_action(_save, _moves, _adds, kind, title, title_en, summary, problem,
         elif trigger.get("type") == ids.STATUS_TYPE:
             with get_db().unit_of_work() as s:
                 change_status(s, actor, trigger.get("project"), trigger.get("to"))
-            message = _("Status changed to %(status)s.", status=project_status_name(str(trigger.get("to"))))
+            message = _("Status changed to %(status)s.", status=project_status_label(str(trigger.get("to"))))
         else:
             pid = trigger.get("project")
             position = [i for i, item in enumerate(ctx.states_list[-5]) if item["id"].get("project") == pid]
@@ -295,11 +285,11 @@ def editor_action(_save, _moves, _adds, kind, title, title_en, summary, problem,
                                                   skill_ids=tuple(x for x in (need_skills[k] or []) if isinstance(x, int))
                                                   if need_kind in ("design", "execution") else ()))
             message = _("Need added.")
-        alert = _alert(message, "success")
+        alert = alert_box(message, "success")
     except PermissionDenied:
         raise
     except DomainError as exc:
-        alert = _alert(error_message(exc))
+        alert = alert_box(error_message(exc))
     return render_list(table_id, lang), alert, editing_out
 
 
@@ -328,9 +318,9 @@ def change_quantity(_saves, quantities, table_id):
             if need is not None and need.kind is HelpKind.FINANCIAL:
                 qty *= 10  # typed in toman, stored in rials
             change_need_quantity(s, current_user_id(), need_id, qty)
-        alert = _alert(_("Quantity changed."), "success")
+        alert = alert_box(_("Quantity changed."), "success")
     except PermissionDenied:
         raise
     except DomainError as exc:
-        alert = _alert(error_message(exc))
+        alert = alert_box(error_message(exc))
     return render_list(table_id, current_language()), alert

@@ -10,16 +10,24 @@ from datetime import timedelta, timezone
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, html, no_update
 
-from dash_app.pages.table import ids
-from dash_app.auth import CHAIR, GOVERNORATE, MEMBER, admits, current_roles, current_user_id, require, \
-    secured_callback
+from dash_app.auth import (
+    CHAIR,
+    GOVERNORATE,
+    MEMBER,
+    admits,
+    current_roles,
+    current_user_id,
+    require,
+    secured_callback,
+)
 from dash_app.db import get_db
-from dash_app.i18n import _, error_message, format_datetime, format_number, parse_int
+from dash_app.i18n import _, format_datetime, format_number, parse_int
 from dash_app.layout import icon
+from dash_app.pages.table import ids
+from dash_app.ui.alerts import error_alert, success
+from models.core.errors import DomainError, PermissionDenied, ValidationError
 from models.orm.base import utcnow
 from models.tables.elections import cast_ballot, close_election, election_view, nominate, open_election
-from models.core.errors import DomainError, PermissionDenied, ValidationError
-
 
 
 def _view(table_id: int, viewer: int | None):
@@ -98,14 +106,6 @@ def section(table_id: int, viewer: int | None, is_member: bool, is_gov: bool):
     ], className="border rounded p-3 mb-4", id=ids.ELECTION_PANEL)
 
 
-def _ok(message: str):
-    return html.Div(message, className="alert alert-success mb-2", role="alert")
-
-
-def _bad(exc: DomainError):
-    return html.Div(error_message(exc), className="alert alert-danger mb-2", role="alert")
-
-
 def _current_election_id(table_id: int, viewer: int | None) -> int:
     view = _view(table_id, viewer)
     if view is None or view.status != "open":
@@ -136,11 +136,11 @@ def member_action(n_nominate, n_vote, choices, table_id):
             else:
                 cast_ballot(s, viewer, election_id, [c for c in (choices or []) if isinstance(c, int)])
                 message = _("Your ballot is saved. You may change it until the election closes.")
-        alert = _ok(message)
+        alert = success(message)
     except PermissionDenied:
         raise
     except DomainError as exc:
-        alert = _bad(exc)
+        alert = error_alert(exc)
     return _rerender(table_id, viewer), alert
 
 
@@ -155,7 +155,7 @@ def governorate_action(n_open, n_close, days, table_id):
         return no_update, no_update
     viewer = current_user_id()
     if isinstance(table_id, bool) or not isinstance(table_id, int):
-        return no_update, _bad(ValidationError("table_not_found"))
+        return no_update, error_alert(ValidationError("table_not_found"))
     try:
         if ctx.triggered_id == ids.ELECTION_OPEN:
             n_days = parse_int(days)
@@ -163,14 +163,14 @@ def governorate_action(n_open, n_close, days, table_id):
                 raise ValidationError("close_must_be_future")
             with get_db().unit_of_work() as s:
                 open_election(s, viewer, table_id, utcnow() + timedelta(days=n_days))
-            alert = _ok(_("The election is open. The members have been told."))
+            alert = success(_("The election is open. The members have been told."))
         else:
             election_id = _current_election_id(table_id, viewer)
             with get_db().unit_of_work() as s:
                 close_election(s, viewer, election_id)
-            alert = _ok(_("The election is closed and the result is published."))
+            alert = success(_("The election is closed and the result is published."))
     except PermissionDenied:
         raise
     except DomainError as exc:
-        alert = _bad(exc)
+        alert = error_alert(exc)
     return _rerender(table_id, viewer), alert

@@ -9,20 +9,28 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
-from dash_app.pages.table import ids
 from dash_app.auth import CHAIR, current_user_id, require, secured_callback
 from dash_app.db import get_db
 from dash_app.i18n import _, as_text, current_language, error_message, format_date, format_number
 from dash_app.layout import icon
-from dash_app.pages.table.table_common import (
-    kind_name,
-    parse_date_text,
-    quantity_text,
-    reason_text,
-    today_text,
-)
-from models.pledging.decisions import MAX_REASON, accept, accept_many, awaiting_delivery, mark_delivered, reject, review_page
+from dash_app.pages.table import ids
+from dash_app.ui.alerts import alert as alert_box
+from dash_app.ui.dates import parse_date_text, today_text
+from dash_app.ui.labels import kind_label
+from dash_app.ui.quantities import quantity_text
+from dash_app.ui.names import name_in
+from dash_app.ui.reasons import reason_text
+from models.projects.browse import skill_choices
 from models.core.errors import DomainError, PermissionDenied, ValidationError
+from models.pledging.decisions import (
+    MAX_REASON,
+    accept,
+    accept_many,
+    awaiting_delivery,
+    mark_delivered,
+    reject,
+    review_page,
+)
 
 PER_PAGE = 20
 
@@ -31,15 +39,15 @@ def _pid(kind: str, item) -> dict:
     return {"type": kind, "alloc": item.allocation_id, "v": item.version}
 
 
-def _item(item, lang: str, deciding: bool):
-    district = (item.district_fa if lang == "fa" else item.district_en) or ""
+def _item(item, lang: str, deciding: bool, skill_names: dict[str, str]):
+    district = name_in(lang, item.district_fa, item.district_en)
     who = item.citizen_name or _("A citizen")
     prefs = []
     if item.prefers_table:
         prefs.append(_("Only this table's projects") if item.only_tables else _("Prefers this table"))
     if not item.divisible:
         prefs.append(_("Whole pledge only"))
-    skills = [(fa if lang == "fa" else en) for fa, en in item.skills]
+    skills = [name_in(lang, fa, en) for fa, en in item.skills]
     controls = []
     if deciding:
         controls = [
@@ -58,7 +66,7 @@ def _item(item, lang: str, deciding: bool):
         html.Div([html.Div(head, className="me-auto"), html.Div(controls, className="text-nowrap")],
                  className="d-flex flex-wrap gap-2 align-items-start"),
         html.P([
-            kind_name(item.kind), " · ",
+            kind_label(item.kind), " · ",
             _("need: %(need)s", need=quantity_text(item.kind, item.need_quantity)),
             f" · {item.need_description}" if item.need_description else "",
             f" · {district}" if district else "",
@@ -66,21 +74,22 @@ def _item(item, lang: str, deciding: bool):
         ], className="small mb-1 text-body-secondary"),
         html.P([_("Skills: %(skills)s", skills="، ".join(skills) if lang == "fa" else ", ".join(skills))],
                className="small mb-1") if skills else None,
-        html.Div([html.Span(reason_text(r), className="badge text-bg-light border me-1 ms-1") for r in item.reasons]
+        html.Div([html.Span(reason_text(r, skill_names), className="badge text-bg-light border me-1 ms-1") for r in item.reasons
+                  if reason_text(r, skill_names)]
                  + [html.Span(p, className="badge text-bg-info me-1 ms-1") for p in prefs], className="small"),
         html.P(_("Accepted on %(date)s", date=format_date(item.decided_at)), className="small mb-0")
         if not deciding and item.decided_at else None,
     ], className="list-group-item", **{"data-allocation": str(item.allocation_id)})
 
 
-def _groups(page, lang: str, deciding: bool):
+def _groups(page, lang: str, deciding: bool, skill_names: dict[str, str]):
     out = []
     for group in page.groups:
-        title = group.title_fa if lang == "fa" else group.title_en
+        title = name_in(lang, group.title_fa, group.title_en)
         out.append(html.Div([
             html.H3([title, html.Span(_("priority %(n)s/10", n=format_number(group.priority)),
                                       className="small text-body-secondary ms-2 me-2")], className="h6 mt-3"),
-            html.Ul([_item(i, lang, deciding) for i in group.items], className="list-group"),
+            html.Ul([_item(i, lang, deciding, skill_names) for i in group.items], className="list-group"),
         ], **{"data-project": str(group.project_id)}))
     return out
 
@@ -93,6 +102,7 @@ def render_lists(table_id: int, page_no: int = 0):
             page_no = max(0, (pending.total - 1) // PER_PAGE)
             pending = review_page(s, table_id, offset=page_no * PER_PAGE, limit=PER_PAGE)
         accepted = awaiting_delivery(s, table_id, limit=PER_PAGE)
+        skill_names = {c.slug: c.name(lang) for c in skill_choices(s)}
     pages = max(1, -(-pending.total // PER_PAGE))
     pager = None
     if pages > 1:
@@ -105,11 +115,11 @@ def render_lists(table_id: int, page_no: int = 0):
     return html.Div([
         html.P(_("%(n)s proposals await your decision.", n=format_number(pending.total)), className="mb-1",
                **{"data-pending": str(pending.total)}),
-        html.Div(_groups(pending, lang, True)) if pending.total else
+        html.Div(_groups(pending, lang, True, skill_names)) if pending.total else
         html.P(_("Nothing to decide. Run matching to get new proposals."), className="text-body-secondary"),
         pager,
         html.H3([icon("box-seam", "me-2"), _("Accepted, awaiting delivery")], className="h6 mt-4"),
-        html.Div(_groups(accepted, lang, False)) if accepted.total else
+        html.Div(_groups(accepted, lang, False, skill_names)) if accepted.total else
         html.P(_("No accepted contribution awaits delivery."), className="text-body-secondary", id=ids.DELIVERY_LIST),
     ]), page_no
 
@@ -150,10 +160,6 @@ def section(table_id: int):
         ], id=ids.DELIVER_MODAL, is_open=False),
         dcc.Store(id=ids.REVIEW_REFRESH, data={"page": page_no, "reject": None, "deliver": None}),
     ], className="border rounded p-3 mb-4", id=ids.REVIEW_PANEL)
-
-
-def _alert(message: str, colour: str = "danger"):
-    return html.Div(message, className=f"alert alert-{colour} mb-2", role="alert")
 
 
 def _target(value) -> tuple[int, int | None] | None:
@@ -200,7 +206,7 @@ def review_action(_acc, _rej, _del, _goto, _bulk, _rej_ok, _rej_cancel, _del_ok,
         elif kind == ids.ACCEPT_TYPE:
             with db.unit_of_work() as s:
                 accept(s, actor, trigger.get("alloc"), trigger.get("v"))
-            alert = _alert(_("Accepted. The citizen has been told."), "success")
+            alert = alert_box(_("Accepted. The citizen has been told."), "success")
         elif kind == ids.REJECT_TYPE:
             memo["reject"] = {"alloc": trigger.get("alloc"), "v": trigger.get("v")}
             reject_open, reason_out = True, ""
@@ -213,24 +219,27 @@ def review_action(_acc, _rej, _del, _goto, _bulk, _rej_ok, _rej_cancel, _del_ok,
                 raise ValidationError("selection_empty")
             reason = as_text(reason)
             if not reason.strip():
-                return (no_update, _alert(error_message(ValidationError("reason_required"))), True, no_update,
+                return (no_update, alert_box(error_message(ValidationError("reason_required"))), True, no_update,
                         False, no_update, no_update)
             with db.unit_of_work() as s:
                 reject(s, actor, target[0], reason, target[1])
             memo["reject"] = None
-            alert = _alert(_("Rejected. The citizen has been told the reason."), "success")
+            alert = alert_box(_("Rejected. The citizen has been told the reason."), "success")
         elif kind == ids.DELIVER_CONFIRM:
             target = _target(memo.get("deliver"))
             if target is None:
                 raise ValidationError("selection_empty")
-            day = parse_date_text(delivered_text)
+            try:
+                day = parse_date_text(delivered_text, field="date", code="date_invalid")
+            except ValidationError:
+                day = None
             if day is None:
-                return (no_update, _alert(error_message(ValidationError("date_invalid"))), False, no_update, True,
+                return (no_update, alert_box(error_message(ValidationError("date_invalid"))), False, no_update, True,
                         no_update, no_update)
             with db.unit_of_work() as s:
                 mark_delivered(s, actor, target[0], day, as_text(note), target[1])
             memo["deliver"] = None
-            alert = _alert(_("Marked delivered."), "success")
+            alert = alert_box(_("Marked delivered."), "success")
         elif kind == ids.REVIEW_BULK:
             chosen = {}
             for item, ticked in zip(ctx.states_list[0], selected or []):
@@ -238,14 +247,14 @@ def review_action(_acc, _rej, _del, _goto, _bulk, _rej_ok, _rej_cancel, _del_ok,
                     chosen[item["id"].get("alloc")] = item["id"].get("v")
             with db.unit_of_work() as s:
                 done = accept_many(s, actor, chosen)
-            alert = _alert(_("%(n)s contributions accepted. The citizens have been told.",
+            alert = alert_box(_("%(n)s contributions accepted. The citizens have been told.",
                              n=format_number(len(done))), "success")
         elif kind in (ids.REJECT_CANCEL, ids.DELIVER_CANCEL):
             memo["reject"] = memo["deliver"] = None
     except PermissionDenied:
         raise  # a forged request: the guard's error handler answers 403
     except DomainError as exc:
-        alert = _alert(error_message(exc))
+        alert = alert_box(error_message(exc))
     body, page_no = render_lists(table_id, page_no)
     memo["page"] = page_no
     if kind == ids.MATCH_DONE:  # say which run's proposals the queue now shows (pages and tests wait on it)

@@ -1,161 +1,26 @@
 """/tables: the specialized tables; for the governorate, matching the whole county in the background.
 
-Imports dash, dbc, models and dash_app. The run panel here (`run_panel`, `render_run`) is shared
-with a table's own page (dash_app/pages/table_detail.py).
+Imports dash, dbc, models and dash_app. The run panel is the section dash_app.pages.table.runs (shared with a
+table's own page).
 """
 from __future__ import annotations
 
-import logging
-
 from dash import Input, Output, ctx, dcc, html, no_update
 
-from dash_app.pages.table import ids
-from dash_app.auth import ANYONE, GOVERNORATE, current_roles, current_user_id, require, secured_callback
+from dash_app.auth import ANYONE, GOVERNORATE, admits, current_roles, require, secured_callback
 from dash_app.db import get_db
-from dash_app.i18n import _, _l, current_language, error_message, format_datetime, format_number, format_percent
+from dash_app.i18n import _, _l, current_language, format_number
 from dash_app.layout import icon, page
+from dash_app.pages.table import ids
+from dash_app.pages.table.runs import execute_claimed, run_panel, start_or_poll
+from dash_app.ui.names import name_in
 from models.core.enums import RunScope
-from models.core.errors import DomainError, PermissionDenied
-from models.runs.jobs import claim_matching, run_claimed
-from models.runs.lifecycle import latest_run, project_changes, run_state
 from models.projects.editing import tables_overview
-
-POLL_MS = 1000
-
-log = logging.getLogger(__name__)
-
-
-def _stage_text(state) -> str:
-    from dash_app.pages.table.table_common import kind_name
-
-    if state.stage == "solving" and state.kind:
-        return _("Solving: %(kind)s", kind=kind_name(state.kind))
-    return {"claimed": _("Waiting to start"), "building": _("Reading pledges and needs"),
-            "solving": _("Solving"), "writing": _("Saving the proposals"), "done": _("Done"),
-            "failed": _("Failed")}.get(state.stage, state.stage)
-
-
-def render_run(state, project_titles: dict[int, str] | None = None):
-    """A run's progress bar while it runs; its summary (what changed) once it is done."""
-    if state is None:
-        return html.P(_("No matching run yet."), className="text-body-secondary mb-0")
-    when = format_datetime(state.started_at)
-    if state.status == "running":
-        pct = max(0.02, min(1.0, state.fraction))
-        return html.Div([
-            html.P([icon("hourglass-split", "me-1"), _("A matching run started at %(when)s is in progress.",
-                                                        when=when)], className="mb-2"),
-            html.Div(html.Div(format_percent(pct), className="progress-bar progress-bar-striped progress-bar-animated",
-                              style={"width": f"{pct * 100:.0f}%"}),
-                     className="progress mb-1", role="progressbar", id=f"run-progress-{state.run_id}",
-                     **{"aria-valuenow": f"{pct * 100:.0f}", "aria-valuemin": "0", "aria-valuemax": "100",
-                        "aria-label": _("Progress of the matching run")}),
-            html.P(_stage_text(state), className="small text-body-secondary mb-0", **{"data-stage": state.stage}),
-            html.P(_("You may close this page; the run goes on and this page shows it when you come back."),
-                   className="small text-body-secondary mb-0"),
-        ], **{"data-run-status": "running"})
-    if state.status == "failed":
-        reason = _("The server stopped during the run.") if state.error == "interrupted" else (
-            error_message(state.error) if state.error and not state.error.startswith("error") else
-            _("The run could not finish; nothing was changed."))
-        return html.Div([icon("exclamation-triangle", "me-1"),
-                         _("The matching run started at %(when)s failed: %(reason)s", when=when, reason=reason)],
-                        className="alert alert-warning mb-0", role="alert", **{"data-run-status": "failed"})
-    s = state.summary or {}
-    before, after = s.get("coverage_before") or {}, s.get("coverage_after") or {}
-    rows = [
-        (_("New proposals"), format_number(s.get("proposed", 0))),
-        (_("Proposals kept"), format_number(s.get("kept", 0))),
-        (_("Proposals withdrawn"), format_number(s.get("withdrawn", 0))),
-        (_("Coverage of needs"), _("%(before)s before, %(after)s after",
-                                   before=format_percent(before.get("mean", 0.0)),
-                                   after=format_percent(after.get("mean", 0.0)))),
-        (_("Needs fully covered"), _("%(before)s before, %(after)s after",
-                                     before=format_number(before.get("full", 0)),
-                                     after=format_number(after.get("full", 0)))),
-        (_("Time taken"), _("%(n)s seconds", n=format_number(s.get("seconds", 0.0), decimals=1))),
-    ]
-    changes = project_changes(s)[:10]
-    titles = project_titles or {}
-    return html.Div([
-        html.P([icon("check-circle", "me-1"), _("The matching run of %(when)s is done.", when=when)],
-               className="mb-2 fw-semibold"),
-        html.Dl([item for label, value in rows for item in (html.Dt(label, className="col-7 col-md-4"),
-                                                               html.Dd(value, className="col-5 col-md-8"))],
-                className="row mb-2", id=f"run-summary-{state.run_id}"),
-        html.Div([
-            html.H4(_("Projects whose coverage changed"), className="h6"),
-            html.Ul([html.Li(_("%(project)s: %(before)s → %(after)s", project=titles.get(pid, format_number(pid)),
-                                before=format_percent(b), after=format_percent(a))) for pid, b, a in changes],
-                    className="small mb-0"),
-        ]) if changes else None,
-    ], **{"data-run-status": "done"})
-
-
-def run_panel(title: str, ids_: tuple[str, str, str, str, str], state, titles: dict[int, str],
-              extra=None) -> html.Section:
-    """The run panel; ids_ = (start button, status, poll interval, claimed-run store, job-ended store)."""
-    start_id, status_id, interval_id, claimed_id, executed_id = ids_
-    running = state is not None and state.status == "running"
-    return html.Section([
-        html.H2([icon("diagram-3", "me-2"), title], className="h5"),
-        html.P(_("The engine proposes where each pledge does the most good. Decided contributions stay as "
-                 "they are; rejected pairs are never proposed again."), className="small text-body-secondary"),
-        html.Button([icon("play-fill", "me-1"), _("Run matching")], id=start_id, n_clicks=0,
-                    className="btn btn-primary mb-3", disabled=running),
-        html.Div(render_run(state, titles), id=status_id, **{"aria-live": "polite"}),
-        dcc.Interval(id=interval_id, interval=POLL_MS, disabled=not running),
-        # Hidden spans, not dcc.Store: a Store reports its data when it mounts, which would start an
-        # empty background job on every page load and hold the panel's callbacks while it runs.
-        html.Span(id=claimed_id, hidden=True),
-        html.Span(id=executed_id, hidden=True),
-        extra,
-    ], className="border rounded p-3 mb-4")
-
-
-def start_or_poll(scope: RunScope, table_id: int | None, started: bool, titles: dict[int, str]):
-    """The run panel's callback body: claim a run when the button was pressed, then show the latest.
-
-    Returns (status, interval disabled, button disabled, latest state, claimed run id or no_update);
-    the claimed id goes to the panel's hidden span, which starts the background job (`execute_claimed`).
-    """
-    db = get_db()
-    alert, claimed = None, no_update
-    if started:
-        try:
-            claimed = claim_matching(db, current_user_id(), scope, table_id)
-        except PermissionDenied:
-            raise
-        except DomainError as exc:
-            alert = html.Div(error_message(exc), className="alert alert-warning", role="alert")
-    with db.reader() as s:
-        state = latest_run(s, scope, table_id)
-        if state is not None and state.status == "running":
-            state = run_state(s, state.run_id)
-    running = state is not None and state.status == "running"
-    return html.Div([alert, render_run(state, titles)]), not running, running, state, claimed
-
-
-def execute_claimed(run_id):
-    """A background job's body: run the matching run this page claimed (see models.runs.jobs.run_claimed).
-
-    The panel's poll (not this job's answer) shows the outcome: a callback fed by a job's output
-    would wait for the whole run before Dash let it fire again, and clicks on the panel would be
-    lost meanwhile. Failures are already recorded on the run (the panel shows them).
-    """
-    if not isinstance(run_id, int) or isinstance(run_id, bool):
-        return no_update
-    try:
-        run_claimed(get_db(), run_id, current_user_id())
-    except Exception:  # noqa: BLE001 - execute_run marked the run failed; the panel reads that
-        log.exception("matching run %s failed", run_id)
-    return run_id
+from models.runs.lifecycle import latest_run
 
 
 def _card(card, lang: str):
-    from dash_app.auth import admits
-
-    name = card.name_fa if lang == "fa" else card.name_en
+    name = name_in(lang, card.name_fa, card.name_en)
     chair_bits = [icon("person-badge", "me-1"), _("Chair: %(name)s", name=card.chair_name)] if card.chair_name \
         else [_("No chair yet")]
     pending = None
@@ -178,7 +43,7 @@ def _project_titles(lang: str) -> dict[int, str]:
     from models.orm.projects import Project
 
     with get_db().reader() as s:
-        return {pid: (fa if lang == "fa" else (en or fa)) for pid, fa, en in
+        return {pid: name_in(lang, fa, en) for pid, fa, en in
                 s.execute(select(Project.id, Project.title_fa, Project.title_en))}
 
 
@@ -226,4 +91,4 @@ def county_execute(run_id):
     return execute_claimed(run_id)
 
 
-__all__ = ["execute_claimed", "render_run", "run_panel", "start_or_poll"]
+__all__ = ["layout"]
