@@ -4,6 +4,7 @@ Imports only the standard library and numpy (no web, database or solver code).""
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Hashable, Iterable, TypeGuard
@@ -131,14 +132,20 @@ def _positive_int(where: str, name: str, v: object) -> int:
     return v
 
 
-def _day(where: str, s: object) -> int:
-    if not isinstance(s, str) or len(s) != 10:
-        raise InstanceError(f"{where}: window dates must be ISO dates YYYY-MM-DD, got {s!r}")
+@functools.lru_cache(maxsize=8192)
+def _ordinal(s: str) -> int | None:
+    """Day number of an ISO date, None when it is not one (cached: instances repeat dates)."""
     try:
-        d = _dt.date.fromisoformat(s)
+        return _dt.date.fromisoformat(s).toordinal()
     except ValueError:
-        raise InstanceError(f"{where}: window dates must be ISO dates YYYY-MM-DD, got {s!r}") from None
-    return d.toordinal()
+        return None
+
+
+def _day(where: str, s: object) -> int:
+    d = _ordinal(s) if isinstance(s, str) and len(s) == 10 else None
+    if d is None:
+        raise InstanceError(f"{where}: window dates must be ISO dates YYYY-MM-DD, got {s!r}")
+    return d
 
 
 def _window(where: str, w: object) -> tuple[int, int]:
@@ -314,6 +321,8 @@ def parse_instance(instance: object) -> Instance:
     p_end = np.empty(npl, np.int64)
     p_sk = np.empty(npl, np.int32)
     p_div = np.empty(npl, bool)
+    ts_seen: dict[tuple[str, ...], int] = {}
+    sk_seen: dict[tuple[str, ...], int] = {}
     for k, e in enumerate(raw_pl):
         where = _entry("pledges", k, e)
         if not isinstance(e, dict):
@@ -332,11 +341,19 @@ def parse_instance(instance: object) -> Instance:
         p_qty[k] = _positive_int(where, "quantity", e.get("quantity"))
         p_dist[k] = district_code(where, e.get("district"))
         tl = _str_list(where, "tables", e.get("tables"))
-        p_ts[k] = tablesets.code(tuple(sorted({tables.code(t) for t in tl})))
+        tkey = tuple(tl)
+        code = ts_seen.get(tkey)
+        if code is None:  # first time this list: intern it (codes as without the cache)
+            code = ts_seen[tkey] = tablesets.code(tuple(sorted({tables.code(t) for t in tl})))
+        p_ts[k] = code
         p_only[k] = _bool(where, "only_tables", e.get("only_tables"), False)
         p_start[k], p_end[k] = _window(where, e.get("window"))
         sk = _str_list(where, "skills", e.get("skills"))
-        p_sk[k] = skillsets.code(tuple(sorted({skills.code(s) for s in sk})))
+        skey = tuple(sk)
+        code = sk_seen.get(skey)
+        if code is None:
+            code = sk_seen[skey] = skillsets.code(tuple(sorted({skills.code(s) for s in sk})))
+        p_sk[k] = code
         p_div[k] = _bool(where, "divisible", e.get("divisible"), True)
 
     def pair(section: str, k: int, e: object, with_qty: bool) -> tuple[str, int, int, int]:

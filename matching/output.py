@@ -19,12 +19,21 @@ def _num(x: float) -> float:
 def build_output(inst: Instance, flows: dict, worth: dict, stats: dict, tab: Tables | None = None) -> dict:
     tab = tab or Tables(inst)
     allocs = []
-    for (i, j) in sorted(flows, key=lambda k: (inst.pledge_ids[k[0]], inst.need_ids[k[1]])):
+    # reasons depend on the pledge only through its skill set, table set and district: one
+    # call per (those, need) (100k x 5k: ~50k allocations, a few thousand distinct reasons)
+    psk, pts, pdi = inst.pledge_skillset.tolist(), inst.pledge_tableset.tolist(), inst.pledge_district.tolist()
+    cache: dict[tuple[int, int, int, int], list[str]] = {}
+    pids, nids = inst.pledge_ids, inst.need_ids
+    for (i, j) in sorted(flows, key=lambda k: (pids[k[0]], nids[k[1]])):
         q = flows[(i, j)]
         if q <= 0:
             continue
-        allocs.append({"pledge": inst.pledge_ids[i], "need": inst.need_ids[j], "quantity": int(q),
-                       "worth": _num(worth[(i, j)]), "reasons": reasons(inst, tab, i, j)})
+        key = (psk[i], pts[i], pdi[i], j)
+        why = cache.get(key)
+        if why is None:
+            why = cache[key] = reasons(inst, tab, i, j)
+        allocs.append({"pledge": pids[i], "need": nids[j], "quantity": int(q),
+                       "worth": _num(worth[(i, j)]), "reasons": list(why)})
     objective = sum(worth[k] for k in flows if flows[k] > 0)
     out_stats = {}
     for k, v in stats.items():
