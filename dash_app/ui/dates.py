@@ -1,6 +1,6 @@
 """Dates typed by people: one parser for every form (the pledge form's rules), today's date as typed.
 
-Imports jdatetime, dash_app.i18n and models.core.errors.
+Imports jdatetime, dash_app.i18n, models.core.clock and models.core.errors.
 """
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import date
 import jdatetime
 
 from dash_app.i18n import current_language, to_latin_digits, to_persian_digits
+from models.core.clock import county_today
 from models.core.errors import ValidationError
 
 DATE_PARTS = re.compile(r"^\s*(\d{1,4})\s*[/\-.\s]\s*(\d{1,2})\s*[/\-.\s]\s*(\d{1,4})\s*$")
@@ -46,7 +47,7 @@ def date_placeholder(lang: str) -> str:
 def today_text(lang: str | None = None) -> str:
     """Today as a form would take it back: ۱۴۰۵/۰۹/۱۵ in Persian, 2026-12-06 in English."""
     lang = lang or current_language()
-    today = date.today()
+    today = county_today()  # the county's day, not the server's (UTC) one
     if lang == "fa":
         j = jdatetime.date.fromgregorian(date=today)
         return to_persian_digits(f"{j.year:04d}/{j.month:02d}/{j.day:02d}")

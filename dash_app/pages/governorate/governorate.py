@@ -36,6 +36,7 @@ from dash_app.ui.alerts import alert
 from dash_app.ui.dates import date_placeholder, parse_date_text
 from dash_app.ui.labels import kind_label
 from dash_app.ui.names import name_in
+from models.core.clock import county_today
 from models.core.enums import HelpKind
 from models.core.errors import DomainError, ValidationError
 from models.orm.people import User
@@ -435,7 +436,7 @@ def export_file(sheet: str, fmt: str, f: DashboardFilter, audit_f: AuditFilter, 
             data = exports.audit_sheet(s, audit_f, describe=lambda line: describe(line, lang))
     headers = [str(COLUMN_LABELS.get(c, c)) for c in data.columns]
     rows = [[_export_value(v, lang) for v in row] for row in data.rows]
-    stamp = date.today().isoformat()
+    stamp = county_today().isoformat()
     name = f"hamyar-{sheet}-{stamp}.{fmt}"
     if fmt == "csv":
         return exports.to_csv(headers, rows), name
