@@ -31,8 +31,8 @@ ALLOCATION_COLUMNS = ("need_id, quantity, score, reasons, matching_run_id, statu
 
 
 def seed(db: Database) -> None:
-    from models.demo.seed import seed_demo
     from models.core.schema import migrate
+    from models.demo.seed import seed_demo
 
     migrate(db)
     with db.unit_of_work() as s:
@@ -81,8 +81,8 @@ def time_aggregates(db: Database, runs: int) -> dict[str, float]:
 
 def time_callback(db: Database, runs: int) -> float:
     """Median server time of the dashboard callback (figures and JSON included), via the test client."""
-    from dash_app import create_app
     import models.accounts.users as accounts
+    from dash_app import create_app
 
     login, password = f"bench-{uuid.uuid4().hex[:8]}@example.org", "bench horse 42 staple"
     with db.unit_of_work() as s:

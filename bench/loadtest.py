@@ -317,11 +317,11 @@ class Setup:
 def prepare_database(n_citizens: int) -> Setup:
     from sqlalchemy import create_engine, select, text
 
-    from models.core.db import Database
     from models.accounts.users import hash_password
+    from models.core.db import Database
+    from models.core.schema import migrate
     from models.demo.seed import seed_demo
     from models.orm.projects import Project
-    from models.core.schema import migrate
     from models.orm.tables import Table
 
     schema = f"hamyar_bench_{uuid.uuid4().hex[:8]}"

@@ -15,12 +15,11 @@ from typing import Any
 import dash
 from flask import Flask, request
 
-
-from models.core.db import Database
 from dash_app import assets as vendor
 from dash_app.db import EXTENSION_KEY
 from dash_app.settings import EXTENSION_KEY as SETTINGS_KEY
 from dash_app.settings import Settings
+from models.core.db import Database
 
 __all__ = ["create_app"]
 

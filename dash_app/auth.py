@@ -20,8 +20,8 @@ import dash
 from flask import Flask, abort, current_app, g, has_request_context, jsonify, redirect, request, session
 from flask_login import LoginManager, UserMixin, current_user
 
-from models.core.permissions import ANONYMOUS, Roles, roles_of
 from models.core.errors import PermissionDenied
+from models.core.permissions import ANONYMOUS, Roles, roles_of
 from models.orm.people import User
 
 ANYONE = "anyone"

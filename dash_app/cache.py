@@ -26,9 +26,9 @@ from sqlalchemy import func, select
 
 from dash_app.settings import REDIS_TIMEOUT, Settings
 from models.audit.log import on_audited_commit
+from models.core.db import Database
 from models.orm.audit_event import AuditEvent
 from models.reporting.dashboard import Dashboard, DashboardFilter, dashboard
-from models.core.db import Database
 
 log = logging.getLogger(__name__)
 EXTENSION_KEY = "hamyar_cache"

@@ -61,8 +61,8 @@ def seed_demo_command(seed: int | None) -> None:
 
 
 def _seed(db: Database, seed: int | None) -> None:
-    from models.demo.seed import DEMO_PASSWORD, DEMO_SEED, AlreadySeeded, seed_demo
     from models.core.schema import current_revision, head_revision
+    from models.demo.seed import DEMO_PASSWORD, DEMO_SEED, AlreadySeeded, seed_demo
 
     if current_revision(db) != head_revision():
         _fail("the database has no schema yet; run `hamyar init-db` first")
@@ -80,7 +80,6 @@ def _seed(db: Database, seed: int | None) -> None:
 
 def _serve(host: str, port: int, debug: bool) -> None:
     from dash_app import create_app
-
     from dash_app.settings import SettingsError
 
     try:
@@ -200,6 +199,7 @@ def match_command(instance_path: str, out_path: str, progress: bool) -> None:
 
 
 from dash_app.cli_pb import pb_group  # noqa: E402  (participatory budgeting, issue 8)
+
 main.add_command(pb_group)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -196,7 +196,7 @@ _GREGORIAN_MONTHS_EN = ["January", "February", "March", "April", "May", "June", 
 def _local(value: date | datetime) -> date | datetime:
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         return value.astimezone(TEHRAN)
     return value
 

@@ -23,9 +23,9 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from flask_login import current_user
 
-from dash_app.ui import ids
 from dash_app.auth import ANYONE, CSRF_FORM_FIELD, ROLES, admits, csrf_token, current_roles
 from dash_app.i18n import LANGUAGE_NAMES, _, current_language
+from dash_app.ui import ids
 
 
 def page(

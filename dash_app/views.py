@@ -10,6 +10,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from flask import Flask, abort, current_app, jsonify, redirect, request, session
 from flask_login import login_user, logout_user
 
+import models.accounts.users as accounts
 from dash_app.auth import (
     check_form_csrf,
     current_user_id,
@@ -19,7 +20,6 @@ from dash_app.auth import (
 )
 from dash_app.db import get_db
 from dash_app.i18n import LANGUAGE_COOKIE, LANGUAGES
-import models.accounts.users as accounts
 from models.accounts import password_reset
 from models.core.errors import DomainError, ValidationError
 

@@ -7,9 +7,8 @@ cycle writes on what it funds. Reasons written by older runs and demo databases 
 """
 from __future__ import annotations
 
-from matching import parse_reason
-
 from dash_app.i18n import _, _l, format_number
+from matching import parse_reason
 
 PB_CYCLE = "pb_cycle"
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from models.accounts.password_reset import revoke_open_links
-from models.core.permissions import require_governorate
 from models.audit.log import record, record_many, snapshot
-from models.orm.base import utcnow
 from models.core.capacity import lock_rows, refresh_pledge_statuses
 from models.core.enums import AllocationStatus, MemberBackground
 from models.core.errors import Conflict, NotFound, ValidationError
+from models.core.permissions import require_governorate
+from models.orm.base import utcnow
 from models.orm.people import User
 from models.orm.pledges import Allocation, Pledge
 from models.orm.projects import Need, Project
@@ -310,7 +310,7 @@ def search_users(session: Session, query: str = "", *, page: int = 1, per_page: 
     if text:
         like = f"%{text}%"
         digits = re.sub(r"\D", "", text)
-        conditions = [func.lower(User.name).like(like), func.lower(func.coalesce(User.email, "")).like(like)]
+        conditions: list[ColumnElement[bool]] = [func.lower(User.name).like(like), func.lower(func.coalesce(User.email, "")).like(like)]
         if len(digits) >= 3:
             conditions.append(func.coalesce(User.phone, "").like(f"%{digits.lstrip('0')}%"))
         if text.isdigit():

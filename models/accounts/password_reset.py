@@ -18,12 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.accounts.users import check_password_strength, hash_password
-from models.core.permissions import require_governorate
 from models.audit.log import record
-from models.orm.base import utcnow
-from models.orm.password_reset import PasswordReset
 from models.core.capacity import lock_rows
 from models.core.errors import Conflict, NotFound
+from models.core.permissions import require_governorate
+from models.orm.base import utcnow
+from models.orm.password_reset import PasswordReset
 from models.orm.people import User
 
 RESET_VALID_FOR = timedelta(hours=24)

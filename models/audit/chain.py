@@ -7,8 +7,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models.audit.log import ChainProblem, verify_chain
-from models.orm.audit_event import AuditEvent
 from models.core.db import Database
+from models.orm.audit_event import AuditEvent
 
 
 def verify_database(db: Database, batch: int = 5000) -> tuple[int, list[ChainProblem]]:

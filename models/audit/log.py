@@ -12,7 +12,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import event, inspect, select, text
@@ -36,7 +36,7 @@ def event_digest(prev_hash: str, fields: dict[str, Any]) -> str:
     """sha256 over the previous hash and a canonical JSON of the event's content."""
     at = fields["at"]
     if isinstance(at, datetime):
-        at = (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(timezone.utc).isoformat()
+        at = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
     content = {k: fields[k] for k in CHAINED_FIELDS if k != "at"}
     content["at"] = at
     payload = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)

@@ -16,7 +16,6 @@ from models.core.errors import Conflict
 from models.orm.pledges import Allocation, Pledge
 from models.orm.projects import Need
 
-
 # The one order in which a unit of work takes row locks, on every path (a citizen withdrawing, a chair
 # deciding, a matching run storing, the governorate archiving, PB publishing). Withdrawing once locked
 # the pledge and then its allocations while deciding locked the allocation and then its pledge:

@@ -7,7 +7,7 @@ refused a delivery dated today. Every rule that needs today asks `county_today`.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from models.orm.base import utcnow
@@ -19,7 +19,7 @@ COUNTY_TZ = ZoneInfo("Asia/Tehran")
 def county_date(moment: datetime) -> date:
     """The county's calendar day of a moment (naive moments are taken as UTC, as stored)."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(COUNTY_TZ).date()
 
 

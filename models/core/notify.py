@@ -38,7 +38,7 @@ def mark_read_up_to(session: Session, user_id: int, last_seen_id: int) -> int:
                              .where(Notification.user_id == user_id, Notification.read_at.is_(None),
                                     Notification.id <= last_seen_id)
                              .values(read_at=utcnow()))
-    return result.rowcount or 0
+    return getattr(result, "rowcount", 0) or 0  # a CursorResult for an UPDATE
 
 
 def notify_proposed(session: Session, allocations) -> None:

@@ -13,8 +13,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
-from models.orm.base import Base
 from models.core.db import Database
+from models.orm.base import Base
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -31,7 +31,10 @@ def alembic_config(db: Database) -> Config:
 
 
 def head_revision() -> str:
-    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    if head is None:
+        raise RuntimeError(f"no migrations found in {MIGRATIONS}")
+    return head
 
 
 def current_revision(db: Database) -> str | None:

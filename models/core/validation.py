@@ -35,6 +35,8 @@ def validate_quantity(kind: HelpKind, quantity: object) -> int:
 
 def help_kind(kind: object) -> HelpKind:
     """The kind of help named by `kind`, or ValidationError("kind_unknown")."""
+    if not isinstance(kind, str):
+        raise ValidationError("kind_unknown", field="kind")
     try:
         return HelpKind(kind)
     except ValueError:
@@ -77,5 +79,5 @@ def validate_window(start: date | None, end: date | None) -> None:
         raise ValidationError("window_incomplete", field="window")
     if start is not None and (not isinstance(start, date) or not isinstance(end, date)):
         raise ValidationError("window_invalid", field="window")
-    if start is not None and end < start:
+    if start is not None and end is not None and end < start:
         raise ValidationError("window_inverted", field="window")

@@ -8,15 +8,15 @@ import hashlib
 import json
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
+from sqlalchemy import Table as SATable
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from models.demo import content
 from models.audit.log import bypass_audit, chain_head, chain_rows
-from models.orm.audit_event import AuditEvent
 from models.core.enums import (
     AllocationStatus,
     DistrictLevel,
@@ -30,19 +30,28 @@ from models.core.enums import (
     RunScope,
     RunStatus,
 )
+from models.demo import content
+from models.orm.audit_event import AuditEvent
 from models.orm.geo import District
 from models.orm.people import User
 from models.orm.pledges import Allocation, MatchingRun, Pledge
 from models.orm.projects import Need, Project
 from models.orm.skills import Skill, need_skills, pledge_skills, pledge_tables
+from models.orm.tables import (
+    ChairBallot,
+    ChairBallotChoice,
+    ChairCandidate,
+    ChairElection,
+    Table,
+    TableMembership,
+)
 from models.orm.valuation import ValuationRate
-from models.orm.tables import ChairBallot, ChairBallotChoice, ChairCandidate, ChairElection, Table, TableMembership
 
 AMOL = Path(__file__).with_name("data") / "amol.json"
 DEMO_PASSWORD = "Amol-1405-demo"
 DEMO_SEED = 1405
 # The demo's "today": fixed so that two seedings give identical rows.
-DEMO_NOW = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
+DEMO_NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 # Logins of the demo accounts, one per role.
 DEMO_ACCOUNTS = {
     "governorate": ("gov@hamyar.local", "فرمانداری آمل — کارشناس", "Amol governorate officer"),
@@ -89,6 +98,11 @@ def demo_password_hash(login: str, password: str = DEMO_PASSWORD, seed: int = DE
     return hash_password(password, salt=hashlib.sha256(f"{seed}:{login}".encode()).digest()[:16])
 
 
+def _core(model) -> SATable:
+    """A model's Core table, for the bulk updates below (no ORM bookkeeping on thousands of rows)."""
+    return cast(SATable, model.__table__)
+
+
 def _ids(session: Session, model, rows: list[dict]) -> list[int]:
     if not rows:
         return []
@@ -101,15 +115,8 @@ def _round_money(rials: float) -> int:
     return max(100_000, int(round(rials / 100_000)) * 100_000)
 
 
-def seed_demo(session: Session, seed: int = DEMO_SEED) -> SeedSummary:
-    if session.scalar(select(func.count()).select_from(User)):
-        raise AlreadySeeded("the database already holds users; seed-demo fills an empty database only")
-    bypass_audit(session, "demo seed")
-    rng = random.Random(seed)
-    at = DEMO_NOW - timedelta(days=60)
-    facts = json.loads(AMOL.read_text(encoding="utf-8"))
-
-    # Places: county -> district -> city / rural district.
+def _seed_places(session: Session, facts: dict) -> tuple[int, dict[str, int], dict[str, float]]:
+    """The county, its districts, cities and rural districts; ids by slug and each place's weight (population)."""
     county = facts["county"]
     county_id = _ids(session, District, [dict(
         slug=county["slug"], name_fa=county["name_fa"], name_en=county["name_en"], level=DistrictLevel.COUNTY,
@@ -130,6 +137,19 @@ def seed_demo(session: Session, seed: int = DEMO_SEED) -> SeedSummary:
         for (c, _), cid in zip(children, _ids(session, District, rows)):
             district_ids[c["slug"]] = cid
             place_weight[c["slug"]] = float(c["population_2016"] or 3000)
+    return county_id, district_ids, place_weight
+
+
+def seed_demo(session: Session, seed: int = DEMO_SEED) -> SeedSummary:
+    if session.scalar(select(func.count()).select_from(User)):
+        raise AlreadySeeded("the database already holds users; seed-demo fills an empty database only")
+    bypass_audit(session, "demo seed")
+    rng = random.Random(seed)
+    at = DEMO_NOW - timedelta(days=60)
+    facts = json.loads(AMOL.read_text(encoding="utf-8"))
+
+    # Places: county -> district -> city / rural district.
+    county_id, district_ids, place_weight = _seed_places(session, facts)
     places = sorted(place_weight)
     weights = [place_weight[p] for p in places]
 
@@ -201,9 +221,9 @@ def seed_demo(session: Session, seed: int = DEMO_SEED) -> SeedSummary:
                 counts[c] += 1
         # Most approvals wins; a tie goes to the earlier nomination (then the smaller user id).
         winner = max(candidates, key=lambda u: (counts[u], -candidates.index(u), -u))
-        session.execute(ChairElection.__table__.update().where(ChairElection.id == eid).values(
+        session.execute(_core(ChairElection).update().where(ChairElection.id == eid).values(
             winner_id=winner, result={str(u): counts[u] for u in candidates}))
-        session.execute(Table.__table__.update().where(Table.id == tid).values(
+        session.execute(_core(Table).update().where(Table.id == tid).values(
             chair_id=winner, chair_term_start=closes, chair_term_end=closes + timedelta(days=730)))
         audit_rows.append(dict(at=closes, actor_id=None, action="election.closed", object_type="chair_elections",
                                object_id=eid, table_id=tid, before=None,
@@ -231,7 +251,7 @@ def seed_demo(session: Session, seed: int = DEMO_SEED) -> SeedSummary:
         else:
             row.update(capacity=s_fa, horizon=horizons[p_index % 3])
         cost = 0
-        for n_kind, size, skills in needs:
+        for n_kind, size, skills in cast(list[tuple[str, str, list[str]]], needs):
             hk = HelpKind(n_kind)
             low, high = NEED_SIZES[hk][size]
             qty = rng.randint(low, high)
@@ -350,7 +370,8 @@ def _seed_allocations(session, rng, pledge_ids, pledge_rows, pledge_skills_, ple
         roll = rng.random()
         status = AllocationStatus.PROPOSED if roll < 0.45 else AllocationStatus.ACCEPTED if roll < 0.8 else AllocationStatus.DELIVERED
         tid = table_of_key[need_project[j][1]]
-        decided_at = run_at + timedelta(days=rng.randint(1, 10)) if status is not AllocationStatus.PROPOSED else None
+        decided_at: datetime | None = (run_at + timedelta(days=rng.randint(1, 10))
+                                       if status is not AllocationStatus.PROPOSED else None)
         # The solver's own reason strings (matching.compat.reasons): skills, preferred table, priority = the
         # project's weight, priority x (1 + PB support); the demo's PB support is 0. No district reason here.
         weight = float(content.PROJECTS[need_project[j][0]][5])
@@ -361,13 +382,13 @@ def _seed_allocations(session, rng, pledge_ids, pledge_rows, pledge_skills_, ple
         rows.append(dict(pledge_id=pledge_ids[i], need_id=need_ids[j], quantity=qty, score=0.0, reasons=reasons,
                          matching_run_id=run_id, status=status, decided_by_id=chairs[tid] if decided_at else None,
                          decided_at=decided_at, delivered_at=(decided_at + timedelta(days=5)).date()
-                         if status is AllocationStatus.DELIVERED else None,
+                         if status is AllocationStatus.DELIVERED and decided_at else None,
                          delivery_note="تحویل شد" if status is AllocationStatus.DELIVERED else None,
                          created_at=run_at, version=1))
         full = qty == p["quantity"]
         pledge_status = (PledgeStatus.DELIVERED if status is AllocationStatus.DELIVERED and full
                          else PledgeStatus.ALLOCATED if full else PledgeStatus.PARTLY_ALLOCATED)
-        session.execute(Pledge.__table__.update().where(Pledge.id == pledge_ids[i]).values(status=pledge_status))
+        session.execute(_core(Pledge).update().where(Pledge.id == pledge_ids[i]).values(status=pledge_status))
     rows.sort(key=lambda r: (r["pledge_id"], r["need_id"]))
     table_of_need = {need_ids[j]: table_of_key[need_project[j][1]] for j in range(len(need_ids))}
     alloc_ids = _ids(session, Allocation, rows)
@@ -382,6 +403,6 @@ def _seed_allocations(session, rng, pledge_ids, pledge_rows, pledge_skills_, ple
             audit_rows.append(dict(at=row["decided_at"] + timedelta(days=5), actor_id=row["decided_by_id"],
                                    action="allocation.delivered", object_type="allocations", object_id=aid, table_id=tid,
                                    before={"status": "accepted"}, after={"status": "delivered"}))
-    session.execute(MatchingRun.__table__.update().where(MatchingRun.id == run_id).values(
+    session.execute(_core(MatchingRun).update().where(MatchingRun.id == run_id).values(
         n_proposed=len(rows), n_pairs=len(rows)))
     return len(rows)

@@ -4,18 +4,25 @@ class a typed `Mapped[]` model. Operations on it live in the area packages besid
 Imports sqlalchemy only.
 """
 
-from models.orm.base import Base
-from models.orm.people import User
-from models.orm.geo import District
-from models.orm.tables import ChairBallot, ChairBallotChoice, ChairCandidate, ChairElection, Table, TableMembership
-from models.orm.skills import Skill
-from models.orm.projects import Need, Project
-from models.orm.pledges import Allocation, MatchingRun, Pledge
-from models.orm.pb import PBBallot, PBBallotChoice, PBCycle, PBCycleImport, PBCycleProject
-from models.orm.notifications import Notification
-from models.orm.valuation import ValuationRate
-from models.orm.password_reset import PasswordReset
 from models.orm.audit_event import AUDITED_TABLES, AuditEvent
+from models.orm.base import Base
+from models.orm.geo import District
+from models.orm.notifications import Notification
+from models.orm.password_reset import PasswordReset
+from models.orm.pb import PBBallot, PBBallotChoice, PBCycle, PBCycleImport, PBCycleProject
+from models.orm.people import User
+from models.orm.pledges import Allocation, MatchingRun, Pledge
+from models.orm.projects import Need, Project
+from models.orm.skills import Skill
+from models.orm.tables import (
+    ChairBallot,
+    ChairBallotChoice,
+    ChairCandidate,
+    ChairElection,
+    Table,
+    TableMembership,
+)
+from models.orm.valuation import ValuationRate
 
 __all__ = [
     "Allocation", "AuditEvent", "Base", "ChairBallot", "ChairBallotChoice",

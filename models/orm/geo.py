@@ -7,8 +7,8 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.orm.base import Base, enum_column
 from models.core.enums import DistrictLevel
+from models.orm.base import Base, enum_column
 
 
 class District(Base):

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.orm.base import BigInt, Base, enum_column, utcnow
 from models.core.enums import PBBallotRule, PBCountingRule, PBPhase
+from models.orm.base import Base, BigInt, enum_column, utcnow
 from models.orm.projects import Project
 
 

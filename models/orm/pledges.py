@@ -9,8 +9,8 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.orm.base import BigInt, Base, enum_column, utcnow
 from models.core.enums import AllocationStatus, HelpKind, PledgeStatus, RunScope, RunStatus
+from models.orm.base import Base, BigInt, enum_column, utcnow
 from models.orm.geo import District
 from models.orm.people import User
 from models.orm.projects import Need

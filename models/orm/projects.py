@@ -9,8 +9,8 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.orm.base import BigInt, Base, enum_column, utcnow
 from models.core.enums import HelpKind, Horizon, ProjectKind, ProjectStatus
+from models.orm.base import Base, BigInt, enum_column, utcnow
 from models.orm.geo import District
 from models.orm.skills import Skill, need_skills
 from models.orm.tables import Table

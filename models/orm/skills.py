@@ -4,7 +4,8 @@ Imports sqlalchemy only.
 """
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, String, Table as SATable
+from sqlalchemy import Column, ForeignKey, String
+from sqlalchemy import Table as SATable
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.orm.base import Base

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.orm.base import Base, enum_column, utcnow
 from models.core.enums import ElectionStatus, MemberBackground
+from models.orm.base import Base, enum_column, utcnow
 from models.orm.people import User
 
 

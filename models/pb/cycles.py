@@ -40,7 +40,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models.audit.log import record, record_many, snapshot
-from models.orm.base import utcnow
 from models.core.capacity import assert_within_capacity, lock_rows, refresh_pledge_statuses
 from models.core.enums import (
     FIXED_ALLOCATION,
@@ -52,15 +51,16 @@ from models.core.enums import (
     PledgeStatus,
     ProjectStatus,
 )
-from models.core.permissions import require_governorate
 from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from models.pb.pabulib import PabulibError, PBFile, PBProject, PBVote, parse_bytes, write
+from models.core.permissions import require_governorate
+from models.orm.base import utcnow
 from models.orm.pb import PBBallot, PBBallotChoice, PBCycle, PBCycleImport, PBCycleProject
-from models.pb.rules import Election, count
 from models.orm.people import User
 from models.orm.pledges import Allocation, Pledge
 from models.orm.projects import Need, Project
 from models.orm.tables import Table
+from models.pb.pabulib import PabulibError, PBFile, PBProject, PBVote, parse_bytes, write
+from models.pb.rules import Election, count
 
 MAX_BUDGET = 10**15
 MAX_NAME = 200
@@ -117,7 +117,7 @@ def _name(value: object, field: str) -> str:
 
 def _rule(value: object) -> PBCountingRule:
     try:
-        return PBCountingRule(value)
+        return PBCountingRule(value if isinstance(value, str) else "")
     except ValueError:
         raise ValidationError("pb_counting_rule_unknown", field="counting_rule") from None
 
@@ -250,7 +250,7 @@ def cast_ballot(session: Session, citizen_id: int, cycle_id: object, project_ids
         if pid not in rows:
             raise ValidationError("pb_project_not_on_ballot", field="projects", project_id=pid)
     if cycle.ballot_rule is PBBallotRule.APPROVAL:
-        if len(chosen) > cycle.max_approvals:
+        if cycle.max_approvals is not None and len(chosen) > cycle.max_approvals:
             raise ValidationError("pb_too_many_projects", field="projects", maximum=cycle.max_approvals,
                                   chosen=len(chosen))
     else:

@@ -16,13 +16,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models.audit.log import record, snapshot
-from models.orm.base import utcnow
 from models.core.capacity import assert_within_capacity, lock_rows, refresh_pledge_statuses
-from models.core.enums import AllocationStatus
-from models.core.permissions import require_chair_of
 from models.core.clock import county_date, county_today
+from models.core.enums import AllocationStatus
 from models.core.errors import Conflict, NotFound, ValidationError
 from models.core.notify import notify
+from models.core.permissions import require_chair_of
+from models.orm.base import utcnow
 from models.orm.pledges import Allocation, Pledge
 from models.orm.projects import Need, Project
 
@@ -51,6 +51,8 @@ def _decidable(session: Session, actor_id: int, allocation_id: object, expected_
     lock_rows(session, Allocation, [allocation_id])
     lock_rows(session, Need, [need_id])
     alloc = session.get(Allocation, allocation_id, populate_existing=True)
+    if alloc is None:  # allocations are never deleted; only a forged id gets here
+        raise NotFound("allocation_not_found")
     if expected_version is not None and alloc.version != expected_version:
         raise Conflict("allocation_changed", status=alloc.status.value)
     if alloc.status not in allowed_from:

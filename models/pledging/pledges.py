@@ -13,15 +13,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from models.audit.log import record, record_many, snapshot
 from models.core.capacity import lock_rows, pledge_usage, refresh_pledge_statuses
+from models.core.clock import county_today
 from models.core.enums import AllocationStatus, DistrictLevel, HelpKind
+from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from models.core.validation import (
     SKILLED_KINDS,
     help_kind,
     validate_quantity,
     validate_window,
 )
-from models.core.clock import county_today
-from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from models.orm.geo import District
 from models.orm.people import User
 from models.orm.pledges import Allocation, Pledge

@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 from models.audit.log import record, record_many, snapshot
 from models.core.capacity import lock_rows, need_usage, refresh_pledge_statuses
 from models.core.enums import AllocationStatus, DistrictLevel, HelpKind, Horizon, ProjectKind, ProjectStatus
-from models.core.permissions import is_chair_of, is_member_of
 from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from models.orm.geo import District
 from models.core.notify import notify
-from models.orm.pledges import Allocation
+from models.core.permissions import is_chair_of, is_member_of
 from models.core.validation import validate_quantity, validate_window
+from models.orm.geo import District
+from models.orm.pledges import Allocation
 from models.orm.projects import Need, Project
 from models.orm.skills import Skill
 from models.orm.tables import Table, TableMembership
@@ -96,7 +96,7 @@ def _project_fields(session: Session, data: ProjectInput) -> dict:
                       affected=_text(data.affected, "affected", 4000) or None)
     else:
         try:
-            horizon = Horizon(data.horizon)
+            horizon = Horizon(data.horizon or "")
         except ValueError:
             raise ValidationError("horizon_required", field="horizon") from None
         values.update(capacity=_text(data.capacity, "capacity", 4000, required=True), horizon=horizon)
@@ -338,8 +338,9 @@ def tables_overview(session: Session) -> list[TableCard]:
 
 def editor_choices(session: Session) -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]:
     """(districts, skills) a project or need may name, each as (id, name_fa, name_en)."""
-    districts = [tuple(r) for r in session.execute(select(District.id, District.name_fa, District.name_en)
+    districts = [(r[0], r[1], r[2]) for r in session.execute(select(District.id, District.name_fa, District.name_en)
                                                     .where(District.level != DistrictLevel.COUNTY)
                                                     .order_by(District.id))]
-    skills = [tuple(r) for r in session.execute(select(Skill.id, Skill.name_fa, Skill.name_en).order_by(Skill.id))]
+    skills = [(r[0], r[1], r[2]) for r in session.execute(
+        select(Skill.id, Skill.name_fa, Skill.name_en).order_by(Skill.id))]
     return districts, skills

@@ -12,15 +12,15 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from models.orm.audit_event import AuditEvent
-from models.reporting.dashboard import day_start_utc
 from models.core.errors import ValidationError
+from models.orm.audit_event import AuditEvent
 from models.orm.password_reset import PasswordReset
-from models.orm.pledges import Allocation, MatchingRun, Pledge
 from models.orm.people import User
+from models.orm.pledges import Allocation, MatchingRun, Pledge
 from models.orm.projects import Need, Project
 from models.orm.tables import ChairElection, Table, TableMembership
 from models.orm.valuation import ValuationRate
+from models.reporting.dashboard import day_start_utc
 
 PER_PAGE = 25
 MAX_PER_PAGE = 200
@@ -148,11 +148,11 @@ def describe_events(session: Session, events: list[AuditEvent]) -> list[AuditLin
         details[("tables", tid)] = {"table_id": tid, "name_fa": fa, "name_en": en}
     lines = []
     for e in events:
-        d = dict(details.get((e.object_type, e.object_id), {}))
-        tid = e.table_id or d.get("table_id")
-        fa, en = tables.get(tid, (None, None)) if tid else (None, None)
+        d = dict(details.get((e.object_type, e.object_id), {})) if e.object_id is not None else {}
+        event_table: int | None = e.table_id or d.get("table_id")
+        fa, en = tables.get(event_table, (None, None)) if event_table else (None, None)
         lines.append(AuditLine(e.id, e.at, e.action, e.actor_id, names.get(e.actor_id) if e.actor_id else None,
-                               e.object_type, e.object_id, tid, fa, en, e.before, e.after, d))
+                               e.object_type, e.object_id, event_table, fa, en, e.before, e.after, d))
     return lines
 
 

@@ -11,14 +11,21 @@ is when it was decided; its district is the district (بخش) of the project it 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import jdatetime
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from models.core.clock import COUNTY_TZ
-from models.core.enums import FIXED_ALLOCATION, AllocationStatus, DistrictLevel, HelpKind, ProjectStatus, RunScope
+from models.core.enums import (
+    FIXED_ALLOCATION,
+    AllocationStatus,
+    DistrictLevel,
+    HelpKind,
+    ProjectStatus,
+    RunScope,
+)
 from models.core.errors import ValidationError
 from models.orm.geo import District
 from models.orm.pledges import Allocation, MatchingRun, Pledge
@@ -53,7 +60,7 @@ class DashboardFilter:
 
 def day_start_utc(day: date) -> datetime:
     """Midnight of `day` in Iran, as a UTC datetime (the filters speak in Iranian days)."""
-    return datetime.combine(day, time(0), TEHRAN).astimezone(timezone.utc)
+    return datetime.combine(day, time(0), TEHRAN).astimezone(UTC)
 
 
 # --- building blocks -----------------------------------------------------------------------------
@@ -372,8 +379,9 @@ class FilterChoices:
 
 def filter_choices(session: Session) -> FilterChoices:
     """The tables (archived too: history stays) and districts (بخش) the filters offer."""
-    tables = [tuple(r) for r in session.execute(select(Table.id, Table.name_fa, Table.name_en).order_by(Table.id))]
-    districts = [tuple(r) for r in session.execute(
+    tables = [(r[0], r[1], r[2]) for r in session.execute(
+        select(Table.id, Table.name_fa, Table.name_en).order_by(Table.id))]
+    districts = [(r[0], r[1], r[2]) for r in session.execute(
         select(District.id, District.name_fa, District.name_en).where(District.level == DistrictLevel.DISTRICT)
         .order_by(District.id))]
     first, last = session.execute(select(func.min(Allocation.decided_at), func.max(Allocation.decided_at))).one()

@@ -17,14 +17,20 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from models.reporting.audit_views import AuditFilter, describe_events, filtered_events
-from models.reporting.dashboard import DashboardFilter, rate_joins, day_start_utc, top_district_expr, value_expr
 from models.core.enums import FIXED_ALLOCATION
 from models.orm.geo import District
 from models.orm.people import User
 from models.orm.pledges import Allocation, MatchingRun, Pledge
 from models.orm.projects import Need, Project
 from models.orm.tables import Table
+from models.reporting.audit_views import AuditFilter, describe_events, filtered_events
+from models.reporting.dashboard import (
+    DashboardFilter,
+    day_start_utc,
+    rate_joins,
+    top_district_expr,
+    value_expr,
+)
 
 SHEETS = ("pledges", "allocations", "projects", "runs", "audit")
 FORMATS = ("csv", "xlsx")

@@ -5,18 +5,15 @@ An empty `item` is the kind's default rate; a logistics item ("وانت") may ha
 """
 from __future__ import annotations
 
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.audit.log import record
-from models.core.permissions import require_governorate
+from models.core.enums import HelpKind
 from models.core.errors import Conflict, NotFound, ValidationError
-
+from models.core.permissions import require_governorate
 from models.orm.base import utcnow
 from models.orm.valuation import ValuationRate
-from models.core.enums import HelpKind
-
 
 # --- the governorate's operations on rates ------------------------------------------------------
 
@@ -41,7 +38,7 @@ def set_rate(session: Session, actor_id: int, kind: object, item: str, rials_per
 
     require_governorate(session, actor_id)
     try:
-        hk = HelpKind(kind)
+        hk = HelpKind(kind if isinstance(kind, str) else "")
     except ValueError:
         raise ValidationError("kind_unknown", field="kind") from None
     if hk is HelpKind.FINANCIAL:

@@ -16,7 +16,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -24,13 +24,20 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from models.audit.log import record, record_many, snapshot
-from models.orm.audit_event import AuditEvent
-from models.core.notify import notify_proposed
-from models.orm.base import utcnow
 from models.core.capacity import assert_within_capacity, lock_rows, refresh_pledge_statuses
 from models.core.db import Database
-from models.core.enums import FIXED_ALLOCATION, AllocationStatus, PledgeStatus, ProjectStatus, RunScope, RunStatus
+from models.core.enums import (
+    FIXED_ALLOCATION,
+    AllocationStatus,
+    PledgeStatus,
+    ProjectStatus,
+    RunScope,
+    RunStatus,
+)
 from models.core.errors import Conflict, DomainError, ValidationError
+from models.core.notify import notify_proposed
+from models.orm.audit_event import AuditEvent
+from models.orm.base import utcnow
 from models.orm.geo import District
 from models.orm.pledges import Allocation, MatchingRun, Pledge
 from models.orm.projects import Need, Project
@@ -217,9 +224,8 @@ def _last_sign_of_life(session: Session, run: MatchingRun) -> datetime:
 
 
 def _aware(moment: datetime) -> datetime:
-    from datetime import timezone
 
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _fail(session: Session, run: MatchingRun, error: str, actor_id: int | None = None) -> None:

@@ -14,14 +14,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models.audit.log import record, snapshot
-from models.orm.base import utcnow
 from models.core.capacity import lock_rows
 from models.core.enums import ElectionStatus
-from models.core.permissions import require_governorate
 from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from models.core.notify import notify
+from models.core.permissions import require_governorate
+from models.orm.base import utcnow
 from models.orm.people import User
-from models.orm.tables import ChairBallot, ChairBallotChoice, ChairCandidate, ChairElection, Table, TableMembership
+from models.orm.tables import (
+    ChairBallot,
+    ChairBallotChoice,
+    ChairCandidate,
+    ChairElection,
+    Table,
+    TableMembership,
+)
 
 CHAIR_TERM = timedelta(days=730)
 
@@ -144,6 +151,7 @@ def close_election(session: Session, actor_id: int | None, election_id: object,
     election.status = ElectionStatus.CLOSED
     election.result = {str(c.user_id): n for c, n in results}
     table = session.get(Table, election.table_id)
+    assert table is not None  # elections.table_id is a foreign key (RESTRICT)
     before_chair = snapshot(table, ["chair_id"])
     if results and results[0][1] > 0:
         election.winner_id = results[0][0].user_id

@@ -12,12 +12,11 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from models.core.enums import AllocationStatus
+from models.core.enums import AllocationStatus, RunScope
 from models.orm.pledges import Allocation, Pledge
 from models.orm.projects import Need, Project
 from models.orm.tables import Table
 from models.pledging.decisions import accept
-from models.core.enums import RunScope
 from models.runs.lifecycle import run_matching
 from tests.browser.conftest import ARTIFACTS, demo_copy, serving, wait_ready
 

@@ -11,15 +11,13 @@ import re
 import pytest
 from sqlalchemy import select
 
-
 from models import orm
-from models.core.enums import AllocationStatus
+from models.core.enums import AllocationStatus, PBPhase
 from models.orm.pb import PBCycle
+from models.orm.people import User
 from models.orm.pledges import Allocation, Pledge
 from models.orm.projects import Project
-from models.core.enums import PBPhase
 from models.pb.cycles import BUDGET_USER_EMAIL, eligible_projects
-from models.orm.people import User
 from tests.browser.conftest import ARTIFACTS, AXE, demo_copy, serving, wait_ready
 
 pytestmark = pytest.mark.browser

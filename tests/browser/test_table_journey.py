@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import re
 
-
 import pytest
 from sqlalchemy import select
 
 from models import orm
-from models.core.enums import AllocationStatus
-from models.orm.pledges import Allocation
-from models.orm.tables import Table, TableMembership
 from models.accounts.users import create_user
 from models.audit.log import record
-from models.core.enums import MemberBackground
+from models.core.enums import AllocationStatus, MemberBackground
+from models.orm.pledges import Allocation
+from models.orm.tables import Table, TableMembership
 from tests.browser.conftest import ARTIFACTS, demo_copy, serving, wait_ready
 
 pytestmark = pytest.mark.browser

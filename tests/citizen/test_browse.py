@@ -6,11 +6,13 @@ from datetime import date
 import pytest
 from sqlalchemy import event
 
-from models.core.enums import AllocationStatus, HelpKind
+from models.audit.log import record
+from models.core.enums import AllocationStatus, HelpKind, ProjectKind, ProjectStatus
+from models.core.errors import NotFound
 from models.orm.people import User
 from models.orm.pledges import Allocation
 from models.orm.projects import Need, Project
-from models.audit.log import record
+from models.pledging.pledges import PledgeInput, create_pledge
 from models.projects.browse import (
     ProjectFilter,
     browse_projects,
@@ -21,9 +23,6 @@ from models.projects.browse import (
     project_view,
     totals,
 )
-from models.core.enums import ProjectKind, ProjectStatus
-from models.core.errors import NotFound
-from models.pledging.pledges import PledgeInput, create_pledge
 from tests.models.world import build_world
 
 

@@ -10,12 +10,12 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from models import orm
+import models.accounts.users as accounts
 from dash_app.pages.citizen import ids
 from dash_app.ui import ids as shell_ids
-import models.accounts.users as accounts
-from models.orm.audit_event import AuditEvent
+from models import orm
 from models.core.db import Database
+from models.orm.audit_event import AuditEvent
 from models.orm.pledges import Pledge
 from models.pledging.pledges import PledgeInput, create_pledge
 from tests.models.world import build_world

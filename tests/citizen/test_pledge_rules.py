@@ -7,15 +7,21 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from models.orm.audit_event import AuditEvent
-from models.core.enums import AllocationStatus
-from models.orm.notifications import Notification
-from models.orm.pledges import Allocation, Pledge
 from models.audit.log import record
+from models.core.enums import AllocationStatus
 from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from models.core.notify import mark_read_up_to, notify, notify_proposed, unread_count
-from models.pledging.pledges import PledgeInput, count_pledges_of, create_pledge, validate_pledge, withdraw_remainder
 from models.core.validation import quantity_from_input
+from models.orm.audit_event import AuditEvent
+from models.orm.notifications import Notification
+from models.orm.pledges import Allocation, Pledge
+from models.pledging.pledges import (
+    PledgeInput,
+    count_pledges_of,
+    create_pledge,
+    validate_pledge,
+    withdraw_remainder,
+)
 from tests.models.world import build_world
 
 TODAY = date(2026, 11, 27)

@@ -2,18 +2,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
-from models.core.enums import HelpKind
+from models.audit.log import record
+from models.core.enums import AllocationStatus, HelpKind, PledgeStatus
 from models.orm.pledges import Allocation, Pledge
 from models.orm.projects import Need
 from models.orm.valuation import ValuationRate
-from models.audit.log import record
-from models.core.enums import AllocationStatus, PledgeStatus
 from tests.models.world import World, build_world
 
-NOV_1 = datetime(2026, 11, 1, 10, 0, tzinfo=timezone.utc)   # 1405/08/10 (Aban)
-DEC_1 = datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)   # 1405/09/10 (Azar)
+NOV_1 = datetime(2026, 11, 1, 10, 0, tzinfo=UTC)   # 1405/08/10 (Aban)
+DEC_1 = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)   # 1405/09/10 (Azar)
 
 
 @dataclass

@@ -5,14 +5,14 @@ import pytest
 from sqlalchemy import func, select
 
 import models.accounts.admin as admin_ops
-from models.reporting import valuation
+from models.core.enums import AllocationStatus, HelpKind, PledgeStatus
+from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from models.orm.audit_event import AuditEvent
 from models.orm.people import User
 from models.orm.pledges import Allocation, Pledge
 from models.orm.tables import Table, TableMembership
 from models.orm.valuation import ValuationRate
-from models.core.enums import AllocationStatus, HelpKind, PledgeStatus
-from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from models.reporting import valuation
 from tests.governorate.fixture import build_mobilised
 
 

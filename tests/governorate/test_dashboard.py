@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 
 from models.core.enums import HelpKind
-from models.reporting.dashboard import DashboardFilter, coverage, dashboard, filter_choices
 from models.core.errors import ValidationError
+from models.reporting.dashboard import DashboardFilter, coverage, dashboard, filter_choices
 from tests.governorate.fixture import build_mobilised
 
 # Money 10,000,000 (accepted) + 40 person-hours x 1,500,000 (delivered) + 3 pickup-truck days x 25,000,000

@@ -10,11 +10,11 @@ import pytest
 import redis
 from sqlalchemy import event
 
-from dash_app.settings import Settings
 from dash_app.cache import DashboardCache, make_cache
+from dash_app.settings import Settings
 from models.core.enums import HelpKind
-from models.reporting.dashboard import DashboardFilter
 from models.pledging.decisions import accept
+from models.reporting.dashboard import DashboardFilter
 from tests.governorate.fixture import build_mobilised
 
 REDIS_URL = "redis://127.0.0.1:6379/0"

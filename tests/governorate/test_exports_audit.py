@@ -8,12 +8,18 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from models.pledging import decisions
 from models.core.enums import HelpKind
+from models.pledging import decisions
 from models.reporting.audit_views import AuditFilter, audit_actions, audit_page
 from models.reporting.dashboard import DashboardFilter
 from models.reporting.exports import (
-    allocations_sheet, audit_sheet, pledges_sheet, projects_sheet, runs_sheet, to_csv, to_xlsx,
+    allocations_sheet,
+    audit_sheet,
+    pledges_sheet,
+    projects_sheet,
+    runs_sheet,
+    to_csv,
+    to_xlsx,
 )
 from tests.governorate.fixture import build_mobilised
 
@@ -78,8 +84,8 @@ def test_audit_log_filters_pages_and_details(mob):
     db, m = mob
     w = m.world
     with db.unit_of_work() as s:
-        from models.orm.pledges import Allocation
         from models.core.enums import AllocationStatus
+        from models.orm.pledges import Allocation
 
         # A real decision through the domain operation: the chair of Environment accepts the proposal.
         decisions.accept(s, w.other_chair, m.proposed_allocation)

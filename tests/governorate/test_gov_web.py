@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from openpyxl import load_workbook
 
-from dash_app.pages.governorate import charts as charts_gov
-from dash_app.i18n import LANGUAGE_COOKIE, _
 import models.accounts.users as accounts
+from dash_app.i18n import LANGUAGE_COOKIE, _
+from dash_app.pages.governorate import charts as charts_gov
 from models.reporting.audit_views import AuditFilter, AuditLine
 from models.reporting.dashboard import DashboardFilter, dashboard
 from tests.governorate.fixture import build_mobilised
@@ -67,7 +67,7 @@ def test_audit_sentences_in_both_languages(gov_app):
     app, m = gov_app
     from dash_app.pages.governorate.governorate import describe
 
-    line = AuditLine(1, datetime(2026, 11, 1, tzinfo=timezone.utc), "allocation.accepted", 2, "Maryam", "allocations",
+    line = AuditLine(1, datetime(2026, 11, 1, tzinfo=UTC), "allocation.accepted", 2, "Maryam", "allocations",
                      9, 1, "میز سلامت", "Health table", {"status": "proposed"}, {"status": "accepted"},
                      {"kind": "execution", "quantity": 40, "item": "", "citizen_name": "Reza",
                       "project_fa": "پایگاه سلامت", "project_en": "Health post"})

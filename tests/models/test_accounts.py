@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from models import orm
 import models.accounts.users as accounts
-from models.core.db import Database
-from models.core import permissions
-from models.orm.tables import Table, TableMembership
+from models import orm
 from models.audit.log import record
+from models.core import permissions
+from models.core.db import Database
 from models.core.enums import MemberBackground
 from models.core.errors import ValidationError
+from models.orm.tables import Table, TableMembership
 
 
 @pytest.fixture

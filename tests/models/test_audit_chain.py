@@ -5,10 +5,10 @@ import threading
 
 from sqlalchemy import select, text
 
+from models.audit.chain import verify_database
+from models.audit.log import record
 from models.orm.audit_event import AuditEvent
 from models.orm.people import User
-from models.audit.log import record
-from models.audit.chain import verify_database
 from tests.models.world import build_world
 
 

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from models.orm.base import Base
-from models.orm.people import User
 from models.audit.log import record
 from models.core.backup import BackupError, _libpq_url, _pg_env, backup, incomplete_path, restore
 from models.core.db import Database
 from models.core.schema import migrate
+from models.orm.base import Base
+from models.orm.people import User
 from tests.models.world import build_world
 
 

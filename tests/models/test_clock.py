@@ -3,7 +3,7 @@ before) a delivery dated today is accepted and tomorrow is refused, with TZ=UTC 
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -15,7 +15,7 @@ from models.pledging.decisions import accept, mark_delivered
 from models.pledging.pledges import PledgeInput, create_pledge, validate_pledge
 from tests.models.world import build_world
 
-ONE_AM_IN_TEHRAN = datetime(2026, 12, 1, 21, 30, tzinfo=timezone.utc)   # 1405/09/11 01:00 Tehran
+ONE_AM_IN_TEHRAN = datetime(2026, 12, 1, 21, 30, tzinfo=UTC)   # 1405/09/11 01:00 Tehran
 TEHRAN_DAY = date(2026, 12, 2)
 
 
@@ -31,7 +31,7 @@ def server_zone(request, monkeypatch):
 
 def test_county_today_is_tehrans_day(server_zone):
     assert clock.county_today() == TEHRAN_DAY
-    assert clock.county_date(datetime(2026, 12, 1, 20, 29, tzinfo=timezone.utc)) == date(2026, 12, 1)
+    assert clock.county_date(datetime(2026, 12, 1, 20, 29, tzinfo=UTC)) == date(2026, 12, 1)
     assert clock.county_date(datetime(2026, 12, 1, 20, 30)) == TEHRAN_DAY  # naive = UTC, as stored
 
 

@@ -1,21 +1,21 @@
 """The rules that live in the database itself, proved on SQLite and PostgreSQL alike."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 
-from models.orm.audit_event import AuditEvent
+from models.audit.log import UnauditedChange, record
 from models.core.enums import HelpKind, ProjectKind
+from models.orm.audit_event import AuditEvent
 from models.orm.people import User
 from models.orm.pledges import Allocation, Pledge
 from models.orm.projects import Need, Project
 from models.orm.tables import Table
-from models.audit.log import UnauditedChange, record
 
-T0 = datetime(2026, 11, 1, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 def _user(session, login="a@example.org", name="Ali") -> User:

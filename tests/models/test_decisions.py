@@ -1,18 +1,17 @@
 """A chair's decisions: transitions, authority, reasons, dates, and never deciding twice."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
-from models.core.enums import AllocationStatus
-from models.core.clock import county_today
-from models.orm.pledges import Allocation, Pledge
 from models.audit.log import record
-from models.orm.base import utcnow
-from models.pledging.decisions import accept, mark_delivered, reject, review_queue
+from models.core.clock import county_today
+from models.core.enums import AllocationStatus
 from models.core.errors import Conflict, PermissionDenied, ValidationError
 from models.core.notify import unread_count
+from models.orm.pledges import Allocation, Pledge
+from models.pledging.decisions import accept, mark_delivered, reject, review_queue
 from models.pledging.pledges import PledgeInput, create_pledge
 from tests.models.world import build_world
 

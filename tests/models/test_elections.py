@@ -1,22 +1,28 @@
 """Chair elections from opening to the new chair, and every way to cheat them refused."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from models.orm.audit_event import AuditEvent
-from models.orm.tables import Table
 from models.audit.log import record
-from models.tables.elections import cast_ballot, close_due_elections, close_election, nominate, open_election, published_result
 from models.core.enums import MemberBackground
 from models.core.errors import Conflict, PermissionDenied, ValidationError
+from models.orm.audit_event import AuditEvent
 from models.orm.people import User
-from models.orm.tables import TableMembership
+from models.orm.tables import Table, TableMembership
+from models.tables.elections import (
+    cast_ballot,
+    close_due_elections,
+    close_election,
+    nominate,
+    open_election,
+    published_result,
+)
 from tests.models.world import build_world
 
-NOW = datetime(2027, 1, 10, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -4,13 +4,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from models.core.capacity import need_usage, pledge_usage
+from models.core.enums import AllocationStatus, RunScope
 from models.orm.audit_event import AuditEvent
-from models.core.enums import AllocationStatus
 from models.orm.pledges import Allocation, MatchingRun, Pledge
 from models.orm.projects import Need, Project
-from models.core.capacity import need_usage, pledge_usage
 from models.pledging.decisions import accept, reject
-from models.core.enums import RunScope
 from models.runs.lifecycle import build_instance, run_matching
 
 

@@ -9,14 +9,20 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-import models.accounts.users as accounts
 import models.accounts.admin as admin_ops
-from models.orm.audit_event import AuditEvent
-from models.orm.people import User
-from models.orm.base import utcnow
+import models.accounts.users as accounts
+from models.accounts.password_reset import (
+    LINK_INVALID,
+    RESET_VALID_FOR,
+    issue_reset,
+    redeem_reset,
+    reset_link_works,
+)
 from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from models.accounts.password_reset import LINK_INVALID, RESET_VALID_FOR, issue_reset, redeem_reset, reset_link_works
+from models.orm.audit_event import AuditEvent
+from models.orm.base import utcnow
 from models.orm.password_reset import PasswordReset
+from models.orm.people import User
 from models.orm.tables import Table
 
 OLD = "correct horse 42"

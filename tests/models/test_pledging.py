@@ -6,9 +6,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from models.core.errors import NotFound, PermissionDenied, ValidationError
 from models.orm.audit_event import AuditEvent
 from models.orm.pledges import Pledge
-from models.core.errors import NotFound, PermissionDenied, ValidationError
 from models.pledging.pledges import PledgeInput, create_pledge, pledges_of, withdraw_remainder
 from tests.models.world import build_world
 
@@ -74,9 +74,9 @@ def test_unknown_skill_and_county_as_district_are_refused(any_db, world):
 
 
 def test_withdraw_takes_back_open_and_proposed_parts_only(any_db, world):
+    from models.audit.log import record
     from models.core.enums import AllocationStatus
     from models.orm.pledges import Allocation
-    from models.audit.log import record
 
     pid = _pledge(any_db, world.citizen, quantity=10_000_000)
     with any_db.unit_of_work() as s:

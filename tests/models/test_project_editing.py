@@ -3,14 +3,21 @@ from __future__ import annotations
 
 import pytest
 
-from models.core.enums import AllocationStatus
-from models.orm.pledges import Allocation
-from models.orm.projects import Project
 from models.audit.log import record
+from models.core.enums import AllocationStatus
 from models.core.errors import Conflict, PermissionDenied, ValidationError
 from models.core.notify import unread_count
+from models.orm.pledges import Allocation
+from models.orm.projects import Project
 from models.pledging.pledges import PledgeInput, create_pledge
-from models.projects.editing import NeedInput, ProjectInput, add_need, change_need_quantity, change_status, create_project
+from models.projects.editing import (
+    NeedInput,
+    ProjectInput,
+    add_need,
+    change_need_quantity,
+    change_status,
+    create_project,
+)
 from tests.models.world import build_world
 
 PROBLEM = ProjectInput(kind="problem", title_fa="لایروبی نهر", problem="رسوب در نهر", priority=7)

@@ -6,16 +6,16 @@ import sys
 
 from sqlalchemy import func, inspect, select
 
+from models.core.enums import AllocationStatus
+from models.core.schema import current_revision, head_revision, schema_differences
+from models.demo.seed import seed_demo
 from models.orm.audit_event import AuditEvent
 from models.orm.base import Base
-from models.core.enums import AllocationStatus
 from models.orm.geo import District
 from models.orm.people import User
 from models.orm.pledges import Allocation, Pledge
 from models.orm.projects import Need, Project
 from models.orm.tables import Table
-from models.demo.seed import seed_demo
-from models.core.schema import current_revision, head_revision, schema_differences
 
 
 def test_migrations_from_empty_match_the_models(any_db):

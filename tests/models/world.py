@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.core.enums import HelpKind, ProjectKind
+from models.audit.log import record
+from models.core.enums import DistrictLevel, HelpKind, MemberBackground, ProjectKind, ProjectStatus
 from models.orm.geo import District
 from models.orm.people import User
 from models.orm.projects import Need, Project
 from models.orm.skills import Skill
 from models.orm.tables import Table, TableMembership
-from models.audit.log import record
-from models.core.enums import DistrictLevel, MemberBackground, ProjectStatus
 
 
 @dataclass

@@ -13,26 +13,25 @@ cannot decide another table's allocation, and ballots stay secret.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import dash
 import pytest
 from sqlalchemy import select
 
-from dash_app import auth
 import models.accounts.users as accounts
+from dash_app import auth
+from models.audit.log import record
 from models.core.clock import county_today
+from models.core.enums import AllocationStatus, MemberBackground
+from models.core.errors import NotFound, PermissionDenied
 from models.orm.audit_event import AuditEvent
-from models.core.enums import AllocationStatus
+from models.orm.people import User
 from models.orm.pledges import Allocation, Pledge
 from models.orm.tables import Table, TableMembership
-from models.audit.log import record
 from models.pledging.decisions import accept, mark_delivered, reject
-from models.tables.elections import cast_ballot, election_view, nominate, open_election
-from models.core.enums import MemberBackground
-from models.core.errors import NotFound, PermissionDenied
-from models.orm.people import User
 from models.pledging.pledges import PledgeInput, create_pledge, own_pledge, pledges_of, withdraw_remainder
+from models.tables.elections import cast_ballot, election_view, nominate, open_election
 from tests.models.world import build_world
 from tests.web.conftest import PASSWORD, csrf, log_in, make_people
 
@@ -212,7 +211,7 @@ def test_page_matrix(matrix_app):
 
 # --- object-level checks through the domain --------------------------------------------------------
 
-NOW = datetime(2027, 1, 10, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -246,7 +245,6 @@ def test_a_citizen_cannot_withdraw_or_read_anothers_pledge(world):
 
 def test_a_chair_cannot_decide_another_tables_allocation(world):
     db, w, _, health_alloc, env_alloc = world
-    from datetime import date
 
     for actor, alloc in ((w.other_chair, health_alloc), (w.chair, env_alloc), (w.member, health_alloc)):
         with pytest.raises(PermissionDenied), db.unit_of_work() as s:

@@ -16,9 +16,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dash_app import auth
-from tests.web.conftest import csrf
 from tests.security.test_access_matrix import _clients, _is_pattern, _outputs, matrix_app  # noqa: F401
 from tests.security.test_fuzz_domain import dump, hostile_text, huge_ints
+from tests.web.conftest import csrf
 
 json_scalar = st.one_of(st.none(), st.booleans(), huge_ints, st.floats(allow_nan=False, allow_infinity=False),
                         hostile_text)

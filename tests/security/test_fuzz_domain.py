@@ -10,25 +10,25 @@ test (see tests/security/conftest.py).
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from models import orm
 import models.pb.cycles as pbc
+from models import orm
+from models.accounts.password_reset import issue_reset, redeem_reset
+from models.audit.log import record
+from models.core.errors import DomainError
 from models.orm.people import User
 from models.orm.pledges import Allocation
-from models.audit.log import record
 from models.pledging.decisions import accept, mark_delivered, reject
-from models.tables.elections import cast_ballot, nominate, open_election
-from models.core.errors import DomainError
-from models.accounts.password_reset import issue_reset, redeem_reset
 from models.pledging.pledges import PledgeInput, create_pledge, withdraw_remainder
 from models.projects.editing import NeedInput, ProjectInput, add_need, create_project
 from models.reporting.valuation import set_rate
+from models.tables.elections import cast_ballot, nominate, open_election
 from tests.models.world import build_world
 
 # --- hostile values -----------------------------------------------------------------------------
@@ -194,7 +194,7 @@ def test_fuzz_create_project_and_add_need(world, data):
 
 # --- ballots: chair elections and PB ----------------------------------------------------------------
 
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 
 
 @pytest.fixture

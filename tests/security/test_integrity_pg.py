@@ -17,19 +17,18 @@ import pytest
 from sqlalchemy import func, select
 
 import models.runs.lifecycle as mr
+from models.audit.chain import verify_database
+from models.core.enums import AllocationStatus, RunScope, RunStatus
+from models.core.errors import DomainError
+from models.demo.seed import seed_demo
 from models.orm.audit_event import AuditEvent
-from models.core.enums import AllocationStatus
 from models.orm.people import User
 from models.orm.pledges import Allocation, Pledge
 from models.orm.projects import Need, Project
 from models.orm.tables import Table
-from models.audit.chain import verify_database
 from models.pledging.decisions import accept, reject
-from models.demo.seed import seed_demo
-from models.core.enums import RunScope, RunStatus
-from models.core.errors import DomainError
-from models.runs.lifecycle import MatchingRun, run_matching
 from models.pledging.pledges import PledgeInput, create_pledge
+from models.runs.lifecycle import MatchingRun, run_matching
 
 pytestmark = pytest.mark.postgres
 

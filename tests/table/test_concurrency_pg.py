@@ -8,12 +8,12 @@ import time
 import pytest
 from sqlalchemy import select
 
-from models.core.enums import AllocationStatus
-from models.orm.pledges import Allocation
 from models.audit.log import record
 from models.core.capacity import need_usage, pledge_usage
-from models.pledging.decisions import accept, accept_many, reject
+from models.core.enums import AllocationStatus
 from models.core.errors import Conflict
+from models.orm.pledges import Allocation
+from models.pledging.decisions import accept, accept_many, reject
 from models.pledging.pledges import PledgeInput, create_pledge
 from tests.models.world import build_world
 

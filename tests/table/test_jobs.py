@@ -8,14 +8,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from models.orm.audit_event import AuditEvent
-from models.orm.pledges import MatchingRun
-from models.orm.base import utcnow
 from models.core.enums import RunScope, RunStatus
 from models.core.errors import Conflict, PermissionDenied
+from models.orm.audit_event import AuditEvent
+from models.orm.base import utcnow
+from models.orm.pledges import MatchingRun
+from models.pledging.pledges import PledgeInput, create_pledge
 from models.runs.jobs import claim_matching, run_claimed
 from models.runs.lifecycle import claim_run, execute_run, latest_run, project_changes, run_state
-from models.pledging.pledges import PledgeInput, create_pledge
 from tests.models.world import build_world
 
 

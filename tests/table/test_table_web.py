@@ -6,13 +6,13 @@ import json
 import pytest
 from sqlalchemy import select
 
+from models.accounts.users import hash_password
+from models.audit.log import record
 from models.core.enums import AllocationStatus
 from models.orm.people import User
 from models.orm.pledges import Allocation
 from models.orm.projects import Need, Project
 from models.orm.tables import Table
-from models.accounts.users import hash_password
-from models.audit.log import record
 from tests.table.conftest import csrf, health_table, log_in
 
 OTHER_CHAIR_LOGIN = "env-chair@example.org"

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 
 import pytest
 
-from models import orm
 import models.accounts.users as accounts
-from models.core.db import Database
-from models.orm.tables import Table, TableMembership
+from models import orm
 from models.audit.log import record
+from models.core.db import Database
 from models.core.enums import MemberBackground
+from models.orm.tables import Table, TableMembership
 
 PASSWORD = "correct horse 42"
 

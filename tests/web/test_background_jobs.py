@@ -22,9 +22,9 @@ from sqlalchemy import func, select
 
 from dash_app.pages.governorate import ids as gid
 from dash_app.pages.table import ids
+from models.core.enums import RunStatus
 from models.orm.audit_event import AuditEvent
 from models.orm.pledges import MatchingRun
-from models.core.enums import RunStatus
 from tests.table.conftest import csrf, health_table, log_in
 
 REDIS_URL = "redis://127.0.0.1:6379/0"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -10,7 +10,6 @@ import pytest
 from babel.messages.extract import extract_from_dir
 
 from dash_app import i18n
-
 from dash_app.ui import charts
 from models.core.errors import ValidationError
 
@@ -45,7 +44,7 @@ def test_dates_jalali_for_persian_and_gregorian_for_english():
     assert i18n.format_date(d, "en") == "2026-10-28"
     assert i18n.format_date(d, "en", long=True) == "28 October 2026"
     # 21:00 UTC is already the next day in Tehran (UTC+3:30).
-    late = datetime(2026, 10, 28, 21, 0, tzinfo=timezone.utc)
+    late = datetime(2026, 10, 28, 21, 0, tzinfo=UTC)
     assert i18n.format_date(late, "en") == "2026-10-29"
     assert i18n.format_datetime(late, "fa") == "۱۴۰۵/۰۸/۰۷ ۰۰:۳۰"
 

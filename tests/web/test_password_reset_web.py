@@ -11,10 +11,10 @@ from dash_app import auth
 from dash_app.pages.accounts import ids
 from dash_app.pages.governorate import ids as gid
 from models.orm.audit_event import AuditEvent
-from models.orm.people import User
-from models.reporting.audit_views import AuditFilter, audit_page
 from models.orm.base import utcnow
 from models.orm.password_reset import PasswordReset
+from models.orm.people import User
+from models.reporting.audit_views import AuditFilter, audit_page
 from tests.web.conftest import PASSWORD, csrf, log_in
 
 NEW = "battery staple 1405"

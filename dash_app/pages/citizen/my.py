@@ -11,8 +11,6 @@ import math
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
-from dash_app.ui import ids as shell_ids
-from dash_app.pages.citizen import ids
 from dash_app.auth import CITIZEN, current_user_id, require, secured_callback
 from dash_app.db import get_db
 from dash_app.i18n import (
@@ -26,17 +24,26 @@ from dash_app.i18n import (
     parse_int,
 )
 from dash_app.layout import icon, page
+from dash_app.pages.citizen import ids
+from dash_app.ui import ids as shell_ids
 from dash_app.ui.forms import refuse_forged
 from dash_app.ui.labels import KIND_ICON, kind_label
 from dash_app.ui.names import name_in
 from dash_app.ui.pager import pager
 from dash_app.ui.quantities import quantity_text
 from dash_app.ui.reasons import reason_text
-from models.projects.browse import skill_choices
 from models.core.enums import AllocationStatus, HelpKind, PledgeStatus
 from models.core.errors import Conflict, DomainError, ValidationError
 from models.core.notify import mark_read_up_to, recent_notifications, unread_count
-from models.pledging.pledges import PledgeStory, count_pledges_of, own_pledge, pledges_of, withdraw_remainder, withdrawable
+from models.pledging.pledges import (
+    PledgeStory,
+    count_pledges_of,
+    own_pledge,
+    pledges_of,
+    withdraw_remainder,
+    withdrawable,
+)
+from models.projects.browse import skill_choices
 
 PER_PAGE = 10
 PLEDGE_STATUS = {

@@ -15,24 +15,32 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from flask import request
 
-from dash_app.pages.governorate import ids as gid
+import models.accounts.admin as admin_ops
 from dash_app.auth import GOVERNORATE, current_user_id, require, secured_callback
 from dash_app.db import get_db
-from dash_app.i18n import _, _l, as_text, current_language, format_datetime, format_money, format_number, parse_int
+from dash_app.i18n import (
+    _,
+    _l,
+    as_text,
+    current_language,
+    format_datetime,
+    format_money,
+    format_number,
+    parse_int,
+)
 from dash_app.layout import icon, page
+from dash_app.pages.governorate import ids as gid
 from dash_app.ui.alerts import error_alert, success
 from dash_app.ui.labels import BACKGROUND_LABEL, kind_label
 from dash_app.ui.names import name_in
-import models.accounts.admin as admin_ops
 from models.accounts import password_reset
-from models.reporting import valuation
-from models.orm.base import utcnow
-from models.tables.elections import close_election, open_election
 from models.core.enums import ElectionStatus, HelpKind, MemberBackground
 from models.core.errors import DomainError, ValidationError
+from models.orm.base import utcnow
 from models.orm.people import User
 from models.orm.tables import ChairElection, Table
-
+from models.reporting import valuation
+from models.tables.elections import close_election, open_election
 
 
 def _field(id_: str, label: str, component: Any) -> html.Div:

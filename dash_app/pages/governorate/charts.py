@@ -11,12 +11,12 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from dash_app.ui.charts import localise_figure, localise_labels
 from dash_app.i18n import _, _l, format_number, format_percent, localise_digits, resolve_language
+from dash_app.ui.charts import localise_figure, localise_labels
 from dash_app.ui.labels import kind_label
 from dash_app.ui.names import name_in
-from models.reporting.dashboard import GroupTotal, MonthTotal, ProjectCoverage, SankeyFlows
 from models.core.enums import HelpKind
+from models.reporting.dashboard import GroupTotal, MonthTotal, ProjectCoverage, SankeyFlows
 
 KIND_COLOURS = {
     HelpKind.FINANCIAL: "#0d6efd",

@@ -5,7 +5,7 @@ Imports dash, dbc, models and dash_app; not a page itself.
 """
 from __future__ import annotations
 
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, html, no_update
@@ -58,7 +58,7 @@ def render(table_id: int, viewer: int | None, is_member: bool, is_gov: bool):
             parts.append(html.P(_("No candidates yet."), className="text-body-secondary"))
     else:
         winner = view.winner_name or _("nobody (no approvals)")
-        closes = view.closes_at if view.closes_at.tzinfo else view.closes_at.replace(tzinfo=timezone.utc)
+        closes = view.closes_at if view.closes_at.tzinfo else view.closes_at.replace(tzinfo=UTC)
         sentence = (_("The election closed on %(when)s. Elected chair: %(name)s.", when=format_datetime(closes),
                       name=winner) if closes <= utcnow() else
                     _("The governorate closed the election early. Elected chair: %(name)s.", name=winner))

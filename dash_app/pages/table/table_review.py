@@ -17,10 +17,9 @@ from dash_app.pages.table import ids
 from dash_app.ui.alerts import alert as alert_box
 from dash_app.ui.dates import parse_date_text, today_text
 from dash_app.ui.labels import kind_label
-from dash_app.ui.quantities import quantity_text
 from dash_app.ui.names import name_in
+from dash_app.ui.quantities import quantity_text
 from dash_app.ui.reasons import reason_text
-from models.projects.browse import skill_choices
 from models.core.errors import DomainError, PermissionDenied, ValidationError
 from models.pledging.decisions import (
     MAX_REASON,
@@ -31,6 +30,7 @@ from models.pledging.decisions import (
     reject,
     review_page,
 )
+from models.projects.browse import skill_choices
 
 PER_PAGE = 20
 

@@ -6,11 +6,11 @@ Create Date: 2026-11-27 03:20:19.310325
 
 Every table of the domain model (docs/design.md#domain-model), and triggers that keep audit_events append-only.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import models.orm.base
 from models.orm.audit_event import APPEND_ONLY_DDL
-
 
 revision = '0001'
 down_revision = None

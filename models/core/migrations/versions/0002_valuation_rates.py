@@ -6,10 +6,10 @@ Create Date: 2026-11-27 03:38:18.696002
 
 Rates (rials per unit) that turn in-kind help into one figure on the governorate dashboard.
 """
-from alembic import op
 import sqlalchemy as sa
-import models.orm.base
+from alembic import op
 
+import models.orm.base
 
 revision = '0002'
 down_revision = '0001'

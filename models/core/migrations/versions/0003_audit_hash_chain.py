@@ -8,6 +8,8 @@ Each audit event carries the hash of its content chained to the previous event's
 edited or deleted event is found by `hamyar audit verify`. Existing events are chained in id
 order (the append-only triggers are lifted for that one backfill and put back).
 """
+from datetime import UTC
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -42,9 +44,9 @@ def upgrade() -> None:
         fields = dict(row)
         at = fields["at"]
         if isinstance(at, str):
-            from datetime import datetime, timezone
+            from datetime import datetime
             at = datetime.fromisoformat(at)
-            fields["at"] = at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+            fields["at"] = at if at.tzinfo else at.replace(tzinfo=UTC)
         digest = event_digest(head, fields)
         bind.execute(events.update().where(events.c.id == row["id"]).values(prev_hash=head, hash=digest))
         head = digest

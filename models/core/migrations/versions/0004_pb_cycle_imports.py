@@ -8,10 +8,10 @@ A pabulib election imported into a PB cycle (models.pb.cycles.PBCycleImport): ex
 their pabulib id and the aggregated ballots. The model lives in models/pb/cycles.py; models/__init__.py
 must import it so that autogenerate and the schema check see the table.
 """
-from alembic import op
 import sqlalchemy as sa
-import models.orm.base
+from alembic import op
 
+import models.orm.base
 
 revision = '0004'
 down_revision = '0003'

@@ -8,10 +8,10 @@ One-time password-reset links the governorate issues (models.accounts.password_r
 only the SHA-256 of each token is stored, with who it is for, who issued it, when it expires and whether
 it was used or replaced by a newer link.
 """
-from alembic import op
 import sqlalchemy as sa
-import models.orm.base
+from alembic import op
 
+import models.orm.base
 
 revision = '0005'
 down_revision = '0004'
