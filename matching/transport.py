@@ -314,9 +314,10 @@ def _colgen_highs(G: int, N: int, gi: IntArray, nj: IntArray, c: FloatArray, b: 
         inlp = cols.node_row >= 0
         u[inlp] = d[cols.node_row[inlp]]
         v = d[cols.need_row]
-        np.take(u, gi, out=red)  # red = c - u[gi] - v[nj], the same operations in place
+        np.take(u, gi, out=red, mode="clip")  # red = c - u[gi] - v[nj] in place (indices are valid:
+        # "clip" only skips the bounds check that makes take with out= buffer, 3x faster)
         np.subtract(c, red, out=red)
-        np.take(v, nj, out=tmp)
+        np.take(v, nj, out=tmp, mode="clip")
         red -= tmp
         for idx in in_lp:
             red[idx] = -np.inf
