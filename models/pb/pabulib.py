@@ -197,7 +197,8 @@ def parse(text: str) -> PBFile:
 def _check_header(section: str, header: list[str], number: int, meta: dict[str, str]) -> None:
     if len(set(header)) != len(header):
         raise PabulibError(number, "a column name is repeated in the header")
-    required = {"meta": ("key", "value"), "projects": ("project_id", "cost"), "votes": ("voter_id", "vote")}[section]
+    required: tuple[str, ...] = {"meta": ("key", "value"), "projects": ("project_id", "cost"),
+                                 "votes": ("voter_id", "vote")}[section]
     if section == "votes" and meta.get("vote_type") in ("cumulative", "scoring"):
         required = required + ("points",)
     for name in required:

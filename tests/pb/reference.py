@@ -8,15 +8,28 @@ import pytest
 
 pabutools = pytest.importorskip("pabutools")
 
-from pabutools.election import ApprovalBallot, ApprovalMultiProfile, ApprovalProfile, Cost_Sat, Instance, Project  # noqa: E402
+from pabutools.election import (  # noqa: E402
+    Additive_Borda_Sat,
+    Additive_Cardinal_Sat,
+    ApprovalBallot,
+    ApprovalMultiProfile,
+    ApprovalProfile,
+    Cardinality_Sat,
+    Cost_Sat,
+    Instance,
+    Project,
+)
 from pabutools.fractions import frac  # noqa: E402
 from pabutools.rules import (  # noqa: E402
     completion_by_rule_combination,
     greedy_utilitarian_welfare,
+    max_additive_utilitarian_welfare,
     method_of_equal_shares,
+    sequential_phragmen,
 )
 
-from models.pb.rules import RULES, Election  # noqa: E402
+from models.pb.rules import ALL_RULES as RULES  # noqa: E402
+from models.pb.rules import Election  # noqa: E402
 
 __all__ = ["RULES", "reference", "reference_from_file", "to_pabutools"]
 
@@ -49,18 +62,35 @@ def reference(rule: str, e: Election) -> list[str]:
     return run_reference(rule, instance, profile)
 
 
-def run_reference(rule: str, instance, profile) -> list[str]:
-    mes_params = {"sat_class": Cost_Sat}
-    if rule == "greedy":
-        out = greedy_utilitarian_welfare(instance, profile, sat_class=Cost_Sat)
-    elif rule == "mes":
+SATS = {"cost": Cost_Sat, "cardinality": Cardinality_Sat, "points": Additive_Cardinal_Sat,
+        "borda": Additive_Borda_Sat}
+# pabutools returns these as sets (Phragmén sorts its outcome; max welfare lists an ILP's variables):
+UNORDERED = ("phragmen", "max-welfare")
+
+
+def run_reference(rule: str, instance, profile, sat: str | None = None) -> list[str]:
+    """pabutools' winners for `rule` (sorted for the rules in UNORDERED). `sat`: cost (default),
+    cardinality (the *-cardinality rules), points (cardinal ballots) or borda (ordinal ballots)."""
+    if sat is None:
+        sat = "cardinality" if "cardinality" in rule else "cost"
+    sat_class = SATS[sat]
+    base = rule.replace("-cardinality", "")
+    mes_params = {"sat_class": sat_class}
+    if base == "greedy":
+        out = greedy_utilitarian_welfare(instance, profile, sat_class=sat_class)
+    elif base == "mes":
         out = method_of_equal_shares(instance, profile, **mes_params)
-    elif rule == "mes-add1":
+    elif base == "mes-add1":
         out = method_of_equal_shares(instance, profile, voter_budget_increment=1, **mes_params)
-    elif rule == "mes-add1-greedy":
+    elif base == "mes-add1-greedy":
         out = completion_by_rule_combination(
             instance, profile, [method_of_equal_shares, greedy_utilitarian_welfare],
-            [{"voter_budget_increment": 1, **mes_params}, {"sat_class": Cost_Sat}])
+            [{"voter_budget_increment": 1, **mes_params}, {"sat_class": sat_class}])
+    elif base == "phragmen":
+        out = sequential_phragmen(instance, profile)
+    elif base == "max-welfare":
+        out = max_additive_utilitarian_welfare(instance, profile, sat_class=sat_class)
     else:
         raise ValueError(rule)
-    return [p.name for p in out]
+    names = [p.name for p in out]
+    return sorted(names) if base in UNORDERED else names
