@@ -62,13 +62,35 @@ class PBFile:
         return _number(self.meta["budget"])
 
     def election(self) -> Election:
-        """The approval view used by the counting rules: each ballot approves the projects it lists
-        (for cumulative, scoring and ordinal ballots: every project given points or a rank)."""
+        """The approval view (= `as_approval`): each ballot approves the projects it lists (for
+        cumulative, scoring and ordinal ballots: every project given points or a rank)."""
+        return self.as_approval()
+
+    def as_approval(self) -> Election:
         ballots: dict[frozenset, int] = {}
         for vote in self.votes:
             key = frozenset(vote.projects)
             ballots[key] = ballots.get(key, 0) + 1
         return Election(self.budget, {p.project_id: p.cost for p in self.projects.values()}, ballots)
+
+    def native_election(self) -> Election:
+        """The election as its ballots mean it: approval and choose-1 as approval; cumulative and
+        scoring as cardinal ballots (a voter's satisfaction is the points given: pabutools'
+        Additive_Cardinal_Sat); ordinal as cardinal ballots of Borda scores (a ballot ranking k
+        projects gives k-1, k-2, ..., 0: pabutools' Additive_Borda_Sat, the satisfaction pabutools
+        1.2 offers for ordinal ballots with its greedy and MES rules)."""
+        if self.vote_type in ("approval", "choose-1"):
+            return self.as_approval()
+        ballots: dict[frozenset, int] = {}
+        for vote in self.votes:
+            if self.vote_type == "ordinal":
+                k = len(vote.projects)
+                pairs = frozenset((p, Fraction(k - 1 - i)) for i, p in enumerate(vote.projects))
+            else:
+                pairs = frozenset((p, Fraction(x)) for p, x in zip(vote.projects, vote.points or ()))
+            ballots[pairs] = ballots.get(pairs, 0) + 1
+        e = Election(self.budget, {p.project_id: p.cost for p in self.projects.values()}, ballots)
+        return e
 
 
 def _number(text: str) -> int | Fraction:
