@@ -15,7 +15,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from models.pb.rules import RULES, Election, count
+from models.pb.rules import ALL_RULES, Election, count
 
 N_PROJECTS = 139
 N_VOTERS = 70_747
@@ -38,6 +38,25 @@ def synthetic_lodz(seed: int = 2020, n_projects: int = N_PROJECTS, n_voters: int
         chosen = rng.choice(n_projects, size=size, replace=False, p=popularity)
         ballots.append([ids[j] for j in chosen])
     return Election(budget, dict(zip(ids, costs.tolist())), ballots)
+
+
+def blocker() -> Election:
+    """Issue 17's cycle: 5e9 rials (500,000,000 toman), 8 projects, 4 voters, voter 1 alone backing project 1."""
+    costs = [4_000_000_000, 300_000_000, 250_000_000, 500_000_000, 120_000_000, 800_000_000, 90_000_000,
+             1_500_000_000]
+    ballots = [["1"], ["2", "3", "4"], ["2", "5", "6"], ["3", "6", "7", "8"]]
+    return Election(5_000_000_000, {str(i): c for i, c in enumerate(costs, 1)}, ballots)
+
+
+def app_cycle(seed: int = 17) -> Election:
+    """An app-like rial cycle at the app's limits: 200 projects, 100,000 voters, costs in rials."""
+    e = synthetic_lodz(seed, n_projects=200, n_voters=100_000)
+    scale = 10_000  # rials: costs 1e8..2e10
+    return Election(e.budget * scale, {p: c * scale for p, c in zip(e.ids, e.costs)},
+                    {g: int(w) for g, w in zip(e.groups, e.weights)})
+
+
+INSTANCES = {"lodz": lambda: synthetic_lodz(), "blocker": blocker, "app": app_cycle}
 
 
 def _median_time(fn, repeat: int = 3) -> tuple[float, object]:
@@ -79,11 +98,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--ref-timeout", type=float, default=120.0,
                         help="seconds pabutools may take per rule, building its profile included "
                              "(0: skip the reference)")
-    parser.add_argument("--rules", default=",".join(RULES))
+    parser.add_argument("--rules", default=",".join(ALL_RULES))
+    parser.add_argument("--instance", choices=sorted(INSTANCES), default="lodz")
     args = parser.parse_args(argv)
     spec = {"seed": args.seed, "n_projects": args.projects, "n_voters": args.voters}
     start = time.perf_counter()
-    e = synthetic_lodz(**spec)
+    e = synthetic_lodz(**spec) if args.instance == "lodz" else INSTANCES[args.instance]()
     print(f"synthetic election: {len(e.ids)} projects, {e.n_voters} ballots ({len(e.groups)} distinct), "
           f"budget {e.budget}, built in {time.perf_counter() - start:.2f} s")
     for rule in args.rules.split(","):
@@ -93,7 +113,10 @@ def main(argv: list[str] | None = None) -> None:
         if outcome.voter_budget is not None:
             line["voter_budget"] = round(float(outcome.voter_budget), 2)
             line["start_budget"] = round(float(Fraction(e.budget, e.n_voters)), 2)
-        if args.ref_timeout > 0:
+        line["mes_runs"] = outcome.mes_runs
+        if outcome.stopped_early:
+            line["stopped_early"] = outcome.reason
+        if args.ref_timeout > 0 and args.instance == "lodz":
             ref = _reference_time(rule, spec, args.ref_timeout)
             if ref is None:
                 line["pabutools"] = f"> {args.ref_timeout:g} s (stopped)"
