@@ -12,7 +12,7 @@ import json
 import os
 import sys
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from .compat import REASON_CODES, Tables, parse_reason
 from .instance import InstanceError, parse_instance, validate_instance

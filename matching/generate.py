@@ -67,8 +67,9 @@ def _diversify(pl: dict[str, Any], rng: np.random.Generator, dnames: list[str]) 
     pl["quantity"] = max(1, int(pl["quantity"] * float(rng.uniform(0.5, 1.5))))
 
 
-def generate_instance(n_pledges: int, n_needs: int, seed: int = 0, whole_fraction: float = 0.0,
-                      n_fixed: int = 0, n_forbidden: int = 0, n_proposed: int = 0, diversity: float = 0.0) -> dict:
+def generate_instance(  # noqa: C901 - one branch per knob of the generator; to be split
+        n_pledges: int, n_needs: int, seed: int = 0, whole_fraction: float = 0.0,
+        n_fixed: int = 0, n_forbidden: int = 0, n_proposed: int = 0, diversity: float = 0.0) -> dict:
     """A realistic random instance: four kinds (money dominates the pledges, many small and a
     few large amounts), 5 districts with 10 cities, 20 skills, 10 tables, windows (money often
     without; month-aligned for money, week-aligned for time), preferred and "only" tables.

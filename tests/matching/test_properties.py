@@ -4,7 +4,6 @@ proposals kept when still optimal, whole pledges unsplit."""
 import json
 
 import pytest
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

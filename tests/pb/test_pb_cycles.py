@@ -8,16 +8,15 @@ import pytest
 from sqlalchemy import func, select
 
 import models.pb.cycles as pbc
+from models.audit.log import record
+from models.core.enums import AllocationStatus, PBPhase
+from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from models.orm.audit_event import AuditEvent
-from models.core.enums import AllocationStatus
+from models.orm.base import utcnow
 from models.orm.pb import PBBallot, PBCycle
 from models.orm.people import User
 from models.orm.pledges import Allocation, Pledge
 from models.orm.projects import Project
-from models.audit.log import record
-from models.orm.base import utcnow
-from models.core.enums import PBPhase
-from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from models.pb.pabulib import parse, read
 from models.pb.rules import RULES, count
 from models.pledging.pledges import PledgeInput, create_pledge

@@ -9,15 +9,15 @@ import shutil
 import pytest
 from sqlalchemy import func, select
 
-from models import orm
-import models.pb.cycles as pbc
-from models.pb import pabulib
-from dash_app.pages.pb import ids
 import models.accounts.users as accounts
-from models.orm.audit_event import AuditEvent
+import models.pb.cycles as pbc
+from dash_app.pages.pb import ids
+from models import orm
 from models.core.db import Database
-from models.orm.pb import PBBallot, PBCycle
 from models.core.enums import PBPhase
+from models.orm.audit_event import AuditEvent
+from models.orm.pb import PBBallot, PBCycle
+from models.pb import pabulib
 from tests.models.world import build_world
 from tests.web.conftest import csrf, log_in
 
