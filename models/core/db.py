@@ -4,13 +4,36 @@ Imports sqlalchemy only.
 """
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# SQLSTATEs after which PostgreSQL has rolled the transaction back and running it again may succeed:
+# serialization_failure and deadlock_detected. (A lock or statement timeout is not retried: waiting
+# again would double what the person already waited.)
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+RETRY_ATTEMPTS = 4
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """Whether `exc` is a deadlock or serialization failure, after which the whole unit may run again."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    orig = exc.orig
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    return code in RETRYABLE_SQLSTATES
 
 
 class DatabaseConfigError(RuntimeError):
@@ -123,6 +146,27 @@ class Database:
             # Writers take SQLite's write lock at the start (PostgreSQL ignores the option).
             session.connection(execution_options={"hamyar_writer": True})
             yield session
+
+    def run(self, work: Callable[[Session], T], *, attempts: int = RETRY_ATTEMPTS) -> T:
+        """`work(session)` in one unit of work, run again from the start after a deadlock or a
+        serialization failure (PostgreSQL rolled it back whole, so nothing of the failed try stays).
+
+        One lock order (models.core.capacity.LOCK_ORDER) keeps deadlocks out of Hamyar's own paths;
+        this is the net for the rest (a lock taken by an index, a trigger, an operator's session).
+        `work` must do nothing outside the database that it cannot do twice.
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.unit_of_work() as session:
+                    return work(session)
+            except DBAPIError as exc:
+                if attempt == attempts or not is_retryable(exc):
+                    raise
+                delay = random.uniform(0.01, 0.05) * 2 ** attempt  # jitter: the two losers do not meet again
+                log.warning("unit of work hit %s (try %s of %s); running it again in %.0f ms",
+                            type(exc.orig).__name__, attempt, attempts, delay * 1000)
+                time.sleep(delay)
+        raise AssertionError("unreachable")  # the loop returns or raises
 
     @contextmanager
     def reader(self) -> Iterator[Session]:

@@ -302,9 +302,8 @@ def withdraw(_clicks, _confirm, _cancel, target, page_no):
         pledge_id, amount = target.get("pledge"), target.get("amount")
         page_now = page_no if isinstance(page_no, int) else 1
         try:
-            with get_db().unit_of_work() as s:
-                kind = own_pledge(s, citizen, pledge_id).kind
-                taken = withdraw_remainder(s, citizen, pledge_id, expected=amount)
+            kind, taken = get_db().run(lambda s: (own_pledge(s, citizen, pledge_id).kind,
+                                                  withdraw_remainder(s, citizen, pledge_id, expected=amount)))
         except (Conflict, ValidationError) as exc:
             if exc.code not in ("withdrawable_changed", "nothing_to_withdraw"):
                 refuse_forged(exc)

@@ -204,8 +204,7 @@ def review_action(_acc, _rej, _del, _goto, _bulk, _rej_ok, _rej_cancel, _del_ok,
         if kind == ids.GOTO_TYPE:
             page_no = trigger.get("page") if isinstance(trigger.get("page"), int) else 0
         elif kind == ids.ACCEPT_TYPE:
-            with db.unit_of_work() as s:
-                accept(s, actor, trigger.get("alloc"), trigger.get("v"))
+            db.run(lambda s: accept(s, actor, trigger.get("alloc"), trigger.get("v")))
             alert = alert_box(_("Accepted. The citizen has been told."), "success")
         elif kind == ids.REJECT_TYPE:
             memo["reject"] = {"alloc": trigger.get("alloc"), "v": trigger.get("v")}
@@ -221,8 +220,7 @@ def review_action(_acc, _rej, _del, _goto, _bulk, _rej_ok, _rej_cancel, _del_ok,
             if not reason.strip():
                 return (no_update, alert_box(error_message(ValidationError("reason_required"))), True, no_update,
                         False, no_update, no_update)
-            with db.unit_of_work() as s:
-                reject(s, actor, target[0], reason, target[1])
+            db.run(lambda s: reject(s, actor, target[0], reason, target[1]))
             memo["reject"] = None
             alert = alert_box(_("Rejected. The citizen has been told the reason."), "success")
         elif kind == ids.DELIVER_CONFIRM:
@@ -236,8 +234,7 @@ def review_action(_acc, _rej, _del, _goto, _bulk, _rej_ok, _rej_cancel, _del_ok,
             if day is None:
                 return (no_update, alert_box(error_message(ValidationError("date_invalid"))), False, no_update, True,
                         no_update, no_update)
-            with db.unit_of_work() as s:
-                mark_delivered(s, actor, target[0], day, as_text(note), target[1])
+            db.run(lambda s: mark_delivered(s, actor, target[0], day, as_text(note), target[1]))
             memo["deliver"] = None
             alert = alert_box(_("Marked delivered."), "success")
         elif kind == ids.REVIEW_BULK:
@@ -245,8 +242,7 @@ def review_action(_acc, _rej, _del, _goto, _bulk, _rej_ok, _rej_cancel, _del_ok,
             for item, ticked in zip(ctx.states_list[0], selected or []):
                 if ticked and isinstance(item.get("id"), dict):
                     chosen[item["id"].get("alloc")] = item["id"].get("v")
-            with db.unit_of_work() as s:
-                done = accept_many(s, actor, chosen)
+            done = db.run(lambda s: accept_many(s, actor, chosen))
             alert = alert_box(_("%(n)s contributions accepted. The citizens have been told.",
                              n=format_number(len(done))), "success")
         elif kind in (ids.REJECT_CANCEL, ids.DELIVER_CANCEL):
