@@ -106,6 +106,13 @@ class PBCountingRule(enum.StrEnum):
     MES_ADD1 = "mes-add1"
     MES = "mes"
     GREEDY = "greedy"
+    # models.pb.rules.EXTRA_RULES (migration 0006 widens the column to 32 characters)
+    GREEDY_CARDINALITY = "greedy-cardinality"
+    MES_CARDINALITY = "mes-cardinality"
+    MES_CARDINALITY_ADD1 = "mes-cardinality-add1"
+    MES_CARDINALITY_ADD1_GREEDY = "mes-cardinality-add1-greedy"
+    PHRAGMEN = "phragmen"
+    MAX_WELFARE = "max-welfare"
 
 
 class DistrictLevel(enum.StrEnum):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.core.enums import PBBallotRule, PBCountingRule, PBPhase
@@ -28,8 +28,11 @@ class PBCycle(Base):
     phase: Mapped[PBPhase] = mapped_column(enum_column(PBPhase, "pb_phase"), default=PBPhase.PROPOSAL)
     ballot_rule: Mapped[PBBallotRule] = mapped_column(enum_column(PBBallotRule, "pb_ballot_rule"))
     max_approvals: Mapped[int | None]
+    # enum_column's 24 characters do not hold "mes-cardinality-add1-greedy" (migration 0006)
     counting_rule: Mapped[PBCountingRule] = mapped_column(
-        enum_column(PBCountingRule, "pb_counting_rule"), default=PBCountingRule.MES_ADD1_GREEDY
+        Enum(PBCountingRule, name="pb_counting_rule", native_enum=False, create_constraint=True, length=32,
+             values_callable=lambda e: [m.value for m in e], validate_strings=True),
+        default=PBCountingRule.MES_ADD1_GREEDY,
     )
     voting_opens_at: Mapped[datetime | None]
     voting_closes_at: Mapped[datetime | None]

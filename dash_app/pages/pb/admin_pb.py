@@ -45,6 +45,12 @@ RULE_LABEL = {
     PBCountingRule.MES_ADD1: _l("Equal shares (with add-one completion)"),
     PBCountingRule.MES: _l("Equal shares (plain)"),
     PBCountingRule.GREEDY: _l("Greedy by votes"),
+    PBCountingRule.GREEDY_CARDINALITY: _l("Greedy by votes per toman (one point per approved project)"),
+    PBCountingRule.MES_CARDINALITY: _l("Equal shares, one point per approved project (plain)"),
+    PBCountingRule.MES_CARDINALITY_ADD1: _l("Equal shares, one point per approved project (with add-one completion)"),
+    PBCountingRule.MES_CARDINALITY_ADD1_GREEDY: _l("Equal shares, one point per approved project, completed by greedy"),
+    PBCountingRule.PHRAGMEN: _l("Sequential Phragmén"),
+    PBCountingRule.MAX_WELFARE: _l("Maximum total satisfaction (exact)"),
 }
 NEXT_ACTION = {PBPhase.PROPOSAL: (PBPhase.VOTING, _l("Open voting"),
                                   _l("Open voting? Citizens can then cast their ballots.")),
