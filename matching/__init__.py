@@ -3,7 +3,8 @@ Imports only numpy, scipy and the standard library (no web or database code).
 
 API: solve_instance(instance, progress=None) -> output dict; validate_instance(instance);
 run_files(instance_path, out_path, progress=False) -> exit code; InstanceError;
-parse_reason(reason) -> (code, argument) for translating reasons.
+parse_reason(reason) -> (code, argument) for translating reasons; alternatives(instance, need_id,
+limit) -> the next-best pledges for a need (matching.explain).
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ import time
 from collections.abc import Callable
 
 from .compat import REASON_CODES, Tables, parse_reason
+from .explain import alternatives
 from .instance import InstanceError, parse_instance, validate_instance
 from .output import build_output, dumps, write_atomic
 from .solver import solve_arrays
 
-__all__ = ["solve_instance", "validate_instance", "run_files", "InstanceError", "parse_reason", "REASON_CODES"]
+__all__ = ["solve_instance", "validate_instance", "run_files", "InstanceError", "parse_reason", "REASON_CODES",
+           "alternatives"]
 
 
 def solve_instance(instance: dict, progress: Callable[[float, str], None] | None = None) -> dict:

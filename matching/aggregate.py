@@ -1,7 +1,8 @@
 """One kind's transportation problem: supply nodes (classes of pledges), need nodes, and arcs.
 
 Why aggregate. Divisible pledges that are interchangeable -- same district where it matters,
-same table set and only-tables flag, same skill set, and windows in the same *window class*
+same table set and only-tables flag, same skill set, same logistics item, same chosen project
+and only-project flag, and windows in the same *window class*
 (two windows that overlap exactly the same needs' windows) -- have identical arcs and worths,
 so the LP cannot tell them apart: they collapse into one supply node whose capacity is their
 sum. The optimum over the nodes is the optimum over the pledges, and `split_flows` hands each
@@ -115,7 +116,8 @@ def _supply_nodes(inst: Instance, kind: int, pl: IntArray, needs: IntArray) -> l
         cls_end = np.searchsorted(starts, inst.pledge_end[grp], "right")
         dist = inst.pledge_district[grp] if kind in LOCAL_KINDS else np.zeros(len(grp), np.int32)
         key = np.stack([dist, inst.pledge_tableset[grp], inst.pledge_only[grp], cls_start, cls_end,
-                        inst.pledge_skillset[grp]], axis=1).astype(np.int64)
+                        inst.pledge_skillset[grp], inst.pledge_item[grp], inst.pledge_project[grp],
+                        inst.pledge_only_project[grp]], axis=1).astype(np.int64)
         _, inv = _row_classes(key)
         order = np.argsort(inv, kind="stable")  # members keep id order within a node
         bounds = np.flatnonzero(np.diff(inv[order])) + 1
@@ -135,18 +137,27 @@ def _class_fit(inst: Instance, tab: Tables, kind: int, node_rep: IntArray,
     G, N = len(node_rep), len(need_idx)
     local = kind in LOCAL_KINDS
     pd_all = inst.pledge_district[node_rep] if local else np.zeros(G, np.int32)
+    pproj = inst.pledge_project[node_rep]
     pkey = np.stack([pd_all, inst.pledge_tableset[node_rep], inst.pledge_only[node_rep],
-                     inst.pledge_skillset[node_rep]], axis=1).astype(np.int64)
+                     inst.pledge_skillset[node_rep], inst.pledge_item[node_rep], pproj,
+                     inst.pledge_only_project[node_rep]], axis=1).astype(np.int64)
     pfirst, pinv = _row_classes(pkey)
     pcls = pkey[pfirst]
     nd, nt, nsk = inst.need_district[need_idx], inst.need_table[need_idx], inst.need_skillset[need_idx]
-    nkey = np.stack([nd if local else np.zeros(N, np.int32), nt, nsk], axis=1).astype(np.int64)
+    # a need's project matters only when some pledge of the kind chose it (else: -1, few classes)
+    nproj = inst.need_project[need_idx]
+    chosen = np.unique(pproj[pproj >= 0])
+    nproj = np.where(np.isin(nproj, chosen), nproj, -1) if len(chosen) else np.full(N, -1, np.int32)
+    nkey = np.stack([nd if local else np.zeros(N, np.int32), nt, nsk, inst.need_itemset[need_idx], nproj],
+                    axis=1).astype(np.int64)
     nfirst, ninv = _row_classes(nkey)
     ncls = nkey[nfirst]
     wide_p = np.full(len(pcls), NO_START, np.int64), np.full(len(pcls), NO_END, np.int64)
     wide_n = np.full(len(ncls), NO_START, np.int64), np.full(len(ncls), NO_END, np.int64)
     T = block_fit(tab, kind, pcls[:, 0].astype(np.int32), pcls[:, 1], pcls[:, 2].astype(bool), *wide_p,
-                  pcls[:, 3], ncls[:, 0].astype(np.int32), ncls[:, 1], *wide_n, ncls[:, 2])
+                  pcls[:, 3], ncls[:, 0].astype(np.int32), ncls[:, 1], *wide_n, ncls[:, 2],
+                  pitem=pcls[:, 4], pproj=pcls[:, 5], ponlyp=pcls[:, 6].astype(bool), nis=ncls[:, 3],
+                  nproj=ncls[:, 4])
     return T, pinv, ninv
 
 

@@ -8,11 +8,15 @@ import numpy as np
 from .instance import KIND_CODE, LOCAL_KINDS, Instance
 
 #: Reason strings in the output (one clean, parseable scheme; see `parse_reason`):
+#:   "item: <item>"        logistics: the pledge offers the item the need names
+#:   "substitute: <item>"  logistics: the pledge offers an item the need accepts instead
 #:   "same district" | "near district" | "far district"  (logistics and execution only)
 #:   "skill: <skill>"      one per skill the need asks for and the pledge offers
+#:   "preferred project"   the need's project is the one the pledge chose
 #:   "preferred table"     the need's table is among the pledge's tables
 #:   "priority <p>"        the project's priority (as in docs/matching.md's example, e.g. "priority 8")
-REASON_CODES = ("same district", "near district", "far district", "skill", "preferred table", "priority")
+REASON_CODES = ("item", "substitute", "same district", "near district", "far district", "skill",
+                "preferred project", "preferred table", "priority")
 
 LOC_SAME, LOC_NEAR, LOC_FAR, LOC_NONE = 0, 1, 2, 3
 
@@ -23,6 +27,10 @@ def parse_reason(reason: str) -> tuple[str, str | None]:
     "same district" -> ("same district", None)."""
     if reason.startswith("skill: "):
         return "skill", reason[len("skill: "):]
+    if reason.startswith("item: "):
+        return "item", reason[len("item: "):]
+    if reason.startswith("substitute: "):
+        return "substitute", reason[len("substitute: "):]
     if reason.startswith("priority "):
         return "priority", reason[len("priority "):]
     return reason, None
@@ -60,6 +68,18 @@ class Tables:
                 member[s, t + 1] = True
         self.table_member = member  # column 0: need without a table
         self.pref_factor = np.where(member, 1.0 + p["preferred_bonus"], 1.0)
+        self.project_factor = 1.0 + p["project_bonus"]
+
+        # logistics items, indexed [pledge item + 1, need item set]: row 0 = the pledge names no
+        # item, column 0 = the need names none; they match only each other. A need's item set is
+        # (its item, substitutes...): its own item fits 1, a substitute `substitute_factor`.
+        ni = len(inst.item_names)
+        item_fit = np.zeros((ni + 1, len(inst.itemsets)), np.float64)
+        item_fit[0, 0] = 1.0
+        for s, its in enumerate(inst.itemsets):
+            for pos, it in enumerate(its):
+                item_fit[it + 1, s] = 1.0 if pos == 0 else p["substitute_factor"]
+        self.item_fit = item_fit
 
         nsk = max(1, len(inst.skill_names))
         # skill sets used by pledges and by needs (share one interner)
@@ -103,16 +123,27 @@ class _Remap:  # pragma: no cover - only for > 4096 distinct skill sets
 
 def block_fit(tab: Tables, kind: int, pd: np.ndarray, pts: np.ndarray, ponly: np.ndarray, pstart: np.ndarray,
               pend: np.ndarray, psk: np.ndarray, nd: np.ndarray, nt: np.ndarray, nstart: np.ndarray,
-              nend: np.ndarray, nsk: np.ndarray) -> np.ndarray:
+              nend: np.ndarray, nsk: np.ndarray, *, pitem: np.ndarray | None = None,
+              pproj: np.ndarray | None = None, ponlyp: np.ndarray | None = None,
+              nis: np.ndarray | None = None, nproj: np.ndarray | None = None) -> np.ndarray:
     """Fit of every (pledge node, need) pair of one kind, as a dense float64 matrix with 0 where
-    the pair is incompatible. Pledge arrays have shape (g,), need arrays shape (n,)."""
+    the pair is incompatible. Pledge arrays have shape (g,), need arrays shape (n,). Items
+    (`pitem`, `nis`) and projects (`pproj`, `ponlyp`, `nproj`) may be left out: none named."""
     pts_c = pts[:, None]
     nt_c = nt[None, :] + 1
     ok = (pstart[:, None] <= nend[None, :]) & (nstart[None, :] <= pend[:, None])
     ok &= tab.skill_ok[psk[:, None], nsk[None, :]]
     if ponly.any():
         ok &= ~ponly[:, None] | tab.table_member[pts_c, nt_c]
-    fit = tab.pref_factor[pts_c, nt_c] * tab.skill_fit[psk[:, None], nsk[None, :]]
+    pref = tab.pref_factor[pts_c, nt_c]
+    if pproj is not None and nproj is not None and (pproj >= 0).any():
+        same = (pproj[:, None] >= 0) & (pproj[:, None] == nproj[None, :])
+        if ponlyp is not None and ponlyp.any():
+            ok &= ~ponlyp[:, None] | same
+        pref = np.where(same, pref * tab.project_factor, pref)
+    fit = pref * tab.skill_fit[psk[:, None], nsk[None, :]]
+    if pitem is not None and nis is not None:
+        fit = fit * tab.item_fit[pitem[:, None] + 1, nis[None, :]]
     if kind in LOCAL_KINDS:
         fit = fit * tab.loc_factor_of_class[tab.loc_class[pd[:, None] + 1, nd[None, :] + 1]]
     return np.where(ok, fit, 0.0)
@@ -127,7 +158,9 @@ def pair_fit(inst: Instance, tab: Tables, i: int, j: int) -> float:
     return float(block_fit(tab, int(inst.need_kind[j]), inst.pledge_district[a], inst.pledge_tableset[a],
                            inst.pledge_only[a], inst.pledge_start[a], inst.pledge_end[a], inst.pledge_skillset[a],
                            inst.need_district[b], inst.need_table[b], inst.need_start[b], inst.need_end[b],
-                           inst.need_skillset[b])[0, 0])
+                           inst.need_skillset[b], pitem=inst.pledge_item[a], pproj=inst.pledge_project[a],
+                           ponlyp=inst.pledge_only_project[a], nis=inst.need_itemset[b],
+                           nproj=inst.need_project[b])[0, 0])
 
 
 def _fmt_priority(p: float) -> str:
@@ -137,11 +170,18 @@ def _fmt_priority(p: float) -> str:
 def reasons(inst: Instance, tab: Tables, i: int, j: int) -> list[str]:
     """Reasons of one allocation (pledge index i, need index j), in the scheme of REASON_CODES."""
     out: list[str] = []
+    its = inst.itemsets[inst.need_itemset[j]]
+    pit = int(inst.pledge_item[i])
+    if its and pit >= 0:
+        out.append(("item: " if pit == its[0] else "substitute: ") + inst.item_names[pit])
     sk_need = inst.skillsets[inst.need_skillset[j]]
     sk_pl = set(inst.skillsets[inst.pledge_skillset[i]])
     shared = sorted(inst.skill_names[s] for s in sk_need if s in sk_pl)
     out.extend(f"skill: {s}" for s in shared)
     t = inst.need_table[j]
+    pr = int(inst.pledge_project[i])
+    if pr >= 0 and pr == int(inst.need_project[j]):
+        out.append("preferred project")
     if t >= 0 and t in inst.tablesets[inst.pledge_tableset[i]]:
         out.append("preferred table")
     if int(inst.need_kind[j]) in LOCAL_KINDS:

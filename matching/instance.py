@@ -23,6 +23,11 @@ DEFAULT_PARAMS = {
     "near_factor": 0.85,
     "preferred_bonus": 0.25,
     "skill_floor": 0.5,
+    # a need's project chosen by the pledge ("prefer this project"): the preference factor is
+    # multiplied by 1 + project_bonus (on top of the preferred table's 1 + preferred_bonus)
+    "project_bonus": 0.5,
+    # logistics: fit of an item the need accepts as a substitute (its own item: 1)
+    "substitute_factor": 0.9,
     # extension (docs/matching.md#first-tranche-extension): the first `first_tranche` share of a
     # need is worth (1 + first_tranche_bonus) per unit; 0 keeps docs/matching.md's linear objective.
     "first_tranche_bonus": 0.0,
@@ -44,6 +49,8 @@ _PARAM_RANGES = {
     "near_factor": (0.0, 1.0, False),
     "preferred_bonus": (0.0, 10.0, True),
     "skill_floor": (0.0, 1.0, True),
+    "project_bonus": (0.0, 10.0, True),
+    "substitute_factor": (0.0, 1.0, False),
     "first_tranche_bonus": (0.0, 10.0, True),
     "first_tranche": (0.0, 1.0, False),
     "time_limit": (0.0, 86400.0, False),
@@ -65,7 +72,10 @@ class InstanceError(ValueError):
 class Instance:
     """Validated instance as arrays. Strings are interned into small integer codes:
     districts (-1 = none/unknown), tables (-1 = none), skill sets and table sets (index into
-    `skillsets` / `tablesets`, tuples of skill / table codes; code 0 is the empty set)."""
+    `skillsets` / `tablesets`, tuples of skill / table codes; code 0 is the empty set).
+    Logistics items: a pledge's item code (-1 = none); a need's item set (index into `itemsets`:
+    (its item, then the substitutes it accepts, sorted); code 0 = () = the need names no item).
+    Projects: codes into `project_names` (-1 = none)."""
 
     need_ids: list
     need_kind: np.ndarray
@@ -77,6 +87,8 @@ class Instance:
     need_start: np.ndarray
     need_end: np.ndarray
     need_skillset: np.ndarray
+    need_itemset: np.ndarray
+    need_project: np.ndarray
 
     pledge_ids: list
     pledge_kind: np.ndarray
@@ -89,6 +101,9 @@ class Instance:
     pledge_end: np.ndarray
     pledge_skillset: np.ndarray
     pledge_divisible: np.ndarray
+    pledge_item: np.ndarray
+    pledge_project: np.ndarray
+    pledge_only_project: np.ndarray
 
     district_names: list
     district_parent: np.ndarray  # -1 = root / none
@@ -96,6 +111,9 @@ class Instance:
     skill_names: list
     skillsets: list
     tablesets: list
+    item_names: list
+    itemsets: list
+    project_names: list
 
     forbidden: set  # {(pledge index, need index)}
     proposed: dict  # {(pledge index, need index): quantity}
@@ -259,6 +277,9 @@ def parse_instance(instance: object) -> Instance:  # noqa: C901 - one check per 
 
     tables = _Interner()
     skills = _Interner()
+    items = _Interner()
+    itemsets = _Interner([()])
+    projects = _Interner()
     skillsets = _Interner([()])
     tablesets = _Interner([()])
 
@@ -280,6 +301,8 @@ def parse_instance(instance: object) -> Instance:  # noqa: C901 - one check per 
     n_start = np.empty(nn, np.int64)
     n_end = np.empty(nn, np.int64)
     n_sk = np.empty(nn, np.int32)
+    n_is = np.zeros(nn, np.int32)
+    n_pr = np.full(nn, -1, np.int32)
     for k, e in enumerate(raw_needs):
         where = _entry("needs", k, e)
         if not isinstance(e, dict):
@@ -306,7 +329,17 @@ def parse_instance(instance: object) -> Instance:  # noqa: C901 - one check per 
         n_start[k], n_end[k] = _window(where, e.get("window"))
         sk = _str_list(where, "skills", e.get("skills"))
         n_sk[k] = skillsets.code(tuple(sorted({skills.code(s) for s in sk})))
-        _opt_str(where, "project", e.get("project"))
+        pr = _opt_str(where, "project", e.get("project"))
+        n_pr[k] = -1 if pr is None else projects.code(pr)
+        item = _opt_str(where, "item", e.get("item"))
+        accepts = _str_list(where, "accepts", e.get("accepts"))
+        if (item is not None or accepts) and kind != "logistics":
+            raise InstanceError(f"{where}: item and accepts are for logistics only, not {kind}")
+        if accepts and item is None:
+            raise InstanceError(f"{where}: accepts (substitutes) needs an item")
+        if item is not None:
+            subs = sorted({items.code(a) for a in accepts} - {items.code(item)})
+            n_is[k] = itemsets.code((items.code(item), *subs))
 
     # pledges
     raw_pl = instance.get("pledges") or []
@@ -322,6 +355,9 @@ def parse_instance(instance: object) -> Instance:  # noqa: C901 - one check per 
     p_end = np.empty(npl, np.int64)
     p_sk = np.empty(npl, np.int32)
     p_div = np.empty(npl, bool)
+    p_item = np.full(npl, -1, np.int32)
+    p_pr = np.full(npl, -1, np.int32)
+    p_onlypr = np.zeros(npl, bool)
     ts_seen: dict[tuple[str, ...], int] = {}
     sk_seen: dict[tuple[str, ...], int] = {}
     for k, e in enumerate(raw_pl):
@@ -356,6 +392,16 @@ def parse_instance(instance: object) -> Instance:  # noqa: C901 - one check per 
             code = sk_seen[skey] = skillsets.code(tuple(sorted({skills.code(s) for s in sk})))
         p_sk[k] = code
         p_div[k] = _bool(where, "divisible", e.get("divisible"), True)
+        item = _opt_str(where, "item", e.get("item"))
+        if item is not None:
+            if kind != "logistics":
+                raise InstanceError(f"{where}: item is for logistics only, not {kind}")
+            p_item[k] = items.code(item)
+        pr = _opt_str(where, "project", e.get("project"))
+        p_pr[k] = -1 if pr is None else projects.code(pr)
+        p_onlypr[k] = _bool(where, "only_project", e.get("only_project"), False)
+        if p_onlypr[k] and pr is None:
+            raise InstanceError(f"{where}: only_project needs a project")
 
     def pair(section: str, k: int, e: object, with_qty: bool) -> tuple[str, int, int, int]:
         where = f"{section}[{k}]"
@@ -398,11 +444,13 @@ def parse_instance(instance: object) -> Instance:  # noqa: C901 - one check per 
     return Instance(
         need_ids=need_ids, need_kind=n_kind, need_qty=n_qty - used_n, need_qty_total=n_qty,
         need_priority=n_pri, need_district=n_dist, need_table=n_tab, need_start=n_start,
-        need_end=n_end, need_skillset=n_sk,
+        need_end=n_end, need_skillset=n_sk, need_itemset=n_is, need_project=n_pr,
         pledge_ids=pledge_ids, pledge_kind=p_kind, pledge_qty=p_qty - used_p, pledge_qty_total=p_qty,
         pledge_district=p_dist, pledge_tableset=p_ts, pledge_only=p_only, pledge_start=p_start,
         pledge_end=p_end, pledge_skillset=p_sk, pledge_divisible=p_div,
+        pledge_item=p_item, pledge_project=p_pr, pledge_only_project=p_onlypr,
         district_names=dnames, district_parent=dparent, table_names=tables.items,
         skill_names=skills.items, skillsets=skillsets.items, tablesets=tablesets.items,
+        item_names=items.items, itemsets=itemsets.items, project_names=projects.items,
         forbidden=forbidden, proposed=proposed, fixed=fixed, params=params,
     )

@@ -19,16 +19,17 @@ def _num(x: float) -> float:
 def build_output(inst: Instance, flows: dict, worth: dict, stats: dict, tab: Tables | None = None) -> dict:
     tab = tab or Tables(inst)
     allocs = []
-    # reasons depend on the pledge only through its skill set, table set and district: one
+    # reasons depend on the pledge only through its skill set, table set, district, item and project: one
     # call per (those, need) (100k x 5k: ~50k allocations, a few thousand distinct reasons)
     psk, pts, pdi = inst.pledge_skillset.tolist(), inst.pledge_tableset.tolist(), inst.pledge_district.tolist()
-    cache: dict[tuple[int, int, int, int], list[str]] = {}
+    pit, ppr = inst.pledge_item.tolist(), inst.pledge_project.tolist()
+    cache: dict[tuple[int, int, int, int, int, int], list[str]] = {}
     pids, nids = inst.pledge_ids, inst.need_ids
     for (i, j) in sorted(flows, key=lambda k: (pids[k[0]], nids[k[1]])):
         q = flows[(i, j)]
         if q <= 0:
             continue
-        key = (psk[i], pts[i], pdi[i], j)
+        key = (psk[i], pts[i], pdi[i], pit[i], ppr[i], j)
         why = cache.get(key)
         if why is None:
             why = cache[key] = reasons(inst, tab, i, j)

@@ -10,7 +10,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linprog
 
-DEFAULTS = {"far_factor": 0.7, "near_factor": 0.85, "preferred_bonus": 0.25, "skill_floor": 0.5}
+DEFAULTS = {"far_factor": 0.7, "near_factor": 0.85, "preferred_bonus": 0.25, "skill_floor": 0.5,
+            "project_bonus": 0.5, "substitute_factor": 0.9}
 
 
 def _dates(w):
@@ -26,6 +27,14 @@ def fit(inst, pledge, need):
         return 0.0
     tables = pledge.get("tables") or []
     if pledge.get("only_tables") and need.get("table") not in tables:
+        return 0.0
+    chose = pledge.get("project")
+    same_project = bool(chose) and chose == need.get("project")
+    if pledge.get("only_project") and not same_project:
+        return 0.0
+    item, offered = need.get("item"), pledge.get("item")
+    if item is None and offered is not None or item is not None and offered != item and \
+            offered not in (need.get("accepts") or []):
         return 0.0
     pw, nw = _dates(pledge.get("window")), _dates(need.get("window"))
     if pw and nw and (pw[0] > nw[1] or nw[0] > pw[1]):
@@ -49,6 +58,10 @@ def fit(inst, pledge, need):
                     f *= params["near_factor"]
                 else:
                     f *= params["far_factor"]
+    if item is not None and offered != item:
+        f *= params["substitute_factor"]
+    if same_project:
+        f *= 1 + params["project_bonus"]
     if need.get("table") and need.get("table") in tables:
         f *= 1 + params["preferred_bonus"]
     if need_sk:

@@ -17,9 +17,16 @@ def _window(r):
     return [DATES[a], DATES[b]]
 
 
+ITEMS = ["pickup", "minibus", "hall"]
+PROJECTS = ["pr1", "pr2"]
+
+
 def tiny_instance(seed, n_pledges=3, n_needs=2, max_q=3, kinds=("execution", "financial"),
-                  whole=0.0, extras=True, params=None):
+                  whole=0.0, extras=True, params=None, items_projects=False):
+    """`items_projects`: logistics items with substitutes, and pledges that choose a project
+    (only or preferred), drawn from a second generator (the other draws stay as without)."""
     r = random.Random(seed)
+    r2 = random.Random(seed + 7919)
     needs = []
     for k in range(n_needs):
         n = {"id": f"n{k}", "kind": r.choice(kinds), "quantity": r.randint(1, max_q),
@@ -30,6 +37,11 @@ def tiny_instance(seed, n_pledges=3, n_needs=2, max_q=3, kinds=("execution", "fi
             n["window"] = w
         if r.random() < 0.5:
             n["skills"] = r.sample(SKILLS, r.randint(1, 2))
+        if items_projects:
+            n["project"] = r2.choice(PROJECTS)
+            if n["kind"] == "logistics" and r2.random() < 0.8:
+                n["item"] = r2.choice(ITEMS)
+                n["accepts"] = r2.sample([i for i in ITEMS if i != n["item"]], r2.randint(0, 1))
         needs.append(n)
     pledges = []
     for k in range(n_pledges):
@@ -40,6 +52,12 @@ def tiny_instance(seed, n_pledges=3, n_needs=2, max_q=3, kinds=("execution", "fi
         w = _window(r)
         if w:
             p["window"] = w
+        if items_projects:
+            if p["kind"] == "logistics" and r2.random() < 0.8:
+                p["item"] = r2.choice(ITEMS)
+            if r2.random() < 0.5:
+                p["project"] = r2.choice(PROJECTS)
+                p["only_project"] = r2.random() < 0.5
         pledges.append(p)
     inst = {"version": 1, "districts": DISTRICTS, "needs": needs, "pledges": pledges,
             "fixed": [], "forbidden": [], "proposed": []}
