@@ -77,7 +77,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/setup_browser.sh (./dev test does)")
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/setup_debian_packages.sh (./dev test does)")
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield b
