@@ -90,12 +90,29 @@ def _serve(host: str, port: int, debug: bool) -> None:
     server.run(host=host, port=port, debug=debug, use_reloader=False)
 
 
+def is_loopback(host: str) -> bool:
+    """Whether `host` is only reachable from this machine (127.0.0.0/8, ::1, localhost)."""
+    import ipaddress
+
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False  # another name (or 0.0.0.0-like text) may resolve anywhere
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8050, show_default=True, type=int)
 @click.option("--debug", is_flag=True, help="Flask debug mode (never in production).")
 def serve_command(host: str, port: int, debug: bool) -> None:
     """Serve the web app (for the demo; production runs dash_app.wsgi:server under gunicorn)."""
+    if debug and not is_loopback(host):
+        # Werkzeug's debugger runs any Python sent to it: only this machine may reach it.
+        _fail(f"--debug only on a loopback host (127.0.0.1, ::1, localhost), not {host}: the debugger "
+              "runs any code sent to it")
     _database()
     _serve(host, port, debug)
 
