@@ -55,6 +55,8 @@ class PBCycleProject(Base):
     cost_rials: Mapped[int] = mapped_column(BigInt)
     votes: Mapped[int] = mapped_column(default=0)
     funded: Mapped[bool] = mapped_column(default=False)
+    # Why it was funded or not, stored when the results are published (models.pb.explain, migration 0009).
+    explanation: Mapped[dict | None]
 
     cycle: Mapped[PBCycle] = relationship(back_populates="projects")
     project: Mapped[Project] = relationship()

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import datetime
 from fractions import Fraction
 
@@ -59,6 +60,7 @@ from models.orm.people import User
 from models.orm.pledges import Allocation, Pledge
 from models.orm.projects import Need, Project
 from models.orm.tables import Table
+from models.pb.explain import explain
 from models.pb.pabulib import PabulibError, PBFile, PBProject, PBVote, parse_bytes, write
 from models.pb.rules import Election, count
 
@@ -301,6 +303,9 @@ class TallyResult:
     projects: dict[str, tuple[int | Fraction, int]]
     winners: tuple[str, ...]
     total_cost: int | Fraction
+    # key -> models.pb.explain.ProjectExplanation.as_dict(): why it is funded or not
+    explanations: dict[str, dict] = dc_field(default_factory=dict)
+    stopped_early: bool = False
 
     @property
     def budget_left(self) -> int | Fraction:
@@ -343,7 +348,9 @@ def tally(session: Session, actor_id: int, cycle_id: object, rule: str | None = 
     chosen_rule = _rule(rule if rule is not None else cycle.counting_rule.value)
     e, info = _election(session, cycle)
     outcome = count(chosen_rule.value, e)
-    return TallyResult(chosen_rule.value, cycle.budget_rials, e.n_voters, info, outcome.winners, outcome.total_cost)
+    why = {pid: x.as_dict() for pid, x in explain(chosen_rule.value, e, outcome).items()}
+    return TallyResult(chosen_rule.value, cycle.budget_rials, e.n_voters, info, outcome.winners, outcome.total_cost,
+                       why, outcome.stopped_early)
 
 
 def compare_rules(session: Session, actor_id: int, cycle_id: object, rules: tuple[str, str]) -> list[TallyResult]:
@@ -380,6 +387,7 @@ def publish_results(session: Session, actor_id: int, cycle_id: object) -> TallyR
     for row in rows:
         row.votes = result.projects[str(row.project_id)][1]
         row.funded = row.project_id in winners
+        row.explanation = result.explanations.get(str(row.project_id))
     record_many(session, actor_id, "pb_cycle_project.counted", rows)
     projects = list(session.scalars(select(Project).where(Project.id.in_([r.project_id for r in rows]))
                                     .order_by(Project.id)))
@@ -448,6 +456,8 @@ class PublicResult:
     cycle: PBCycle
     projects: list[tuple[Project, int, int, bool]]   # project, cost, votes, funded
     budget_left: int
+    # project id -> models.pb.explain.ProjectExplanation.as_dict() stored when published (None before 0009)
+    explanations: dict[int, dict | None] = dc_field(default_factory=dict)
 
 
 def public_results(session: Session, cycle_id: object) -> PublicResult:
@@ -461,7 +471,7 @@ def public_results(session: Session, cycle_id: object) -> PublicResult:
                                           PBCycleProject.project_id)))
     spent = sum(r.cost_rials for r in rows if r.funded)
     return PublicResult(cycle, [(r.project, r.cost_rials, r.votes, r.funded) for r in rows],
-                        cycle.budget_rials - spent)
+                        cycle.budget_rials - spent, {r.project_id: r.explanation for r in rows})
 
 
 # ------------------------------------------------------------------------------------ import / export

@@ -94,6 +94,9 @@ class Outcome:
     # True when a work bound was reached: the outcome is the best found so far, not the rule's.
     stopped_early: bool = False
     reason: str | None = None      # WORK_LIMIT when stopped_early
+    # The MES rules: how many of the winners (the first ones) equal shares chose; the rest, if any,
+    # are the greedy completion's. None for the other rules.
+    mes_count: int | None = None
 
 
 def _exact(value: object, what: str) -> Fraction:
@@ -719,7 +722,8 @@ def mes(e: Election, sat: str | None = None) -> Outcome:
     if e.n_voters == 0:
         return e.outcome([])
     b = _b0(e)
-    return e.outcome(_mes_chosen(e, e.sat(sat or _rule_sat(e, "mes")), b), b)
+    chosen = _mes_chosen(e, e.sat(sat or _rule_sat(e, "mes")), b)
+    return e.outcome(chosen, b, mes_count=len(chosen))
 
 
 @dataclass
@@ -786,7 +790,7 @@ def _add1_outcome(e: Election, rule: str, complete: bool) -> Outcome:
     res = _add1(e, sd)
     chosen = _greedy_complete(e, sd, res.chosen) if complete else res.chosen
     return e.outcome(chosen, res.voter_budget, mes_runs=res.runs, stopped_early=res.stopped_early,
-                     reason=WORK_LIMIT if res.stopped_early else None)
+                     reason=WORK_LIMIT if res.stopped_early else None, mes_count=len(res.chosen))
 
 
 def mes_add1(e: Election) -> Outcome:

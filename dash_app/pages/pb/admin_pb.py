@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from datetime import UTC, datetime, time, timedelta
 from fractions import Fraction
 
 import dash_bootstrap_components as dbc
@@ -19,6 +20,7 @@ import models.pb.cycles as pb_cycles
 from dash_app.auth import GOVERNORATE, current_user_id, require, secured_callback
 from dash_app.db import get_db
 from dash_app.i18n import (
+    TEHRAN,
     _,
     _l,
     current_language,
@@ -29,9 +31,10 @@ from dash_app.i18n import (
     parse_number,
 )
 from dash_app.layout import icon, page
-from dash_app.pages.pb import ids
+from dash_app.pages.pb import explain_view, ids
 from dash_app.ui import charts
 from dash_app.ui.alerts import error_alert, success
+from dash_app.ui.dates import date_placeholder, parse_date_text
 from dash_app.ui.names import name_in
 from models.core.enums import PBBallotRule, PBCountingRule, PBPhase
 from models.core.errors import DomainError, ValidationError
@@ -119,6 +122,13 @@ def layout(**_kw):
                      options=[{"label": _("Approve at most k projects"), "value": PBBallotRule.APPROVAL.value},
                               {"label": _("Any projects that fit in the budget"),
                                "value": PBBallotRule.KNAPSACK.value}])), className="col-12 col-md-6"),
+            html.Div(_field(ids.PB_OPENS, _("Voting opens on (optional)"),
+                            dbc.Input(id=ids.PB_OPENS, maxLength=20, placeholder=date_placeholder(lang)),
+                            _("From the start of that day, Iran time.")), className="col-6 col-md-3"),
+            html.Div(_field(ids.PB_CLOSES, _("Voting closes on (optional)"),
+                            dbc.Input(id=ids.PB_CLOSES, maxLength=20, placeholder=date_placeholder(lang)),
+                            _("At the end of that day, Iran time; citizens see a countdown.")),
+                     className="col-6 col-md-3"),
             html.Div(_field(ids.PB_K, _("Most projects a citizen may approve (k)"),
                             dbc.Input(id=ids.PB_K, inputMode="numeric", value="3", maxLength=4)),
                      className="col-12 col-md-6", id=ids.PB_K_ROW),
@@ -229,6 +239,15 @@ def _winners_table(result: pb_cycles.TallyResult, names: dict[str, str], lang: s
         html.Tbody(rows)], className="table table-sm align-middle"), className="table-responsive")
 
 
+def _explained_table(result: pb_cycles.TallyResult, names: dict[str, str], lang: str, imported: bool):
+    """Every project of the count, winners first in the order chosen, each with the sentence of why."""
+    order = {k: i for i, k in enumerate(result.winners)}
+    keys = sorted(result.projects, key=lambda k: (k not in order, order.get(k, 0), -result.projects[k][1], k))
+    rows = [(k, names.get(k, k), result.projects[k][0], result.projects[k][1], k in order, result.explanations.get(k))
+            for k in keys]
+    return explain_view.results_table(rows, names, result.n_ballots, lang, link=not imported, table_id=ids.PB_EXPLAINED)
+
+
 def _summary(result: pb_cycles.TallyResult, lang: str) -> html.P:
     return html.P(_("%(rule)s: %(n)s projects funded for %(spent)s of %(budget)s; %(left)s left; %(ballots)s ballots.",
                     rule=str(RULE_LABEL[PBCountingRule(result.rule)]), n=format_number(len(result.winners), lang),
@@ -274,7 +293,9 @@ def show_cycle(value, _version):
         body.append(html.P(_("%(n)s ballots cast so far. Results can be counted once voting is closed.",
                              n=format_number(n_ballots, lang)), className="small"))
     else:
-        body += [_summary(result, lang), _winners_table(result, names, lang, imported)]
+        body += [_summary(result, lang), _winners_table(result, names, lang, imported),
+                 html.H4(_("Why each project is funded or not"), className="h6 mt-3"),
+                 _explained_table(result, names, lang, imported)]
     nxt = NEXT_ACTION.get(phase) if not imported else None
     advance = (str(nxt[2]), [icon("skip-forward", "me-1"), str(nxt[1])], {}, nxt[0].value) if nxt else \
         ("", None, HIDDEN, None)
@@ -338,6 +359,18 @@ def _read_budget(text, unit) -> int:
     return int(rials)
 
 
+def _day_start(text, field: str) -> datetime | None:
+    """A typed day (Jalali or Gregorian) -> its first moment in Iran time, as UTC."""
+    day = parse_date_text(text, field=field, code="date_invalid")
+    return None if day is None else datetime.combine(day, time(0), tzinfo=TEHRAN).astimezone(UTC)
+
+
+def _day_end(text) -> datetime | None:
+    """Voting closes at the end of the typed day: the next day's first moment in Iran time."""
+    day = parse_date_text(text, field="voting_closes_at", code="date_invalid")
+    return None if day is None else datetime.combine(day + timedelta(days=1), time(0), tzinfo=TEHRAN).astimezone(UTC)
+
+
 @secured_callback(Output(ids.PB_K_ROW, "style"), Input(ids.PB_BALLOT_RULE, "value"), roles={GOVERNORATE})
 def toggle_k(ballot_rule):
     require({GOVERNORATE})
@@ -350,8 +383,10 @@ def toggle_k(ballot_rule):
                   State(ids.PB_NAME_FA, "value"), State(ids.PB_NAME_EN, "value"), State(ids.PB_BUDGET, "value"),
                   State(ids.PB_UNIT, "value"), State(ids.PB_PROJECTS, "value"), State(ids.PB_BALLOT_RULE, "value"),
                   State(ids.PB_K, "value"), State(ids.PB_COUNTING_RULE, "value"), State(ids.PB_REFRESH, "data"),
+                  State(ids.PB_OPENS, "value"), State(ids.PB_CLOSES, "value"),
                   roles={GOVERNORATE}, prevent_initial_call=True)
-def create(n, name_fa, name_en, budget, unit, projects, ballot_rule, k, counting_rule, version):
+def create(n, name_fa, name_en, budget, unit, projects, ballot_rule, k, counting_rule, version, opens=None,
+           closes=None):
     require({GOVERNORATE})
     if not n:
         return no_update, no_update, no_update
@@ -367,7 +402,8 @@ def create(n, name_fa, name_en, budget, unit, projects, ballot_rule, k, counting
         data = pb_cycles.CycleInput(
             name_fa=name_fa or "", name_en=name_en or name_fa or "", budget_rials=budget_rials,
             project_ids=tuple(projects) if isinstance(projects, list) else (),
-            ballot_rule=ballot_rule, max_approvals=max_k, counting_rule=counting_rule)
+            ballot_rule=ballot_rule, max_approvals=max_k, counting_rule=counting_rule,
+            voting_opens_at=_day_start(opens, "voting_opens_at"), voting_closes_at=_day_end(closes))
         with get_db().unit_of_work() as s:
             cycle = pb_cycles.create_cycle(s, current_user_id(), data)
             new_id = cycle.id

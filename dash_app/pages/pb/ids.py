@@ -14,6 +14,8 @@ VOTE_MESSAGE = "vote-message"
 VOTE_MINE = "vote-mine"                # the citizen's own saved ballot
 VOTE_RESULTS = "vote-results"
 VOTE_EMPTY = "vote-empty"
+VOTE_COUNTDOWN = "vote-countdown"      # time left until voting closes (or opens)
+VOTE_TICK = "vote-tick"                # Interval refreshing the countdown
 
 # /admin/pb
 PB_REFRESH = "pb-refresh"
@@ -47,3 +49,6 @@ PB_CREATE_MESSAGE = "pb-create-message"
 PB_UPLOAD = "pb-upload"
 PB_IMPORT_RULE = "pb-import-rule"
 PB_IMPORT_MESSAGE = "pb-import-message"
+PB_EXPLAINED = "pb-explained"          # every project of the count with the sentence of why
+PB_OPENS = "pb-opens"                  # voting dates on the cycle form (Jalali or Gregorian)
+PB_CLOSES = "pb-closes"

@@ -7,6 +7,9 @@ shows the citizen's own ballot and, once results are published, aggregates only.
 """
 from __future__ import annotations
 
+import math
+from datetime import datetime
+
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html, no_update
 
@@ -18,17 +21,17 @@ from dash_app.i18n import (
     _l,
     current_language,
     error_message,
-    format_date,
+    format_datetime,
     format_money,
     format_number,
-    format_percent,
     parse_int,
 )
 from dash_app.layout import icon, page
-from dash_app.pages.pb import ids
+from dash_app.pages.pb import explain_view, ids
 from dash_app.ui.names import name_in
 from models.core.enums import PBBallotRule
 from models.core.errors import DomainError
+from models.orm.base import utcnow
 
 
 def _money(value) -> str:
@@ -38,13 +41,17 @@ def _money(value) -> str:
 # --- pieces ---------------------------------------------------------------------------------------
 
 
-def _option(item: pb_cycles.BallotItem, lang: str) -> dict:
+def _option(item: pb_cycles.BallotItem, lang: str, budget: int | None = None) -> dict:
     title = name_in(lang, item.title_fa, item.title_en)
+    too_big = budget is not None and item.cost > budget
     label = html.Span([
         html.Span([
             html.Span(title, className="fw-semibold d-block"),
             html.Small([icon("people", "me-1"), name_in(lang, item.table_fa, item.table_en)],
                        className="text-body-secondary d-block"),
+            html.Small([icon("exclamation-triangle", "me-1"),
+                        _("Costs more than the whole budget: it cannot be funded in this cycle.")],
+                       className="text-danger d-block pb-too-big") if too_big else None,
         ], className="flex-grow-1"),
         html.Span([
             html.Span(format_money(item.cost, lang), className="badge text-bg-light border d-block mb-1"),
@@ -53,6 +60,27 @@ def _option(item: pb_cycles.BallotItem, lang: str) -> dict:
         ], className="text-end ms-2"),
     ], className="d-flex align-items-start w-100 border rounded p-2 mb-2")
     return {"label": label, "value": item.project_id}
+
+
+COUNTDOWN_EVERY_MS = 30_000
+
+
+def countdown_text(closes_at: datetime, now: datetime, lang: str) -> str:
+    """ "Voting closes in 2 days, 5 hours and 12 minutes." (minutes rounded up), or that it has closed."""
+    seconds = (closes_at - now).total_seconds()
+    if seconds <= 0:
+        return _("Voting has closed.")
+    minutes = math.ceil(seconds / 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return _("Voting closes in %(days)s days, %(hours)s hours and %(minutes)s minutes.",
+                 days=format_number(days, lang), hours=format_number(hours, lang),
+                 minutes=format_number(minutes, lang))
+    if hours:
+        return _("Voting closes in %(hours)s hours and %(minutes)s minutes.", hours=format_number(hours, lang),
+                 minutes=format_number(minutes, lang))
+    return _("Voting closes in %(minutes)s minutes.", minutes=format_number(minutes, lang))
 
 
 def _rule_sentence(cycle, lang: str) -> str:
@@ -82,23 +110,15 @@ def _results(cycle_ids: list[int], lang: str):
         for cid in cycle_ids:
             res = pb_cycles.public_results(s, cid)
             n_ballots = pb_cycles.ballot_count(s, cid)
-            rows = [html.Tr([
-                html.Td([dcc.Link(name_in(lang, p.title_fa, p.title_en), href=f"/projects/{p.id}"),
-                         html.Span(_("funded"), className="badge text-bg-success ms-2") if funded else None]),
-                html.Td(format_money(cost, lang), className="text-nowrap"),
-                html.Td(format_number(votes, lang)),
-                html.Td(format_percent(votes / n_ballots, lang) if n_ballots else "—"),
-            ]) for p, cost, votes, funded in res.projects]
+            names = {str(p.id): name_in(lang, p.title_fa, p.title_en) for p, *_r in res.projects}
+            rows = [(str(p.id), names[str(p.id)], cost, votes, funded, res.explanations.get(p.id))
+                    for p, cost, votes, funded in res.projects]
             sections.append(html.Section([
                 html.H3(name_in(lang, res.cycle.name_fa, res.cycle.name_en), className="h6"),
                 html.P(_("%(n)s ballots; budget %(budget)s; left unspent %(left)s.",
                          n=format_number(n_ballots, lang), budget=format_money(res.cycle.budget_rials, lang),
                          left=format_money(res.budget_left, lang)), className="small"),
-                html.Div(html.Table([
-                    html.Thead(html.Tr([html.Th(_("Project"), scope="col"), html.Th(_("Cost"), scope="col"),
-                                        html.Th(_("Votes"), scope="col"), html.Th(_("Share"), scope="col")])),
-                    html.Tbody(rows),
-                ], className="table table-sm align-middle"), className="table-responsive"),
+                explain_view.results_table(rows, names, n_ballots, lang, table_id=f"vote-results-{cid}"),
             ], className="border rounded p-3 mb-3"))
     return html.Section([html.H2([icon("trophy", "me-1"), _("Published results")], className="h5 mt-4")] + sections,
                         id=ids.VOTE_RESULTS)
@@ -136,13 +156,18 @@ def layout(cycle=None, **_kw):
              "budget": current.budget_rials, "costs": {str(i.project_id): i.cost for i in items}}
     facts = [_("Budget: %(budget)s", budget=format_money(current.budget_rials, lang)),
              _("%(n)s ballots so far", n=format_number(n_ballots, lang))]
+    if current.voting_opens_at:
+        facts.append(_("Voting opened on %(date)s", date=format_datetime(current.voting_opens_at, lang)))
     if current.voting_closes_at:
-        facts.append(_("Voting closes on %(date)s", date=format_date(current.voting_closes_at, lang)))
+        facts.append(_("Voting closes on %(date)s", date=format_datetime(current.voting_closes_at, lang)))
     return html.Div([
         header,
         dcc.Store(id=ids.VOTE_CYCLE, data=store),
         html.H2(name_in(lang, current.name_fa, current.name_en), className="h4"),
         html.P(" · ".join(facts), className="text-body-secondary small"),
+        html.Div(countdown_text(current.voting_closes_at, utcnow(), lang), id=ids.VOTE_COUNTDOWN, role="timer",
+                 className="alert alert-warning py-2 small fw-semibold") if current.voting_closes_at else None,
+        dcc.Interval(id=ids.VOTE_TICK, interval=COUNTDOWN_EVERY_MS) if current.voting_closes_at else None,
         html.Nav([html.Span(_("Other open cycles:"), className="me-2 small")] +
                  [dcc.Link(name_in(lang, c.name_fa, c.name_en), href=f"/vote?cycle={c.id}", className="me-2 small")
                   for c in others]) if others else None,
@@ -155,7 +180,7 @@ def layout(cycle=None, **_kw):
         ], className="sticky-top bg-body py-2", style={"top": "0"}),
         html.Fieldset([
             html.Legend(_("Projects on the ballot"), className="fs-6 fw-semibold"),
-            dbc.Checklist(id=ids.VOTE_CHOICES, options=[_option(i, lang) for i in items], value=chosen,
+            dbc.Checklist(id=ids.VOTE_CHOICES, options=[_option(i, lang, current.budget_rials) for i in items], value=chosen,
                           className="mb-3", labelClassName="w-100", inputClassName="mt-3"),
         ]),
         html.Div(id=ids.VOTE_MESSAGE),
@@ -166,6 +191,10 @@ def layout(cycle=None, **_kw):
 
 
 # --- callbacks ------------------------------------------------------------------------------------
+
+
+def _whole_rials(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63
 
 
 def _chosen_ids(value) -> list | None:
@@ -193,8 +222,11 @@ def count_choices(value, data):
         return (_("%(n)s of at most %(k)s projects chosen.", n=format_number(len(chosen), lang),
                   k=format_number(k, lang)), base, None)
     costs = data.get("costs") if isinstance(data.get("costs"), dict) else {}
-    budget = data.get("budget") if isinstance(data.get("budget"), int) and data.get("budget") > 0 else 1
-    total = sum(int(costs.get(str(p), 0)) for p in chosen)
+    budget = data.get("budget") if _whole_rials(data.get("budget")) and data.get("budget") > 0 else 1
+    picked = [costs.get(str(p), 0) for p in chosen]
+    if not all(_whole_rials(c) for c in picked):  # the page writes whole rials; "abc", Infinity: forged
+        return no_update, no_update, no_update
+    total = sum(picked)
     share = total / budget
     over = total > budget
     bar = html.Div(html.Div(className="progress-bar " + ("bg-danger" if over else "bg-success"),
@@ -231,3 +263,17 @@ def cast(n, value, data):
                    _("Your ballot is saved. You can change it until voting closes.")],
                   className="alert alert-success", role="status")
     return ok, _mine(items, chosen, lang)
+
+
+@secured_callback(Output(ids.VOTE_COUNTDOWN, "children"), Input(ids.VOTE_TICK, "n_intervals"),
+                  State(ids.VOTE_CYCLE, "data"), roles={CITIZEN}, prevent_initial_call=True)
+def tick(_n, data):
+    """The countdown, from the cycle's closing time in the database (never from the page)."""
+    require({CITIZEN})
+    cycle_id = data.get("cycle_id") if isinstance(data, dict) else None
+    try:
+        with get_db().reader() as s:
+            closes = pb_cycles.get_cycle(s, cycle_id).voting_closes_at
+    except DomainError:
+        return no_update
+    return countdown_text(closes, utcnow(), current_language()) if closes else no_update
