@@ -132,6 +132,9 @@ def create_app(config: dict[str, Any] | None = None, *, default_environment: str
     server.config["SECRET_KEY"] = _secret_key(settings)
     server.config["DATABASE_URL"] = settings.database_url
     server.extensions[EXTENSION_KEY] = Database(settings.database_url)
+    from models.audit.keys import configure as configure_audit
+
+    configure_audit(server.extensions[EXTENSION_KEY], settings.audit_config())  # keyed chain, anchors (issue 18)
     server.extensions[cache.EXTENSION_KEY] = cache.make_cache(settings)
 
     Babel(server, locale_selector=i18n.select_language)
@@ -148,6 +151,7 @@ def create_app(config: dict[str, Any] | None = None, *, default_environment: str
         title="Hamyar",
         update_title=None,
         background_callback_manager=background.make_manager(server, settings),
+        on_error=on_callback_error,
     )
     _import_pages()
     app.layout = layout.shell
@@ -157,6 +161,7 @@ def create_app(config: dict[str, Any] | None = None, *, default_environment: str
     server.extensions["hamyar_dash"] = app
 
     _security_headers(server, app)
+    _error_pages(server, app)
 
     missing = vendor.missing_assets()
     if missing:
@@ -196,4 +201,161 @@ def _security_headers(server: Flask, app: dash.Dash) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        _private_headers(server, response)
         return response
+
+
+# Files that are the same for everyone (the browser may keep them); every other answer to a signed-in
+# request holds that person's data and is never stored by the browser or a proxy (issue 18 item 13).
+_SHARED_PREFIXES = ("/assets/", "/_dash-component-suites/", "/favicon.ico")
+
+
+def _private_headers(server: Flask, response) -> None:
+    from flask import session
+
+    from dash_app.settings import settings_of
+
+    if settings_of(server).https:  # behind TLS: browsers never try plain HTTP again for a year
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    remember = server.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    signed_in = session.get("_user_id") is not None or bool(request.cookies.get(remember))
+    if signed_in and not request.path.startswith(_SHARED_PREFIXES):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.setdefault("Pragma", "no-cache")
+
+
+# --- failures: a sentence, never a bare 500 (issue 15 item 5) ---------------------------------------
+
+
+def _expected(exc: BaseException) -> bool:
+    """Refusals with their own answer (a 4xx with its reason; a permission refused: 401/403): not failures."""
+    from werkzeug.exceptions import HTTPException
+
+    from models.core.errors import PermissionDenied
+
+    return isinstance(exc, (HTTPException, PermissionDenied))
+
+
+def _page_address() -> str | None:
+    """The address of the page a callback was fired from (Dash Pages' location among its inputs)."""
+    from dash import ctx
+
+    from dash_app.ui import ids
+
+    parts = {}
+    for item in list(ctx.inputs_list or []) + list(ctx.states_list or []):
+        if isinstance(item, dict) and item.get("id") == ids.PAGES_LOCATION and isinstance(item.get("value"), str):
+            parts[item.get("property")] = item["value"]
+    path = parts.get("pathname")
+    return f"{path}{parts.get('search') or ''}" if path and path.startswith("/") and not path.startswith("//") else None
+
+
+def on_callback_error(exc: Exception) -> Any:
+    """Dash's on_error for every callback: a callback that fails (database gone, a timeout, any bug)
+    shows the translated sentence in the shell's failure region (dash_app.ui.alerts) and keeps every
+    output as it was; the page router shows the error page instead of a blank page. Refusals
+    (4xx, a domain rule broken by a crafted request) are raised on as before."""
+    from dash import ctx, no_update, set_props
+
+    from dash_app.ui import ids
+    from dash_app.ui.alerts import error_page, failure_props
+
+    if _expected(exc):
+        raise exc
+    log.error("callback failed", exc_info=exc)
+    _language_without_database()
+    set_props(ids.CALLBACK_ERROR, failure_props(exc))
+    outputs = ctx.outputs_list if isinstance(ctx.outputs_list, list) else [ctx.outputs_list]
+    if any(isinstance(o, dict) and o.get("id") == ids.PAGES_CONTENT for o in outputs):
+        from dash_app.i18n import current_language
+
+        page_now = error_page(current_language(), again=_page_address())
+        return [page_now if isinstance(o, dict) and o.get("id") == ids.PAGES_CONTENT else no_update
+                for o in outputs]
+    return None
+
+
+def _language_without_database() -> None:
+    """Fix the request's language from the cookie when reading the signed-in user could fail (the
+    database is what failed): flask-babel then never asks flask-login, which would ask the database."""
+    from flask import g
+
+    from dash_app.i18n import DEFAULT_LANGUAGE, LANGUAGE_COOKIE, LANGUAGES
+
+    if g.get("hamyar_language") not in LANGUAGES:
+        lang = request.cookies.get(LANGUAGE_COOKIE)
+        g.hamyar_language = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _error_pages(server: Flask, app: dash.Dash) -> None:
+    """Unhandled exceptions (outside callbacks too: the sign-in check, the layout, a view) get a
+    Persian/English page that says what to do; a callback request gets the sentence in the failure
+    region (a Dash answer that changes nothing else), /_dash-layout an error layout."""
+    from flask import jsonify
+
+    update_path = app.config.routes_pathname_prefix + "_dash-update-component"
+    layout_path = app.config.routes_pathname_prefix + "_dash-layout"
+
+    @server.errorhandler(Exception)
+    def _unhandled(exc: Exception):
+        from dash._utils import to_json
+        from flask_babel import force_locale
+        from werkzeug.exceptions import HTTPException
+
+        from dash_app.i18n import _, current_language, direction
+        from dash_app.ui import ids
+        from dash_app.ui.alerts import error_page, failure_props
+
+        if _expected(exc):
+            if isinstance(exc, HTTPException):
+                return exc  # werkzeug's own answer (abort(4xx) with its reason)
+            raise exc
+        log.error("unhandled exception on %s %s", request.method, request.path, exc_info=exc)
+        _language_without_database()
+        if request.path == update_path:
+            return jsonify({"multi": True, "response": {}, "sideUpdate": {ids.CALLBACK_ERROR: failure_props(exc)}})
+        lang = current_language()
+        if request.path == layout_path:
+            return server.response_class(to_json(error_page(lang)), status=500, mimetype="application/json")
+        other = "en" if lang == "fa" else "fa"
+        again = request.full_path.rstrip("?")
+        with force_locale(other):
+            second = error_page(other, again=again)
+        first = error_page(lang, again=again)
+        prefix = app.config.requests_pathname_prefix + "assets/"
+        body = f"""<!DOCTYPE html>
+<html lang="{lang}" dir="{direction(lang)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(_("Something went wrong on our side"))} · {escape(_("Hamyar"))}</title>
+{vendor.head_tags(prefix, direction(lang))}
+</head>
+<body>
+<main class="container py-4" style="max-width: 40rem">
+{_static_html(first)}
+<hr>
+<div dir="{direction(other)}">{_static_html(second)}</div>
+</main>
+</body>
+</html>"""
+        return server.response_class(body, status=500, mimetype="text/html")
+
+
+def _static_html(component: Any) -> str:
+    """A small tree of dash.html components as plain HTML (the error page is served without Dash)."""
+    if component is None:
+        return ""
+    if isinstance(component, (str, int, float)):
+        return escape(str(component))
+    if isinstance(component, (list, tuple)):
+        return "".join(_static_html(c) for c in component)
+    tag = type(component).__name__.lower()
+    attrs = []
+    for prop, name in (("id", "id"), ("className", "class"), ("href", "href"), ("lang", "lang")):
+        value = getattr(component, prop, None)
+        if value:
+            attrs.append(f'{name}="{escape(str(value))}"')
+    inner = _static_html(getattr(component, "children", None))
+    return f"<{tag}{' ' if attrs else ''}{' '.join(attrs)}>{inner}</{tag}>"
+

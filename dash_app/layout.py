@@ -26,6 +26,7 @@ from flask_login import current_user
 from dash_app.auth import ANYONE, CSRF_FORM_FIELD, ROLES, admits, csrf_token, current_roles
 from dash_app.i18n import LANGUAGE_NAMES, _, current_language
 from dash_app.ui import ids
+from dash_app.ui.alerts import failure_region
 
 
 def page(
@@ -207,6 +208,7 @@ def shell() -> Any:
         navbar(),
         html.Main(dash.page_container, id=ids.MAIN, className="container py-4 flex-grow-1"),
         footer(),
+        failure_region(),
     ], className="d-flex flex-column min-vh-100")
 
 

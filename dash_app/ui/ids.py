@@ -18,7 +18,11 @@ REDIRECT = "redirect"
 # Navbar: the unread-notification count (dash_app.pages.citizen.my keeps it current)
 NAV_NOTIFICATIONS = "nav-notifications"
 NAV_UNREAD = "nav-unread"
+NAV_ACCOUNT = "nav-account"
 
 # Dash Pages internals (dash.page_container)
 PAGES_LOCATION = "_pages_location"
 PAGES_CONTENT = "_pages_content"
+
+# The one place a failed callback says so (dash_app.ui.alerts.failure_region, filled by dash_app.on_callback_error)
+CALLBACK_ERROR = "callback-error"

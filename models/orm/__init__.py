@@ -6,6 +6,7 @@ Imports sqlalchemy only.
 
 from models.orm.audit_event import AUDITED_TABLES, AuditEvent
 from models.orm.base import Base
+from models.orm.form_token import FormToken
 from models.orm.geo import District
 from models.orm.notifications import Notification
 from models.orm.password_reset import PasswordReset
@@ -26,7 +27,7 @@ from models.orm.valuation import ValuationRate
 
 __all__ = [
     "Allocation", "AuditEvent", "Base", "ChairBallot", "ChairBallotChoice",
-    "ChairCandidate", "ChairElection", "District", "MatchingRun", "Need", "Notification",
+    "ChairCandidate", "ChairElection", "District", "FormToken", "MatchingRun", "Need", "Notification",
     "PBBallot", "PBBallotChoice", "PBCycle", "PBCycleImport", "PBCycleProject", "PasswordReset", "Pledge",
     "Project", "Skill", "Table", "TableMembership", "User",
     "ValuationRate",

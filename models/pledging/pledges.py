@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models.audit.log import record, record_many, snapshot
+from models.core import form_tokens
 from models.core.capacity import lock_rows, pledge_usage, refresh_pledge_statuses
 from models.core.clock import county_today
 from models.core.enums import AllocationStatus, DistrictLevel, HelpKind
@@ -105,8 +106,18 @@ def validate_pledge(session: Session, citizen_id: int, data: PledgeInput, *, tod
     return CheckedPledge(clean, kind, district, skills, tables)
 
 
-def create_pledge(session: Session, citizen_id: int, data: PledgeInput, *, today: date | None = None) -> Pledge:
-    """Validate and store a new pledge; audited. Raises ValidationError naming the field."""
+def create_pledge(session: Session, citizen_id: int, data: PledgeInput, *, today: date | None = None,
+                  token: str | None = None) -> Pledge:
+    """Validate and store a new pledge; audited. Raises ValidationError naming the field.
+
+    `token` is the form's one-time token (models.core.form_tokens): when it already made a pledge
+    (pressing again after a timeout), that pledge is returned and nothing new is stored.
+    """
+    made = form_tokens.made_with(session, citizen_id, token, "pledge")
+    if made is not None:
+        earlier = session.get(Pledge, made)
+        if earlier is not None:
+            return earlier
     checked = validate_pledge(session, citizen_id, data, today=today)
     clean = checked.data
     pledge = Pledge(citizen_id=citizen_id, kind=checked.kind, quantity=clean.quantity, district_id=clean.district_id,
@@ -116,6 +127,7 @@ def create_pledge(session: Session, citizen_id: int, data: PledgeInput, *, today
     pledge.tables = checked.tables
     session.add(pledge)
     record(session, citizen_id, "pledge.created", pledge)
+    form_tokens.remember(session, citizen_id, token, "pledge", pledge.id)
     return pledge
 
 

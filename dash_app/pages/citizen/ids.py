@@ -66,6 +66,8 @@ PLEDGE_EDIT = "pledge-edit"
 PLEDGE_CONFIRM = "pledge-confirm"
 PLEDGE_DONE = "pledge-done"
 PLEDGE_STEP = "pledge-step"
+PLEDGE_TOKEN = "pledge-token"          # the form's one-time token (models.core.form_tokens)
+PLEDGE_SUMMARY_ERROR = "pledge-summary-error"  # beside the confirm button
 
 # My contributions
 MY_LIST = "my-list"

@@ -31,6 +31,7 @@ from dash_app.ui.forms import refuse_forged
 from dash_app.ui.labels import KIND_ICON, kind_label
 from dash_app.ui.names import name_in
 from dash_app.ui.quantities import quantity_text
+from models.core import form_tokens
 from models.core.enums import HelpKind
 from models.core.errors import DomainError, NotFound, ValidationError
 from models.core.validation import MAX_QUANTITY, SKILLED_KINDS, help_kind, quantity_from_input
@@ -63,7 +64,8 @@ LOGISTICS_SUGGESTIONS = (_l("Pickup truck"), _l("Minibus"), _l("Hall"), _l("Gene
                          _l("Chairs and tables"), _l("Sound system"), _l("Water tanker"))
 MONEY_UNIT_LABEL = {"toman": _l("Toman"), "rial": _l("Rial")}
 # Codes that only a crafted request can cause: the form offers these values from lists.
-FORGED_CODES = frozenset({"kind_unknown", "money_unit_unknown", "district_unknown", "skill_unknown", "table_unknown"})
+FORGED_CODES = frozenset({"kind_unknown", "money_unit_unknown", "district_unknown", "skill_unknown", "table_unknown",
+                          "form_token_invalid"})
 HIDDEN = {"display": "none"}
 SHOWN: dict = {}
 # --- reading what was typed ------------------------------------------------------------------------
@@ -277,6 +279,7 @@ def layout(table=None, project=None, kind=None, **_kw):
             ], className="d-flex flex-wrap gap-2 justify-content-between mt-3"),
         ]),
         html.Div(id=ids.PLEDGE_DONE),
+        dcc.Store(id=ids.PLEDGE_TOKEN, data=form_tokens.new_token()),
     ], className="mx-auto", style={"maxWidth": "40rem"})
 
 
@@ -426,11 +429,11 @@ def done_panel(pledge_id: int, lang: str) -> html.Div:
     Output(ids.PLEDGE_DONE, "children"), Output(ids.PLEDGE_ERROR, "children"),
     *[Output(cid, "children") for cid in ERROR_OUTPUTS.values()],
     Input(ids.PLEDGE_REVIEW, "n_clicks"), Input(ids.PLEDGE_EDIT, "n_clicks"), Input(ids.PLEDGE_CONFIRM, "n_clicks"),
-    *FORM_STATES, roles={CITIZEN}, prevent_initial_call=True,
+    *FORM_STATES, State(ids.PLEDGE_TOKEN, "data"), roles={CITIZEN}, prevent_initial_call=True,
     running=[(Output(ids.PLEDGE_CONFIRM, "disabled"), True, False),
              (Output(ids.PLEDGE_REVIEW, "disabled"), True, False)])
 def step(_review, _edit, _confirm, kind, amount, unit, description, skills, district, start, end, tables,
-         only_tables, divisible):
+         only_tables, divisible, token=None):
     """Review (validate, show the summary), back to editing, or confirm (store the pledge)."""
     require({CITIZEN})
     no_errors = [""] * len(ERROR_OUTPUTS)
@@ -442,9 +445,8 @@ def step(_review, _edit, _confirm, kind, amount, unit, description, skills, dist
         data = read_form(kind, amount, unit, description, skills, district, start, end, tables, only_tables,
                          divisible)
         if ctx.triggered_id == ids.PLEDGE_CONFIRM:
-            with get_db().unit_of_work() as s:
-                pledge_id = create_pledge(s, citizen, data).id
-                s.flush()
+            once = form_tokens.checked_token(token)  # pressing again after a timeout: the same pledge
+            pledge_id = form_tokens.create_once(get_db(), lambda s: create_pledge(s, citizen, data, token=once).id)
             return HIDDEN, HIDDEN, "", done_panel(pledge_id, lang), "", *no_errors
         with get_db().reader() as s:
             checked = validate_pledge(s, citizen, data)
