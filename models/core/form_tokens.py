@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -63,6 +63,25 @@ def remember(session: Session, user_id: int, token: str | None, action: str, obj
     session.flush()
 
 
+def once(session: Session, user_id: int, token: str | None, action: str, make: Callable[[], Any]) -> tuple[int, bool]:
+    """(id, True) after `make()` created an object (flushed, with an id) for this token; (the first id, False)
+    when the token already made one. For creates whose domain function takes no token."""
+    made = made_with(session, user_id, token, action)
+    if made is not None:
+        return made, False
+    obj = make()
+    session.flush()
+    remember(session, user_id, token, action, obj.id)
+    return obj.id, True
+
+
+def derived(token: object, suffix: str) -> str | None:
+    """One form token for several creates on one page (a project, a need of project 12: "-p", "-n12"), each
+    its own one-time key; None when the form sent none. ValidationError for a malformed token."""
+    base = checked_token(token)
+    return checked_token(f"{base[:40]}-{suffix}"[:64]) if base else None
+
+
 def is_token_clash(exc: IntegrityError) -> bool:
     """True when `exc` is the unique form token refusing a second create (SQLite and PostgreSQL)."""
     return "form_tokens" in str(getattr(exc, "orig", exc))
@@ -81,4 +100,5 @@ def create_once(db: Database, work: Callable[[Session], T]) -> T:
         return work(s)
 
 
-__all__ = ["TOKEN_FORMAT", "checked_token", "create_once", "is_token_clash", "made_with", "new_token", "remember"]
+__all__ = ["TOKEN_FORMAT", "checked_token", "create_once", "derived", "is_token_clash", "made_with", "new_token",
+           "once", "remember"]

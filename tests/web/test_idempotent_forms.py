@@ -129,3 +129,82 @@ def test_the_domain_function_returns_the_first_pledge_for_its_token(site):
     assert again == first and _pledges(db) == 1
     with db.unit_of_work() as s, pytest.raises(Conflict):
         create_pledge(s, users["bob"], data, token=token)
+
+
+# --- the table editor: a project and a need, each made once per token ---------------------------------
+
+def _editor_post(client, app, table_id, token, trigger, *, need_for=None, qty="500000"):
+    """editor_action as the renderer sends it: the project form filled, or one need form (project need_for)."""
+    import json as _json
+
+    from dash_app.pages.table import ids as tids
+    from tests.web.conftest import csrf
+
+    key = next(k for k in app.extensions["hamyar_dash"].callback_map if f"{tids.EDITOR_TOKEN}.data" in k)
+    entry = app.extensions["hamyar_dash"].callback_map[key]
+    values = {tids.PROJECT_KIND: "problem", tids.PROJECT_TITLE: "آب آشامیدنی روستا", tids.PROJECT_TITLE_EN: "",
+              tids.PROJECT_SUMMARY: "لوله‌کشی", tids.PROJECT_PROBLEM: "آب", tids.PROJECT_EVIDENCE: "گزارش",
+              tids.PROJECT_AFFECTED: "روستا", tids.PROJECT_CAPACITY: "داوطلبان", tids.PROJECT_HORIZON: "medium",
+              tids.PROJECT_DISTRICT: None, tids.PROJECT_PRIORITY: "5", tids.PROJECT_COST: "1000000",
+              tids.PROJECT_EDITING: None, tids.TABLE_ID: table_id, tids.EDITOR_TOKEN: token, tids.PROJECT_SAVE: 1}
+    pattern_values = {tids.NEED_KIND_TYPE: "financial", tids.NEED_QTY_TYPE: qty, tids.NEED_DESC_TYPE: "",
+                      tids.NEED_SKILLS_TYPE: [], tids.NEED_ADD_TYPE: 1}
+
+    def dep(d):
+        cid = d["id"]
+        if cid.startswith("{"):
+            pattern = _json.loads(cid)
+            if need_for is None or pattern.get("type") not in pattern_values:
+                return []
+            return [{"id": {"type": pattern["type"], "project": need_for}, "property": d["property"],
+                     "value": pattern_values[pattern["type"]]}]
+        return {"id": cid, "property": d["property"], "value": values.get(cid)}
+
+    outputs = []
+    for part in key.strip(".").split("..."):
+        cid, prop = part.rsplit(".", 1)
+        outputs.append({"id": cid, "property": prop.split("@")[0]})
+    changed = (_json.dumps({"project": need_for, "type": tids.NEED_ADD_TYPE}, separators=(",", ":"), sort_keys=True)
+               if need_for is not None else tids.PROJECT_SAVE) + ".n_clicks"
+    body = {"output": key, "outputs": outputs, "inputs": [dep(d) for d in entry["inputs"]],
+            "state": [dep(d) for d in entry["state"]], "changedPropIds": [changed]}
+    return client.post("/_dash-update-component", json=body, headers={"X-CSRFToken": csrf(client)})
+
+
+def test_the_editor_makes_one_project_and_one_need_per_token(site):
+    from dash_app.pages.table import ids as tids
+    from models.accounts.users import hash_password
+    from models.audit.log import record
+    from models.orm.people import User
+    from models.orm.projects import Need, Project
+
+    demo_app, demo_db, world, _users = site
+    with demo_db.unit_of_work() as s:
+        chair_user = s.get(User, world.chair)
+        chair_user.password_hash = hash_password(PASSWORD)
+        record(s, None, "user.login_set_for_tests", chair_user)
+    table_id = world.health
+    chair = demo_app.test_client()
+    log_in(chair, "chair@example.org", password=PASSWORD)
+    with demo_db.reader() as s:
+        projects_before = s.scalar(select(func.count()).select_from(Project))
+        needs_before = s.scalar(select(func.count()).select_from(Need))
+    token = form_tokens.new_token()
+    answers = [_editor_post(chair, demo_app, table_id, token, "save") for _ in range(2)]
+    assert all(a.status_code == 200 for a in answers), answers[0].data[:300]
+    made = [a.get_json()["response"][tids.PROJECT_EDITING]["data"] for a in answers]
+    assert made[0] == made[1] and isinstance(made[0], int)   # the second press answers with the first project
+    fresh = answers[0].get_json()["response"][tids.EDITOR_TOKEN]["data"]
+    assert fresh != token and form_tokens.TOKEN_FORMAT.match(fresh)
+    with demo_db.reader() as s:
+        assert s.scalar(select(func.count()).select_from(Project)) == projects_before + 1
+    # a need on the new project, pressed twice with the same token: one need
+    for _ in range(2):
+        resp = _editor_post(chair, demo_app, table_id, fresh, "need", need_for=made[0])
+        assert "alert-success" in str(resp.get_json()["response"][tids.EDITOR_ALERT]), resp.data[:400]
+    with demo_db.reader() as s:
+        assert s.scalar(select(func.count()).select_from(Need)) == needs_before + 1
+    # a new token (what the editor hands out after each create) makes a second one
+    _editor_post(chair, demo_app, table_id, form_tokens.new_token(), "need", need_for=made[0])
+    with demo_db.reader() as s:
+        assert s.scalar(select(func.count()).select_from(Need)) == needs_before + 2

@@ -16,6 +16,7 @@ from dash_app.pages.table import ids
 from dash_app.ui.alerts import alert as alert_box
 from dash_app.ui.labels import horizon_label, kind_label, project_status_label, status_badge, transition_label
 from dash_app.ui.quantities import quantity_text, unit_label
+from models.core import form_tokens
 from models.core.enums import HelpKind
 from models.core.errors import DomainError, PermissionDenied, ValidationError
 from models.orm.projects import Need
@@ -87,6 +88,7 @@ def _form(lang: str):
             html.Button(_("New project"), id=ids.PROJECT_NEW, n_clicks=0, className="btn btn-outline-secondary btn-sm"),
         ]),
         dcc.Store(id=ids.PROJECT_EDITING, data=None),
+        dcc.Store(id=ids.EDITOR_TOKEN, data=form_tokens.new_token()),
     ], className="border rounded p-3 mb-3")
 
 
@@ -223,6 +225,7 @@ def fill_form(_edits, _new, table_id):
 
 @secured_callback(Output(ids.EDITOR_LIST, "children"), Output(ids.EDITOR_ALERT, "children"),
                   Output(ids.PROJECT_EDITING, "data", allow_duplicate=True),
+                  Output(ids.EDITOR_TOKEN, "data"),
                   Input(ids.PROJECT_SAVE, "n_clicks"),
                   Input({"type": ids.STATUS_TYPE, "project": ALL, "to": ALL}, "submit_n_clicks"),
                   Input({"type": ids.NEED_ADD_TYPE, "project": ALL}, "n_clicks"),
@@ -231,16 +234,19 @@ def fill_form(_edits, _new, table_id):
                   State({"type": ids.NEED_QTY_TYPE, "project": ALL}, "value"),
                   State({"type": ids.NEED_DESC_TYPE, "project": ALL}, "value"),
                   State({"type": ids.NEED_SKILLS_TYPE, "project": ALL}, "value"),
-                  State(ids.TABLE_ID, "data"),
+                  State(ids.TABLE_ID, "data"), State(ids.EDITOR_TOKEN, "data"),
                   roles=EDITOR_ROLES, table_from=State(ids.TABLE_ID, "data"), prevent_initial_call=True)
 def editor_action(_save, _moves, _adds, kind, title, title_en, summary, problem, evidence, affected, capacity,
                   horizon, district, priority, cost, editing, need_kinds, need_qtys, need_descs, need_skills,
-                  table_id):
+                  table_id, token=None):
+    """Save a project, move its status or add a need. Creates carry the editor's one-time token (a second press
+    after a timeout makes nothing twice); after each create the editor gets a fresh one."""
     require(EDITOR_ROLES, table_id)
     value = ctx.triggered[0].get("value") if ctx.triggered else None
     trigger = ctx.triggered_id
     if trigger is None or not value:
-        return no_update, no_update, no_update
+        return no_update, no_update, no_update, no_update
+    token_out = no_update
     actor = current_user_id()
     lang = current_language()
     editing_out = no_update
@@ -251,7 +257,7 @@ def editor_action(_save, _moves, _adds, kind, title, title_en, summary, problem,
             if prio is None:
                 raise ValidationError("priority_out_of_range", field="priority")
             if toman is None or toman < 0:
-                raise ValidationError("cost_invalid", field="estimated_cost_rials")
+                raise ValidationError("cost_invalid_toman", field="estimated_cost_rials")  # the field is in toman
             data = ProjectInput(kind=kind or "", title_fa=title or "", title_en=title_en or "", summary_fa=summary or "",
                                 problem=problem or "", evidence=evidence or "", affected=affected or "",
                                 capacity=capacity or "", horizon=horizon, district_id=district, priority=prio,
@@ -261,8 +267,10 @@ def editor_action(_save, _moves, _adds, kind, title, title_en, summary, problem,
                     update_project(s, actor, editing, data)
                     message = _("Project saved.")
                 else:
-                    project = create_project(s, actor, table_id, data)
-                    editing_out = project.id
+                    once = form_tokens.derived(token, "p")
+                    editing_out, _created = form_tokens.once(s, actor, once, "project",
+                                                             lambda: create_project(s, actor, table_id, data))
+                    token_out = form_tokens.new_token()
                     message = _("Draft saved. Add its needs below.")
         elif trigger.get("type") == ids.STATUS_TYPE:
             with get_db().unit_of_work() as s:
@@ -280,17 +288,20 @@ def editor_action(_save, _moves, _adds, kind, title, title_en, summary, problem,
                 raise ValidationError("quantity_not_integer", field="quantity")
             if need_kind == "financial":
                 qty *= 10  # typed in toman, stored in rials
-            with get_db().unit_of_work() as s:
-                add_need(s, actor, pid, NeedInput(kind=need_kind or "", quantity=qty, description=need_descs[k] or "",
-                                                  skill_ids=tuple(x for x in (need_skills[k] or []) if isinstance(x, int))
-                                                  if need_kind in ("design", "execution") else ()))
+            need = NeedInput(kind=need_kind or "", quantity=qty, description=need_descs[k] or "",
+                             skill_ids=tuple(x for x in (need_skills[k] or []) if isinstance(x, int))
+                             if need_kind in ("design", "execution") else ())
+            once = form_tokens.derived(token, f"n{pid}" if isinstance(pid, int) else "n")
+            form_tokens.create_once(get_db(), lambda s: form_tokens.once(s, actor, once, "need",
+                                                                          lambda: add_need(s, actor, pid, need)))
+            token_out = form_tokens.new_token()
             message = _("Need added.")
         alert = alert_box(message, "success")
     except PermissionDenied:
         raise
     except DomainError as exc:
         alert = alert_box(error_message(exc))
-    return render_list(table_id, lang), alert, editing_out
+    return render_list(table_id, lang), alert, editing_out, token_out
 
 
 @secured_callback(Output(ids.EDITOR_LIST, "children", allow_duplicate=True),
