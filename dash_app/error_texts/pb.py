@@ -41,4 +41,15 @@ MESSAGES = {
     "pb_file_invalid": _l("The file is not a valid .pb file (line %(line)s): %(message)s"),
     "pb_file_budget_unusable": _l("The file's budget is missing, not a whole number or too large."),
     "pb_file_no_projects": _l("The file has no projects."),
+    # district budgets (issue 17 item 4)
+    "pb_heading_invalid": _l("A district budget could not be read; reload the page and try again."),
+    "pb_heading_budget_invalid": _l("Each district budget must be a whole amount above zero."),
+    "pb_heading_repeated": _l("A district has two budgets; give each district one."),
+    "pb_headings_sum": _l("The district budgets and the county-wide budget add up to %(total)s, not the cycle's "
+                          "budget of %(budget)s."),
+    "pb_heading_district_unknown": _l("That district is not one of this cycle's budgets."),
+    "pb_project_no_heading": _l("A project belongs to no district budget and there is no county-wide budget for it."),
+    "pb_two_districts": _l("You can vote in the county-wide budget and in one district's only: choose the projects "
+                           "of a single district."),
+    "pb_heading_required": _l("Choose which budget of the cycle to export."),
 }

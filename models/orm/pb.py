@@ -42,6 +42,26 @@ class PBCycle(Base):
     projects: Mapped[list[PBCycleProject]] = relationship(back_populates="cycle")
 
 
+class PBCycleHeading(Base):
+    """A part of a cycle's budget (issue 17 item 4): county-wide (district NULL) or one district's or city's.
+
+    A cycle with headings splits its budget among them (their budgets add up to the cycle's); each
+    project is on exactly one heading; a ballot counts in the county-wide heading and in its own
+    district's (PBBallot.district_id), and each heading is counted separately. Migration 0012.
+    """
+
+    __tablename__ = "pb_cycle_headings"
+    __table_args__ = (
+        UniqueConstraint("cycle_id", "district_id"),
+        CheckConstraint("budget_rials > 0", name="budget_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("pb_cycles.id", ondelete="RESTRICT"), index=True)
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id", ondelete="RESTRICT"))
+    budget_rials: Mapped[int] = mapped_column(BigInt)
+
+
 class PBCycleProject(Base):
     __tablename__ = "pb_cycle_projects"
     __table_args__ = (
@@ -57,6 +77,8 @@ class PBCycleProject(Base):
     funded: Mapped[bool] = mapped_column(default=False)
     # Why it was funded or not, stored when the results are published (models.pb.explain, migration 0009).
     explanation: Mapped[dict | None]
+    # The heading it is on, when the cycle has headings (migration 0012).
+    heading_id: Mapped[int | None] = mapped_column(ForeignKey("pb_cycle_headings.id", ondelete="RESTRICT"))
 
     cycle: Mapped[PBCycle] = relationship(back_populates="projects")
     project: Mapped[Project] = relationship()
@@ -72,6 +94,9 @@ class PBBallot(Base):
     cycle_id: Mapped[int] = mapped_column(ForeignKey("pb_cycles.id", ondelete="RESTRICT"))
     voter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     cast_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A cycle with district headings: the district whose heading this ballot counts in (besides the
+    # county-wide one); NULL when it chose no district project (migration 0012).
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id", ondelete="RESTRICT"))
 
     choices: Mapped[list[PBBallotChoice]] = relationship(cascade="all, delete-orphan")
 

@@ -45,6 +45,7 @@ from models.core.capacity import assert_within_capacity, lock_rows, refresh_pled
 from models.core.enums import (
     FIXED_ALLOCATION,
     AllocationStatus,
+    DistrictLevel,
     HelpKind,
     PBBallotRule,
     PBCountingRule,
@@ -55,7 +56,8 @@ from models.core.enums import (
 from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from models.core.permissions import require_governorate
 from models.orm.base import utcnow
-from models.orm.pb import PBBallot, PBBallotChoice, PBCycle, PBCycleImport, PBCycleProject
+from models.orm.geo import District
+from models.orm.pb import PBBallot, PBBallotChoice, PBCycle, PBCycleHeading, PBCycleImport, PBCycleProject
 from models.orm.people import User
 from models.orm.pledges import Allocation, Pledge
 from models.orm.projects import Need, Project
@@ -87,6 +89,24 @@ def get_cycle(session: Session, cycle_id: object, *, lock: bool = False) -> PBCy
 
 def imported_of(session: Session, cycle_id: int) -> PBCycleImport | None:
     return session.scalar(select(PBCycleImport).where(PBCycleImport.cycle_id == cycle_id))
+
+
+def headings_of(session: Session, cycle_id: int) -> list[PBCycleHeading]:
+    """The cycle's headings, county-wide first then by district id (empty: one budget, no headings)."""
+    rows = list(session.scalars(select(PBCycleHeading).where(PBCycleHeading.cycle_id == cycle_id)))
+    return sorted(rows, key=lambda h: (h.district_id is not None, h.district_id or 0))
+
+
+def _heading_for(project: Project, headings: dict[int | None, object], parents: dict[int, int | None]):
+    """A project's heading: its district's, else its nearest ancestor's that has one, else the county-wide one."""
+    district = project.district_id
+    seen = set()
+    while district is not None and district not in seen:
+        if district in headings:
+            return headings[district]
+        seen.add(district)
+        district = parents.get(district)
+    return headings.get(None)
 
 
 def uncovered_financial_need(session: Session, project_ids: list[int]) -> dict[int, int]:
@@ -137,6 +157,37 @@ class CycleInput:
     counting_rule: str = PBCountingRule.MES_ADD1_GREEDY.value
     voting_opens_at: datetime | None = None
     voting_closes_at: datetime | None = None
+    # District budgets (issue 17 item 4): ((district id or None for county-wide, rials), ...), adding up
+    # to budget_rials; empty = one budget. Each project goes on its district's heading (or its nearest
+    # ancestor's), else on the county-wide one.
+    headings: tuple[tuple[int | None, int], ...] = ()
+
+
+def _check_headings(session: Session, data: CycleInput, budget: int) -> list[tuple[int | None, int]]:
+    headings = list(data.headings or ())
+    if not headings:
+        return []
+    seen: set[int | None] = set()
+    for entry in headings:
+        if not isinstance(entry, (tuple, list)) or len(entry) != 2:
+            raise ValidationError("pb_heading_invalid", field="headings")
+        district, amount = entry
+        if district is not None and (isinstance(district, bool) or not isinstance(district, int)):
+            raise ValidationError("pb_heading_invalid", field="headings")
+        if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+            raise ValidationError("pb_heading_budget_invalid", field="headings")
+        if district in seen:
+            raise ValidationError("pb_heading_repeated", field="headings")
+        seen.add(district)
+    if sum(a for _, a in headings) != budget:
+        raise ValidationError("pb_headings_sum", field="headings", budget=budget,
+                              total=sum(a for _, a in headings))
+    wanted = [d for d, _ in headings if d is not None]
+    found = {d.id: d for d in session.scalars(select(District).where(District.id.in_(wanted)))}
+    for d in wanted:
+        if d not in found or found[d].level is DistrictLevel.COUNTY:
+            raise ValidationError("pb_heading_district_unknown", field="headings", district_id=d)
+    return headings
 
 
 def create_cycle(session: Session, actor_id: int, data: CycleInput) -> PBCycle:
@@ -181,13 +232,27 @@ def create_cycle(session: Session, actor_id: int, data: CycleInput) -> PBCycle:
     for pid in ids:
         if uncovered[pid] <= 0:
             raise ValidationError("pb_project_fully_covered", field="projects", project_id=pid)
+    heading_input = _check_headings(session, data, budget)
+    parents = dict(session.execute(select(District.id, District.parent_id)).all()) if heading_input else {}
+    for pid in ids if heading_input else ():
+        by_district = {d: d for d, _ in heading_input}
+        if _heading_for(projects[pid], by_district, parents) is None and None not in by_district:
+            raise ValidationError("pb_project_no_heading", field="headings", project_id=pid)
     cycle = PBCycle(name_fa=name_fa, name_en=name_en, budget_rials=budget, phase=PBPhase.PROPOSAL,
                     ballot_rule=ballot_rule, max_approvals=max_k if ballot_rule is PBBallotRule.APPROVAL else None,
                     counting_rule=counting_rule, voting_opens_at=opens, voting_closes_at=closes,
                     created_by_id=actor_id)
     session.add(cycle)
     record(session, actor_id, "pb_cycle.created", cycle)
-    rows = [PBCycleProject(cycle_id=cycle.id, project_id=pid, cost_rials=uncovered[pid]) for pid in ids]
+    heading_rows = [PBCycleHeading(cycle_id=cycle.id, district_id=d, budget_rials=a) for d, a in heading_input]
+    if heading_rows:
+        session.add_all(heading_rows)
+        session.flush()
+        record_many(session, actor_id, "pb_cycle_heading.added", heading_rows)
+    by_district = {h.district_id: h for h in heading_rows}
+    rows = [PBCycleProject(cycle_id=cycle.id, project_id=pid, cost_rials=uncovered[pid],
+                           heading_id=_heading_for(projects[pid], by_district, parents).id if heading_rows else None)
+            for pid in ids]
     session.add_all(rows)
     record_many(session, actor_id, "pb_cycle_project.added", rows)
     return cycle
@@ -226,8 +291,35 @@ def _voting_open(cycle: PBCycle, now: datetime) -> bool:
     return not (cycle.voting_closes_at and now >= cycle.voting_closes_at)
 
 
+def _check_limits(cycle: PBCycle, rows: dict[int, PBCycleProject], chosen: list[int],
+                  headings: dict[int, PBCycleHeading], district_id: object) -> int | None:
+    """The ballot's limits (k, or the budget) within each heading; returns the district it counts in."""
+    groups: dict[int | None, list[int]] = {}
+    for pid in chosen:
+        groups.setdefault(rows[pid].heading_id, []).append(pid)
+    districts = {headings[h].district_id for h in groups if h is not None and headings[h].district_id is not None}
+    if district_id is not None:
+        if isinstance(district_id, bool) or not isinstance(district_id, int) or \
+                district_id not in {h.district_id for h in headings.values()}:
+            raise ValidationError("pb_heading_district_unknown", field="district", district_id=district_id)
+        districts.add(district_id)
+    if len(districts) > 1:
+        raise ValidationError("pb_two_districts", field="projects")
+    for heading_id, pids in groups.items():
+        if cycle.ballot_rule is PBBallotRule.APPROVAL:
+            if cycle.max_approvals is not None and len(pids) > cycle.max_approvals:
+                raise ValidationError("pb_too_many_projects", field="projects", maximum=cycle.max_approvals,
+                                      chosen=len(pids))
+        else:
+            budget = headings[heading_id].budget_rials if heading_id is not None else cycle.budget_rials
+            total = sum(rows[pid].cost_rials for pid in pids)
+            if total > budget:
+                raise ValidationError("pb_over_budget", field="projects", budget=budget, total=total)
+    return next(iter(districts)) if districts else None
+
+
 def cast_ballot(session: Session, citizen_id: int, cycle_id: object, project_ids: object,
-                now: datetime | None = None) -> PBBallot:
+                now: datetime | None = None, district_id: object = None) -> PBBallot:
     """Cast or replace the citizen's ballot: the projects (Project ids) they approve.
 
     Approval cycles take 1..k projects; knapsack cycles any non-empty set whose costs fit in the
@@ -251,18 +343,13 @@ def cast_ballot(session: Session, citizen_id: int, cycle_id: object, project_ids
     for pid in chosen:
         if pid not in rows:
             raise ValidationError("pb_project_not_on_ballot", field="projects", project_id=pid)
-    if cycle.ballot_rule is PBBallotRule.APPROVAL:
-        if cycle.max_approvals is not None and len(chosen) > cycle.max_approvals:
-            raise ValidationError("pb_too_many_projects", field="projects", maximum=cycle.max_approvals,
-                                  chosen=len(chosen))
-    else:
-        total = sum(rows[pid].cost_rials for pid in chosen)
-        if total > cycle.budget_rials:
-            raise ValidationError("pb_over_budget", field="projects", budget=cycle.budget_rials, total=total)
+    headings = {h.id: h for h in headings_of(session, cycle.id)}
+    district = _check_limits(cycle, rows, chosen, headings, district_id)
     wanted = {rows[pid].id for pid in chosen}
     ballot = session.scalar(select(PBBallot).where(PBBallot.cycle_id == cycle.id, PBBallot.voter_id == citizen_id)
                             .options(selectinload(PBBallot.choices)))
-    if ballot is not None and {c.cycle_project_id for c in ballot.choices} == wanted:
+    if ballot is not None and {c.cycle_project_id for c in ballot.choices} == wanted and \
+            ballot.district_id == district:
         return ballot
     action = "pb_ballot.replaced" if ballot is not None else "pb_ballot.cast"
     if ballot is None:
@@ -272,6 +359,7 @@ def cast_ballot(session: Session, citizen_id: int, cycle_id: object, project_ids
         ballot.choices.clear()
         ballot.cast_at = utcnow()
         session.flush()
+    ballot.district_id = district
     ballot.choices.extend(PBBallotChoice(cycle_project_id=cp) for cp in sorted(wanted))
     # Secret: the audit says that this citizen voted in this cycle, never for what.
     record(session, citizen_id, action, ballot, after={"cycle_id": cycle.id, "voter_id": citizen_id})
@@ -306,51 +394,114 @@ class TallyResult:
     # key -> models.pb.explain.ProjectExplanation.as_dict(): why it is funded or not
     explanations: dict[str, dict] = dc_field(default_factory=dict)
     stopped_early: bool = False
+    headings: tuple = ()      # HeadingResult per heading, county-wide first (empty: no headings)
 
     @property
     def budget_left(self) -> int | Fraction:
         return self.budget - self.total_cost
 
 
-def _election(session: Session, cycle: PBCycle) -> tuple[Election, dict[str, tuple]]:
+@dataclass(frozen=True)
+class HeadingResult:
+    """One heading's count: its budget, its ballots, its winners (keys as in TallyResult.projects)."""
+
+    heading_id: int | None
+    district_id: int | None
+    budget: int
+    n_ballots: int
+    winners: tuple[str, ...]
+    total_cost: int | Fraction
+    stopped_early: bool = False
+
+
+def _ballots(session: Session, cycle: PBCycle, keys: dict[int, str]) -> list[tuple[int | None, frozenset]]:
+    """(district, chosen keys) of every ballot of the cycle (empty ballots included); keys: cycle project id -> key."""
+    choices: dict[int, set[str]] = {}
+    for ballot_id, cp_id in session.execute(
+            select(PBBallotChoice.ballot_id, PBBallotChoice.cycle_project_id)
+            .join(PBBallot, PBBallot.id == PBBallotChoice.ballot_id).where(PBBallot.cycle_id == cycle.id)):
+        choices.setdefault(ballot_id, set()).add(keys[cp_id])
+    return [(district, frozenset(choices.get(bid, ())))
+            for bid, district in session.execute(select(PBBallot.id, PBBallot.district_id)
+                                                 .where(PBBallot.cycle_id == cycle.id))]
+
+
+def _election(session: Session, cycle: PBCycle, heading: PBCycleHeading | None = None,
+              ballots: list[tuple[int | None, frozenset]] | None = None) -> tuple[Election, dict[str, tuple]]:
+    """The cycle's election, or one heading's: its projects, its budget, and the ballots counting in it
+    (every ballot for the county-wide heading, those of its district for a district's), each reduced
+    to the heading's projects."""
     imported = imported_of(session, cycle.id)
     if imported is not None:
         costs = {p["id"]: Fraction(p["cost"]) for p in imported.projects}
-        ballots: Counter = Counter()
+        counted: Counter = Counter()
         for n, ids in imported.ballots:
-            ballots[frozenset(ids)] += int(n)
-        e = Election(cycle.budget_rials, costs, dict(ballots))
+            counted[frozenset(ids)] += int(n)
+        e = Election(cycle.budget_rials, costs, dict(counted))
     else:
         rows = list(session.scalars(select(PBCycleProject).where(PBCycleProject.cycle_id == cycle.id)))
-        by_row = {r.id: str(r.project_id) for r in rows}
-        choices: dict[int, set[str]] = {}
-        for ballot_id, cp_id in session.execute(
-                select(PBBallotChoice.ballot_id, PBBallotChoice.cycle_project_id)
-                .join(PBBallot, PBBallot.id == PBBallotChoice.ballot_id).where(PBBallot.cycle_id == cycle.id)):
-            choices.setdefault(ballot_id, set()).add(by_row[cp_id])
-        n_empty = (session.scalar(select(func.count(PBBallot.id)).where(PBBallot.cycle_id == cycle.id)) or 0) \
-            - len(choices)
-        ballots = Counter(frozenset(c) for c in choices.values())
-        if n_empty > 0:
-            ballots[frozenset()] += n_empty
-        e = Election(cycle.budget_rials, {str(r.project_id): r.cost_rials for r in rows}, dict(ballots))
+        keys = {r.id: str(r.project_id) for r in rows}
+        if ballots is None:
+            ballots = _ballots(session, cycle, keys)
+        if heading is not None:
+            rows = [r for r in rows if r.heading_id == heading.id]
+        mine = {str(r.project_id) for r in rows}
+        counted = Counter(chosen & mine for district, chosen in ballots
+                          if heading is None or heading.district_id is None or district == heading.district_id)
+        budget = heading.budget_rials if heading is not None else cycle.budget_rials
+        e = Election(budget, {str(r.project_id): r.cost_rials for r in rows}, dict(counted))
     info = {pid: (e.costs[i] if e.costs[i].denominator != 1 else int(e.costs[i]), e.approvals[i])
             for i, pid in enumerate(e.ids)}
     return e, info
 
 
 def tally(session: Session, actor_id: int, cycle_id: object, rule: str | None = None) -> TallyResult:
-    """Count the cycle's ballots with `rule` (default: the cycle's); governorate, once voting is over."""
+    """Count the cycle's ballots with `rule` (default: the cycle's); governorate, once voting is over.
+
+    A cycle with headings is counted heading by heading (`TallyResult.headings`); the winners are
+    then the headings' winners one heading after the other, county-wide first."""
     require_governorate(session, actor_id)
     cycle = get_cycle(session, cycle_id)
     if cycle.phase not in (PBPhase.TALLYING, PBPhase.RESULTS):
         raise Conflict("pb_not_tallying", phase=cycle.phase.value)
     chosen_rule = _rule(rule if rule is not None else cycle.counting_rule.value)
-    e, info = _election(session, cycle)
-    outcome = count(chosen_rule.value, e)
-    why = {pid: x.as_dict() for pid, x in explain(chosen_rule.value, e, outcome).items()}
-    return TallyResult(chosen_rule.value, cycle.budget_rials, e.n_voters, info, outcome.winners, outcome.total_cost,
-                       why, outcome.stopped_early)
+    return count_cycle(session, cycle, chosen_rule.value)
+
+
+def count_cycle(session: Session, cycle: PBCycle, rule: str, progress=None) -> TallyResult:
+    """The count itself (no permission check: `tally` and the background job check who asks).
+
+    progress(done, total) is called after each heading."""
+    headings = headings_of(session, cycle.id) if imported_of(session, cycle.id) is None else []
+    parts: list[tuple[PBCycleHeading | None, Election, dict]] = []
+    if headings:
+        rows = list(session.scalars(select(PBCycleProject).where(PBCycleProject.cycle_id == cycle.id)))
+        ballots = _ballots(session, cycle, {r.id: str(r.project_id) for r in rows})
+        parts = [(h, *_election(session, cycle, h, ballots)) for h in headings]
+    else:
+        parts = [(None, *_election(session, cycle))]
+    info: dict[str, tuple] = {}
+    why: dict[str, dict] = {}
+    winners: list[str] = []
+    total: int | Fraction = 0
+    results = []
+    stopped = False
+    for done, (heading, e, part_info) in enumerate(parts, start=1):
+        outcome = count(rule, e)
+        info.update(part_info)
+        why.update({pid: x.as_dict() for pid, x in explain(rule, e, outcome).items()})
+        winners += outcome.winners
+        total += outcome.total_cost
+        stopped = stopped or outcome.stopped_early
+        results.append(HeadingResult(heading.id if heading else None, heading.district_id if heading else None,
+                                     heading.budget_rials if heading else cycle.budget_rials, e.n_voters,
+                                     outcome.winners, outcome.total_cost, outcome.stopped_early))
+        if progress is not None:
+            progress(done, len(parts))
+    n_ballots = parts[0][1].n_voters if not headings else \
+        (session.scalar(select(func.count(PBBallot.id)).where(PBBallot.cycle_id == cycle.id)) or 0)
+    return TallyResult(rule, cycle.budget_rials, n_ballots, info, tuple(winners), total, why, stopped,
+                       tuple(results) if headings else ())
 
 
 def compare_rules(session: Session, actor_id: int, cycle_id: object, rules: tuple[str, str]) -> list[TallyResult]:
@@ -391,9 +542,13 @@ def publish_results(session: Session, actor_id: int, cycle_id: object) -> TallyR
     record_many(session, actor_id, "pb_cycle_project.counted", rows)
     projects = list(session.scalars(select(Project).where(Project.id.in_([r.project_id for r in rows]))
                                     .order_by(Project.id)))
+    # support = approvals over the ballots of the project's heading (all ballots without headings)
+    voters = {h.heading_id: h.n_ballots for h in result.headings}
+    heading_of = {r.project_id: r.heading_id for r in rows}
     for project in projects:
         approvals = result.projects[str(project.id)][1]
-        project.pb_support = approvals / result.n_ballots if result.n_ballots else 0.0
+        n = voters.get(heading_of[project.id], result.n_ballots)
+        project.pb_support = approvals / n if n else 0.0
     record_many(session, actor_id, "project.pb_support_set", projects, table_of=lambda p: p.table_id)
     _fund(session, actor_id, cycle, [r for r in rows if r.funded])
     before = snapshot(cycle, ["phase"])
@@ -458,6 +613,19 @@ class PublicResult:
     budget_left: int
     # project id -> models.pb.explain.ProjectExplanation.as_dict() stored when published (None before 0009)
     explanations: dict[int, dict | None] = dc_field(default_factory=dict)
+    headings: list[PublicHeading] = dc_field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PublicHeading:
+    """One heading of a published cycle: its district (None: county-wide), budget, ballots and projects."""
+
+    heading_id: int
+    district: District | None
+    budget: int
+    spent: int
+    n_ballots: int
+    project_ids: list[int]
 
 
 def public_results(session: Session, cycle_id: object) -> PublicResult:
@@ -470,8 +638,20 @@ def public_results(session: Session, cycle_id: object) -> PublicResult:
                                 .order_by(PBCycleProject.funded.desc(), PBCycleProject.votes.desc(),
                                           PBCycleProject.project_id)))
     spent = sum(r.cost_rials for r in rows if r.funded)
+    headings = []
+    heads = headings_of(session, cycle.id)
+    if heads:
+        by_district = dict(session.execute(select(PBBallot.district_id, func.count(PBBallot.id))
+                                           .where(PBBallot.cycle_id == cycle.id).group_by(PBBallot.district_id)).all())
+        for h in heads:
+            mine = [r for r in rows if r.heading_id == h.id]
+            headings.append(PublicHeading(
+                h.id, session.get(District, h.district_id) if h.district_id is not None else None, h.budget_rials,
+                sum(r.cost_rials for r in mine if r.funded),
+                sum(by_district.values()) if h.district_id is None else by_district.get(h.district_id, 0),
+                [r.project_id for r in mine]))
     return PublicResult(cycle, [(r.project, r.cost_rials, r.votes, r.funded) for r in rows],
-                        cycle.budget_rials - spent, {r.project_id: r.explanation for r in rows})
+                        cycle.budget_rials - spent, {r.project_id: r.explanation for r in rows}, headings)
 
 
 # ------------------------------------------------------------------------------------ import / export
@@ -516,17 +696,39 @@ def import_pb(session: Session, actor_id: int, data: bytes, source_name: str,
     return cycle
 
 
-def export_pb(session: Session, actor_id: int, cycle_id: object) -> str:
-    """The cycle's anonymised ballots as .pb text: voters numbered 1..n in ballot order, never by who."""
+def export_files(session: Session, actor_id: int, cycle_id: object) -> dict[str, str]:
+    """One .pb file per heading (pabulib's district files), or one for a cycle without headings: name -> text."""
+    require_governorate(session, actor_id)
+    cycle = get_cycle(session, cycle_id)
+    heads = headings_of(session, cycle.id)
+    if not heads:
+        return {f"hamyar-pb-cycle-{cycle.id}.pb": export_pb(session, actor_id, cycle.id)}
+    slugs = dict(session.execute(select(District.id, District.slug)).all())
+    return {f"hamyar-pb-cycle-{cycle.id}-{slugs[h.district_id] if h.district_id else 'county'}.pb":
+            export_pb(session, actor_id, cycle.id, h.id) for h in heads}
+
+
+def export_pb(session: Session, actor_id: int, cycle_id: object, heading_id: int | None = None) -> str:
+    """The cycle's anonymised ballots as .pb text: voters numbered 1..n in ballot order, never by who.
+
+    A cycle with headings: one heading's file (`heading_id`; pabulib's "district" / "subunit" meta)."""
     require_governorate(session, actor_id)
     cycle = get_cycle(session, cycle_id)
     if cycle.phase not in (PBPhase.TALLYING, PBPhase.RESULTS):
         raise Conflict("pb_not_tallying", phase=cycle.phase.value)
-    e, info = _election(session, cycle)
+    heads = {h.id: h for h in headings_of(session, cycle.id)}
+    if heads and heading_id not in heads:
+        raise ValidationError("pb_heading_required", field="heading")
+    heading = heads.get(heading_id) if heads else None
+    e, info = _election(session, cycle, heading)
     imported = imported_of(session, cycle.id)
     meta = {"description": cycle.name_en, "country": "Iran", "unit": "Amol", "instance": str(cycle.id),
-            "num_projects": "0", "num_votes": "0", "budget": str(cycle.budget_rials), "vote_type": "approval",
+            "num_projects": "0", "num_votes": "0", "budget": str(e.budget), "vote_type": "approval",
             "rule": cycle.counting_rule.value, "currency": "IRR", "language": "fa"}
+    if heading is not None:
+        district = session.get(District, heading.district_id) if heading.district_id is not None else None
+        meta["district"] = district.name_en if district is not None else "county-wide"
+        meta["subunit"] = district.slug if district is not None else "county"
     if imported is not None:
         meta = dict(imported.meta)
         names = {p["id"]: p["name"] for p in imported.projects}
@@ -539,7 +741,7 @@ def export_pb(session: Session, actor_id: int, cycle_id: object) -> str:
         if cycle.ballot_rule is PBBallotRule.APPROVAL:
             meta["max_length"] = str(cycle.max_approvals)
         else:
-            meta["max_sum_cost"] = str(cycle.budget_rials)
+            meta["max_sum_cost"] = str(e.budget)
     projects = {}
     for pid in sorted(info, key=lambda p: (-info[p][1], p)):
         cost, votes = info[pid]
@@ -571,6 +773,11 @@ class BallotItem:
     table_fa: str
     table_en: str
     cost: int
+    # a cycle with headings: the heading it is on and that heading's district (None: county-wide)
+    heading_id: int | None = None
+    district_id: int | None = None
+    district_fa: str | None = None
+    district_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -586,10 +793,22 @@ def ballot_items(session: Session, cycle_id: object) -> list[BallotItem]:
     cycle = get_cycle(session, cycle_id)
     rows = session.execute(
         select(Project.id, Project.title_fa, Project.title_en, Table.id, Table.name_fa, Table.name_en,
-               PBCycleProject.cost_rials)
+               PBCycleProject.cost_rials, PBCycleProject.heading_id)
         .join(PBCycleProject, PBCycleProject.project_id == Project.id).join(Table, Table.id == Project.table_id)
         .where(PBCycleProject.cycle_id == cycle.id).order_by(Table.id, Project.title_fa, Project.id))
-    return [BallotItem(*r[:6], int(r[6])) for r in rows]
+    heads = {h.id: h for h in headings_of(session, cycle.id)}
+    names = {d.id: d for d in session.scalars(select(District).where(
+        District.id.in_([h.district_id for h in heads.values() if h.district_id is not None])))}
+    items = []
+    for r in rows:
+        district = heads[r[7]].district_id if r[7] in heads else None
+        items.append(BallotItem(*r[:6], int(r[6]), r[7], district,
+                                names[district].name_fa if district in names else None,
+                                names[district].name_en if district in names else None))
+    if heads:   # county-wide first, then each district's projects together
+        order = {h.id: i for i, h in enumerate(heads.values())}
+        items.sort(key=lambda i: order.get(i.heading_id, 0))
+    return items
 
 
 def eligible_projects(session: Session, actor_id: int) -> list[BallotItem]:
@@ -621,6 +840,29 @@ def cycles_overview(session: Session, actor_id: int) -> list[CycleSummary]:
                          sum(int(n) for n, _ in imported[c.id].ballots) if c.id in imported
                          else n_ballots.get(c.id, 0), c.id in imported)
             for c in cycles]
+
+
+@dataclass(frozen=True)
+class HeadingRow:
+    id: int
+    district_id: int | None
+    name_fa: str
+    name_en: str
+    budget: int
+
+
+def heading_rows(session: Session, cycle_id: int) -> list[HeadingRow]:
+    """The cycle's headings with their districts' names (county-wide: empty names), county-wide first."""
+    names = dict((d.id, d) for d in session.scalars(select(District)))
+    return [HeadingRow(h.id, h.district_id, names[h.district_id].name_fa if h.district_id else "",
+                       names[h.district_id].name_en if h.district_id else "", h.budget_rials)
+            for h in headings_of(session, cycle_id)]
+
+
+def heading_districts(session: Session) -> list[District]:
+    """The districts and cities a cycle may give a budget of their own, by level then name."""
+    return list(session.scalars(select(District).where(District.level.in_((DistrictLevel.DISTRICT, DistrictLevel.CITY)))
+                                .order_by(District.level, District.name_en, District.id)))
 
 
 def published_cycles(session: Session, limit: int = 5) -> list[PBCycle]:

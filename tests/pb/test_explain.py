@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 import models.pb.cycles as pbc
-from models.audit.log import record
 from dash_app.pages.pb import ids
+from models.audit.log import record
 from models.orm.pb import PBCycle, PBCycleProject
 from models.pb import explain as ex
 from models.pb.rules import ALL_RULES, APPROVAL_ONLY, Election, count

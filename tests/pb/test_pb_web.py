@@ -75,6 +75,8 @@ def _post(client, app, key: str, values: dict, trigger: str):
     entry = app.extensions["hamyar_dash"].callback_map[key]
 
     def dep(d):
+        if d["id"].startswith("{"):   # a pattern (ALL): values holds the list of matches, as the renderer sends
+            return values.get(d["id"] + "." + d["property"], [])
         return {"id": d["id"], "property": d["property"], "value": values.get(d["id"])}
 
     outputs = [{"id": k.split(".")[0], "property": k.split(".")[1].split("@")[0]}

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
+import zipfile
 from datetime import UTC, datetime, time, timedelta
 from fractions import Fraction
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 import models.pb.cycles as pb_cycles
 from dash_app.auth import GOVERNORATE, current_user_id, require, secured_callback
@@ -96,6 +98,7 @@ def layout(**_kw):
     lang = current_language()
     with get_db().reader() as s:
         eligible = pb_cycles.eligible_projects(s, current_user_id())
+        districts = [(d.id, name_in(lang, d.name_fa, d.name_en)) for d in pb_cycles.heading_districts(s)]
     project_options = [{
         "label": html.Span([
             html.Span(name_in(lang, p.title_fa, p.title_en), className="flex-grow-1"),
@@ -133,6 +136,16 @@ def layout(**_kw):
                             dbc.Input(id=ids.PB_K, inputMode="numeric", value="3", maxLength=4)),
                      className="col-12 col-md-6", id=ids.PB_K_ROW),
         ], className="row g-2"),
+        html.Details([
+            html.Summary(_("District budgets (optional)"), className="small fw-semibold mb-2"),
+            html.P(_("Give a district an amount to split the budget: its projects are then voted on and counted by "
+                     "its own residents, and what is left of the budget is county-wide. A citizen votes county-wide "
+                     "and in one district."), className="form-text"),
+            html.Div([html.Div(_field(f"pb-heading-{did}", _("Budget of %(heading)s", heading=label),
+                                      dbc.Input(id={"type": ids.PB_HEADING, "district": did}, inputMode="numeric",
+                                                maxLength=30)), className="col-6 col-md-3")
+                      for did, label in districts], className="row g-2"),
+        ], className="mb-3", id=ids.PB_HEADINGS),
         _field(ids.PB_PROJECTS, _("Projects on the ballot (their cost is the financial need still uncovered)"),
                html.Div(dbc.Checklist(id=ids.PB_PROJECTS, options=project_options, value=[], labelClassName="w-100",
                                       inputClassName="mt-3"),
@@ -277,6 +290,8 @@ def show_cycle(value, _version):
             counted = cycle.phase in (PBPhase.TALLYING, PBPhase.RESULTS)
             result = pb_cycles.tally(s, current_user_id(), cid) if counted else None
             names = pb_cycles.project_names(s, cid, list(result.projects)) if result else {}
+            heading_names = {h.id: (name_in(lang, h.name_fa, h.name_en) if h.district_id else _("County-wide"))
+                             for h in pb_cycles.heading_rows(s, cid)}
             n_ballots = pb_cycles.ballot_count(s, cid)
             phase, rule, ballot_rule, k = cycle.phase, cycle.counting_rule, cycle.ballot_rule, cycle.max_approvals
             title = name_in(lang, cycle.name_fa, cycle.name_en)
@@ -293,7 +308,12 @@ def show_cycle(value, _version):
         body.append(html.P(_("%(n)s ballots cast so far. Results can be counted once voting is closed.",
                              n=format_number(n_ballots, lang)), className="small"))
     else:
-        body += [_summary(result, lang), _winners_table(result, names, lang, imported),
+        body += [_summary(result, lang)]
+        body += [html.P(_("%(heading)s: budget %(budget)s, %(n)s ballots, %(spent)s funded.",
+                          heading=heading_names.get(h.heading_id, "—"), budget=format_money(h.budget, lang),
+                          n=format_number(h.n_ballots, lang), spent=_money(h.total_cost, lang)),
+                        className="small mb-1 pb-heading-summary") for h in result.headings]
+        body += [_winners_table(result, names, lang, imported),
                  html.H4(_("Why each project is funded or not"), className="h6 mt-3"),
                  _explained_table(result, names, lang, imported)]
     nxt = NEXT_ACTION.get(phase) if not imported else None
@@ -359,6 +379,26 @@ def _read_budget(text, unit) -> int:
     return int(rials)
 
 
+def _headings(total: int, unit, values, id_list) -> tuple[tuple[int | None, int], ...]:
+    """District budgets typed on the form, and the county-wide rest; () when none is given."""
+    if not isinstance(values, list) or not isinstance(id_list, list) or len(values) != len(id_list):
+        return ()
+    given = []
+    for value, id_ in zip(values, id_list):
+        district = id_.get("district") if isinstance(id_, dict) else None
+        if isinstance(value, str) and value.strip():
+            if isinstance(district, bool) or not isinstance(district, int):
+                raise ValidationError("pb_heading_invalid", field="headings")
+            try:
+                given.append((district, _read_budget(value, unit)))
+            except ValidationError:
+                raise ValidationError("pb_heading_budget_invalid", field="headings") from None
+    if not given:
+        return ()
+    rest = total - sum(a for _, a in given)
+    return ((None, rest),) + tuple(given) if rest > 0 else tuple(given)
+
+
 def _day_start(text, field: str) -> datetime | None:
     """A typed day (Jalali or Gregorian) -> its first moment in Iran time, as UTC."""
     day = parse_date_text(text, field=field, code="date_invalid")
@@ -384,9 +424,11 @@ def toggle_k(ballot_rule):
                   State(ids.PB_UNIT, "value"), State(ids.PB_PROJECTS, "value"), State(ids.PB_BALLOT_RULE, "value"),
                   State(ids.PB_K, "value"), State(ids.PB_COUNTING_RULE, "value"), State(ids.PB_REFRESH, "data"),
                   State(ids.PB_OPENS, "value"), State(ids.PB_CLOSES, "value"),
+                  State({"type": ids.PB_HEADING, "district": ALL}, "value"),
+                  State({"type": ids.PB_HEADING, "district": ALL}, "id"),
                   roles={GOVERNORATE}, prevent_initial_call=True)
 def create(n, name_fa, name_en, budget, unit, projects, ballot_rule, k, counting_rule, version, opens=None,
-           closes=None):
+           closes=None, heading_values=None, heading_ids=None):
     require({GOVERNORATE})
     if not n:
         return no_update, no_update, no_update
@@ -403,7 +445,8 @@ def create(n, name_fa, name_en, budget, unit, projects, ballot_rule, k, counting
             name_fa=name_fa or "", name_en=name_en or name_fa or "", budget_rials=budget_rials,
             project_ids=tuple(projects) if isinstance(projects, list) else (),
             ballot_rule=ballot_rule, max_approvals=max_k, counting_rule=counting_rule,
-            voting_opens_at=_day_start(opens, "voting_opens_at"), voting_closes_at=_day_end(closes))
+            voting_opens_at=_day_start(opens, "voting_opens_at"), voting_closes_at=_day_end(closes),
+            headings=_headings(budget_rials, unit, heading_values, heading_ids))
         with get_db().unit_of_work() as s:
             cycle = pb_cycles.create_cycle(s, current_user_id(), data)
             new_id = cycle.id
@@ -448,10 +491,18 @@ def export(n, value):
     cid = parse_int(value) if isinstance(value, str) and value and len(value) < 12 else None
     try:
         with get_db().reader() as s:
-            text = pb_cycles.export_pb(s, current_user_id(), cid)
+            files = pb_cycles.export_files(s, current_user_id(), cid)
     except DomainError as exc:
         return no_update, _fail(exc)
-    return {"content": text, "filename": f"hamyar-pb-cycle-{cid}.pb", "type": "text/plain"}, no_update
+    if len(files) == 1:
+        (name, text), = files.items()
+        return {"content": text, "filename": name, "type": "text/plain"}, no_update
+    buffer = io.BytesIO()   # one .pb per heading (pabulib's district files), in one zip
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in files.items():
+            z.writestr(name, text)
+    return {"content": base64.b64encode(buffer.getvalue()).decode(), "base64": True,
+            "filename": f"hamyar-pb-cycle-{cid}.zip", "type": "application/zip"}, no_update
 
 
 @secured_callback(Output(ids.PB_IMPORT_MESSAGE, "children"), Output(ids.PB_REFRESH, "data", allow_duplicate=True),

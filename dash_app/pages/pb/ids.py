@@ -52,3 +52,5 @@ PB_IMPORT_MESSAGE = "pb-import-message"
 PB_EXPLAINED = "pb-explained"          # every project of the count with the sentence of why
 PB_OPENS = "pb-opens"                  # voting dates on the cycle form (Jalali or Gregorian)
 PB_CLOSES = "pb-closes"
+PB_HEADINGS = "pb-headings"            # the district budgets section of the cycle form
+PB_HEADING = "pb-heading"              # pattern id {"type": PB_HEADING, "district": id}: a district's budget

@@ -49,6 +49,8 @@ def _option(item: pb_cycles.BallotItem, lang: str, budget: int | None = None) ->
             html.Span(title, className="fw-semibold d-block"),
             html.Small([icon("people", "me-1"), name_in(lang, item.table_fa, item.table_en)],
                        className="text-body-secondary d-block"),
+            html.Small([icon("geo-alt", "me-1"), _heading_label(item, lang)],
+                       className="d-block small pb-heading") if item.heading_id is not None else None,
             html.Small([icon("exclamation-triangle", "me-1"),
                         _("Costs more than the whole budget: it cannot be funded in this cycle.")],
                        className="text-danger d-block pb-too-big") if too_big else None,
@@ -63,6 +65,12 @@ def _option(item: pb_cycles.BallotItem, lang: str, budget: int | None = None) ->
 
 
 COUNTDOWN_EVERY_MS = 30_000
+
+
+def _heading_label(item: pb_cycles.BallotItem, lang: str) -> str:
+    if item.district_id is None:
+        return _("County-wide")
+    return name_in(lang, item.district_fa or "", item.district_en)
 
 
 def countdown_text(closes_at: datetime, now: datetime, lang: str) -> str:
@@ -101,6 +109,20 @@ def _mine(items: list[pb_cycles.BallotItem], chosen: list[int], lang: str):
     ])
 
 
+def _heading_sections(res: pb_cycles.PublicResult, rows: list, names: dict[str, str], lang: str) -> list:
+    """A cycle with district budgets: each heading's summary and its projects, county-wide first."""
+    out = []
+    for h in res.headings:
+        title = _("County-wide") if h.district is None else name_in(lang, h.district.name_fa, h.district.name_en)
+        mine = [r for r in rows if int(r[0]) in set(h.project_ids)]
+        out += [html.H4(title, className="h6 mt-3"),
+                html.P(_("%(heading)s: budget %(budget)s, %(n)s ballots, %(spent)s funded.", heading=title,
+                         budget=format_money(h.budget, lang), n=format_number(h.n_ballots, lang),
+                         spent=format_money(h.spent, lang)), className="small"),
+                explain_view.results_table(mine, names, h.n_ballots, lang, table_id=f"vote-results-h{h.heading_id}")]
+    return out
+
+
 def _results(cycle_ids: list[int], lang: str):
     """Published cycles: aggregates only (votes per project, funded or not, budget left)."""
     if not cycle_ids:
@@ -118,7 +140,8 @@ def _results(cycle_ids: list[int], lang: str):
                 html.P(_("%(n)s ballots; budget %(budget)s; left unspent %(left)s.",
                          n=format_number(n_ballots, lang), budget=format_money(res.cycle.budget_rials, lang),
                          left=format_money(res.budget_left, lang)), className="small"),
-                explain_view.results_table(rows, names, n_ballots, lang, table_id=f"vote-results-{cid}"),
+                *(_heading_sections(res, rows, names, lang) if res.headings else
+                  [explain_view.results_table(rows, names, n_ballots, lang, table_id=f"vote-results-{cid}")]),
             ], className="border rounded p-3 mb-3"))
     return html.Section([html.H2([icon("trophy", "me-1"), _("Published results")], className="h5 mt-4")] + sections,
                         id=ids.VOTE_RESULTS)
@@ -138,6 +161,7 @@ def layout(cycle=None, **_kw):
         current = next((c for c in open_now if c.id == wanted), open_now[0] if open_now else None)
         if current is not None:
             items = pb_cycles.ballot_items(s, current.id)
+            budgets = {h.id: h.budget_rials for h in pb_cycles.headings_of(s, current.id)}
             chosen = pb_cycles.my_ballot(s, uid, current.id)
             n_ballots = pb_cycles.ballot_count(s, current.id)
     header = html.H1([icon("check2-square", "me-2"), _("Participatory budgeting")], className="h3 mb-3")
@@ -180,7 +204,7 @@ def layout(cycle=None, **_kw):
         ], className="sticky-top bg-body py-2", style={"top": "0"}),
         html.Fieldset([
             html.Legend(_("Projects on the ballot"), className="fs-6 fw-semibold"),
-            dbc.Checklist(id=ids.VOTE_CHOICES, options=[_option(i, lang, current.budget_rials) for i in items], value=chosen,
+            dbc.Checklist(id=ids.VOTE_CHOICES, options=[_option(i, lang, budgets.get(i.heading_id, current.budget_rials)) for i in items], value=chosen,
                           className="mb-3", labelClassName="w-100", inputClassName="mt-3"),
         ]),
         html.Div(id=ids.VOTE_MESSAGE),
