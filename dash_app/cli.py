@@ -27,10 +27,15 @@ def _settings():
 
 
 def _database() -> Database:
+    from dash_app.settings import SettingsError
+    from models.audit.keys import configure
+
+    settings = _settings()
     try:
-        db = Database(_settings().database_url)
+        db = Database(settings.database_url)
         db.check_reachable()
-    except DatabaseConfigError as exc:
+        configure(db, settings.audit_config())  # the audit key and the anchor file (issue 18)
+    except (DatabaseConfigError, SettingsError) as exc:
         _fail(str(exc))
     return db
 
@@ -171,37 +176,123 @@ def backup_command(target: str) -> None:
 @main.command("restore")
 @click.argument("source", type=click.Path(dir_okay=False))
 @click.option("--yes", is_flag=True, help="Confirm that the database's contents are to be replaced.")
-def restore_command(source: str, yes: bool) -> None:
-    """Replace the database's contents with the backup SOURCE (asks for --yes)."""
+@click.option("--app-role", default=None, help="PostgreSQL: the app's role, given its grants again afterwards.")
+def restore_command(source: str, yes: bool, app_role: str | None) -> None:
+    """Replace the database's contents with the backup SOURCE (asks for --yes); the restore itself is
+    audited (the backup and the chain head it returns to) and anchored."""
     from models.core.backup import BackupError, restore
+    from models.core.roles import RoleError
 
     if not yes:
         _fail("restore replaces everything in the database; run again with --yes to confirm")
     try:
-        restore(_database(), source)
-    except BackupError as exc:
+        done = restore(_database(), source, app_role=app_role)
+    except (BackupError, RoleError) as exc:
         _fail(f"{exc}; nothing changed")
     click.echo(f"database restored from {source}")
+    if done:
+        back = done["returns_to"]
+        click.echo(f"audited as database.restored: the chain returns to event {back['event_id']} "
+                   f"({back['hash'][:16]}…)" + (f", anchored at {done['anchor']['anchored_at']}" if done.get("anchor")
+                                                else ", which no anchor names"))
+
+
+@main.command("grant-app-role")
+@click.argument("role")
+def grant_app_role_command(role: str) -> None:
+    """PostgreSQL, run as the tables' owner after init-db and every migration: give ROLE (the role the
+    app connects as) only what the app needs (no TRUNCATE, ALTER, or UPDATE/DELETE of audit events)."""
+    from models.core.roles import RoleError, grant_app_role
+
+    try:
+        grant_app_role(_database(), role)
+    except RoleError as exc:
+        _fail(str(exc))
+    click.echo(f"granted the app's privileges to {role}")
 
 
 @main.group("audit")
 def audit_group() -> None:
-    """The audit log."""
+    """The audit log: its hash chain and its anchors."""
+
+
+_PROBLEMS = {
+    "edited": "its content was edited after it was written",
+    "gap": "the events just before it were deleted or altered",
+    "unkeyed": "it carries no HMAC although events before it do (written or rewritten without the audit key)",
+    "unknown_key": "it is chained with an audit key this check was not given",
+}
 
 
 @audit_group.command("verify")
-def audit_verify_command() -> None:
-    """Check the audit log's hash chain; name every edited event and every gap left by a deleted one."""
+@click.option("--anchors", "anchors_path", default=None, type=click.Path(dir_okay=False),
+              help="An anchor file (default: none); every head it names must still be in the chain.")
+def audit_verify_command(anchors_path: str | None) -> None:
+    """Check the audit log's hash chain; name every edited event and every gap left by a deleted one;
+    with --anchors, prove every anchored head is still in the chain (truncation, rewrite, forgery)."""
+    from pathlib import Path
+
+    from models.audit.anchors import verify_anchors
     from models.audit.chain import verify_database
 
     db = _database()
-    checked, problems = verify_database(db)
-    for p in problems:
-        click.echo(f"event {p.event_id}: " + ("its content was edited after it was written" if p.problem == "edited"
-                                               else "the events just before it were deleted or altered"), err=True)
-    if problems:
-        _fail(f"{len(problems)} problem(s) in {checked} audit events")
-    click.echo(f"audit log intact: {checked} events, hash chain verified")
+    if anchors_path is None:
+        checked, problems = verify_database(db)
+        for p in problems:
+            click.echo(f"event {p.event_id}: {_PROBLEMS.get(p.problem, p.problem)}", err=True)
+        if problems:
+            _fail(f"{len(problems)} problem(s) in {checked} audit events; first bad event: "
+                  f"{min(p.event_id for p in problems)}")
+        click.echo(f"audit log intact: {checked} events, hash chain verified")
+        return
+    report = verify_anchors(db, Path(anchors_path))
+    for p in report.chain_problems:
+        click.echo(f"event {p.event_id}: {_PROBLEMS.get(p.problem, p.problem)}", err=True)
+    for a in report.anchor_problems:
+        click.echo(f"{a.problem}: {a.detail}" + (f" (first bad event {a.event_id})" if a.event_id else ""), err=True)
+    for old, by in report.superseded:
+        click.echo(f"anchor of line {old.line} (event {old.event_id}) is superseded by the restore anchored on line "
+                   f"{by.line} (backup {(by.restore or {}).get('backup')}, back to event "
+                   f"{((by.restore or {}).get('returns_to') or {}).get('event_id')})")
+    if not report.ok:
+        _fail(f"{len(report.chain_problems) + len(report.anchor_problems)} problem(s) in {report.events} audit events "
+              f"and {report.anchors} anchors; first bad event: {report.first_bad_id}")
+    click.echo(f"audit log intact: {report.events} events, hash chain verified, all {report.anchors - len(report.superseded)} "
+               f"anchored heads still in the chain" + (f" ({len(report.superseded)} superseded by a restore)"
+                                                       if report.superseded else ""))
+
+
+@audit_group.command("anchor")
+@click.option("--path", "path", default=None, type=click.Path(dir_okay=False),
+              help="Anchor file (default: HAMYAR_AUDIT_ANCHORS, else audit-anchors.jsonl in the data folder).")
+def audit_anchor_command(path: str | None) -> None:
+    """Write the chain's head (event id, hash, time) to the anchor file now (cron it daily)."""
+    from pathlib import Path
+
+    from models.audit.anchors import write_anchor
+
+    db = _database()
+    try:
+        anchor = write_anchor(db, "manual", Path(path) if path else None)
+    except (ValueError, OSError) as exc:
+        _fail(f"cannot write the anchor: {exc}")
+    click.echo(f"anchored event {anchor.event_id} ({anchor.hash}) at {anchor.anchored_at}")
+
+
+@audit_group.command("init-key")
+def audit_init_key_command() -> None:
+    """Create the audit key file (owner-only, 0600) in the data folder; refuses to replace one."""
+    from models.audit.keys import AuditKeyError, load_or_create_key_file
+
+    settings = _settings()
+    path = settings.audit_key_file or settings.data_folder / "audit_key"
+    if path.exists():
+        _fail(f"{path} exists already; an audit key is never replaced (events chained with it would not verify)")
+    try:
+        load_or_create_key_file(path)
+    except AuditKeyError as exc:
+        _fail(str(exc))
+    click.echo(f"audit key written to {path} (0600); keep a copy outside the database's backups")
 
 
 @main.command("match")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,36 @@ class Settings:
     ratelimit_storage: str           # RATELIMIT_STORAGE_URI, else REDIS_URL, else per-process memory
     https: bool                      # HAMYAR_HTTPS=1: cookies marked Secure
     proxies: int                     # HAMYAR_PROXIES: reverse proxies trusted for X-Forwarded-*
+    # The audit chain's HMAC key (issue 18): HAMYAR_AUDIT_KEY, else the file HAMYAR_AUDIT_KEY_FILE
+    # (default <data>/audit_key, made 0600 on first run in development); anchors go to HAMYAR_AUDIT_ANCHORS
+    # (default <data>/audit-anchors.jsonl). Tests get neither unless they name them (plain chain, no anchors).
+    audit_key: str | None = field(default=None, repr=False)
+    audit_key_file: Path | None = None
+    anchor_file: Path | None = None
+
+    def audit_config(self):
+        """The models.audit.keys.AuditConfig of this deployment (development and tests: the key file
+        is created when missing; production refused to load without a key)."""
+        from models.audit.keys import (
+            AuditConfig,
+            AuditKeyError,
+            load_or_create_key_file,
+            parse_key,
+            read_key_file,
+        )
+
+        try:
+            if self.audit_key:
+                key: bytes | None = parse_key(self.audit_key)
+            elif self.audit_key_file is None:
+                key = None
+            elif self.environment == "production":
+                key = read_key_file(self.audit_key_file)
+            else:
+                key = load_or_create_key_file(self.audit_key_file)
+        except AuditKeyError as exc:
+            raise SettingsError(str(exc)) from None
+        return AuditConfig(key=key, anchor_file=self.anchor_file)
 
     @property
     def testing(self) -> bool:
@@ -76,6 +106,15 @@ class Settings:
         if secret is None and environment == "production":
             raise SettingsError("SECRET_KEY must be set in production (the same value for every web and Celery "
                                 "worker); for a local try-out set HAMYAR_ENV=development")
+        audit_key = get("HAMYAR_AUDIT_KEY") or None
+        explicit_file = get("HAMYAR_AUDIT_KEY_FILE")
+        audit_key_file = Path(explicit_file) if explicit_file else None if environment == "test" else data / "audit_key"
+        anchors = get("HAMYAR_AUDIT_ANCHORS")
+        anchor_file = Path(anchors) if anchors else None if environment == "test" else data / "audit-anchors.jsonl"
+        if audit_key is None and environment == "production" and not (audit_key_file and audit_key_file.is_file()):
+            raise SettingsError("HAMYAR_AUDIT_KEY (or a key file: HAMYAR_AUDIT_KEY_FILE) must be set in production, "
+                                "the same for every web and Celery worker and kept outside the database; "
+                                "`hamyar audit init-key` writes one to the data folder")
         url = get("DATABASE_URL")
         return cls(
             environment=environment,
@@ -90,6 +129,9 @@ class Settings:
             ratelimit_storage=get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
             https=get("HAMYAR_HTTPS") == "1",
             proxies=proxies,
+            audit_key=audit_key,
+            audit_key_file=audit_key_file,
+            anchor_file=anchor_file,
         )
 
 

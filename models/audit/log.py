@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import hmac
 import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
@@ -18,6 +19,7 @@ from typing import Any
 from sqlalchemy import event, inspect, select, text
 from sqlalchemy.orm import Session
 
+from models.audit.keys import config_of, key_id
 from models.orm.audit_event import AUDITED_TABLES, AuditEvent
 from models.orm.base import utcnow
 
@@ -32,22 +34,28 @@ CHAIN_LOCK = 0x48616D796172  # "Hamyar"
 CHAINED_FIELDS = ("at", "actor_id", "action", "object_type", "object_id", "table_id", "before", "after")
 
 
-def event_digest(prev_hash: str, fields: dict[str, Any]) -> str:
-    """sha256 over the previous hash and a canonical JSON of the event's content."""
+def event_digest(prev_hash: str, fields: dict[str, Any], key: bytes | None = None) -> str:
+    """The event's hash over the previous hash and a canonical JSON of its content: plain sha256
+    (events from before the keyed chain, `chain_key` NULL) or HMAC-SHA256 under the audit key."""
     at = fields["at"]
     if isinstance(at, datetime):
         at = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
     content = {k: fields[k] for k in CHAINED_FIELDS if k != "at"}
     content["at"] = at
     payload = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(f"{prev_hash}\n{payload}".encode()).hexdigest()
+    message = f"{prev_hash}\n{payload}".encode()
+    if key is not None:
+        return hmac.new(key, message, hashlib.sha256).hexdigest()
+    return hashlib.sha256(message).hexdigest()
 
 
-def chain_rows(rows: list[dict], prev_hash: str) -> str:
-    """Fill prev_hash and hash of plain event rows in order (bulk inserts); return the last hash."""
+def chain_rows(rows: list[dict], prev_hash: str, key: bytes | None = None) -> str:
+    """Fill prev_hash, hash and chain_key of plain event rows in order (bulk inserts); return the last hash."""
+    kid = key_id(key) if key else None
     for row in rows:
         row["prev_hash"] = prev_hash
-        row["hash"] = prev_hash = event_digest(prev_hash, row)
+        row["chain_key"] = kid
+        row["hash"] = prev_hash = event_digest(prev_hash, row, key)
     return prev_hash
 
 
@@ -62,18 +70,36 @@ def chain_head(connection) -> str:
 @dataclass(frozen=True)
 class ChainProblem:
     event_id: int
-    problem: str  # "edited" (content does not match its hash) or "gap" (events before it deleted or altered)
+    # "edited": the content does not match its hash; "gap": events before it deleted or altered;
+    # "unkeyed": a plain-hash event after keyed ones (written or rewritten without the key);
+    # "unknown_key": chained with a key this check was not given. models.audit.anchors adds its own.
+    problem: str
 
 
-def verify_chain(rows: Iterable[Any]) -> Iterator[ChainProblem]:
-    """Walk events in id order and report every place the chain breaks."""
+def verify_chain(rows: Iterable[Any], keys: dict[str, bytes] | None = None) -> Iterator[ChainProblem]:
+    """Walk events in id order and report every place the chain breaks.
+
+    `keys` maps key ids to audit keys; an event chained with a key not given is reported, not trusted.
+    """
+    keys = keys or {}
     expected_prev = GENESIS
+    keyed_seen = False
     for row in rows:
         fields = {k: getattr(row, k) for k in CHAINED_FIELDS}
+        kid = getattr(row, "chain_key", None)
         if row.prev_hash != expected_prev:
             yield ChainProblem(row.id, "gap")
-        if row.hash != event_digest(row.prev_hash or "", fields):
-            yield ChainProblem(row.id, "edited")
+        if kid is None:
+            if keyed_seen:
+                yield ChainProblem(row.id, "unkeyed")
+            elif row.hash != event_digest(row.prev_hash or "", fields):
+                yield ChainProblem(row.id, "edited")
+        else:
+            keyed_seen = True
+            if kid not in keys:
+                yield ChainProblem(row.id, "unknown_key")
+            elif not hmac.compare_digest(row.hash or "", event_digest(row.prev_hash or "", fields, keys[kid])):
+                yield ChainProblem(row.id, "edited")
         expected_prev = row.hash
 
 
@@ -137,7 +163,27 @@ def _add_event(session: Session, **fields: Any) -> AuditEvent:
     session.add(event_row)
     session.info["audit_written"] = True
     session.info.setdefault("unchained_events", []).append(event_row)
+    if fields.get("action") in ANCHORED_ACTIONS:
+        request_anchor(session, fields["action"])
     return event_row
+
+
+# After a commit that wrote one of these, the chain's new head is anchored (models.audit.anchors).
+ANCHORED_ACTIONS = frozenset({"matching.finished", "matching.failed", "pb_cycle.results_published",
+                              "database.restored"})
+
+
+def request_anchor(session: Session, reason: str) -> None:
+    """Anchor the chain's head once this session's transaction has committed (models.audit.anchors);
+    nothing happens when the database has no anchor file configured."""
+    session.info["anchor_reason"] = reason
+
+
+def record_system(session: Session, action: str, *, object_type: str = "database",
+                  after: dict | None = None) -> AuditEvent:
+    """An event about the database itself (a restore), by the system: no row of another table."""
+    return _add_event(session, actor_id=None, action=action, object_type=object_type, object_id=None,
+                      table_id=None, before=None, after=_json_safe(after) if after is not None else None)
 
 
 def record_many(session: Session, actor_id: int | None, action: str, objs: list[Any], *,
@@ -178,10 +224,14 @@ def _chain_pending_events(session: Session) -> None:
     head = session.info.get("chain_head")
     if head is None:
         head = chain_head(session.connection())
+    key = config_of(session).key
+    kid = key_id(key) if key else None
     for event_row in pending:
         event_row.prev_hash = head
-        head = event_row.hash = event_digest(head, {k: getattr(event_row, k) for k in CHAINED_FIELDS})
+        event_row.chain_key = kid
+        head = event_row.hash = event_digest(head, {k: getattr(event_row, k) for k in CHAINED_FIELDS}, key)
     session.info["chain_head"] = head
+    session.info["chain_head_event"] = pending[-1]
 
 
 @event.listens_for(Session, "before_commit")
@@ -208,6 +258,14 @@ def on_audited_commit(hook: Callable[[], None]) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _announce_commit(session: Session) -> None:
+    reason = session.info.pop("anchor_reason", None)
+    if session.info.get("chain_head_event") is not None or reason:
+        from models.audit.anchors import after_commit_anchor
+
+        try:
+            after_commit_anchor(session, reason)
+        except Exception:  # noqa: BLE001 - the change is committed; `hamyar audit anchor` can anchor it later
+            logging.getLogger(__name__).exception("could not anchor the audit chain's head")
     if not (session.info.pop("audit_written", False) or session.info.get("audit_bypass")):
         return
     for hook in list(_commit_hooks):
@@ -220,5 +278,6 @@ def _announce_commit(session: Session) -> None:
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
 def _forget_audited(session: Session) -> None:
-    for key in ("audited_objects", "changed_objects", "unchained_events", "chain_head", "audit_written"):
+    for key in ("audited_objects", "changed_objects", "unchained_events", "chain_head", "audit_written",
+                "chain_head_event", "anchor_reason"):
         session.info.pop(key, None)

@@ -13,6 +13,7 @@ PostgreSQL's password travels in the environment of pg_dump/pg_restore, never on
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import shutil
 import sqlite3
@@ -120,11 +121,34 @@ def backup(db: Database, target: str | os.PathLike) -> Path:
     return target
 
 
-def restore(db: Database, source: str | os.PathLike) -> None:
-    """Replace the database's contents with the backup at `source`."""
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _head_or_none(db: Database):
+    from models.audit.anchors import chain_head_of
+
+    try:
+        return chain_head_of(db.engine)
+    except Exception:  # noqa: BLE001 - an empty or broken database has no head to name
+        return None
+
+
+def restore(db: Database, source: str | os.PathLike, *, app_role: str | None = None) -> dict:
+    """Replace the database's contents with the backup at `source`, then write the audited
+    `database.restored` event: the backup (name, size, sha256), the chain head it returns to and the
+    newest anchor at or before it, and the head that was abandoned. Its commit writes an anchor (when
+    the database has an anchor file), so `hamyar audit verify --anchors` tells this restore from a
+    truncation. On PostgreSQL, `app_role` gets its grants back (pg_restore recreates the tables).
+    Returns the event's `after`."""
     source = Path(source)
     if not source.is_file():
         raise BackupError(f"no backup file at {source}")
+    abandoned = _head_or_none(db)
     if db.is_sqlite:
         try:
             src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
@@ -143,3 +167,36 @@ def restore(db: Database, source: str | os.PathLike) -> None:
         db.dispose()
         _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
               f"--schema={schema}", f"--dbname={_libpq_url(db)}", str(source)], _pg_env(db))
+        if app_role:
+            from models.core.roles import grant_app_role
+
+            grant_app_role(db, app_role)
+    return _record_restore(db, source, abandoned)
+
+
+def _record_restore(db: Database, source: Path, abandoned) -> dict:
+    from models.audit.anchors import latest_anchor, read_anchors
+    from models.audit.keys import config_of
+    from models.audit.log import record_system
+
+    head = _head_or_none(db)
+    if head is None:  # not a Hamyar database (no audit log): nothing to write into
+        return {}
+    anchor = None
+    anchor_file = config_of(db).anchor_file
+    if anchor_file is not None and latest_anchor(anchor_file) is not None:
+        anchors, _ = read_anchors(Path(anchor_file))
+        held = [a for a in anchors if a.event_id <= head.event_id]
+        exact = [a for a in held if a.event_id == head.event_id and a.hash == head.hash]
+        chosen = exact or held
+        anchor = chosen[-1] if chosen else None
+    after = {
+        "backup": source.name, "backup_bytes": source.stat().st_size, "backup_sha256": _file_sha256(source),
+        "returns_to": {"event_id": head.event_id, "hash": head.hash},
+        "anchor": {"event_id": anchor.event_id, "hash": anchor.hash, "anchored_at": anchor.anchored_at,
+                   "line": anchor.line} if anchor else None,
+        "abandoned_head": {"event_id": abandoned.event_id, "hash": abandoned.hash} if abandoned else None,
+    }
+    with db.unit_of_work() as session:
+        record_system(session, "database.restored", after=after)
+    return after

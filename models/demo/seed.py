@@ -16,7 +16,8 @@ from sqlalchemy import Table as SATable
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from models.audit.log import bypass_audit, chain_head, chain_rows
+from models.audit.keys import config_of
+from models.audit.log import bypass_audit, chain_head, chain_rows, request_anchor
 from models.core.enums import (
     AllocationStatus,
     DistrictLevel,
@@ -323,9 +324,10 @@ def seed_demo(session: Session, seed: int = DEMO_SEED) -> SeedSummary:
     audit_rows.append(dict(at=DEMO_NOW, actor_id=None, action="demo.seeded", object_type="database", object_id=None,
                            table_id=None, before=None, after={"seed": seed, "citizens": n_citizens, "pledges": n_pledges}))
     audit_rows.sort(key=lambda r: r["at"])
-    chain_rows(audit_rows, chain_head(session.connection()))
+    chain_rows(audit_rows, chain_head(session.connection()), config_of(session).key)
     session.execute(insert(AuditEvent), audit_rows)
     session.info.pop("audit_bypass", None)
+    request_anchor(session, "demo.seeded")  # the demo ends with an anchor (when its database has an anchor file)
     return SeedSummary(districts=len(district_ids) + 1, tables=len(table_ids), projects=len(project_ids),
                        needs=len(need_ids), citizens=n_citizens, pledges=n_pledges, allocations=allocations,
                        accounts={role: login for role, (login, _, _) in DEMO_ACCOUNTS.items()})

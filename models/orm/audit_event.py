@@ -37,6 +37,9 @@ class AuditEvent(Base):
     # Tamper evidence: each event's hash covers its content and the previous event's hash.
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
+    # The id of the audit key whose HMAC `hash` is (models.audit.keys); NULL: a plain SHA-256, written
+    # before the chain was keyed.
+    chain_key: Mapped[str | None] = mapped_column(String(16))
 
 
 # Append-only in the database itself: no UPDATE or DELETE reaches an audit row.
@@ -46,6 +49,14 @@ _SQLITE_TRIGGERS = [
     "CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events "
     "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END",
 ]
+# TRUNCATE fires no row trigger: a statement-level one refuses it (the app's role has no TRUNCATE
+# privilege either, see models.core.roles; this guards the owner's own sessions).
+TRUNCATE_GUARD_DDL = [
+    "CREATE OR REPLACE FUNCTION audit_events_no_truncate() RETURNS trigger AS $$ "
+    "BEGIN RAISE EXCEPTION 'audit_events is append-only: TRUNCATE refused'; END; $$ LANGUAGE plpgsql",
+    "CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_events_no_truncate()",
+]
 _PG_TRIGGERS = [
     "CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger AS $$ "
     "BEGIN RAISE EXCEPTION 'audit_events is append-only'; END; $$ LANGUAGE plpgsql",
@@ -54,6 +65,6 @@ _PG_TRIGGERS = [
 ]
 APPEND_ONLY_DDL = {"sqlite": _SQLITE_TRIGGERS, "postgresql": _PG_TRIGGERS}
 
-for _dialect, _statements in APPEND_ONLY_DDL.items():
+for _dialect, _statements in {**APPEND_ONLY_DDL, "postgresql": _PG_TRIGGERS + TRUNCATE_GUARD_DDL}.items():
     for _sql in _statements:
         event.listen(AuditEvent.__table__, "after_create", DDL(_sql).execute_if(dialect=_dialect))

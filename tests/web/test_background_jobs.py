@@ -237,6 +237,7 @@ def celery_worker(pg_demo_db, tmp_path):
     client.ping()
     queue = f"hamyar-test-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "DATABASE_URL": pg_demo_db.url, "SECRET_KEY": "bg-tests", "REDIS_URL": REDIS_URL,
+           "HAMYAR_AUDIT_KEY": "bg-tests-audit-key-" + "0" * 16,
            "HAMYAR_BACKGROUND": "celery", "HAMYAR_CELERY_QUEUE": queue, "HAMYAR_DATA": str(tmp_path)}
     log = open(tmp_path / "worker.log", "wb")
     proc = subprocess.Popen([sys.executable, "-m", "celery", "-A", "dash_app.worker", "worker", "--pool", "solo",

@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_config_beats_environment_and_defaults_follow_the_data_folder(tmp_path):
     env = {"HAMYAR_DATA": str(tmp_path), "REDIS_URL": "redis://env:6379/0", "SECRET_KEY": "from-env",
-           "DATABASE_URL": "postgresql://u@h/db", "HAMYAR_PROXIES": "2", "HAMYAR_HTTPS": "1"}
+           "DATABASE_URL": "postgresql://u@h/db", "HAMYAR_PROXIES": "2", "HAMYAR_HTTPS": "1",
+           "HAMYAR_AUDIT_KEY": "a" * 32}
     s = Settings.load({"REDIS_URL": "redis://config:6379/1"}, env)
     assert s.environment == "production" and s.secret_key == "from-env"
     assert s.redis_url == "redis://config:6379/1" and s.background == "celery"
