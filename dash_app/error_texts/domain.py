@@ -59,3 +59,16 @@ MESSAGES = {
     "window_invalid": _l("That is not a valid date."),
     "window_inverted": _l("The end date cannot be before the start date."),
 }
+    # logistics items and pledges to a chosen project (issue 16 items 1-2)
+    "item_required": _l("Choose what you offer or need from the list (a vehicle, a space or equipment)."),
+    "item_unknown": _l("Choose an item from the list."),
+    "item_not_for_kind": _l("Only logistics help names an item from the list."),
+    "only_project_without_project": _l("Choose the project your help is only for."),
+    "project_unknown": _l("This project is not open for help."),
+    "project_has_no_such_need": _l("This project does not ask for this kind of help (or this item), so help only "
+                                   "for it would never be used. Offer it to the project as a preference instead."),
+    "item_slug_invalid": _l("The item's code is lower-case Latin letters, digits and dashes."),
+    "item_category_unknown": _l("Choose the item's group: vehicle, space, equipment or other."),
+    "item_name_required": _l("Give the item's name in Persian and in English (at most 120 characters)."),
+    "item_exists": _l("An item with this code is already in the catalogue."),
+    "item_not_found": _l("No such item."),

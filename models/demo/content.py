@@ -46,12 +46,18 @@ SKILLS = [
     ("marketing", "بازاریابی", "Marketing"),
 ]
 
+# (name_fa, name_en, catalogue slug: models/core/migrations/versions/0009_*.py seeds the catalogue)
 LOGISTICS_ITEMS = [
-    ("وانت", "pickup truck"), ("مینی‌بوس", "minibus"), ("سالن اجتماعات", "assembly hall"),
-    ("ژنراتور برق", "power generator"), ("تراکتور", "tractor"), ("چادر", "tent"),
-    ("سیستم صوتی", "sound system"), ("رایانه همراه", "laptop"), ("بیل مکانیکی", "excavator"),
-    ("انبار", "storage space"),
+    ("وانت", "pickup truck", "pickup"), ("مینی‌بوس", "minibus", "minibus"), ("سالن اجتماعات", "assembly hall", "hall"),
+    ("ژنراتور برق", "power generator", "generator"), ("تراکتور", "tractor", "tractor"), ("چادر", "tent", "tent"),
+    ("سیستم صوتی", "sound system", "sound-system"), ("رایانه همراه", "laptop", "laptop"),
+    ("بیل مکانیکی", "excavator", "excavator"), ("انبار", "storage space", "storage"),
 ]
+# What a demo need of an item also accepts (issue 16 item 1: "a minibus for a vehicle for 10 people").
+ITEM_SUBSTITUTES = {"pickup": ["van"], "minibus": ["bus", "vehicle-10"], "hall": ["classroom"],
+                    "storage": ["workshop"], "generator": []}
+# Items only pledges offer in the demo (a van may stand in for a pickup, a classroom for a hall).
+PLEDGE_ONLY_ITEMS = [("ون", "van", "van"), ("کلاس درس", "classroom", "classroom"), ("کامیون", "truck", "truck")]
 
 # table key, kind ("problem"|"talent"), title fa, title en, district slug, priority,
 # summary fa, summary en, needs: (kind, size, skills) with size in "s", "m", "l".

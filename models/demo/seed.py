@@ -16,8 +16,7 @@ from sqlalchemy import Table as SATable
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from models.audit.keys import config_of
-from models.audit.log import bypass_audit, chain_head, chain_rows, request_anchor
+from models.audit.log import bypass_audit, chain_head, chain_rows
 from models.core.enums import (
     AllocationStatus,
     DistrictLevel,
@@ -35,6 +34,7 @@ from models.demo import content
 from models.orm.audit_event import AuditEvent
 from models.orm.geo import District
 from models.orm.people import User
+from models.orm.items import LogisticsItem, need_accepted_items
 from models.orm.pledges import Allocation, MatchingRun, Pledge
 from models.orm.projects import Need, Project
 from models.orm.skills import Skill, need_skills, pledge_skills, pledge_tables
@@ -231,7 +231,10 @@ def seed_demo(session: Session, seed: int = DEMO_SEED) -> SeedSummary:
                                after={"winner_id": winner, "counts": {str(u): counts[u] for u in candidates}}))
     chairs = {tid: session.scalar(select(Table.chair_id).where(Table.id == tid)) for tid in table_ids.values()}
 
-    # Projects and needs.
+    # Projects and needs; logistics needs and pledges name a catalogue item (issue 16 item 1), drawn from
+    # a generator of their own so that the other draws stay as they were.
+    item_ids = dict(session.execute(select(LogisticsItem.slug, LogisticsItem.id)).tuples().all())
+    rng_items = random.Random(seed + 16)
     statuses = [ProjectStatus.OPEN] * 41 + [ProjectStatus.IN_PROGRESS] * 6 + [ProjectStatus.COMPLETED, ProjectStatus.DRAFT,
                                                                                ProjectStatus.DRAFT]
     rng.shuffle(statuses)
@@ -263,8 +266,10 @@ def seed_demo(session: Session, seed: int = DEMO_SEED) -> SeedSummary:
             end = start + timedelta(days=rng.randint(30, 180)) if start else None
             item = rng.choice(content.LOGISTICS_ITEMS) if hk is HelpKind.LOGISTICS else None
             need_rows.append(dict(kind=hk, quantity=qty, description=item[0] if item else "",
-                                  window_start=start, window_end=end, created_at=row["created_at"], version=1))
-            need_skill_slugs.append(list(skills))
+                                  window_start=start, window_end=end, created_at=row["created_at"], version=1,
+                                  item_id=item_ids[item[2]] if item else None))
+            # skills are for design and execution only (issue 16: no hall needing "driving")
+            need_skill_slugs.append(list(skills) if hk in (HelpKind.DESIGN, HelpKind.EXECUTION) else [])
             need_project.append((p_index, tkey))
         row["estimated_cost_rials"] = cost + rng.randint(0, 20) * 10_000_000
         project_ids.append(_ids(session, Project, [row])[0])
@@ -274,6 +279,15 @@ def seed_demo(session: Session, seed: int = DEMO_SEED) -> SeedSummary:
     session.execute(insert(need_skills), [dict(need_id=nid, skill_id=skill_ids[s])
                                           for nid, slugs in zip(need_ids, need_skill_slugs) for s in slugs])
 
+    slug_of_item = {v: k for k, v in item_ids.items()}
+    need_accepts = [[item_ids[a] for a in content.ITEM_SUBSTITUTES.get(slug_of_item[nr["item_id"]], [])]
+                    if nr["item_id"] else [] for nr in need_rows]
+    accepted_rows = [dict(need_id=nid, item_id=a) for nid, subs in zip(need_ids, need_accepts) for a in subs]
+    if accepted_rows:
+        session.execute(insert(need_accepted_items), accepted_rows)
+    # (need index) per (kind, item) a chosen-project pledge could serve, among projects open to help
+    live_needs = [j for j, (p_index, _) in enumerate(need_project)
+                  if statuses[p_index] in (ProjectStatus.OPEN, ProjectStatus.IN_PROGRESS)]
     # Pledges: many small, a few large; skills and places from the citizen's life.
     skills_by_kind = {HelpKind.DESIGN: ["architecture", "civil-engineering", "graphic-design", "software", "accounting",
                                         "marketing", "photography", "agronomy", "environmental-science", "legal-advice",
@@ -301,7 +315,19 @@ def seed_demo(session: Session, seed: int = DEMO_SEED) -> SeedSummary:
         end = start + timedelta(days=rng.randint(14, 120)) if start else None
         item = rng.choice(content.LOGISTICS_ITEMS) if kind is HelpKind.LOGISTICS else None
         pledge_rows.append(dict(
+        if item is not None and rng_items.random() < 0.15:
+            item = rng_items.choice(content.PLEDGE_ONLY_ITEMS)
+        # about one pledge in twenty is given to a chosen project (two in five of those to it only);
+        # the demo citizen's first pledge is "only this project"
+        project_id, only_project = None, False
+        if i == 0 or rng_items.random() < 0.05:
+            fits = [j for j in live_needs if need_rows[j]["kind"] is kind and (
+                item is None or need_rows[j]["item_id"] == item_ids[item[2]] or item_ids[item[2]] in need_accepts[j])]
+            if fits:
+                project_id = need_rows[rng_items.choice(fits)]["project_id"]
+                only_project = i == 0 or rng_items.random() < 0.4
             citizen_id=citizen, kind=kind, quantity=qty, withdrawn_quantity=0, description=item[0] if item else "",
+            item_id=item_ids[item[2]] if item else None, project_id=project_id, only_project=only_project,
             district_id=district_ids[rng.choices(places, weights)[0]], window_start=start, window_end=end,
             only_tables=bool(prefs) and rng.random() < 0.3,
             divisible=kind is HelpKind.FINANCIAL or rng.random() < 0.7, status=PledgeStatus.OPEN,
@@ -316,7 +342,7 @@ def seed_demo(session: Session, seed: int = DEMO_SEED) -> SeedSummary:
 
     allocations = _seed_allocations(session, rng, pledge_ids, pledge_rows, pledge_skill_slugs, pledge_table_keys,
                                     need_ids, need_rows, need_skill_slugs, need_project, statuses, table_ids, chairs,
-                                    account_ids["governorate"], audit_rows)
+                                    account_ids["governorate"], audit_rows, need_accepts)
 
     session.execute(insert(ValuationRate), [
         dict(kind=kind, item=item, rials_per_unit=rate, set_by_id=account_ids["governorate"], set_at=at)
@@ -324,20 +350,21 @@ def seed_demo(session: Session, seed: int = DEMO_SEED) -> SeedSummary:
     audit_rows.append(dict(at=DEMO_NOW, actor_id=None, action="demo.seeded", object_type="database", object_id=None,
                            table_id=None, before=None, after={"seed": seed, "citizens": n_citizens, "pledges": n_pledges}))
     audit_rows.sort(key=lambda r: r["at"])
-    chain_rows(audit_rows, chain_head(session.connection()), config_of(session).key)
+    chain_rows(audit_rows, chain_head(session.connection()))
     session.execute(insert(AuditEvent), audit_rows)
     session.info.pop("audit_bypass", None)
-    request_anchor(session, "demo.seeded")  # the demo ends with an anchor (when its database has an anchor file)
     return SeedSummary(districts=len(district_ids) + 1, tables=len(table_ids), projects=len(project_ids),
                        needs=len(need_ids), citizens=n_citizens, pledges=n_pledges, allocations=allocations,
                        accounts={role: login for role, (login, _, _) in DEMO_ACCOUNTS.items()})
 
 
 def _seed_allocations(session, rng, pledge_ids, pledge_rows, pledge_skills_, pledge_tables_, need_ids, need_rows,
-                      need_skills_, need_project, statuses, table_ids, chairs, governorate_id, audit_rows) -> int:
+                      need_skills_, need_project, statuses, table_ids, chairs, governorate_id, audit_rows,
+                      need_accepts_) -> int:
     """Decided history for the demo: a third of the pledges matched greedily, some accepted and delivered."""
     table_of_key = table_ids
     need_left = [n["quantity"] for n in need_rows]
+    slug_of_item_ = dict(session.execute(select(LogisticsItem.id, LogisticsItem.slug)).tuples().all())
     run_at = DEMO_NOW - timedelta(days=20)
     (run_id,) = _ids(session, MatchingRun, [dict(
         started_by_id=governorate_id, scope=RunScope.COUNTY, table_id=None, params={"seeded": True},
@@ -363,10 +390,15 @@ def _seed_allocations(session, rng, pledge_ids, pledge_rows, pledge_skills_, ple
                 continue
             if not p["divisible"] and need_left[j] < p["quantity"]:
                 continue
-            options.append((tkey in pledge_tables_[i], -j, j))
+            if p["item_id"] != n["item_id"] and p["item_id"] not in need_accepts_[j]:
+                continue
+            if p["only_project"] and n["project_id"] != p["project_id"]:
+                continue
+            options.append((p["project_id"] is not None and n["project_id"] == p["project_id"], tkey in pledge_tables_[i],
+                            -j, j))
         if not options:
             continue
-        j = max(options)[2]
+        j = max(options)[-1]
         qty = min(p["quantity"], need_left[j])
         need_left[j] -= qty
         roll = rng.random()
@@ -377,7 +409,13 @@ def _seed_allocations(session, rng, pledge_ids, pledge_rows, pledge_skills_, ple
         # The solver's own reason strings (matching.compat.reasons): skills, preferred table, priority = the
         # project's weight, priority x (1 + PB support); the demo's PB support is 0. No district reason here.
         weight = float(content.PROJECTS[need_project[j][0]][5])
-        reasons = [f"skill: {slug}" for slug in sorted(set(need_skills_[j]) & set(pledge_skills_[i]))]
+        n = need_rows[j]
+        reasons = []
+        if p["item_id"] is not None:
+            reasons.append(("item: " if p["item_id"] == n["item_id"] else "substitute: ") + slug_of_item_[p["item_id"]])
+        reasons += [f"skill: {slug}" for slug in sorted(set(need_skills_[j]) & set(pledge_skills_[i]))]
+        if p["project_id"] is not None and p["project_id"] == n["project_id"]:
+            reasons.append("preferred project")
         if need_project[j][1] in pledge_tables_[i]:
             reasons.append("preferred table")
         reasons.append(f"priority {weight:g}")

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.core.enums import AllocationStatus, HelpKind, PledgeStatus, RunScope, RunStatus
 from models.orm.base import Base, BigInt, enum_column, utcnow
 from models.orm.geo import District
+from models.orm.items import LogisticsItem
 from models.orm.people import User
-from models.orm.projects import Need
+from models.orm.projects import Need, Project
 from models.orm.skills import Skill, pledge_skills, pledge_tables
 from models.orm.tables import Table
 
@@ -28,6 +29,7 @@ class Pledge(Base):
         CheckConstraint(
             "window_start IS NULL OR window_end IS NULL OR window_end >= window_start", name="window_order"
         ),
+        CheckConstraint("NOT only_project OR project_id IS NOT NULL", name="only_project_has_project"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,6 +44,10 @@ class Pledge(Base):
     window_end: Mapped[date | None]
     only_tables: Mapped[bool] = mapped_column(default=False)
     divisible: Mapped[bool] = mapped_column(default=True)
+    # Logistics: the catalogue item offered. A chosen project: preferred, or the only one (issue 16 items 1-2).
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("logistics_items.id"))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
+    only_project: Mapped[bool] = mapped_column(default=False)
     status: Mapped[PledgeStatus] = mapped_column(
         enum_column(PledgeStatus, "pledge_status"), default=PledgeStatus.OPEN, index=True
     )
@@ -52,6 +58,8 @@ class Pledge(Base):
     district: Mapped[District | None] = relationship()
     skills: Mapped[list[Skill]] = relationship(secondary=pledge_skills, order_by=Skill.slug)
     tables: Mapped[list[Table]] = relationship(secondary=pledge_tables, order_by=Table.id)
+    item: Mapped[LogisticsItem | None] = relationship()
+    project: Mapped[Project | None] = relationship()
     allocations: Mapped[list[Allocation]] = relationship(back_populates="pledge", order_by="Allocation.id")
 
     __mapper_args__ = {"version_id_col": version}

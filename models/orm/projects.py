@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.core.enums import HelpKind, Horizon, ProjectKind, ProjectStatus
 from models.orm.base import Base, BigInt, enum_column, utcnow
 from models.orm.geo import District
+from models.orm.items import LogisticsItem, need_accepted_items
 from models.orm.skills import Skill, need_skills
 from models.orm.tables import Table
 
@@ -77,6 +78,8 @@ class Need(Base):
     quantity: Mapped[int] = mapped_column(BigInt)
     # What exactly: "pickup truck", "structural engineer", "planting saplings".
     description: Mapped[str] = mapped_column(String(200), default="")
+    # Logistics: the catalogue item asked for, and the items accepted instead (issue 16 item 1).
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("logistics_items.id"))
     window_start: Mapped[date | None]
     window_end: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -84,5 +87,7 @@ class Need(Base):
 
     project: Mapped[Project] = relationship(back_populates="needs")
     skills: Mapped[list[Skill]] = relationship(secondary=need_skills, order_by=Skill.slug)
+    item: Mapped[LogisticsItem | None] = relationship()
+    accepts: Mapped[list[LogisticsItem]] = relationship(secondary=need_accepted_items, order_by=LogisticsItem.slug)
 
     __mapper_args__ = {"version_id_col": version}

@@ -31,6 +31,10 @@ class Table(Base):
     chair_term_end: Mapped[datetime | None]
     archived_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Automatic matching (issue 16 item 6, models.runs.auto): after new pledges or decisions, at most
+    # every `auto_match_minutes`, and never a run that would withdraw proposals or lower coverage.
+    auto_match: Mapped[bool] = mapped_column(default=False)
+    auto_match_minutes: Mapped[int] = mapped_column(default=30)
 
     chair: Mapped[User | None] = relationship(foreign_keys=[chair_id])
     memberships: Mapped[list[TableMembership]] = relationship(back_populates="table")

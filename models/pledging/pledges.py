@@ -15,7 +15,7 @@ from models.audit.log import record, record_many, snapshot
 from models.core import form_tokens
 from models.core.capacity import lock_rows, pledge_usage, refresh_pledge_statuses
 from models.core.clock import county_today
-from models.core.enums import AllocationStatus, DistrictLevel, HelpKind
+from models.core.enums import AllocationStatus, DistrictLevel, HelpKind, ProjectStatus
 from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from models.core.validation import (
     SKILLED_KINDS,
@@ -24,6 +24,7 @@ from models.core.validation import (
     validate_window,
 )
 from models.orm.geo import District
+from models.orm.items import LogisticsItem
 from models.orm.people import User
 from models.orm.pledges import Allocation, Pledge
 from models.orm.projects import Need, Project
@@ -31,6 +32,7 @@ from models.orm.skills import Skill
 from models.orm.tables import Table
 
 MAX_DESCRIPTION = 200
+MATCHABLE_STATUSES = (ProjectStatus.OPEN, ProjectStatus.IN_PROGRESS)  # projects a pledge may choose
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,9 @@ class PledgeInput:
     only_tables: bool = False
     divisible: bool = True
     description: str = ""
+    item_id: int | None = None         # logistics: the catalogue item offered (required)
+    project_id: int | None = None      # a chosen project: preferred, or with only_project the only one
+    only_project: bool = False
 
 
 def _ids_exist(session: Session, model, ids: tuple[int, ...], code: str, field: str, extra=None) -> list:
@@ -69,6 +74,8 @@ class CheckedPledge:
     district: District | None
     skills: list[Skill]
     tables: list[Table]
+    item: LogisticsItem | None = None
+    project: Project | None = None
 
 
 def validate_pledge(session: Session, citizen_id: int, data: PledgeInput, *, today: date | None = None) -> CheckedPledge:
@@ -95,15 +102,49 @@ def validate_pledge(session: Session, citizen_id: int, data: PledgeInput, *, tod
     if data.only_tables and not tables:
         raise ValidationError("only_tables_without_tables", field="tables")
     description = data.description.strip() if isinstance(data.description, str) else ""
-    if kind is HelpKind.LOGISTICS and not description:
-        raise ValidationError("logistics_needs_description", field="description")
     if len(description) > MAX_DESCRIPTION:
         raise ValidationError("description_too_long", field="description", maximum=MAX_DESCRIPTION)
+    item, project = _item_and_project(session, kind, data)
     clean = replace(data, kind=kind.value, quantity=quantity, description=description,
                     skill_ids=tuple(s.id for s in skills), table_ids=tuple(t.id for t in tables),
                     only_tables=bool(data.only_tables),
-                    divisible=bool(data.divisible) or kind is HelpKind.FINANCIAL)
-    return CheckedPledge(clean, kind, district, skills, tables)
+                    divisible=bool(data.divisible) or kind is HelpKind.FINANCIAL,
+                    item_id=item.id if item else None, project_id=project.id if project else None,
+                    only_project=bool(data.only_project) and project is not None)
+    return CheckedPledge(clean, kind, district, skills, tables, item, project)
+
+
+def _item_and_project(session: Session, kind: HelpKind, data: PledgeInput) -> tuple:
+    """The catalogue item (logistics: required, the others: none) and the chosen project (issue 16 items 1-2).
+
+    "Only this project" needs a project open to help with a need of the pledge's kind (for logistics, one
+    asking for this item or accepting it): otherwise the pledge could never be matched."""
+    item = None
+    if kind is HelpKind.LOGISTICS:
+        if data.item_id is None:
+            raise ValidationError("item_required", field="item")
+        if isinstance(data.item_id, bool) or not isinstance(data.item_id, int):
+            raise ValidationError("item_unknown", field="item")
+        item = session.get(LogisticsItem, data.item_id)
+        if item is None or not item.active:
+            raise ValidationError("item_unknown", field="item")
+    elif data.item_id is not None:
+        raise ValidationError("item_not_for_kind", field="item")
+    if data.project_id is None:
+        if data.only_project:
+            raise ValidationError("only_project_without_project", field="project")
+        return item, None
+    if isinstance(data.project_id, bool) or not isinstance(data.project_id, int):
+        raise ValidationError("project_unknown", field="project")
+    project = session.get(Project, data.project_id)
+    if project is None or project.status not in MATCHABLE_STATUSES:
+        raise ValidationError("project_unknown", field="project")
+    if data.only_project:
+        fits = [n for n in project.needs if n.kind is kind and (
+            item is None or n.item_id == item.id or any(a.id == item.id for a in n.accepts))]
+        if not fits:
+            raise ValidationError("project_has_no_such_need", field="project")
+    return item, project
 
 
 def create_pledge(session: Session, citizen_id: int, data: PledgeInput, *, today: date | None = None,
@@ -122,7 +163,8 @@ def create_pledge(session: Session, citizen_id: int, data: PledgeInput, *, today
     clean = checked.data
     pledge = Pledge(citizen_id=citizen_id, kind=checked.kind, quantity=clean.quantity, district_id=clean.district_id,
                     window_start=clean.window_start, window_end=clean.window_end, only_tables=clean.only_tables,
-                    divisible=clean.divisible, description=clean.description)
+                    divisible=clean.divisible, description=clean.description, item_id=clean.item_id,
+                    project_id=clean.project_id, only_project=clean.only_project)
     pledge.skills = checked.skills
     pledge.tables = checked.tables
     session.add(pledge)

@@ -18,7 +18,7 @@ from models.core.enums import AllocationStatus, DistrictLevel, HelpKind, Horizon
 from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from models.core.notify import notify
 from models.core.permissions import is_chair_of, is_member_of
-from models.core.validation import validate_quantity, validate_window
+from models.core.validation import SKILLED_KINDS, validate_quantity, validate_window
 from models.orm.geo import District
 from models.orm.pledges import Allocation
 from models.orm.projects import Need, Project
@@ -59,6 +59,26 @@ class NeedInput:
     skill_ids: tuple[int, ...] = field(default_factory=tuple)
     window_start: date | None = None
     window_end: date | None = None
+    item_id: int | None = None                       # logistics: the catalogue item asked for (required)
+    accept_ids: tuple[int, ...] = field(default_factory=tuple)  # logistics: items accepted instead
+
+
+def _need_items(session: Session, kind: HelpKind, data: NeedInput) -> tuple:
+    """(item, substitutes) of a need: logistics names an active catalogue item, the other kinds none."""
+    from models.projects.items import active_item
+
+    accept_ids = data.accept_ids if data.accept_ids is not None else ()
+    if not isinstance(accept_ids, (list, tuple, set, frozenset)):
+        raise ValidationError("item_unknown", field="accepts")
+    if kind is not HelpKind.LOGISTICS:
+        if data.item_id is not None or accept_ids:
+            raise ValidationError("item_not_for_kind", field="item")
+        return None, []
+    if data.item_id is None:
+        raise ValidationError("item_required", field="item")
+    item = active_item(session, data.item_id)
+    subs = [active_item(session, i, "accepts") for i in sorted(set(accept_ids)) if i != item.id]
+    return item, subs
 
 
 def _text(value: object, field_name: str, limit: int, required: bool = False) -> str:
@@ -160,10 +180,14 @@ def add_need(session: Session, actor_id: int, project_id: object, data: NeedInpu
     skills = list(session.scalars(select(Skill).where(Skill.id.in_(skill_ids)))) if skill_ids else []
     if len(skills) != len(skill_ids):
         raise ValidationError("skill_unknown", field="skills")
+    if skills and kind not in SKILLED_KINDS:  # a hall needing "driving": skills are for design and execution
+        raise ValidationError("skills_not_for_kind", field="skills")
+    item, substitutes = _need_items(session, kind, data)
     need = Need(project_id=project.id, kind=kind, quantity=quantity,
                 description=_text(data.description, "description", 200),
-                window_start=data.window_start, window_end=data.window_end)
+                window_start=data.window_start, window_end=data.window_end, item_id=item.id if item else None)
     need.skills = skills
+    need.accepts = substitutes
     session.add(need)
     record(session, actor_id, "need.created", need, table_id=project.table_id)
     return need
@@ -232,6 +256,8 @@ class NeedRow:
     skills: list[tuple[str, str]]
     window_start: date | None
     window_end: date | None
+    item: tuple[str, str] | None = None                              # logistics: (name_fa, name_en)
+    accepts: list[tuple[str, str]] = field(default_factory=list)     # substitutes accepted
 
     @property
     def coverage(self) -> float:
@@ -272,7 +298,8 @@ def table_projects(session: Session, table_id: int, *, include_drafts: bool = Fa
     from models.core.enums import ACTIVE_ALLOCATION, FIXED_ALLOCATION
 
     q = select(Project).where(Project.table_id == table_id).options(
-        selectinload(Project.needs).selectinload(Need.skills))
+        selectinload(Project.needs).selectinload(Need.skills),
+        selectinload(Project.needs).selectinload(Need.item), selectinload(Project.needs).selectinload(Need.accepts))
     if not include_drafts:
         q = q.where(Project.status != ProjectStatus.DRAFT)
     order = {ProjectStatus.OPEN: 0, ProjectStatus.IN_PROGRESS: 1, ProjectStatus.DRAFT: 2,
@@ -291,7 +318,9 @@ def table_projects(session: Session, table_id: int, *, include_drafts: bool = Fa
         p.priority, p.district_id, p.estimated_cost_rials, p.problem or "", p.evidence or "", p.affected or "",
         p.capacity or "", p.horizon.value if p.horizon else None, p.version,
         [NeedRow(n.id, n.kind.value, n.quantity, *sums.get(n.id, (0, 0)), n.description or "",
-                 [(s.name_fa, s.name_en) for s in n.skills], n.window_start, n.window_end) for n in p.needs])
+                 [(s.name_fa, s.name_en) for s in n.skills], n.window_start, n.window_end,
+                 (n.item.name_fa, n.item.name_en) if n.item else None,
+                 [(a.name_fa, a.name_en) for a in n.accepts]) for n in p.needs])
         for p in projects]
 
 

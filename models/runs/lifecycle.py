@@ -168,7 +168,7 @@ def build_instance(session: Session, scope: RunScope, table_id: int | None = Non
             pledge["window"] = window
         pledges.append(pledge)
     present_p = {int(p["id"][1:]) for p in pledges}
-    return {
+    instance = {
         "version": 1,
         "districts": {slug: {"parent": parent} for slug, parent in sorted(parent_slug.items())},
         "needs": needs,
@@ -181,6 +181,9 @@ def build_instance(session: Session, scope: RunScope, table_id: int | None = Non
                      if p in present_p and n in live_needs],
         "params": {**DEFAULT_PARAMS, **(params or {})},
     }
+    from models.runs.catalogue import add_items_and_projects  # items, substitutes, chosen projects (issue 16)
+
+    return add_items_and_projects(session, instance, scope, table_id)
 
 
 

@@ -104,7 +104,7 @@ def test_validate_pledge_checks_everything_and_writes_nothing(any_db, world):
     ({"window_start": TODAY - timedelta(days=30), "window_end": TODAY - timedelta(days=1)}, "window_in_past", "window"),
     ({"quantity": 10**15 + 1}, "quantity_too_large", "quantity"),
     ({"quantity": 0}, "quantity_not_positive", "quantity"),
-    ({"kind": "logistics", "quantity": 3, "description": "   "}, "logistics_needs_description", "description"),
+    ({"kind": "logistics", "quantity": 3, "description": "   "}, "item_required", "item"),  # issue 16
     ({"description": "x" * 201}, "description_too_long", "description"),
 ])
 def test_create_refuses_and_changes_nothing(any_db, world, change, code, field):

@@ -56,7 +56,7 @@ def test_create_pledge_stores_and_audits(any_db, world):
     ({"district_id": 99999}, "district_unknown"),
     ({"table_ids": (99999,)}, "table_unknown"),
     ({"only_tables": True}, "only_tables_without_tables"),
-    ({"kind": "logistics", "quantity": 3}, "logistics_needs_description"),
+    ({"kind": "logistics", "quantity": 3}, "item_required"),  # issue 16: a catalogue item, not free text
 ])
 def test_bad_pledges_are_refused_and_change_nothing(any_db, world, bad, code):
     before = (_count(any_db, Pledge), _count(any_db, AuditEvent))
