@@ -36,7 +36,7 @@ CSRF_SESSION_KEY = "_csrf"
 CSRF_COOKIE = "_csrf_token"      # Dash 4's renderer copies this cookie ...
 CSRF_HEADER = "X-CSRFToken"      # ... into this header on every callback POST.
 CSRF_FORM_FIELD = "csrf_token"
-JOBS_SESSION_KEY = "_jobs"        # cacheKeys of the background jobs this session started
+JOBS_SESSION_KEY = "_jobs"        # "<callback output>|<cacheKey>" of the background jobs this session started
 JOBS_KEPT = 8
 
 # --- the signed-in user ------------------------------------------------------------------------
@@ -186,10 +186,21 @@ class CallbackRule:
     table_from: tuple[Any, str] | None = None
     name: str = ""
     background: bool = False
+    # Where `table_from` sits among the callback's inputs then states (the order Dash passes values in).
+    table_index: int | None = None
 
     @property
     def public(self) -> bool:
         return ANYONE in self.roles
+
+    def table_id_at(self, items: list[Any]) -> int | None:
+        """The table id at this rule's registered position among a callback's inputs then states; None
+        when there is none or it is not an integer (the guard refuses such bodies before they get here)."""
+        if self.table_index is None or self.table_index >= len(items):
+            return None
+        item = items[self.table_index]
+        value = item.get("value") if isinstance(item, dict) else None
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     def table_id_in(self, items: Iterable[Any]) -> int | None:
         """The table id among a callback's inputs and states (Dash's [{"id","property","value"}])."""
@@ -251,10 +262,30 @@ def secured_callback(*args: Any, roles: Iterable[str], table_from: Any = None, *
 
     def decorate(func: Callable) -> Callable:
         name = f"{func.__module__}.{func.__qualname__}"
-        _SPECS[name] = _Spec(args, kwargs, func, CallbackRule(allowed, table_dep, name, bool(kwargs.get("background"))))
+        _SPECS[name] = _Spec(args, kwargs, func, CallbackRule(allowed, table_dep, name, bool(kwargs.get("background")),
+                                                              _dependency_index(args, table_dep)))
         return func
 
     return decorate
+
+
+def _flat(args: Iterable[Any]) -> list[Any]:
+    out: list[Any] = []
+    for a in args:
+        out.extend(_flat(a) if isinstance(a, (list, tuple)) else [a])
+    return out
+
+
+def _dependency_index(args: tuple, dep: tuple[Any, str] | None) -> int | None:
+    """The position of `dep` among the callback's Inputs then States (how Dash orders their values)."""
+    if dep is None:
+        return None
+    flat = _flat(args)
+    deps = [a for a in flat if type(a) is dash.Input] + [a for a in flat if type(a) is dash.State]
+    keys = [_dep_key(d) for d in deps]
+    if keys.count(dep) != 1:
+        raise ValueError(f"table_from={dep} must be exactly one of the callback's inputs or states")
+    return keys.index(dep)
 
 
 def _checked(spec: _Spec, server: Flask) -> Callable:
@@ -273,7 +304,7 @@ def _checked(spec: _Spec, server: Flask) -> Callable:
             items = list(ctx.inputs_list or []) + list(ctx.states_list or [])
         except Exception:  # noqa: BLE001 - called outside a Dash request: no inputs to read
             items = []
-        table_id = rule.table_id_in(items)
+        table_id = rule.table_id_at(items)
         if not admits(rule.roles, current_roles(), table_id):
             raise PermissionDenied("forbidden")
         return spec.func(*a, **kw)
@@ -303,6 +334,10 @@ def install_callbacks(app: dash.Dash) -> dict[str, CallbackRule]:
         added = set(app.callback_map) - before
         for key in added:
             rules[key] = spec.rule
+            if spec.rule.table_index is not None:  # the registration agrees with the position worked out above
+                entry = app.callback_map[key]
+                deps = [(d["id"], d["property"]) for d in entry.get("inputs", []) + entry.get("state", [])]
+                assert deps[spec.rule.table_index] == spec.rule.table_from, (key, spec.rule)
     app.server.extensions[RULES_KEY] = rules
     return rules
 
@@ -319,7 +354,7 @@ def _json_error(status: int, code: str):
 
 def _well_formed_dep(item: Any, with_value: bool) -> bool:
     if isinstance(item, list):  # a pattern-matching (ALL/ALLSMALLER) dependency: a list of matches
-        return all(_well_formed_dep(i, with_value) and not isinstance(i, list) for i in item)
+        return all(not isinstance(i, list) and _well_formed_dep(i, with_value) for i in item)
     return (isinstance(item, dict) and isinstance(item.get("id"), (str, dict))
             and isinstance(item.get("property"), str))
 
@@ -342,6 +377,30 @@ def _well_formed(body: Any) -> bool:
     return isinstance(changed, list) and all(isinstance(c, str) for c in changed) and _ints_fit(body)
 
 
+WILDCARDS = ("ALL", "ALLSMALLER", "MATCH")
+
+
+def _pattern_matches(registered: dict, sent: Any) -> bool:
+    """A sent id fits a registered pattern id: the same keys, and the same value where it is no wildcard."""
+    if not isinstance(sent, dict) or set(sent) != set(registered):
+        return False
+    return all(isinstance(want, list) and len(want) == 1 and want[0] in WILDCARDS or sent[k] == want
+               for k, want in registered.items())
+
+
+def _dep_matches(registered: dict, sent: Any) -> bool:
+    """One sent dependency has the registered id and property (a pattern: a list of matches, or one for MATCH)."""
+    rid, prop = registered.get("id"), registered.get("property")
+    if isinstance(rid, str) and rid.startswith("{"):
+        import json
+
+        pattern = json.loads(rid)
+        matches = sent if isinstance(sent, list) else [sent]
+        return all(isinstance(m, dict) and m.get("property") == prop and _pattern_matches(pattern, m.get("id"))
+                   for m in matches)
+    return isinstance(sent, dict) and sent.get("id") == rid and sent.get("property") == prop
+
+
 def _matches_callback(body: dict) -> bool:
     """As many outputs, inputs and states as the registered callback has (Dash answers 500 otherwise)."""
     entry = current_app.extensions["hamyar_dash"].callback_map.get(body["output"])
@@ -353,6 +412,42 @@ def _matches_callback(body: dict) -> bool:
     sent_outputs = len(outputs) if isinstance(outputs, list) and key.startswith("..") else 1
     return (sent_outputs == n_outputs and len(body["inputs"]) == len(entry.get("inputs", []))
             and len(body.get("state", [])) == len(entry.get("state", [])))
+
+
+def _dependencies_match(body: dict) -> bool:
+    """The inputs and states carry the registered ids and properties in the registered order: Dash passes
+    the callback its values by position, so the guard must read (the table id) where the callback will."""
+    entry = current_app.extensions["hamyar_dash"].callback_map.get(body["output"])
+    if entry is None:
+        return True
+    registered = entry.get("inputs", []) + entry.get("state", [])
+    return all(_dep_matches(r, d) for r, d in zip(registered, body["inputs"] + body.get("state", [])))
+
+
+def _could_admit(rule: CallbackRule, roles: Roles) -> bool:
+    """Whether some table id (or none) would admit `roles` to `rule`: the rest is refused before its shape."""
+    return (admits(rule.roles, roles, None) or MEMBER in rule.roles and bool(roles.member_of)
+            or CHAIR in rule.roles and bool(roles.chair_of))
+
+
+def _table_value_ok(rule: CallbackRule, items: list[Any]) -> bool:
+    """The table id a table-scoped rule reads is an integer or absent (a store holds an int; a dict,
+    text or a list would reach the callback as such and fail there)."""
+    if rule.table_index is None or rule.table_index >= len(items):
+        return True
+    item = items[rule.table_index]
+    value = item.get("value") if isinstance(item, dict) else None
+    return value is None or isinstance(value, int) and not isinstance(value, bool)
+
+
+def _json_body() -> Any:
+    """The POSTed JSON, or None when it is not JSON or nested too deeply for the parser (RecursionError,
+    which Werkzeug's silent=True lets through as a 500). Moderately deep bodies parse and are then
+    refused by `_ints_fit`, which looks no deeper than 50 levels."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        return None
 
 
 def _ints_fit(value: Any, depth: int = 0) -> bool:
@@ -371,7 +466,7 @@ def _ints_fit(value: Any, depth: int = 0) -> bool:
 def _guard_callback():
     if not csrf_valid(request.headers.get(CSRF_HEADER)):
         return _json_error(403, "csrf_failed")
-    body = request.get_json(silent=True)
+    body = _json_body()
     if not _well_formed(body):
         return _json_error(400, "bad_request")
     rule = rule_for(current_app, body["output"])
@@ -383,13 +478,14 @@ def _guard_callback():
         # Polling a background job: Dash's renderer sends no values then, only the signed handles of
         # a job that an earlier request (which passed this guard, and whose job checked its user
         # again) started. Admit the poll only from the session that started that job.
+        # The key is tied to the callback that started it: a table job's key does not poll an export.
         if current_roles().is_anonymous:
             return _json_error(401, "not_signed_in")
-        if request.args.get("cacheKey") not in session.get(JOBS_SESSION_KEY, []):
+        if _job_handle(body["output"], request.args.get("cacheKey")) not in session.get(JOBS_SESSION_KEY, []):
             return _json_error(403, "forbidden")
-        return None
+        return None if _dependencies_match(body) else _json_error(400, "bad_request")
     if rule.background:
-        g.hamyar_starts_job = True
+        g.hamyar_starts_job = body["output"]
     if rule.public:
         # Dash's Pages router (the one public callback) fails with a 500 on a non-text pathname/search.
         items = list(body.get("inputs") or []) + list(body.get("state") or [])
@@ -399,10 +495,24 @@ def _guard_callback():
     roles = current_roles()
     if roles.is_anonymous:
         return _json_error(401, "not_signed_in")
+    if not _could_admit(rule, roles):
+        return _json_error(403, "forbidden")
     items = list(body.get("inputs") or []) + list(body.get("state") or [])
-    if not admits(rule.roles, roles, rule.table_id_in(items)):
+    entry = current_app.extensions["hamyar_dash"].callback_map.get(body["output"]) or {}
+    registered = entry.get("inputs", []) + entry.get("state", [])
+    if (rule.table_index is not None and rule.table_index < len(registered)
+            and _dep_matches(registered[rule.table_index], items[rule.table_index])
+            and not admits(rule.roles, roles, rule.table_id_at(items))):
+        return _json_error(403, "forbidden")  # the table id where the callback reads it: not this person's
+    if not _dependencies_match(body) or not _table_value_ok(rule, items):
+        return _json_error(400, "bad_request")
+    if not admits(rule.roles, roles, rule.table_id_at(items)):
         return _json_error(403, "forbidden")
     return None
+
+
+def _job_handle(output: str, cache_key: Any) -> str:
+    return f"{output}|{cache_key}"
 
 
 # --- pages -------------------------------------------------------------------------------------
@@ -410,7 +520,7 @@ def _guard_callback():
 # Paths served to anyone without a page check (files, Dash's own GET endpoints, account routes).
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/_dash-layout",
                    "/_dash-dependencies", "/_reload-hash", "/favicon.ico", "/healthz", "/readyz")
-ACCOUNT_PATHS = ("/login", "/register", "/logout", "/language")
+ACCOUNT_PATHS = ("/login", "/register", "/logout", "/language", "/account/sessions/end")
 
 
 def page_for_path(path: str) -> dict | None:
@@ -440,19 +550,36 @@ def safe_next(target: str | None, default: str = "/") -> str:
 class GuardConfig:
     update_path: str = "/_dash-update-component"
     public_prefixes: tuple[str, ...] = field(default=PUBLIC_PREFIXES)
+    suites_prefix: str = "/_dash-component-suites/"
+
+
+def known_component_file(dash_app: dash.Dash, rest: str) -> bool:
+    """`<package>/<file>` after /_dash-component-suites/ names a file Dash registered (Dash itself
+    answers 500 to anything else, `..%2f..` included: it raises DependencyException or KeyError)."""
+    from dash.fingerprint import check_fingerprint
+
+    package, _, file = rest.partition("/")
+    if not package or not file:
+        return False
+    path_in_package, _fingerprinted = check_fingerprint(file)
+    return path_in_package in dash_app.registered_paths.get(package, ())
 
 
 def init_auth(server: Flask, dash_app: dash.Dash) -> None:
     """Bind flask-login, the CSRF cookie and the before-request guard to `server`."""
     login_manager.init_app(server)
     prefix = dash_app.config.routes_pathname_prefix.rstrip("/")
-    config = GuardConfig(update_path=f"{prefix}/_dash-update-component")
+    config = GuardConfig(update_path=f"{prefix}/_dash-update-component",
+                         suites_prefix=f"{prefix}/_dash-component-suites/")
 
     @server.before_request
     def _guard():
         path = request.path
         if request.method == "POST" and path == config.update_path:
             return _guard_callback()
+        if path.startswith(config.suites_prefix) and not known_component_file(
+                dash_app, path[len(config.suites_prefix):]):
+            abort(404)
         if path.startswith(config.public_prefixes) or path in ACCOUNT_PATHS:
             return None
         if request.method not in ("GET", "HEAD"):
@@ -487,7 +614,8 @@ def init_auth(server: Flask, dash_app: dash.Dash) -> None:
         if g.get("hamyar_starts_job") and response.status_code == 200 and response.is_json:
             handles = response.get_json(silent=True) or {}
             if isinstance(handles.get("cacheKey"), str):
-                session[JOBS_SESSION_KEY] = (session.get(JOBS_SESSION_KEY, []) + [handles["cacheKey"]])[-JOBS_KEPT:]
+                handle = _job_handle(g.hamyar_starts_job, handles["cacheKey"])
+                session[JOBS_SESSION_KEY] = (session.get(JOBS_SESSION_KEY, []) + [handle])[-JOBS_KEPT:]
         status = g.get("hamyar_status")
         if status and response.status_code == 200 and response.mimetype == "text/html":
             response.status_code = status

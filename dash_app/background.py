@@ -61,9 +61,12 @@ def make_manager(server: Flask, settings: Settings) -> Any:
         celery = make_celery(settings)
         server.extensions[CELERY_KEY] = celery
         return CeleryManager(celery, cache_by=[_unique_per_request], expire=JOB_RESULTS_EXPIRE)
-    import diskcache
+    from dash_app.job_results import signed_cache
 
-    return DiskcacheManager(diskcache.Cache(str(settings.jobs_folder)), cache_by=[_unique_per_request], expire=JOB_RESULTS_EXPIRE)
+    # Results are pickled: signed with a key derived from SECRET_KEY, and nothing unsigned is unpickled
+    # (whoever can write the jobs folder must not run code in the web process; dash_app.job_results).
+    cache = signed_cache(str(settings.jobs_folder), server.config["SECRET_KEY"])
+    return DiskcacheManager(cache, cache_by=[_unique_per_request], expire=JOB_RESULTS_EXPIRE)
 
 
 @contextmanager

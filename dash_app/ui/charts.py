@@ -1,10 +1,13 @@
 """Plotly figures that follow the user's language: font, digits, separators and reading direction.
 
-Imports plotly and dash_app.i18n only. Pages build a figure, then pass it through `localise_figure`.
+Imports plotly and dash_app.i18n only. Pages build a figure, then pass it through `localise_figure`,
+which also escapes every text in it (`escape_figure_text`): Plotly renders a subset of HTML in labels,
+titles, legends and hover text, so a project or table title could otherwise add links and styling.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -45,14 +48,53 @@ def localise_labels(labels: Sequence[object], lang: str | None = None) -> list[s
     return [localise_digits(label, lang) for label in labels]
 
 
+def chart_text(value: object) -> str:
+    """`value` as Plotly shows it literally: `&`, `<` and `>` as entities, so no tag in it is rendered."""
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _is_template_key(key: str) -> bool:
+    # hovertemplate, texttemplate, ... hold this code's own markup (<br>, <extra>) around %{...}
+    # placeholders, never user text; the values they show are escaped where they are stored.
+    return key.endswith("template")
+
+
+def _escape_tree(value: Any) -> Any:
+    if isinstance(value, str):
+        return chart_text(value)
+    if isinstance(value, dict):
+        return {k: v if _is_template_key(str(k)) else _escape_tree(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_escape_tree(v) for v in value]
+    tolist = getattr(value, "tolist", None)  # a NumPy array of text
+    if callable(tolist) and getattr(getattr(value, "dtype", None), "kind", "") in "OUS":
+        return _escape_tree(tolist())
+    return value
+
+
+def escape_figure_text(fig: go.Figure) -> go.Figure:
+    """Escape every text of every trace and of the layout in place (once; the template is Plotly's own)."""
+    if getattr(fig, "_hamyar_escaped", False):
+        return fig
+    for trace in fig.data:
+        trace.update(_escape_tree(trace.to_plotly_json()), overwrite=True)
+    layout = fig.layout.to_plotly_json()
+    layout.pop("template", None)
+    fig.layout.update(_escape_tree(layout), overwrite=True)
+    fig._hamyar_escaped = True
+    return fig
+
+
 def localise_figure(fig: go.Figure, lang: str | None = None, *, numeric_axis: str | None = None,
                     ticks: Iterable[float] | None = None) -> go.Figure:
     """Apply the language to `fig` in place and return it.
 
     In Persian the horizontal axis runs right to left and the vertical axis sits on the right.
     `numeric_axis` ("x" or "y") with `ticks` writes that axis's tick labels in Persian digits.
+    Every text already in the figure is escaped (`escape_figure_text`): call this after adding traces.
     """
     lang = resolve_language(lang)
+    escape_figure_text(fig)
     fig.update_layout(**figure_layout(lang))
     if lang == "fa":
         fig.update_xaxes(autorange="reversed")

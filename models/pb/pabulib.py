@@ -93,16 +93,39 @@ class PBFile:
         return e
 
 
+# Numbers are bounded before they become exact fractions: `1e50000000` or a 0.000…1 with millions of
+# zeros is a few bytes of text but a Fraction of millions of digits (a 128-byte file parsed for minutes).
+MAX_DIGITS = 40       # significant digits of a budget, cost or score
+MAX_MAGNITUDE = 40    # |value| < 10**40 and no digit below 10**-40
+
+
+class NumberOutOfRange(ValueError):
+    """A number in a .pb file too large, too precise, infinite or not a number at all (NaN)."""
+
+
 def _number(text: str) -> int | Fraction:
-    value = Fraction(Decimal(text.strip().replace(",", ".")))
+    decimal = Decimal(text.strip().replace(",", "."))
+    if decimal.is_nan():
+        raise ValueError(text)
+    if not decimal.is_finite():
+        raise NumberOutOfRange(text)
+    _sign, digits, exponent = decimal.as_tuple()
+    assert isinstance(exponent, int)  # finite
+    if len(digits) > MAX_DIGITS or decimal.adjusted() >= MAX_MAGNITUDE or exponent < -MAX_MAGNITUDE:
+        raise NumberOutOfRange(text)
+    value = Fraction(decimal)
     return int(value) if value.denominator == 1 else value
 
 
 def _parse_number(text: str, line: int, what: str, *, positive: bool = False) -> int | Fraction:
+    shown = text if len(text) <= 60 else text[:57] + "..."
     try:
         value = _number(text)
+    except NumberOutOfRange:
+        raise PabulibError(line, f"{what} is out of range (at most {MAX_DIGITS} digits, below "
+                                 f"10^{MAX_MAGNITUDE}): {shown!r}") from None
     except (InvalidOperation, ValueError):
-        raise PabulibError(line, f"{what} is not a number: {text!r}") from None
+        raise PabulibError(line, f"{what} is not a number: {shown!r}") from None
     if value < 0 or (positive and value == 0):
         raise PabulibError(line, f"{what} must be {'positive' if positive else 'non-negative'}: {text!r}")
     return value

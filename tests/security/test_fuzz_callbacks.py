@@ -20,7 +20,7 @@ from tests.security.test_access_matrix import _clients, _is_pattern, _outputs, m
 from tests.security.test_fuzz_domain import dump, hostile_text, huge_ints
 from tests.web.conftest import csrf
 
-json_scalar = st.one_of(st.none(), st.booleans(), huge_ints, st.floats(allow_nan=False, allow_infinity=False),
+json_scalar = st.one_of(st.none(), st.booleans(), huge_ints, st.floats(allow_nan=False, allow_infinity=True),
                         hostile_text)
 json_value = st.recursive(json_scalar, lambda inner: st.one_of(st.lists(inner, max_size=4),
                                                                st.dictionaries(hostile_text, inner, max_size=4)),
@@ -71,7 +71,9 @@ def test_fuzz_every_callback_with_hostile_values(fuzz_app, data):
                 max_size=2))
             return [{"id": i, "property": d["property"], "value": data.draw(json_value)} for i in ids]
         if rule.table_from == (d["id"], d["property"]) and data.draw(st.booleans()):
-            value = people.table
+            # the table's id, or its id in the shapes that once reached the callbacks (a dict: 500s)
+            value = data.draw(st.sampled_from([people.table, {"table_id": people.table}, str(people.table),
+                                               [people.table], float(people.table)]))
         else:
             value = data.draw(json_value)
         return {"id": d["id"], "property": d["property"], "value": value}
@@ -101,7 +103,12 @@ def test_fuzz_malformed_requests(fuzz_app, body, role):
     _check(db, before, _post(clients, tokens, role, body), role)
 
 
-@given(raw=st.one_of(st.binary(max_size=200), hostile_text.map(lambda t: t.encode("utf-8", "surrogatepass"))),
+deeply_nested = st.tuples(st.integers(min_value=1, max_value=60_000), st.sampled_from([b"[]", b'{"a":}'])).map(
+    lambda t: t[1][:-1] * t[0] + (b"1" if t[1] == b'{"a":}' else b"") + t[1][-1:] * t[0])
+
+
+@given(raw=st.one_of(st.binary(max_size=200), hostile_text.map(lambda t: t.encode("utf-8", "surrogatepass")),
+                     deeply_nested),
        role=st.sampled_from(ROLES))
 def test_fuzz_bytes_that_are_not_json(fuzz_app, raw, role):
     server, people, callbacks, clients, tokens, db = fuzz_app
