@@ -4,5 +4,8 @@ from flask_babel import lazy_gettext as _l
 MESSAGES = {
     "form_token_invalid": _l("This form is out of date. Please reload the page and try again."),
     "cost_invalid_toman": _l("The estimated cost must be a whole number of toman, zero or more."),
+    "quantity_separator_unclear": _l("A comma here is unclear: group thousands in threes (1,500,000) and write "
+                                     "decimals with a point (1.5)."),
+    "quantity_fractional_toman": _l("Please type a whole number of toman (or choose rial)."),
     "form_token_used": _l("This form was already used for something else. Please reload the page and try again."),
 }

@@ -71,7 +71,14 @@ def quantity_from_input(kind: object, amount: object, unit: str | None = None) -
     if value != value.to_integral_value():
         code = "quantity_fractional_rial" if kind is HelpKind.FINANCIAL else "quantity_not_integer"
         raise ValidationError(code, field="quantity")
+    if kind is HelpKind.FINANCIAL and unit == "toman" and value % 10:
+        # «۱٫۵ تومان» is 15 rials: a whole number of rials, but nobody gives one and a half toman
+        raise ValidationError("quantity_fractional_toman", field="quantity")
     return validate_quantity(kind, int(value))
+
+
+# Above this (in rials: 100 million toman) the pledge form asks "do you really mean …?" before it saves.
+CONFIRM_MONEY_ABOVE = 10**9
 
 
 def validate_window(start: date | None, end: date | None) -> None:

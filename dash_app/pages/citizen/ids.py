@@ -68,6 +68,9 @@ PLEDGE_DONE = "pledge-done"
 PLEDGE_STEP = "pledge-step"
 PLEDGE_TOKEN = "pledge-token"          # the form's one-time token (models.core.form_tokens)
 PLEDGE_SUMMARY_ERROR = "pledge-summary-error"  # beside the confirm button
+PLEDGE_WINDOW_ROW = "pledge-window-row"
+PLEDGE_BIG_ROW = "pledge-big-row"      # "do you really mean …?" above CONFIRM_MONEY_ABOVE
+PLEDGE_BIG_OK = "pledge-big-ok"
 
 # My contributions
 MY_LIST = "my-list"

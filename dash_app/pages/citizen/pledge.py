@@ -22,19 +22,24 @@ from dash_app.i18n import (
     format_money,
     format_number,
     parse_int,
-    parse_number,
 )
 from dash_app.layout import icon, page
 from dash_app.pages.citizen import ids
 from dash_app.ui.dates import date_placeholder, parse_date_text
-from dash_app.ui.forms import refuse_forged
+from dash_app.ui.forms import button_error, field_error, refuse_forged
 from dash_app.ui.labels import KIND_ICON, kind_label
 from dash_app.ui.names import name_in
-from dash_app.ui.quantities import quantity_text
+from dash_app.ui.quantities import id_text, parse_amount, quantity_text
 from models.core import form_tokens
 from models.core.enums import HelpKind
 from models.core.errors import DomainError, NotFound, ValidationError
-from models.core.validation import MAX_QUANTITY, SKILLED_KINDS, help_kind, quantity_from_input
+from models.core.validation import (
+    CONFIRM_MONEY_ABOVE,
+    MAX_QUANTITY,
+    SKILLED_KINDS,
+    help_kind,
+    quantity_from_input,
+)
 from models.pledging.pledges import MAX_DESCRIPTION, PledgeInput, create_pledge, validate_pledge
 from models.projects.browse import Choice, district_choices, project_view, skill_choices, table_choices
 
@@ -99,10 +104,7 @@ def read_form(kind, amount, unit, description, skills, district, start, end, tab
     if description is not None and not isinstance(description, str):
         refuse_forged(ValidationError("description_too_long", field="description", maximum=MAX_DESCRIPTION))
     text = amount if isinstance(amount, str) else ("" if amount is None else str(amount))
-    number = parse_number(text[:64]) if text.strip() else None
-    if not text.strip():
-        raise ValidationError("quantity_required", field="quantity")
-    quantity = quantity_from_input(kind, number, unit)
+    quantity = quantity_from_input(kind, parse_amount(text[:64]), unit)
     return PledgeInput(kind=kind.value, quantity=quantity, district_id=district,
                        window_start=parse_date_text(start), window_end=parse_date_text(end),
                        skill_ids=skill_ids, table_ids=table_ids, only_tables=bool(only_tables),
@@ -138,8 +140,8 @@ def _district_options(districts: list[Choice], lang: str) -> list[dict]:
     return options
 
 
-def _error_div(cid: str) -> html.Div:
-    return html.Div(id=cid, className="invalid-feedback d-block", role="alert")
+def _error_div(cid: str, field_id: str | None = None) -> html.Div:
+    return field_error(cid, field_id)
 
 
 def _field(label, control, *, cid: str, help_text=None, error_id: str | None = None, row_id: str | None = None,
@@ -148,7 +150,7 @@ def _field(label, control, *, cid: str, help_text=None, error_id: str | None = N
     if help_text:
         children.append(html.Div(help_text, className="form-text"))
     if error_id:
-        children.append(_error_div(error_id))
+        children.append(_error_div(error_id, cid))
     return html.Div(children, className="mb-3", id=row_id or f"{cid}-row", style=style or SHOWN)
 
 
@@ -175,7 +177,7 @@ def form(lang: str, districts, skills, tables, *, kind: HelpKind, table_ids: lis
                                              for u in ("toman", "rial")]),
                      id=ids.PLEDGE_UNIT_ROW, style=SHOWN if kind is HelpKind.FINANCIAL else HIDDEN),
             html.Div(id=ids.PLEDGE_PREVIEW, className="form-text fw-semibold", **{"aria-live": "polite"}),
-            _error_div(ids.PLEDGE_QUANTITY_ERROR),
+            _error_div(ids.PLEDGE_QUANTITY_ERROR, ids.PLEDGE_QUANTITY),
         ], className="mb-3"),
         _field(str(DESCRIPTION_LABEL[kind]),
                dbc.Input(id=ids.PLEDGE_DESCRIPTION, type="text", maxlength=MAX_DESCRIPTION, value="",
@@ -193,7 +195,7 @@ def form(lang: str, districts, skills, tables, *, kind: HelpKind, table_ids: lis
                dcc.Dropdown(id=ids.PLEDGE_DISTRICT, options=_district_options(districts, lang),
                             placeholder=_("Choose from Amol's districts and cities")),
                cid=ids.PLEDGE_DISTRICT, help_text=_("Logistics and work are matched to nearby projects first."),
-               error_id=ids.PLEDGE_DISTRICT_ERROR),
+               error_id=ids.PLEDGE_DISTRICT_ERROR, style=HIDDEN if kind is HelpKind.FINANCIAL else SHOWN),
         html.Fieldset([
             html.Legend(_("When are you available? (optional)"), className="fs-6 fw-semibold mb-1"),
             html.P(_("Year/month/day, in the Persian calendar (or the Gregorian one). Leave both empty if any "
@@ -210,21 +212,21 @@ def form(lang: str, districts, skills, tables, *, kind: HelpKind, table_ids: lis
                          html.Div(id=ids.PLEDGE_END_PREVIEW, className="form-text", **{"aria-live": "polite"})],
                         xs=6),
             ], className="g-2"),
-            _error_div(ids.PLEDGE_WINDOW_ERROR),
-        ], className="mb-3"),
+            _error_div(ids.PLEDGE_WINDOW_ERROR, ids.PLEDGE_START),
+        ], className="mb-3", id=ids.PLEDGE_WINDOW_ROW, style=HIDDEN if kind is HelpKind.FINANCIAL else SHOWN),
         html.Fieldset([
             html.Legend(_("Tables you would like to help (optional)"), className="fs-6 fw-semibold mb-1"),
             dbc.Checklist(id=ids.PLEDGE_TABLES, options=[{"label": t.name(lang), "value": t.id} for t in tables],
                           value=table_ids, className="mb-2"),
             dbc.Switch(id=ids.PLEDGE_ONLY_TABLES, value=False,
                        label=_("Only these tables: do not offer my help to other tables")),
-            _error_div(ids.PLEDGE_TABLES_ERROR),
+            _error_div(ids.PLEDGE_TABLES_ERROR, ids.PLEDGE_TABLES),
         ], className="mb-3"),
         html.Div(dbc.Switch(id=ids.PLEDGE_DIVISIBLE, value=True,
                             label=_("My help may be split between several projects")),
                  id=ids.PLEDGE_DIVISIBLE_ROW, className="mb-3",
                  style=HIDDEN if kind is HelpKind.FINANCIAL else SHOWN),
-        html.Div(id=ids.PLEDGE_ERROR),
+        html.Div(id=ids.PLEDGE_ERROR, **{"aria-live": "assertive"}),
         html.Button([_("Review my pledge"), icon("arrow-left" if lang == "fa" else "arrow-right", "ms-2")],
                     id=ids.PLEDGE_REVIEW, n_clicks=0, type="button", className="btn btn-primary btn-lg w-100"),
     ], id=ids.PLEDGE_FORM)
@@ -271,6 +273,9 @@ def layout(table=None, project=None, kind=None, **_kw):
         html.Div(id=ids.PLEDGE_REVIEW_PANEL, style=HIDDEN, children=[
             html.H2(_("Check your pledge"), className="h4"),
             html.Div(id=ids.PLEDGE_SUMMARY),
+            html.Div(dbc.Checkbox(id=ids.PLEDGE_BIG_OK, value=False, label="", className="fw-semibold"),
+                     id=ids.PLEDGE_BIG_ROW, style=HIDDEN, className="alert alert-warning mt-3 mb-0"),
+            html.Div(id=ids.PLEDGE_SUMMARY_ERROR, **{"aria-live": "assertive"}),
             html.Div([
                 html.Button([icon("pencil", "me-1"), _("Change something")], id=ids.PLEDGE_EDIT, n_clicks=0,
                             type="button", className="btn btn-outline-secondary"),
@@ -291,9 +296,11 @@ def layout(table=None, project=None, kind=None, **_kw):
     Output(ids.PLEDGE_UNIT_ROW, "style"), Output(ids.PLEDGE_SKILLS_ROW, "style"),
     Output(ids.PLEDGE_DIVISIBLE_ROW, "style"), Output(f"{ids.PLEDGE_DESCRIPTION}-label", "children"),
     Output(ids.PLEDGE_QUANTITY, "placeholder"),
+    Output(f"{ids.PLEDGE_DISTRICT}-row", "style"), Output(ids.PLEDGE_WINDOW_ROW, "style"),
+    Output(ids.PLEDGE_DISTRICT, "value"), Output(ids.PLEDGE_START, "value"), Output(ids.PLEDGE_END, "value"),
     Input(ids.PLEDGE_KIND, "value"), roles={CITIZEN}, prevent_initial_call=True)
 def switch_kind(kind):
-    """Each kind shows its own unit, help text and fields."""
+    """Each kind shows its own unit, help text and fields (money: no place, no availability window)."""
     require({CITIZEN})
     try:
         kind = help_kind(kind)
@@ -303,7 +310,10 @@ def switch_kind(kind):
     return (str(KIND_HELP[kind]), str(QUANTITY_LABEL[kind]), SHOWN if kind is HelpKind.FINANCIAL else HIDDEN,
             SHOWN if kind in SKILLED_KINDS else HIDDEN, HIDDEN if kind is HelpKind.FINANCIAL else SHOWN,
             str(DESCRIPTION_LABEL[kind]),
-            format_number(1_000_000, lang) if kind is HelpKind.FINANCIAL else format_number(10, lang))
+            format_number(1_000_000, lang) if kind is HelpKind.FINANCIAL else format_number(10, lang),
+            HIDDEN if kind is HelpKind.FINANCIAL else SHOWN, HIDDEN if kind is HelpKind.FINANCIAL else SHOWN,
+            # money is given neither somewhere nor at some time: what was chosen for another kind is cleared
+            *((None, "", "") if kind is HelpKind.FINANCIAL else (no_update, no_update, no_update)))
 
 
 @secured_callback(
@@ -316,7 +326,7 @@ def preview_quantity(amount, unit, kind):
     if not isinstance(amount, str) or not amount.strip():
         return ""
     try:
-        quantity = quantity_from_input(kind, parse_number(amount[:64]), unit)
+        quantity = quantity_from_input(kind, parse_amount(amount[:64]), unit)
     except DomainError as exc:
         return html.Span(worded(exc, kind), className="text-danger fw-normal")
     lang = current_language()
@@ -333,7 +343,10 @@ def preview_quantity(amount, unit, kind):
 def separate_thousands(_blur, amount):
     """Leaving the field writes the number back with thousands separators, in the reader's digits."""
     require({CITIZEN})
-    number = parse_number(amount[:64]) if isinstance(amount, str) and amount.strip() else None
+    try:
+        number = parse_amount(amount[:64]) if isinstance(amount, str) and amount.strip() else None
+    except ValidationError:
+        number = None  # left as typed: the preview says what is wrong
     if number is None or abs(number) >= Decimal(10) ** 18:
         return no_update
     text = format_number(number, current_language())
@@ -364,6 +377,11 @@ FORM_STATES = (State(ids.PLEDGE_KIND, "value"), State(ids.PLEDGE_QUANTITY, "valu
                State(ids.PLEDGE_DISTRICT, "value"), State(ids.PLEDGE_START, "value"), State(ids.PLEDGE_END, "value"),
                State(ids.PLEDGE_TABLES, "value"), State(ids.PLEDGE_ONLY_TABLES, "value"),
                State(ids.PLEDGE_DIVISIBLE, "value"))
+# Each field a rule may name: the input to mark and focus, and its name in the sentence beside the button.
+FIELD_OF = {"quantity": (ids.PLEDGE_QUANTITY, _l("Amount")), "description": (ids.PLEDGE_DESCRIPTION, _l("Description")),
+            "skills": (ids.PLEDGE_SKILLS, _l("Your skills")), "district": (ids.PLEDGE_DISTRICT, _l("Where")),
+            "window": (ids.PLEDGE_START, _l("When are you available? (optional)")),
+            "tables": (ids.PLEDGE_TABLES, _l("Tables you would like to help (optional)"))}
 ERROR_OUTPUTS = {"quantity": ids.PLEDGE_QUANTITY_ERROR, "description": ids.PLEDGE_DESCRIPTION_ERROR,
                  "skills": ids.PLEDGE_SKILLS_ERROR, "district": ids.PLEDGE_DISTRICT_ERROR,
                  "window": ids.PLEDGE_WINDOW_ERROR, "tables": ids.PLEDGE_TABLES_ERROR}
@@ -406,10 +424,10 @@ def summary(checked, lang: str, unit: str) -> html.Dl:
 def done_panel(pledge_id: int, lang: str) -> html.Div:
     return html.Div([
         html.Div([icon("check-circle-fill", "me-2 text-success"),
-                  html.Strong(_("Thank you! Your pledge is saved (number %(n)s).", n=format_number(pledge_id, lang)))],
+                  html.Strong(_("Thank you! Your pledge is saved (number %(n)s).", n=id_text(pledge_id, lang)))],
                  className="alert alert-success", role="status"),
         html.H2(_("What happens next"), className="h5"),
-        html.Ol([
+        html.Ol(style={"listStyleType": "persian"} if lang == "fa" else {}, children=[
             html.Li(_("Hamyar's matching proposes your help to the projects that need it most; you will see each "
                       "proposal and why it was made.")),
             html.Li(_("The chair of the project's table accepts the proposal or, with a reason, declines it.")),
@@ -428,38 +446,51 @@ def done_panel(pledge_id: int, lang: str) -> html.Div:
     Output(ids.PLEDGE_FORM, "style"), Output(ids.PLEDGE_REVIEW_PANEL, "style"), Output(ids.PLEDGE_SUMMARY, "children"),
     Output(ids.PLEDGE_DONE, "children"), Output(ids.PLEDGE_ERROR, "children"),
     *[Output(cid, "children") for cid in ERROR_OUTPUTS.values()],
+    Output(ids.PLEDGE_BIG_ROW, "style"), Output(ids.PLEDGE_BIG_OK, "label"), Output(ids.PLEDGE_BIG_OK, "value"),
+    Output(ids.PLEDGE_SUMMARY_ERROR, "children"),
     Input(ids.PLEDGE_REVIEW, "n_clicks"), Input(ids.PLEDGE_EDIT, "n_clicks"), Input(ids.PLEDGE_CONFIRM, "n_clicks"),
-    *FORM_STATES, State(ids.PLEDGE_TOKEN, "data"), roles={CITIZEN}, prevent_initial_call=True,
+    *FORM_STATES, State(ids.PLEDGE_TOKEN, "data"), State(ids.PLEDGE_BIG_OK, "value"), roles={CITIZEN},
+    prevent_initial_call=True,
     running=[(Output(ids.PLEDGE_CONFIRM, "disabled"), True, False),
              (Output(ids.PLEDGE_REVIEW, "disabled"), True, False)])
 def step(_review, _edit, _confirm, kind, amount, unit, description, skills, district, start, end, tables,
-         only_tables, divisible, token=None):
-    """Review (validate, show the summary), back to editing, or confirm (store the pledge)."""
+         only_tables, divisible, token=None, big_ok=None):
+    """Review (validate, show the summary), back to editing, or confirm (store the pledge).
+
+    An error is shown at its field and again beside the button that was pressed, naming the field; above
+    CONFIRM_MONEY_ABOVE the review asks "do you really mean …?" and confirming needs that box ticked."""
     require({CITIZEN})
     no_errors = [""] * len(ERROR_OUTPUTS)
+    keep = (no_update, no_update, no_update)
     if ctx.triggered_id == ids.PLEDGE_EDIT:
-        return SHOWN, HIDDEN, no_update, no_update, "", *no_errors
+        return SHOWN, HIDDEN, no_update, no_update, "", *no_errors, *keep, ""
     lang = current_language()
     citizen = current_user_id()
     try:
         data = read_form(kind, amount, unit, description, skills, district, start, end, tables, only_tables,
                          divisible)
+        big = data.kind == HelpKind.FINANCIAL.value and data.quantity > CONFIRM_MONEY_ABOVE
         if ctx.triggered_id == ids.PLEDGE_CONFIRM:
+            if big and big_ok is not True:
+                return (HIDDEN, SHOWN, no_update, "", "", *no_errors, *keep,
+                        button_error(_("Please tick the box to confirm the amount, or change it."), ids.PLEDGE_BIG_OK))
             once = form_tokens.checked_token(token)  # pressing again after a timeout: the same pledge
             pledge_id = form_tokens.create_once(get_db(), lambda s: create_pledge(s, citizen, data, token=once).id)
-            return HIDDEN, HIDDEN, "", done_panel(pledge_id, lang), "", *no_errors
+            return HIDDEN, HIDDEN, "", done_panel(pledge_id, lang), "", *no_errors, HIDDEN, "", False, ""
         with get_db().reader() as s:
             checked = validate_pledge(s, citizen, data)
             shown = summary(checked, lang, unit if unit in ("toman", "rial") else "toman")
-        return HIDDEN, SHOWN, shown, "", "", *no_errors
+        question = _("Yes, I really mean %(amount)s.", amount=format_money(data.quantity, lang)) if big else ""
+        return HIDDEN, SHOWN, shown, "", "", *no_errors, SHOWN if big else HIDDEN, question, False, ""
     except DomainError as exc:
         if exc.code in FORGED_CODES or not isinstance(exc, ValidationError):
             refuse_forged(exc)
         errors = dict.fromkeys(ERROR_OUTPUTS, "")
         message = worded(exc, kind)
-        general = ""
         if exc.field in errors:
             errors[exc.field] = message
-        else:
-            general = html.Div(message, className="alert alert-danger", role="alert")
-        return SHOWN, HIDDEN, no_update, "", general, *errors.values()
+        field_id, label = FIELD_OF.get(exc.field or "", (None, None))
+        if exc.field == "quantity":
+            label = QUANTITY_LABEL.get(kind, label) if kind in set(HelpKind) else label
+        general = button_error(message, field_id, str(label) if label else None)
+        return SHOWN, HIDDEN, no_update, "", general, *errors.values(), HIDDEN, "", False, ""

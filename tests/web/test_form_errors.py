@@ -1,0 +1,217 @@
+"""Forms that tell people what is wrong where they look (issue 20 items 1, 2 and the minor form items), over
+HTTP: the sentence at the field and again beside the button naming the field (data-error-for marks and
+focuses it in the browser: tests/browser/test_form_errors.py), amounts as people type them, money without
+place or window, a second look above a threshold, Persian digits in defaults and numbers."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+import models.accounts.users as accounts
+from dash_app.pages.citizen import ids
+from models import orm
+from models.core import form_tokens
+from models.core.db import Database
+from models.orm.pledges import Pledge
+from tests.models.world import build_world
+from tests.web.callbacks import post_callback, rendered_text
+from tests.web.conftest import log_in
+
+PASSWORD = "correct horse 42"
+
+
+@pytest.fixture
+def site(tmp_path):
+    from dash_app import create_app
+
+    db = Database(f"sqlite:///{tmp_path / 'forms.sqlite3'}")
+    orm.Base.metadata.create_all(db.engine)
+    with db.unit_of_work() as s:
+        world = build_world(s)
+        accounts.create_user(s, name="Ana", login="ana@example.org", password=PASSWORD, language="en")
+        accounts.create_user(s, name="Bita", login="bita@example.org", password=PASSWORD, language="fa")
+    app = create_app({"TESTING": True, "DATABASE_URL": db.url, "SECRET_KEY": "forms"})
+    yield app, db, world
+    app.extensions["hamyar_db"].dispose()
+    db.dispose()
+
+
+def _client(app, who="ana"):
+    client = app.test_client()
+    log_in(client, f"{who}@example.org", password=PASSWORD)
+    return client
+
+
+def _form(world, **change):
+    values = {ids.PLEDGE_KIND: "financial", ids.PLEDGE_QUANTITY: "۱۲۰۰۰۰۰", ids.PLEDGE_UNIT: "toman",
+              ids.PLEDGE_DESCRIPTION: "", ids.PLEDGE_SKILLS: [], ids.PLEDGE_DISTRICT: None,
+              ids.PLEDGE_START: "", ids.PLEDGE_END: "", ids.PLEDGE_TABLES: [world.health],
+              ids.PLEDGE_ONLY_TABLES: False, ids.PLEDGE_DIVISIBLE: True, ids.PLEDGE_TOKEN: form_tokens.new_token(),
+              ids.PLEDGE_BIG_OK: False, ids.PLEDGE_REVIEW: 1, ids.PLEDGE_EDIT: 0, ids.PLEDGE_CONFIRM: 1}
+    values.update(change)
+    return values
+
+
+def _step(client, app, values, trigger=ids.PLEDGE_REVIEW):
+    resp = post_callback(client, app, ids.PLEDGE_SUMMARY, values, f"{trigger}.n_clicks")
+    assert resp.status_code == 200, resp.data[:300]
+    return resp.get_json()["response"]
+
+
+def _pledges(db):
+    with db.reader() as s:
+        return list(s.scalars(select(Pledge.quantity).order_by(Pledge.id)))
+
+
+# --- amounts as people type them ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed, unit, rials", [
+    ("۵۰۰ هزار", "toman", 5_000_000),
+    ("۱ میلیون و ۲۰۰ هزار", "toman", 12_000_000),
+    ("1.5 million", "toman", 15_000_000),
+    ("۲ میلیون", "rial", 2_000_000),
+    ("۱٬۲۰۰٬۰۰۰", "toman", 12_000_000),
+    ("1 200 000", "toman", 12_000_000),
+])
+def test_amounts_in_words_and_groups_are_read(site, typed, unit, rials):
+    app, db, world = site
+    client = _client(app)
+    _step(client, app, _form(world, **{ids.PLEDGE_QUANTITY: typed, ids.PLEDGE_UNIT: unit}), ids.PLEDGE_CONFIRM)
+    assert _pledges(db) == [rials]
+
+
+@pytest.mark.parametrize("typed, unit, sentence", [
+    ("۱٫۵", "toman", "whole number of toman"),       # 15 rials: refused, not stored as a pledge of 1.5 toman
+    ("1,5", "toman", "comma here is unclear"),         # not silently 15
+    ("1,50,000", "toman", "comma here is unclear"),
+    ("-5000", "toman", "must be a positive"),          # not "please type a number"
+    ("−۵٬۰۰۰", "toman", "must be a positive"),        # the minus sign the form itself writes in Persian
+    ("۵ هزار و ۲ میلیون", "toman", "type a number"),
+])
+def test_unclear_amounts_get_their_own_sentence_and_store_nothing(site, typed, unit, sentence):
+    app, db, world = site
+    client = _client(app)
+    for trigger in (ids.PLEDGE_REVIEW, ids.PLEDGE_CONFIRM):
+        shown = _step(client, app, _form(world, **{ids.PLEDGE_QUANTITY: typed, ids.PLEDGE_UNIT: unit}), trigger)
+        assert sentence in str(shown[ids.PLEDGE_QUANTITY_ERROR]["children"])
+    assert _pledges(db) == []
+
+
+def test_the_preview_reads_words_too(site):
+    app, _db, world = site
+    resp = post_callback(_client(app), app, ids.PLEDGE_PREVIEW,
+                         {ids.PLEDGE_QUANTITY: "۵۰۰ هزار", ids.PLEDGE_UNIT: "toman", ids.PLEDGE_KIND: "financial"},
+                         f"{ids.PLEDGE_QUANTITY}.value")
+    assert "500,000 toman" in json.dumps(resp.get_json())
+
+
+# --- the error at the field and beside the button, naming the field ------------------------------------
+
+
+def test_an_error_is_at_its_field_and_beside_the_button_naming_the_field(site):
+    app, db, world = site
+    shown = _step(_client(app), app, _form(world, **{ids.PLEDGE_QUANTITY: "lots"}))
+    at_field = shown[ids.PLEDGE_QUANTITY_ERROR]["children"]
+    beside = shown[ids.PLEDGE_ERROR]["children"]
+    assert "type a number" in at_field
+    assert beside["props"]["children"].startswith("Amount: ") and at_field in beside["props"]["children"]
+    assert beside["props"]["data-error-for"] == ids.PLEDGE_QUANTITY   # the script marks and focuses it
+    assert beside["props"]["role"] == "alert"
+    # a logistics pledge without its description names that field
+    shown = _step(_client(app, "bita"), app, _form(world, **{ids.PLEDGE_KIND: "execution", ids.PLEDGE_QUANTITY: "۳",
+                                                             ids.PLEDGE_START: "1405/13/40",
+                                                             ids.PLEDGE_END: "1405/12/01"}))
+    beside = shown[ids.PLEDGE_ERROR]["children"]["props"]
+    assert beside["data-error-for"] == ids.PLEDGE_START and "زمانی" in beside["children"]  # «چه زمانی …»
+    assert _pledges(db) == []
+
+
+def test_every_field_error_names_its_input_for_aria(site):
+    """Each error region carries data-error-for, so aria-invalid and aria-describedby can point both ways."""
+    app, _db, _world = site
+    page = rendered_text(_client(app), "/pledge")
+    for error_id, field_id in ((ids.PLEDGE_QUANTITY_ERROR, ids.PLEDGE_QUANTITY),
+                               (ids.PLEDGE_DESCRIPTION_ERROR, ids.PLEDGE_DESCRIPTION),
+                               (ids.PLEDGE_WINDOW_ERROR, ids.PLEDGE_START), (ids.PLEDGE_TABLES_ERROR, ids.PLEDGE_TABLES),
+                               (ids.PLEDGE_DISTRICT_ERROR, ids.PLEDGE_DISTRICT)):
+        assert f'"data-error-for": "{field_id}", "id": "{error_id}"' in page or \
+            f'"id": "{error_id}", "className": "invalid-feedback d-block", "role": "alert", "data-error-for": "{field_id}"' \
+            in page or (error_id in page and f'"data-error-for": "{field_id}"' in page), error_id
+
+
+# --- money asks neither where nor when --------------------------------------------------------------
+
+
+def test_money_hides_place_and_window_and_clears_them(site):
+    app, _db, _world = site
+    client = _client(app)
+    resp = post_callback(client, app, ids.PLEDGE_KIND_HELP, {ids.PLEDGE_KIND: "financial"}, f"{ids.PLEDGE_KIND}.value")
+    out = resp.get_json()["response"]
+    assert out[f"{ids.PLEDGE_DISTRICT}-row"]["style"] == {"display": "none"}
+    assert out[ids.PLEDGE_WINDOW_ROW]["style"] == {"display": "none"}
+    assert out[ids.PLEDGE_DISTRICT]["value"] is None and out[ids.PLEDGE_START]["value"] == ""
+    resp = post_callback(client, app, ids.PLEDGE_KIND_HELP, {ids.PLEDGE_KIND: "execution"}, f"{ids.PLEDGE_KIND}.value")
+    out = resp.get_json()["response"]
+    assert out[f"{ids.PLEDGE_DISTRICT}-row"]["style"] == {} and out[ids.PLEDGE_WINDOW_ROW]["style"] == {}
+    assert ids.PLEDGE_START not in out            # what was typed for work stays
+    # and the page drawn for money (the default kind) starts with both hidden
+    page = json.loads(rendered_text(client, "/pledge"))
+
+    def find(node, wanted):
+        if isinstance(node, dict):
+            if node.get("props", {}).get("id") == wanted:
+                return node
+            for v in node.values():
+                hit = find(v, wanted)
+                if hit:
+                    return hit
+        if isinstance(node, list):
+            for v in node:
+                hit = find(v, wanted)
+                if hit:
+                    return hit
+        return None
+
+    assert find(page, ids.PLEDGE_WINDOW_ROW)["props"]["style"] == {"display": "none"}
+    assert find(page, f"{ids.PLEDGE_DISTRICT}-row")["props"]["style"] == {"display": "none"}
+
+
+# --- a second look above the threshold ----------------------------------------------------------------
+
+
+def test_a_huge_amount_needs_a_second_look_before_it_is_saved(site):
+    app, db, world = site
+    client = _client(app)
+    huge = {ids.PLEDGE_QUANTITY: "12000000000000"}                 # 12 trillion toman
+    shown = _step(client, app, _form(world, **huge))
+    assert shown[ids.PLEDGE_BIG_ROW]["style"] == {}
+    assert "Yes, I really mean 12,000,000,000,000 toman" in shown[ids.PLEDGE_BIG_OK]["label"]
+    shown = _step(client, app, _form(world, **huge), ids.PLEDGE_CONFIRM)
+    assert "tick the box" in json.dumps(shown[ids.PLEDGE_SUMMARY_ERROR]["children"])
+    assert shown[ids.PLEDGE_REVIEW_PANEL]["style"] == {}            # still on the review, beside the button
+    assert _pledges(db) == []
+    _step(client, app, _form(world, **huge, **{ids.PLEDGE_BIG_OK: True}), ids.PLEDGE_CONFIRM)
+    assert _pledges(db) == [120_000_000_000_000]
+    # an ordinary amount asks nothing
+    shown = _step(client, app, _form(world))
+    assert shown[ids.PLEDGE_BIG_ROW]["style"] == {"display": "none"}
+
+
+# --- digits ----------------------------------------------------------------------------------------
+
+
+def test_the_saved_pledges_number_has_no_separators_and_the_steps_persian_numbers(site):
+    app, db, world = site
+    from dash_app.pages.citizen.pledge import done_panel
+
+    with app.test_request_context("/", headers={"Cookie": "hamyar_lang=fa"}):
+        from flask import g
+
+        g.hamyar_language = "fa"
+        panel = done_panel(5001, "fa")
+    text = json.dumps(panel.to_plotly_json(), ensure_ascii=False, default=lambda o: o.to_plotly_json())
+    assert "۵۰۰۱" in text and "۵٬۰۰۱" not in text
+    assert '"listStyleType": "persian"' in text
