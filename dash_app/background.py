@@ -61,11 +61,14 @@ def make_manager(server: Flask, settings: Settings) -> Any:
         celery = make_celery(settings)
         server.extensions[CELERY_KEY] = celery
         return CeleryManager(celery, cache_by=[_unique_per_request], expire=JOB_RESULTS_EXPIRE)
+    from dash_app.job_files import install_expiry, private_jobs_folder
     from dash_app.job_results import signed_cache
 
     # Results are pickled: signed with a key derived from SECRET_KEY, and nothing unsigned is unpickled
     # (whoever can write the jobs folder must not run code in the web process; dash_app.job_results).
+    private_jobs_folder(settings.jobs_folder)  # 0700, files 0600; old results deleted (dash_app.job_files)
     cache = signed_cache(str(settings.jobs_folder), server.config["SECRET_KEY"])
+    install_expiry(server, cache, JOB_RESULTS_EXPIRE, settings.jobs_folder)
     return DiskcacheManager(cache, cache_by=[_unique_per_request], expire=JOB_RESULTS_EXPIRE)
 
 

@@ -66,6 +66,28 @@ def _prepare_sqlite_folder(url: str) -> None:
         raise DatabaseConfigError(f"cannot create the data folder {folder}: {exc.strerror}") from exc
     if not os.access(folder, os.W_OK):
         raise DatabaseConfigError(f"the data folder {folder} is not writable")
+    private_file(Path(path))
+
+
+def private_file(path: Path) -> None:
+    """The SQLite file readable by its owner only (0600; it holds phones, e-mails and the audit log):
+    created so before SQLite opens it (its -wal and -shm files take the same mode), and an existing file
+    others can read is narrowed (issue 18 item 12)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        return
+    except FileExistsError:
+        pass
+    except OSError:
+        return  # SQLite says what is wrong when it opens the file
+    try:
+        st = path.stat()
+        if st.st_mode & 0o077 and st.st_uid == os.geteuid():
+            for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                if name.exists():
+                    name.chmod(0o600)
+    except OSError:
+        pass
 
 
 # PostgreSQL limits, in seconds (see make_engine).
