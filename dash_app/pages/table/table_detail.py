@@ -74,7 +74,9 @@ def _projects(projects, lang: str):
     return html.Ul(items, className="list-group mb-4", id=ids.TABLE_PROJECTS)
 
 
-def _decisions(rows, lang: str):
+def _decisions(rows, lang: str, show_reasons: bool = False):
+    """The table's recent decisions. A rejection's reason is written for its citizen (the chair's dialog
+    says so): it is shown here only to the chair who wrote it and the governorate, never to anyone else."""
     if not rows:
         return html.P(_("No decisions yet."), id=ids.TABLE_DECISIONS)
     out = []
@@ -83,7 +85,7 @@ def _decisions(rows, lang: str):
         line = [status_badge(item.status), " ", _("%(quantity)s for %(project)s", project=name_in(lang, title_fa, title_en),
                                                   quantity=quantity_text(item.kind, item.quantity)),
                 html.Span(f" · {when}", className="text-body-secondary")]
-        if item.status == "rejected" and item.reject_reason:
+        if show_reasons and item.status == "rejected" and item.reject_reason:
             line += [html.Br(), html.Span(_("Reason: %(reason)s", reason=item.reject_reason), className="small")]
         out.append(html.Li(line, className="list-group-item small"))
     return html.Ul(out, className="list-group mb-4", id=ids.TABLE_DECISIONS)
@@ -141,7 +143,8 @@ def layout(table_id=None, **_kw):
             html.Section([html.H2([icon("people", "me-2"), _("Members")], className="h5"), _members(people)],
                          className="col-12 col-lg-6"),
             html.Section([html.H2([icon("journal-check", "me-2"), _("Recent decisions")], className="h5"),
-                          _decisions(decisions, lang)], className="col-12 col-lg-6"),
+                          _decisions(decisions, lang, is_chair or bool(roles.governorate))],
+                         className="col-12 col-lg-6"),
         ], className="row"),
     ])
 
