@@ -110,7 +110,9 @@ def test_the_governorate_dashboard_charts_carry_no_markup_from_titles(gov_app): 
 
 def test_the_pb_rule_comparison_carries_no_markup_from_project_names(site):  # noqa: F811
     app, db, *_ = site
-    names = [LINK, STYLE, "<b>x</b>&amp;"]
+    # A .pb field cannot hold ";" and keeps quotes literally only in pairs: the same payloads, single-quoted.
+    names = ["<a href='https://evil.example/phish'>Click to claim</a>", "<span style='font-size:48px'>BIG</span>",
+             "<b>x</b> & <i>y</i>"]
     pb = ("META\nkey;value\ndescription;Tiny\nnum_projects;3\nnum_votes;3\nbudget;200\nvote_type;approval\n"
           "PROJECTS\nproject_id;cost;name\n" + "".join(f"p{i};50;{n}\n" for i, n in enumerate(names))
           + "VOTES\nvoter_id;vote\nv1;p0\nv2;p0,p1\nv3;p2\n").encode()
@@ -130,7 +132,7 @@ def test_the_pb_rule_comparison_carries_no_markup_from_project_names(site):  # n
         f"{pb_ids.PB_SELECT}.value")
     assert out.status_code == 200
     text = _assert_no_live_markup(out.get_json(), 1)
-    assert "&lt;span style=" in text and "&amp;amp;" in text
+    assert "&lt;span style=" in text and "&lt;b&gt;x&lt;/b&gt; &amp; &lt;i&gt;" in text
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
