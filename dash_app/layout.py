@@ -54,7 +54,7 @@ def page(
             if admits(allowed, roles_now):
                 return layout(**kwargs)
             if roles_now.is_anonymous:
-                return login_redirect(path)
+                return login_redirect(_here(path))
             return forbidden_content()
 
         dash.register_page(
@@ -89,11 +89,27 @@ def csrf_field() -> dbc.Input:
     return dbc.Input(type="hidden", name=CSRF_FORM_FIELD, value=csrf_token())
 
 
+def _here(default: str) -> str:
+    """The address being shown, query included (/pledge?project=12), read from the Pages router's inputs:
+    logging in must come back to it (issue 20 item 7); `default` outside a router callback."""
+    try:
+        items = list(dash.callback_context.inputs_list or []) + list(dash.callback_context.states_list or [])
+    except Exception:  # noqa: BLE001 - not inside a callback
+        return default
+    parts = {i.get("property"): i.get("value") for i in items
+             if isinstance(i, dict) and i.get("id") == ids.PAGES_LOCATION and isinstance(i.get("value"), str)}
+    path, search = parts.get("pathname"), parts.get("search") or ""
+    if not path or not path.startswith("/") or path.startswith("//"):
+        return default
+    return path + (search if search.startswith("?") else "")
+
+
 def login_redirect(path: str) -> Any:
+    target = f"/login?next={quote(path, safe='/')}"
     return html.Div([
-        dcc.Location(id=ids.REDIRECT, href=f"/login?next={quote(path)}", refresh=True),
+        dcc.Location(id=ids.REDIRECT, href=target, refresh=True),
         html.P(_("Please log in first.")),
-        html.A(_("Log in"), href=f"/login?next={quote(path)}"),
+        html.A(_("Log in"), href=target),
     ])
 
 

@@ -7,5 +7,7 @@ MESSAGES = {
     "quantity_separator_unclear": _l("A comma here is unclear: group thousands in threes (1,500,000) and write "
                                      "decimals with a point (1.5)."),
     "quantity_fractional_toman": _l("Please type a whole number of toman (or choose rial)."),
+    "election_days_out_of_range": _l("Voting stays open for %(minimum)s to %(maximum)s days: please type a whole "
+                                     "number of days in that range."),
     "form_token_used": _l("This form was already used for something else. Please reload the page and try again."),
 }

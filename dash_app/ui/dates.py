@@ -9,7 +9,7 @@ from datetime import date
 
 import jdatetime
 
-from dash_app.i18n import current_language, to_latin_digits, to_persian_digits
+from dash_app.i18n import _, current_language, to_latin_digits, to_persian_digits
 from models.core.clock import county_today
 from models.core.errors import ValidationError
 
@@ -40,8 +40,9 @@ def parse_date_text(text: object, *, field: str = "window", code: str = "window_
 
 
 def date_placeholder(lang: str) -> str:
-    """An example date for a date field, in the reader's calendar and digits."""
-    return "۱۴۰۵/۰۹/۱۵" if lang == "fa" else "2026-12-06"
+    """The format a date field takes, in the reader's calendar: «سال/ماه/روز», "yyyy-mm-dd". A hint, never a
+    date: an example date in an empty filter looked like a filter already set (issue 20)."""
+    return _("year/month/day") if lang == "fa" else "yyyy-mm-dd"
 
 
 def today_text(lang: str | None = None) -> str:

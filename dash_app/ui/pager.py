@@ -15,7 +15,10 @@ def pager(current: int, pages: int, href_for, *, id: str, label: str) -> html.Na
     if pages <= 1:
         return html.Div(id=id)
     lang = current_language()
-    shown = sorted({1, pages, current, current - 1, current + 1} & set(range(1, pages + 1)))
+    shown = {1, pages, current, current - 1, current + 1} & set(range(1, pages + 1))
+    # "…" stands for two pages or more: a gap of one is that page's own link («۱ ۲ ۳ ۴», never «۱ ۲ … ۴»)
+    shown |= {n + 1 for n in shown if n + 2 in shown and n + 1 not in shown}
+    shown = sorted(shown)
     items = []
 
     def link(n: int, text, *, disabled: bool = False, active: bool = False, aria: str | None = None):
@@ -44,4 +47,15 @@ def pager(current: int, pages: int, href_for, *, id: str, label: str) -> html.Na
                     id=id, **{"aria-label": label})
 
 
-__all__ = ["pager"]
+def past_the_end(asked: int | None, pages: int, *, id: str):
+    """A notice when the address asks for a page beyond the last (?page=99): what is shown instead."""
+    from dash_app.ui.alerts import alert
+
+    if asked is None or pages < 1 or asked <= pages:
+        return None
+    lang = current_language()
+    return html.Div(alert(_("There is no page %(asked)s; this is the last page, %(last)s.",
+                            asked=format_number(asked, lang), last=format_number(pages, lang)), "warning"), id=id)
+
+
+__all__ = ["past_the_end", "pager"]

@@ -88,3 +88,18 @@ def validate_window(start: date | None, end: date | None) -> None:
         raise ValidationError("window_invalid", field="window")
     if start is not None and end is not None and end < start:
         raise ValidationError("window_inverted", field="window")
+
+
+# How long a chair election stays open, one rule for the table page and /admin (issue 20): whole days.
+ELECTION_DAYS = (1, 60)
+ELECTION_DAYS_DEFAULT = 14
+
+
+def election_days(days: object) -> int:
+    """The number of days an election stays open (already read from the form: an int, or None when what was
+    typed is not a whole number); ValidationError("election_days_out_of_range") on the field "days"."""
+    low, high = ELECTION_DAYS
+    if isinstance(days, bool) or not isinstance(days, int) or not low <= days <= high:
+        raise ValidationError("election_days_out_of_range", field="days", minimum=low, maximum=high)
+    return days
+

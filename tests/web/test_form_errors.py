@@ -215,3 +215,193 @@ def test_the_saved_pledges_number_has_no_separators_and_the_steps_persian_number
     text = json.dumps(panel.to_plotly_json(), ensure_ascii=False, default=lambda o: o.to_plotly_json())
     assert "۵۰۰۱" in text and "۵٬۰۰۱" not in text
     assert '"listStyleType": "persian"' in text
+
+
+# --- the table editor and /admin ---------------------------------------------------------------------
+
+
+def _staff_and_chair(db, world):
+    from models.accounts.users import hash_password
+    from models.audit.log import record
+    from models.orm.people import User
+
+    with db.unit_of_work() as s:
+        chair = s.get(User, world.chair)
+        chair.password_hash = hash_password(PASSWORD)
+        chair.language = "en"
+        record(s, None, "user.login_set_for_tests", chair)
+        accounts.create_user(s, name="Staff", login="staff@example.org", password=PASSWORD, language="en",
+                             is_governorate=True)
+
+
+def _key_with(app, fragment):
+    keys = [k for k in app.extensions["hamyar_dash"].callback_map if fragment in k]
+    assert len(keys) == 1, keys
+    return keys[0]
+
+
+def _post_key(client, app, key, values, trigger):
+    from tests.web.conftest import csrf
+
+    entry = app.extensions["hamyar_dash"].callback_map[key]
+
+    def dep(d):
+        return {"id": d["id"], "property": d["property"], "value": values.get(d["id"])}
+
+    outputs = []
+    for part in key.strip(".").split("..."):
+        cid, prop = part.rsplit(".", 1)
+        outputs.append({"id": cid, "property": prop.split("@")[0]})
+    body = {"output": key, "outputs": outputs, "inputs": [dep(d) for d in entry["inputs"] if not d["id"].startswith("{")]
+            + [[] for d in entry["inputs"] if d["id"].startswith("{")],
+            "state": [dep(d) if not d["id"].startswith("{") else [] for d in entry.get("state", [])],
+            "changedPropIds": [trigger]}
+    # keep the inputs' order as registered
+    body["inputs"] = [dep(d) if not d["id"].startswith("{") else [] for d in entry["inputs"]]
+    return client.post("/_dash-update-component", json=body, headers={"X-CSRFToken": csrf(client)})
+
+
+def test_the_editor_names_the_missing_field_beside_the_save_button(site):
+    from dash_app.pages.table import ids as tids
+    from models.orm.projects import Project
+
+    app, db, world = site
+    _staff_and_chair(db, world)
+    chair = app.test_client()
+    log_in(chair, "chair@example.org", password=PASSWORD)
+    chair.set_cookie("hamyar_lang", "en")
+    app.test_client().get("/")
+    key = _key_with(app, f"{tids.EDITOR_FORM_ERROR}.children")
+    values = {tids.PROJECT_KIND: "problem", tids.PROJECT_TITLE: "آب روستا", tids.PROJECT_PROBLEM: "",
+              tids.PROJECT_HORIZON: "medium", tids.PROJECT_PRIORITY: "۵", tids.PROJECT_COST: "۰",
+              tids.TABLE_ID: world.health, tids.EDITOR_TOKEN: form_tokens.new_token(), tids.PROJECT_SAVE: 1}
+    with db.reader() as s:
+        before = s.scalar(select(func.count()).select_from(Project))
+    resp = _post_key(chair, app, key, values, f"{tids.PROJECT_SAVE}.n_clicks")
+    assert resp.status_code == 200, resp.data[:300]
+    beside = resp.get_json()["response"][tids.EDITOR_FORM_ERROR]["children"]["props"]
+    assert beside["data-error-for"] == tids.PROJECT_PROBLEM
+    assert beside["children"].startswith("The problem: ") and "fill in" in beside["children"]
+    # a cost that is not a number says toman, beside a field labelled toman
+    resp = _post_key(chair, app, key, {**values, tids.PROJECT_PROBLEM: "آب نیست", tids.PROJECT_COST: "-3"},
+                     f"{tids.PROJECT_SAVE}.n_clicks")
+    beside = resp.get_json()["response"][tids.EDITOR_FORM_ERROR]["children"]["props"]
+    assert beside["data-error-for"] == tids.PROJECT_COST and "toman" in beside["children"]
+    assert "rial" not in beside["children"]
+    with db.reader() as s:
+        assert s.scalar(select(func.count()).select_from(Project)) == before
+
+
+@pytest.mark.parametrize("typed", ["abc", "100", "0", "61"])
+def test_election_days_follow_one_rule_on_the_table_page_and_admin(site, typed):
+    from dash_app.pages.governorate import ids as gid
+    from dash_app.pages.table import ids as tids
+
+    app, db, world = site
+    _staff_and_chair(db, world)
+    staff = app.test_client()
+    log_in(staff, "staff@example.org", password=PASSWORD)
+    app.test_client().get("/")
+    table_key = _key_with(app, f"{tids.ELECTION_ALERT}.children@")
+    table_key = next(k for k in app.extensions["hamyar_dash"].callback_map
+                     if tids.ELECTION_ALERT in k and any(d["id"] == tids.ELECTION_DAYS
+                                                         for d in app.extensions["hamyar_dash"].callback_map[k]["state"]))
+    resp = _post_key(staff, app, table_key, {tids.ELECTION_OPEN: 1, tids.ELECTION_DAYS: typed,
+                                             tids.TABLE_ID: world.health}, f"{tids.ELECTION_OPEN}.n_clicks")
+    assert "1 to 60 days" in json.dumps(resp.get_json()), resp.data[:300]
+    admin_key = next(k for k in app.extensions["hamyar_dash"].callback_map
+                     if any(d["id"] == gid.AD_E_DAYS for d in app.extensions["hamyar_dash"].callback_map[k]["state"]))
+    resp = _post_key(staff, app, admin_key, {gid.AD_E_OPEN: 1, gid.AD_E_DAYS: typed, gid.AD_E_TABLE: str(world.health),
+                                             gid.AD_REFRESH: 0}, f"{gid.AD_E_OPEN}.n_clicks")
+    assert "1 to 60 days" in json.dumps(resp.get_json()), resp.data[:300]
+
+
+def test_form_defaults_are_in_persian_digits(site):
+    app, db, world = site
+    _staff_and_chair(db, world)
+    chair = app.test_client()
+    log_in(chair, "chair@example.org", password=PASSWORD)
+    with db.unit_of_work() as s:
+        from models.audit.log import record
+        from models.orm.people import User
+
+        user = s.get(User, world.chair)
+        user.language = "fa"
+        record(s, None, "user.language_set_for_tests", user)
+    page = rendered_text(chair, f"/tables/{world.health}")
+    from dash_app.pages.table import ids as tids
+
+    assert f'"id": "{tids.PROJECT_PRIORITY}", "value": "۵"' in page or ('"value": "۵"' in page and tids.PROJECT_PRIORITY in page)
+    assert '"value": "5"' not in page
+
+
+# --- logging in from a project, filters, pages -------------------------------------------------------
+
+
+def test_logging_in_from_a_project_keeps_the_project(site):
+    from urllib.parse import unquote
+
+    app, _db, world = site
+    client = app.test_client()
+    page = rendered_text(client, f"/pledge?project={world.project}")   # an anonymous click on "Offer help"
+    assert f"/login?next=/pledge%3Fproject%3D{world.project}" in page
+    login_page = rendered_text(client, f"/login?next={unquote('/pledge%3Fproject%3D' + str(world.project))}")
+    assert f'"value": "/pledge?project={world.project}"' in login_page
+    from tests.web.conftest import csrf
+
+    resp = client.post("/login", data={"csrf_token": csrf(client), "login": "ana@example.org", "password": PASSWORD,
+                                       "next": f"/pledge?project={world.project}"})
+    assert resp.status_code == 303 and resp.headers["Location"].endswith(f"/pledge?project={world.project}")
+
+
+def test_filter_dropdowns_show_all_on_load(site):
+    app, _db, _world = site
+    page = json.loads(rendered_text(app.test_client(), "/projects"))
+    selects = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "Select":
+                selects.append(node["props"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(page)
+    filters = [p for p in selects if p.get("value") == ""]
+    assert len(filters) == 4
+    for props in filters:  # the hidden option dbc.Select draws for value "" says «All …», not nothing
+        assert props["placeholder"] and props["placeholder"] == props["options"][0]["label"]
+
+
+def test_the_pager_never_hides_a_single_page_and_says_when_a_page_is_past_the_end(site):
+    from dash_app.ui.pager import pager
+
+    app, _db, _world = site
+    with app.test_request_context("/"):
+        from flask import g
+
+        g.hamyar_language = "en"
+        nav = pager(1, 4, lambda n: f"/projects?page={n}", id="p", label="Pages")
+        text = json.dumps(nav.to_plotly_json(), default=lambda o: o.to_plotly_json(), ensure_ascii=False)
+        assert "…" not in text and '"3"' in text          # 1 2 3 4, not 1 2 … 4
+        nav = pager(1, 9, lambda n: f"/projects?page={n}", id="p", label="Pages")
+        assert "…" in json.dumps(nav.to_plotly_json(), default=lambda o: o.to_plotly_json(), ensure_ascii=False)
+    page = rendered_text(app.test_client(), "/projects?page=99")
+    assert "There is no page 99" in page or "صفحهٔ" in page
+
+
+def test_date_fields_show_the_format_not_a_date(site):
+    app, _db, _world = site
+    from dash_app.ui.dates import date_placeholder
+
+    with app.test_request_context("/"):
+        from flask import g
+
+        g.hamyar_language = "fa"
+        assert date_placeholder("fa") == "سال/ماه/روز"
+    assert date_placeholder("en") == "yyyy-mm-dd"
+    page = rendered_text(_client(app), "/pledge")
+    assert "۱۴۰۵/۰۹/۱۵" not in page and "2026-12-06" not in page

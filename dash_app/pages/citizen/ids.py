@@ -23,6 +23,7 @@ PROJECTS_SUBMIT = "projects-submit"
 PROJECTS_COUNT = "projects-count"
 PROJECTS_LIST = "projects-list"
 PROJECTS_PAGER = "projects-pager"
+PROJECTS_PAGE_NOTICE = "projects-page-notice"   # ?page=99: "there is no page 99"
 
 # One project
 PROJECT_TITLE = "project-title"

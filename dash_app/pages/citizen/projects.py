@@ -17,7 +17,7 @@ from dash_app.layout import icon, page
 from dash_app.pages.citizen import ids
 from dash_app.pages.citizen.cards import project_list
 from dash_app.ui.labels import PROJECT_KIND_LABEL, kind_label
-from dash_app.ui.pager import pager
+from dash_app.ui.pager import pager, past_the_end
 from models.core.enums import HelpKind, ProjectKind
 from models.projects.browse import (
     SORTS,
@@ -74,7 +74,9 @@ def projects_href(flt: ProjectFilter, **change) -> str:
 def _select(label: str, name: str, cid: str, options: list[tuple[str, str]], value: str, *, all_label: str):
     return dbc.Col([
         dbc.Label(label, html_for=cid, className="small mb-1"),
-        dbc.Select(id=cid, name=name, value=value,
+        # dbc.Select's hidden empty option (its placeholder) is what the browser shows for value "": it carries
+        # the «All …» label, else the filter looks empty on load (issue 20 item 8)
+        dbc.Select(id=cid, name=name, value=value, placeholder=all_label,
                    options=[{"label": all_label, "value": ""}] + [{"label": lab, "value": v} for v, lab in options]),
     ], xs=12, sm=6, lg=4, className="mb-2")
 
@@ -142,6 +144,7 @@ def layout(**query):
         html.P(_("Every project is run by a specialized table. Choose one to see what it still needs, or "
                  "offer help and let Hamyar find where it does the most good."), className="text-body-secondary"),
         filters_form(flt_now, lang, tables, districts),
+        past_the_end(flt.page if flt.page != result.page else None, result.pages, id=ids.PROJECTS_PAGE_NOTICE),
         html.P(count, id=ids.PROJECTS_COUNT, className="small text-body-secondary", **{"aria-live": "polite"}),
         listing,
         html.Div(pager(result.page, result.pages, lambda n: projects_href(flt_now, page=n), id=ids.PROJECTS_PAGER,

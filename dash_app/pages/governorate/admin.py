@@ -35,7 +35,8 @@ from dash_app.ui.labels import BACKGROUND_LABEL, kind_label
 from dash_app.ui.names import name_in
 from models.accounts import password_reset
 from models.core.enums import ElectionStatus, HelpKind, MemberBackground
-from models.core.errors import DomainError, ValidationError
+from models.core.errors import DomainError
+from models.core.validation import ELECTION_DAYS_DEFAULT, election_days
 from models.orm.base import utcnow
 from models.orm.people import User
 from models.orm.tables import ChairElection, Table
@@ -124,7 +125,8 @@ def layout(**_kw):
             html.Div(_field(gid.AD_E_TABLE, _("Table"), dbc.Select(id=gid.AD_E_TABLE, options=[], value="")),
                      className="col-12 col-md-6"),
             html.Div(_field(gid.AD_E_DAYS, _("Voting stays open for (days)"),
-                            dbc.Input(id=gid.AD_E_DAYS, value="14", inputMode="numeric")), className="col-12 col-md-3"),
+                            dbc.Input(id=gid.AD_E_DAYS, value=format_number(ELECTION_DAYS_DEFAULT),
+                                      inputMode="numeric")), className="col-12 col-md-3"),
             html.Div(html.Button(_("Open an election"), id=gid.AD_E_OPEN, n_clicks=0, className="btn btn-primary mb-2"),
                      className="col-12 col-md-3 d-flex align-items-end"),
         ], className="row g-2"),
@@ -434,10 +436,8 @@ def start_election(n, table_value, days, version):
     require({GOVERNORATE})
     if not n:
         return no_update, no_update
-    days_n = parse_int(days)
     try:
-        if days_n is None or not 1 <= days_n <= 90:
-            raise ValidationError("election_days_invalid", field="days")
+        days_n = election_days(parse_int(days))  # one rule with the table page (models.core.validation)
         with get_db().unit_of_work() as s:
             open_election(s, current_user_id(), parse_int(table_value) if table_value else None,
                           utcnow() + timedelta(days=days_n))

@@ -228,7 +228,10 @@ def describe(line: AuditLine, lang: str | None = None) -> str:
 def _select(id_: str, label: str, options: list[dict], value: Any = "") -> html.Div:
     return html.Div([
         dbc.Label(label, html_for=id_, className="form-label small mb-1"),
-        dbc.Select(id=id_, options=options, value=value),
+        # dbc.Select draws a hidden empty option from its placeholder: with value "" the browser shows that one,
+        # so it carries the «All» label (issue 20 item 8: the filters looked empty on load)
+        dbc.Select(id=id_, options=options, value=value,
+                   placeholder=options[0]["label"] if options and options[0].get("value") == "" else None),
     ], className="col-12 col-sm-6 col-lg")
 
 

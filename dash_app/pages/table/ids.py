@@ -60,6 +60,7 @@ EDITOR_ALERT = "table-editor-alert"
 EDITOR_LIST = "table-editor-list"
 PROJECT_EDITING = "table-project-editing"   # store: id of the project the form edits (None: a new one)
 EDITOR_TOKEN = "table-editor-token"         # store: the editor's one-time form token (models.core.form_tokens)
+EDITOR_FORM_ERROR = "table-editor-form-error"  # the project form's error, beside its Save button
 PROJECT_KIND = "table-project-kind"
 PROJECT_TITLE = "table-project-title"
 PROJECT_TITLE_EN = "table-project-title-en"

@@ -10,10 +10,11 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from dash_app.auth import CHAIR, MEMBER, admits, current_roles, current_user_id, require, secured_callback
 from dash_app.db import get_db
-from dash_app.i18n import _, current_language, error_message, format_money, format_number, parse_int
+from dash_app.i18n import _, _l, current_language, error_message, format_money, format_number, parse_int
 from dash_app.layout import icon
 from dash_app.pages.table import ids
 from dash_app.ui.alerts import alert as alert_box
+from dash_app.ui.forms import button_error
 from dash_app.ui.labels import horizon_label, kind_label, project_status_label, status_badge, transition_label
 from dash_app.ui.quantities import quantity_text, unit_label
 from models.core import form_tokens
@@ -34,6 +35,16 @@ from models.projects.editing import (
 )
 
 KINDS = ("financial", "logistics", "design", "execution")
+# The field a rule names (models.projects.editing) -> the input to mark and focus, and its label in the sentence.
+PROJECT_FIELD_OF = {
+    "kind": (ids.PROJECT_KIND, _l("Kind")), "title": (ids.PROJECT_TITLE, _l("Title (Persian)")),
+    "title_en": (ids.PROJECT_TITLE_EN, _l("Title (English, optional)")), "summary": (ids.PROJECT_SUMMARY, _l("Summary")),
+    "problem": (ids.PROJECT_PROBLEM, _l("The problem")), "evidence": (ids.PROJECT_EVIDENCE, _l("Evidence")),
+    "affected": (ids.PROJECT_AFFECTED, _l("Who is affected")),
+    "capacity": (ids.PROJECT_CAPACITY, _l("The untapped capacity")), "horizon": (ids.PROJECT_HORIZON, _l("Horizon")),
+    "district": (ids.PROJECT_DISTRICT, _l("District or city")), "priority": (ids.PROJECT_PRIORITY, _l("Priority (1–10)")),
+    "estimated_cost_rials": (ids.PROJECT_COST, _l("Estimated cost (toman)")),
+}
 FORM_FIELDS = (ids.PROJECT_KIND, ids.PROJECT_TITLE, ids.PROJECT_TITLE_EN, ids.PROJECT_SUMMARY, ids.PROJECT_PROBLEM,
                ids.PROJECT_EVIDENCE, ids.PROJECT_AFFECTED, ids.PROJECT_CAPACITY, ids.PROJECT_HORIZON,
                ids.PROJECT_DISTRICT, ids.PROJECT_PRIORITY, ids.PROJECT_COST)
@@ -76,9 +87,10 @@ def _form(lang: str):
         _field(_("District or city"), dcc.Dropdown(id=ids.PROJECT_DISTRICT, options=districts, value=None,
                                                    placeholder=_("Whole county")), ids.PROJECT_DISTRICT),
         html.Div([
-            html.Div(_field(_("Priority (1–10)"), dbc.Input(id=ids.PROJECT_PRIORITY, value="5", inputMode="numeric"),
+            html.Div(_field(_("Priority (1–10)"), dbc.Input(id=ids.PROJECT_PRIORITY, value=format_number(5, lang),
+                                                                         inputMode="numeric"),
                             ids.PROJECT_PRIORITY), className="col-6"),
-            html.Div(_field(_("Estimated cost (toman)"), dbc.Input(id=ids.PROJECT_COST, value="0",
+            html.Div(_field(_("Estimated cost (toman)"), dbc.Input(id=ids.PROJECT_COST, value=format_number(0, lang),
                                                                    inputMode="numeric"), ids.PROJECT_COST),
                      className="col-6"),
         ], className="row"),
@@ -87,6 +99,7 @@ def _form(lang: str):
                         className="btn btn-primary btn-sm me-2 ms-2"),
             html.Button(_("New project"), id=ids.PROJECT_NEW, n_clicks=0, className="btn btn-outline-secondary btn-sm"),
         ]),
+        html.Div(id=ids.EDITOR_FORM_ERROR, **{"aria-live": "assertive"}),  # beside the button (issue 20 item 1)
         dcc.Store(id=ids.PROJECT_EDITING, data=None),
         dcc.Store(id=ids.EDITOR_TOKEN, data=form_tokens.new_token()),
     ], className="border rounded p-3 mb-3")
@@ -211,7 +224,9 @@ def fill_form(_edits, _new, table_id):
     if not value:
         return (no_update,) * (len(FORM_FIELDS) + 1)
     if ctx.triggered_id == ids.PROJECT_NEW:
-        return "problem", "", "", "", "", "", "", "", "medium", None, "5", "0", None
+        lang = current_language()  # the defaults in the reader's digits (the parsers read any)
+        return ("problem", "", "", "", "", "", "", "", "medium", None, format_number(5, lang), format_number(0, lang),
+                None)
     pid = ctx.triggered_id.get("project")
     with get_db().reader() as s:
         found = [p for p in table_projects(s, table_id, include_drafts=True) if p.project_id == pid]
@@ -219,13 +234,13 @@ def fill_form(_edits, _new, table_id):
         return (no_update,) * (len(FORM_FIELDS) + 1)
     p = found[0]
     return (p.kind, p.title_fa, p.title_en if p.title_en != p.title_fa else "", p.summary_fa, p.problem, p.evidence,
-            p.affected, p.capacity, p.horizon or "medium", p.district_id, str(p.priority),
-            str(p.estimated_cost_rials // 10), p.project_id)
+            p.affected, p.capacity, p.horizon or "medium", p.district_id, format_number(p.priority),
+            format_number(p.estimated_cost_rials // 10), p.project_id)
 
 
 @secured_callback(Output(ids.EDITOR_LIST, "children"), Output(ids.EDITOR_ALERT, "children"),
                   Output(ids.PROJECT_EDITING, "data", allow_duplicate=True),
-                  Output(ids.EDITOR_TOKEN, "data"),
+                  Output(ids.EDITOR_TOKEN, "data"), Output(ids.EDITOR_FORM_ERROR, "children"),
                   Input(ids.PROJECT_SAVE, "n_clicks"),
                   Input({"type": ids.STATUS_TYPE, "project": ALL, "to": ALL}, "submit_n_clicks"),
                   Input({"type": ids.NEED_ADD_TYPE, "project": ALL}, "n_clicks"),
@@ -245,8 +260,9 @@ def editor_action(_save, _moves, _adds, kind, title, title_en, summary, problem,
     value = ctx.triggered[0].get("value") if ctx.triggered else None
     trigger = ctx.triggered_id
     if trigger is None or not value:
-        return no_update, no_update, no_update, no_update
+        return no_update, no_update, no_update, no_update, no_update
     token_out = no_update
+    beside = ""
     actor = current_user_id()
     lang = current_language()
     editing_out = no_update
@@ -301,7 +317,10 @@ def editor_action(_save, _moves, _adds, kind, title, title_en, summary, problem,
         raise
     except DomainError as exc:
         alert = alert_box(error_message(exc))
-    return render_list(table_id, lang), alert, editing_out, token_out
+        if trigger == ids.PROJECT_SAVE:  # the project form: at the field it names and beside its button
+            field_id, label = PROJECT_FIELD_OF.get(exc.field or "", (None, None))
+            beside, alert = button_error(error_message(exc), field_id, str(label) if label else None), ""
+    return render_list(table_id, lang), alert, editing_out, token_out, beside
 
 
 @secured_callback(Output(ids.EDITOR_LIST, "children", allow_duplicate=True),

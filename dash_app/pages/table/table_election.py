@@ -26,6 +26,7 @@ from dash_app.layout import icon
 from dash_app.pages.table import ids
 from dash_app.ui.alerts import error_alert, success
 from models.core.errors import DomainError, PermissionDenied, ValidationError
+from models.core.validation import ELECTION_DAYS_DEFAULT, election_days
 from models.orm.base import utcnow
 from models.tables.elections import cast_ballot, close_election, election_view, nominate, open_election
 
@@ -85,7 +86,8 @@ def render(table_id: int, viewer: int | None, is_member: bool, is_gov: bool):
         parts.append(html.Div([
             html.Div([
                 dbc.Label(_("Closes in (days)"), html_for=ids.ELECTION_DAYS, className="me-2 ms-2 mb-0"),
-                dbc.Input(id=ids.ELECTION_DAYS, value="7", inputMode="numeric", style={"maxWidth": "6rem"},
+                dbc.Input(id=ids.ELECTION_DAYS, value=format_number(ELECTION_DAYS_DEFAULT), inputMode="numeric",
+                          style={"maxWidth": "6rem"},
                           className="me-2 ms-2"),
                 html.Button([icon("megaphone", "me-1"), _("Open an election")], id=ids.ELECTION_OPEN, n_clicks=0,
                             className="btn btn-outline-primary btn-sm"),
@@ -158,9 +160,7 @@ def governorate_action(n_open, n_close, days, table_id):
         return no_update, error_alert(ValidationError("table_not_found"))
     try:
         if ctx.triggered_id == ids.ELECTION_OPEN:
-            n_days = parse_int(days)
-            if n_days is None or not 1 <= n_days <= 60:
-                raise ValidationError("close_must_be_future")
+            n_days = election_days(parse_int(days))  # one rule with /admin (models.core.validation)
             with get_db().unit_of_work() as s:
                 open_election(s, viewer, table_id, utcnow() + timedelta(days=n_days))
             alert = success(_("The election is open. The members have been told."))
