@@ -52,4 +52,12 @@ MESSAGES = {
     "pb_two_districts": _l("You can vote in the county-wide budget and in one district's only: choose the projects "
                            "of a single district."),
     "pb_heading_required": _l("Choose which budget of the cycle to export."),
+    # polling stations (issue 17 item 5)
+    "pb_results_published": _l("The results of this cycle are published; nothing more can be entered."),
+    "pb_station_invalid": _l("Enter the polling station's name (at most %(maximum)s characters)."),
+    "pb_ballot_number_invalid": _l("Enter the ballot number printed on the form (letters, digits, - or /)."),
+    "pb_not_officer": _l("Only a polling officer of this cycle can enter its ballots."),
+    "pb_ballot_number_used": _l("Ballot number %(ballot_number)s has already been entered; a ballot counts once."),
+    "pb_already_voted": _l("This citizen already has a ballot in this cycle."),
+    "pb_ballot_entered_at_station": _l("Your ballot was entered at a polling station and cannot be changed online."),
 }

@@ -85,20 +85,51 @@ class PBCycleProject(Base):
 
 
 class PBBallot(Base):
-    """A citizen's secret ballot in one cycle; changeable until voting closes."""
+    """A citizen's secret ballot in one cycle; changeable until voting closes.
+
+    Or a ballot entered by a polling officer (migration 0013): a paper ballot (`source` "paper", no
+    voter, its `ballot_number` unique in the cycle) or an assisted vote (`source` "assisted": the
+    citizen's own ballot, entered for them at the station, with a ballot number too).
+    """
 
     __tablename__ = "pb_ballots"
-    __table_args__ = (UniqueConstraint("cycle_id", "voter_id"),)
+    __table_args__ = (
+        UniqueConstraint("cycle_id", "voter_id"),
+        UniqueConstraint("cycle_id", "ballot_number"),
+        CheckConstraint("source IN ('online', 'paper', 'assisted')", name="source"),
+        CheckConstraint("(source = 'online') = (ballot_number IS NULL)", name="number_iff_station"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("pb_cycles.id", ondelete="RESTRICT"))
-    voter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    voter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    source: Mapped[str] = mapped_column(String(10), default="online")
+    ballot_number: Mapped[str | None] = mapped_column(String(40))
+    station: Mapped[str | None] = mapped_column(String(120))
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     cast_at: Mapped[datetime] = mapped_column(default=utcnow)
     # A cycle with district headings: the district whose heading this ballot counts in (besides the
     # county-wide one); NULL when it chose no district project (migration 0012).
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id", ondelete="RESTRICT"))
 
     choices: Mapped[list[PBBallotChoice]] = relationship(cascade="all, delete-orphan")
+
+
+class PBPollingOfficer(Base):
+    """Who may enter paper ballots and assisted votes for a cycle, at which polling station (migration 0013).
+
+    The station's district (when the cycle has district budgets) is the district its ballots count in."""
+
+    __tablename__ = "pb_polling_officers"
+    __table_args__ = (UniqueConstraint("cycle_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("pb_cycles.id", ondelete="RESTRICT"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    station: Mapped[str] = mapped_column(String(120))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id", ondelete="RESTRICT"))
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class PBBallotChoice(Base):

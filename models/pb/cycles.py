@@ -348,6 +348,8 @@ def cast_ballot(session: Session, citizen_id: int, cycle_id: object, project_ids
     wanted = {rows[pid].id for pid in chosen}
     ballot = session.scalar(select(PBBallot).where(PBBallot.cycle_id == cycle.id, PBBallot.voter_id == citizen_id)
                             .options(selectinload(PBBallot.choices)))
+    if ballot is not None and ballot.source != "online":
+        raise Conflict("pb_ballot_entered_at_station")
     if ballot is not None and {c.cycle_project_id for c in ballot.choices} == wanted and \
             ballot.district_id == district:
         return ballot

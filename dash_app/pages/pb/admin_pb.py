@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 import models.pb.cycles as pb_cycles
+import models.pb.stations as stations
 from dash_app.auth import GOVERNORATE, current_user_id, require, secured_callback
 from dash_app.db import get_db
 from dash_app.i18n import (
@@ -38,8 +39,9 @@ from dash_app.ui import charts
 from dash_app.ui.alerts import error_alert, success
 from dash_app.ui.dates import date_placeholder, parse_date_text
 from dash_app.ui.names import name_in
+from models.accounts.users import find_user_by_login
 from models.core.enums import PBBallotRule, PBCountingRule, PBPhase
-from models.core.errors import DomainError, ValidationError
+from models.core.errors import DomainError, NotFound, ValidationError
 
 PHASE_LABEL = {PBPhase.PROPOSAL: _l("Proposal"), PBPhase.VOTING: _l("Voting"), PBPhase.TALLYING: _l("Counting"),
                PBPhase.RESULTS: _l("Results published")}
@@ -185,6 +187,25 @@ def layout(**_kw):
             dcc.Download(id=ids.PB_DOWNLOAD),
         ], id=ids.PB_ACTIONS),
         dcc.Loading(html.Div(id=ids.PB_DETAIL)),
+        html.Details([
+            html.Summary(_("Polling officers (paper ballots and assisted voting)"), className="small fw-semibold"),
+            html.P(_("An officer enters the paper ballots of a polling station, each with its number, and assisted "
+                     "votes, on the page /pb/station."), className="form-text"),
+            html.Div([
+                html.Div(_field(ids.PB_OFFICER_LOGIN, _("Officer's phone or e-mail"),
+                                dbc.Input(id=ids.PB_OFFICER_LOGIN, maxLength=254)), className="col-12 col-md-4"),
+                html.Div(_field(ids.PB_OFFICER_STATION, _("Polling station"),
+                                dbc.Input(id=ids.PB_OFFICER_STATION, maxLength=120)), className="col-12 col-md-4"),
+                html.Div(_field(ids.PB_OFFICER_DISTRICT, _("Station's district"),
+                                dbc.Select(id=ids.PB_OFFICER_DISTRICT, value="",
+                                           options=[{"label": _("County-wide"), "value": ""}] +
+                                           [{"label": label, "value": str(did)} for did, label in districts])),
+                         className="col-12 col-md-4"),
+            ], className="row g-2"),
+            html.Div(id=ids.PB_OFFICER_MESSAGE),
+            html.Button([icon("person-badge", "me-1"), _("Make them an officer of this cycle")],
+                        id=ids.PB_OFFICER_ASSIGN, n_clicks=0, className="btn btn-outline-primary btn-sm"),
+        ], className="border rounded p-2 my-3"),
         html.Div([
             html.H3(_("Compare two counting rules"), className="h6 mt-3"),
             html.Div([
@@ -533,3 +554,26 @@ def import_file(contents, filename, rule, version):
         return _fail(exc), no_update, no_update
     return (html.Div([success(_("Imported as cycle %(id)s.", id=format_number(new_id, lang))), _summary(result, lang)]),
             _bump(version), str(new_id))
+
+
+@secured_callback(Output(ids.PB_OFFICER_MESSAGE, "children"), Input(ids.PB_OFFICER_ASSIGN, "n_clicks"),
+                  State(ids.PB_SELECT, "value"), State(ids.PB_OFFICER_LOGIN, "value"),
+                  State(ids.PB_OFFICER_STATION, "value"), State(ids.PB_OFFICER_DISTRICT, "value"),
+                  roles={GOVERNORATE}, prevent_initial_call=True)
+def assign_officer(n, value, login, station, district):
+    """The governorate makes someone a polling officer of the chosen cycle at a station."""
+    require({GOVERNORATE})
+    if not n:
+        return no_update
+    cid = parse_int(value) if isinstance(value, str) and value and len(value) < 12 else None
+    did = parse_int(district) if isinstance(district, str) and district and len(district) < 12 else None
+    try:
+        with get_db().unit_of_work() as s:
+            user = find_user_by_login(s, login[:254]) if isinstance(login, str) and login.strip() else None
+            if user is None:
+                raise NotFound("user_not_found")
+            officer = stations.assign_officer(s, current_user_id(), cid, user.id, station, did)
+            text = _("%(name)s is an officer of this cycle at %(station)s.", name=user.name, station=officer.station)
+    except DomainError as exc:
+        return _fail(exc)
+    return success(text)

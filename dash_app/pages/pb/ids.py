@@ -17,7 +17,21 @@ VOTE_EMPTY = "vote-empty"
 VOTE_COUNTDOWN = "vote-countdown"      # time left until voting closes (or opens)
 VOTE_TICK = "vote-tick"                # Interval refreshing the countdown
 
+# /pb/station: a polling officer enters paper ballots and assisted votes
+PAPER_CYCLE = "paper-cycle"            # Store: {"cycle_id"}
+PAPER_NUMBER = "paper-number"
+PAPER_CHOICES = "paper-choices"
+PAPER_ASSISTED = "paper-assisted"      # the assisted citizen's phone or e-mail (empty: a paper ballot)
+PAPER_SUBMIT = "paper-submit"
+PAPER_MESSAGE = "paper-message"
+PAPER_COUNT = "paper-count"
+
 # /admin/pb
+PB_OFFICER_LOGIN = "pb-officer-login"
+PB_OFFICER_STATION = "pb-officer-station"
+PB_OFFICER_DISTRICT = "pb-officer-district"
+PB_OFFICER_ASSIGN = "pb-officer-assign"
+PB_OFFICER_MESSAGE = "pb-officer-message"
 PB_REFRESH = "pb-refresh"
 PB_MESSAGE = "pb-message"
 PB_LIST = "pb-list"
