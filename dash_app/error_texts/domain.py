@@ -58,7 +58,6 @@ MESSAGES = {
     "window_incomplete": _l("Give both the start and the end date, or neither."),
     "window_invalid": _l("That is not a valid date."),
     "window_inverted": _l("The end date cannot be before the start date."),
-}
     # logistics items and pledges to a chosen project (issue 16 items 1-2)
     "item_required": _l("Choose what you offer or need from the list (a vehicle, a space or equipment)."),
     "item_unknown": _l("Choose an item from the list."),
@@ -72,3 +71,5 @@ MESSAGES = {
     "item_name_required": _l("Give the item's name in Persian and in English (at most 120 characters)."),
     "item_exists": _l("An item with this code is already in the catalogue."),
     "item_not_found": _l("No such item."),
+    "auto_minutes_invalid": _l("Automatic matching runs at most every %(minimum)s to %(maximum)s minutes."),
+}

@@ -16,7 +16,8 @@ from sqlalchemy import Table as SATable
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from models.audit.log import bypass_audit, chain_head, chain_rows
+from models.audit.keys import config_of
+from models.audit.log import bypass_audit, chain_head, chain_rows, request_anchor
 from models.core.enums import (
     AllocationStatus,
     DistrictLevel,
@@ -33,8 +34,8 @@ from models.core.enums import (
 from models.demo import content
 from models.orm.audit_event import AuditEvent
 from models.orm.geo import District
-from models.orm.people import User
 from models.orm.items import LogisticsItem, need_accepted_items
+from models.orm.people import User
 from models.orm.pledges import Allocation, MatchingRun, Pledge
 from models.orm.projects import Need, Project
 from models.orm.skills import Skill, need_skills, pledge_skills, pledge_tables
@@ -278,7 +279,6 @@ def seed_demo(session: Session, seed: int = DEMO_SEED) -> SeedSummary:
     need_ids = _ids(session, Need, need_rows)
     session.execute(insert(need_skills), [dict(need_id=nid, skill_id=skill_ids[s])
                                           for nid, slugs in zip(need_ids, need_skill_slugs) for s in slugs])
-
     slug_of_item = {v: k for k, v in item_ids.items()}
     need_accepts = [[item_ids[a] for a in content.ITEM_SUBSTITUTES.get(slug_of_item[nr["item_id"]], [])]
                     if nr["item_id"] else [] for nr in need_rows]
@@ -288,6 +288,7 @@ def seed_demo(session: Session, seed: int = DEMO_SEED) -> SeedSummary:
     # (need index) per (kind, item) a chosen-project pledge could serve, among projects open to help
     live_needs = [j for j, (p_index, _) in enumerate(need_project)
                   if statuses[p_index] in (ProjectStatus.OPEN, ProjectStatus.IN_PROGRESS)]
+
     # Pledges: many small, a few large; skills and places from the citizen's life.
     skills_by_kind = {HelpKind.DESIGN: ["architecture", "civil-engineering", "graphic-design", "software", "accounting",
                                         "marketing", "photography", "agronomy", "environmental-science", "legal-advice",
@@ -314,7 +315,6 @@ def seed_demo(session: Session, seed: int = DEMO_SEED) -> SeedSummary:
         start = date(2026, 11, 1) + timedelta(days=rng.randint(0, 150)) if rng.random() < 0.4 else None
         end = start + timedelta(days=rng.randint(14, 120)) if start else None
         item = rng.choice(content.LOGISTICS_ITEMS) if kind is HelpKind.LOGISTICS else None
-        pledge_rows.append(dict(
         if item is not None and rng_items.random() < 0.15:
             item = rng_items.choice(content.PLEDGE_ONLY_ITEMS)
         # about one pledge in twenty is given to a chosen project (two in five of those to it only);
@@ -326,8 +326,9 @@ def seed_demo(session: Session, seed: int = DEMO_SEED) -> SeedSummary:
             if fits:
                 project_id = need_rows[rng_items.choice(fits)]["project_id"]
                 only_project = i == 0 or rng_items.random() < 0.4
-            citizen_id=citizen, kind=kind, quantity=qty, withdrawn_quantity=0, description=item[0] if item else "",
+        pledge_rows.append(dict(
             item_id=item_ids[item[2]] if item else None, project_id=project_id, only_project=only_project,
+            citizen_id=citizen, kind=kind, quantity=qty, withdrawn_quantity=0, description=item[0] if item else "",
             district_id=district_ids[rng.choices(places, weights)[0]], window_start=start, window_end=end,
             only_tables=bool(prefs) and rng.random() < 0.3,
             divisible=kind is HelpKind.FINANCIAL or rng.random() < 0.7, status=PledgeStatus.OPEN,
@@ -350,9 +351,10 @@ def seed_demo(session: Session, seed: int = DEMO_SEED) -> SeedSummary:
     audit_rows.append(dict(at=DEMO_NOW, actor_id=None, action="demo.seeded", object_type="database", object_id=None,
                            table_id=None, before=None, after={"seed": seed, "citizens": n_citizens, "pledges": n_pledges}))
     audit_rows.sort(key=lambda r: r["at"])
-    chain_rows(audit_rows, chain_head(session.connection()))
+    chain_rows(audit_rows, chain_head(session.connection()), config_of(session).key)
     session.execute(insert(AuditEvent), audit_rows)
     session.info.pop("audit_bypass", None)
+    request_anchor(session, "demo.seeded")  # the demo ends with an anchor (when its database has an anchor file)
     return SeedSummary(districts=len(district_ids) + 1, tables=len(table_ids), projects=len(project_ids),
                        needs=len(need_ids), citizens=n_citizens, pledges=n_pledges, allocations=allocations,
                        accounts={role: login for role, (login, _, _) in DEMO_ACCOUNTS.items()})
@@ -362,9 +364,9 @@ def _seed_allocations(session, rng, pledge_ids, pledge_rows, pledge_skills_, ple
                       need_skills_, need_project, statuses, table_ids, chairs, governorate_id, audit_rows,
                       need_accepts_) -> int:
     """Decided history for the demo: a third of the pledges matched greedily, some accepted and delivered."""
+    slug_of_item_ = dict(session.execute(select(LogisticsItem.id, LogisticsItem.slug)).tuples().all())
     table_of_key = table_ids
     need_left = [n["quantity"] for n in need_rows]
-    slug_of_item_ = dict(session.execute(select(LogisticsItem.id, LogisticsItem.slug)).tuples().all())
     run_at = DEMO_NOW - timedelta(days=20)
     (run_id,) = _ids(session, MatchingRun, [dict(
         started_by_id=governorate_id, scope=RunScope.COUNTY, table_id=None, params={"seeded": True},
