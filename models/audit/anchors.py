@@ -24,13 +24,15 @@ import fcntl
 import hashlib
 import hmac
 import json
+import logging
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from models.audit.keys import AuditConfig, config_of, key_id
 from models.audit.log import GENESIS, ChainProblem, verify_chain
@@ -177,6 +179,17 @@ def after_commit_anchor(session: Any, reason: str | None) -> Anchor | None:
         reason = "daily"
     head = chain_head_of(session.get_bind())  # the committed head (this commit's, or a later one's)
     return append_anchor(path, head, reason, config)
+
+
+@event.listens_for(Session, "after_commit", insert=True)  # before models.audit.log forgets the session's notes
+def _anchor_after_commit(session: Session) -> None:
+    reason = session.info.pop("anchor_reason", None)
+    if session.info.get("chain_head_event") is None and not reason:
+        return
+    try:
+        after_commit_anchor(session, reason)
+    except Exception:  # noqa: BLE001 - the change is committed; `hamyar audit anchor` can anchor it later
+        logging.getLogger(__name__).exception("could not anchor the audit chain's head")
 
 
 # --- reading -----------------------------------------------------------------------------------------
@@ -334,3 +347,30 @@ def verify_anchors(db: Any, path: Path, keys: dict[str, bytes] | None = None, ba
                 + f": rewritten from event {first}" + ("" if exact else f" at the earliest (the newest anchor "
                                                         f"that holds is event {lower})"), a.line))
     return report
+
+
+# --- what the pages show -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnchorStatus:
+    latest: Anchor | None    # the newest anchor in the file (None: none yet)
+    recent: list[Anchor]     # the newest few, newest first
+    head: Head               # the chain's head now
+    events_since: int        # events written after the newest anchor
+    holds: bool | None       # the newest anchor's event still has its hash (None: no anchor)
+
+
+def anchor_status(db: Any, path: Path | None, recent: int = 7) -> AnchorStatus:
+    """The newest anchors and whether the newest still holds (the full proof is `verify_anchors`)."""
+    head = chain_head_of(db.engine)
+    anchors = read_anchors(Path(path))[0] if path is not None and Path(path).is_file() else []
+    latest = anchors[-1] if anchors else None
+    if latest is None:
+        return AnchorStatus(None, [], head, head.event_id, None)
+    with db.engine.connect() as conn:
+        held = conn.execute(select(AuditEvent.hash).where(AuditEvent.id == latest.event_id)).scalar()
+        since = conn.execute(select(func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.id > latest.event_id)).scalar() or 0
+    holds = (held == latest.hash) if latest.event_id else True
+    return AnchorStatus(latest, list(reversed(anchors[-recent:])), head, int(since), holds)

@@ -174,8 +174,8 @@ ANCHORED_ACTIONS = frozenset({"matching.finished", "matching.failed", "pb_cycle.
 
 
 def request_anchor(session: Session, reason: str) -> None:
-    """Anchor the chain's head once this session's transaction has committed (models.audit.anchors);
-    nothing happens when the database has no anchor file configured."""
+    """Anchor the chain's head once this session's transaction has committed (models.audit.anchors'
+    after-commit listener); nothing happens when the database has no anchor file configured."""
     session.info["anchor_reason"] = reason
 
 
@@ -258,14 +258,6 @@ def on_audited_commit(hook: Callable[[], None]) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _announce_commit(session: Session) -> None:
-    reason = session.info.pop("anchor_reason", None)
-    if session.info.get("chain_head_event") is not None or reason:
-        from models.audit.anchors import after_commit_anchor
-
-        try:
-            after_commit_anchor(session, reason)
-        except Exception:  # noqa: BLE001 - the change is committed; `hamyar audit anchor` can anchor it later
-            logging.getLogger(__name__).exception("could not anchor the audit chain's head")
     if not (session.info.pop("audit_written", False) or session.info.get("audit_bypass")):
         return
     for hook in list(_commit_hooks):

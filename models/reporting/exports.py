@@ -182,6 +182,24 @@ def _json(value: Any) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+# --- the audit anchor every export carries (issue 18 item 1) ---------------------------------------
+
+
+def anchor_rows(session: Session) -> list[tuple[str, Any]]:
+    """Where the audit log ended when the file was made, and its newest anchor: whoever holds the file
+    can later check that log against it (`hamyar audit verify --anchors`)."""
+    from models.audit.anchors import chain_head_of, latest_anchor
+    from models.audit.keys import config_of
+
+    head = chain_head_of(session.get_bind())
+    rows: list[tuple[str, Any]] = [("chain_head_event_id", head.event_id), ("chain_head_hash", head.hash)]
+    anchor = latest_anchor(config_of(session).anchor_file)
+    if anchor is not None:
+        rows += [("anchor_event_id", anchor.event_id), ("anchor_hash", anchor.hash),
+                 ("anchored_at", anchor.anchored_at)]
+    return rows
+
+
 # --- writing files --------------------------------------------------------------------------------
 
 
@@ -195,13 +213,19 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def to_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """UTF-8 with a byte-order mark, so spreadsheet programs read Persian text correctly."""
+def to_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
+           anchor: Sequence[tuple[str, Any]] | None = None) -> bytes:
+    """UTF-8 with a byte-order mark, so spreadsheet programs read Persian text correctly; `anchor`
+    (anchor_rows) follows the data after an empty line and a `#hamyar-audit-anchor` line."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(headers)
     for row in rows:
         writer.writerow(["" if v is None else _text_cell(_cell(v)) for v in row])
+    if anchor:
+        writer.writerow([])
+        writer.writerow(["#hamyar-audit-anchor"])
+        writer.writerows([key, value] for key, value in anchor)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -224,8 +248,9 @@ def _looks_numeric(text: str) -> bool:
 
 
 def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str = "Hamyar",
-            right_to_left: bool = False) -> bytes:
-    """One worksheet: bold frozen headers, real numbers and dates, right-to-left for Persian."""
+            right_to_left: bool = False, anchor: Sequence[tuple[str, Any]] | None = None) -> bytes:
+    """One worksheet: bold frozen headers, real numbers and dates, right-to-left for Persian; `anchor`
+    (anchor_rows) on a second worksheet, "audit-anchor"."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -247,10 +272,15 @@ def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str
         ws.append(values)
     for i, header in enumerate(headers, start=1):
         ws.column_dimensions[ws.cell(1, i).column_letter].width = max(10, min(40, len(str(header)) + 4))
+    if anchor:
+        sheet = wb.create_sheet("audit-anchor")
+        for key, value in anchor:
+            sheet.append([key, value])
+        sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 22, 70
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
-__all__ = ["FORMATS", "SHEETS", "Sheet", "allocations_sheet", "audit_sheet", "pledges_sheet", "projects_sheet",
+__all__ = ["FORMATS", "SHEETS", "Sheet", "allocations_sheet", "anchor_rows", "audit_sheet", "pledges_sheet", "projects_sheet",
            "runs_sheet", "to_csv", "to_xlsx"]

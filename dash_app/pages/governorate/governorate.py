@@ -33,6 +33,7 @@ from dash_app.layout import icon, page
 from dash_app.pages.governorate import charts as charts_gov
 from dash_app.pages.governorate import ids as gid
 from dash_app.ui.alerts import alert
+from dash_app.ui.anchors import anchor_card, current_status
 from dash_app.ui.dates import date_placeholder, parse_date_text
 from dash_app.ui.labels import kind_label
 from dash_app.ui.names import name_in
@@ -323,6 +324,7 @@ def layout(**_kw):
         ], className="mb-4"),
         html.Section([
             html.H2(_("Audit log"), className="h4", id="gov-audit"),
+            anchor_card(current_status(), lang, card_id=gid.GOV_ANCHOR),  # the chain's head, anchored (issue 18)
             html.Div([
                 _text_input(gid.AU_ACTOR, _("Who (name, mobile or e-mail)")),
                 _select(gid.AU_ACTION, _("Action"), [all_] + [{"label": a, "value": a} for a in actions]),
@@ -437,13 +439,15 @@ def export_file(sheet: str, fmt: str, f: DashboardFilter, audit_f: AuditFilter, 
             data = exports.runs_sheet(s, f)
         else:
             data = exports.audit_sheet(s, audit_f, describe=lambda line: describe(line, lang))
+        anchor = exports.anchor_rows(s)  # where the audit log ended, and its newest anchor (issue 18)
     headers = [str(COLUMN_LABELS.get(c, c)) for c in data.columns]
     rows = [[_export_value(v, lang) for v in row] for row in data.rows]
     stamp = county_today().isoformat()
     name = f"hamyar-{sheet}-{stamp}.{fmt}"
     if fmt == "csv":
-        return exports.to_csv(headers, rows), name
-    return exports.to_xlsx(headers, rows, title=str(SHEET_LABELS[sheet]), right_to_left=lang == "fa"), name
+        return exports.to_csv(headers, rows, anchor=anchor), name
+    return exports.to_xlsx(headers, rows, title=str(SHEET_LABELS[sheet]), right_to_left=lang == "fa",
+                           anchor=anchor), name
 
 
 def _export_value(v: Any, lang: str) -> Any:

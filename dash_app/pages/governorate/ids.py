@@ -25,6 +25,7 @@ FIG_MONTHS = "gov-fig-months"
 FIG_COVERAGE = "gov-fig-coverage"
 FIG_SANKEY = "gov-fig-sankey"
 RUNS = "gov-runs"
+GOV_ANCHOR = "gov-anchor"  # the audit log's newest anchor (issue 18)
 
 # Exports
 EX_SHEET = "gov-ex-sheet"

@@ -1,0 +1,10 @@
+"""Component ids of the shell area's pages (the public transparency page), shared by pages and tests.
+
+Imports nothing.
+"""
+from __future__ import annotations
+
+# /transparency: the audit log's newest anchor and the ones before it
+TRANSPARENCY_ANCHOR = "transparency-anchor"
+TRANSPARENCY_RECENT = "transparency-recent"
+TRANSPARENCY_HOWTO = "transparency-howto"
