@@ -162,6 +162,9 @@ def create_app(config: dict[str, Any] | None = None, *, default_environment: str
 
     _security_headers(server, app)
     _error_pages(server, app)
+    from dash_app import auto_match
+
+    auto_match.start(server)  # tables' automatic matching, once a minute (issue 16 item 6)
 
     missing = vendor.missing_assets()
     if missing:
@@ -358,4 +361,3 @@ def _static_html(component: Any) -> str:
             attrs.append(f'{name}="{escape(str(value))}"')
     inner = _static_html(getattr(component, "children", None))
     return f"<{tag}{' ' if attrs else ''}{' '.join(attrs)}>{inner}</{tag}>"
-

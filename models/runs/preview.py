@@ -147,4 +147,15 @@ def _coverage_after(session: Session, scope: RunScope, table_id: int | None,
             {str(pid): round(sum(fs) / len(fs), 6) for pid, fs in sorted(per_project.items())})
 
 
-__all__ = ["Change", "RunPreview", "preview_run"]
+def record_confirmation(session: Session, actor_id: int | None, run_id: int, preview: RunPreview) -> None:
+    """On the run's record: the chair confirmed a run the preview warned about, with what it would change
+    (audit action "matching.confirmed"; the run's "matching.finished" event then says what it did)."""
+    from models.audit.log import record
+    from models.orm.pledges import MatchingRun
+
+    run = session.get(MatchingRun, run_id)
+    if run is not None:
+        record(session, actor_id, "matching.confirmed", run, table_id=run.table_id, after=preview.as_record())
+
+
+__all__ = ["Change", "RunPreview", "preview_run", "record_confirmation"]

@@ -98,3 +98,20 @@ ELECTION_DAYS = "table-election-days"
 ELECTION_OPEN = "table-election-open"
 ELECTION_CLOSE = "table-election-close"
 GOTO_TYPE = "table-review-goto"
+# The chair's "accepted, awaiting delivery" list: paging, search, bulk "mark delivered", money received.
+DELIVERY_BODY = "table-delivery-body"
+DELIVERY_SEARCH = "table-delivery-search"
+DELIVERY_BULK = "table-delivery-bulk"
+DELIVERY_ALL = "table-delivery-all"
+DELIVERY_SELECT_TYPE = "table-delivery-select"
+DELIVERY_GOTO_TYPE = "table-delivery-goto"
+PAYMENT_CONFIRM_TYPE = "table-payment-confirm"
+# Issue 16 items 6-7: the run's confirmation, automatic matching, the chair's view of why.
+MATCH_CONFIRM = "table-match-confirm"        # "run anyway" under a run's warning
+AUTO_PANEL = "table-auto-panel"
+AUTO_SWITCH = "table-auto-switch"
+AUTO_MINUTES = "table-auto-minutes"
+AUTO_SAVE = "table-auto-save"
+AUTO_STATUS = "table-auto-status"
+WHY_TYPE = "table-why-alternatives"          # {"type": WHY_TYPE, "need": id}: the next-best pledges for a need
+WHY_BODY_TYPE = "table-why-body"

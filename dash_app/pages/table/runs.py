@@ -109,17 +109,60 @@ def run_panel(title: str, ids_: tuple[str, str, str, str, str], state, titles: d
     ], className="border rounded p-3 mb-4")
 
 
-def start_or_poll(scope: RunScope, table_id: int | None, started: bool, titles: dict[int, str]):
+def warning(preview, titles: dict[int, str], confirm_id: str):
+    """What a run would withdraw or lower, and the button that runs it anyway (issue 16 item 6)."""
+    lowered = preview.lowered_projects[:8]
+    lines = [_("This run would withdraw %(n)s pending proposals (%(shrunk)s of them kept smaller) and make "
+               "%(new)s new ones.", n=format_number(preview.withdrawn), shrunk=format_number(preview.shrunk),
+               new=format_number(preview.proposed))]
+    lines.append(_("Coverage of the table's needs: %(before)s now, %(after)s after the run.",
+                   before=format_percent(preview.coverage_before, decimals=1),
+                   after=format_percent(preview.coverage_after, decimals=1)))
+    return html.Div([
+        html.P([icon("exclamation-triangle", "me-1"), html.Strong(_("Check before running"))], className="mb-1"),
+        *[html.P(line, className="mb-1") for line in lines],
+        html.Div([
+            html.P(_("Projects whose coverage would drop:"), className="mb-1 small"),
+            html.Ul([html.Li(_("%(project)s: %(before)s → %(after)s", project=titles.get(pid, format_number(pid)),
+                               before=format_percent(b, decimals=1), after=format_percent(a, decimals=1)))
+                     for pid, b, a in lowered], className="small mb-1"),
+        ]) if lowered else None,
+        html.P(_("The citizens of withdrawn proposals are told. Accepted and delivered help is never touched."),
+               className="small text-body-secondary mb-2"),
+        html.Button([icon("play-fill", "me-1"), _("Run anyway")], id=confirm_id, n_clicks=0,
+                    className="btn btn-warning btn-sm"),
+    ], className="alert alert-warning", role="alert", **{"data-run-warning": str(preview.withdrawn)})
+
+
+def start_or_poll(scope: RunScope, table_id: int | None, started: bool, titles: dict[int, str],
+                  confirmed: bool = False, confirm_id: str | None = None):
     """The run panel's callback body: claim a run when the button was pressed, then show the latest.
 
     Returns (status, interval disabled, button disabled, latest state, claimed run id or no_update);
     the claimed id goes to the panel's hidden span, which starts the background job (`execute_claimed`).
+    With `confirm_id`, a press first previews the run (models.runs.preview): a run that would withdraw or
+    shrink proposals or lower coverage is not started but shown, with a "run anyway" button (`confirm_id`);
+    pressing it (`confirmed`) starts the run and records what the chair confirmed on it.
     """
     db = get_db()
     alert, claimed = None, no_update
+    if started and confirm_id is not None:
+        from models.runs.jobs import authorise_run
+        from models.runs.preview import preview_run
+
+        authorise_run(db, current_user_id(), scope, table_id)  # a preview is the chair's too
+        with db.reader() as s:
+            preview = preview_run(s, scope, table_id)
+        if preview.warns and not confirmed:
+            with db.reader() as s:
+                state = latest_run(s, scope, table_id)
+            return html.Div([warning(preview, titles, confirm_id), render_run(state, titles)]), True, False, state, \
+                no_update
     if started:
         try:
             claimed = claim_matching(db, current_user_id(), scope, table_id)
+            if confirm_id is not None and confirmed:
+                _record_confirmation(db, claimed, preview)
         except PermissionDenied:
             raise
         except DomainError as exc:
@@ -130,6 +173,14 @@ def start_or_poll(scope: RunScope, table_id: int | None, started: bool, titles: 
             state = run_state(s, state.run_id)
     running = state is not None and state.status == "running"
     return html.Div([alert, render_run(state, titles)]), not running, running, state, claimed
+
+
+def _record_confirmation(db, run_id: int, preview) -> None:
+    """The run's record says what the chair confirmed: the withdrawals and coverage the preview showed."""
+    from models.runs.preview import record_confirmation
+
+    with db.unit_of_work() as s:
+        record_confirmation(s, current_user_id(), run_id, preview)
 
 
 def execute_claimed(run_id):

@@ -1,0 +1,49 @@
+"""Automatic matching in the background (issue 16 item 6): once a minute, models.runs.auto.run_due runs the
+matching of every table whose chair turned it on and that has news, at most every `auto_match_minutes`, and
+holds (for the chair) any run that would withdraw proposals or lower coverage.
+
+Imports the standard library, flask and models. One daemon thread per web process (not under tests). Several
+processes are safe: a table's run is claimed in the database (one run per scope, models.runs.lifecycle), and a
+table that has just run is not due again for its minutes.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+from flask import Flask
+
+log = logging.getLogger(__name__)
+
+EVERY = 60.0  # seconds between two looks at the tables
+
+
+def tick(db) -> list:
+    """One look: run (or hold) what is due; errors are logged, never raised (the thread must go on)."""
+    from models.runs.auto import run_due
+
+    try:
+        return run_due(db)
+    except Exception:  # noqa: BLE001 - a failed run is marked failed by the run itself; try again next minute
+        log.exception("automatic matching failed")
+        return []
+
+
+def start(server: Flask, every: float = EVERY) -> threading.Thread | None:
+    """Start the daemon thread (None under tests, where runs are made by the tests themselves)."""
+    from dash_app.db import EXTENSION_KEY
+    from dash_app.settings import settings_of
+
+    if settings_of(server).testing:
+        return None
+    db = server.extensions[EXTENSION_KEY]
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(every):
+            tick(db)
+
+    thread = threading.Thread(target=loop, name="hamyar-auto-match", daemon=True)
+    thread.start()
+    server.extensions["hamyar_auto_match_stop"] = stop
+    return thread
