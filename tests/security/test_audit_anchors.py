@@ -29,6 +29,7 @@ from models.orm.audit_event import AuditEvent
 from models.orm.people import User
 from models.runs.lifecycle import run_matching
 from tests.models.world import build_world
+from tests.pb.test_pb_cycles import setup  # noqa: F401 - the PB fixture (a world, staff, voters)
 
 KEY = b"k" * 16 + os.urandom(16).hex().encode()
 
@@ -306,3 +307,23 @@ def test_production_refuses_to_start_without_an_audit_key_and_development_makes_
     # The key file now exists: production accepts it, and the anchors go to the data folder.
     prod = Settings.load({}, {"SECRET_KEY": "s", "HAMYAR_DATA": str(tmp_path)})
     assert prod.audit_config().key == key and prod.anchor_file == tmp_path.resolve() / "audit-anchors.jsonl"
+
+
+def test_publishing_pb_results_anchors(setup, tmp_path):  # noqa: F811 - the fixture imported above
+    """A PB publication (here with no ballot cast: nothing funded, still a publication) anchors the head."""
+    import models.pb.cycles as pbc
+    from tests.pb.test_pb_cycles import _advance, _cycle
+
+    db, w, gov, _voters, _ = setup
+    anchors_mod._last_anchor_at.clear()
+    configure(db, AuditConfig(key=KEY, anchor_file=tmp_path / "anchors.jsonl"))
+    cid = _cycle(db, gov, w)
+    _advance(db, gov, cid, "voting", "tallying")
+    with db.unit_of_work() as s:
+        pbc.publish_results(s, gov, cid)
+    anchors, _ = read_anchors(tmp_path / "anchors.jsonl")
+    with db.reader() as s:
+        published = s.scalar(select(AuditEvent).where(AuditEvent.action == "pb_cycle.results_published"))
+        newest = s.scalar(select(func.max(AuditEvent.id)))
+    assert anchors[-1].reason == "pb_cycle.results_published" and anchors[-1].event_id == newest >= published.id
+    assert verify_anchors(db, tmp_path / "anchors.jsonl").ok
