@@ -9,5 +9,6 @@ MESSAGES = {
     "quantity_fractional_toman": _l("Please type a whole number of toman (or choose rial)."),
     "election_days_out_of_range": _l("Voting stays open for %(minimum)s to %(maximum)s days: please type a whole "
                                      "number of days in that range."),
+    "record_number_invalid": _l("The record number must be a whole number, for example ۱۲۳ or 123."),
     "form_token_used": _l("This form was already used for something else. Please reload the page and try again."),
 }

@@ -405,3 +405,30 @@ def test_date_fields_show_the_format_not_a_date(site):
     assert date_placeholder("en") == "yyyy-mm-dd"
     page = rendered_text(_client(app), "/pledge")
     assert "۱۴۰۵/۰۹/۱۵" not in page and "2026-12-06" not in page
+
+
+def test_admin_names_the_missing_english_name_and_the_audit_number_error_is_a_number_error(site):
+    from dash_app.pages.governorate import ids as gid
+    from models.orm.tables import Table
+
+    app, db, world = site
+    _staff_and_chair(db, world)
+    staff = app.test_client()
+    log_in(staff, "staff@example.org", password=PASSWORD)
+    app.test_client().get("/")
+    key = _key_with(app, f"{gid.AD_T_ERROR}.children")
+    with db.reader() as s:
+        before = s.scalar(select(func.count()).select_from(Table))
+    resp = _post_key(staff, app, key, {gid.AD_T_SAVE: 1, gid.AD_T_SELECT: "", gid.AD_T_NAME_FA: "میز آب",
+                                       gid.AD_T_NAME_EN: "", gid.AD_T_DESC_FA: "", gid.AD_T_DESC_EN: "",
+                                       gid.AD_REFRESH: 0}, f"{gid.AD_T_SAVE}.n_clicks")
+    beside = resp.get_json()["response"][gid.AD_T_ERROR]["children"]["props"]
+    assert beside["data-error-for"] == gid.AD_T_NAME_EN
+    assert beside["children"].startswith("Name in English: ") and "fill in" in beside["children"]
+    with db.reader() as s:
+        assert s.scalar(select(func.count()).select_from(Table)) == before
+    audit_key = _key_with(app, f"{gid.AU_ERROR}.children")
+    resp = _post_key(staff, app, audit_key, {gid.AU_OBJECT_ID: "abc", gid.AU_PAGE: 1}, f"{gid.AU_OBJECT_ID}.value")
+    error = resp.get_json()["response"][gid.AU_ERROR]["children"]["props"]
+    assert "whole number" in error["children"] and "fill in" not in error["children"]
+    assert error["data-error-for"] == gid.AU_OBJECT_ID

@@ -35,6 +35,7 @@ from dash_app.pages.governorate import ids as gid
 from dash_app.ui.alerts import alert
 from dash_app.ui.anchors import anchor_card, current_status
 from dash_app.ui.dates import date_placeholder, parse_date_text
+from dash_app.ui.forms import button_error
 from dash_app.ui.labels import kind_label
 from dash_app.ui.names import name_in
 from models.core.clock import county_today
@@ -467,7 +468,7 @@ def _export_value(v: Any, lang: str) -> Any:
 def audit_filter(actor, action, table, obj, obj_id, date_from, date_to) -> AuditFilter:
     object_id = parse_int(obj_id) if obj_id not in (None, "") else None
     if obj_id not in (None, "") and object_id is None:
-        raise ValidationError("field_required", field="object_id")
+        raise ValidationError("record_number_invalid", field="object_id")  # a number error, not "fill in"
     return AuditFilter(actor_query=as_text(actor), action=as_text(action), table_id=parse_int(table) if table else None,
                        object_type=as_text(obj), object_id=object_id,
                        date_from=parse_date_text(date_from, field="date_from", code="date_invalid"), date_to=parse_date_text(date_to, field="date_to", code="date_invalid"))
@@ -534,7 +535,9 @@ def update_audit(actor, action, table, obj, obj_id, date_from, date_to, _prev, _
         with get_db().reader() as s:
             result = audit_page(s, f, page=max(1, page_no))
     except DomainError as exc:
-        return no_update, no_update, no_update, no_update, no_update, alert(error_message(exc))
+        # beside the button, naming and marking the field (dash_app.ui.forms; issue 20 item 2)
+        field_id = {"object_id": gid.AU_OBJECT_ID, "date_from": gid.AU_DATE_FROM, "date_to": gid.AU_DATE_TO}.get(exc.field)
+        return no_update, no_update, no_update, no_update, no_update, button_error(error_message(exc), field_id)
     pager = _("Page %(page)s of %(pages)s (%(total)s events)", page=format_number(result.page, lang),
               pages=format_number(result.pages, lang), total=format_number(result.total, lang))
     return (audit_list(result, lang), pager, result.page, result.page <= 1, result.page >= result.pages, "")

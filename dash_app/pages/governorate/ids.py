@@ -60,6 +60,7 @@ AD_T_NAME_EN = "adm-t-name-en"
 AD_T_DESC_FA = "adm-t-desc-fa"
 AD_T_DESC_EN = "adm-t-desc-en"
 AD_T_SAVE = "adm-t-save"
+AD_T_ERROR = "adm-t-error"          # the table form's error, beside its Save button
 AD_T_ARCHIVE = "adm-t-archive"
 AD_T_UNARCHIVE = "adm-t-unarchive"
 AD_ARCHIVE_MODAL = "adm-archive-modal"
