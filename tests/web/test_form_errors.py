@@ -432,3 +432,80 @@ def test_admin_names_the_missing_english_name_and_the_audit_number_error_is_a_nu
     error = resp.get_json()["response"][gid.AU_ERROR]["children"]["props"]
     assert "whole number" in error["children"] and "fill in" not in error["children"]
     assert error["data-error-for"] == gid.AU_OBJECT_ID
+
+
+# --- the chair's dialogs: their error inside them, and which contribution -----------------------------
+
+
+def _review_post(client, app, values: dict, trigger_id, table_id):
+    """review_action as the renderer sends it; `trigger_id` a plain id or a pattern id dict (pressed once)."""
+    from dash_app.pages.table import ids as tids
+    from tests.web.conftest import csrf
+
+    key = next(k for k in app.extensions["hamyar_dash"].callback_map if f"{tids.REVIEW_LIST}.children" in k
+               and f"{tids.REJECT_MODAL}.is_open" in k)
+    entry = app.extensions["hamyar_dash"].callback_map[key]
+    values = {**values, tids.TABLE_ID: table_id}
+
+    def dep(d):
+        cid = d["id"]
+        if cid.startswith("{"):
+            pattern = json.loads(cid)
+            if isinstance(trigger_id, dict) and pattern.get("type") == trigger_id["type"] and d["property"] == "n_clicks":
+                return [{"id": trigger_id, "property": "n_clicks", "value": 1}]
+            return []
+        return {"id": cid, "property": d["property"], "value": values.get(cid, 1 if cid == trigger_id else None)}
+
+    outputs = []
+    for part in key.strip(".").split("..."):
+        cid, prop = part.rsplit(".", 1)
+        outputs.append({"id": cid, "property": prop.split("@")[0]})
+    changed = (json.dumps(trigger_id, separators=(",", ":"), sort_keys=True) if isinstance(trigger_id, dict)
+               else trigger_id) + ".n_clicks"
+    body = {"output": key, "outputs": outputs, "inputs": [dep(d) for d in entry["inputs"]],
+            "state": [dep(d) for d in entry["state"]], "changedPropIds": [changed]}
+    resp = client.post("/_dash-update-component", json=body, headers={"X-CSRFToken": csrf(client)})
+    assert resp.status_code == 200, resp.data[:400]
+    return resp.get_json()
+
+
+def test_the_reject_and_delivery_dialogs_keep_their_errors_inside_and_say_which_contribution(site):
+    from dash_app.pages.table import ids as tids
+    from models.audit.log import record
+    from models.core.enums import AllocationStatus
+    from models.orm.pledges import Allocation
+    from models.pledging.pledges import PledgeInput, create_pledge
+
+    app, db, world = site
+    _staff_and_chair(db, world)
+    with db.unit_of_work() as s:
+        pledge = create_pledge(s, world.citizen, PledgeInput(kind="financial", quantity=5_000_000))
+        proposed = Allocation(pledge_id=pledge.id, need_id=world.money_need, quantity=5_000_000,
+                              status=AllocationStatus.PROPOSED)
+        s.add(proposed)
+        record(s, None, "allocation.proposed", proposed)
+        s.flush()
+        alloc, version = proposed.id, proposed.version
+    chair = app.test_client()
+    log_in(chair, "chair@example.org", password=PASSWORD)
+    reject_id = {"alloc": alloc, "type": tids.REJECT_TYPE, "v": version}
+    opened = _review_post(chair, app, {tids.REVIEW_REFRESH: {"page": 0}}, reject_id, world.health)
+    assert opened["response"][tids.REJECT_MODAL]["is_open"] is True
+    which = opened["sideUpdate"][tids.REJECT_TARGET]["children"]
+    assert "500,000 toman" in which and "Health post" in which and f"no. {alloc}" in which
+    memo = opened["response"][tids.REVIEW_REFRESH]["data"]
+    refused = _review_post(chair, app, {tids.REVIEW_REFRESH: memo, tids.REJECT_REASON: "  "}, tids.REJECT_CONFIRM,
+                           world.health)
+    assert refused["response"][tids.REJECT_MODAL]["is_open"] is True
+    assert refused["sideUpdate"][tids.REJECT_ERROR]["children"]           # the sentence inside the dialog
+    assert tids.REVIEW_ALERT not in refused["response"]                   # nothing behind it
+    with db.reader() as s:
+        assert s.get(Allocation, alloc).status is AllocationStatus.PROPOSED
+    # the delivery dialog: a bad date keeps it open, the date as typed, the sentence inside
+    memo = {**memo, "deliver": {"alloc": alloc, "v": version}}
+    bad = _review_post(chair, app, {tids.REVIEW_REFRESH: memo, tids.DELIVER_DATE: "1405/13/40"}, tids.DELIVER_CONFIRM,
+                       world.health)
+    assert bad["response"][tids.DELIVER_MODAL]["is_open"] is True
+    assert tids.DELIVER_DATE not in bad["response"]
+    assert "valid date" in bad["sideUpdate"][tids.DELIVER_ERROR]["children"]
+    assert tids.REVIEW_ALERT not in bad["response"]

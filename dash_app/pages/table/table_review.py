@@ -16,6 +16,7 @@ from dash_app.layout import icon
 from dash_app.pages.table import ids
 from dash_app.ui.alerts import alert as alert_box
 from dash_app.ui.dates import parse_date_text, today_text
+from dash_app.ui.forms import field_error
 from dash_app.ui.labels import kind_label
 from dash_app.ui.names import name_in
 from dash_app.ui.quantities import quantity_text
@@ -137,8 +138,10 @@ def section(table_id: int):
         dbc.Modal([
             dbc.ModalHeader(dbc.ModalTitle(_("Reject this contribution"))),
             dbc.ModalBody([
+                html.P(id=ids.REJECT_TARGET, className="small fw-semibold"),  # which contribution (issue 20)
                 dbc.Label(_("Reason (the citizen will read it)"), html_for=ids.REJECT_REASON),
                 dbc.Textarea(id=ids.REJECT_REASON, maxLength=MAX_REASON, rows=3, value=""),
+                field_error(ids.REJECT_ERROR, ids.REJECT_REASON),  # in the dialog, not behind it
             ]),
             dbc.ModalFooter([
                 html.Button(_("Cancel"), id=ids.REJECT_CANCEL, n_clicks=0, className="btn btn-secondary"),
@@ -152,6 +155,7 @@ def section(table_id: int):
                 dbc.Input(id=ids.DELIVER_DATE, value="", inputMode="numeric"),
                 dbc.Label(_("Note (optional)"), html_for=ids.DELIVER_NOTE, className="mt-2"),
                 dbc.Textarea(id=ids.DELIVER_NOTE, maxLength=MAX_REASON, rows=2, value=""),
+                field_error(ids.DELIVER_ERROR, ids.DELIVER_DATE),  # in the dialog, which stays open
             ]),
             dbc.ModalFooter([
                 html.Button(_("Cancel"), id=ids.DELIVER_CANCEL, n_clicks=0, className="btn btn-secondary"),
@@ -160,6 +164,31 @@ def section(table_id: int):
         ], id=ids.DELIVER_MODAL, is_open=False),
         dcc.Store(id=ids.REVIEW_REFRESH, data={"page": page_no, "reject": None, "deliver": None}),
     ], className="border rounded p-3 mb-4", id=ids.REVIEW_PANEL)
+
+
+def _in_dialog(cid: str, message: str) -> None:
+    """A sentence inside an open dialog (its error or what it is about), set beside the callback's outputs."""
+    from dash import set_props
+
+    set_props(cid, {"children": message})
+
+
+def _contribution_text(alloc_id: object) -> str:
+    """Which contribution a dialog is about: «۵۰۰٬۰۰۰ تومان برای «پایگاه سلامت» (مشارکت شمارهٔ ۱۲)»."""
+    from dash_app.ui.quantities import id_text
+    from models.orm.pledges import Allocation
+
+    if isinstance(alloc_id, bool) or not isinstance(alloc_id, int):
+        return ""
+    lang = current_language()
+    with get_db().reader() as s:
+        alloc = s.get(Allocation, alloc_id)
+        if alloc is None:
+            return ""
+        project = alloc.need.project
+        return _("%(quantity)s for “%(project)s” (contribution no. %(id)s)",
+                 quantity=quantity_text(alloc.need.kind, alloc.quantity, lang),
+                 project=name_in(lang, project.title_fa, project.title_en), id=id_text(alloc.id, lang))
 
 
 def _target(value) -> tuple[int, int | None] | None:
@@ -209,8 +238,11 @@ def review_action(_acc, _rej, _del, _goto, _bulk, _rej_ok, _rej_cancel, _del_ok,
         elif kind == ids.REJECT_TYPE:
             memo["reject"] = {"alloc": trigger.get("alloc"), "v": trigger.get("v")}
             reject_open, reason_out = True, ""
+            _in_dialog(ids.REJECT_TARGET, _contribution_text(trigger.get("alloc")))
+            _in_dialog(ids.REJECT_ERROR, "")
         elif kind == ids.DELIVER_TYPE:
             memo["deliver"] = {"alloc": trigger.get("alloc"), "v": trigger.get("v")}
+            _in_dialog(ids.DELIVER_ERROR, "")
             deliver_open, date_out = True, today_text()
         elif kind == ids.REJECT_CONFIRM:
             target = _target(memo.get("reject"))
@@ -218,7 +250,8 @@ def review_action(_acc, _rej, _del, _goto, _bulk, _rej_ok, _rej_cancel, _del_ok,
                 raise ValidationError("selection_empty")
             reason = as_text(reason)
             if not reason.strip():
-                return (no_update, alert_box(error_message(ValidationError("reason_required"))), True, no_update,
+                _in_dialog(ids.REJECT_ERROR, error_message(ValidationError("reason_required")))
+                return (no_update, no_update, True, no_update,
                         False, no_update, no_update)
             db.run(lambda s: reject(s, actor, target[0], reason, target[1]))
             memo["reject"] = None
@@ -232,7 +265,8 @@ def review_action(_acc, _rej, _del, _goto, _bulk, _rej_ok, _rej_cancel, _del_ok,
             except ValidationError:
                 day = None
             if day is None:
-                return (no_update, alert_box(error_message(ValidationError("date_invalid"))), False, no_update, True,
+                _in_dialog(ids.DELIVER_ERROR, error_message(ValidationError("date_invalid")))
+                return (no_update, no_update, False, no_update, True,
                         no_update, no_update)
             db.run(lambda s: mark_delivered(s, actor, target[0], day, as_text(note), target[1]))
             memo["deliver"] = None
