@@ -50,25 +50,16 @@ class SessionUser(UserMixin):
     name: str
     language: str
     is_governorate: bool
-    stamp: str = ""  # session_stamp of the password hash when the session began
+    token: str = ""  # the server-side session (models.accounts.sessions) this request belongs to
 
     def get_id(self) -> str:
-        # flask-login keeps this in the session and in the remember-me cookie; _load_user checks the stamp.
-        return f"{self.id}.{self.stamp}"
+        # flask-login keeps this in the session and in the remember-me cookie; _load_user looks the token up.
+        return f"{self.id}.{self.token}"
 
 
-def session_stamp(password_hash: str) -> str:
-    """A short keyed fingerprint of the password hash: when the password changes (a reset link), every
-    session and remember-me cookie made with the old one stops working. Keyed, so the (readable) session
-    cookie tells nothing about the hash."""
-    key = current_app.secret_key
-    key = key.encode() if isinstance(key, str) else bytes(key or b"")
-    return hmac.new(key, f"hamyar-session:{password_hash}".encode(), "sha256").hexdigest()[:32]
-
-
-def session_user(user: User) -> SessionUser:
+def session_user(user: User, token: str) -> SessionUser:
     return SessionUser(id=user.id, name=user.name, language=user.language, is_governorate=bool(user.is_governorate),
-                       stamp=session_stamp(user.password_hash))
+                       token=token)
 
 
 login_manager = LoginManager()
@@ -78,20 +69,28 @@ login_manager.session_protection = "basic"
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> SessionUser | None:
+    """The user of a live server-side session. Logging out, "log out everywhere", a new password or an
+    expiry end the session row, and with it every copy of the session and remember-me cookies."""
     from dash_app.db import get_db
+    from models.accounts import sessions
 
-    uid_text, _, stamp = str(user_id).partition(".")
+    uid_text, _, token = str(user_id).partition(".")
     try:
         uid = int(uid_text)
     except (TypeError, ValueError):
         return None
     with get_db().reader() as s:
-        user = s.get(User, uid)
-        if user is None or not user.is_active:
+        check = sessions.check_session(s, uid, token)
+        if check is None:
             return None
-        loaded = session_user(user)
-    # A session from before the last password change (or without a stamp) has ended.
-    return loaded if hmac.compare_digest(loaded.stamp, stamp) else None
+        loaded = session_user(check.user, token)
+    if check.due_touch:
+        try:
+            with get_db().unit_of_work() as s:
+                sessions.touch_session(s, check.session_id)
+        except Exception:  # noqa: BLE001 - noting the time is best effort; the request goes on
+            current_app.logger.warning("could not note the use of session %s", check.session_id, exc_info=True)
+    return loaded
 
 
 def current_user_id() -> int | None:

@@ -173,8 +173,8 @@ def _account_items() -> list[Any]:
     if current_user.is_authenticated:
         return [
             _notifications_link(),
-            html.Span([icon("person-circle", "me-1"), current_user.name],
-                      className="navbar-text text-light me-2 ms-2"),
+            dcc.Link([icon("person-circle", "me-1"), current_user.name], href="/account", id=ids.NAV_ACCOUNT,
+                     className="navbar-text text-light me-2 ms-2", title=_("Your account")),
             html.Form([
                 csrf_field(),
                 html.Button(_("Log out"), type="submit", className="btn btn-light btn-sm"),

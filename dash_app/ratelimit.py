@@ -1,18 +1,23 @@
-"""Rate limits on the account forms, so passwords cannot be guessed at speed.
+"""Rate limits on the account forms, and the login throttle, so passwords cannot be guessed at speed
+and nobody can lock a chosen account (issue 18 item 4).
 
-Imports flask and flask-limiter. Counters live in memory on a single server, in Redis when
-REDIS_URL is set (every worker then shares them). Limits:
-- per address: every login, registration or password-reset attempt counts (LOGIN_PER_ADDRESS,
-  REGISTER_PER_ADDRESS, RESET_PER_ADDRESS);
-- per login identifier: only failed attempts count (FAILED_PER_LOGIN), so a person who mistypes
-  a few times is told to wait, while an attacker spreading guesses over addresses is still stopped.
+Imports flask, flask-limiter, itsdangerous and models. Two layers:
+- flask-limiter, per address: every login, registration or password-reset attempt counts
+  (LOGIN_PER_ADDRESS, REGISTER_PER_ADDRESS, RESET_PER_ADDRESS). Counters live in memory on a single
+  server, in Redis when REDIS_URL is set (every worker then shares them).
+- the login throttle (models.accounts.throttle, counts in the database, shared by every worker): failed
+  logins per (account, address), per address and per account ask for growing delays, never a hard
+  lock. A browser that signed in to the account before carries a signed device cookie (DEVICE_COOKIE);
+  from it, or from an address the account signed in from, the account-wide count is not checked, so
+  the owner gets in with the right password while someone else hammers the account.
 A refused attempt comes back to the form with the message "too_many_attempts".
 """
 from __future__ import annotations
 
+import secrets
 from urllib.parse import quote
 
-from flask import Flask, redirect, request
+from flask import Flask, current_app, redirect, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -23,26 +28,73 @@ REGISTER_PER_ADDRESS = "10 per minute;50 per hour"
 # Reset tokens have 256 bits, so no limit is needed against guessing; this bounds the work one address
 # causes (a lookup per attempt, and with a working link a 32 MiB scrypt hash).
 RESET_PER_ADDRESS = "10 per minute;50 per hour"
-FAILED_PER_LOGIN = "5 per minute;20 per hour"
+DEVICE_COOKIE = "hamyar_device"
+DEVICE_AGE = 60 * 60 * 24 * 365   # seconds a device cookie is believed
+DEVICE_ACCOUNTS = 8               # accounts one browser remembers signing in to
+_DEVICE_SALT = "hamyar-device"
 
 
-def _login_key() -> str:
+def login_key(text: str) -> str:
+    """The login as stored (normalised), or the typed text when it is not a login."""
     from models.accounts.users import normalise_login
 
-    text = request.form.get("login", "")
     try:
-        kind, value = normalise_login(text)
+        _kind, value = normalise_login(text)
     except Exception:  # noqa: BLE001 - an unreadable login is still a key
-        value = text.strip().lower()[:254]
-    return f"login:{value}"
+        value = (text or "").strip().lower()[:254]
+    return value
 
 
-def _is_reset(path: str) -> bool:
-    return path.startswith("/reset/") and path.count("/") == 2
+def _device_serializer():
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(current_app.secret_key, salt=_DEVICE_SALT)
 
 
-def _failed(response) -> bool:
-    return "error=" in response.headers.get("Location", "")
+def _device_cookie() -> dict | None:
+    raw = request.cookies.get(DEVICE_COOKIE)
+    if not raw:
+        return None
+    try:
+        data = _device_serializer().loads(raw, max_age=DEVICE_AGE)
+    except Exception:  # noqa: BLE001 - expired, forged or from another key: no known device
+        return None
+    if not (isinstance(data, dict) and isinstance(data.get("d"), str) and isinstance(data.get("u"), list)):
+        return None
+    return data
+
+
+def known_device(user_id: int | None) -> str | None:
+    """The device id of this browser when it signed in to `user_id` before (the signed device cookie)."""
+    data = _device_cookie()
+    if user_id is None or data is None or user_id not in data["u"]:
+        return None
+    return data["d"]
+
+
+def remember_device(response, user_id: int):
+    """After a successful sign-in: this browser is a known device of `user_id` from now on."""
+    data = _device_cookie() or {"d": secrets.token_urlsafe(16), "u": []}
+    users = [u for u in data["u"] if isinstance(u, int) and u != user_id][-(DEVICE_ACCOUNTS - 1):] + [user_id]
+    response.set_cookie(DEVICE_COOKIE, _device_serializer().dumps({"d": data["d"], "u": users}),
+                        max_age=DEVICE_AGE, httponly=True, samesite="Lax",
+                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")), path="/")
+    return response
+
+
+def throttle_enabled() -> bool:
+    return bool(current_app.config.get("RATELIMIT_ENABLED", True))
+
+
+def login_keys(session, login_text: str, user_id: int | None):
+    """The throttle keys of this login attempt (models.accounts.throttle.keys_for)."""
+    from models.accounts.sessions import known_address
+    from models.accounts.throttle import keys_for
+
+    address = request.remote_addr
+    device = known_device(user_id)
+    known = device is not None or (user_id is not None and known_address(session, user_id, address))
+    return keys_for(login_key(login_text), address, device=device, known=known)
 
 
 def init_rate_limits(server: Flask, views: dict) -> Limiter:
@@ -55,9 +107,8 @@ def init_rate_limits(server: Flask, views: dict) -> Limiter:
     limiter = Limiter(get_remote_address, app=server, storage_uri=storage, storage_options=redis_options,
                       in_memory_fallback_enabled=True, swallow_errors=True,
                       key_prefix=server.config.get("RATELIMIT_KEY_PREFIX", "hamyar"))
-    views["login_post"] = limiter.limit(FAILED_PER_LOGIN, key_func=_login_key, deduct_when=_failed,
-                                        scope="login-account")(
-        limiter.limit(LOGIN_PER_ADDRESS, scope="login-address")(views["login_post"]))
+    # Failed logins per account are the login throttle's (dash_app.views.login_post), never a hard lock here.
+    views["login_post"] = limiter.limit(LOGIN_PER_ADDRESS, scope="login-address")(views["login_post"])
     views["register_post"] = limiter.limit(REGISTER_PER_ADDRESS, scope="register-address")(views["register_post"])
     views["reset_post"] = limiter.limit(RESET_PER_ADDRESS, scope="reset-address")(views["reset_post"])
 
@@ -67,7 +118,10 @@ def init_rate_limits(server: Flask, views: dict) -> Limiter:
 
     @server.errorhandler(429)
     def _too_many(_exc):
-        form = request.path if request.path in ("/register", "/login") or _is_reset(request.path) else "/login"
-        return redirect(f"{quote(form)}?error=too_many_attempts", code=303)
+        form = request.path if request.path in ("/register", "/login", "/reset") else "/login"
+        back = f"{quote(form)}?error=too_many_attempts"
+        if form == "/reset":  # the link's token came in the body; it goes back in the fragment only
+            back += "#" + quote(request.form.get("token", "")[:64], safe="")
+        return redirect(back, code=303)
 
     return limiter

@@ -41,6 +41,9 @@ class Settings:
     ratelimit_storage: str           # RATELIMIT_STORAGE_URI, else REDIS_URL, else per-process memory
     https: bool                      # HAMYAR_HTTPS=1: cookies marked Secure
     proxies: int                     # HAMYAR_PROXIES: reverse proxies trusted for X-Forwarded-*
+    # HAMYAR_PUBLIC_URL: where people reach Hamyar (https://host[/prefix]); links handed out (password
+    # resets) are built from it only, never from the request's Host or X-Forwarded-Host. "" = paths only.
+    public_url: str = ""
     # The audit chain's HMAC key (issue 18): HAMYAR_AUDIT_KEY, else the file HAMYAR_AUDIT_KEY_FILE
     # (default <data>/audit_key, made 0600 on first run in development); anchors go to HAMYAR_AUDIT_ANCHORS
     # (default <data>/audit-anchors.jsonl). Tests get neither unless they name them (plain chain, no anchors).
@@ -115,6 +118,7 @@ class Settings:
             raise SettingsError("HAMYAR_AUDIT_KEY (or a key file: HAMYAR_AUDIT_KEY_FILE) must be set in production, "
                                 "the same for every web and Celery worker and kept outside the database; "
                                 "`hamyar audit init-key` writes one to the data folder")
+        public_url = public_url_of(get("HAMYAR_PUBLIC_URL"))
         url = get("DATABASE_URL")
         return cls(
             environment=environment,
@@ -129,10 +133,25 @@ class Settings:
             ratelimit_storage=get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
             https=get("HAMYAR_HTTPS") == "1",
             proxies=proxies,
+            public_url=public_url,
             audit_key=audit_key,
             audit_key_file=audit_key_file,
             anchor_file=anchor_file,
         )
+
+
+def public_url_of(value: str) -> str:
+    """HAMYAR_PUBLIC_URL checked: http(s), a host, an optional path prefix, nothing else; no trailing slash."""
+    from urllib.parse import urlsplit
+
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment \
+            or parts.username or parts.password or "@" in parts.netloc:
+        raise SettingsError(f"HAMYAR_PUBLIC_URL must look like https://hamyar.example.org (optionally with a path), "
+                            f"not {value!r}")
+    return value.rstrip("/")
 
 
 def settings_of(server: Any) -> Settings:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from urllib.parse import quote, urlencode, urlsplit
 
 from flask import Flask, abort, current_app, jsonify, redirect, request, session
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 import models.accounts.users as accounts
 from dash_app.auth import (
@@ -20,7 +20,8 @@ from dash_app.auth import (
 )
 from dash_app.db import get_db
 from dash_app.i18n import LANGUAGE_COOKIE, LANGUAGES
-from models.accounts import password_reset
+from models.accounts import password_reset, throttle
+from models.accounts import sessions as user_sessions
 from models.core.errors import DomainError, ValidationError
 
 # Form field names (the pages use the same constants).
@@ -31,6 +32,11 @@ F_PASSWORD2 = "password2"
 F_REMEMBER = "remember"
 F_NEXT = "next"
 F_LANG = "lang"
+F_TOKEN = "token"          # the reset link's token, POSTed in the body (never in a path: access logs)
+F_EVERYWHERE = "everywhere"  # on /logout: end every session of the person
+FORM_STASH = "_form"       # what a failed form typed, kept in the signed session, never in the URL
+F_SESSION = "session_id"   # on /account/sessions/end: which of the person's sessions to end
+END_SESSION_PATH = "/account/sessions/end"
 
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 
@@ -41,9 +47,25 @@ def _back(path: str, **params: str | None) -> str:
 
 
 def _sign_in(user, remember: bool) -> None:
+    """A new server-side session (models.accounts.sessions) and a new cookie session for it."""
+    with get_db().unit_of_work() as s:
+        token = user_sessions.open_session(s, user.id, remember=remember, address=request.remote_addr,
+                                           user_agent=request.headers.get("User-Agent"))
     session.clear()  # a new session on every sign-in: nothing chosen before it carries over (fixation)
-    login_user(session_user(user), remember=remember)
+    login_user(session_user(user, token), remember=remember)
     rotate_csrf_token()
+
+
+def stash_form(form: str, **values: str) -> None:
+    """Keep what a failed form typed (login, name, phone) for its page to show again: in the signed session
+    cookie, so it never travels in a redirect URL (access logs, browser history, the Referer)."""
+    session[FORM_STASH] = {"form": form, **{k: v for k, v in values.items() if v}}
+
+
+def stashed(form: str) -> dict[str, str]:
+    """What the failed `form` typed (empty when another form or nothing was stashed)."""
+    data = session.get(FORM_STASH)
+    return dict(data) if isinstance(data, dict) and data.get("form") == form else {}
 
 
 def _with_language_cookie(response, lang: str):
@@ -52,17 +74,33 @@ def _with_language_cookie(response, lang: str):
 
 
 def login_post():
+    from dash_app.ratelimit import login_keys, remember_device, throttle_enabled
+
     check_form_csrf()
     login = request.form.get(F_LOGIN, "")
     next_path = safe_next(request.form.get(F_NEXT))
+    limited = throttle_enabled()
+    with get_db().reader() as s:
+        known = accounts.find_user_by_login(s, login)
+        keys = login_keys(s, login, known.id if known is not None else None) if limited else []
+        wait = throttle.wait_seconds(s, keys) if keys else 0.0
+    if wait > 0:
+        # Too early for this key: the password is not even checked, and the attempt does not count.
+        stash_form("login", login=login[:254])
+        return redirect(_back("/login", error="too_many_attempts", next=request.form.get(F_NEXT)), code=303)
     with get_db().reader() as s:
         user = accounts.authenticate(s, login, request.form.get(F_PASSWORD, ""))
-        if user is None:
-            return redirect(_back("/login", error="bad_credentials", login=login[:254],
-                                  next=request.form.get(F_NEXT)), code=303)
-        _sign_in(user, remember=bool(request.form.get(F_REMEMBER)))
-        lang = user.language
-    return _with_language_cookie(redirect(next_path, code=303), lang)
+    if user is None:
+        if keys:
+            with get_db().unit_of_work() as s:
+                throttle.record_failure(s, keys)
+        stash_form("login", login=login[:254])
+        return redirect(_back("/login", error="bad_credentials", next=request.form.get(F_NEXT)), code=303)
+    if keys:
+        with get_db().unit_of_work() as s:
+            throttle.record_success(s, keys)
+    _sign_in(user, remember=bool(request.form.get(F_REMEMBER)))
+    return remember_device(_with_language_cookie(redirect(next_path, code=303), user.language), user.id)
 
 
 def register_post():
@@ -78,29 +116,45 @@ def register_post():
             user = accounts.create_user(s, name=name, login=login, password=form.get(F_PASSWORD, ""),
                                         language=lang)
     except ValidationError as exc:
-        return redirect(_back("/register", error=exc.code, field=exc.field, name=name[:120],
-                              login=login[:254], next=form.get(F_NEXT)), code=303)
+        if exc.code == "login_taken":
+            # Pressing Register again after a timeout (issue 15 item 5): the first press made the account. The
+            # same login with its password is that person, so this press signs them in instead of refusing.
+            with get_db().reader() as s:
+                made = accounts.authenticate(s, login, form.get(F_PASSWORD, ""))
+                if made is not None:
+                    _sign_in(made, remember=bool(form.get(F_REMEMBER)))
+                    return redirect(safe_next(form.get(F_NEXT)), code=303)
+        stash_form("register", name=name[:120], login=login[:254])
+        return redirect(_back("/register", error=exc.code, field=exc.field, next=form.get(F_NEXT)), code=303)
     _sign_in(user, remember=bool(form.get(F_REMEMBER)))
     return redirect(safe_next(form.get(F_NEXT)), code=303)
 
 
-def reset_path(token: str) -> str:
-    return f"/reset/{quote(token, safe='')}"
+RESET_PATH = "/reset"
 
 
-def reset_post(token: str):
-    """Set a new password through a one-time link (models.accounts.password_reset), then sign in afresh."""
+def reset_link(token: str, public_url: str = "") -> str:
+    """The link handed to the person: the token in the fragment, which browsers never send to a server
+    (so no access log or proxy sees it); the host only from HAMYAR_PUBLIC_URL, never from the request."""
+    return f"{public_url}{RESET_PATH}#{quote(token, safe='')}"
+
+
+def reset_post():
+    """Set a new password through a one-time link (models.accounts.password_reset), then sign in afresh.
+    The token comes in the form's body; an error goes back to the page with the token in the fragment."""
     check_form_csrf()
     form = request.form
+    token = form.get(F_TOKEN, "")
     try:
         if form.get(F_PASSWORD, "") != form.get(F_PASSWORD2, ""):
             raise ValidationError("password_mismatch", field="password2")
         with get_db().unit_of_work() as s:
+            # Also ends every session and remember-me cookie of the person (models.accounts.sessions).
             password_reset.redeem_reset(s, token, form.get(F_PASSWORD, ""))
     except DomainError as exc:
         # Back to the link's page: it shows the form with the error while the link works, else one
         # "this link does not work" page whatever the reason.
-        return redirect(_back(reset_path(token), error=exc.code), code=303)
+        return redirect(_back(RESET_PATH, error=exc.code) + "#" + quote(token, safe=""), code=303)
     # Whoever was signed in in this browser is not any more: the person now signs in with the new password.
     logout_user()
     rotate_csrf_token()
@@ -108,10 +162,32 @@ def reset_post(token: str):
 
 
 def logout_post():
+    """End this session on the server (every copy of its cookies stops working), or with `everywhere`
+    every session of the person."""
     check_form_csrf()
+    if current_user.is_authenticated:
+        with get_db().unit_of_work() as s:
+            if request.form.get(F_EVERYWHERE):
+                user_sessions.end_sessions(s, int(current_user.id), reason=user_sessions.LOGOUT_EVERYWHERE)
+            else:
+                user_sessions.end_session(s, current_user.token)
     logout_user()
     rotate_csrf_token()
     return redirect("/", code=303)
+
+
+def end_session_post():
+    """The person ends one of their own sessions from the account page (another person's id ends nothing)."""
+    check_form_csrf()
+    if not current_user.is_authenticated:
+        return redirect("/login", code=303)
+    try:
+        session_id = int(request.form.get(F_SESSION, ""))
+    except ValueError:
+        abort(400)
+    with get_db().unit_of_work() as s:
+        user_sessions.end_session_by_id(s, int(current_user.id), session_id)
+    return redirect("/account", code=303)
 
 
 def language_post():
@@ -186,8 +262,9 @@ def init_views(server: Flask) -> None:
     init_rate_limits(server, limited)
     server.add_url_rule("/login", "login_post", limited["login_post"], methods=["POST"])
     server.add_url_rule("/register", "register_post", limited["register_post"], methods=["POST"])
-    server.add_url_rule("/reset/<token>", "reset_post", limited["reset_post"], methods=["POST"])
+    server.add_url_rule(RESET_PATH, "reset_post", limited["reset_post"], methods=["POST"])
     server.add_url_rule("/logout", "logout_post", logout_post, methods=["POST"])
+    server.add_url_rule(END_SESSION_PATH, "end_session_post", end_session_post, methods=["POST"])
     server.add_url_rule("/language", "language_post", language_post, methods=["POST"])
     server.add_url_rule("/healthz", "healthz", healthz, methods=["GET"])
     server.add_url_rule("/readyz", "readyz", readyz, methods=["GET"])

@@ -4,8 +4,8 @@ Imports the standard library, sqlalchemy and models only. Hamyar sends no e-mail
 forgot their password asks the governorate, which checks who they are and issues a link `/reset/<token>`
 valid for RESET_VALID_FOR. Only the SHA-256 of the token is stored, so someone holding the database or a
 backup cannot use a link, and the audit log never sees the token or its hash. Issuing a new link withdraws
-the person's earlier unused ones; a link works once. Redeeming changes the password hash, which also ends
-the person's other sessions (dash_app.auth ties every session to a stamp of the hash).
+the person's earlier unused ones; a link works once. Redeeming changes the password hash and ends
+every session of the person (models.accounts.sessions).
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.accounts.sessions import PASSWORD_CHANGED, end_sessions
 from models.accounts.users import check_password_strength, hash_password
 from models.audit.log import record
 from models.core.capacity import lock_rows
@@ -110,6 +111,8 @@ def redeem_reset(session: Session, token: object, new_password: object, *, now: 
            after={"user_id": user.id, "used_at": now})
     user.password_hash = hash_password(password)
     record(session, user.id, "user.password_reset", user, after={"password_reset_id": reset.id})
+    # Every session and remember-me cookie made with the old password ends (models.accounts.sessions).
+    end_sessions(session, user.id, reason=PASSWORD_CHANGED, now=now)
     return user
 
 

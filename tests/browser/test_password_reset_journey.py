@@ -48,7 +48,8 @@ def test_b702_a_reset_link_from_the_governorate_sets_a_new_password_once(browser
         row.get_by_role("button", name="بازنشانی گذرواژه").click()  # Reset password
         staff.wait_for_selector("#adm-u-reset-link")
         link = staff.input_value("#adm-u-reset-link")
-        assert link.startswith(f"{reset_server}/reset/") and len(link.rsplit("/", 1)[1]) == 43
+        # No HAMYAR_PUBLIC_URL on this server: a path, the token in the fragment (tests/security/test_reset_links.py)
+        assert link.startswith("/reset#") and len(link.rsplit("#", 1)[1]) == 43
         assert "Citizen" in staff.inner_text("#adm-u-reset-body")
         staff.click(".modal .btn-close")
         staff.wait_for_selector("#adm-u-reset-link", state="detached")  # closing takes the link off the page

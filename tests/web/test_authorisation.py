@@ -42,9 +42,10 @@ def test_every_callback_is_registered_with_a_rule(app):
     assert not unregistered, f"callbacks without secured_callback: {unregistered}"
 
 
-def test_only_the_pages_router_is_public(app):
+def test_only_the_pages_router_and_the_reset_check_are_public(app):
     public = [k for k in _server_callbacks(app) if auth.rule_for(app, k).public]
-    assert public == [auth.pages_router_key()]
+    # ... and the reset page's link check, which reads the token from the URL's fragment (issue 18 item 11).
+    assert sorted(public) == sorted([auth.pages_router_key(), "reset-body.children"])
 
 
 def test_every_callback_refuses_anonymous(app):

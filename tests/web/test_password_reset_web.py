@@ -1,4 +1,4 @@
-"""T21 on the web: the governorate's "Reset password" button, the /reset/<token> page and form, sessions ending."""
+"""T21 on the web: the governorate's "Reset password" button, the /reset#<token> page and form, sessions ending."""
 from __future__ import annotations
 
 import json
@@ -18,7 +18,8 @@ from models.reporting.audit_views import AuditFilter, audit_page
 from tests.web.conftest import PASSWORD, csrf, log_in
 
 NEW = "battery staple 1405"
-LINK = re.compile(r"http://localhost/reset/([A-Za-z0-9_-]{43})")
+# No HAMYAR_PUBLIC_URL here: the link is a path (never the request's host), the token in its fragment.
+LINK = re.compile(r"\"/reset#([A-Za-z0-9_-]{43})\"")
 
 
 def _reset_key(app) -> str:
@@ -61,11 +62,27 @@ def render(client, path: str) -> str:
     return json.dumps(resp.get_json(), ensure_ascii=False)
 
 
+def show(client, token: str, error: str = "") -> str:
+    """The /reset page as the browser shows it for the link /reset#<token>: the page's callback gets the
+    fragment from the browser's location (in the body of the request, never in its URL)."""
+    body = {"output": f"{ids.RESET_BODY}.children", "outputs": {"id": ids.RESET_BODY, "property": "children"},
+            "inputs": [{"id": ids.RESET_LOCATION, "property": "hash", "value": f"#{token}"}],
+            "state": [{"id": ids.RESET_ERROR_CODE, "property": "data", "value": error}],
+            "changedPropIds": [f"{ids.RESET_LOCATION}.hash"]}
+    resp = client.post("/_dash-update-component", json=body, headers={"X-CSRFToken": csrf(client)})
+    assert resp.status_code == 200, resp.data
+    return json.dumps(resp.get_json(), ensure_ascii=False)
+
+
+def back_to(token: str, error: str) -> str:
+    return f"/reset?error={error}#{token}"
+
+
 def submit(client, token: str, password: str = NEW, again: str | None = None, with_csrf: bool = True):
-    data = {"password": password, "password2": password if again is None else again}
+    data = {"token": token, "password": password, "password2": password if again is None else again}
     if with_csrf:
         data["csrf_token"] = csrf(client)
-    return client.post(f"/reset/{token}", data=data)
+    return client.post("/reset", data=data)
 
 
 def _hash(web_db, user_id) -> str:
@@ -82,9 +99,9 @@ def _can_log_in(app, who: str, password: str) -> bool:
 def test_the_governorate_issues_a_link_that_sets_the_password_once(app, people, web_db):
     token = issue_link(app, people.citizen)
     visitor = app.test_client()
-    assert visitor.get(f"/reset/{token}").status_code == 200  # anonymous visitors reach the page
-    page = render(visitor, f"/reset/{token}")
-    assert ids.RESET_FORM in page and f'"action": "/reset/{token}"' in page
+    assert visitor.get("/reset").status_code == 200  # anonymous visitors reach the page
+    page = show(visitor, token)
+    assert ids.RESET_FORM in page and '"action": "/reset"' in page and f'"value": "{token}"' in page
     resp = submit(visitor, token)
     assert resp.status_code == 303 and resp.headers["Location"] == "/login?notice=password_reset"
     assert ids.LOGIN_NOTICE in render(visitor, "/login?notice=password_reset")
@@ -92,8 +109,8 @@ def test_the_governorate_issues_a_link_that_sets_the_password_once(app, people, 
     # The second use is refused with the page that says nothing about why.
     changed = _hash(web_db, people.citizen)
     again = submit(app.test_client(), token, "another good password 7")
-    assert again.status_code == 303 and again.headers["Location"] == f"/reset/{token}?error=reset_link_invalid"
-    page = render(app.test_client(), f"/reset/{token}?error=reset_link_invalid")
+    assert again.status_code == 303 and again.headers["Location"] == back_to(token, "reset_link_invalid")
+    page = show(app.test_client(), token, "reset_link_invalid")
     assert ids.RESET_FORM not in page and ids.RESET_ERROR in page
     assert _hash(web_db, people.citizen) == changed
 
@@ -102,12 +119,11 @@ def test_an_invalid_or_expired_link_shows_one_page(app, people, web_db):
     token = issue_link(app, people.citizen)
     with web_db.engine.begin() as conn:
         conn.execute(update(PasswordReset).values(expires_at=utcnow()))
-    pages = {render(app.test_client(), path) for path in (f"/reset/{token}", "/reset/nonsense",
-                                                          "/reset/" + "A" * 43)}
+    pages = {show(app.test_client(), t) for t in (token, "nonsense", "A" * 43, "")}
     assert len(pages) == 1 and ids.RESET_FORM not in pages.pop()
     before = _hash(web_db, people.citizen)
     resp = submit(app.test_client(), token)
-    assert resp.headers["Location"] == f"/reset/{token}?error=reset_link_invalid"
+    assert resp.headers["Location"] == back_to(token, "reset_link_invalid")
     assert _hash(web_db, people.citizen) == before
 
 
@@ -116,10 +132,10 @@ def test_a_weak_or_mistyped_password_comes_back_to_the_form(app, people, web_db)
     visitor = app.test_client()
     before = _hash(web_db, people.citizen)
     resp = submit(visitor, token, "short")
-    assert resp.headers["Location"] == f"/reset/{token}?error=password_too_short"
-    assert ids.RESET_FORM in render(visitor, f"/reset/{token}?error=password_too_short")
+    assert resp.headers["Location"] == back_to(token, "password_too_short")
+    assert ids.RESET_FORM in show(visitor, token, "password_too_short")
     resp = submit(visitor, token, NEW, again=NEW + "x")
-    assert resp.headers["Location"] == f"/reset/{token}?error=password_mismatch"
+    assert resp.headers["Location"] == back_to(token, "password_mismatch")
     assert _hash(web_db, people.citizen) == before
     assert submit(visitor, token).headers["Location"] == "/login?notice=password_reset"
 
@@ -129,7 +145,7 @@ def test_posting_without_the_csrf_token_is_refused(app, people, web_db):
     before = _hash(web_db, people.citizen)
     visitor = app.test_client()
     assert submit(visitor, token, with_csrf=False).status_code == 400
-    resp = visitor.post(f"/reset/{token}", data={"csrf_token": "forged", "password": NEW, "password2": NEW})
+    resp = visitor.post("/reset", data={"csrf_token": "forged", "token": token, "password": NEW, "password2": NEW})
     assert resp.status_code == 400
     assert _hash(web_db, people.citizen) == before
     with web_db.reader() as s:
@@ -140,7 +156,7 @@ def test_a_new_link_makes_the_previous_one_stop_working(app, people):
     first = issue_link(app, people.citizen)
     second = issue_link(app, people.citizen)
     assert first != second
-    assert submit(app.test_client(), first).headers["Location"] == f"/reset/{first}?error=reset_link_invalid"
+    assert submit(app.test_client(), first).headers["Location"] == back_to(first, "reset_link_invalid")
     assert submit(app.test_client(), second).headers["Location"] == "/login?notice=password_reset"
 
 
@@ -162,7 +178,7 @@ def test_a_deactivated_or_unknown_person_gets_a_message_not_a_link(app, people):
     for target in (424242, "x"):
         resp = press_reset(app, staff, target)
         shown = json.dumps(resp.get_json())
-        assert resp.status_code == 200 and "alert-danger" in shown and "/reset/" not in shown
+        assert resp.status_code == 200 and "alert-danger" in shown and "/reset#" not in shown
 
 
 def test_setting_a_new_password_ends_the_persons_other_sessions(app, people):

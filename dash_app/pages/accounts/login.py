@@ -27,11 +27,12 @@ def notice_for(notice: str | None) -> html.Div | None:
 
 
 @page(__name__, path="/login", title=_l("Log in"), roles={ANYONE})
-def layout(error: str | None = None, login: str | None = None, next: str | None = None, notice: str | None = None,
-           **_kw):
+def layout(error: str | None = None, next: str | None = None, notice: str | None = None, **_kw):
     if current_user.is_authenticated:
         return html.Div([html.P(_("You are logged in as %(name)s.", name=current_user.name)),
                          html.A(_("Back to the home page"), href="/")])
+    # The login typed before a failed attempt comes from the signed session, never from the URL.
+    login = views.stashed("login").get("login") if error else None
     return html.Section([
         html.H1(_("Log in"), className="h3 mb-3"),
         notice_for(notice),

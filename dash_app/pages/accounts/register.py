@@ -20,11 +20,13 @@ from models.accounts.users import PASSWORD_MIN_LENGTH
 
 
 @page(__name__, path="/register", title=_l("Register"), roles={ANYONE})
-def layout(error: str | None = None, name: str | None = None, login: str | None = None, next: str | None = None,
-           **_kw):
+def layout(error: str | None = None, next: str | None = None, **_kw):
     if current_user.is_authenticated:
         return html.Div([html.P(_("You are logged in as %(name)s.", name=current_user.name)),
                          html.A(_("Back to the home page"), href="/")])
+    # What the failed form typed comes from the signed session, never from the URL (issue 18 item 10).
+    typed = views.stashed("register") if error else {}
+    name, login = typed.get("name"), typed.get("login")
     return html.Section([
         html.H1(_("Create an account"), className="h3 mb-3"),
         alert_for(error_message(error, minimum=PASSWORD_MIN_LENGTH) if error else None, id=ids.REGISTER_ERROR),

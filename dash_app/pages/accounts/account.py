@@ -1,0 +1,85 @@
+"""The person's account: who they are signed in as, their active sessions, and "log out everywhere"
+(issue 18 item 2).
+
+Imports dash, flask-login, models.accounts.sessions and dash_app. The buttons are plain forms that POST
+to Flask routes (dash_app.views): /logout with `everywhere`, /account/sessions/end for one session.
+"""
+from __future__ import annotations
+
+import re
+
+import dash_bootstrap_components as dbc
+from dash import html
+from flask_login import current_user
+
+from dash_app import views
+from dash_app.auth import CITIZEN
+from dash_app.db import get_db
+from dash_app.i18n import _, _l, format_datetime, format_number
+from dash_app.layout import csrf_field, icon, page
+from dash_app.pages.accounts import ids
+from models.accounts import sessions as user_sessions
+from models.orm.people import User
+
+_BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chromium/", "Chromium"),
+             ("Chrome/", "Chrome"), ("Safari/", "Safari"))
+_SYSTEMS = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"),
+            ("Mac OS X", "macOS"), ("Linux", "Linux"))
+
+
+def device_name(user_agent: str | None) -> str:
+    """'Firefox on Android' from a User-Agent header (names of products are not translated)."""
+    text = user_agent or ""
+    browser = next((name for mark, name in _BROWSERS if mark in text), "")
+    system = next((name for mark, name in _SYSTEMS if mark in text), "")
+    if browser and system:
+        return _("%(browser)s on %(system)s", browser=browser, system=system)
+    return browser or system or re.sub(r"\s+", " ", text)[:40] or _("Unknown device")
+
+
+def session_row(row, this_id: int | None) -> html.Tr:
+    this = row.id == this_id
+    end = html.Span(_("This device"), className="badge text-bg-success") if this else html.Form([
+        csrf_field(),
+        dbc.Input(type="hidden", name=views.F_SESSION, value=str(row.id)),
+        html.Button(_("End this session"), type="submit", className="btn btn-outline-danger btn-sm"),
+    ], action=views.END_SESSION_PATH, method="POST", className="m-0")
+    return html.Tr([
+        html.Td(device_name(row.user_agent)),
+        html.Td(row.address or "", dir="ltr"),
+        html.Td(format_datetime(row.created_at)),
+        html.Td(format_datetime(row.last_seen_at)),
+        html.Td(_("Yes") if row.remember else _("No")),
+        html.Td(end),
+    ], className="table-success" if this else None)
+
+
+@page(__name__, path="/account", title=_l("Your account"), roles={CITIZEN})
+def layout(**_kw):
+    uid = int(current_user.id)
+    with get_db().reader() as s:
+        user = s.get(User, uid)
+        rows = user_sessions.active_sessions(s, uid)
+        this_id = user_sessions.session_id_of(s, current_user.token)
+        login = (user.email or user.phone or "") if user is not None else ""
+    return html.Section([
+        html.H1([icon("person-circle", "me-2"), _("Your account")], className="h3 mb-3"),
+        html.P([html.Strong(current_user.name), " · ", html.Span(login, dir="ltr")]),
+        html.H2(_("Active sessions"), className="h5 mt-4"),
+        html.P(_("Every browser signed in to your account now: %(count)s. If you do not recognise one, end it, "
+                 "or log out everywhere.", count=format_number(len(rows))),
+               className="text-body-secondary"),
+        html.Div(html.Table([
+            html.Thead(html.Tr([html.Th(_("Device")), html.Th(_("Address")), html.Th(_("Signed in")),
+                                html.Th(_("Last used")), html.Th(_("Remembered")), html.Th("")])),
+            html.Tbody([session_row(r, this_id) for r in rows]),
+        ], className="table table-sm align-middle"), className="table-responsive", id=ids.ACCOUNT_SESSIONS),
+        html.Form([
+            csrf_field(),
+            dbc.Input(type="hidden", name=views.F_EVERYWHERE, value="1"),
+            html.Button([icon("box-arrow-right", "me-1"), _("Log out everywhere")], type="submit",
+                        className="btn btn-danger"),
+            html.P(_("Ends every session of your account, this one too, and every “remember me” on any device."),
+                   className="form-text"),
+        ], action="/logout", method="POST", id=ids.ACCOUNT_LOGOUT_EVERYWHERE, className="mt-3"),
+    ])
