@@ -23,6 +23,7 @@ from dash_app.i18n import (
     _l,
     as_text,
     current_language,
+    error_message,
     format_datetime,
     format_money,
     format_number,
@@ -31,6 +32,7 @@ from dash_app.i18n import (
 from dash_app.layout import icon, page
 from dash_app.pages.governorate import ids as gid
 from dash_app.ui.alerts import error_alert, success
+from dash_app.ui.forms import button_error
 from dash_app.ui.labels import BACKGROUND_LABEL, kind_label
 from dash_app.ui.names import name_in
 from models.accounts import password_reset
@@ -86,6 +88,7 @@ def layout(**_kw):
                 html.Button(_("Restore from archive"), id=gid.AD_T_UNARCHIVE, n_clicks=0,
                             className="btn btn-outline-secondary mb-2"),
             ]),
+            html.Div(id=gid.AD_T_ERROR, **{"aria-live": "assertive"}),  # beside the button (issue 20 items 1-2)
         ], className="border rounded p-3 mb-3"),
         dbc.Modal([
             dbc.ModalHeader(dbc.ModalTitle(_("Archive this table?"))),
@@ -275,14 +278,14 @@ def _bump(version: Any) -> int:
 
 @secured_callback(
     Output(gid.AD_MESSAGE, "children", allow_duplicate=True), Output(gid.AD_REFRESH, "data", allow_duplicate=True),
-    Output(gid.AD_T_SELECT, "value"),
+    Output(gid.AD_T_SELECT, "value"), Output(gid.AD_T_ERROR, "children"),
     Input(gid.AD_T_SAVE, "n_clicks"), State(gid.AD_T_SELECT, "value"), State(gid.AD_T_NAME_FA, "value"),
     State(gid.AD_T_NAME_EN, "value"), State(gid.AD_T_DESC_FA, "value"), State(gid.AD_T_DESC_EN, "value"),
     State(gid.AD_REFRESH, "data"), roles={GOVERNORATE}, prevent_initial_call=True)
 def save_table(n, table_value, name_fa, name_en, desc_fa, desc_en, version):
     require({GOVERNORATE})
     if not n:
-        return no_update, no_update, no_update
+        return no_update, no_update, no_update, no_update
     data = admin_ops.TableInput(as_text(name_fa), as_text(name_en), as_text(desc_fa), as_text(desc_en))
     tid = parse_int(table_value) if table_value else None
     try:
@@ -290,9 +293,15 @@ def save_table(n, table_value, name_fa, name_en, desc_fa, desc_en, version):
             table = (admin_ops.update_table(s, current_user_id(), tid, data) if tid is not None
                      else admin_ops.create_table(s, current_user_id(), data))
             new_id = table.id
-    except DomainError as exc:
-        return error_alert(exc), no_update, no_update
-    return success(_("The table is saved.")), _bump(version), str(new_id)
+    except DomainError as exc:  # at the field it names (marked, focused) and beside the Save button
+        field_id, label = TABLE_FIELD_OF.get(exc.field or "", (None, None))
+        return "", no_update, no_update, button_error(error_message(exc), field_id, str(label) if label else None)
+    return success(_("The table is saved.")), _bump(version), str(new_id), ""
+
+
+TABLE_FIELD_OF = {"name_fa": (gid.AD_T_NAME_FA, _l("Name in Persian")), "name_en": (gid.AD_T_NAME_EN, _l("Name in English")),
+                  "description_fa": (gid.AD_T_DESC_FA, _l("Description in Persian")),
+                  "description_en": (gid.AD_T_DESC_EN, _l("Description in English"))}
 
 
 @secured_callback(
