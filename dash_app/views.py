@@ -124,6 +124,14 @@ def register_post():
                 if made is not None:
                     _sign_in(made, remember=bool(form.get(F_REMEMBER)))
                     return redirect(safe_next(form.get(F_NEXT)), code=303)
+        if exc.code == "login_taken":
+            # Pressing Register again after a timeout (issue 15 item 5): the first press made the account. The
+            # same login with its password is that person, so this press signs them in instead of refusing.
+            with get_db().reader() as s:
+                made = accounts.authenticate(s, login, form.get(F_PASSWORD, ""))
+                if made is not None:
+                    _sign_in(made, remember=bool(form.get(F_REMEMBER)))
+                    return redirect(safe_next(form.get(F_NEXT)), code=303)
         stash_form("register", name=name[:120], login=login[:254])
         return redirect(_back("/register", error=exc.code, field=exc.field, next=form.get(F_NEXT)), code=303)
     _sign_in(user, remember=bool(form.get(F_REMEMBER)))

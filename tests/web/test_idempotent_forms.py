@@ -208,3 +208,64 @@ def test_the_editor_makes_one_project_and_one_need_per_token(site):
     _editor_post(chair, demo_app, table_id, form_tokens.new_token(), "need", need_for=made[0])
     with demo_db.reader() as s:
         assert s.scalar(select(func.count()).select_from(Need)) == needs_before + 2
+
+
+# --- registration and ballots ------------------------------------------------------------------------
+
+
+def test_pressing_register_again_after_a_timeout_signs_in_and_makes_one_account(tmp_path):
+    from dash_app import create_app
+    from models.orm.people import User
+    from tests.web.conftest import csrf
+
+    db = Database(f"sqlite:///{tmp_path / 'reg.sqlite3'}")
+    orm.Base.metadata.create_all(db.engine)
+    app = create_app({"TESTING": True, "DATABASE_URL": db.url, "SECRET_KEY": "reg"})
+    form = {"name": "Sara", "login": "sara@example.org", "password": PASSWORD, "password2": PASSWORD,
+            "next": "/pledge?project=3"}
+    first = app.test_client()
+    assert first.post("/register", data={**form, "csrf_token": csrf(first)}).status_code == 303
+    # the answer never reached the browser: the same browser (no session cookie yet) presses again
+    again = app.test_client()
+    resp = again.post("/register", data={**form, "csrf_token": csrf(again)})
+    assert resp.status_code == 303 and resp.headers["Location"].endswith("/pledge?project=3")
+    assert "Sara" in again.get("/_dash-layout").get_data(as_text=True)        # signed in
+    with db.reader() as s:
+        assert s.scalar(select(func.count()).select_from(User)) == 1
+    # someone else trying the same login with another password is refused as before
+    other = app.test_client()
+    resp = other.post("/register", data={**form, "password": "another horse 77", "password2": "another horse 77",
+                                         "csrf_token": csrf(other)})
+    assert "error=login_taken" in resp.headers["Location"]
+    app.extensions["hamyar_db"].dispose()
+    db.dispose()
+
+
+def test_casting_a_chair_ballot_twice_keeps_one_ballot(site):
+    """Ballots are one row per voter and election (a unique constraint): pressing Vote again replaces it."""
+    from datetime import timedelta
+
+    from models.orm.base import utcnow
+    from models.orm.tables import ChairBallot
+    from models.tables.elections import cast_ballot, nominate, open_election
+
+    _app, db, world, _users = site
+    with db.unit_of_work() as s:
+        from models.orm.people import User
+
+        staff = accounts.create_user(s, name="Staff", login="staff@example.org", password=PASSWORD,
+                                     is_governorate=True).id
+        del User
+    with db.unit_of_work() as s:
+        election = open_election(s, staff, world.health, utcnow() + timedelta(days=3)).id
+    with db.unit_of_work() as s:
+        nominate(s, world.member, election)
+    with db.reader() as s:
+        from models.orm.tables import ChairCandidate
+
+        candidate = s.scalar(select(ChairCandidate.id).where(ChairCandidate.election_id == election))
+    for _ in range(2):
+        with db.unit_of_work() as s:
+            cast_ballot(s, world.member, election, [candidate])
+    with db.reader() as s:
+        assert s.scalar(select(func.count()).select_from(ChairBallot).where(ChairBallot.election_id == election)) == 1
