@@ -567,6 +567,11 @@ def known_component_file(dash_app: dash.Dash, rest: str) -> bool:
 def init_auth(server: Flask, dash_app: dash.Dash) -> None:
     """Bind flask-login, the CSRF cookie and the before-request guard to `server`."""
     login_manager.init_app(server)
+    # Chair ballots are linked to their voters only by a MAC under a key that is not in the database
+    # (models.tables.elections): derived from SECRET_KEY, the same on every web and Celery worker.
+    from models.tables.elections import ballot_key_from_secret, configure_ballot_key
+
+    configure_ballot_key(server.extensions["hamyar_db"], ballot_key_from_secret(server.config["SECRET_KEY"]))
     prefix = dash_app.config.routes_pathname_prefix.rstrip("/")
     config = GuardConfig(update_path=f"{prefix}/_dash-update-component",
                          suites_prefix=f"{prefix}/_dash-component-suites/")

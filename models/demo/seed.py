@@ -44,6 +44,7 @@ from models.orm.tables import (
     ChairBallotChoice,
     ChairCandidate,
     ChairElection,
+    ChairParticipation,
     Table,
     TableMembership,
 )
@@ -110,6 +111,18 @@ def _ids(session: Session, model, rows: list[dict]) -> list[int]:
         return []
     stmt = insert(model).returning(model.id, sort_by_parameter_order=True)
     return list(session.scalars(stmt, rows))
+
+
+def _secret_ballots(session: Session, rng: random.Random, election_id: int, voters: list[int],
+                    ballots: list[list[int]]) -> None:
+    """A closed election's ballots as models.tables.elections keeps them: who voted (participations) apart
+    from what was voted (ballots with no link, random ids, in random order)."""
+    session.execute(insert(ChairParticipation), [dict(election_id=election_id, user_id=v) for v in voters])
+    rng.shuffle(ballots)
+    for candidate_ids in ballots:
+        bid = rng.randrange(1, 2**62)
+        session.execute(insert(ChairBallot).values(id=bid, election_id=election_id, link=None))
+        session.execute(insert(ChairBallotChoice), [dict(ballot_id=bid, candidate_id=c) for c in candidate_ids])
 
 
 def _round_money(rials: float) -> int:
@@ -214,13 +227,13 @@ def seed_demo(session: Session, seed: int = DEMO_SEED) -> SeedSummary:
                                                     status=ElectionStatus.CLOSED, created_by_id=account_ids["governorate"])])
         cand_ids = _ids(session, ChairCandidate, [dict(election_id=eid, user_id=u, nominated_at=opens) for u in candidates])
         counts = {u: 0 for u in candidates}
-        for voter in member_ids:
+        ballots = []
+        for _voter in member_ids:
             approved = [c for c in candidates if rng.random() < (0.8 if c == candidates[0] else 0.45)] or [candidates[0]]
-            (bid,) = _ids(session, ChairBallot, [dict(election_id=eid, voter_id=voter, cast_at=opens + timedelta(days=3))])
-            session.execute(insert(ChairBallotChoice), [
-                dict(ballot_id=bid, candidate_id=cand_ids[candidates.index(c)]) for c in approved])
+            ballots.append([cand_ids[candidates.index(c)] for c in approved])
             for c in approved:
                 counts[c] += 1
+        _secret_ballots(session, random.Random(f"{seed}-ballots-{tid}"), eid, member_ids, ballots)
         # Most approvals wins; a tie goes to the earlier nomination (then the smaller user id).
         winner = max(candidates, key=lambda u: (counts[u], -candidates.index(u), -u))
         session.execute(_core(ChairElection).update().where(ChairElection.id == eid).values(

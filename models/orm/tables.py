@@ -4,9 +4,10 @@ Imports sqlalchemy only.
 """
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.core.enums import ElectionStatus, MemberBackground
@@ -93,24 +94,49 @@ class ChairCandidate(Base):
     user: Mapped[User] = relationship()
 
 
+# A ballot's id is random: ids in casting order would line ballots up with the participations and the
+# audit events of the voters. On SQLite the column is the table's rowid, so rows are stored by it too.
+BALLOT_ID = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def random_ballot_id() -> int:
+    return secrets.randbelow(2**62) + 1
+
+
 class ChairBallot(Base):
-    """One member's approval ballot; changeable until the election closes."""
+    """What was voted, never who voted (issue 18 item 5): an anonymous approval ballot.
+
+    While the election is open, `link` is a keyed MAC of the election and the voter (the key is not in
+    the database: models.tables.elections) so the voter can change their own ballot and the close can
+    leave out the ballots of members who left; the close erases every link and writes the counted
+    ballots again in random order with new ids. Who voted is `ChairParticipation`. Written with Core
+    statements, never as ORM objects: an audit event naming a ballot would link it to its voter."""
 
     __tablename__ = "chair_ballots"
-    __table_args__ = (UniqueConstraint("election_id", "voter_id"),)
+
+    id: Mapped[int] = mapped_column(BALLOT_ID, primary_key=True, autoincrement=False, default=random_ballot_id)
+    election_id: Mapped[int] = mapped_column(ForeignKey("chair_elections.id", ondelete="RESTRICT"))
+    link: Mapped[str | None] = mapped_column(String(80), unique=True)
+
+    choices: Mapped[list[ChairBallotChoice]] = relationship(cascade="all, delete-orphan")
+
+
+class ChairParticipation(Base):
+    """Who voted in a chair election (one row per voter; what they chose is in no column of it)."""
+
+    __tablename__ = "chair_participations"
+    __table_args__ = (UniqueConstraint("election_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     election_id: Mapped[int] = mapped_column(ForeignKey("chair_elections.id", ondelete="RESTRICT"))
-    voter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
-    cast_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    choices: Mapped[list[ChairBallotChoice]] = relationship(cascade="all, delete-orphan")
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
 
 
 class ChairBallotChoice(Base):
     __tablename__ = "chair_ballot_choices"
 
-    ballot_id: Mapped[int] = mapped_column(ForeignKey("chair_ballots.id", ondelete="CASCADE"), primary_key=True)
+    ballot_id: Mapped[int] = mapped_column(BALLOT_ID, ForeignKey("chair_ballots.id", ondelete="CASCADE"),
+                                           primary_key=True)
     candidate_id: Mapped[int] = mapped_column(
         ForeignKey("chair_candidates.id", ondelete="RESTRICT"), primary_key=True
     )

@@ -4,13 +4,30 @@ ballots (changeable until the close), and the close makes the most-approved cand
 Imports sqlalchemy and models only.
 Tie-break (documented for members): most approvals; then the earlier nomination; then the
 smaller user id. Counts stay hidden until the election is closed.
+
+Secret ballots, in the database too (issue 18 item 5): "who voted" and "what was voted" are kept apart.
+`ChairParticipation` says that a member voted; `ChairBallot` + `ChairBallotChoice` hold what was voted
+with no voter id, a random id and no time. While the ballot may still be changed, the ballot carries a
+keyed link, HMAC-SHA256(key, election id, voter id), so the voter finds their own ballot and the count
+leaves out members who left; the key is not in the database (the web app derives it from SECRET_KEY:
+`configure_ballot_key`). The close erases every link and rewrites the counted ballots in random order
+with new ids, so a backup or export taken after the close holds no link at all, and even with the key
+a closed election's ballots cannot be tied to anyone. The audit events name the participation, never
+the ballot. Ballots cast before migration 0014 in an election that was still open keep a plain
+`legacy:<voter id>` link until that election closes.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
+import random
+import secrets
+import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from models.audit.log import record, snapshot
@@ -26,11 +43,57 @@ from models.orm.tables import (
     ChairBallotChoice,
     ChairCandidate,
     ChairElection,
+    ChairParticipation,
     Table,
     TableMembership,
+    random_ballot_id,
 )
 
 CHAIR_TERM = timedelta(days=730)
+
+# --- the keyed link between a voter and their ballot (only while the election is open) -------------
+
+_BALLOT_KEYS: weakref.WeakKeyDictionary[Any, bytes] = weakref.WeakKeyDictionary()
+# Without a configured key (a script or a test using models directly) links are made with a key that
+# lives as long as this process: enough to change a ballot and close the election in one process.
+_PROCESS_KEY = secrets.token_bytes(32)
+LEGACY_LINK = "legacy:"
+
+
+def ballot_key_from_secret(secret_key: str | bytes) -> bytes:
+    secret = secret_key.encode() if isinstance(secret_key, str) else bytes(secret_key)
+    return hmac.new(secret, b"hamyar-chair-ballot-link", "sha256").digest()
+
+
+def configure_ballot_key(db: Any, key: bytes) -> None:
+    """Make the links of `db`'s ballots with `key` (never stored in the database)."""
+    if len(key) < 16:
+        raise ValueError("the ballot link key is too short")
+    _BALLOT_KEYS[db.engine] = key
+
+
+def _ballot_key(session: Session) -> bytes:
+    bind = session.get_bind()
+    engine = getattr(bind, "engine", bind)
+    return _BALLOT_KEYS.get(engine, _PROCESS_KEY)
+
+
+def ballot_link(key: bytes, election_id: int, voter_id: int) -> str:
+    return hmac.new(key, f"hamyar-chair-ballot:{election_id}:{voter_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def _links_of(session: Session, election_id: int, voter_ids: list[int]) -> dict[str, int]:
+    key = _ballot_key(session)
+    links = {ballot_link(key, election_id, v): v for v in voter_ids}
+    links.update({f"{LEGACY_LINK}{v}": v for v in voter_ids})
+    return links
+
+
+def _ballot_of(session: Session, election_id: int, voter_id: int) -> int | None:
+    """The id of `voter_id`'s ballot while its link exists (None after the close or before a first vote)."""
+    links = list(_links_of(session, election_id, [voter_id]))
+    return session.scalar(select(ChairBallot.id).where(ChairBallot.election_id == election_id,
+                                                       ChairBallot.link.in_(links)).limit(1))
 
 
 def active_member_ids(session: Session, table_id: int) -> list[int]:
@@ -85,8 +148,9 @@ def nominate(session: Session, actor_id: int, election_id: object, now: datetime
 
 
 def cast_ballot(session: Session, actor_id: int, election_id: object, candidate_ids: list[int],
-                now: datetime | None = None) -> ChairBallot:
-    """A member's approval ballot: any set of candidates; casting again replaces the ballot."""
+                now: datetime | None = None) -> ChairParticipation:
+    """A member's approval ballot: any set of candidates; casting again replaces the ballot. Returns the
+    member's participation (the ballot itself is anonymous)."""
     now = now or utcnow()
     election = _open_election(session, election_id, now)
     if actor_id not in active_member_ids(session, election.table_id):
@@ -100,35 +164,78 @@ def cast_ballot(session: Session, actor_id: int, election_id: object, candidate_
         raise ValidationError("ballot_empty", field="candidates")
     if not set(wanted) <= valid:
         raise ValidationError("candidate_unknown", field="candidates")
-    ballot = session.scalar(select(ChairBallot).where(ChairBallot.election_id == election.id,
-                                                      ChairBallot.voter_id == actor_id))
-    if ballot is None:
-        ballot = ChairBallot(election_id=election.id, voter_id=actor_id, cast_at=now)
-        session.add(ballot)
+    participation = session.scalar(select(ChairParticipation).where(
+        ChairParticipation.election_id == election.id, ChairParticipation.user_id == actor_id))
+    if participation is None:
+        participation = ChairParticipation(election_id=election.id, user_id=actor_id)
+        session.add(participation)
         action = "election.ballot_cast"
     else:
-        ballot.cast_at = now
         action = "election.ballot_changed"
-    ballot.choices = [ChairBallotChoice(candidate_id=c) for c in wanted]
-    # The audit says that a member voted, never for whom: ballots are secret.
-    record(session, actor_id, action, ballot, after={"election_id": election.id, "cast_at": now.isoformat()},
-           table_id=election.table_id)
-    return ballot
+    link = ballot_link(_ballot_key(session), election.id, actor_id)
+    ballot_id = _ballot_of(session, election.id, actor_id)
+    if ballot_id is None:
+        ballot_id = random_ballot_id()
+        session.execute(insert(ChairBallot).values(id=ballot_id, election_id=election.id, link=link))
+    else:
+        session.execute(update(ChairBallot).where(ChairBallot.id == ballot_id).values(link=link))
+        session.execute(delete(ChairBallotChoice).where(ChairBallotChoice.ballot_id == ballot_id))
+    session.execute(insert(ChairBallotChoice), [{"ballot_id": ballot_id, "candidate_id": c} for c in wanted])
+    # The audit says that a member voted (the participation), never for whom nor which ballot is theirs.
+    record(session, actor_id, action, participation, after={"election_id": election.id}, table_id=election.table_id)
+    return participation
+
+
+def _counted_ballots(session: Session, election: ChairElection) -> dict[int, set[int]]:
+    """Ballot id -> approved candidate ids, for the ballots of current members (found by their links:
+    a member who left before the close no longer counts; a ballot whose link matches nobody is not one)."""
+    links = _links_of(session, election.id, active_member_ids(session, election.table_id))
+    ballots: dict[int, set[int]] = {}
+    voters: dict[int, int] = {}
+    for ballot_id, link in session.execute(select(ChairBallot.id, ChairBallot.link)
+                                           .where(ChairBallot.election_id == election.id)):
+        voter = links.get(link or "")
+        if voter is not None and voter not in voters:
+            voters[voter] = ballot_id
+            ballots[ballot_id] = set()
+    for ballot_id, cand_id in session.execute(
+            select(ChairBallotChoice.ballot_id, ChairBallotChoice.candidate_id).join(ChairBallot)
+            .where(ChairBallot.election_id == election.id)):
+        if ballot_id in ballots:
+            ballots[ballot_id].add(cand_id)
+    return ballots
 
 
 def count_approvals(session: Session, election_id: int) -> list[tuple[ChairCandidate, int]]:
-    """Candidates with their approvals, in the order of the result (winner first)."""
+    """Candidates with their approvals, in the order of the result (winner first). Only meaningful while
+    the links exist (an open election, or inside `close_election` before they are erased)."""
     election = session.scalars(select(ChairElection).where(ChairElection.id == election_id)
                                .options(selectinload(ChairElection.candidates))).one()
-    members = set(active_member_ids(session, election.table_id))
     counts = {c.id: 0 for c in election.candidates}
-    for voter_id, cand_id in session.execute(
-            select(ChairBallot.voter_id, ChairBallotChoice.candidate_id).join(ChairBallotChoice)
-            .where(ChairBallot.election_id == election_id)):
-        if voter_id in members:  # a member who left before the close no longer counts
-            counts[cand_id] += 1
+    for choices in _counted_ballots(session, election).values():
+        for cand_id in choices:
+            if cand_id in counts:
+                counts[cand_id] += 1
     ordered = sorted(election.candidates, key=lambda c: (-counts[c.id], c.nominated_at, c.user_id))
     return [(c, counts[c.id]) for c in ordered]
+
+
+def _unlink_ballots(session: Session, election: ChairElection) -> None:
+    """At the close: keep the counted ballots only, with no link, new random ids, written in random order
+    (ids and row order in casting order would line them up with the participations and the audit)."""
+    counted = list(_counted_ballots(session, election).values())
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA secure_delete = ON"))  # the deleted rows' bytes are overwritten
+    old = select(ChairBallot.id).where(ChairBallot.election_id == election.id).scalar_subquery()
+    session.execute(delete(ChairBallotChoice).where(ChairBallotChoice.ballot_id.in_(old)))
+    session.execute(delete(ChairBallot).where(ChairBallot.election_id == election.id))
+    random.SystemRandom().shuffle(counted)
+    for choices in counted:
+        ballot_id = random_ballot_id()
+        session.execute(insert(ChairBallot).values(id=ballot_id, election_id=election.id, link=None))
+        if choices:
+            session.execute(insert(ChairBallotChoice), [{"ballot_id": ballot_id, "candidate_id": c}
+                                                        for c in sorted(choices)])
 
 
 def close_election(session: Session, actor_id: int | None, election_id: object,
@@ -148,6 +255,7 @@ def close_election(session: Session, actor_id: int | None, election_id: object,
     if actor_id is None and now < election.closes_at:
         raise Conflict("election_not_due")
     results = count_approvals(session, election.id)
+    _unlink_ballots(session, election)
     election.status = ElectionStatus.CLOSED
     election.result = {str(c.user_id): n for c, n in results}
     table = session.get(Table, election.table_id)
@@ -245,7 +353,7 @@ class ElectionView:
     opens_at: datetime
     closes_at: datetime
     candidates: list[CandidateRow]
-    my_choices: list[int]       # candidate ids the viewer approved (their own ballot only)
+    my_choices: list[int]       # candidate ids the viewer approved (their own ballot, while the election is open)
     voted: int                  # how many members have cast a ballot (shown; whom they chose is not)
     winner_id: int | None
     winner_name: str | None
@@ -270,11 +378,12 @@ def election_view(session: Session, table_id: int, viewer_id: int | None, now: d
     else:
         candidates.sort(key=lambda c: (c.nominated_at, c.user_id))
     mine: list[int] = []
-    if viewer_id is not None:
-        mine = sorted(session.scalars(select(ChairBallotChoice.candidate_id).join(ChairBallot).where(
-            ChairBallot.election_id == election.id, ChairBallot.voter_id == viewer_id)))
-    voted = session.scalar(select(func.count()).select_from(ChairBallot).where(
-        ChairBallot.election_id == election.id)) or 0
+    ballot_id = _ballot_of(session, election.id, viewer_id) if viewer_id is not None and not closed else None
+    if ballot_id is not None:  # the viewer's own ballot, while it may still be changed
+        mine = sorted(session.scalars(select(ChairBallotChoice.candidate_id).where(
+            ChairBallotChoice.ballot_id == ballot_id)))
+    voted = session.scalar(select(func.count()).select_from(ChairParticipation).where(
+        ChairParticipation.election_id == election.id)) or 0
     winner = session.get(User, election.winner_id) if election.winner_id else None
     return ElectionView(election.id, election.status.value, election.opens_at, election.closes_at, candidates, mine,
                         int(voted), election.winner_id, winner.name if winner else None,
