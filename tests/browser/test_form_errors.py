@@ -4,6 +4,7 @@ database fault shows its sentence on the screen, where the person is (issue 15 i
 «همه…» on load (issue 20 item 8). Screenshots go to test-artifacts/forms-*.png."""
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -139,3 +140,22 @@ def test_the_filters_show_all_on_load(browser, site):
             assert shown and shown == first, (sid, shown, first)
     finally:
         ctx.close()
+
+
+def test_a_gateway_timeout_shows_the_sentence_too(phone):
+    """When no answer comes from Hamyar at all (nginx's 504 after its proxy timeout), the page's script shows
+    the timeout sentence from the failure region (assets/hamyar-failures.js)."""
+    page = phone
+    _log_in(page)
+    page.goto("/pledge")
+    wait_ready(page, "#pledge-review")
+    page.fill("#pledge-quantity", "۱۰۰۰۰۰")
+    update = re.compile(r".*/_dash-update-component(\?.*)?$")   # the renderer adds ?endId=…
+    page.route(update, lambda route: route.fulfill(status=504, body="Gateway Time-out"))
+    page.click("#pledge-review")
+    page.wait_for_selector("#callback-error-fallback")
+    assert "بیش از اندازه طول کشید" in page.inner_text("#callback-error-fallback")
+    assert _in_view(page, "#callback-error-fallback")
+    page.unroute(update)
+    page.click("#callback-error-fallback .btn-close")
+    assert page.locator("#callback-error-fallback").count() == 0
