@@ -26,7 +26,8 @@ def _settings():
         _fail(str(exc))
 
 
-def _database() -> Database:
+def _database(*, writes: bool = True) -> Database:
+    """The configured database; for commands that write (`writes`), only with the log's audit key."""
     from dash_app.settings import SettingsError
     from models.audit.keys import configure
 
@@ -34,10 +35,31 @@ def _database() -> Database:
     try:
         db = Database(settings.database_url)
         db.check_reachable()
-        configure(db, settings.audit_config())  # the audit key and the anchor file (issue 18)
+        config = configure(db, settings.audit_config())  # the audit key and the anchor file (issue 18)
     except (DatabaseConfigError, SettingsError) as exc:
         _fail(str(exc))
+    if writes:
+        _same_audit_key(db, config)
     return db
+
+
+def _same_audit_key(db: Database, config) -> None:
+    """Refuse to work with another audit key than the log's newest events were chained with (a shell
+    without HAMYAR_AUDIT_KEY would otherwise make a key of its own and chain the command's events with it)."""
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from models.orm.audit_event import AuditEvent
+
+    try:
+        with db.engine.connect() as conn:
+            newest = conn.execute(select(AuditEvent.chain_key).where(AuditEvent.chain_key.is_not(None))
+                                  .order_by(AuditEvent.id.desc()).limit(1)).scalar()
+    except SQLAlchemyError:  # no schema yet (init-db), or an older one (migrate)
+        return
+    if newest is not None and newest not in config.keys_by_id():
+        _fail(f"the audit log is chained with the audit key {newest}, and this command has "
+              f"{config.key_id or 'none'}: set HAMYAR_AUDIT_KEY (or HAMYAR_AUDIT_KEY_FILE) as the server has it")
 
 
 @click.group()
@@ -235,7 +257,7 @@ def audit_verify_command(anchors_path: str | None) -> None:
     from models.audit.anchors import verify_anchors
     from models.audit.chain import verify_database
 
-    db = _database()
+    db = _database(writes=False)  # a forged event's key id must not keep the check from running
     if anchors_path is None:
         checked, problems = verify_database(db)
         for p in problems:
@@ -271,7 +293,7 @@ def audit_anchor_command(path: str | None) -> None:
 
     from models.audit.anchors import write_anchor
 
-    db = _database()
+    db = _database(writes=False)
     try:
         anchor = write_anchor(db, "manual", Path(path) if path else None)
     except (ValueError, OSError) as exc:

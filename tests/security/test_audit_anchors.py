@@ -327,3 +327,15 @@ def test_publishing_pb_results_anchors(setup, tmp_path):  # noqa: F811 - the fix
         newest = s.scalar(select(func.max(AuditEvent.id)))
     assert anchors[-1].reason == "pb_cycle.results_published" and anchors[-1].event_id == newest >= published.id
     assert verify_anchors(db, tmp_path / "anchors.jsonl").ok
+
+
+def test_a_command_with_another_audit_key_is_refused_but_verify_still_runs(keyed, tmp_path):
+    """A shell without the server's HAMYAR_AUDIT_KEY would make a key of its own: writing commands refuse."""
+    _users(keyed, 2)
+    env = {"DATABASE_URL": keyed.url, "HAMYAR_DATA": str(tmp_path / "elsewhere"), "HAMYAR_ENV": "development"}
+    refused = CliRunner().invoke(cli, ["create-user", "--name", "x", "--login", "x@example.org", "--password",
+                                       "a long enough password 42"], env=env)
+    assert refused.exit_code == 1 and f"chained with the audit key {key_id(KEY)}" in refused.output
+    checked = CliRunner().invoke(cli, ["audit", "verify"], env=env)
+    assert checked.exit_code == 1 and "chained with an audit key this check was not given" in checked.output
+    assert _cli(keyed, tmp_path, "audit", "verify").exit_code == 0
