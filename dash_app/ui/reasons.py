@@ -18,6 +18,7 @@ _PLAIN = {
     "near district": (_l("nearby district"), _l("near where you are")),
     "far district": (_l("far district"), _l("farther from where you are")),
     "preferred table": (_l("the citizen's preferred table"), _l("a table you prefer")),
+    "preferred project": (_l("the project the citizen chose"), _l("the project you chose")),
     PB_CYCLE: (_l("funded by a participatory budgeting cycle"), _l("funded by a participatory budgeting cycle")),
 }
 
@@ -35,6 +36,26 @@ def _current_form(reason: str) -> str:
     return text
 
 
+_CATALOGUE: dict[str, tuple[str, str]] = {}
+
+
+def _catalogue_names(slug: str) -> dict[str, str]:
+    """slug -> name in the reader's language, from the logistics catalogue (read again when a slug is new)."""
+    from dash_app.i18n import current_language
+
+    if slug not in _CATALOGUE:
+        try:
+            from dash_app.db import get_db
+            from models.projects.items import item_choices
+
+            with get_db().reader() as s:
+                _CATALOGUE.update({c.slug: (c.name_fa, c.name_en) for c in item_choices(s, include_retired=True)})
+        except Exception:  # noqa: BLE001 - outside a request (no database): the slug is shown as words
+            return {}
+    lang = current_language()
+    return {k: (fa if lang == "fa" else en) for k, (fa, en) in _CATALOGUE.items()}
+
+
 def weight_text(value: object) -> str | None:
     """A project's weight (priority x (1 + PB support), up to 20) as the app shows it: «اولویت وزنی ۸»."""
     try:
@@ -45,7 +66,8 @@ def weight_text(value: object) -> str | None:
     return _("weighted priority %(p)s", p=shown)
 
 
-def reason_text(reason: object, skills: dict[str, str] | None = None, *, for_citizen: bool = False) -> str | None:
+def reason_text(reason: object, skills: dict[str, str] | None = None, *, for_citizen: bool = False,
+                items: dict[str, str] | None = None) -> str | None:
     """One reason in words, or None when it cannot be worded. `skills` maps a skill's slug to its name in the
     reader's language; `for_citizen` words it for the pledge's citizen ("your skill", "a table you prefer")."""
     if not isinstance(reason, str) or not reason.strip():
@@ -54,6 +76,11 @@ def reason_text(reason: object, skills: dict[str, str] | None = None, *, for_cit
     if code == "skill" and argument:
         name = (skills or {}).get(argument, argument.replace("_", " ").replace("-", " "))
         return _("your skill: %(skill)s", skill=name) if for_citizen else _("skill: %(skill)s", skill=name)
+    if code in ("item", "substitute") and argument:  # logistics: the catalogue item (issue 16 item 1)
+        name = (items or _catalogue_names(argument)).get(argument, argument.replace("-", " "))
+        if code == "item":
+            return _("your item: %(item)s", item=name) if for_citizen else _("the item asked for: %(item)s", item=name)
+        return _("%(item)s, accepted instead", item=name)
     if code == "priority":
         return weight_text(argument) if argument else None
     if code in _PLAIN:

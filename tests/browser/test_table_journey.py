@@ -84,6 +84,12 @@ def test_bt601_chair_runs_matching_and_decides(open_page, table_server):
         new MutationObserver(() => { if (document.querySelector('#table-match-status .progress'))
             window.sawProgress = true; }).observe(document.body, {subtree: true, childList: true}); }""")
     page.click("#table-match-start")
+    # the demo's re-run withdraws proposals: the page says so and waits for "run anyway" (issue 16 item 6)
+    page.wait_for_selector("[data-run-warning], #table-match-status .progress, [data-run-status=done]",
+                           timeout=60_000)
+    if page.locator("[data-run-warning]").count():
+        page.screenshot(path=str(ARTIFACTS / "table-run-warning-fa-390.png"), full_page=False)
+        page.click("[data-run-warning] button")
     page.wait_for_selector("[data-run-status=done]", timeout=60_000)
     assert page.evaluate("window.sawProgress"), "no progress bar was shown while the run worked"
     assert page.locator("#table-match-status dl").count() == 1  # the summary: proposals, coverage before/after

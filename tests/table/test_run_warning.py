@@ -14,6 +14,8 @@ from models.orm.pledges import MatchingRun
 from models.runs.preview import preview_run
 from tests.table.conftest import csrf, health_table, log_in
 
+CONFIRM = {"scope": "table", "type": ids.MATCH_CONFIRM}
+
 
 def _item(cid, prop, value):
     return {"id": cid, "property": prop, "value": value}
@@ -27,9 +29,9 @@ def _press(client, table_id: int, button: str):
             (ids.MATCH_STATUS, "children"), (ids.MATCH_INTERVAL, "disabled"), (ids.MATCH_START, "disabled"),
             (ids.MATCH_DONE, "children"), (ids.MATCH_CLAIMED, "children"))],
         "inputs": [_item(ids.MATCH_START, "n_clicks", 1), _item(ids.MATCH_INTERVAL, "n_intervals", None),
-                   _item(ids.MATCH_CONFIRM, "n_clicks", 1 if button == ids.MATCH_CONFIRM else None)],
+                   [_item(CONFIRM, "n_clicks", 1)] if button == ids.MATCH_CONFIRM else []],
         "state": [_item(ids.TABLE_ID, "data", table_id), _item(ids.MATCH_DONE, "children", None)],
-        "changedPropIds": [f"{button}.n_clicks"]})
+        "changedPropIds": [f"{json.dumps(CONFIRM, separators=(',', ':'), sort_keys=True) if button == ids.MATCH_CONFIRM else button}.n_clicks"]})
 
 
 def _runs(db):

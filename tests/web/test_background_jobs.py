@@ -84,7 +84,8 @@ def fire(client, output, inputs, state, changed, timeout: float = 90.0):
 
 
 def _press_run(client, table_id: int, button: str):
-    confirm = 1 if button == ids.MATCH_CONFIRM else None
+    confirm = {"scope": "table", "type": ids.MATCH_CONFIRM}
+    pressed = json.dumps(confirm, separators=(",", ":"), sort_keys=True) if button == ids.MATCH_CONFIRM else button
     resp = client.post("/_dash-update-component", headers={"X-CSRFToken": csrf(client)}, json={
         "output": f"..{ids.MATCH_STATUS}.children...{ids.MATCH_INTERVAL}.disabled...{ids.MATCH_START}.disabled..."
                   f"{ids.MATCH_DONE}.children...{ids.MATCH_CLAIMED}.children..",
@@ -92,9 +93,9 @@ def _press_run(client, table_id: int, button: str):
             (ids.MATCH_STATUS, "children"), (ids.MATCH_INTERVAL, "disabled"), (ids.MATCH_START, "disabled"),
             (ids.MATCH_DONE, "children"), (ids.MATCH_CLAIMED, "children"))],
         "inputs": [_item(ids.MATCH_START, "n_clicks", 1), _item(ids.MATCH_INTERVAL, "n_intervals", None),
-                   _item(ids.MATCH_CONFIRM, "n_clicks", confirm)],
+                   [_item(confirm, "n_clicks", 1)] if button == ids.MATCH_CONFIRM else []],
         "state": [_item(ids.TABLE_ID, "data", table_id), _item(ids.MATCH_DONE, "children", None)],
-        "changedPropIds": [f"{button}.n_clicks"]})
+        "changedPropIds": [f"{pressed}.n_clicks"]})
     assert resp.status_code == 200, resp.get_data(as_text=True)[:500]
     return resp.get_json()["response"]
 

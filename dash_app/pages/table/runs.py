@@ -109,7 +109,7 @@ def run_panel(title: str, ids_: tuple[str, str, str, str, str], state, titles: d
     ], className="border rounded p-3 mb-4")
 
 
-def warning(preview, titles: dict[int, str], confirm_id: str):
+def warning(preview, titles: dict[int, str], confirm_id):
     """What a run would withdraw or lower, and the button that runs it anyway (issue 16 item 6)."""
     lowered = preview.lowered_projects[:8]
     lines = [_("This run would withdraw %(n)s pending proposals (%(shrunk)s of them kept smaller) and make "
@@ -135,12 +135,12 @@ def warning(preview, titles: dict[int, str], confirm_id: str):
 
 
 def start_or_poll(scope: RunScope, table_id: int | None, started: bool, titles: dict[int, str],
-                  confirmed: bool = False, confirm_id: str | None = None):
+                  confirmed: bool = False, confirm_id: dict | None = None):
     """The run panel's callback body: claim a run when the button was pressed, then show the latest.
 
     Returns (status, interval disabled, button disabled, latest state, claimed run id or no_update);
     the claimed id goes to the panel's hidden span, which starts the background job (`execute_claimed`).
-    With `confirm_id`, a press first previews the run (models.runs.preview): a run that would withdraw or
+    With `confirm_id` (a pattern id: the button exists only under a warning), a press first previews the run (models.runs.preview): a run that would withdraw or
     shrink proposals or lower coverage is not started but shown, with a "run anyway" button (`confirm_id`);
     pressing it (`confirmed`) starts the run and records what the chair confirmed on it.
     """

@@ -6,7 +6,7 @@ table_editor.py, table_election.py; this module builds the page and runs the tab
 """
 from __future__ import annotations
 
-from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from dash_app.auth import ANYONE, CHAIR, admits, current_roles, current_user_id, require, secured_callback
 from dash_app.db import get_db
@@ -156,20 +156,21 @@ MATCH_PANEL_IDS = (ids.MATCH_START, ids.MATCH_STATUS, ids.MATCH_INTERVAL, ids.MA
                   Output(ids.MATCH_START, "disabled"), Output(ids.MATCH_DONE, "children"),
                   Output(ids.MATCH_CLAIMED, "children"),
                   Input(ids.MATCH_START, "n_clicks"), Input(ids.MATCH_INTERVAL, "n_intervals"),
-                  Input(ids.MATCH_CONFIRM, "n_clicks"),
+                  Input({"type": ids.MATCH_CONFIRM, "scope": ALL}, "n_clicks"),  # under a run's warning, when shown
                   State(ids.TABLE_ID, "data"), State(ids.MATCH_DONE, "children"),
                   roles={CHAIR}, table_from=State(ids.TABLE_ID, "data"), prevent_initial_call=True)
 def table_run(_n_clicks, _n_intervals, _n_confirm, table_id, done_seen):
     require({CHAIR}, table_id)
     # a press previews the run first; one that would withdraw proposals or lower coverage waits for "run anyway"
-    confirmed = ctx.triggered_id == ids.MATCH_CONFIRM and bool(_n_confirm)
+    confirmed = isinstance(ctx.triggered_id, dict) and ctx.triggered_id.get("type") == ids.MATCH_CONFIRM \
+        and any(_n_confirm or [])
     started = ctx.triggered_id == ids.MATCH_START or confirmed
     if not started and not _n_intervals:
         return no_update, no_update, no_update, no_update, no_update
     with get_db().reader() as s:
         titles = table_titles(table_projects(s, table_id, include_drafts=True), current_language())
     body, interval_off, button_off, state, claimed = start_or_poll(RunScope.TABLE, table_id, started, titles,
-                                                                   confirmed, ids.MATCH_CONFIRM)
+                                                                   confirmed, {"type": ids.MATCH_CONFIRM, "scope": "table"})
     finished = state.run_id if state is not None and state.status == "done" else None
     return body, interval_off, button_off, finished if finished != done_seen else no_update, claimed
 

@@ -14,6 +14,7 @@ from dash_app.db import get_db
 from dash_app.i18n import _, as_text, current_language, error_message, format_date, format_number
 from dash_app.layout import icon
 from dash_app.pages.table import ids
+from dash_app.pages.table import why as why_section
 from dash_app.ui.alerts import alert as alert_box
 from dash_app.ui.dates import parse_date_text, today_text
 from dash_app.ui.forms import field_error
@@ -78,6 +79,7 @@ def _item(item, lang: str, deciding: bool, skill_names: dict[str, str]):
         html.Div([html.Span(reason_text(r, skill_names), className="badge text-bg-light border me-1 ms-1") for r in item.reasons
                   if reason_text(r, skill_names)]
                  + [html.Span(p, className="badge text-bg-info me-1 ms-1") for p in prefs], className="small"),
+        why_section.block(item, lang, skill_names) if deciding else None,
         html.P(_("Accepted on %(date)s", date=format_date(item.decided_at)), className="small mb-0")
         if not deciding and item.decided_at else None,
     ], className="list-group-item", **{"data-allocation": str(item.allocation_id)})
@@ -104,6 +106,7 @@ def render_lists(table_id: int, page_no: int = 0):
             pending = review_page(s, table_id, offset=page_no * PER_PAGE, limit=PER_PAGE)
         accepted = awaiting_delivery(s, table_id, limit=PER_PAGE)
         skill_names = {c.slug: c.name(lang) for c in skill_choices(s)}
+        why_section.use(why_section.prepare(s, table_id, pending))  # why each proposal (issue 16 item 7)
     pages = max(1, -(-pending.total // PER_PAGE))
     pager = None
     if pages > 1:
