@@ -509,3 +509,39 @@ def test_the_reject_and_delivery_dialogs_keep_their_errors_inside_and_say_which_
     assert tids.DELIVER_DATE not in bad["response"]
     assert "valid date" in bad["sideUpdate"][tids.DELIVER_ERROR]["children"]
     assert tids.REVIEW_ALERT not in bad["response"]
+
+
+def test_admin_defaults_are_in_persian_digits(site):
+    from dash_app.pages.governorate import ids as gid
+    from dash_app.pages.pb import ids as pids
+    from models.audit.log import record
+    from models.orm.people import User
+
+    app, db, world = site
+    _staff_and_chair(db, world)
+    with db.unit_of_work() as s:
+        staff = s.scalar(select(User).where(User.email == "staff@example.org"))
+        staff.language = "fa"
+        record(s, None, "user.language_set_for_tests", staff)
+    client = app.test_client()
+    log_in(client, "staff@example.org", password=PASSWORD)
+    admin = json.loads(rendered_text(client, "/admin"))
+    pb = json.loads(rendered_text(client, "/admin/pb"))
+
+    def value_of(node, wanted):
+        if isinstance(node, dict):
+            if node.get("props", {}).get("id") == wanted and "value" in node["props"]:
+                return node["props"]["value"]
+            for v in node.values():
+                found = value_of(v, wanted)
+                if found is not None:
+                    return found
+        elif isinstance(node, list):
+            for v in node:
+                found = value_of(v, wanted)
+                if found is not None:
+                    return found
+        return None
+
+    assert value_of(admin, gid.AD_E_DAYS) == "۱۴"
+    assert value_of(pb, pids.PB_K) == "۳"

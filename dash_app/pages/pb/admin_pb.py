@@ -135,7 +135,7 @@ def layout(**_kw):
                             _("At the end of that day, Iran time; citizens see a countdown.")),
                      className="col-6 col-md-3"),
             html.Div(_field(ids.PB_K, _("Most projects a citizen may approve (k)"),
-                            dbc.Input(id=ids.PB_K, inputMode="numeric", value="3", maxLength=4)),
+                            dbc.Input(id=ids.PB_K, inputMode="numeric", value=format_number(3), maxLength=4)),
                      className="col-12 col-md-6", id=ids.PB_K_ROW),
         ], className="row g-2"),
         html.Details([
