@@ -6,6 +6,13 @@ MESSAGES = {
     "allocation_changed": _l("Someone else has already changed this contribution; the page now shows its current state."),
     "allocation_not_proposed": _l("This contribution has already been decided."),
     "allocation_not_accepted": _l("Only an accepted contribution can be marked delivered."),
+    # paying a money pledge (issue 20 item 14)
+    "reference_required": _l("Please write the bank reference of your transfer."),
+    "reference_invalid": _l("A bank reference has %(minimum)s to %(maximum)s letters or digits (a dash or slash may "
+                            "separate them)."),
+    "payment_not_money": _l("Only money is paid; other help is delivered to the table."),
+    "payment_not_reported": _l("The citizen has not reported paying yet; mark it delivered once the money arrives."),
+    "instructions_too_long": _l("The payment instructions are too long (at most %(maximum)s characters)."),
     "allocation_not_found": _l("No such contribution."),
     "already_candidate": _l("You are already a candidate in this election."),
     "ballot_empty": _l("Choose at least one candidate."),

@@ -21,4 +21,6 @@ MESSAGES = {
     "default_rate_required": _l("Each kind of help keeps its default rate; change it instead of removing it."),
     "election_days_invalid": _l("Voting must stay open between 1 and 90 days."),
     "export_unknown": _l("Choose what to export and the file format."),
+    "system_account": _l("This is the governorate budget's system account, not a person: it cannot be "
+                         "deactivated or made staff."),
 }

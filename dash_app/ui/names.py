@@ -1,10 +1,11 @@
 """A name stored in Persian and English, in the reader's language (the other one when it is missing).
 
-Imports dash_app.i18n only.
+Imports dash_app.i18n and models.core.system_accounts.
 """
 from __future__ import annotations
 
-from dash_app.i18n import resolve_language
+from dash_app.i18n import _, resolve_language
+from models.core.system_accounts import is_budget_name
 
 
 def name_in(lang: str | None, fa: str | None, en: str | None) -> str:
@@ -12,4 +13,11 @@ def name_in(lang: str | None, fa: str | None, en: str | None) -> str:
     return (fa or en or "") if resolve_language(lang) == "fa" else (en or fa or "")
 
 
-__all__ = ["name_in"]
+def person_name(name: str | None) -> str:
+    """A person's stored name as shown; the governorate budget's system account in the reader's words only."""
+    if is_budget_name(name):
+        return _("Governorate budget")
+    return name or ""
+
+
+__all__ = ["name_in", "person_name"]

@@ -19,6 +19,7 @@ from models.core.capacity import lock_rows, refresh_pledge_statuses
 from models.core.enums import AllocationStatus, MemberBackground
 from models.core.errors import Conflict, NotFound, ValidationError
 from models.core.permissions import require_governorate
+from models.core.system_accounts import is_system_account, system_user_ids
 from models.orm.base import utcnow
 from models.orm.people import User
 from models.orm.pledges import Allocation, Pledge
@@ -318,6 +319,7 @@ def search_users(session: Session, query: str = "", *, page: int = 1, per_page: 
         stmt = stmt.where(or_(*conditions))
     if governorate_only:
         stmt = stmt.where(User.is_governorate.is_(True))
+    stmt = stmt.where(User.id.not_in(system_user_ids()))  # the PB budget's account is not a person
     total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
     per_page = max(1, min(int(per_page), 100))
     pages = max(1, -(-total // per_page))
@@ -335,6 +337,8 @@ def search_users(session: Session, query: str = "", *, page: int = 1, per_page: 
 def set_governorate(session: Session, actor_id: int, user_id: object, flag: bool) -> User:
     require_governorate(session, actor_id)
     user = _user(session, user_id)
+    if is_system_account(user):
+        raise Conflict("system_account")
     if user.id == actor_id and not flag:
         raise Conflict("cannot_change_own_account")
     if user.is_governorate != bool(flag):
@@ -348,6 +352,8 @@ def set_active(session: Session, actor_id: int, user_id: object, active: bool) -
     """Deactivate (the person can no longer sign in; their history stays) or reactivate an account."""
     require_governorate(session, actor_id)
     user = _user(session, user_id)
+    if is_system_account(user):
+        raise Conflict("system_account")
     if user.id == actor_id:
         raise Conflict("cannot_change_own_account")
     if user.is_active != bool(active):

@@ -10,6 +10,7 @@ from models.orm.form_token import FormToken
 from models.orm.geo import District
 from models.orm.notifications import Notification
 from models.orm.password_reset import PasswordReset
+from models.orm.payments import AllocationPayment, TablePayment  # noqa: F401 (mapped into Base.metadata)
 from models.orm.pb import PBBallot, PBBallotChoice, PBCycle, PBCycleImport, PBCycleProject
 from models.orm.people import User
 from models.orm.pledges import Allocation, MatchingRun, Pledge

@@ -24,6 +24,7 @@ from models.core.enums import (
     ProjectStatus,
 )
 from models.core.errors import NotFound
+from models.core.system_accounts import system_user_ids
 from models.orm.geo import District
 from models.orm.people import User
 from models.orm.pledges import Allocation, Pledge
@@ -102,6 +103,7 @@ class Totals:
     participants: int                   # citizens with a pledge not wholly withdrawn
     open_projects: int
     pledges: int
+    public_budget_rials: int = 0        # what the governorate's PB budget funded (not citizens' help)
 
 
 def totals(session: Session) -> Totals:
@@ -113,18 +115,25 @@ def totals(session: Session) -> Totals:
                func.coalesce(func.sum(Allocation.quantity), 0),
                func.coalesce(func.sum(case((Allocation.status == AllocationStatus.DELIVERED, Allocation.quantity),
                                            else_=0)), 0))
-        .join(Allocation, Allocation.need_id == Need.id)
-        .where(Allocation.status.in_(FIXED_ALLOCATION)).group_by(Need.kind))
+        .join(Allocation, Allocation.need_id == Need.id).join(Pledge, Pledge.id == Allocation.pledge_id)
+        .where(Allocation.status.in_(FIXED_ALLOCATION), Pledge.citizen_id.not_in(system_user_ids()))
+        .group_by(Need.kind))
     for kind, total, done in rows:
         mobilised[HelpKind(kind)] = int(total)
         delivered[HelpKind(kind)] = int(done)
+    # The governorate's PB budget is public money, shown apart; its account is not a participating citizen.
+    public = session.scalar(
+        select(func.coalesce(func.sum(Allocation.quantity), 0)).join(Pledge, Pledge.id == Allocation.pledge_id)
+        .where(Allocation.status.in_(FIXED_ALLOCATION), Pledge.citizen_id.in_(system_user_ids()))) or 0
     participants = session.scalar(select(func.count(func.distinct(Pledge.citizen_id)))
-                                  .where(Pledge.status != PledgeStatus.WITHDRAWN)) or 0
+                                  .where(Pledge.status != PledgeStatus.WITHDRAWN,
+                                         Pledge.citizen_id.not_in(system_user_ids()))) or 0
     open_projects = session.scalar(select(func.count()).select_from(Project)
                                    .where(Project.status.in_(LISTED_STATUSES))) or 0
     pledges = session.scalar(select(func.count()).select_from(Pledge)
-                             .where(Pledge.status != PledgeStatus.WITHDRAWN)) or 0
-    return Totals(mobilised, delivered, int(participants), int(open_projects), int(pledges))
+                             .where(Pledge.status != PledgeStatus.WITHDRAWN,
+                                    Pledge.citizen_id.not_in(system_user_ids()))) or 0
+    return Totals(mobilised, delivered, int(participants), int(open_projects), int(pledges), int(public))
 
 
 # --- the project list ---------------------------------------------------------------------------------

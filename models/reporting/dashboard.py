@@ -3,7 +3,9 @@
 Imports sqlalchemy, jdatetime and models only; never dash or flask. Every figure is a GROUP BY in the
 database; Python only folds the few grouped rows (days into Jalali months, links into a Sankey).
 
-"Mobilised" means allocations that a chair accepted or marked delivered. Its value in rials is the
+"Mobilised" means allocations that a chair accepted or marked delivered, from citizens' pledges: the
+governorate's own PB budget (the system account, models.core.system_accounts) is public money and is
+counted apart (`Headline.public_budget`), never in the citizens' figures. Its value in rials is the
 money itself, or quantity x the governorate's valuation rate for in-kind help (an item's own rate,
 matched on the pledge's description, before the kind's default rate). The date of a mobilisation
 is when it was decided; its district is the district (بخش) of the project it went to.
@@ -27,6 +29,7 @@ from models.core.enums import (
     RunScope,
 )
 from models.core.errors import ValidationError
+from models.core.system_accounts import system_user_ids
 from models.orm.geo import District
 from models.orm.pledges import Allocation, MatchingRun, Pledge
 from models.orm.projects import Need, Project
@@ -87,8 +90,11 @@ def rate_joins(stmt, kind_col, description_col):
     return stmt, item_rate, default_rate
 
 
-def mobilised_rows(f: DashboardFilter):
-    """A subquery of every mobilised allocation with what the aggregates group by (one row each)."""
+def mobilised_rows(f: DashboardFilter, *, public: bool = False):
+    """A subquery of every mobilised allocation with what the aggregates group by (one row each).
+
+    Citizens' help by default; `public=True`: what the governorate's PB budget funded instead.
+    """
     district = aliased(District, name="project_district")
     decided = func.coalesce(Allocation.decided_at, Allocation.created_at)
     stmt = (select(Allocation.id).select_from(Allocation)
@@ -109,6 +115,8 @@ def mobilised_rows(f: DashboardFilter):
         top.label("district_id"),
         decided.label("decided_at"),
     ).where(Allocation.status.in_(FIXED_ALLOCATION))
+    budget = system_user_ids()
+    stmt = stmt.where(Pledge.citizen_id.in_(budget) if public else Pledge.citizen_id.not_in(budget))
     stmt = _filtered(stmt, f, decided, Project.table_id, Pledge.kind, top, district.id)
     return stmt.subquery("mobilised")
 
@@ -148,6 +156,7 @@ class Headline:
     total_value: int
     citizens: int
     allocations: int
+    public_budget: int = 0   # rials the governorate's PB budget funded (not in total_value)
 
 
 def headline(session: Session, f: DashboardFilter) -> Headline:
@@ -158,7 +167,10 @@ def headline(session: Session, f: DashboardFilter) -> Headline:
     got = {HelpKind(k): (_int(q), _int(v), _int(n)) for k, q, v, n in rows}
     by_kind = [KindTotal(k, *got.get(k, (0, 0, 0))) for k in KINDS if f.kind in (None, k)]
     citizens = _int(session.scalar(select(func.count(func.distinct(m.c.citizen_id)))))
-    return Headline(by_kind, sum(k.value for k in by_kind), citizens, sum(k.allocations for k in by_kind))
+    pub = mobilised_rows(f, public=True)
+    public_budget = _int(session.scalar(select(func.sum(pub.c.value))))
+    return Headline(by_kind, sum(k.value for k in by_kind), citizens, sum(k.allocations for k in by_kind),
+                    public_budget)
 
 
 @dataclass(frozen=True)

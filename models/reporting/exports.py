@@ -58,7 +58,14 @@ def _district(stmt, district, f: DashboardFilter):
     return stmt
 
 
-def pledges_sheet(session: Session, f: DashboardFilter, *, include_contacts: bool = False) -> Sheet:
+def _named(lang: str, fa_col, en_col):
+    """The English name where there is one (English exports), else the Persian."""
+    if lang == "en":
+        return func.coalesce(func.nullif(en_col, ""), fa_col)
+    return fa_col
+
+
+def pledges_sheet(session: Session, f: DashboardFilter, *, include_contacts: bool = False, lang: str = "fa") -> Sheet:
     """Pledges made in the date range, of the kind, from the district; for a table: those matched to it."""
     district = aliased(District, name="pledge_district")
     columns = ["pledge_id", "created_at", "citizen_id", "citizen_name"]
@@ -67,7 +74,8 @@ def pledges_sheet(session: Session, f: DashboardFilter, *, include_contacts: boo
     columns += ["kind", "quantity", "withdrawn_quantity", "description", "district", "status", "divisible"]
     contact_cols = [User.phone, User.email] if include_contacts else []
     stmt = (select(Pledge.id, Pledge.created_at, User.id, User.name, *contact_cols, Pledge.kind, Pledge.quantity,
-                   Pledge.withdrawn_quantity, Pledge.description, district.name_fa, Pledge.status, Pledge.divisible)
+                   Pledge.withdrawn_quantity, Pledge.description, _named(lang, district.name_fa, district.name_en),
+                   Pledge.status, Pledge.divisible)
             .join(User, User.id == Pledge.citizen_id).outerjoin(district, district.id == Pledge.district_id)
             .order_by(Pledge.id).limit(MAX_ROWS))
     stmt = _dates(stmt, Pledge.created_at, f)
@@ -81,7 +89,8 @@ def pledges_sheet(session: Session, f: DashboardFilter, *, include_contacts: boo
     return Sheet("pledges", columns, [tuple(r) for r in session.execute(stmt)])
 
 
-def allocations_sheet(session: Session, f: DashboardFilter, *, include_contacts: bool = False) -> Sheet:
+def allocations_sheet(session: Session, f: DashboardFilter, *, include_contacts: bool = False,
+                      lang: str = "fa") -> Sheet:
     """Every allocation (any status) on the filter's table, kind and project district, decided in the range."""
     district = aliased(District, name="project_district")
     decider = aliased(User, name="decider")
@@ -100,7 +109,8 @@ def allocations_sheet(session: Session, f: DashboardFilter, *, include_contacts:
     stmt = stmt.with_only_columns(
         Allocation.id, Allocation.status, Pledge.kind, Allocation.quantity,
         value_expr(Pledge.kind, Allocation.quantity, item_rate, default_rate), Pledge.id, User.name, *contact_cols,
-        Project.id, Project.title_fa, Table.name_fa, district.name_fa, decider.name, Allocation.decided_at,
+        Project.id, _named(lang, Project.title_fa, Project.title_en), _named(lang, Table.name_fa, Table.name_en),
+        _named(lang, district.name_fa, district.name_en), decider.name, Allocation.decided_at,
         Allocation.delivered_at, Allocation.reject_reason, Allocation.matching_run_id,
     ).order_by(Allocation.id).limit(MAX_ROWS)
     stmt = _dates(stmt, func.coalesce(Allocation.decided_at, Allocation.created_at), f)
@@ -112,7 +122,7 @@ def allocations_sheet(session: Session, f: DashboardFilter, *, include_contacts:
     return Sheet("allocations", columns, [tuple(r) for r in session.execute(stmt)])
 
 
-def projects_sheet(session: Session, f: DashboardFilter) -> Sheet:
+def projects_sheet(session: Session, f: DashboardFilter, *, lang: str = "fa") -> Sheet:
     """Projects of the table and district (created in the range), with needed and mobilised quantities."""
     district = aliased(District, name="project_district")
     needed = select(Need.project_id).select_from(Need)
@@ -129,10 +139,11 @@ def projects_sheet(session: Session, f: DashboardFilter) -> Sheet:
         needed = needed.where(Need.kind == f.kind)
         fixed = fixed.where(Need.kind == f.kind)
     needed, fixed = needed.subquery("needed"), fixed.subquery("fixed")
-    columns = ["project_id", "title_fa", "title_en", "table", "kind", "status", "priority", "district",
+    columns = ["project_id", "title_fa", "title_en", "table", "project_kind", "status", "priority", "district",
                "estimated_cost_rials", "needs", "needed_value_rials", "mobilised_value_rials", "created_at"]
-    stmt = (select(Project.id, Project.title_fa, Project.title_en, Table.name_fa, Project.kind, Project.status,
-                   Project.priority, district.name_fa, Project.estimated_cost_rials, func.coalesce(needed.c.n, 0),
+    stmt = (select(Project.id, Project.title_fa, Project.title_en, _named(lang, Table.name_fa, Table.name_en),
+                   Project.kind, Project.status, Project.priority, _named(lang, district.name_fa, district.name_en),
+                   Project.estimated_cost_rials, func.coalesce(needed.c.n, 0),
                    func.coalesce(needed.c.q, 0), func.coalesce(fixed.c.q, 0), Project.created_at)
             .join(Table, Table.id == Project.table_id).outerjoin(district, district.id == Project.district_id)
             .outerjoin(needed, needed.c.project_id == Project.id).outerjoin(fixed, fixed.c.project_id == Project.id)
@@ -146,11 +157,12 @@ def projects_sheet(session: Session, f: DashboardFilter) -> Sheet:
     return Sheet("projects", columns, [tuple(r) for r in session.execute(stmt)])
 
 
-def runs_sheet(session: Session, f: DashboardFilter) -> Sheet:
+def runs_sheet(session: Session, f: DashboardFilter, *, lang: str = "fa") -> Sheet:
     starter = aliased(User, name="starter")
     columns = ["run_id", "started_at", "started_by", "scope", "table", "status", "pledges", "needs", "pairs",
                "proposed", "withdrawn", "objective", "gap", "seconds"]
-    stmt = (select(MatchingRun.id, MatchingRun.started_at, starter.name, MatchingRun.scope, Table.name_fa,
+    stmt = (select(MatchingRun.id, MatchingRun.started_at, starter.name, MatchingRun.scope,
+                   _named(lang, Table.name_fa, Table.name_en),
                    MatchingRun.status, MatchingRun.n_pledges, MatchingRun.n_needs, MatchingRun.n_pairs,
                    MatchingRun.n_proposed, MatchingRun.n_withdrawn, MatchingRun.objective, MatchingRun.gap,
                    MatchingRun.seconds)
@@ -162,7 +174,8 @@ def runs_sheet(session: Session, f: DashboardFilter) -> Sheet:
     return Sheet("runs", columns, [tuple(r) for r in session.execute(stmt)])
 
 
-def audit_sheet(session: Session, f: AuditFilter, describe: Callable[[Any], str] | None = None) -> Sheet:
+def audit_sheet(session: Session, f: AuditFilter, describe: Callable[[Any], str] | None = None,
+                lang: str = "fa") -> Sheet:
     """The filtered audit log, oldest first; `describe(line)` adds the readable sentence."""
     columns = ["event_id", "at", "actor_id", "actor", "action", "object_type", "object_id", "table", "before",
                "after"] + (["description"] if describe else [])
@@ -171,7 +184,8 @@ def audit_sheet(session: Session, f: AuditFilter, describe: Callable[[Any], str]
     rows = []
     for line in reversed(lines):
         row = (line.id, line.at, line.actor_id, line.actor_name, line.action, line.object_type, line.object_id,
-               line.table_fa, _json(line.before), _json(line.after))
+               (line.table_en or line.table_fa) if lang == "en" else line.table_fa, _json(line.before),
+               _json(line.after))
         rows.append(row + ((describe(line),) if describe else ()))
     return Sheet("audit", columns, rows)
 

@@ -275,7 +275,7 @@ def test_pages_render_for_their_audiences(site):
     with app.test_request_context("/", headers={"Cookie": "hamyar_lang=en"}):
         from dash_app.pages.citizen import home, project, projects
 
-        assert "Mobilised so far" in str(home.layout())
+        assert "Citizens' help gathered so far" in str(home.layout())
         assert "Health post" in str(projects.layout(q="health"))
         assert "No open project matches" in str(projects.layout(q="zzzz"))
         assert "No such project" in str(project.layout(project_id="424242"))

@@ -75,7 +75,8 @@ def test_audit_sentences_in_both_languages(gov_app):
         assert describe(line, "en") == ("Chair Maryam accepted 40 person-hours from citizen Reza for the project "
                                         "“Health post”.")
         unknown = AuditLine(2, line.at, "pb.voted", None, None, "pb_ballots", 7, None, None, None, None, None, {})
-        assert describe(unknown, "en") == "The system: pb.voted on pb_ballots no. 7."
+        # an action without a sentence is named in words, never by its code (issue 20 item 9)
+        assert describe(unknown, "en") == "The system: Other change (budgeting ballot no. 7)."
     with _ctx(app, "fa"):
         assert describe(line, "fa") == "رئیس میز، Maryam، ۴۰ نفر-ساعت از شهروند Reza را برای پروژه «پایگاه سلامت» پذیرفت."
 
@@ -97,8 +98,11 @@ def test_export_files_have_localised_headers_and_rows(gov_app):
         assert "citizen@example.org" in with_contacts.decode("utf-8")
     with _ctx(app, "en"):
         empty, _name = export_file("pledges", "csv", DashboardFilter(table_id=999), AuditFilter(), False, "en")
-        assert empty.decode("utf-8").lstrip("\ufeff").strip().startswith("Pledge no.,Created,Citizen no.")
-        assert len(empty.decode("utf-8").strip().splitlines()) == 1
+        # times are Tehran time and say so; each date has its Jalali column (issue 20 item 10)
+        assert empty.decode("utf-8").lstrip("\ufeff").strip().startswith(
+            "Pledge no.,Created (Tehran time),Created (Jalali),Citizen no.")
+        data_part = empty.decode("utf-8").strip().split("\r\n\r\n")[0]  # the audit anchor follows an empty line
+        assert len(data_part.splitlines()) == 1
         audit, _name = export_file("audit", "csv", DashboardFilter(), AuditFilter(action="test"), False, "en")
         assert "Description" in audit.decode("utf-8").splitlines()[0]
 

@@ -1,4 +1,4 @@
-"""The home page: what Hamyar is, what the county has mobilised so far, the projects most in need, a call to pledge.
+"""The home page: what Hamyar is, the citizens' help gathered so far (the PB budget apart), the projects most in need, a call to pledge.
 
 Imports dash, models (browse) and dash_app. Every figure is read live from the database.
 """
@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from dash_app.auth import ANYONE
 from dash_app.db import get_db
-from dash_app.i18n import _, _l, current_language, format_number
+from dash_app.i18n import _, _l, current_language, format_money, format_number
 from dash_app.layout import icon, page
 from dash_app.pages.citizen import ids
 from dash_app.pages.citizen.cards import project_list
@@ -51,8 +51,8 @@ def layout(**_kw):
             ], className="d-flex flex-wrap gap-2"),
         ], className="py-3"),
         html.Section([
-            html.H2(_("Mobilised so far"), className="h4"),
-            html.P(_("Help that the tables' chairs have accepted or that has already been delivered."),
+            html.H2(_("Citizens' help gathered so far"), className="h4"),
+            html.P(_("Citizens' help that the chairs of the tables have accepted or that has already been delivered."),
                    className="small text-body-secondary"),
             html.Ul([_total_card(k, figures.mobilised[k], figures.delivered[k], lang) for k in HelpKind],
                     className="row g-2 list-unstyled mb-2", id=ids.HOME_TOTALS),
@@ -63,13 +63,20 @@ def layout(**_kw):
                 " · ",
                 _("%(n)s open projects", n=format_number(figures.open_projects, lang)),
             ], className="mb-0"),
+            # Public money is not citizens' help: the governorate's PB budget is shown apart, never added above.
+            html.P([icon("bank", "me-2"),
+                    _("Besides, the governorate's participatory budget has funded %(amount)s of projects.",
+                      amount=format_money(figures.public_budget_rials, lang))],
+                   className="small text-body-secondary mt-1 mb-0", id="home-public-budget")
+            if figures.public_budget_rials else None,
         ], className="py-3"),
         html.Section([
             html.Div([
                 html.H2(_("Projects most in need"), className="h4 mb-0"),
                 dcc.Link(_("All projects"), href="/projects", className="btn btn-link"),
             ], className="d-flex flex-wrap justify-content-between align-items-center mb-2"),
-            html.P(_("High priority and still far from covered."), className="small text-body-secondary"),
+            html.P(_("High-priority projects that are still far from fully covered."),
+                   className="small text-body-secondary"),
             project_list(needy, lang, id=ids.HOME_NEEDY, heading="h3") if needy
             else html.P(_("No project is open for help right now."), id=ids.HOME_NEEDY),
         ], className="py-3"),

@@ -87,3 +87,6 @@ MY_NOTIFICATIONS = "notifications"
 MY_NOTIFICATIONS_LIST = "my-notifications-list"
 MY_MARK_READ = "my-mark-read"
 MY_LAST_SEEN = "my-last-seen"
+# /my: paying an accepted money contribution (issue 20 item 14)
+MY_PAY_REFERENCE = "my-pay-reference"    # pattern-matching: {"type": MY_PAY_REFERENCE, "alloc": id}
+MY_PAY_SAVE = "my-pay-save"              # pattern-matching: {"type": MY_PAY_SAVE, "alloc": id}

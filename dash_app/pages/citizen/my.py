@@ -35,6 +35,7 @@ from dash_app.ui.reasons import reason_text
 from models.core.enums import AllocationStatus, HelpKind, PledgeStatus
 from models.core.errors import Conflict, DomainError, ValidationError
 from models.core.notify import mark_read_up_to, recent_notifications, unread_count
+from models.pledging.decisions import payment_instructions, payments_of, report_payment
 from models.pledging.pledges import (
     PledgeStory,
     count_pledges_of,
@@ -94,7 +95,38 @@ def _step(icon_name: str, colour: str, text, when=None, extra=None) -> html.Li:
     ], className="mb-1")
 
 
-def part_story(alloc, lang: str, skills: dict[str, str]) -> html.Li:
+def payment_block(alloc, lang: str, payments: dict) -> html.Div | None:
+    """An accepted money part: where to pay (the table's instructions), the bank reference, the chair's receipt."""
+    paid = payments.get(("alloc", alloc.id))
+    instructions = payments.get(("table", alloc.need.project.table_id))
+    if paid is not None:
+        return html.Div([
+            icon("bank", "me-1"),
+            _("You reported paying on %(date)s (bank reference %(ref)s); the table's chair will confirm receipt.",
+              date=format_date(paid.reported_at, lang), ref=paid.reference),
+        ], className="small ms-4 mt-1 text-success", **{"data-payment": "reported"})
+    how = (name_in(lang, instructions[0], instructions[1]) if instructions else
+           _("The governorate has not yet said where to pay for this table; you will find it here."))
+    return html.Div([
+        html.P([html.Strong(_("How to pay: ")), html.Span(how, style={"whiteSpace": "pre-line"})],
+               className="mb-1"),
+        html.Div([
+            dbc.Label(_("Bank reference of your transfer"), html_for=f"my-pay-{alloc.id}", className="small mb-0"),
+            html.Div([
+                dbc.Input(id={"type": ids.MY_PAY_REFERENCE, "alloc": alloc.id}, maxLength=40, size="sm",
+                          inputMode="text", autoComplete="off", className="w-auto",
+                          **{"aria-describedby": f"my-pay-help-{alloc.id}"}),
+                html.Button([icon("check2", "me-1"), _("Record my payment")],
+                            id={"type": ids.MY_PAY_SAVE, "alloc": alloc.id}, n_clicks=0, type="button",
+                            className="btn btn-sm btn-primary"),
+            ], className="d-flex flex-wrap gap-2"),
+            html.Div(_("The number on your bank's receipt (4 to 40 letters or digits)."),
+                     id=f"my-pay-help-{alloc.id}", className="form-text"),
+        ]) if instructions else None,
+    ], className="small ms-4 mt-1 border rounded p-2", **{"data-payment": "due"})
+
+
+def part_story(alloc, lang: str, skills: dict[str, str], payments: dict | None = None) -> html.Li:
     need = alloc.need
     project = need.project
     title = name_in(lang, project.title_fa, project.title_en)
@@ -124,12 +156,15 @@ def part_story(alloc, lang: str, skills: dict[str, str]) -> html.Li:
                                html.Div(alloc.delivery_note, className="small ms-4") if alloc.delivery_note
                                else None))
         else:
-            steps.append(_step("hourglass-split", "text-body-secondary", _("To be delivered")))
+            money = alloc.need.kind is HelpKind.FINANCIAL
+            steps.append(_step("hourglass-split", "text-body-secondary",
+                               _("To be paid") if money else _("To be delivered"), None,
+                               payment_block(alloc, lang, payments or {}) if money else None))
     return html.Li(html.Ul(steps, className="list-unstyled mb-0"),
                    className="list-group-item", **{"data-allocation": str(alloc.id), "data-status": status.value})
 
 
-def pledge_card(story: PledgeStory, lang: str, skills: dict[str, str]) -> html.Li:
+def pledge_card(story: PledgeStory, lang: str, skills: dict[str, str], payments: dict | None = None) -> html.Li:
     p = story.pledge
     label, badge = PLEDGE_STATUS[p.status]
     parts = [a for a in story.allocations if a.status is not AllocationStatus.WITHDRAWN]
@@ -145,8 +180,9 @@ def pledge_card(story: PledgeStory, lang: str, skills: dict[str, str]) -> html.L
     if p.tables:
         names = ("، " if lang == "fa" else ", ").join(name_in(lang, t.name_fa, t.name_en) for t in p.tables)
         facts.append(_("only: %(tables)s", tables=names) if p.only_tables else _("prefers: %(tables)s", tables=names))
+    # Only what is really still open: a fully matched pledge has nothing waiting (not "waiting: 0 hours").
     figures = [html.Span(_("Still waiting for a match: %(q)s", q=quantity_text(p.kind, story.remaining, lang)),
-                         className="me-3")]
+                         className="me-3")] if story.remaining > 0 else []
     if p.withdrawn_quantity:
         figures.append(html.Span(_("Withdrawn: %(q)s", q=quantity_text(p.kind, p.withdrawn_quantity, lang)),
                                  className="me-3"))
@@ -158,12 +194,13 @@ def pledge_card(story: PledgeStory, lang: str, skills: dict[str, str]) -> html.L
             html.Span(str(label), className=f"badge {badge} fw-normal"),
         ], className="d-flex flex-wrap justify-content-between gap-2 mb-1"),
         html.P(" · ".join(facts), className="small text-body-secondary mb-1"),
-        html.P(figures, className="small mb-2"),
+        html.P(figures, className="small mb-2") if figures else None,
     ]
     if parts:
-        body.append(html.Ul([part_story(a, lang, skills) for a in parts], className="list-group mb-2"))
+        body.append(html.Ul([part_story(a, lang, skills, payments) for a in parts], className="list-group mb-2"))
     elif p.status is not PledgeStatus.WITHDRAWN:
-        body.append(html.P(_("No project has been proposed yet. Matching runs regularly; you will be notified."),
+        body.append(html.P(_("No project has been proposed yet. Each time a table's chair runs matching, your offer "
+                             "is considered; you will be notified."),
                            className="small text-body-secondary mb-2"))
     if replaced:
         body.append(html.P(_("%(n)s earlier proposal(s) were replaced by a later matching run or withdrawn.",
@@ -178,6 +215,20 @@ def pledge_card(story: PledgeStory, lang: str, skills: dict[str, str]) -> html.L
                    **{"data-pledge": str(p.id), "data-status": p.status.value})
 
 
+def _payments(session, stories) -> dict:
+    """For the accepted money parts shown: {("alloc", id): their payment report, ("table", id): instructions}."""
+    due = [a for st in stories for a in st.allocations
+           if a.status is AllocationStatus.ACCEPTED and a.need.kind is HelpKind.FINANCIAL]
+    out: dict = {}
+    if not due:
+        return out
+    for table_id in {a.need.project.table_id for a in due}:
+        out[("table", table_id)] = payment_instructions(session, table_id)
+    for paid in payments_of(session, [a.id for a in due]):
+        out[("alloc", paid.allocation_id)] = paid
+    return out
+
+
 def pledge_list(citizen_id: int, page_no: int, lang: str):
     with get_db().reader() as s:
         total = count_pledges_of(s, citizen_id)
@@ -185,7 +236,8 @@ def pledge_list(citizen_id: int, page_no: int, lang: str):
         page_no = min(max(1, page_no), pages)
         stories = pledges_of(s, citizen_id, offset=(page_no - 1) * PER_PAGE, limit=PER_PAGE)
         skills = {c.slug: c.name(lang) for c in skill_choices(s)}
-        cards = [pledge_card(st, lang, skills) for st in stories]
+        payments = _payments(s, stories)
+        cards = [pledge_card(st, lang, skills, payments) for st in stories]
     if not cards:
         return html.Div([
             html.P(_("You have not offered any help yet.")),
@@ -220,8 +272,9 @@ def notifications_block(citizen_id: int, lang: str):
             html.H2([icon("bell", "me-2"), _("Notifications"),
                      html.Span(format_number(unread, lang), className="badge text-bg-danger ms-2") if unread
                      else None], className="h5 mb-0"),
+            # Nothing to mark with no notifications: the button is hidden (it stays in the page for its callback).
             html.Button(_("Mark all as read"), id=ids.MY_MARK_READ, n_clicks=0, type="button",
-                        className="btn btn-sm btn-outline-secondary", disabled=not unread),
+                        className="btn btn-sm btn-outline-secondary", disabled=not unread, hidden=not items),
         ], className="d-flex flex-wrap justify-content-between align-items-center gap-2 mb-2"),
         listing,
         dcc.Store(id=ids.MY_LAST_SEEN, data=newest),
@@ -316,6 +369,35 @@ def withdraw(_clicks, _confirm, _cancel, target, page_no):
                              q=quantity_text(kind, taken, lang))], color="success", dismissable=True)
         return False, no_update, None, pledge_list(citizen, page_now, lang), flash
     return no_update, no_update, no_update, no_update, no_update
+
+
+@secured_callback(
+    Output(ids.MY_LIST, "children", allow_duplicate=True), Output(ids.MY_FLASH, "children", allow_duplicate=True),
+    Input({"type": ids.MY_PAY_SAVE, "alloc": ALL}, "n_clicks"),
+    State({"type": ids.MY_PAY_REFERENCE, "alloc": ALL}, "value"), State("my-page", "data"),
+    roles={CITIZEN}, prevent_initial_call=True)
+def record_payment(_clicks, references, page_no):
+    """The citizen records the bank reference of paying an accepted money part (their own only: else 403)."""
+    require({CITIZEN})
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or not ctx.triggered or not ctx.triggered[0].get("value"):
+        return no_update, no_update
+    alloc_id = trigger.get("alloc")
+    typed = ""
+    for entry, value in zip(ctx.states_list[0] if ctx.states_list else [], references or []):
+        if isinstance(entry.get("id"), dict) and entry["id"].get("alloc") == alloc_id:
+            typed = value if isinstance(value, str) else ""
+    lang = current_language()
+    try:
+        get_db().run(lambda s: report_payment(s, current_user_id(), alloc_id, typed))
+    except (ValidationError, Conflict) as exc:
+        return no_update, dbc.Alert(error_message(exc), color="warning")
+    except DomainError as exc:
+        refuse_forged(exc)
+    page_now = page_no if isinstance(page_no, int) else 1
+    return (pledge_list(current_user_id(), page_now, lang),
+            dbc.Alert([icon("check-circle", "me-2"), _("Thank you. The table's chair will confirm that the money "
+                                                       "arrived.")], color="success", dismissable=True))
 
 
 @secured_callback(

@@ -15,7 +15,7 @@ from dash_app.layout import icon, page
 from dash_app.pages.citizen import ids
 from dash_app.ui.coverage import coverage_bar, coverage_legend
 from dash_app.ui.labels import HORIZON_LABEL, KIND_ICON, PROJECT_KIND_LABEL, PROJECT_STATUS_LABEL, kind_label
-from dash_app.ui.names import name_in
+from dash_app.ui.names import name_in, person_name
 from dash_app.ui.pager import pager
 from dash_app.ui.quantities import quantity_text
 from models.core.enums import AllocationStatus, ProjectKind, ProjectStatus
@@ -70,7 +70,7 @@ def _need_item(need: NeedView, view: ProjectView, lang: str) -> html.Li:
 
 
 def _contribution_row(c, lang: str) -> html.Li:
-    who = c.citizen_name or _("A citizen who prefers not to be named")
+    who = person_name(c.citizen_name) or _("A citizen who prefers not to be named")
     if c.status is AllocationStatus.DELIVERED and c.delivered_at:
         state = _("delivered on %(date)s", date=format_date(c.delivered_at, lang))
         badge = "text-bg-success"
