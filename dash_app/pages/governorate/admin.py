@@ -37,11 +37,13 @@ from dash_app.ui.labels import BACKGROUND_LABEL, kind_label
 from dash_app.ui.names import name_in
 from models.accounts import password_reset
 from models.core.enums import ElectionStatus, HelpKind, MemberBackground
-from models.core.errors import DomainError
+from models.core.errors import DomainError, ValidationError
 from models.core.validation import ELECTION_DAYS_DEFAULT, election_days
 from models.orm.base import utcnow
 from models.orm.people import User
 from models.orm.tables import ChairElection, Table
+from models.pledging.decisions import MAX_INSTRUCTIONS as PAYMENT_MAX
+from models.pledging.decisions import payment_instructions, set_payment_instructions
 from models.reporting import valuation
 from models.tables.elections import close_election, open_election
 
@@ -89,6 +91,7 @@ def layout(**_kw):
                             className="btn btn-outline-secondary mb-2"),
             ]),
             html.Div(id=gid.AD_T_ERROR, **{"aria-live": "assertive"}),  # beside the button (issue 20 items 1-2)
+            payment_block(),
         ], className="border rounded p-3 mb-3"),
         dbc.Modal([
             dbc.ModalHeader(dbc.ModalTitle(_("Archive this table?"))),
@@ -140,7 +143,7 @@ def layout(**_kw):
         _field(gid.AD_U_SEARCH, _("Search people by name, mobile or e-mail"),
                dbc.Input(id=gid.AD_U_SEARCH, debounce=True, type="search")),
         dcc.Store(id=gid.AD_U_PAGE, data=1),
-        html.Div(id=gid.AD_U_LIST, className="table-responsive"),
+        html.Div(id=gid.AD_U_LIST),
         html.Div([
             html.Button(_("Previous"), id=gid.AD_U_PREV, n_clicks=0, className="btn btn-outline-secondary btn-sm me-2"),
             html.Button(_("Next"), id=gid.AD_U_NEXT, n_clicks=0, className="btn btn-outline-secondary btn-sm"),
@@ -270,6 +273,56 @@ def load_table(table_value):
         if t is None:
             return "", "", "", ""
         return t.name_fa, t.name_en, t.description_fa, t.description_en
+
+
+# --- where citizens pay a table's accepted money (issue 20 item 14) ----------------------------------
+
+def payment_block() -> html.Div:
+    return html.Div([
+        html.H3([icon("bank", "me-1"), _("Payment instructions for money contributions")], className="h6"),
+        html.P(_("Shown to each citizen whose money contribution this table's chair accepted: the account or card "
+                 "to pay into and what to write as the payment's description. The citizen then records the bank "
+                 "reference and the chair confirms receipt."), className="small text-body-secondary"),
+        html.Div([
+            html.Div(_field(gid.AD_P_FA, _("Instructions in Persian"),
+                            dbc.Textarea(id=gid.AD_P_FA, rows=3, maxLength=PAYMENT_MAX)), className="col-12 col-md-6"),
+            html.Div(_field(gid.AD_P_EN, _("Instructions in English"),
+                            dbc.Textarea(id=gid.AD_P_EN, rows=3, maxLength=PAYMENT_MAX)), className="col-12 col-md-6"),
+        ], className="row g-2"),
+        html.Button([icon("save", "me-1"), _("Save payment instructions")], id=gid.AD_P_SAVE, n_clicks=0,
+                    className="btn btn-outline-primary btn-sm"),
+        html.Div(id=gid.AD_P_MESSAGE, className="mt-2", **{"aria-live": "polite"}),
+    ], className="border-top pt-2 mt-2", id="adm-payment")
+
+
+@secured_callback(
+    Output(gid.AD_P_FA, "value"), Output(gid.AD_P_EN, "value"), Input(gid.AD_T_SELECT, "value"),
+    roles={GOVERNORATE})
+def load_payment(table_value):
+    require({GOVERNORATE})
+    tid = parse_int(table_value) if table_value else None
+    if tid is None:
+        return "", ""
+    with get_db().reader() as s:
+        found = payment_instructions(s, tid)
+    return found if found else ("", "")
+
+
+@secured_callback(
+    Output(gid.AD_P_MESSAGE, "children"), Input(gid.AD_P_SAVE, "n_clicks"), State(gid.AD_T_SELECT, "value"),
+    State(gid.AD_P_FA, "value"), State(gid.AD_P_EN, "value"), roles={GOVERNORATE}, prevent_initial_call=True)
+def save_payment(n, table_value, text_fa, text_en):
+    require({GOVERNORATE})
+    if not n:
+        return no_update
+    tid = parse_int(table_value) if table_value else None
+    if tid is None:
+        return error_alert(ValidationError("table_not_found", field="table"))
+    try:
+        get_db().run(lambda s: set_payment_instructions(s, current_user_id(), tid, as_text(text_fa), as_text(text_en)))
+    except DomainError as exc:
+        return error_alert(exc)
+    return success(_("The payment instructions are saved."))
 
 
 def _bump(version: Any) -> int:
@@ -490,7 +543,12 @@ def users_view(found: admin_ops.UserPage, lang: str) -> Any:
     for u in found.rows:
         acts = [action(u.id, "unmake_staff" if u.is_governorate else "make_staff",
                        _("Remove governorate role") if u.is_governorate else _("Make governorate staff"),
-                       "btn-outline-secondary"),
+                       "btn-outline-secondary",
+                       _("Remove the governorate role of %(name)s? They keep their account as a citizen.", name=u.name)
+                       if u.is_governorate else
+                       _("Make %(name)s governorate staff? This grants full access: the dashboard, exports with "
+                         "citizens' contact details, the audit log, and the administration of tables, people and "
+                         "participatory budgeting.", name=u.name)),
                 action(u.id, "deactivate" if u.is_active else "activate",
                        _("Deactivate") if u.is_active else _("Reactivate"), "btn-outline-warning",
                        _("Deactivate %(name)s? They can no longer sign in; their history stays.", name=u.name)
@@ -504,18 +562,25 @@ def users_view(found: admin_ops.UserPage, lang: str) -> Any:
         if u.pledges == 0:
             acts.append(action(u.id, "delete", _("Delete"), "btn-outline-danger",
                                _("Delete the account of %(name)s for good?", name=u.name)))
+        # data-label: on a phone each row is a card and every cell says what it is (assets/hamyar.css .table-cards)
         rows.append(html.Tr([
-            html.Td(u.name), html.Td(u.email or u.phone or "", dir="ltr"), html.Td(format_number(u.pledges, lang)),
-            html.Td(", ".join(filter(None, [_("governorate") if u.is_governorate else "",
-                                            _("inactive") if not u.is_active else _("active")]))),
-            html.Td(acts),
-        ]))
+            html.Td(u.name, className="text-break fw-semibold", **{"data-label": _("Name")}),
+            html.Td(html.Bdi(u.email or u.phone or "", dir="ltr"), className="text-break",
+                    **{"data-label": _("Login")}),
+            html.Td(format_number(u.pledges, lang), **{"data-label": _("Pledges")}),
+            html.Td(("، " if lang == "fa" else ", ").join(filter(None, [
+                _("governorate") if u.is_governorate else "", _("inactive") if not u.is_active else _("active")])),
+                **{"data-label": _("Roles")}),
+            html.Td(html.Div(acts, className="d-flex flex-wrap"), **{"data-label": _("Actions")}),
+        ], **{"data-user": str(u.id)}))
     head = html.Thead(html.Tr([html.Th(t, scope="col") for t in (_("Name"), _("Login"), _("Pledges"), _("Roles"),
                                                                  _("Actions"))]))
     caption = html.Caption(_("Page %(page)s of %(pages)s (%(total)s people)", page=format_number(found.page, lang),
                              pages=format_number(found.pages, lang), total=format_number(found.total, lang)),
                            className="caption-top")
-    return html.Table([caption, head, html.Tbody(rows)], className="table table-sm align-middle")
+    widths = html.Colgroup([html.Col(style={"width": w}) for w in ("24%", "20%", "8%", "12%", "36%")])
+    return html.Table([caption, widths, head, html.Tbody(rows)], className="table table-sm align-middle table-cards",
+                      style={"tableLayout": "fixed"})
 
 
 @secured_callback(

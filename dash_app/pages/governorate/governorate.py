@@ -6,6 +6,7 @@ Imports dash, dbc, models and dash_app. Each callback reads its inputs, calls on
 from __future__ import annotations
 
 import enum
+from datetime import UTC as TEHRAN_UTC
 from datetime import date, datetime
 from typing import Any
 
@@ -27,6 +28,7 @@ from dash_app.i18n import (
     format_money,
     format_number,
     localise_digits,
+    ngettext,
     parse_int,
 )
 from dash_app.layout import icon, page
@@ -37,10 +39,12 @@ from dash_app.ui.anchors import anchor_card, current_status
 from dash_app.ui.dates import date_placeholder, parse_date_text
 from dash_app.ui.forms import button_error
 from dash_app.ui.labels import kind_label
-from dash_app.ui.names import name_in
+from dash_app.ui.names import name_in, person_name
+from models.core.clock import COUNTY_TZ as TEHRAN_ZONE
 from models.core.clock import county_today
 from models.core.enums import HelpKind
 from models.core.errors import DomainError, ValidationError
+from models.core.system_accounts import system_user_ids
 from models.orm.people import User
 from models.orm.pledges import Pledge
 from models.orm.projects import Project
@@ -78,20 +82,93 @@ COLUMN_LABELS = {
     "delivered_at": _l("Delivered"), "reject_reason": _l("Reason for rejection"),
     "matching_run_id": _l("Matching run no."), "title_fa": _l("Title (Persian)"), "title_en": _l("Title (English)"),
     "priority": _l("Priority"), "estimated_cost_rials": _l("Estimated cost (rials)"), "needs": _l("Needs"),
-    "needed_value_rials": _l("Needs valued (rials)"), "mobilised_value_rials": _l("Mobilised (rials)"),
+    "project_kind": _l("Kind of project"), "value_toman": _l("Value (toman)"),
+    "estimated_cost_toman": _l("Estimated cost (toman)"), "needed_value_toman": _l("Needs valued (toman)"),
+    "mobilised_value_toman": _l("Gathered (toman)"),
+    "needed_value_rials": _l("Needs valued (rials)"), "mobilised_value_rials": _l("Gathered (rials)"),
     "run_id": _l("Run no."), "started_at": _l("Started"), "started_by": _l("Started by"), "scope": _l("Scope"),
     "pledges": _l("Pledges"), "pairs": _l("Pairs"), "proposed": _l("Proposed"), "withdrawn": _l("Withdrawn"),
     "objective": _l("Objective"), "gap": _l("Optimality gap"), "seconds": _l("Seconds"),
     "event_id": _l("Event no."), "at": _l("Time"), "actor_id": _l("Actor no."), "actor": _l("Actor"),
-    "action": _l("Action"), "object_type": _l("Object"), "object_id": _l("Object no."), "before": _l("Before"),
+    "action": _l("Action"), "object_type": _l("Kind of record"), "object_id": _l("Record no."), "before": _l("Before"),
     "after": _l("After"),
 }
 OBJECT_LABELS = {
     "allocations": _l("allocation"), "pledges": _l("pledge"), "projects": _l("project"), "needs": _l("need"),
     "tables": _l("table"), "table_memberships": _l("membership"), "chair_elections": _l("election"),
     "users": _l("user"), "matching_runs": _l("matching run"), "valuation_rates": _l("valuation rate"),
-    "password_resets": _l("password-reset link"),
+    "password_resets": _l("password-reset link"), "chair_candidates": _l("candidacy"),
+    "chair_ballots": _l("chair election ballot"), "pb_cycles": _l("participatory budgeting cycle"),
+    "pb_cycle_projects": _l("project in a budgeting cycle"), "pb_ballots": _l("budgeting ballot"),
+    "pb_cycle_imports": _l("imported budgeting file"), "districts": _l("district"), "skills": _l("skill"),
+    "logistics_items": _l("equipment item"), "table_payments": _l("payment instructions"),
+    "allocation_payments": _l("payment report"), "audit_events": _l("audit event"),
 }
+# The audit log's actions in words (the filter, every entry, the export's "Action" column); an action missing
+# here is named by its record's kind ("Change to a pledge"), never by its code.
+ACTION_LABELS = {
+    "allocation.accepted": _l("Contribution accepted"), "allocation.rejected": _l("Contribution rejected"),
+    "allocation.delivered": _l("Contribution delivered"), "allocation.proposed": _l("Proposed by matching"),
+    "allocation.superseded": _l("Proposal replaced by a newer run"),
+    "allocation.withdrawn_by_citizen": _l("Taken back by the citizen"),
+    "allocation.released_by_cancel": _l("Released: project cancelled"),
+    "allocation.released_by_archive": _l("Released: table archived"),
+    "allocation.funded_by_pb_cycle": _l("Funded by participatory budgeting"),
+    "allocation.withdrawn_by_pb_cycle": _l("Withdrawn: funded by participatory budgeting"),
+    "allocation.payment_reported": _l("Payment reported by the citizen"),
+    "allocation.payment_confirmed": _l("Payment receipt confirmed"),
+    "pledge.created": _l("Offer of help made"), "pledge.withdrawn": _l("Offer of help withdrawn"),
+    "pledge.status_changed": _l("Offer of help: status changed"),
+    "pledge.created_for_pb_cycle": _l("Budget set aside for a budgeting cycle"),
+    "project.created": _l("Project created"), "project.updated": _l("Project edited"),
+    "project.pb_support_set": _l("Project's budgeting support recorded"),
+    "need.created": _l("Need added"), "need.quantity_changed": _l("Need changed"),
+    "matching.started": _l("Matching started"), "matching.run": _l("Matching started"),
+    "matching.finished": _l("Matching finished"), "matching.failed": _l("Matching failed"),
+    "matching.progress": _l("Matching progress"),
+    "election.opened": _l("Chair election opened"), "election.nominated": _l("Candidacy in a chair election"),
+    "election.ballot_cast": _l("Vote in a chair election"), "election.ballot_changed": _l("Chair election vote changed"),
+    "election.closed": _l("Chair election closed"),
+    "table.created": _l("Table created"), "table.updated": _l("Table edited"), "table.archived": _l("Table archived"),
+    "table.unarchived": _l("Table restored"), "table.member_added": _l("Member added"),
+    "table.member_removed": _l("Member removed"), "table.chair_changed": _l("Chair changed"),
+    "table.payment_instructions_set": _l("Payment instructions set"),
+    "user.register": _l("Account created"), "user.set_language": _l("Language changed"),
+    "user.role_changed": _l("Governorate role changed"), "user.deactivated": _l("Account deactivated"),
+    "user.activated": _l("Account reactivated"), "user.deleted": _l("Account deleted"),
+    "user.password_reset": _l("New password set"), "user.created_for_pb_budget": _l("Budget account created"),
+    "password_reset.issued": _l("Password-reset link issued"), "password_reset.revoked": _l("Password-reset link replaced"),
+    "password_reset.used": _l("Password-reset link used"),
+    "valuation.set": _l("Valuation rate set"), "valuation.removed": _l("Valuation rate removed"),
+    "pb_cycle.created": _l("Budgeting cycle created"), "pb_cycle.imported": _l("Budgeting file imported"),
+    "pb_cycle.phase_changed": _l("Budgeting cycle moved to its next phase"),
+    "pb_cycle.results_published": _l("Budgeting results published"),
+    "pb_cycle_import.created": _l("Budgeting file imported"), "pb_cycle_project.added": _l("Project added to a cycle"),
+    "pb_cycle_project.counted": _l("Project's votes counted"),
+    "logistics_item.created": _l("Equipment item added"), "logistics_item.retired": _l("Equipment item retired"),
+    "demo.seeded": _l("Demo data loaded"),
+}
+
+
+def action_label(action: str | None) -> str:
+    """An audit action in words: its own label, else "Change to a <kind of record>"; never the raw code."""
+    if not action:
+        return ""
+    if action in ACTION_LABELS:
+        return str(ACTION_LABELS[action])
+    if action.startswith("project.") and action.split(".", 1)[1] in VALUE_LABELS:
+        return _("Project moved to “%(status)s”", status=str(VALUE_LABELS[action.split(".", 1)[1]]))
+    prefix = action.split(".", 1)[0]
+    kinds = {"allocation": "allocations", "pledge": "pledges", "project": "projects", "need": "needs",
+             "table": "tables", "election": "chair_elections", "user": "users", "matching": "matching_runs",
+             "valuation": "valuation_rates", "password_reset": "password_resets", "pb_cycle": "pb_cycles"}
+    label = OBJECT_LABELS.get(kinds.get(prefix, prefix + "s")) or OBJECT_LABELS.get(prefix)
+    return _("Change to a %(object)s", object=str(label)) if label else _("Other change")
+
+
+def object_label(object_type: str | None) -> str:
+    """A kind of record in words (an unknown one: "record")."""
+    return str(OBJECT_LABELS.get(object_type or "", _("record")))
 
 
 def amount_text(kind: HelpKind | str, quantity: int, item: str = "", lang: str | None = None) -> str:
@@ -135,11 +212,11 @@ def describe(line: AuditLine, lang: str | None = None) -> str:
     """One readable sentence for an audit event, e.g. 'Chair X accepted 40 person-hours from citizen Y for …'."""
     lang = lang or current_language()
     d = line.details
-    actor = line.actor_name or _("The system")
+    actor = person_name(line.actor_name) or _("The system")
     project = name_in(lang, d.get("project_fa"), d.get("project_en"))
     table = name_in(lang, line.table_fa, line.table_en)
     amount = amount_text(d["kind"], d["quantity"], d.get("item", ""), lang) if "kind" in d and "quantity" in d else ""
-    citizen = d.get("citizen_name") or ""
+    citizen = person_name(d.get("citizen_name")) or _("(not named)")
     after = line.after or {}
     before = line.before or {}
     p = {"actor": actor, "amount": amount, "citizen": citizen, "project": project, "table": table,
@@ -160,7 +237,7 @@ def describe(line: AuditLine, lang: str | None = None) -> str:
                                               "“%(project)s”."),
         "allocation.released_by_cancel": _l("%(actor)s cancelled the project “%(project)s”, releasing %(amount)s "
                                             "from citizen %(citizen)s."),
-        "allocation.released_by_archive": _l("%(actor)s archived the table %(table)s, withdrawing the proposal of "
+        "allocation.released_by_archive": _l("%(actor)s archived the %(table)s, withdrawing the proposal of "
                                              "%(amount)s from citizen %(citizen)s for the project “%(project)s”."),
         "pledge.created": _l("Citizen %(citizen)s pledged %(amount)s."),
         "pledge.withdrawn": _l("Citizen %(citizen)s withdrew the open part of a pledge of %(amount)s."),
@@ -171,18 +248,18 @@ def describe(line: AuditLine, lang: str | None = None) -> str:
         "need.quantity_changed": _l("%(actor)s changed a need of the project “%(project)s” to %(amount)s."),
         "matching.run": _l("%(actor)s started matching run no. %(id)s."),
         "matching.finished": _l("Matching run no. %(id)s, started by %(actor)s, finished with %(n)s proposals."),
-        "election.opened": _l("%(actor)s opened a chair election for the table %(table)s."),
-        "election.nominated": _l("%(actor)s stood as a candidate in the chair election of the table %(table)s."),
-        "election.ballot_cast": _l("%(actor)s voted in the chair election of the table %(table)s."),
-        "election.ballot_changed": _l("%(actor)s changed their ballot in the chair election of the table %(table)s."),
-        "election.closed": _l("The chair election of the table %(table)s closed; %(winner)s won."),
-        "table.created": _l("%(actor)s created the table %(table)s."),
-        "table.updated": _l("%(actor)s edited the table %(table)s."),
-        "table.archived": _l("%(actor)s archived the table %(table)s."),
-        "table.unarchived": _l("%(actor)s restored the table %(table)s from the archive."),
-        "table.member_added": _l("%(actor)s added %(user)s to the table %(table)s."),
-        "table.member_removed": _l("%(actor)s removed %(user)s from the table %(table)s."),
-        "table.chair_changed": _l("The chair of the table %(table)s changed."),
+        "election.opened": _l("%(actor)s opened a chair election for the %(table)s."),
+        "election.nominated": _l("%(actor)s stood as a candidate in the chair election of the %(table)s."),
+        "election.ballot_cast": _l("%(actor)s voted in the chair election of the %(table)s."),
+        "election.ballot_changed": _l("%(actor)s changed their ballot in the chair election of the %(table)s."),
+        "election.closed": _l("The chair election of the %(table)s closed; %(winner)s won."),
+        "table.created": _l("%(actor)s created the %(table)s."),
+        "table.updated": _l("%(actor)s edited the %(table)s."),
+        "table.archived": _l("%(actor)s archived the %(table)s."),
+        "table.unarchived": _l("%(actor)s restored the %(table)s from the archive."),
+        "table.member_added": _l("%(actor)s added %(user)s to the %(table)s."),
+        "table.member_removed": _l("%(actor)s removed %(user)s from the %(table)s."),
+        "table.chair_changed": _l("The chair of the %(table)s changed."),
         "user.register": _l("%(user)s created an account."),
         "user.set_language": _l("%(user)s changed their language."),
         "user.role_changed": _l("%(actor)s changed the governorate role of %(user)s."),
@@ -220,8 +297,8 @@ def describe(line: AuditLine, lang: str | None = None) -> str:
                  status=str(VALUE_LABELS.get(target, target)))
     template = templates.get(a)
     if template is None or ("%(amount)s" in str(template) and not amount):
-        obj = str(OBJECT_LABELS.get(line.object_type, line.object_type))
-        return _("%(actor)s: %(action)s on %(object)s no. %(id)s.", actor=actor, action=a, object=obj, id=p["id"])
+        return _("%(actor)s: %(action)s (%(object)s no. %(id)s).", actor=actor, action=action_label(a),
+                 object=object_label(line.object_type), id=p["id"])
     return str(template) % p
 
 
@@ -328,11 +405,12 @@ def layout(**_kw):
             anchor_card(current_status(), lang, card_id=gid.GOV_ANCHOR),  # the chain's head, anchored (issue 18)
             html.Div([
                 _text_input(gid.AU_ACTOR, _("Who (name, mobile or e-mail)")),
-                _select(gid.AU_ACTION, _("Action"), [all_] + [{"label": a, "value": a} for a in actions]),
+                _select(gid.AU_ACTION, _("Action"), [all_] + sorted(
+                    ({"label": action_label(a), "value": a} for a in actions), key=lambda o: o["label"])),
                 _select(gid.AU_TABLE, _("Table"), [all_] + [{"label": name_in(lang, fa, en), "value": str(i)}
                                                           for i, fa, en in choices.tables]),
-                _select(gid.AU_OBJECT, _("Object"), [all_] + [{"label": str(v), "value": k}
-                                                            for k, v in OBJECT_LABELS.items()]),
+                _select(gid.AU_OBJECT, _("Kind of record"), [all_] + [{"label": str(v), "value": k}
+                                                                    for k, v in OBJECT_LABELS.items()]),
                 _text_input(gid.AU_OBJECT_ID, _("Object no."), inputMode="numeric"),
                 _text_input(gid.AU_DATE_FROM, _("From date"), date_placeholder(lang)),
                 _text_input(gid.AU_DATE_TO, _("To date"), date_placeholder(lang)),
@@ -372,10 +450,20 @@ def headline_cards(board: Dashboard, lang: str) -> Any:
         small = _("worth %(value)s", value=format_money(k.value, lang)) if k.kind is not HelpKind.FINANCIAL else ""
         return card(kind_label(k.kind), amount_text(k.kind, k.quantity, "", lang), small)
 
-    total = card(_("Total value"), format_money(h.total_value, lang),
-                 _("%(n)s decisions, %(c)s citizens", n=format_number(h.allocations, lang),
-                   c=format_number(h.citizens, lang)), "border-primary")
-    return html.Div([total] + [kind_card(k) for k in h.by_kind], className="row g-2")
+    decisions = ngettext("%(n)s decision", "%(n)s decisions", h.allocations, n=format_number(h.allocations, lang))
+    citizens = ngettext("%(c)s citizen", "%(c)s citizens", h.citizens, c=format_number(h.citizens, lang))
+    total = card(_("Citizens' help, total value"), format_money(h.total_value, lang),
+                 _("%(decisions)s, %(citizens)s", decisions=decisions, citizens=citizens), "border-primary")
+    cards = [total] + [kind_card(k) for k in h.by_kind]
+    # The governorate's own PB budget is public money: shown apart, never added to the citizens' help.
+    cards.append(html.Div(html.Div([
+        html.H3(_("Public budget (participatory budgeting)"), className="h6 text-body-secondary mb-1"),
+        html.P(format_money(h.public_budget, lang), className="fs-5 fw-bold mb-0"),
+        html.P(_("funded by the governorate, not counted in the citizens' help"),
+               className="small text-body-secondary mb-0"),
+    ], className="p-3 border border-secondary-subtle rounded h-100 bg-body-tertiary"),
+        className="col-12 col-sm-6 col-lg", id="gov-public-budget"))
+    return html.Div(cards, className="row g-2")
 
 
 def runs_table(runs: list[RunRow], lang: str) -> Any:
@@ -431,18 +519,17 @@ def export_file(sheet: str, fmt: str, f: DashboardFilter, audit_f: AuditFilter, 
         raise ValidationError("export_unknown", field="sheet")
     with get_db().reader() as s:
         if sheet == "pledges":
-            data = exports.pledges_sheet(s, f, include_contacts=contacts)
+            data = exports.pledges_sheet(s, f, include_contacts=contacts, lang=lang)
         elif sheet == "allocations":
-            data = exports.allocations_sheet(s, f, include_contacts=contacts)
+            data = exports.allocations_sheet(s, f, include_contacts=contacts, lang=lang)
         elif sheet == "projects":
-            data = exports.projects_sheet(s, f)
+            data = exports.projects_sheet(s, f, lang=lang)
         elif sheet == "runs":
-            data = exports.runs_sheet(s, f)
+            data = exports.runs_sheet(s, f, lang=lang)
         else:
-            data = exports.audit_sheet(s, audit_f, describe=lambda line: describe(line, lang))
+            data = exports.audit_sheet(s, audit_f, describe=lambda line: describe(line, lang), lang=lang)
         anchor = exports.anchor_rows(s)  # where the audit log ended, and its newest anchor (issue 18)
-    headers = [str(COLUMN_LABELS.get(c, c)) for c in data.columns]
-    rows = [[_export_value(v, lang) for v in row] for row in data.rows]
+    headers, rows = export_table(data.columns, data.rows, lang)
     stamp = county_today().isoformat()
     name = f"hamyar-{sheet}-{stamp}.{fmt}"
     if fmt == "csv":
@@ -454,14 +541,62 @@ def export_file(sheet: str, fmt: str, f: DashboardFilter, audit_f: AuditFilter, 
 def _export_value(v: Any, lang: str) -> Any:
     if isinstance(v, bool):
         return _("yes") if v else _("no")
+DATE_COLUMNS = frozenset({"created_at", "decided_at", "delivered_at", "started_at", "at"})
+MONEY_COLUMNS = {"value_rials": "value_toman", "estimated_cost_rials": "estimated_cost_toman",
+                 "needed_value_rials": "needed_value_toman", "mobilised_value_rials": "mobilised_value_toman"}
+
+
+def export_table(columns: list[str], data_rows: list[tuple], lang: str) -> tuple[list[str], list[list[Any]]]:
+    """Headers and rows of an export in the user's language.
+
+    Times are Tehran time and their header says so; each date is a real date cell (the Gregorian value a
+    spreadsheet can sort and compute with) followed by a column with the Jalali date as text; each amount of
+    rials is followed by the same amount in toman; audit actions and kinds of record are words.
+    """
+    headers: list[str] = []
+    for c in columns:
+        label = str(COLUMN_LABELS.get(c, c))
+        if c in DATE_COLUMNS:
+            headers += [_("%(column)s (Tehran time)", column=label) if c != "delivered_at" else label,
+                        _("%(column)s (Jalali)", column=label)]
+        elif c in MONEY_COLUMNS:
+            headers += [label, str(COLUMN_LABELS[MONEY_COLUMNS[c]])]
+        else:
+            headers.append(label)
+    rows = []
+    for row in data_rows:
+        out: list[Any] = []
+        for c, v in zip(columns, row):
+            if c in DATE_COLUMNS:
+                out += [_local_cell(v), format_datetime(v, "fa") if isinstance(v, datetime)
+                        else format_date(v, "fa") if isinstance(v, date) else None]
+            elif c in MONEY_COLUMNS:
+                out += [v, float(v) / 10 if isinstance(v, int) and v % 10 else (v // 10 if isinstance(v, int) else v)]
+            elif c == "action":
+                out.append(action_label(v))
+            elif c == "object_type":
+                out.append(object_label(v))
+            elif c in ("citizen_name", "actor", "decided_by", "started_by"):
+                out.append(person_name(v) if v else v)
+            else:
+                out.append(_export_value(v, lang))
+        rows.append(out)
+    return headers, rows
+
+
+def _local_cell(v: Any) -> Any:
+    """A datetime as Tehran wall time (naive: spreadsheets have no zones); a date as it is."""
+    if isinstance(v, datetime):
+        return (v if v.tzinfo else v.replace(tzinfo=TEHRAN_UTC)).astimezone(TEHRAN_ZONE).replace(tzinfo=None)
+    return v
+
+
     if isinstance(v, enum.Enum):
         if isinstance(v, HelpKind):
             return kind_label(v)
         return str(VALUE_LABELS.get(v.value, v.value))
-    if isinstance(v, datetime):
-        return format_datetime(v, lang) if lang == "fa" else v.strftime("%Y-%m-%d %H:%M")
-    if isinstance(v, date):
-        return format_date(v, lang) if lang == "fa" else v.isoformat()
+    if isinstance(v, (datetime, date)):
+        return _local_cell(v)
     return v
 
 
@@ -508,8 +643,8 @@ def audit_list(page_data, lang: str) -> Any:
         html.Div(describe(line, lang)),
         html.Div([
             html.Time(format_datetime(line.at, lang), dateTime=line.at.isoformat()), " · ",
-            html.Code(line.action), " · ",
-            str(OBJECT_LABELS.get(line.object_type, line.object_type)), " ",
+            html.Span(action_label(line.action), **{"data-action": line.action}), " · ",
+            object_label(line.object_type), " ",
             localise_digits(line.object_id if line.object_id is not None else "", lang),
         ], className="small text-body-secondary"),
     ], className="list-group-item") for line in page_data.lines], className="list-group mb-2",
@@ -548,7 +683,8 @@ def refresh_counts(_n_clicks):
     require({GOVERNORATE})
     with get_db().reader() as s:
         counts = [
-            (_("People"), s.scalar(select(func.count()).select_from(User))),
+            (_("People"), s.scalar(select(func.count()).select_from(User)
+                                   .where(User.id.not_in(system_user_ids())))),
             (_("Tables"), s.scalar(select(func.count()).select_from(Table))),
             (_("Projects"), s.scalar(select(func.count()).select_from(Project))),
             (_("Pledges"), s.scalar(select(func.count()).select_from(Pledge))),

@@ -96,3 +96,8 @@ AD_R_RATE = "adm-r-rate"
 AD_R_SAVE = "adm-r-save"
 AD_R_LIST = "adm-r-list"
 AD_R_REMOVE = "adm-r-remove"               # pattern-matching: {"type": AD_R_REMOVE, "rate": id}
+# /admin: where citizens pay a table's accepted money (issue 20 item 14)
+AD_P_FA = "adm-pay-fa"
+AD_P_EN = "adm-pay-en"
+AD_P_SAVE = "adm-pay-save"
+AD_P_MESSAGE = "adm-pay-message"

@@ -11,7 +11,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from dash_app.auth import CHAIR, current_user_id, require, secured_callback
 from dash_app.db import get_db
-from dash_app.i18n import _, as_text, current_language, error_message, format_date, format_number
+from dash_app.i18n import _, as_text, current_language, error_message, format_date, format_number, ngettext
 from dash_app.layout import icon
 from dash_app.pages.table import ids
 from dash_app.pages.table import why as why_section
@@ -19,7 +19,7 @@ from dash_app.ui.alerts import alert as alert_box
 from dash_app.ui.dates import parse_date_text, today_text
 from dash_app.ui.forms import field_error
 from dash_app.ui.labels import kind_label
-from dash_app.ui.names import name_in
+from dash_app.ui.names import name_in, person_name
 from dash_app.ui.quantities import quantity_text
 from dash_app.ui.reasons import reason_text
 from models.core.errors import DomainError, PermissionDenied, ValidationError
@@ -28,7 +28,9 @@ from models.pledging.decisions import (
     accept,
     accept_many,
     awaiting_delivery,
+    confirm_payment,
     mark_delivered,
+    mark_delivered_many,
     reject,
     review_page,
 )
@@ -43,7 +45,7 @@ def _pid(kind: str, item) -> dict:
 
 def _item(item, lang: str, deciding: bool, skill_names: dict[str, str]):
     district = name_in(lang, item.district_fa, item.district_en)
-    who = item.citizen_name or _("A citizen")
+    who = person_name(item.citizen_name)
     prefs = []
     if item.prefers_table:
         prefs.append(_("Only this table's projects") if item.only_tables else _("Prefers this table"))
@@ -61,9 +63,15 @@ def _item(item, lang: str, deciding: bool, skill_names: dict[str, str]):
     else:
         controls = [html.Button([icon("box-seam", "me-1"), _("Mark delivered")], id=_pid(ids.DELIVER_TYPE, item),
                                 n_clicks=0, className="btn btn-outline-success btn-sm")]
-    label = _("%(quantity)s from %(who)s", quantity=quantity_text(item.kind, item.quantity), who=who)
-    head = [dbc.Checkbox(id=_pid(ids.SELECT_TYPE, item), value=False, label=label,
-                         label_class_name="fw-semibold")] if deciding else [html.Span(label, className="fw-semibold")]
+        if getattr(item, "payment_reference", None):
+            controls.insert(0, html.Button([icon("bank", "me-1"), _("Confirm money received")],
+                                           id=_pid(ids.PAYMENT_CONFIRM_TYPE, item), n_clicks=0,
+                                           className="btn btn-success btn-sm me-1 ms-1"))
+    quantity = quantity_text(item.kind, item.quantity)
+    label = (_("%(quantity)s from %(who)s", quantity=quantity, who=who) if who
+             else _("%(quantity)s from a citizen", quantity=quantity))
+    select_type = ids.SELECT_TYPE if deciding else ids.DELIVERY_SELECT_TYPE
+    head = [dbc.Checkbox(id=_pid(select_type, item), value=False, label=label, label_class_name="fw-semibold")]
     return html.Li([
         html.Div([html.Div(head, className="me-auto"), html.Div(controls, className="text-nowrap")],
                  className="d-flex flex-wrap gap-2 align-items-start"),
@@ -82,6 +90,10 @@ def _item(item, lang: str, deciding: bool, skill_names: dict[str, str]):
         why_section.block(item, lang, skill_names) if deciding else None,
         html.P(_("Accepted on %(date)s", date=format_date(item.decided_at)), className="small mb-0")
         if not deciding and item.decided_at else None,
+        html.P([icon("bank", "me-1"), _("The citizen reports paying on %(date)s; bank reference: %(ref)s",
+                                         date=format_date(item.payment_reported_at), ref=item.payment_reference)],
+               className="small mb-0 text-success", **{"data-payment-reference": item.payment_reference})
+        if not deciding and getattr(item, "payment_reference", None) and item.payment_reported_at else None,
     ], className="list-group-item", **{"data-allocation": str(item.allocation_id)})
 
 
@@ -90,7 +102,7 @@ def _groups(page, lang: str, deciding: bool, skill_names: dict[str, str]):
     for group in page.groups:
         title = name_in(lang, group.title_fa, group.title_en)
         out.append(html.Div([
-            html.H3([title, html.Span(_("priority %(n)s/10", n=format_number(group.priority)),
+            html.H3([title, html.Span(_("Priority %(p)s of 10", p=format_number(group.priority)),
                                       className="small text-body-secondary ms-2 me-2")], className="h6 mt-3"),
             html.Ul([_item(i, lang, deciding, skill_names) for i in group.items], className="list-group"),
         ], **{"data-project": str(group.project_id)}))
@@ -104,7 +116,6 @@ def render_lists(table_id: int, page_no: int = 0):
         if pending.total and page_no * PER_PAGE >= pending.total:
             page_no = max(0, (pending.total - 1) // PER_PAGE)
             pending = review_page(s, table_id, offset=page_no * PER_PAGE, limit=PER_PAGE)
-        accepted = awaiting_delivery(s, table_id, limit=PER_PAGE)
         skill_names = {c.slug: c.name(lang) for c in skill_choices(s)}
         why_section.use(why_section.prepare(s, table_id, pending))  # why each proposal (issue 16 item 7)
     pages = max(1, -(-pending.total // PER_PAGE))
@@ -122,22 +133,73 @@ def render_lists(table_id: int, page_no: int = 0):
         html.Div(_groups(pending, lang, True, skill_names)) if pending.total else
         html.P(_("Nothing to decide. Run matching to get new proposals."), className="text-body-secondary"),
         pager,
-        html.H3([icon("box-seam", "me-2"), _("Accepted, awaiting delivery")], className="h6 mt-4"),
-        html.Div(_groups(accepted, lang, False, skill_names)) if accepted.total else
-        html.P(_("No accepted contribution awaits delivery."), className="text-body-secondary", id=ids.DELIVERY_LIST),
     ]), page_no
+
+
+def render_delivery(table_id: int, page_no: int = 0, query: object = ""):
+    """The accepted contributions awaiting delivery, a page at a time: count, search, pager, checkboxes."""
+    lang = current_language()
+    text = as_text(query).strip()
+    with get_db().reader() as s:
+        accepted = awaiting_delivery(s, table_id, offset=page_no * PER_PAGE, limit=PER_PAGE, query=text)
+        if accepted.total and page_no * PER_PAGE >= accepted.total:
+            page_no = max(0, (accepted.total - 1) // PER_PAGE)
+            accepted = awaiting_delivery(s, table_id, offset=page_no * PER_PAGE, limit=PER_PAGE, query=text)
+        skill_names = {c.slug: c.name(lang) for c in skill_choices(s)}
+    pages = max(1, -(-accepted.total // PER_PAGE))
+    if accepted.total:
+        count = ngettext("%(n)s accepted contribution awaits delivery.", "%(n)s accepted contributions await delivery.",
+                         accepted.total, n=format_number(accepted.total))
+    elif text:
+        count = _("No accepted contribution matches this search.")
+    else:
+        count = _("No accepted contribution awaits delivery.")
+    return html.Div([
+        html.P(count, className="mb-1" if accepted.total else "text-body-secondary",
+               id=ids.DELIVERY_LIST, **{"data-awaiting": str(accepted.total)}),
+        html.Div(_groups(accepted, lang, False, skill_names)) if accepted.total else None,
+        _page_links(ids.DELIVERY_GOTO_TYPE, page_no, pages, _("Pages of accepted contributions")),
+    ]), page_no
+
+
+def _page_links(kind: str, page_no: int, pages: int, label: str):
+    """Numbered page buttons (every page: a chair's list is at most a few dozen pages)."""
+    if pages <= 1:
+        return None
+    return html.Nav(html.Ul([
+        html.Li(html.Button(format_number(n + 1), id={"type": kind, "page": n}, n_clicks=0, className="page-link",
+                            **({"aria-current": "page"} if n == page_no else {})),
+                className="page-item" + (" active" if n == page_no else ""))
+        for n in range(pages)], className="pagination pagination-sm flex-wrap mt-2"), **{"aria-label": label})
 
 
 def section(table_id: int):
     body, page_no = render_lists(table_id, 0)
+    delivery, _dpage = render_delivery(table_id, 0)
     return html.Section([
         html.H2([icon("inbox", "me-2"), _("Review queue")], className="h5"),
         html.P(_("Accept or reject each proposed contribution; the citizen is told either way. Select several "
                  "to accept them together."), className="small text-body-secondary"),
+        html.P(_("“Weighted priority” is what matching uses: the project's priority (1 to 10) times one plus its "
+                 "share of votes in participatory budgeting, so at most 20."), className="small text-body-secondary"),
         html.Div(id=ids.REVIEW_ALERT, **{"aria-live": "polite"}),
         html.Button([icon("check2-all", "me-1"), _("Accept selected")], id=ids.REVIEW_BULK, n_clicks=0,
                     className="btn btn-success btn-sm mb-2"),
         html.Div(body, id=ids.REVIEW_LIST),
+        html.Div([
+            html.H3([icon("box-seam", "me-2"), _("Accepted, awaiting delivery")], className="h6 mt-4"),
+            html.Div([
+                html.Div([dbc.Label(_("Search by citizen, project or description"), html_for=ids.DELIVERY_SEARCH,
+                                    className="small mb-1"),
+                          dbc.Input(id=ids.DELIVERY_SEARCH, type="search", value="", debounce=0.4, maxLength=100)],
+                         className="flex-grow-1"),
+                dbc.Checkbox(id=ids.DELIVERY_ALL, value=False, label=_("Select all on this page"),
+                             className="mb-1"),
+                html.Button([icon("box-seam", "me-1"), _("Mark selected delivered")], id=ids.DELIVERY_BULK,
+                            n_clicks=0, className="btn btn-outline-success btn-sm mb-1"),
+            ], className="d-flex flex-wrap gap-2 align-items-end mb-2"),
+            html.Div(delivery, id=ids.DELIVERY_BODY, **{"aria-live": "polite"}),
+        ]),
         dbc.Modal([
             dbc.ModalHeader(dbc.ModalTitle(_("Reject this contribution"))),
             dbc.ModalBody([
@@ -154,6 +216,7 @@ def section(table_id: int):
         dbc.Modal([
             dbc.ModalHeader(dbc.ModalTitle(_("Mark as delivered"))),
             dbc.ModalBody([
+                html.P(id=ids.DELIVER_TARGET, className="small"),
                 dbc.Label(_("Delivery date (year/month/day)"), html_for=ids.DELIVER_DATE),
                 dbc.Input(id=ids.DELIVER_DATE, value="", inputMode="numeric"),
                 dbc.Label(_("Note (optional)"), html_for=ids.DELIVER_NOTE, className="mt-2"),
@@ -165,7 +228,7 @@ def section(table_id: int):
                 html.Button(_("Save"), id=ids.DELIVER_CONFIRM, n_clicks=0, className="btn btn-success"),
             ]),
         ], id=ids.DELIVER_MODAL, is_open=False),
-        dcc.Store(id=ids.REVIEW_REFRESH, data={"page": page_no, "reject": None, "deliver": None}),
+        dcc.Store(id=ids.REVIEW_REFRESH, data={"page": page_no, "dpage": 0, "reject": None, "deliver": None}),
     ], className="border rounded p-3 mb-4", id=ids.REVIEW_PANEL)
 
 
@@ -207,26 +270,33 @@ def _target(value) -> tuple[int, int | None] | None:
     Output(ids.REVIEW_LIST, "children"), Output(ids.REVIEW_ALERT, "children"),
     Output(ids.REJECT_MODAL, "is_open"), Output(ids.REJECT_REASON, "value"),
     Output(ids.DELIVER_MODAL, "is_open"), Output(ids.DELIVER_DATE, "value"), Output(ids.REVIEW_REFRESH, "data"),
+    Output(ids.DELIVERY_BODY, "children"), Output(ids.DELIVER_TARGET, "children"),
     Input({"type": ids.ACCEPT_TYPE, "alloc": ALL, "v": ALL}, "n_clicks"),
     Input({"type": ids.REJECT_TYPE, "alloc": ALL, "v": ALL}, "n_clicks"),
     Input({"type": ids.DELIVER_TYPE, "alloc": ALL, "v": ALL}, "n_clicks"),
     Input({"type": ids.GOTO_TYPE, "page": ALL}, "n_clicks"),
     Input(ids.REVIEW_BULK, "n_clicks"), Input(ids.REJECT_CONFIRM, "n_clicks"), Input(ids.REJECT_CANCEL, "n_clicks"),
     Input(ids.DELIVER_CONFIRM, "n_clicks"), Input(ids.DELIVER_CANCEL, "n_clicks"), Input(ids.MATCH_DONE, "children"),
+    Input({"type": ids.DELIVERY_GOTO_TYPE, "page": ALL}, "n_clicks"), Input(ids.DELIVERY_SEARCH, "value"),
+    Input(ids.DELIVERY_BULK, "n_clicks"), Input({"type": ids.PAYMENT_CONFIRM_TYPE, "alloc": ALL, "v": ALL}, "n_clicks"),
     State({"type": ids.SELECT_TYPE, "alloc": ALL, "v": ALL}, "value"),
     State(ids.REJECT_REASON, "value"), State(ids.DELIVER_DATE, "value"), State(ids.DELIVER_NOTE, "value"),
     State(ids.REVIEW_REFRESH, "data"), State(ids.TABLE_ID, "data"),
+    State({"type": ids.DELIVERY_SELECT_TYPE, "alloc": ALL, "v": ALL}, "value"),
     roles={CHAIR}, table_from=State(ids.TABLE_ID, "data"), prevent_initial_call=True)
 def review_action(_acc, _rej, _del, _goto, _bulk, _rej_ok, _rej_cancel, _del_ok, _del_cancel, _done,
-                  selected, reason, delivered_text, note, memo, table_id):
+                  _dgoto, search, _dbulk, _paid,
+                  selected, reason, delivered_text, note, memo, table_id, delivery_selected):
     require({CHAIR}, table_id)
     trigger = ctx.triggered_id
     value = ctx.triggered[0].get("value") if ctx.triggered else None
     if trigger is None or (isinstance(trigger, dict) and not value):
-        return (no_update,) * 7  # a list was re-rendered, nothing was pressed
+        return (no_update,) * 9  # a list was re-rendered, nothing was pressed
     memo = dict(memo) if isinstance(memo, dict) else {}
     page_no = memo.get("page") if isinstance(memo.get("page"), int) else 0
+    dpage = memo.get("dpage") if isinstance(memo.get("dpage"), int) else 0
     kind = trigger.get("type") if isinstance(trigger, dict) else trigger
+    target_text = no_update
     db = get_db()
     actor = current_user_id()
     alert = None
@@ -235,6 +305,20 @@ def review_action(_acc, _rej, _del, _goto, _bulk, _rej_ok, _rej_cancel, _del_ok,
     try:
         if kind == ids.GOTO_TYPE:
             page_no = trigger.get("page") if isinstance(trigger.get("page"), int) else 0
+        elif kind in (ids.DELIVERY_GOTO_TYPE, ids.DELIVERY_SEARCH):  # a search starts again at the first page
+            dpage = trigger.get("page") if isinstance(trigger, dict) and isinstance(trigger.get("page"), int) else 0
+        elif kind == ids.DELIVERY_BULK:
+            chosen = _ticked(_pattern_states(ids.DELIVERY_SELECT_TYPE), delivery_selected)
+            if not chosen:
+                raise ValidationError("selection_empty")
+            memo["deliver"] = {"bulk": [[a, v] for a, v in chosen.items()]}
+            deliver_open, date_out = True, today_text()
+            target_text = ngettext("%(n)s contribution selected.", "%(n)s contributions selected.", len(chosen),
+                                   n=format_number(len(chosen)))
+        elif kind == ids.PAYMENT_CONFIRM_TYPE:
+            db.run(lambda s: confirm_payment(s, actor, trigger.get("alloc"), trigger.get("v")))
+            alert = alert_box(_("Receipt of the money confirmed; it counts as delivered. The citizen has been told."),
+                              "success")
         elif kind == ids.ACCEPT_TYPE:
             db.run(lambda s: accept(s, actor, trigger.get("alloc"), trigger.get("v")))
             alert = alert_box(_("Accepted. The citizen has been told."), "success")
@@ -247,6 +331,7 @@ def review_action(_acc, _rej, _del, _goto, _bulk, _rej_ok, _rej_cancel, _del_ok,
             memo["deliver"] = {"alloc": trigger.get("alloc"), "v": trigger.get("v")}
             _in_dialog(ids.DELIVER_ERROR, "")
             deliver_open, date_out = True, today_text()
+            target_text = ""
         elif kind == ids.REJECT_CONFIRM:
             target = _target(memo.get("reject"))
             if target is None:
@@ -255,33 +340,23 @@ def review_action(_acc, _rej, _del, _goto, _bulk, _rej_ok, _rej_cancel, _del_ok,
             if not reason.strip():
                 _in_dialog(ids.REJECT_ERROR, error_message(ValidationError("reason_required")))
                 return (no_update, no_update, True, no_update,
-                        False, no_update, no_update)
+                        False, no_update, no_update, no_update, no_update)
             db.run(lambda s: reject(s, actor, target[0], reason, target[1]))
             memo["reject"] = None
             alert = alert_box(_("Rejected. The citizen has been told the reason."), "success")
         elif kind == ids.DELIVER_CONFIRM:
-            target = _target(memo.get("deliver"))
-            if target is None:
-                raise ValidationError("selection_empty")
-            try:
-                day = parse_date_text(delivered_text, field="date", code="date_invalid")
-            except ValidationError:
-                day = None
-            if day is None:
+            alert = _confirm_delivery(db, actor, memo, delivered_text, note)
+            if alert is None:  # the date is not one: the dialog stays open with the date as typed
                 _in_dialog(ids.DELIVER_ERROR, error_message(ValidationError("date_invalid")))
                 return (no_update, no_update, False, no_update, True,
-                        no_update, no_update)
-            db.run(lambda s: mark_delivered(s, actor, target[0], day, as_text(note), target[1]))
+                        no_update, no_update, no_update, no_update)
             memo["deliver"] = None
-            alert = alert_box(_("Marked delivered."), "success")
         elif kind == ids.REVIEW_BULK:
-            chosen = {}
-            for item, ticked in zip(ctx.states_list[0], selected or []):
-                if ticked and isinstance(item.get("id"), dict):
-                    chosen[item["id"].get("alloc")] = item["id"].get("v")
+            chosen = _ticked(_pattern_states(ids.SELECT_TYPE), selected)
             done = db.run(lambda s: accept_many(s, actor, chosen))
-            alert = alert_box(_("%(n)s contributions accepted. The citizens have been told.",
-                             n=format_number(len(done))), "success")
+            alert = alert_box(ngettext("%(n)s contribution accepted. The citizen has been told.",
+                                       "%(n)s contributions accepted. The citizens have been told.", len(done),
+                                       n=format_number(len(done))), "success")
         elif kind in (ids.REJECT_CANCEL, ids.DELIVER_CANCEL):
             memo["reject"] = memo["deliver"] = None
     except PermissionDenied:
@@ -289,7 +364,58 @@ def review_action(_acc, _rej, _del, _goto, _bulk, _rej_ok, _rej_cancel, _del_ok,
     except DomainError as exc:
         alert = alert_box(error_message(exc))
     body, page_no = render_lists(table_id, page_no)
-    memo["page"] = page_no
+    delivery, dpage = render_delivery(table_id, dpage, search)
+    memo["page"], memo["dpage"] = page_no, dpage
     if kind == ids.MATCH_DONE:  # say which run's proposals the queue now shows (pages and tests wait on it)
         body = html.Div(body, **{"data-after-run": str(value)})
-    return body, alert, reject_open, reason_out, deliver_open, date_out, memo
+    return body, alert, reject_open, reason_out, deliver_open, date_out, memo, delivery, target_text
+
+
+def _confirm_delivery(db, actor: int, memo: dict, delivered_text, note):
+    """Mark delivered what the dialog was opened for (one contribution, or a selection); None if the date is bad."""
+    try:
+        day = parse_date_text(delivered_text, field="date", code="date_invalid")
+    except ValidationError:
+        day = None
+    if day is None:
+        return None
+    chosen = memo.get("deliver")
+    if isinstance(chosen, dict) and isinstance(chosen.get("bulk"), list):
+        bulk = {a: v for a, v in (pair for pair in chosen["bulk"] if isinstance(pair, list) and len(pair) == 2)
+                if isinstance(a, int) and not isinstance(a, bool)}
+        done = db.run(lambda s: mark_delivered_many(s, actor, bulk, day, as_text(note)))
+        return alert_box(ngettext("%(n)s contribution marked delivered.", "%(n)s contributions marked delivered.",
+                                  len(done), n=format_number(len(done))), "success")
+    target = _target(chosen)
+    if target is None:
+        raise ValidationError("selection_empty")
+    db.run(lambda s: mark_delivered(s, actor, target[0], day, as_text(note), target[1]))
+    return alert_box(_("Marked delivered."), "success")
+
+
+def _pattern_states(kind: str) -> list:
+    """The State entries of one pattern-matching id type (each with its "id"), in the order of their values."""
+    for entry in ctx.states_list:
+        if isinstance(entry, list) and entry and isinstance(entry[0].get("id"), dict) \
+                and entry[0]["id"].get("type") == kind:
+            return entry
+    return []
+
+
+def _ticked(states: list, values: list | None) -> dict:
+    """{allocation id: version} of the ticked checkboxes of one pattern-matching State."""
+    chosen = {}
+    for item, ticked in zip(states or [], values or []):
+        if ticked and isinstance(item.get("id"), dict):
+            chosen[item["id"].get("alloc")] = item["id"].get("v")
+    return chosen
+
+
+@secured_callback(
+    Output({"type": ids.DELIVERY_SELECT_TYPE, "alloc": ALL, "v": ALL}, "value"),
+    Input(ids.DELIVERY_ALL, "value"), State({"type": ids.DELIVERY_SELECT_TYPE, "alloc": ALL, "v": ALL}, "value"),
+    State(ids.TABLE_ID, "data"), roles={CHAIR}, table_from=State(ids.TABLE_ID, "data"), prevent_initial_call=True)
+def select_all_delivered(all_ticked, current, table_id):
+    """"Select all on this page" ticks (or clears) every accepted contribution shown."""
+    require({CHAIR}, table_id)
+    return [bool(all_ticked)] * len(current or [])
