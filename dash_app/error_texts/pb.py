@@ -60,4 +60,8 @@ MESSAGES = {
     "pb_ballot_number_used": _l("Ballot number %(ballot_number)s has already been entered; a ballot counts once."),
     "pb_already_voted": _l("This citizen already has a ballot in this cycle."),
     "pb_ballot_entered_at_station": _l("Your ballot was entered at a polling station and cannot be changed online."),
+    # counting in the background
+    "pb_count_running": _l("This cycle is being counted already; its progress is shown below."),
+    "pb_count_first": _l("Count the votes first (the ballots changed since the last count, or it used another "
+                         "rule)."),
 }

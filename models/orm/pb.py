@@ -157,3 +157,30 @@ class PBCycleImport(Base):
     ballots: Mapped[list]
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PBCount(Base):
+    """A count of a cycle run as a background job (models.pb.counting_jobs, migration 0014).
+
+    Claimed in the request (status "running"), picked up once by its job, which writes its progress
+    here and ends with the TallyResult of each rule as JSON ("done") or the error ("failed"). A count
+    holds for the ballots it saw (`fingerprint`): a paper ballot entered later makes it stale.
+    """
+
+    __tablename__ = "pb_counts"
+    __table_args__ = (CheckConstraint("status IN ('running', 'done', 'failed')", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("pb_cycles.id", ondelete="RESTRICT"), index=True)
+    rules: Mapped[list]
+    status: Mapped[str] = mapped_column(String(10), default="running")
+    progress: Mapped[float] = mapped_column(default=0.0)
+    stage: Mapped[str | None] = mapped_column(String(40))
+    fingerprint: Mapped[str | None] = mapped_column(String(120))
+    results: Mapped[dict | None]
+    error: Mapped[str | None] = mapped_column(String(200))
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    picked_up_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]

@@ -473,7 +473,8 @@ def tally(session: Session, actor_id: int, cycle_id: object, rule: str | None = 
 def count_cycle(session: Session, cycle: PBCycle, rule: str, progress=None) -> TallyResult:
     """The count itself (no permission check: `tally` and the background job check who asks).
 
-    progress(done, total) is called after each heading."""
+    progress(fraction 0..1) is called as the count goes: per heading, and within a heading per run
+    of MES (add1 rules: runs over the work bound, an upper bound of the work left)."""
     headings = headings_of(session, cycle.id) if imported_of(session, cycle.id) is None else []
     parts: list[tuple[PBCycleHeading | None, Election, dict]] = []
     if headings:
@@ -489,7 +490,9 @@ def count_cycle(session: Session, cycle: PBCycle, rule: str, progress=None) -> T
     results = []
     stopped = False
     for done, (heading, e, part_info) in enumerate(parts, start=1):
-        outcome = count(rule, e)
+        def within(runs: int, most: int, done: int = done) -> None:
+            progress((done - 1 + min(runs / max(most, 1), 1.0)) / len(parts))
+        outcome = count(rule, e, within if progress is not None else None)
         info.update(part_info)
         why.update({pid: x.as_dict() for pid, x in explain(rule, e, outcome).items()})
         winners += outcome.winners
@@ -499,7 +502,7 @@ def count_cycle(session: Session, cycle: PBCycle, rule: str, progress=None) -> T
                                      heading.budget_rials if heading else cycle.budget_rials, e.n_voters,
                                      outcome.winners, outcome.total_cost, outcome.stopped_early))
         if progress is not None:
-            progress(done, len(parts))
+            progress(done / len(parts))
     n_ballots = parts[0][1].n_voters if not headings else \
         (session.scalar(select(func.count(PBBallot.id)).where(PBBallot.cycle_id == cycle.id)) or 0)
     return TallyResult(rule, cycle.budget_rials, n_ballots, info, tuple(winners), total, why, stopped,
@@ -525,15 +528,20 @@ def _budget_pledge(session: Session, actor_id: int, cycle: PBCycle, amount: int)
     return pledge
 
 
-def publish_results(session: Session, actor_id: int, cycle_id: object) -> TallyResult:
-    """Tally with the cycle's rule, fund the winners from the governorate budget, record support."""
+def publish_results(session: Session, actor_id: int, cycle_id: object, counted: TallyResult | None = None) -> TallyResult:
+    """Fund the winners of the cycle's rule from the governorate budget, record support.
+
+    `counted`: the result of a background count (models.pb.counting_jobs.cached_tally, over the
+    current ballots, with the cycle's rule); without it the cycle is counted here (command line, tests)."""
     require_governorate(session, actor_id)
     cycle = get_cycle(session, cycle_id, lock=True)
     if imported_of(session, cycle.id) is not None:
         raise Conflict("pb_cycle_imported")
     if cycle.phase is not PBPhase.TALLYING:
         raise Conflict("pb_not_tallying", phase=cycle.phase.value)
-    result = tally(session, actor_id, cycle.id)
+    if counted is not None and counted.rule != cycle.counting_rule.value:
+        raise Conflict("pb_count_first")
+    result = counted if counted is not None else tally(session, actor_id, cycle.id)
     rows = list(session.scalars(select(PBCycleProject).where(PBCycleProject.cycle_id == cycle.id)
                                 .order_by(PBCycleProject.id)))
     winners = {int(p) for p in result.winners}

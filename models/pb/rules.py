@@ -734,7 +734,7 @@ class _Add1:
     stopped_early: bool = False
 
 
-def _add1(e: Election, sd: _SatData, max_runs: int | None = None) -> _Add1:
+def _add1(e: Election, sd: _SatData, max_runs: int | None = None, progress: Any = None) -> _Add1:
     """pabutools' MES with voter_budget_increment=1, without visiting every increment.
 
     Unit stepping runs MES at b_k = budget/n + k for k = 0, 1, 2, ... and stops at the first k whose
@@ -764,6 +764,8 @@ def _add1(e: Election, sd: _SatData, max_runs: int | None = None) -> _Add1:
         run = _Run(e, sd, b0 + k, certify=certify)
         chosen = sd.free + run.run()
         runs += 1
+        if progress is not None:   # progress(runs made, the most the work bound allows)
+            progress(runs, max_runs)
         spent = sum((e.costs[j] for j in chosen), Fraction(0))
         if spent > e.budget:
             return _Add1(previous.chosen, b0 + k - 1 if k else None, runs)
@@ -785,9 +787,9 @@ def _add1(e: Election, sd: _SatData, max_runs: int | None = None) -> _Add1:
         k += max(1, math.ceil(delta))
 
 
-def _add1_outcome(e: Election, rule: str, complete: bool) -> Outcome:
+def _add1_outcome(e: Election, rule: str, complete: bool, progress: Any = None) -> Outcome:
     sd = e.sat(_rule_sat(e, rule))
-    res = _add1(e, sd)
+    res = _add1(e, sd, progress=progress)
     chosen = _greedy_complete(e, sd, res.chosen) if complete else res.chosen
     return e.outcome(chosen, res.voter_budget, mes_runs=res.runs, stopped_early=res.stopped_early,
                      reason=WORK_LIMIT if res.stopped_early else None, mes_count=len(res.chosen))
@@ -912,10 +914,15 @@ RULE_FUNCTIONS = {
 }
 
 
-def count(rule: str, e: Election) -> Outcome:
-    """Count election `e` with the rule named `rule` (one of ALL_RULES)."""
+def count(rule: str, e: Election, progress: Any = None) -> Outcome:
+    """Count election `e` with the rule named `rule` (one of ALL_RULES).
+
+    progress(runs, max_runs), if given, is called after each run of MES of the add1 rules (the
+    background count shows it)."""
     try:
         fn = RULE_FUNCTIONS[rule]
     except KeyError:
         raise ValueError(f"unknown counting rule {rule!r}; expected one of {', '.join(ALL_RULES)}") from None
+    if progress is not None and "add1" in rule:
+        return _add1_outcome(e, rule, rule.endswith("-greedy"), progress)
     return fn(e)

@@ -27,6 +27,12 @@ PAPER_MESSAGE = "paper-message"
 PAPER_COUNT = "paper-count"
 
 # /admin/pb
+PB_COUNT_START = "pb-count-start"      # count the cycle (its rule and the two compared) in the background
+PB_COUNT_STATUS = "pb-count-status"
+PB_COUNT_INTERVAL = "pb-count-interval"
+PB_COUNT_CLAIMED = "pb-count-claimed"  # hidden: the claimed count's id starts the background job
+PB_COUNT_EXECUTED = "pb-count-executed"
+PB_COUNT_SEEN = "pb-count-seen"        # Store: the finished count the page has shown
 PB_OFFICER_LOGIN = "pb-officer-login"
 PB_OFFICER_STATION = "pb-officer-station"
 PB_OFFICER_DISTRICT = "pb-officer-district"
