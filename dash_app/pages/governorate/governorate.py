@@ -99,6 +99,7 @@ OBJECT_LABELS = {
     "users": _l("user"), "matching_runs": _l("matching run"), "valuation_rates": _l("valuation rate"),
     "password_resets": _l("password-reset link"), "chair_candidates": _l("candidacy"),
     "chair_ballots": _l("chair election ballot"), "pb_cycles": _l("participatory budgeting cycle"),
+    "chair_participations": _l("participation in a chair election"),
     "pb_cycle_projects": _l("project in a budgeting cycle"), "pb_ballots": _l("budgeting ballot"),
     "pb_cycle_imports": _l("imported budgeting file"), "districts": _l("district"), "skills": _l("skill"),
     "logistics_items": _l("equipment item"), "table_payments": _l("payment instructions"),
