@@ -110,7 +110,7 @@ def create_app(config: dict[str, Any] | None = None, *, default_environment: str
     """
     from flask_babel import Babel
 
-    from dash_app import auth, background, cache, i18n, layout, views
+    from dash_app import auth, background, cache, delivery, i18n, layout, views
 
     config = dict(config or {})
     server = Flask("dash_app", static_folder=None)
@@ -157,6 +157,7 @@ def create_app(config: dict[str, Any] | None = None, *, default_environment: str
     app.layout = layout.shell
     auth.init_auth(server, app)
     views.init_views(server)
+    delivery.init_delivery(server, app.config.requests_pathname_prefix + "assets/")
     auth.install_callbacks(app)
     server.extensions["hamyar_dash"] = app
 
@@ -361,3 +362,4 @@ def _static_html(component: Any) -> str:
             attrs.append(f'{name}="{escape(str(value))}"')
     inner = _static_html(getattr(component, "children", None))
     return f"<{tag}{' ' if attrs else ''}{' '.join(attrs)}>{inner}</{tag}>"
+
