@@ -519,7 +519,7 @@ def _job_handle(output: str, cache_key: Any) -> str:
 # Paths served to anyone without a page check (files, Dash's own GET endpoints, account routes).
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/_dash-layout",
                    "/_dash-dependencies", "/_reload-hash", "/favicon.ico", "/healthz", "/readyz")
-ACCOUNT_PATHS = ("/login", "/register", "/logout", "/language", "/account/sessions/end")
+ACCOUNT_PATHS = ("/login", "/register", "/logout", "/language", "/account/sessions/end", "/account/password")
 
 
 def page_for_path(path: str) -> dict | None:

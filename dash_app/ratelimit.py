@@ -111,6 +111,9 @@ def init_rate_limits(server: Flask, views: dict) -> Limiter:
     views["login_post"] = limiter.limit(LOGIN_PER_ADDRESS, scope="login-address")(views["login_post"])
     views["register_post"] = limiter.limit(REGISTER_PER_ADDRESS, scope="register-address")(views["register_post"])
     views["reset_post"] = limiter.limit(RESET_PER_ADDRESS, scope="reset-address")(views["reset_post"])
+    # Changing one's password checks the current one: as many tries as a reset (scrypt work per attempt).
+    views["change_password_post"] = limiter.limit(RESET_PER_ADDRESS, scope="password-address")(
+        views["change_password_post"])
 
     # The limits above hold the limiter weakly; flask-limiter keeps it in app.extensions only while it is
     # enabled, so with RATELIMIT_ENABLED=False it was collected and every login failed. Keep it here.
@@ -118,6 +121,8 @@ def init_rate_limits(server: Flask, views: dict) -> Limiter:
 
     @server.errorhandler(429)
     def _too_many(_exc):
+        if request.path == "/account/password":
+            return redirect("/account?error=too_many_attempts", code=303)
         form = request.path if request.path in ("/register", "/login", "/reset") else "/login"
         back = f"{quote(form)}?error=too_many_attempts"
         if form == "/reset":  # the link's token came in the body; it goes back in the fragment only

@@ -37,6 +37,8 @@ F_EVERYWHERE = "everywhere"  # on /logout: end every session of the person
 FORM_STASH = "_form"       # what a failed form typed, kept in the signed session, never in the URL
 F_SESSION = "session_id"   # on /account/sessions/end: which of the person's sessions to end
 END_SESSION_PATH = "/account/sessions/end"
+F_CURRENT = "current"      # on /account/password: the password the person has now
+PASSWORD_PATH = "/account/password"
 
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 
@@ -124,14 +126,6 @@ def register_post():
                 if made is not None:
                     _sign_in(made, remember=bool(form.get(F_REMEMBER)))
                     return redirect(safe_next(form.get(F_NEXT)), code=303)
-        if exc.code == "login_taken":
-            # Pressing Register again after a timeout (issue 15 item 5): the first press made the account. The
-            # same login with its password is that person, so this press signs them in instead of refusing.
-            with get_db().reader() as s:
-                made = accounts.authenticate(s, login, form.get(F_PASSWORD, ""))
-                if made is not None:
-                    _sign_in(made, remember=bool(form.get(F_REMEMBER)))
-                    return redirect(safe_next(form.get(F_NEXT)), code=303)
         stash_form("register", name=name[:120], login=login[:254])
         return redirect(_back("/register", error=exc.code, field=exc.field, next=form.get(F_NEXT)), code=303)
     _sign_in(user, remember=bool(form.get(F_REMEMBER)))
@@ -196,6 +190,27 @@ def end_session_post():
     with get_db().unit_of_work() as s:
         user_sessions.end_session_by_id(s, int(current_user.id), session_id)
     return redirect("/account", code=303)
+
+
+def change_password_post():
+    """The person changes their password on the account page: every session and remember-me cookie of
+    theirs ends (this browser's too) and this browser gets a fresh session."""
+    check_form_csrf()
+    if not current_user.is_authenticated:
+        return redirect("/login", code=303)
+    form = request.form
+    uid = int(current_user.id)
+    try:
+        if form.get(F_PASSWORD, "") != form.get(F_PASSWORD2, ""):
+            raise ValidationError("password_mismatch", field="password2")
+        with get_db().unit_of_work() as s:
+            remember = user_sessions.is_remembered(s, current_user.token)
+            user = accounts.change_password(s, uid, form.get(F_CURRENT, ""), form.get(F_PASSWORD, ""))
+            user_sessions.end_sessions(s, uid, reason=user_sessions.PASSWORD_CHANGED)
+    except ValidationError as exc:
+        return redirect(_back("/account", error=exc.code), code=303)
+    _sign_in(user, remember=remember)
+    return redirect(_back("/account", notice="password_changed"), code=303)
 
 
 def language_post():
@@ -266,13 +281,15 @@ def readyz():
 def init_views(server: Flask) -> None:
     from dash_app.ratelimit import init_rate_limits
 
-    limited = {"login_post": login_post, "register_post": register_post, "reset_post": reset_post}
+    limited = {"login_post": login_post, "register_post": register_post, "reset_post": reset_post,
+               "change_password_post": change_password_post}
     init_rate_limits(server, limited)
     server.add_url_rule("/login", "login_post", limited["login_post"], methods=["POST"])
     server.add_url_rule("/register", "register_post", limited["register_post"], methods=["POST"])
     server.add_url_rule(RESET_PATH, "reset_post", limited["reset_post"], methods=["POST"])
     server.add_url_rule("/logout", "logout_post", logout_post, methods=["POST"])
     server.add_url_rule(END_SESSION_PATH, "end_session_post", end_session_post, methods=["POST"])
+    server.add_url_rule(PASSWORD_PATH, "change_password_post", limited["change_password_post"], methods=["POST"])
     server.add_url_rule("/language", "language_post", language_post, methods=["POST"])
     server.add_url_rule("/healthz", "healthz", healthz, methods=["GET"])
     server.add_url_rule("/readyz", "readyz", readyz, methods=["GET"])

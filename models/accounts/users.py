@@ -215,6 +215,28 @@ def authenticate(session: Session, login: str, password: str) -> User | None:
     return user
 
 
+def change_password(session: Session, user_id: int, current: object, new: object) -> User:
+    """The person sets a new password, proving the current one (audited). The caller ends the person's
+    sessions (models.accounts.sessions.end_sessions): every old session and remember-me cookie stops.
+
+    ValidationError("password_wrong", field="current") for a wrong current password; the password rule's
+    errors (field="password") for a weak new one, or "password_unchanged" when it is the current one.
+    """
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise NotFound("user_not_found")
+    current = current if isinstance(current, str) else ""
+    new = new if isinstance(new, str) else ""
+    if not verify_password(user.password_hash, current):
+        raise ValidationError("password_wrong", field="current")
+    check_password_strength(new, login=user.email or user.phone or "", name=user.name)
+    if new == current:
+        raise ValidationError("password_unchanged", field="password")
+    user.password_hash = hash_password(new)
+    record(session, user_id, "user.password_changed", user)
+    return user
+
+
 def set_language(session: Session, user_id: int, language: str, *, actor_id: int | None = None) -> User:
     """Change a user's preferred language (audited)."""
     if language not in LANGUAGES:

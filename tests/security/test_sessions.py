@@ -65,10 +65,14 @@ def logout(client, everywhere: bool = False):
 
 
 def render(client, path: str) -> str:
+    return render_query(client, path, "")
+
+
+def render_query(client, path: str, query: str) -> str:
     body = {"output": auth.pages_router_key(),
             "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
             "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
-                       {"id": "_pages_location", "property": "search", "value": ""}],
+                       {"id": "_pages_location", "property": "search", "value": query}],
             "changedPropIds": ["_pages_location.pathname"]}
     resp = client.post("/_dash-update-component", json=body, headers={"X-CSRFToken": csrf(client)})
     assert resp.status_code == 200
@@ -184,3 +188,56 @@ def test_the_account_page_is_for_signed_in_people(app, people):
     assert anonymous.post("/account/sessions/end", data={"csrf_token": csrf(anonymous), "session_id": "1"}
                           ).headers["Location"] == "/login"
     assert anonymous.post("/account/sessions/end", data={"session_id": "1"}).status_code == 400  # no CSRF token
+
+
+def change_password(client, current: str, new: str, again: str | None = None):
+    return client.post("/account/password", data={"csrf_token": csrf(client), "current": current, "password": new,
+                                                  "password2": new if again is None else again})
+
+
+def test_changing_the_password_ends_every_old_cookie_this_browsers_too(app, people, web_db):
+    from tests.web.conftest import PASSWORD
+
+    phone, here = app.test_client(), app.test_client()
+    log_in(phone, "citizen", remember=True)
+    log_in(here, "citizen", remember=True)
+    copies = [{"session": cookie(c, "session"), REMEMBER: cookie(c, REMEMBER)} for c in (phone, here)]
+    resp = change_password(here, PASSWORD, "a brand new passphrase 7")
+    assert resp.status_code == 303 and resp.headers["Location"] == "/account?notice=password_changed"
+    assert signed_in(here)  # this browser has a fresh session (new cookies) ...
+    assert cookie(here, "session") != copies[1]["session"] and cookie(here, REMEMBER) != copies[1][REMEMBER]
+    assert not signed_in(phone)  # ... every other one has ended,
+    for copied in copies:  # and so has every copy of the old cookies, this browser's included
+        assert not signed_in(replay(app, **copied))
+        assert not signed_in(replay(app, **{REMEMBER: copied[REMEMBER]}))
+    assert "گذرواژهٔ تازهٔ شما ثبت شد" in render_query(here, "/account", "?notice=password_changed")
+    old, new = app.test_client(), app.test_client()
+    assert "error=bad_credentials" in log_in(old, "citizen").headers["Location"]
+    assert "error" not in log_in(new, "citizen", "a brand new passphrase 7").headers["Location"]
+    with web_db.reader() as s:
+        from models.orm.audit_event import AuditEvent
+
+        assert "user.password_changed" in set(s.scalars(select(AuditEvent.action)))
+
+
+def test_a_wrong_current_password_or_a_weak_new_one_changes_nothing(app, people, web_db):
+    from models.orm.people import User
+    from tests.web.conftest import PASSWORD
+
+    here, phone = app.test_client(), app.test_client()
+    log_in(here, "citizen")
+    log_in(phone, "citizen")
+    with web_db.reader() as s:
+        before = s.get(User, people.citizen).password_hash
+    for current, new, again, code in [("not my password", "a brand new passphrase 7", None, "password_wrong"),
+                                      (PASSWORD, "password1", None, "password_too_common"),
+                                      (PASSWORD, "a brand new passphrase 7", "typo", "password_mismatch"),
+                                      (PASSWORD, PASSWORD, None, "password_unchanged")]:
+        resp = change_password(here, current, new, again)
+        assert resp.headers["Location"] == f"/account?error={code}", code
+    with web_db.reader() as s:
+        assert s.get(User, people.citizen).password_hash == before
+    assert signed_in(here) and signed_in(phone)
+    assert "گذرواژهٔ کنونی شما درست نیست" in render_query(here, "/account", "?error=password_wrong")
+    anonymous = app.test_client()
+    assert change_password(anonymous, PASSWORD, "a brand new passphrase 7").headers["Location"] == "/login"

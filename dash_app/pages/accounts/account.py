@@ -1,8 +1,9 @@
-"""The person's account: who they are signed in as, their active sessions, and "log out everywhere"
-(issue 18 item 2).
+"""The person's account: who they are signed in as, their active sessions, "log out everywhere" and
+changing the password (issue 18 item 2).
 
 Imports dash, flask-login, models.accounts.sessions and dash_app. The buttons are plain forms that POST
-to Flask routes (dash_app.views): /logout with `everywhere`, /account/sessions/end for one session.
+to Flask routes (dash_app.views): /logout with `everywhere`, /account/sessions/end for one session,
+/account/password.
 """
 from __future__ import annotations
 
@@ -15,10 +16,12 @@ from flask_login import current_user
 from dash_app import views
 from dash_app.auth import CITIZEN
 from dash_app.db import get_db
-from dash_app.i18n import _, _l, format_datetime, format_number
-from dash_app.layout import csrf_field, icon, page
+from dash_app.i18n import _, _l, error_message, format_datetime, format_number
+from dash_app.layout import alert_for, csrf_field, icon, page
 from dash_app.pages.accounts import ids
+from dash_app.ui.forms import field
 from models.accounts import sessions as user_sessions
+from models.accounts.users import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 from models.orm.people import User
 
 _BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chromium/", "Chromium"),
@@ -54,8 +57,37 @@ def session_row(row, this_id: int | None) -> html.Tr:
     ], className="table-success" if this else None)
 
 
+NOTICES = {"password_changed": _l("Your new password is set. Every other session of your account has ended.")}
+
+
+def password_section(error: str | None, notice: str | None) -> html.Section:
+    """Change the password: the current one, the new one twice (POST /account/password)."""
+    text = NOTICES.get(notice or "")
+    return html.Section([
+        html.H2(_("Change your password"), className="h5 mt-4"),
+        html.Div(str(text), className="alert alert-success", role="status", id=ids.ACCOUNT_PASSWORD_NOTICE)
+        if text else None,
+        alert_for(error_message(error, minimum=PASSWORD_MIN_LENGTH, maximum=PASSWORD_MAX_LENGTH) if error else None,
+                  id=ids.ACCOUNT_PASSWORD_ERROR),
+        html.Form([
+            csrf_field(),
+            field(_("Current password"), views.F_CURRENT, "account-current", type="password", required=True,
+                  autocomplete="current-password"),
+            field(_("New password"), views.F_PASSWORD, "account-password", type="password", required=True,
+                  autocomplete="new-password", minlength=PASSWORD_MIN_LENGTH),
+            html.P(_("At least %(minimum)s characters; not a common password and not your name or login.",
+                     minimum=format_number(PASSWORD_MIN_LENGTH)), className="form-text mt-n2"),
+            field(_("Password again"), views.F_PASSWORD2, "account-password2", type="password", required=True,
+                  autocomplete="new-password"),
+            html.P(_("Every session of your account then ends, on every device; this one starts afresh."),
+                   className="form-text"),
+            html.Button(_("Change the password"), type="submit", className="btn btn-primary", id="account-submit"),
+        ], action=views.PASSWORD_PATH, method="POST", id=ids.ACCOUNT_PASSWORD_FORM),
+    ], style={"maxWidth": "28rem"})
+
+
 @page(__name__, path="/account", title=_l("Your account"), roles={CITIZEN})
-def layout(**_kw):
+def layout(error: str | None = None, notice: str | None = None, **_kw):
     uid = int(current_user.id)
     with get_db().reader() as s:
         user = s.get(User, uid)
@@ -82,4 +114,5 @@ def layout(**_kw):
             html.P(_("Ends every session of your account, this one too, and every “remember me” on any device."),
                    className="form-text"),
         ], action="/logout", method="POST", id=ids.ACCOUNT_LOGOUT_EVERYWHERE, className="mt-3"),
+        password_section(error if isinstance(error, str) else None, notice if isinstance(notice, str) else None),
     ])

@@ -137,7 +137,7 @@ ACTION_LABELS = {
     "user.register": _l("Account created"), "user.set_language": _l("Language changed"),
     "user.role_changed": _l("Governorate role changed"), "user.deactivated": _l("Account deactivated"),
     "user.activated": _l("Account reactivated"), "user.deleted": _l("Account deleted"),
-    "user.password_reset": _l("New password set"), "user.created_for_pb_budget": _l("Budget account created"),
+    "user.password_reset": _l("New password set"), "user.password_changed": _l("Password changed"), "user.created_for_pb_budget": _l("Budget account created"),
     "password_reset.issued": _l("Password-reset link issued"), "password_reset.revoked": _l("Password-reset link replaced"),
     "password_reset.used": _l("Password-reset link used"),
     "valuation.set": _l("Valuation rate set"), "valuation.removed": _l("Valuation rate removed"),
@@ -268,6 +268,7 @@ def describe(line: AuditLine, lang: str | None = None) -> str:
         "user.activated": _l("%(actor)s reactivated the account of %(user)s."),
         "user.deleted": _l("%(actor)s deleted an account that had no history."),
         "user.password_reset": _l("%(user)s set a new password with a one-time link."),
+        "user.password_changed": _l("%(user)s changed their password."),
         "password_reset.issued": _l("%(actor)s issued a one-time password-reset link for %(user)s, valid until "
                                     "%(until)s."),
         "password_reset.revoked": _l("A newer password-reset link for %(user)s replaced an unused one."),
