@@ -1,7 +1,7 @@
 """pb explanations: why each cycle project was funded or not
 
 Revision ID: 0011
-Revises: 0006
+Revises: 0010
 Create Date: 2026-12-01 23:55:00
 
 pb_cycle_projects.explanation (JSON, nullable): models.pb.explain.ProjectExplanation.as_dict(),
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0011'
-down_revision = '0006'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
