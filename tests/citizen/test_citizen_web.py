@@ -140,7 +140,7 @@ FUTURE = date.today() + timedelta(days=30)
      ids.PLEDGE_WINDOW_ERROR, "end date cannot be before"),
     ({ids.PLEDGE_START: "1405/13/40", ids.PLEDGE_END: "1405/12/01"}, ids.PLEDGE_WINDOW_ERROR, "not a valid date"),
     ({ids.PLEDGE_START: FUTURE.isoformat(), ids.PLEDGE_END: ""}, ids.PLEDGE_WINDOW_ERROR, "both the start and the end"),
-    ({ids.PLEDGE_KIND: "logistics", ids.PLEDGE_QUANTITY: "3"}, ids.PLEDGE_DESCRIPTION_ERROR, "what you offer"),
+    ({ids.PLEDGE_KIND: "logistics", ids.PLEDGE_QUANTITY: "3"}, ids.PLEDGE_ITEM_ERROR, "from the list"),  # issue 16
     ({ids.PLEDGE_ONLY_TABLES: True, ids.PLEDGE_TABLES: []}, ids.PLEDGE_TABLES_ERROR, "at least one table"),
 ])
 @pytest.mark.parametrize("trigger", [ids.PLEDGE_REVIEW, ids.PLEDGE_CONFIRM])

@@ -90,3 +90,11 @@ MY_LAST_SEEN = "my-last-seen"
 # /my: paying an accepted money contribution (issue 20 item 14)
 MY_PAY_REFERENCE = "my-pay-reference"    # pattern-matching: {"type": MY_PAY_REFERENCE, "alloc": id}
 MY_PAY_SAVE = "my-pay-save"              # pattern-matching: {"type": MY_PAY_SAVE, "alloc": id}
+# Issue 16 items 1-2: the logistics item offered, and the project chosen from a project's page.
+PLEDGE_ITEM = "pledge-item"
+PLEDGE_ITEM_ROW = "pledge-item-row"
+PLEDGE_ITEM_ERROR = "pledge-item-error"
+PLEDGE_PROJECT = "pledge-project"              # store: the chosen project's id (None: none chosen)
+PLEDGE_PROJECT_MODE = "pledge-project-mode"    # "only" | "prefer"
+PLEDGE_PROJECT_ROW = "pledge-project-row"
+PLEDGE_PROJECT_ERROR = "pledge-project-error"

@@ -42,6 +42,7 @@ from models.core.validation import (
 )
 from models.pledging.pledges import MAX_DESCRIPTION, PledgeInput, create_pledge, validate_pledge
 from models.projects.browse import Choice, district_choices, project_view, skill_choices, table_choices
+from models.projects.items import ITEM_CATEGORIES, item_choices
 
 KIND_HELP = {
     HelpKind.FINANCIAL: _l("A gift of money, typed in toman or rial. Matching sends it to the needs that matter "
@@ -60,16 +61,15 @@ QUANTITY_LABEL = {
     HelpKind.EXECUTION: _l("How many person-hours?"),
 }
 DESCRIPTION_LABEL = {
-    HelpKind.LOGISTICS: _l("What do you offer?"),
+    HelpKind.LOGISTICS: _l("Anything the table should know? (optional: seats, size, condition)"),
     HelpKind.FINANCIAL: _l("A note for the table (optional)"),
     HelpKind.DESIGN: _l("What can you design or plan? (optional)"),
     HelpKind.EXECUTION: _l("What work can you do? (optional)"),
 }
-LOGISTICS_SUGGESTIONS = (_l("Pickup truck"), _l("Minibus"), _l("Hall"), _l("Generator"), _l("Tent"),
-                         _l("Chairs and tables"), _l("Sound system"), _l("Water tanker"))
 MONEY_UNIT_LABEL = {"toman": _l("Toman"), "rial": _l("Rial")}
 # Codes that only a crafted request can cause: the form offers these values from lists.
 FORGED_CODES = frozenset({"kind_unknown", "money_unit_unknown", "district_unknown", "skill_unknown", "table_unknown",
+                          "item_unknown", "project_unknown",
                           "form_token_invalid"})
 HIDDEN = {"display": "none"}
 SHOWN: dict = {}
@@ -87,7 +87,7 @@ def _id_list(value: object, code: str, field: str) -> tuple[int, ...]:
 
 
 def read_form(kind, amount, unit, description, skills, district, start, end, tables, only_tables,
-              divisible) -> PledgeInput:
+              divisible, item=None, project=None, project_mode=None) -> PledgeInput:
     """The form's values as a PledgeInput; ValidationError for what a person typed wrong, 4xx for forgeries."""
     try:
         kind = help_kind(kind)
@@ -103,13 +103,20 @@ def read_form(kind, amount, unit, description, skills, district, start, end, tab
         refuse_forged(ValidationError("field_required"))
     if description is not None and not isinstance(description, str):
         refuse_forged(ValidationError("description_too_long", field="description", maximum=MAX_DESCRIPTION))
+    for value, code in ((item, "item_unknown"), (project, "project_unknown")):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            refuse_forged(ValidationError(code, field=code.split("_")[0]))
+    if project_mode not in (None, "only", "prefer"):
+        refuse_forged(ValidationError("project_unknown", field="project"))
     text = amount if isinstance(amount, str) else ("" if amount is None else str(amount))
     quantity = quantity_from_input(kind, parse_amount(text[:64]), unit)
     return PledgeInput(kind=kind.value, quantity=quantity, district_id=district,
                        window_start=parse_date_text(start), window_end=parse_date_text(end),
                        skill_ids=skill_ids, table_ids=table_ids, only_tables=bool(only_tables),
                        divisible=True if divisible is None else bool(divisible),
-                       description=(description or "")[:1000])
+                       description=(description or "")[:1000],
+                       item_id=item if kind is HelpKind.LOGISTICS else None, project_id=project,
+                       only_project=project is not None and project_mode == "only")
 
 
 def worded(exc: DomainError, kind: object = None) -> str:
@@ -154,7 +161,28 @@ def _field(label, control, *, cid: str, help_text=None, error_id: str | None = N
     return html.Div(children, className="mb-3", id=row_id or f"{cid}-row", style=style or SHOWN)
 
 
-def form(lang: str, districts, skills, tables, *, kind: HelpKind, table_ids: list[int]) -> html.Div:
+def _item_options(items, lang: str) -> list[dict]:
+    """The catalogue grouped as the forms show it: vehicles, spaces, equipment, other."""
+    group = {"vehicle": _("Vehicle"), "space": _("Space"), "equipment": _("Equipment"), "other": _("Other")}
+    return [{"label": f"{group[i.category]}: {i.name(lang)}", "value": i.id}
+            for c in ITEM_CATEGORIES for i in items if i.category == c]
+
+
+def project_choice(target, lang: str, mode: str) -> html.Fieldset:
+    """From a project's page: only this project, or this project first (issue 16 item 2)."""
+    title = name_in(lang, target.project.title_fa, target.project.title_en) if target else ""
+    return html.Fieldset([
+        html.Legend(_("For “%(project)s”", project=title), className="fs-6 fw-semibold mb-1"),
+        dbc.RadioItems(id=ids.PLEDGE_PROJECT_MODE, value=mode, options=[
+            {"label": _("Only this project: my help waits for it and never goes to another project"), "value": "only"},
+            {"label": _("This project first: when it needs nothing more, my help may go to other projects"),
+             "value": "prefer"}]),
+        _error_div(ids.PLEDGE_PROJECT_ERROR, ids.PLEDGE_PROJECT_MODE),
+    ], className="mb-3 border rounded p-2", id=ids.PLEDGE_PROJECT_ROW, style=SHOWN if target else HIDDEN)
+
+
+def form(lang: str, districts, skills, tables, *, kind: HelpKind, table_ids: list[int], items=(),
+         target=None, mode: str = "only") -> html.Div:
     return html.Div([
         html.Fieldset([
             html.Legend(_("What kind of help?"), className="fs-6 fw-semibold mb-2"),
@@ -179,11 +207,18 @@ def form(lang: str, districts, skills, tables, *, kind: HelpKind, table_ids: lis
             html.Div(id=ids.PLEDGE_PREVIEW, className="form-text fw-semibold", **{"aria-live": "polite"}),
             _error_div(ids.PLEDGE_QUANTITY_ERROR, ids.PLEDGE_QUANTITY),
         ], className="mb-3"),
+        project_choice(target, lang, mode),
+        _field(_("What do you offer?"),
+               dcc.Dropdown(id=ids.PLEDGE_ITEM, options=_item_options(items, lang),
+                            placeholder=_("A vehicle, a space or equipment from the list")),
+               cid=ids.PLEDGE_ITEM, help_text=_("Matching pairs your offer only with needs asking for this item or "
+                                                "accepting it instead."),
+               error_id=ids.PLEDGE_ITEM_ERROR, row_id=ids.PLEDGE_ITEM_ROW,
+               style=SHOWN if kind is HelpKind.LOGISTICS else HIDDEN),
         _field(str(DESCRIPTION_LABEL[kind]),
                dbc.Input(id=ids.PLEDGE_DESCRIPTION, type="text", maxlength=MAX_DESCRIPTION, value="",
-                         list="pledge-logistics-list", autocomplete="off"),
+                         autocomplete="off"),
                cid=ids.PLEDGE_DESCRIPTION, error_id=ids.PLEDGE_DESCRIPTION_ERROR, row_id=ids.PLEDGE_DESCRIPTION_ROW),
-        html.Datalist([html.Option(value=str(s)) for s in LOGISTICS_SUGGESTIONS], id="pledge-logistics-list"),
         _field(_("Your skills"),
                dcc.Dropdown(id=ids.PLEDGE_SKILLS, multi=True, options=[{"label": s.name(lang), "value": s.id}
                                                                         for s in skills],
@@ -239,6 +274,7 @@ def layout(table=None, project=None, kind=None, **_kw):
         districts = district_choices(s)
         skills = skill_choices(s)
         tables = table_choices(s)
+        items = item_choices(s)
         target = None
         pid = parse_int(project) if isinstance(project, str) and len(project) < 12 else None
         if pid is not None:
@@ -251,12 +287,16 @@ def layout(table=None, project=None, kind=None, **_kw):
         table_id = target.table.id
     table_ids = [t.id for t in tables if t.id == table_id]
     chosen = HelpKind(kind) if kind in set(HelpKind) else HelpKind.FINANCIAL
+    if target is not None and kind not in set(HelpKind):  # the kind of help the project still lacks most
+        open_needs = sorted((n for n in target.needs if n.coverage.missing > 0),
+                            key=lambda n: -n.coverage.missing / max(1, n.coverage.quantity))
+        chosen = open_needs[0].kind if open_needs else chosen
     banner = None
     if target is not None:
         banner = dbc.Alert([
             icon("info-circle", "me-2"),
-            _("You are offering help to “%(project)s”. Its table, %(table)s, is ticked as your preferred table, so "
-              "your help goes to its projects first.",
+            _("You are offering help to “%(project)s” of the %(table)s. Choose below whether it is only for this "
+              "project or whether it may go to other projects once this one needs nothing more.",
               project=name_in(lang, target.project.title_fa, target.project.title_en),
               table=name_in(lang, target.table.name_fa, target.table.name_en)),
         ], color="info", className="small")
@@ -269,7 +309,8 @@ def layout(table=None, project=None, kind=None, **_kw):
         html.P(_("Tell Hamyar what you can give. Nothing is saved until you confirm on the next step."),
                className="text-body-secondary"),
         banner,
-        form(lang, districts, skills, tables, kind=chosen, table_ids=table_ids),
+        form(lang, districts, skills, tables, kind=chosen, table_ids=table_ids, items=items, target=target),
+        dcc.Store(id=ids.PLEDGE_PROJECT, data=target.project.id if target is not None else None),
         html.Div(id=ids.PLEDGE_REVIEW_PANEL, style=HIDDEN, children=[
             html.H2(_("Check your pledge"), className="h4"),
             html.Div(id=ids.PLEDGE_SUMMARY),
@@ -298,6 +339,7 @@ def layout(table=None, project=None, kind=None, **_kw):
     Output(ids.PLEDGE_QUANTITY, "placeholder"),
     Output(f"{ids.PLEDGE_DISTRICT}-row", "style"), Output(ids.PLEDGE_WINDOW_ROW, "style"),
     Output(ids.PLEDGE_DISTRICT, "value"), Output(ids.PLEDGE_START, "value"), Output(ids.PLEDGE_END, "value"),
+    Output(ids.PLEDGE_ITEM_ROW, "style"),
     Input(ids.PLEDGE_KIND, "value"), roles={CITIZEN}, prevent_initial_call=True)
 def switch_kind(kind):
     """Each kind shows its own unit, help text and fields (money: no place, no availability window)."""
@@ -313,7 +355,8 @@ def switch_kind(kind):
             format_number(1_000_000, lang) if kind is HelpKind.FINANCIAL else format_number(10, lang),
             HIDDEN if kind is HelpKind.FINANCIAL else SHOWN, HIDDEN if kind is HelpKind.FINANCIAL else SHOWN,
             # money is given neither somewhere nor at some time: what was chosen for another kind is cleared
-            *((None, "", "") if kind is HelpKind.FINANCIAL else (no_update, no_update, no_update)))
+            *((None, "", "") if kind is HelpKind.FINANCIAL else (no_update, no_update, no_update)),
+            SHOWN if kind is HelpKind.LOGISTICS else HIDDEN)
 
 
 @secured_callback(
@@ -376,15 +419,18 @@ FORM_STATES = (State(ids.PLEDGE_KIND, "value"), State(ids.PLEDGE_QUANTITY, "valu
                State(ids.PLEDGE_DESCRIPTION, "value"), State(ids.PLEDGE_SKILLS, "value"),
                State(ids.PLEDGE_DISTRICT, "value"), State(ids.PLEDGE_START, "value"), State(ids.PLEDGE_END, "value"),
                State(ids.PLEDGE_TABLES, "value"), State(ids.PLEDGE_ONLY_TABLES, "value"),
-               State(ids.PLEDGE_DIVISIBLE, "value"))
+               State(ids.PLEDGE_DIVISIBLE, "value"), State(ids.PLEDGE_ITEM, "value"), State(ids.PLEDGE_PROJECT, "data"),
+               State(ids.PLEDGE_PROJECT_MODE, "value"))
 # Each field a rule may name: the input to mark and focus, and its name in the sentence beside the button.
 FIELD_OF = {"quantity": (ids.PLEDGE_QUANTITY, _l("Amount")), "description": (ids.PLEDGE_DESCRIPTION, _l("Description")),
             "skills": (ids.PLEDGE_SKILLS, _l("Your skills")), "district": (ids.PLEDGE_DISTRICT, _l("Where")),
             "window": (ids.PLEDGE_START, _l("When are you available? (optional)")),
-            "tables": (ids.PLEDGE_TABLES, _l("Tables you would like to help (optional)"))}
+            "tables": (ids.PLEDGE_TABLES, _l("Tables you would like to help (optional)")),
+            "item": (ids.PLEDGE_ITEM, _l("What do you offer?")), "project": (ids.PLEDGE_PROJECT_MODE, _l("Project"))}
 ERROR_OUTPUTS = {"quantity": ids.PLEDGE_QUANTITY_ERROR, "description": ids.PLEDGE_DESCRIPTION_ERROR,
                  "skills": ids.PLEDGE_SKILLS_ERROR, "district": ids.PLEDGE_DISTRICT_ERROR,
-                 "window": ids.PLEDGE_WINDOW_ERROR, "tables": ids.PLEDGE_TABLES_ERROR}
+                 "window": ids.PLEDGE_WINDOW_ERROR, "tables": ids.PLEDGE_TABLES_ERROR, "item": ids.PLEDGE_ITEM_ERROR,
+                 "project": ids.PLEDGE_PROJECT_ERROR}
 
 
 def summary(checked, lang: str, unit: str) -> html.Dl:
@@ -397,8 +443,14 @@ def summary(checked, lang: str, unit: str) -> html.Dl:
         rows.append((_("Amount"), f"{shown} ({other})"))
     else:
         rows.append((_("Quantity"), quantity_text(kind, data.quantity, lang)))
+    if checked.item is not None:
+        rows.append((_("What"), name_in(lang, checked.item.name_fa, checked.item.name_en)))
     if data.description:
-        rows.append((_("What"), data.description))
+        rows.append((_("Note") if checked.item is not None else _("What"), data.description))
+    if checked.project is not None:
+        title = name_in(lang, checked.project.title_fa, checked.project.title_en)
+        rows.append((_("Project"), _("Only “%(project)s”; it waits for this project", project=title)
+                     if data.only_project else _("“%(project)s” first, then other projects", project=title)))
     if checked.skills:
         rows.append((_("Skills"), "، ".join(s.name_fa for s in checked.skills) if lang == "fa"
                      else ", ".join(s.name_en for s in checked.skills)))
@@ -454,7 +506,7 @@ def done_panel(pledge_id: int, lang: str) -> html.Div:
     running=[(Output(ids.PLEDGE_CONFIRM, "disabled"), True, False),
              (Output(ids.PLEDGE_REVIEW, "disabled"), True, False)])
 def step(_review, _edit, _confirm, kind, amount, unit, description, skills, district, start, end, tables,
-         only_tables, divisible, token=None, big_ok=None):
+         only_tables, divisible, item=None, project=None, project_mode=None, token=None, big_ok=None):
     """Review (validate, show the summary), back to editing, or confirm (store the pledge).
 
     An error is shown at its field and again beside the button that was pressed, naming the field; above
@@ -468,7 +520,7 @@ def step(_review, _edit, _confirm, kind, amount, unit, description, skills, dist
     citizen = current_user_id()
     try:
         data = read_form(kind, amount, unit, description, skills, district, start, end, tables, only_tables,
-                         divisible)
+                         divisible, item, project, project_mode)
         big = data.kind == HelpKind.FINANCIAL.value and data.quantity > CONFIRM_MONEY_ABOVE
         if ctx.triggered_id == ids.PLEDGE_CONFIRM:
             if big and big_ok is not True:
