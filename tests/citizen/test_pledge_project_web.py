@@ -32,7 +32,7 @@ def _hall(db) -> int:
         return item.id
 
 
-def test_only_this_project_is_saved_and_the_review_says_so(site):
+def test_only_this_project_is_saved_and_the_review_says_so(site):  # noqa: F811 - the fixture imported above
     app, db, world, _users = site
     client = _signed_in(app)
     form = _form(world, **{ids.PLEDGE_PROJECT: world.project, ids.PLEDGE_PROJECT_MODE: "only"})
@@ -50,7 +50,7 @@ def test_only_this_project_is_saved_and_the_review_says_so(site):
         assert (pledge.project_id, pledge.only_project) == (world.project, False)
 
 
-def test_logistics_names_an_item_from_the_catalogue(site):
+def test_logistics_names_an_item_from_the_catalogue(site):  # noqa: F811 - the fixture imported above
     app, db, world, _users = site
     hall = _hall(db)
     client = _signed_in(app)
@@ -68,7 +68,7 @@ def test_logistics_names_an_item_from_the_catalogue(site):
     assert "does not ask for this kind of help" in str(shown[ids.PLEDGE_PROJECT_ERROR]["children"])
 
 
-def test_the_form_from_a_project_page_chooses_the_project_and_a_kind_it_needs(site):
+def test_the_form_from_a_project_page_chooses_the_project_and_a_kind_it_needs(site):  # noqa: F811 - the fixture imported above
     """The health post needs money (half accepted already) and execution hours (none yet): the form opens on
     execution, the kind it lacks most (it once opened on money whatever the project needed)."""
     app, db, world, users = site
