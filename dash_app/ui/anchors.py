@@ -13,7 +13,7 @@ from flask import current_app
 
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, format_datetime, format_number, localise_digits
-from models.audit.anchors import Anchor, AnchorStatus, anchor_status
+from models.audit.anchors import Anchor, AnchorStatus, anchor_if_stale, anchor_status
 
 REASONS = {
     "manual": _l("written by an operator"),
@@ -32,9 +32,15 @@ def reason_label(reason: str) -> str:
 
 
 def current_status() -> AnchorStatus:
+    """The anchors as the pages show them; a day without an anchor gets one now (at most one a day)."""
     from dash_app.settings import settings_of
 
-    return anchor_status(get_db(), settings_of(current_app).anchor_file)
+    db = get_db()
+    try:
+        anchor_if_stale(db)
+    except OSError:  # an unwritable anchor file: show what there is (the page says how old it is)
+        pass
+    return anchor_status(db, settings_of(current_app).anchor_file)
 
 
 def anchored_when(anchor: Anchor, lang: str) -> str:

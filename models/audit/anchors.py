@@ -166,6 +166,19 @@ def _newest_anchor_time(path: Path) -> datetime | None:
     return _last_anchor_at[path]
 
 
+def anchor_if_stale(db: Any, reason: str = "daily") -> Anchor | None:
+    """Anchor `db`'s head when its anchor file has no anchor younger than ANCHOR_EVERY (a day); for
+    schedulers and for pages that show the anchor, so a quiet day still gets one. None: fresh enough,
+    or no anchor file configured."""
+    path = config_of(db).anchor_file
+    if path is None:
+        return None
+    newest = _newest_anchor_time(Path(path))
+    if newest is not None and datetime.now(UTC) - newest < ANCHOR_EVERY:
+        return None
+    return write_anchor(db, reason)
+
+
 def after_commit_anchor(session: Any, reason: str | None) -> Anchor | None:
     """Called by models.audit.log after every commit that wrote audit events or asked for an anchor."""
     config = config_of(session)

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import text
 
 from dash_app.i18n import to_persian_digits
-from models.audit.anchors import write_anchor
+from models.audit.anchors import read_anchors, write_anchor
 from models.core.clock import COUNTY_TZ
 from models.reporting.audit_views import AuditFilter
 from models.reporting.dashboard import DashboardFilter
@@ -45,10 +45,12 @@ def _jalali(anchored_at: str) -> str:
     return to_persian_digits(jdatetime.date.fromgregorian(date=local.date()).strftime("%Y/%m/%d"))
 
 
-def test_the_public_page_shows_the_newest_anchor_in_persian(server):
+def test_the_public_page_shows_the_newest_anchor_in_persian(server, tmp_path):
     client = server.test_client()
-    empty = _page(client, "/transparency")
-    assert "شفافیت" in empty and "هنوز هیچ لنگری نوشته نشده است." in empty
+    first = _page(client, "/transparency")  # no anchor for a day (here: ever): looking at the page writes one
+    assert "شفافیت" in first and "لنگر روزانه" in first
+    _page(client, "/transparency")
+    assert [a.reason for a in read_anchors(tmp_path / "anchors.jsonl")[0]] == ["daily"]  # not twice a day
     anchor = write_anchor(server.extensions["hamyar_db"], "manual")
     shown = _page(client, "/transparency")  # anonymous
     assert "transparency-anchor" in shown and "transparency-recent" in shown
@@ -94,3 +96,4 @@ def test_exports_carry_the_chain_head_and_the_anchor(server, fmt):
     assert found["chain_head_event_id"] == str(anchor.event_id) == found["anchor_event_id"]
     assert found["chain_head_hash"] == anchor.hash == found["anchor_hash"]
     assert found["anchored_at"] == anchor.anchored_at
+
