@@ -97,3 +97,9 @@ def test_exports_carry_the_chain_head_and_the_anchor(server, fmt):
     assert found["chain_head_hash"] == anchor.hash == found["anchor_hash"]
     assert found["anchored_at"] == anchor.anchored_at
 
+
+def test_a_restore_reads_as_words_in_the_audit_log(server):
+    from dash_app.pages.governorate.governorate import action_label
+
+    with server.test_request_context("/"):
+        assert action_label("database.restored") == "پایگاه داده از یک نسخهٔ پشتیبان بازگردانده شد"

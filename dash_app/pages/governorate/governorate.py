@@ -148,6 +148,7 @@ ACTION_LABELS = {
     "pb_cycle_project.counted": _l("Project's votes counted"),
     "logistics_item.created": _l("Equipment item added"), "logistics_item.retired": _l("Equipment item retired"),
     "demo.seeded": _l("Demo data loaded"),
+    "database.restored": _l("Database restored from a backup"),
 }
 
 
@@ -276,6 +277,8 @@ def describe(line: AuditLine, lang: str | None = None) -> str:
         "valuation.set": _l("%(actor)s set the rate of %(kind)s%(item)s to %(rate)s per unit."),
         "valuation.removed": _l("%(actor)s removed the rate of %(kind)s%(item)s."),
         "demo.seeded": _l("The demo data was loaded."),
+        "database.restored": _l("The database was restored from a backup; the audit log goes on from the "
+                                "event it returned to."),
     }
     status = after.get("status") or d.get("status")
     winner = d.get("winner_name") or ""
