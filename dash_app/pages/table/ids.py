@@ -118,3 +118,5 @@ AUTO_SAVE = "table-auto-save"
 AUTO_STATUS = "table-auto-status"
 WHY_TYPE = "table-why-alternatives"          # {"type": WHY_TYPE, "need": id}: the next-best pledges for a need
 WHY_BODY_TYPE = "table-why-body"
+NEED_ITEM_TYPE = "table-need-item"           # logistics: the catalogue item a new need asks for
+NEED_ACCEPTS_TYPE = "table-need-accepts"     # ... and the items it accepts instead

@@ -16,6 +16,7 @@ from dash_app.pages.table import ids
 from dash_app.ui.alerts import alert as alert_box
 from dash_app.ui.forms import button_error
 from dash_app.ui.labels import horizon_label, kind_label, project_status_label, status_badge, transition_label
+from dash_app.ui.names import name_in
 from dash_app.ui.quantities import quantity_text, unit_label
 from models.core import form_tokens
 from models.core.enums import HelpKind
@@ -105,7 +106,15 @@ def _form(lang: str):
     ], className="border rounded p-3 mb-3")
 
 
-def _need_form(project_id: int, skills):
+def _item_options(lang: str) -> list[dict]:
+    """The logistics catalogue for the need form (models.projects.items), in the reader's language."""
+    from models.projects.items import item_choices
+
+    with get_db().reader() as s:
+        return [{"label": i.name(lang), "value": i.id} for i in item_choices(s)]
+
+
+def _need_form(project_id: int, skills, items=()):
     pid = {"project": project_id}
     return html.Div([
         html.Label([html.Span(_("Kind of help"), className="visually-hidden"),
@@ -117,6 +126,10 @@ def _need_form(project_id: int, skills):
                   maxLength=200, style={"maxWidth": "16rem"}, value=""),
         dcc.Dropdown(id={"type": ids.NEED_SKILLS_TYPE, **pid}, options=skills, multi=True, value=[],
                      placeholder=_("Skills (design, execution)"), style={"minWidth": "12rem"}),
+        dcc.Dropdown(id={"type": ids.NEED_ITEM_TYPE, **pid}, options=list(items), value=None,
+                     placeholder=_("Item (logistics)"), style={"minWidth": "12rem"}),
+        dcc.Dropdown(id={"type": ids.NEED_ACCEPTS_TYPE, **pid}, options=list(items), multi=True, value=[],
+                     placeholder=_("Also accepts (logistics)"), style={"minWidth": "12rem"}),
         html.Button([icon("plus-lg", "me-1"), _("Add need")], id={"type": ids.NEED_ADD_TYPE, **pid}, n_clicks=0,
                     className="btn btn-outline-primary btn-sm"),
     ], className="d-flex flex-wrap gap-2 align-items-center mt-2")
@@ -125,8 +138,15 @@ def _need_form(project_id: int, skills):
 def _need_line(n, editable: bool):
     """One need: what and how much; where the project is editable, its quantity can be corrected in place
     (money typed in toman, like the form that added it)."""
+    lang = current_language()
+    item = ""
+    if getattr(n, "item", None):  # logistics: the catalogue item and what it accepts instead (issue 16)
+        item = " · " + name_in(lang, *n.item)
+        if n.accepts:
+            item += " " + _("(or %(items)s)", items="، ".join(name_in(lang, *a) for a in n.accepts) if lang == "fa"
+                           else ", ".join(name_in(lang, *a) for a in n.accepts))
     text = _("%(kind)s: %(quantity)s", kind=kind_label(n.kind), quantity=quantity_text(n.kind, n.quantity)) \
-        + (f" · {n.description}" if n.description else "")
+        + item + (f" · {n.description}" if n.description else "")
     if not editable:
         return html.Li(text, className="small")
     shown = n.quantity // 10 if n.kind == "financial" else n.quantity
@@ -152,6 +172,7 @@ def render_list(table_id: int, lang: str):
     with get_db().reader() as s:
         projects = table_projects(s, table_id, include_drafts=True)
     _districts, skills = _choices(lang)
+    items = _item_options(lang)
     items = []
     for p in projects:
         closed = p.status in ("completed", "cancelled")
@@ -184,7 +205,7 @@ def render_list(table_id: int, lang: str):
                             id={"type": ids.EDIT_TYPE, "project": p.project_id}) if editable else None,
                 *moves,
             ], className="d-flex flex-wrap gap-1"),
-            _need_form(p.project_id, skills) if editable else None,
+            _need_form(p.project_id, skills, items) if editable else None,
         ], className="list-group-item", **{"data-project": str(p.project_id), "data-status": p.status}))
     if not items:
         return html.P(_("No projects yet. Draft the first one with the form."), className="text-body-secondary")
@@ -249,11 +270,13 @@ def fill_form(_edits, _new, table_id):
                   State({"type": ids.NEED_QTY_TYPE, "project": ALL}, "value"),
                   State({"type": ids.NEED_DESC_TYPE, "project": ALL}, "value"),
                   State({"type": ids.NEED_SKILLS_TYPE, "project": ALL}, "value"),
+                  State({"type": ids.NEED_ITEM_TYPE, "project": ALL}, "value"),
+                  State({"type": ids.NEED_ACCEPTS_TYPE, "project": ALL}, "value"),
                   State(ids.TABLE_ID, "data"), State(ids.EDITOR_TOKEN, "data"),
                   roles=EDITOR_ROLES, table_from=State(ids.TABLE_ID, "data"), prevent_initial_call=True)
 def editor_action(_save, _moves, _adds, kind, title, title_en, summary, problem, evidence, affected, capacity,
                   horizon, district, priority, cost, editing, need_kinds, need_qtys, need_descs, need_skills,
-                  table_id, token=None):
+                  need_items, need_accepts, table_id, token=None):
     """Save a project, move its status or add a need. Creates carry the editor's one-time token (a second press
     after a timeout makes nothing twice); after each create the editor gets a fresh one."""
     require(EDITOR_ROLES, table_id)
@@ -304,9 +327,14 @@ def editor_action(_save, _moves, _adds, kind, title, title_en, summary, problem,
                 raise ValidationError("quantity_not_integer", field="quantity")
             if need_kind == "financial":
                 qty *= 10  # typed in toman, stored in rials
+            logistics = need_kind == "logistics"
+            need_items, need_accepts = list(need_items or []), list(need_accepts or [])
+            item = need_items[k] if logistics and k < len(need_items) and isinstance(need_items[k], int) else None
+            accepts = need_accepts[k] if logistics and k < len(need_accepts) else None
             need = NeedInput(kind=need_kind or "", quantity=qty, description=need_descs[k] or "",
                              skill_ids=tuple(x for x in (need_skills[k] or []) if isinstance(x, int))
-                             if need_kind in ("design", "execution") else ())
+                             if need_kind in ("design", "execution") else (), item_id=item,
+                             accept_ids=tuple(x for x in (accepts or []) if isinstance(x, int)))
             once = form_tokens.derived(token, f"n{pid}" if isinstance(pid, int) else "n")
             form_tokens.create_once(get_db(), lambda s: form_tokens.once(s, actor, once, "need",
                                                                           lambda: add_need(s, actor, pid, need)))
