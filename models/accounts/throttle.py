@@ -88,27 +88,30 @@ def wait_seconds(session: Session, keys: list[Key], *, now: datetime | None = No
     return wait
 
 
-def _upsert(session: Session):
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+def _count_failure(session: Session, key: Key, now: datetime) -> None:
+    """One failure more under `key`, as one INSERT ... ON CONFLICT DO UPDATE (atomic between workers)."""
+    values = {"key_hash": key.hash, "failures": 1, "last_failure_at": now}
+    counted = {
+        "failures": case((LoginThrottle.last_failure_at < now - FORGET_AFTER, 1), else_=LoginThrottle.failures + 1),
+        "last_failure_at": now,
+    }
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        session.execute(pg_insert(LoginThrottle).values(values).on_conflict_do_update(
+            index_elements=["key_hash"], set_=counted))
     else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        session.execute(sqlite_insert(LoginThrottle).values(values).on_conflict_do_update(
+            index_elements=["key_hash"], set_=counted))
 
 
 def record_failure(session: Session, keys: list[Key], *, now: datetime | None = None) -> None:
     """Count one failed attempt under every key (atomic per key, also between workers)."""
     now = now or utcnow()
-    insert = _upsert(session)
     for key in keys:
-        stmt = insert(LoginThrottle).values(key_hash=key.hash, failures=1, last_failure_at=now)
-        stmt = stmt.on_conflict_do_update(index_elements=["key_hash"], set_={
-            "failures": case((LoginThrottle.last_failure_at < now - FORGET_AFTER, 1),
-                             else_=LoginThrottle.failures + 1),
-            "last_failure_at": now,
-        })
-        session.execute(stmt)
+        _count_failure(session, key, now)
     session.execute(delete(LoginThrottle).where(LoginThrottle.last_failure_at < now - FORGET_AFTER))
 
 

@@ -135,3 +135,83 @@ def test_a_forged_device_cookie_is_not_a_known_device(app, people, web_db):
     forged = browser(app, "203.0.113.70")
     forged.set_cookie(DEVICE_COOKIE, "eyJkIjoieCIsInUiOlszXX0.forged.signature")
     assert attempt(forged, PASSWORD) == "too_many_attempts"
+
+
+# --- PostgreSQL: the same counters under concurrent workers -------------------------------------------------
+
+
+@pytest.fixture
+def pg_web_db():
+    """A private PostgreSQL schema with the models' tables (as tests/web/conftest.web_db does on SQLite)."""
+    import uuid
+
+    from sqlalchemy import create_engine
+
+    from models import orm
+    from models.core.db import Database
+    from tests.conftest import PG_URL
+
+    schema = f"hamyar_throttle_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    db = Database(f"{PG_URL}?options=-csearch_path%3D{schema}")
+    orm.Base.metadata.create_all(db.engine)
+    try:
+        yield db
+    finally:
+        db.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.mark.postgres
+def test_concurrent_failures_are_all_counted_on_postgresql(pg_web_db):
+    import threading
+
+    from models.accounts.throttle import failures, keys_for, record_failure
+
+    keys = keys_for("+989120000003", "203.0.113.80", device=None, known=False)
+    start = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def fail_once():
+        try:
+            start.wait(timeout=10)
+            with pg_web_db.unit_of_work() as s:
+                record_failure(s, keys)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=fail_once) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert not errors, errors
+    with pg_web_db.reader() as s:
+        assert [failures(s, k) for k in keys] == [8, 8, 8]
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_owner_gets_in_and_a_logged_out_cookie_is_refused(pg_web_db):
+    from dash_app import create_app
+
+    make_people(pg_web_db)
+    app = create_app({"TESTING": True, "DATABASE_URL": pg_web_db.url, "SECRET_KEY": "test"})
+    try:
+        owner = browser(app, OWNER_HOME)
+        assert attempt(owner, PASSWORD) == "in"
+        copied = owner.get_cookie("session").value
+        log_out(owner)
+        replayed = app.test_client()
+        replayed.set_cookie("session", copied)
+        assert replayed.get("/my").status_code == 302  # the logged-out session is over on PostgreSQL too
+        outcomes = [attempt(browser(app, f"203.0.113.{90 + i // 3}"), "wrong guess") for i in range(12)]
+        assert outcomes[:10] == ["bad_credentials"] * 10 and set(outcomes[10:]) == {"too_many_attempts"}
+        assert attempt(browser(app, "203.0.113.99"), PASSWORD) == "too_many_attempts"
+        owner.environ_base["REMOTE_ADDR"] = "192.0.2.51"
+        assert attempt(owner, PASSWORD) == "in"
+    finally:
+        app.extensions["hamyar_db"].dispose()
