@@ -12,7 +12,7 @@ from dash_app.auth import ANYONE, CHAIR, admits, current_roles, current_user_id,
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, format_date, format_number, parse_int
 from dash_app.layout import icon, page
-from dash_app.pages.table import ids, table_editor, table_election, table_review
+from dash_app.pages.table import auto_section, ids, table_editor, table_election, table_review
 from dash_app.pages.table.runs import execute_claimed, run_panel, start_or_poll
 from dash_app.ui.coverage import coverage_bar
 from dash_app.ui.labels import background_label, kind_label, status_badge
@@ -126,7 +126,8 @@ def layout(table_id=None, **_kw):
     if is_chair:
         chair_sections = [
             run_panel(_("Run matching for this table"), MATCH_PANEL_IDS, run, titles,
-                      extra=html.Span(id=ids.MATCH_DONE, hidden=True)),  # not a Store: see run_panel
+                      extra=html.Div([html.Span(id=ids.MATCH_DONE, hidden=True),  # not a Store: see run_panel
+                                      auto_section.section(tid)])),  # automatic matching (issue 16 item 6)
             table_review.section(tid),
         ]
     editor = table_editor.section(tid, projects, is_chair, lang) if is_member else None
