@@ -103,3 +103,16 @@ def localise_figure(fig: go.Figure, lang: str | None = None, *, numeric_axis: st
         update = fig.update_xaxes if numeric_axis == "x" else fig.update_yaxes
         update(**persian_ticks(ticks, lang))
     return fig
+
+
+def nice_ticks(maximum: float, count: int = 5) -> list[float]:
+    """Round tick values from 0 to at least `maximum` (1, 2 or 5 times a power of ten apart)."""
+    import math
+
+    if maximum <= 0:
+        return [0, 1]
+    raw = maximum / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    n = math.ceil(maximum / step)
+    return [round(i * step, 10) for i in range(n + 1)]

@@ -6,13 +6,12 @@ Money is shown in million toman (rials / 10,000,000) so the bars stay readable.
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
 from dash_app.i18n import _, _l, format_number, format_percent, localise_digits, resolve_language
-from dash_app.ui.charts import localise_figure, localise_labels
+from dash_app.ui.charts import localise_figure, localise_labels, nice_ticks
 from dash_app.ui.labels import kind_label
 from dash_app.ui.names import name_in
 from models.core.enums import HelpKind
@@ -27,21 +26,61 @@ KIND_COLOURS = {
 JALALI_MONTHS = [_l("Farvardin"), _l("Ordibehesht"), _l("Khordad"), _l("Tir"), _l("Mordad"), _l("Shahrivar"),
                  _l("Mehr"), _l("Aban"), _l("Azar"), _l("Dey"), _l("Bahman"), _l("Esfand")]
 MILLION_TOMAN = 10_000_000  # rials
+TOP_N = 10          # bars (and Sankey projects) shown before "show all"; the rest are one "others" bar
+LABEL_MAX = 28      # characters of a category label on an axis; the hover shows the whole name
+
+
+def short_label(label: str) -> str:
+    """A category label that fits beside an axis (the whole name stays in the hover)."""
+    label = " ".join(str(label).split())
+    return label if len(label) <= LABEL_MAX else label[:LABEL_MAX - 1].rstrip() + "…"
+
+
+def without_common_words(names: Sequence[str]) -> list[str]:
+    """Names without the words they all begin or end with («میز تخصصی …», "… table"): shorter labels, same meaning
+    (the chart's title says what they are). A single name, or names left empty, are kept whole."""
+    words = [n.split() for n in names]
+    if len(words) < 2 or any(not w for w in words):
+        return list(names)
+    lead = 0
+    while all(len(w) > lead + 1 and w[lead] == words[0][lead] for w in words):
+        lead += 1
+    tail = 0
+    while all(len(w) > lead + tail + 1 and w[-1 - tail] == words[0][-1 - tail] for w in words):
+        tail += 1
+    return [" ".join(w[lead:len(w) - tail]) for w in words]
+
+
+def fit_layout(fig: go.Figure, lang: str) -> go.Figure:
+    """Room for every label in both directions: margins grow to the tick labels (automargin) on whichever
+    side the axis sits (the right in Persian), axis titles stand off their ticks, and the legend is one row
+    between the title and the plot, never over the bars."""
+    rtl = lang == "fa"
+    fig.update_layout(margin={"l": 8, "r": 8, "t": 84, "b": 40},
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right" if rtl else "left",
+                              "x": 1 if rtl else 0, "title": {"text": ""}},
+                      title={"y": 0.98, "yanchor": "top"})
+    fig.update_xaxes(automargin=True, title_standoff=10)
+    fig.update_yaxes(automargin=True, title_standoff=10)
+    return fig
+
+
+def _top(groups: Sequence[GroupTotal], limit: int | None, lang: str) -> list[GroupTotal]:
+    """The `limit` largest groups and one "others" group holding the rest (so the bars still add up)."""
+    groups = list(groups)
+    if not limit or len(groups) <= limit:
+        return groups
+    rest = groups[limit:]
+    merged: dict[HelpKind, int] = {}
+    for g in rest:
+        for k, v in g.value_by_kind.items():
+            merged[k] = merged.get(k, 0) + v
+    others = _("Others (%(n)s)", n=format_number(len(rest), lang))
+    return groups[:limit] + [GroupTotal(-1, others, others, merged)]
 
 
 def million_toman(rials: int) -> float:
     return rials / MILLION_TOMAN
-
-
-def nice_ticks(maximum: float, count: int = 5) -> list[float]:
-    """Round tick values from 0 to at least `maximum` (1, 2 or 5 times a power of ten apart)."""
-    if maximum <= 0:
-        return [0, 1]
-    raw = maximum / count
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
-    n = math.ceil(maximum / step)
-    return [round(i * step, 10) for i in range(n + 1)]
 
 
 def _empty(fig: go.Figure, lang: str) -> go.Figure:
@@ -53,10 +92,17 @@ def _empty(fig: go.Figure, lang: str) -> go.Figure:
 
 
 def groups_figure(groups: Sequence[GroupTotal], title: str, lang: str | None = None,
-                  unknown_label: str | None = None) -> go.Figure:
-    """Horizontal stacked bars: one bar per table or district, one colour per kind of help."""
+                  unknown_label: str | None = None, limit: int | None = None) -> go.Figure:
+    """Horizontal stacked bars: one bar per table or district, one colour per kind of help.
+
+    `limit`: the largest that many, the rest as one "others" bar (the phone layout; "show all" lifts it).
+    """
     lang = resolve_language(lang)
-    names = [name_in(lang, g.name_fa, g.name_en) or (unknown_label or _("Unknown")) for g in groups]
+    groups = _top(groups, limit, lang)
+    full = [name_in(lang, g.name_fa, g.name_en) or (unknown_label or _("Unknown")) for g in groups]
+    real = [i for i, g in enumerate(groups) if g.id != -1]   # the "others" bar keeps its own words
+    stripped = dict(zip(real, without_common_words([full[i] for i in real])))
+    names = [short_label(stripped.get(i, n)) for i, n in enumerate(full)]
     fig = go.Figure()
     for kind in HelpKind:
         values = [million_toman(g.value_by_kind.get(kind, 0)) for g in groups]
@@ -64,9 +110,10 @@ def groups_figure(groups: Sequence[GroupTotal], title: str, lang: str | None = N
             continue
         fig.add_trace(go.Bar(
             y=names, x=values, name=kind_label(kind), orientation="h", marker_color=KIND_COLOURS[kind],
-            customdata=[format_number(v, lang, decimals=1) for v in values],
-            hovertemplate="%{y}<br>" + kind_label(kind) + ": %{customdata} " + _("million toman") + "<extra></extra>"))
-    fig.update_layout(barmode="stack", title=title, height=max(260, 60 + 34 * len(groups)),
+            customdata=[[n, format_number(v, lang, decimals=1)] for n, v in zip(full, values)],
+            hovertemplate="%{customdata[0]}<br>" + kind_label(kind) + ": %{customdata[1]} " + _("million toman")
+            + "<extra></extra>"))
+    fig.update_layout(barmode="stack", title=title, height=max(280, 110 + 34 * len(groups)),
                       xaxis_title=_("million toman"))
     fig.update_yaxes(autorange="reversed")  # largest first, at the top
     if not groups:
@@ -74,7 +121,7 @@ def groups_figure(groups: Sequence[GroupTotal], title: str, lang: str | None = N
     top = max(million_toman(g.value) for g in groups)
     fig = localise_figure(fig, lang, numeric_axis="x", ticks=nice_ticks(top))
     fig.update_yaxes(autorange="reversed")
-    return fig
+    return fit_layout(fig, lang)
 
 
 def month_label(year: int, month: int, lang: str | None = None) -> str:
@@ -94,42 +141,54 @@ def months_figure(months: Sequence[MonthTotal], lang: str | None = None) -> go.F
                              customdata=[format_number(v, lang, decimals=1) for v in values],
                              hovertemplate="%{x}<br>" + kind_label(kind) + ": %{customdata} " + _("million toman")
                              + "<extra></extra>"))
-    fig.update_layout(barmode="stack", title=_("Over time, by Jalali month"), height=340,
+    fig.update_layout(barmode="stack", title=_("Over time, by Jalali month"), height=360,
                       yaxis_title=_("million toman"))
     if not months:
         return localise_figure(_empty(fig, lang), lang)
     top = max(million_toman(m.value) for m in months)
-    return localise_figure(fig, lang, numeric_axis="y", ticks=nice_ticks(top))
+    return fit_layout(localise_figure(fig, lang, numeric_axis="y", ticks=nice_ticks(top)), lang)
 
 
 def coverage_figure(rows: Sequence[ProjectCoverage], lang: str | None = None, limit: int = 25) -> go.Figure:
     """The least covered open projects: covered (accepted, delivered) and proposed share of their needs."""
     lang = resolve_language(lang)
     rows = [r for r in rows if r.needed_value > 0][:limit]
-    names = [name_in(lang, r.title_fa, r.title_en) for r in rows]
+    full = [name_in(lang, r.title_fa, r.title_en) for r in rows]
+    names = [short_label(n) for n in full]
     covered = [100 * r.covered_value / r.needed_value for r in rows]
     proposed = [100 * r.proposed_value / r.needed_value for r in rows]
     fig = go.Figure([
         go.Bar(y=names, x=covered, orientation="h", name=_("Covered"), marker_color="#198754",
-               customdata=[format_percent(c / 100, lang) for c in covered],
-               hovertemplate="%{y}<br>" + _("Covered") + ": %{customdata}<extra></extra>"),
+               customdata=[[n, format_percent(c / 100, lang)] for n, c in zip(full, covered)],
+               hovertemplate="%{customdata[0]}<br>" + _("Covered") + ": %{customdata[1]}<extra></extra>"),
         go.Bar(y=names, x=proposed, orientation="h", name=_("Proposed, awaiting the chair"),
-               marker_color="#ffc107", customdata=[format_percent(p / 100, lang) for p in proposed],
-               hovertemplate="%{y}<br>" + _("Proposed, awaiting the chair") + ": %{customdata}<extra></extra>"),
+               marker_color="#ffc107", customdata=[[n, format_percent(p / 100, lang)] for n, p in zip(full, proposed)],
+               hovertemplate="%{customdata[0]}<br>" + _("Proposed, awaiting the chair") + ": %{customdata[1]}"
+               "<extra></extra>"),
     ])
     fig.update_layout(barmode="stack", title=_("Coverage of open projects' needs (least covered first)"),
-                      height=max(280, 60 + 26 * len(rows)), xaxis_title=_("percent of needs (valued in rials)"))
+                      height=max(300, 110 + 28 * len(rows)), xaxis_title=_("percent of needs (valued in toman)"))
     if not rows:
         return localise_figure(_empty(fig, lang), lang)
     fig = localise_figure(fig, lang, numeric_axis="x", ticks=[0, 25, 50, 75, 100])
     fig.update_xaxes(range=[0, 100] if lang != "fa" else [100, 0], autorange=False)
     fig.update_yaxes(autorange="reversed")
-    return fig
+    return fit_layout(fig, lang)
 
 
-def sankey_figure(flows: SankeyFlows, lang: str | None = None) -> go.Figure:
-    """Kinds of help -> tables -> projects, link widths in rials (labels in million toman)."""
+def sankey_figure(flows: SankeyFlows, lang: str | None = None, limit: int | None = None) -> go.Figure:
+    """Kinds of help -> tables -> projects, link widths in rials (labels in million toman).
+
+    `limit`: the largest that many projects by name; each table's other projects are one "other projects"
+    node, so the labels stay apart (the phone layout; "show all" lifts it).
+    """
     lang = resolve_language(lang)
+    kept: set[int] | None = None
+    if limit:
+        by_project: dict[int, int] = {}
+        for (_tid, pid), rials in flows.table_to_project.items():
+            by_project[pid] = by_project.get(pid, 0) + rials
+        kept = {pid for pid, _v in sorted(by_project.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]}
     labels: list[str] = []
     colours: list[str] = []
     index: dict[tuple[str, object], int] = {}
@@ -141,6 +200,8 @@ def sankey_figure(flows: SankeyFlows, lang: str | None = None) -> go.Figure:
             colours.append(colour)
         return index[key]
 
+    table_ids = sorted(flows.tables)
+    table_label = dict(zip(table_ids, without_common_words([name_in(lang, *flows.tables[t]) for t in table_ids])))
     source, target, value, link_colours, custom = [], [], [], [], []
     for (kind, tid), rials in sorted(flows.kind_to_table.items(), key=lambda kv: (list(HelpKind).index(kv[0][0]),
                                                                                     kv[0][1])):
@@ -148,40 +209,56 @@ def sankey_figure(flows: SankeyFlows, lang: str | None = None) -> go.Figure:
             continue
         k = node(("kind", kind), kind_label(kind), KIND_COLOURS[kind])
         fa, en = flows.tables.get(tid, ("", ""))
-        t = node(("table", tid), name_in(lang, fa, en), "#6c757d")
+        t = node(("table", tid), short_label(table_label.get(tid) or name_in(lang, fa, en)), "#6c757d")
         source.append(k)
         target.append(t)
         value.append(rials)
         link_colours.append(KIND_COLOURS[kind] + "66")
         custom.append(format_number(million_toman(rials), lang, decimals=1))
+    others: dict[int, int] = {}
     for (tid, pid), rials in sorted(flows.table_to_project.items()):
         if rials <= 0:
             continue
+        if kept is not None and pid not in kept:
+            others[tid] = others.get(tid, 0) + rials
+            continue
         fa, en = flows.tables.get(tid, ("", ""))
-        t = node(("table", tid), name_in(lang, fa, en), "#6c757d")
+        t = node(("table", tid), short_label(table_label.get(tid) or name_in(lang, fa, en)), "#6c757d")
         pfa, pen, _tid = flows.projects.get(pid, ("", "", tid))
-        p = node(("project", pid), name_in(lang, pfa, pen), "#adb5bd")
+        p = node(("project", pid), short_label(name_in(lang, pfa, pen)), "#adb5bd")
         source.append(t)
         target.append(p)
         value.append(rials)
         link_colours.append("rgba(108,117,125,0.3)")
         custom.append(format_number(million_toman(rials), lang, decimals=1))
+    for tid, rials in sorted(others.items()):
+        fa, en = flows.tables.get(tid, ("", ""))
+        t = node(("table", tid), short_label(table_label.get(tid) or name_in(lang, fa, en)), "#6c757d")
+        p = node(("others", tid), _("other projects"), "#dee2e6")
+        source.append(t)
+        target.append(p)
+        value.append(rials)
+        link_colours.append("rgba(108,117,125,0.2)")
+        custom.append(format_number(million_toman(rials), lang, decimals=1))
     fig = go.Figure(go.Sankey(
         arrangement="snap",
-        node={"label": labels, "color": colours, "pad": 12, "thickness": 14,
+        node={"label": labels, "color": colours, "pad": 20, "thickness": 14,
               "hovertemplate": "%{label}<extra></extra>"},
+        textfont={"size": 11},
         link={"source": source, "target": target, "value": value, "color": link_colours, "customdata": custom,
               "hovertemplate": "%{source.label} → %{target.label}<br>%{customdata} " + _("million toman")
               + "<extra></extra>"},
         valueformat=",.0f",
     ))
-    fig.update_layout(title=_("From kinds of help to tables to projects"),
-                      height=max(360, 18 * len([k for k in index if k[0] == "project"]) + 120))
+    ends = len([k for k in index if k[0] in ("project", "others")])
+    fig.update_layout(title=_("From kinds of help to tables to projects"), height=max(380, 30 * ends + 120))
     if not value:
         fig = _empty(fig, lang)
     fig = localise_figure(fig, lang)
+    fig.update_layout(margin={"l": 8, "r": 8, "t": 60, "b": 16})
     return fig
 
 
-__all__ = ["JALALI_MONTHS", "KIND_COLOURS", "coverage_figure", "groups_figure", "kind_label",
+__all__ = ["JALALI_MONTHS", "KIND_COLOURS", "LABEL_MAX", "TOP_N", "coverage_figure", "fit_layout", "groups_figure",
+           "kind_label", "short_label", "without_common_words",
            "million_toman", "month_label", "months_figure", "nice_ticks", "sankey_figure", "localise_labels"]

@@ -376,14 +376,20 @@ def layout(**_kw):
             _filters(choices, lang),
             html.Div(id=gid.F_ERROR),
             dcc.Loading(html.Div(id=gid.HEADLINE, className="mb-3", **{"aria-live": "polite"})),
+            dbc.Switch(id=gid.F_SHOW_ALL, value=False, className="mb-2",
+                       label=_("Show every table, district and project in the charts (otherwise the largest %(n)s)",
+                               n=format_number(charts_gov.TOP_N, lang))),
             html.Div([
                 _graph(gid.FIG_TABLES, _("By table")),
                 _graph(gid.FIG_DISTRICTS, _("By district")),
                 _graph(gid.FIG_MONTHS, _("Over time")),
                 _graph(gid.FIG_COVERAGE, _("Coverage of open projects")),
             ], className="row"),
-            html.Figure(dcc.Loading(dcc.Graph(id=gid.FIG_SANKEY, config={"displaylogo": False, "responsive": True})),
-                        className="mb-3", **{"aria-label": _("Flow of help")}),
+            # A Sankey needs width: on a phone it scrolls sideways instead of overprinting its labels.
+            html.Figure(dcc.Loading(dcc.Graph(id=gid.FIG_SANKEY, config={"displaylogo": False, "responsive": True},
+                                              style={"minWidth": "720px"})),
+                        className="mb-3", style={"overflowX": "auto"}, tabIndex="0",
+                        **{"aria-label": _("Flow of help")}),
             html.H3(_("Matching runs"), className="h5"),
             html.Div(id=gid.RUNS, className="table-responsive mb-4"),
         ]),
@@ -506,15 +512,36 @@ def update_dashboard(date_from, date_to, table, kind, district):
         board = cached_dashboard(get_db(), f)
     except DomainError as exc:
         return (alert(error_message(exc)),) + (no_update,) * 8
+    limit = charts_gov.TOP_N  # the phone layout; "show all" (below) draws every bar
     return ("", headline_cards(board, lang),
-            charts_gov.groups_figure(board.by_table, _("By table"), lang),
+            charts_gov.groups_figure(board.by_table, _("By table"), lang, limit=limit),
             charts_gov.groups_figure(board.by_district, _("By district (of the project)"), lang,
-                                     unknown_label=_("No district")),
+                                     unknown_label=_("No district"), limit=limit),
             charts_gov.months_figure(board.by_month, lang),
-            charts_gov.coverage_figure(board.coverage, lang),
-            charts_gov.sankey_figure(board.flows, lang),
+            charts_gov.coverage_figure(board.coverage, lang, limit=limit or 100),
+            charts_gov.sankey_figure(board.flows, lang, limit=limit),
             runs_table(board.runs, lang),
             filter_to_store(f))
+
+
+@secured_callback(
+    Output(gid.FIG_TABLES, "figure", allow_duplicate=True), Output(gid.FIG_DISTRICTS, "figure", allow_duplicate=True),
+    Output(gid.FIG_COVERAGE, "figure", allow_duplicate=True), Output(gid.FIG_SANKEY, "figure", allow_duplicate=True),
+    Input(gid.F_SHOW_ALL, "value"), State(gid.F_STORE, "data"), roles={GOVERNORATE}, prevent_initial_call=True)
+def show_all_bars(show_all, filter_data):
+    """"Show every table, district and project": the charts again without the top-N limit (or with it again)."""
+    require({GOVERNORATE})
+    lang = current_language()
+    try:
+        board = cached_dashboard(get_db(), filter_from_store(filter_data))
+    except DomainError:
+        return (no_update,) * 4
+    limit = None if show_all is True else charts_gov.TOP_N
+    return (charts_gov.groups_figure(board.by_table, _("By table"), lang, limit=limit),
+            charts_gov.groups_figure(board.by_district, _("By district (of the project)"), lang,
+                                     unknown_label=_("No district"), limit=limit),
+            charts_gov.coverage_figure(board.coverage, lang, limit=limit or 100),
+            charts_gov.sankey_figure(board.flows, lang, limit=limit))
 
 
 def export_file(sheet: str, fmt: str, f: DashboardFilter, audit_f: AuditFilter, contacts: bool,
@@ -543,9 +570,6 @@ def export_file(sheet: str, fmt: str, f: DashboardFilter, audit_f: AuditFilter, 
                            anchor=anchor), name
 
 
-def _export_value(v: Any, lang: str) -> Any:
-    if isinstance(v, bool):
-        return _("yes") if v else _("no")
 DATE_COLUMNS = frozenset({"created_at", "decided_at", "delivered_at", "started_at", "at"})
 MONEY_COLUMNS = {"value_rials": "value_toman", "estimated_cost_rials": "estimated_cost_toman",
                  "needed_value_rials": "needed_value_toman", "mobilised_value_rials": "mobilised_value_toman"}
@@ -596,6 +620,9 @@ def _local_cell(v: Any) -> Any:
     return v
 
 
+def _export_value(v: Any, lang: str) -> Any:
+    if isinstance(v, bool):
+        return _("yes") if v else _("no")
     if isinstance(v, enum.Enum):
         if isinstance(v, HelpKind):
             return kind_label(v)

@@ -101,3 +101,4 @@ AD_P_FA = "adm-pay-fa"
 AD_P_EN = "adm-pay-en"
 AD_P_SAVE = "adm-pay-save"
 AD_P_MESSAGE = "adm-pay-message"
+F_SHOW_ALL = "gov-f-show-all"   # the charts: the largest 10 (phones) or every table, district and project
