@@ -121,7 +121,10 @@ def test_b801_cycle_from_creation_to_a_funded_project(browser, pb_server):
         _text_has(page, "#pb-advance-button", "پایان رأی‌گیری")
         page.click("#pb-advance-button")
         _text_has(page, "#pb-message", "شمارش")
+        _text_has(page, "#pb-detail", "هنوز شمرده نشده")            # closing counts nothing in the request
+        page.click("#pb-count-start")                            # a background job counts, the page polls
         _text_has(page, "#pb-detail", "طرح برنده")
+        _text_has(page, "#pb-detail", "چرا هر طرح تأمین شد یا نشد")
         _text_has(page, "#pb-detail", first.title_fa)
         page.wait_for_selector("#pb-compare-graph .main-svg")
         page.click("#pb-publish-button")
@@ -142,7 +145,7 @@ def test_b801_cycle_from_creation_to_a_funded_project(browser, pb_server):
         # The funded project's page shows the money from the governorate budget; /vote shows the aggregates.
         vote.goto(f"/projects/{first.project_id}")
         wait_ready(vote)
-        _text_has(vote, "#_pages_content", "بودجه فرمانداری")
+        _text_has(vote, "#_pages_content", "فرمانداری")   # "بودجهٔ فرمانداری" (issue 20 wording)
         vote.goto("/vote")
         wait_ready(vote, "#vote-results")
         _text_has(vote, "#vote-empty", "هیچ رأی‌گیری بودجه‌ای باز نیست")

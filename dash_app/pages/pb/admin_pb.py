@@ -659,8 +659,7 @@ def count_panel(n_start, _n_poll, value, rule_a, rule_b, seen, version):
             alert = _fail(exc)
     try:
         with db.reader() as s:
-            cycle = pb_cycles.get_cycle(s, cid)
-            countable = cycle.phase in (PBPhase.TALLYING, PBPhase.RESULTS)
+            pb_cycles.get_cycle(s, cid)
             state = counting_jobs.count_state(s, cid)
     except DomainError as exc:
         return _fail(exc), True, True, no_update, no_update, no_update
@@ -668,7 +667,8 @@ def count_panel(n_start, _n_poll, value, rule_a, rule_b, seen, version):
     refresh = no_update
     if state is not None and state.status == "done" and seen != state.count_id and ctx.triggered_id != ids.PB_SELECT:
         refresh = _bump(version)
-    return (html.Div([alert, _count_status(state, lang)]), not running, running or not countable, claimed,
+    # (the button stays enabled in voting: pressing it then says the count waits for voting to close)
+    return (html.Div([alert, _count_status(state, lang)]), not running, running, claimed,
             state.count_id if state is not None and state.status == "done" else no_update, refresh)
 
 

@@ -40,6 +40,9 @@ def sentence(x: dict, names: dict[str, str], lang: str) -> str:
     left = _m(x.get("supporters_left"), lang)
     turn = _m(x.get("left_at_turn"), lang)
     votes = format_number(x.get("votes") or 0, lang)
+    if reason == ex.FUNDED_EQUAL_SHARES and not x.get("paid_all"):
+        return _("Funded by equal shares: its %(n)s supporters paid at most %(price)s each.", n=votes,
+                 price=_m(x.get("price_per_voter"), lang))
     if reason == ex.FUNDED_EQUAL_SHARES:
         return _("Funded by equal shares: its %(n)s supporters paid at most %(price)s each "
                  "(%(drained)s of them all they had left).", n=votes, price=_m(x.get("price_per_voter"), lang),
@@ -102,13 +105,15 @@ def results_table(rows: list[tuple[str, str, int | float, int, bool, dict | None
             marks.append(stage_badge(x))
         effective = x.get("effective_support") if x else None
         body.append(html.Tr([
-            html.Td([html.Div([name, *marks]),
-                     html.Div(sentence(x, names, lang), className="small text-body-secondary pb-why") if x else None]),
+            html.Td(html.Div([name, *marks]), className="border-bottom-0" if x else None),
             html.Td(_m(cost, lang), className="text-nowrap"),
             html.Td(format_number(votes, lang)),
             html.Td(format_percent(votes / n_ballots, lang) if n_ballots else "—"),
             html.Td(support_percent(effective, lang) if effective is not None else "—"),
-        ]))
+        ], className="pb-result"))
+        if x:   # the sentence of why, the table's whole width, under its project
+            body.append(html.Tr(html.Td(sentence(x, names, lang), colSpan=5,
+                                        className="small text-body-secondary pt-0 pb-why")))
     return html.Div(html.Table([
         html.Thead(html.Tr([html.Th(_("Project"), scope="col"), html.Th(_("Cost"), scope="col"),
                             html.Th(_("Votes"), scope="col"), html.Th(_("Share"), scope="col"),
