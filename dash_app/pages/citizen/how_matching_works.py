@@ -27,7 +27,8 @@ def layout(**_kw):
                  "all see why a pledge went where it went."), className="lead"),
         _section(
             _("What is matched"),
-            html.P(_("A project needs help of one of four kinds: money (in rials), logistics (in unit-days, "
+            # money in toman, as every screen shows it (the solver counts rials; the page never says so)
+            html.P(_("A project needs help of one of four kinds: money (in toman), logistics (in unit-days, "
                      "such as a pickup truck for a day), design (in expert hours) and execution (in "
                      "person-hours). A citizen's pledge offers one kind of help and a quantity. Matching "
                      "proposes how much of each pledge goes to each need.")),
