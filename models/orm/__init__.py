@@ -15,6 +15,7 @@ from models.orm.pb import PBBallot, PBBallotChoice, PBCycle, PBCycleImport, PBCy
 from models.orm.people import User
 from models.orm.pledges import Allocation, MatchingRun, Pledge
 from models.orm.projects import Need, Project
+from models.orm.sessions import LoginThrottle, UserSession
 from models.orm.skills import Skill
 from models.orm.tables import (
     ChairBallot,
@@ -27,7 +28,7 @@ from models.orm.tables import (
 from models.orm.valuation import ValuationRate
 
 __all__ = [
-    "Allocation", "AuditEvent", "Base", "ChairBallot", "ChairBallotChoice",
+    "Allocation", "AuditEvent", "Base", "LoginThrottle", "UserSession", "ChairBallot", "ChairBallotChoice",
     "ChairCandidate", "ChairElection", "District", "FormToken", "MatchingRun", "Need", "Notification",
     "PBBallot", "PBBallotChoice", "PBCycle", "PBCycleImport", "PBCycleProject", "PasswordReset", "Pledge",
     "Project", "Skill", "Table", "TableMembership", "User",
