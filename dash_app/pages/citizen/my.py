@@ -111,17 +111,16 @@ def payment_block(alloc, lang: str, payments: dict) -> html.Div | None:
         html.P([html.Strong(_("How to pay: ")), html.Span(how, style={"whiteSpace": "pre-line"})],
                className="mb-1"),
         html.Div([
-            dbc.Label(_("Bank reference of your transfer"), html_for=f"my-pay-{alloc.id}", className="small mb-0"),
+            # the input inside its label: the label names it (a pattern id cannot be a label's "for")
             html.Div([
-                dbc.Input(id={"type": ids.MY_PAY_REFERENCE, "alloc": alloc.id}, maxLength=40, size="sm",
-                          inputMode="text", autoComplete="off", className="w-auto",
-                          **{"aria-describedby": f"my-pay-help-{alloc.id}"}),
+                html.Label([html.Span(_("Bank reference of your transfer"), className="d-block small"),
+                            dbc.Input(id={"type": ids.MY_PAY_REFERENCE, "alloc": alloc.id}, maxLength=40, size="sm",
+                                      inputMode="text", autoComplete="off")], className="mb-0"),
                 html.Button([icon("check2", "me-1"), _("Record my payment")],
                             id={"type": ids.MY_PAY_SAVE, "alloc": alloc.id}, n_clicks=0, type="button",
-                            className="btn btn-sm btn-primary"),
+                            className="btn btn-sm btn-primary align-self-end"),
             ], className="d-flex flex-wrap gap-2"),
-            html.Div(_("The number on your bank's receipt (4 to 40 letters or digits)."),
-                     id=f"my-pay-help-{alloc.id}", className="form-text"),
+            html.Div(_("The number on your bank's receipt (4 to 40 letters or digits)."), className="form-text"),
         ]) if instructions else None,
     ], className="small ms-4 mt-1 border rounded p-2", **{"data-payment": "due"})
 
