@@ -39,10 +39,24 @@ def button_error(message, field_id: str | None = None, label: str | None = None)
     return html.Div(text, className="alert alert-danger py-2 mt-2 mb-2", role="alert", **extra)
 
 
+def field_error_id(field_id: str) -> str:
+    """The id of the error region under a field (`field_error(field_error_id(f), f)`)."""
+    return f"{field_id}-error"
+
+
+def show_at_field(field_ids, field_id: str | None, message: str) -> None:
+    """From inside a callback: `message` under the field it names and nothing under the others (set_props, so
+    a form needs no output per field)."""
+    from dash import set_props
+
+    for fid in field_ids:
+        set_props(field_error_id(fid), {"children": message if fid == field_id else ""})
+
+
 def refuse_forged(exc: DomainError):
     """Refuse a crafted request: 4xx with the reason in the user's language; nothing was changed."""
     abort(make_response(jsonify({"error": exc.code, "message": error_message(exc), "status": exc.http_status}),
                         exc.http_status))
 
 
-__all__ = ["button_error", "field", "field_error", "refuse_forged"]
+__all__ = ["button_error", "field", "field_error", "field_error_id", "refuse_forged", "show_at_field"]

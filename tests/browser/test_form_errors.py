@@ -14,7 +14,10 @@ from werkzeug.serving import make_server
 
 import models.accounts.users as accounts
 from models import orm
+from models.accounts.users import hash_password
+from models.audit.log import record
 from models.core.db import Database
+from models.orm.people import User
 from tests.browser.conftest import ARTIFACTS, CHROMIUM, _QuietHandler, wait_ready
 from tests.models.world import build_world
 
@@ -42,10 +45,15 @@ def site(tmp_path):
     db = Database(f"sqlite:///{path}")
     orm.Base.metadata.create_all(db.engine)
     with db.unit_of_work() as s:
-        build_world(s)
+        world = build_world(s)
         accounts.create_user(s, name="بیتا", login="bita@example.org", password=PASSWORD, language="fa")
+        chair = s.get(User, world.chair)   # the health table's chair signs in too
+        chair.email, chair.password_hash, chair.language = "chair@example.org", hash_password(PASSWORD), "fa"
+        record(s, None, "user.login_set_for_tests", chair)
+        table_id = world.health
     db.dispose()
     with _serving(db.url) as (url, app):
+        app.config["TEST_TABLE_ID"] = table_id
         yield url, app, path
 
 
@@ -59,10 +67,10 @@ def phone(browser, site):
     ctx.close()
 
 
-def _log_in(page) -> None:
+def _log_in(page, login: str = "bita@example.org") -> None:
     page.goto("/login")
     wait_ready(page, "#login-form")
-    page.fill("#login-login", "bita@example.org")
+    page.fill("#login-login", login)
     page.fill("#login-password", PASSWORD)
     page.click("#login-submit")
     page.wait_for_url(lambda u: "/login" not in u)
@@ -159,3 +167,28 @@ def test_a_gateway_timeout_shows_the_sentence_too(phone):
     page.unroute(update)
     page.click("#callback-error-fallback .btn-close")
     assert page.locator("#callback-error-fallback").count() == 0
+
+
+def test_the_table_editor_marks_and_focuses_the_missing_field(phone, site):
+    """The project form's error beside its Save button names the field; the field is marked and focused."""
+    _url, app, _path = site
+    page = phone
+    _log_in(page, "chair@example.org")
+    page.goto(f"/tables/{app.config['TEST_TABLE_ID']}")
+    wait_ready(page, "#table-project-save")
+    page.fill("#table-project-title", "آب آشامیدنی روستا")
+    page.click("#table-project-save")
+    page.wait_for_selector("#table-editor-form-error .alert-danger")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'table-project-problem'")
+    problem = page.locator("#table-project-problem")
+    assert problem.get_attribute("aria-invalid") == "true"
+    assert page.inner_text("#table-editor-form-error").startswith("مسئله")      # names the field
+    error_id = page.get_attribute("#table-editor-form-error .alert-danger", "id")
+    assert error_id in problem.get_attribute("aria-describedby").split()
+    assert _in_view(page, "#table-project-problem")
+    assert "پر کنید" in page.inner_text("#table-project-problem-error")        # the sentence at the field too
+    page.screenshot(path=ARTIFACTS / "forms-editor-error-360-fa.png", full_page=False)
+    page.fill("#table-project-problem", "آب لوله‌کشی ندارد")
+    page.click("#table-project-save")
+    page.wait_for_function("!document.querySelector('#table-project-problem').hasAttribute('aria-invalid')")
+    assert page.inner_text("#table-project-problem-error") == ""

@@ -282,6 +282,7 @@ def test_the_editor_names_the_missing_field_beside_the_save_button(site):
     beside = resp.get_json()["response"][tids.EDITOR_FORM_ERROR]["children"]["props"]
     assert beside["data-error-for"] == tids.PROJECT_PROBLEM
     assert beside["children"].startswith("The problem: ") and "fill in" in beside["children"]
+    assert "fill in" in resp.get_json()["sideUpdate"][f"{tids.PROJECT_PROBLEM}-error"]["children"]
     # a cost that is not a number says toman, beside a field labelled toman
     resp = _post_key(chair, app, key, {**values, tids.PROJECT_PROBLEM: "آب نیست", tids.PROJECT_COST: "-3"},
                      f"{tids.PROJECT_SAVE}.n_clicks")
@@ -425,6 +426,9 @@ def test_admin_names_the_missing_english_name_and_the_audit_number_error_is_a_nu
     beside = resp.get_json()["response"][gid.AD_T_ERROR]["children"]["props"]
     assert beside["data-error-for"] == gid.AD_T_NAME_EN
     assert beside["children"].startswith("Name in English: ") and "fill in" in beside["children"]
+    at_field = resp.get_json()["sideUpdate"]                          # and under the field itself
+    assert "fill in" in at_field[f"{gid.AD_T_NAME_EN}-error"]["children"]
+    assert at_field[f"{gid.AD_T_NAME_FA}-error"]["children"] == ""
     with db.reader() as s:
         assert s.scalar(select(func.count()).select_from(Table)) == before
     audit_key = _key_with(app, f"{gid.AU_ERROR}.children")

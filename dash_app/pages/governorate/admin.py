@@ -32,7 +32,7 @@ from dash_app.i18n import (
 from dash_app.layout import icon, page
 from dash_app.pages.governorate import ids as gid
 from dash_app.ui.alerts import error_alert, success
-from dash_app.ui.forms import button_error
+from dash_app.ui.forms import button_error, field_error, field_error_id, show_at_field
 from dash_app.ui.labels import BACKGROUND_LABEL, kind_label
 from dash_app.ui.names import name_in
 from models.accounts import password_reset
@@ -46,6 +46,11 @@ from models.pledging.decisions import MAX_INSTRUCTIONS as PAYMENT_MAX
 from models.pledging.decisions import payment_instructions, set_payment_instructions
 from models.reporting import valuation
 from models.tables.elections import close_election, open_election
+
+
+def _with_error(component: Any, field_id: str) -> html.Div:
+    """A control with its error region under it (dash_app.ui.forms.show_at_field fills it)."""
+    return html.Div([component, field_error(field_error_id(field_id), field_id)])
 
 
 def _field(id_: str, label: str, component: Any) -> html.Div:
@@ -73,14 +78,14 @@ def layout(**_kw):
         html.Div([
             _field(gid.AD_T_SELECT, _("Table to edit"), dbc.Select(id=gid.AD_T_SELECT, options=[], value="")),
             html.Div([
-                html.Div(_field(gid.AD_T_NAME_FA, _("Name in Persian"), dbc.Input(id=gid.AD_T_NAME_FA, maxLength=160)),
-                         className="col-12 col-md-6"),
-                html.Div(_field(gid.AD_T_NAME_EN, _("Name in English"), dbc.Input(id=gid.AD_T_NAME_EN, maxLength=160)),
-                         className="col-12 col-md-6"),
-                html.Div(_field(gid.AD_T_DESC_FA, _("Description in Persian"),
-                                dbc.Textarea(id=gid.AD_T_DESC_FA, rows=2)), className="col-12 col-md-6"),
-                html.Div(_field(gid.AD_T_DESC_EN, _("Description in English"),
-                                dbc.Textarea(id=gid.AD_T_DESC_EN, rows=2)), className="col-12 col-md-6"),
+                html.Div(_field(gid.AD_T_NAME_FA, _("Name in Persian"), _with_error(
+                    dbc.Input(id=gid.AD_T_NAME_FA, maxLength=160), gid.AD_T_NAME_FA)), className="col-12 col-md-6"),
+                html.Div(_field(gid.AD_T_NAME_EN, _("Name in English"), _with_error(
+                    dbc.Input(id=gid.AD_T_NAME_EN, maxLength=160), gid.AD_T_NAME_EN)), className="col-12 col-md-6"),
+                html.Div(_field(gid.AD_T_DESC_FA, _("Description in Persian"), _with_error(
+                    dbc.Textarea(id=gid.AD_T_DESC_FA, rows=2), gid.AD_T_DESC_FA)), className="col-12 col-md-6"),
+                html.Div(_field(gid.AD_T_DESC_EN, _("Description in English"), _with_error(
+                    dbc.Textarea(id=gid.AD_T_DESC_EN, rows=2), gid.AD_T_DESC_EN)), className="col-12 col-md-6"),
             ], className="row g-2"),
             html.Div([
                 html.Button([icon("save", "me-1"), _("Save table")], id=gid.AD_T_SAVE, n_clicks=0,
@@ -348,7 +353,9 @@ def save_table(n, table_value, name_fa, name_en, desc_fa, desc_en, version):
             new_id = table.id
     except DomainError as exc:  # at the field it names (marked, focused) and beside the Save button
         field_id, label = TABLE_FIELD_OF.get(exc.field or "", (None, None))
+        show_at_field([f for f, _label in TABLE_FIELD_OF.values()], field_id, error_message(exc))
         return "", no_update, no_update, button_error(error_message(exc), field_id, str(label) if label else None)
+    show_at_field([f for f, _label in TABLE_FIELD_OF.values()], None, "")
     return success(_("The table is saved.")), _bump(version), str(new_id), ""
 
 

@@ -14,7 +14,7 @@ from dash_app.i18n import _, _l, current_language, error_message, format_money, 
 from dash_app.layout import icon
 from dash_app.pages.table import ids
 from dash_app.ui.alerts import alert as alert_box
-from dash_app.ui.forms import button_error
+from dash_app.ui.forms import button_error, field_error, field_error_id, show_at_field
 from dash_app.ui.labels import horizon_label, kind_label, project_status_label, status_badge, transition_label
 from dash_app.ui.names import name_in
 from dash_app.ui.quantities import quantity_text, unit_label
@@ -60,7 +60,9 @@ def _choices(lang: str):
 
 
 def _field(label: str, component, field_id: str):
-    return html.Div([dbc.Label(label, html_for=field_id), component], className="mb-2")
+    """A labelled field with its error region under it (filled by show_at_field)."""
+    return html.Div([dbc.Label(label, html_for=field_id), component, field_error(field_error_id(field_id), field_id)],
+                    className="mb-2")
 
 
 def _form(lang: str):
@@ -348,6 +350,9 @@ def editor_action(_save, _moves, _adds, kind, title, title_en, summary, problem,
         if trigger == ids.PROJECT_SAVE:  # the project form: at the field it names and beside its button
             field_id, label = PROJECT_FIELD_OF.get(exc.field or "", (None, None))
             beside, alert = button_error(error_message(exc), field_id, str(label) if label else None), ""
+            show_at_field([f for f, _label in PROJECT_FIELD_OF.values()], field_id, error_message(exc))
+    if trigger == ids.PROJECT_SAVE and not beside:  # saved: the marks of an earlier try go
+        show_at_field([f for f, _label in PROJECT_FIELD_OF.values()], None, "")
     return render_list(table_id, lang), alert, editing_out, token_out, beside
 
 
