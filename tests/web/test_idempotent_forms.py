@@ -269,3 +269,25 @@ def test_casting_a_chair_ballot_twice_keeps_one_ballot(site):
             cast_ballot(s, world.member, election, [candidate])
     with db.reader() as s:
         assert s.scalar(select(func.count()).select_from(ChairBallot).where(ChairBallot.election_id == election)) == 1
+
+
+def test_submitting_a_pb_ballot_twice_keeps_one_ballot(site):
+    """PB ballots are one row per citizen and cycle (a unique constraint): a second press replaces the first."""
+    import models.pb.cycles as pbc
+    from models.orm.pb import PBBallot
+
+    _app, db, world, users = site
+    with db.unit_of_work() as s:
+        staff = accounts.create_user(s, name="Gov", login="gov@example.org", password=PASSWORD,
+                                     is_governorate=True).id
+    with db.unit_of_work() as s:
+        cycle = pbc.create_cycle(s, staff, pbc.CycleInput(
+            name_fa="دوره ۱", name_en="Cycle 1", budget_rials=80_000_000, project_ids=(world.project, world.env_project),
+            ballot_rule="approval", max_approvals=1)).id
+    with db.unit_of_work() as s:
+        pbc.advance_phase(s, staff, cycle, "voting")
+    for _ in range(2):
+        with db.unit_of_work() as s:
+            pbc.cast_ballot(s, users["ana"], cycle, [world.project])
+    with db.reader() as s:
+        assert s.scalar(select(func.count()).select_from(PBBallot).where(PBBallot.cycle_id == cycle)) == 1
