@@ -48,6 +48,11 @@ def _post(clients, tokens, role, body, raw: bool = False):
 
 def _check(db, before, resp, what):
     assert resp.status_code < 500, (what, resp.status_code, resp.get_data(as_text=True)[:300])
+    # A callback that raised is answered 200 with the failure sentence (dash_app.on_callback_error):
+    # for hostile input that is a crash all the same.
+    body = resp.get_json(silent=True) if resp.is_json else None
+    assert not (isinstance(body, dict) and "callback-error" in (body.get("sideUpdate") or {})), \
+        (what, resp.get_data(as_text=True)[:300])
     if 400 <= resp.status_code < 500:
         after = dump(db)
         changed = [t for t in before if before[t] != after[t]]
