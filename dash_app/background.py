@@ -1,6 +1,21 @@
-"""Where Dash background callbacks (matching runs, exports) do their work, and who they work for.
+"""Where background work (matching runs, exports) is done, and who it is done for.
 
-Imports dash, flask and the standard library; celery only when REDIS_URL asks for it.
+Imports dash, flask, models and the standard library; celery only when REDIS_URL asks for it.
+
+Matching runs are queued by the request that claims them (`enqueue_run`, called by
+models.runs.jobs.start_matching): never by a second request from the browser, which a closed tab
+or a web worker killed in between would never send.
+- One machine: the job is a process of its own (`python -m models.runs.process`, in a session of
+  its own so that it outlives the web worker; the database URL goes to it on stdin).
+- With Celery: the task RUN_TASK on the deployment's queue. Publishing gives up after a second or
+  two when Redis is away (PUBLISH_RETRY and the 1 s socket timeouts); the run is then marked failed
+  and the chair told. Tasks are acknowledged late and rejected back to the queue when their worker
+  dies (a killed prefork child at once; a whole worker killed, after VISIBILITY_TIMEOUT): the
+  delivery again is harmless, models.runs.lifecycle.pick_up_run runs a run once.
+- The reaper (REAP_TASK, every liveness.REAP_EVERY seconds under `celery beat`, or the systemd
+  timer of docs/deploy.md running `hamyar runs reap`) marks runs whose job fell silent interrupted.
+
+Exports are Dash background callbacks:
 
 - One machine (the default): `DiskcacheManager`; each job is a process forked from the web worker,
   its result kept in a diskcache folder under the data folder, so any worker process can collect it.
@@ -16,16 +31,34 @@ cookie, and the secured callback checks that user's roles again, inside the job,
 """
 from __future__ import annotations
 
+import json
+import logging
+import subprocess
+import sys
+import threading
 import uuid
 from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask
 
-from dash_app.settings import REDIS_TIMEOUT, Settings
+from dash_app.settings import REDIS_TIMEOUT, Settings, settings_of
+from models.runs import liveness
+
+log = logging.getLogger(__name__)
 
 CELERY_KEY = "hamyar_celery"
 JOB_RESULTS_EXPIRE = 60 * 60  # seconds a finished job's result waits to be collected
+RUN_TASK = "hamyar.matching.run"
+REAP_TASK = "hamyar.matching.reap"
+# Publishing a job: one more try after a failed connect, then give up (with 1 s socket timeouts, a
+# stopped Redis costs the chair's click about 2 s and a sentence, never a hang).
+PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.2, "interval_max": 0.5}
+# A job taken by a worker that then died wholesale (kill -9 of the worker itself, the machine lost)
+# goes back to the queue after this many seconds. Longer than the longest job (a county run of
+# 100,000 pledges took ~60 s in docs/matching-bench.md), or a slow job would be handed out twice;
+# a matching run handed out twice is a no-op anyway (pick_up_run), an export is done again.
+VISIBILITY_TIMEOUT = 15 * 60
 
 
 def _unique_per_request() -> str:
@@ -47,7 +80,10 @@ def make_celery(settings: Settings):
                        result_expires=JOB_RESULTS_EXPIRE, worker_hijack_root_logger=False,
                        # a job whose worker dies (kill -9) goes back to the queue instead of being lost
                        task_acks_late=True, task_reject_on_worker_lost=True, worker_prefetch_multiplier=1,
-                       broker_transport_options=timeouts, result_backend_transport_options=timeouts,
+                       broker_transport_options={**timeouts, "visibility_timeout": VISIBILITY_TIMEOUT},
+                       result_backend_transport_options=timeouts,
+                       beat_schedule={"reap-silent-matching-runs": {"task": REAP_TASK,
+                                                                    "schedule": liveness.REAP_EVERY}},
                        redis_socket_timeout=REDIS_TIMEOUT, redis_socket_connect_timeout=REDIS_TIMEOUT,
                        broker_connection_timeout=REDIS_TIMEOUT)
     return celery
@@ -57,8 +93,10 @@ def make_manager(server: Flask, settings: Settings) -> Any:
     """The background callback manager the settings ask for (see the module docstring)."""
     from dash import CeleryManager, DiskcacheManager
 
+    liveness.configure(settings.run_stale_after, settings.run_heartbeat)
     if settings.background == "celery":
         celery = make_celery(settings)
+        _register_run_tasks(celery, server)
         server.extensions[CELERY_KEY] = celery
         return CeleryManager(celery, cache_by=[_unique_per_request], expire=JOB_RESULTS_EXPIRE)
     from dash_app.job_files import install_expiry, private_jobs_folder
@@ -70,6 +108,58 @@ def make_manager(server: Flask, settings: Settings) -> Any:
     cache = signed_cache(str(settings.jobs_folder), server.config["SECRET_KEY"])
     install_expiry(server, cache, JOB_RESULTS_EXPIRE, settings.jobs_folder)
     return DiskcacheManager(cache, cache_by=[_unique_per_request], expire=JOB_RESULTS_EXPIRE)
+
+
+def _register_run_tasks(celery, server: Flask) -> None:
+    """The matching tasks, run by the Celery workers (dash_app.worker builds the same app)."""
+
+    def database():
+        from dash_app.db import EXTENSION_KEY
+
+        return server.extensions[EXTENSION_KEY]
+
+    @celery.task(name=RUN_TASK, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+    def run_matching_job(run_id: int, actor_id: int | None) -> None:
+        from models.runs.jobs import run_claimed
+
+        try:
+            run_claimed(database(), run_id, actor_id)
+        except Exception:  # noqa: BLE001 - the run is marked failed; a retry would find it ended anyway
+            log.exception("matching run %s failed", run_id)
+
+    @celery.task(name=REAP_TASK, ignore_result=True)
+    def reap_silent_runs() -> list[int]:
+        from models.runs.lifecycle import reap_stale_runs
+
+        return reap_stale_runs(database())
+
+
+def enqueue_run(server: Flask, run_id: int, actor_id: int | None) -> Any:
+    """Queue the job of a claimed matching run (see the module docstring); raises when it cannot.
+    Returns the Celery task's handle, or the job's process on one machine."""
+    settings = settings_of(server)
+    celery = server.extensions.get(CELERY_KEY)
+    if celery is not None:
+        # No result is kept (the run's row is the result): sending then never touches the result
+        # store, whose reconnect loop would hold the request ~20 s while Redis is away.
+        return celery.send_task(RUN_TASK, args=[run_id, actor_id], queue=settings.celery_queue, ignore_result=True,
+                                retry=True, retry_policy=PUBLISH_RETRY)
+    from dash_app.db import EXTENSION_KEY
+    from models.audit.keys import config_of
+
+    audit = config_of(server.extensions[EXTENSION_KEY])  # the job chains its audit events as the web does
+    job = {"database_url": settings.database_url, "run_id": run_id, "actor_id": actor_id,
+           "stale_after": settings.run_stale_after, "heartbeat": settings.run_heartbeat,
+           "audit_key": audit.key.decode() if audit.key else None,
+           "anchor_file": str(audit.anchor_file) if audit.anchor_file else None}
+    proc = subprocess.Popen([sys.executable, "-m", "models.runs.process"], stdin=subprocess.PIPE,
+                            start_new_session=True, close_fds=True)
+    assert proc.stdin is not None
+    with proc.stdin:
+        proc.stdin.write(json.dumps(job).encode() + b"\n")
+    # Collect its exit status when it ends (no zombie); it does not die with this process.
+    threading.Thread(target=proc.wait, name=f"hamyar-run-{run_id}", daemon=True).start()
+    return proc
 
 
 @contextmanager
@@ -86,4 +176,4 @@ def job_request_context(server: Flask):
         yield
 
 
-__all__ = ["job_request_context", "make_celery", "make_manager"]
+__all__ = ["REAP_TASK", "RUN_TASK", "enqueue_run", "job_request_context", "make_celery", "make_manager"]

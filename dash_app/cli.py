@@ -317,6 +317,23 @@ def audit_init_key_command() -> None:
     click.echo(f"audit key written to {path} (0600); keep a copy outside the database's backups")
 
 
+@main.group("runs")
+def runs_group() -> None:
+    """Matching runs (issue 15: runs never stay stuck)."""
+
+
+@runs_group.command("reap")
+def runs_reap_command() -> None:
+    """Mark interrupted every matching run whose job has been silent too long (a timer runs it every 30 s)."""
+    from models.runs import liveness
+    from models.runs.lifecycle import reap_stale_runs
+
+    settings = _settings()
+    liveness.configure(settings.run_stale_after, settings.run_heartbeat)
+    reaped = reap_stale_runs(_database())
+    click.echo(f"marked {len(reaped)} silent matching run(s) interrupted" + (f": {reaped}" if reaped else ""))
+
+
 @main.command("match")
 @click.option("--instance", "instance_path", required=True, type=click.Path(dir_okay=False))
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False))

@@ -50,6 +50,8 @@ class Settings:
     audit_key: str | None = field(default=None, repr=False)
     audit_key_file: Path | None = None
     anchor_file: Path | None = None
+    run_stale_after: float = 60.0    # HAMYAR_RUN_STALE_AFTER: seconds a matching run may be silent
+    run_heartbeat: float = 15.0      # HAMYAR_RUN_HEARTBEAT: seconds between a running job's heartbeats
 
     def audit_config(self):
         """The models.audit.keys.AuditConfig of this deployment (development and tests: the key file
@@ -105,6 +107,13 @@ class Settings:
             raise SettingsError("HAMYAR_PROXIES must be a whole number of reverse proxies") from None
         if proxies < 0:
             raise SettingsError("HAMYAR_PROXIES must be a whole number of reverse proxies")
+        try:
+            stale_after = float(get("HAMYAR_RUN_STALE_AFTER") or 60)
+            heartbeat = float(get("HAMYAR_RUN_HEARTBEAT") or 15)
+        except ValueError:
+            raise SettingsError("HAMYAR_RUN_STALE_AFTER and HAMYAR_RUN_HEARTBEAT are numbers of seconds") from None
+        if not 0 < heartbeat <= stale_after / 2:
+            raise SettingsError("HAMYAR_RUN_HEARTBEAT must be positive and at most half of HAMYAR_RUN_STALE_AFTER")
         secret = get("SECRET_KEY") or None
         if secret is None and environment == "production":
             raise SettingsError("SECRET_KEY must be set in production (the same value for every web and Celery "
@@ -137,6 +146,8 @@ class Settings:
             audit_key=audit_key,
             audit_key_file=audit_key_file,
             anchor_file=anchor_file,
+            run_stale_after=stale_after,
+            run_heartbeat=heartbeat,
         )
 
 

@@ -3,6 +3,8 @@ from flask_babel import lazy_gettext as _l
 
 MESSAGES = {
     "matching_already_running": _l("A matching run for this scope is already in progress; wait for it to finish."),
+    "matching_queue_unavailable": _l("The matching run could not be started: the job queue is not answering. "
+                                     "Nothing was changed; try again in a minute."),
     "run_not_found": _l("No such matching run."),
     "run_not_running": _l("This matching run has already ended."),
     "selection_empty": _l("Select at least one proposal."),

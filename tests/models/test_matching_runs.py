@@ -102,3 +102,53 @@ def test_table_run_touches_only_its_table(demo):
         assert set(s.execute(select(Allocation.id, Allocation.status).join(Need).join(Project)
                              .where(Project.table_id != 1)).all()) == other
     _no_over_allocation(demo)
+
+
+def test_a_chair_deciding_while_the_county_runs_does_not_fail_the_run(any_demo_db, monkeypatch):
+    """Issue 15 item 2 on the demo county: while a county run solves, a chair accepts 20 of its
+    table's proposals and rejects 5 (committed in another connection). The run still finishes, each
+    decision stands, nothing is over-allocated, and the summary says what was given way."""
+    import threading
+
+    import matching
+    from models.orm.tables import Table
+    from models.pledging.decisions import accept_many
+
+    demo = any_demo_db
+    run_matching(demo, None, RunScope.COUNTY)
+    with demo.reader() as s:
+        table_id, chair = s.execute(select(Table.id, Table.chair_id).where(Table.chair_id.is_not(None))
+                                    .order_by(Table.id)).first()
+        ids = list(s.scalars(select(Allocation.id).join(Need).join(Project).where(
+            Project.table_id == table_id, Allocation.status == AllocationStatus.PROPOSED)
+            .order_by(Allocation.id).limit(25)))
+    to_accept, to_reject = ids[:20], ids[20:]
+    assert len(to_reject) == 5
+    solve = matching.solve_instance
+
+    def solve_while_the_chair_decides(instance, progress=None):
+        result = solve(instance, progress=progress)
+
+        def decide():
+            with demo.unit_of_work() as s:
+                accept_many(s, chair, dict.fromkeys(to_accept))
+            for alloc_id in to_reject:
+                with demo.unit_of_work() as s:
+                    reject(s, chair, alloc_id, "not now")
+
+        thread = threading.Thread(target=decide)
+        thread.start()
+        thread.join(60)
+        return result
+
+    monkeypatch.setattr(matching, "solve_instance", solve_while_the_chair_decides)
+    summary = run_matching(demo, None, RunScope.COUNTY)
+    with demo.reader() as s:
+        assert s.get(MatchingRun, summary.run_id).status.value == "done"
+        statuses = dict(s.execute(select(Allocation.id, Allocation.status).where(Allocation.id.in_(ids))).all())
+    assert all(statuses[a] is AllocationStatus.ACCEPTED for a in to_accept)
+    assert all(statuses[a] is AllocationStatus.REJECTED for a in to_reject)
+    _no_over_allocation(demo)
+    reasons = summary.reconciled["reasons"]
+    assert reasons.get("accepted", 0) + reasons.get("rejected", 0) >= 20   # the solver had re-proposed them
+    assert summary.reconciled["dropped"] >= 20

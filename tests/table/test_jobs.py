@@ -91,9 +91,9 @@ def test_a_run_whose_process_died_stops_blocking(world):
     db, w = world
     dead = claim_run(db, w.chair, RunScope.TABLE, w.health)
     with pytest.raises(Conflict):
-        claim_run(db, w.chair, RunScope.TABLE, w.health, now=utcnow() + timedelta(minutes=5))
-    # No progress for longer than STALE_AFTER: the server died mid-run; the next claim expires it.
-    fresh = claim_run(db, w.chair, RunScope.TABLE, w.health, now=utcnow() + timedelta(minutes=11))
+        claim_run(db, w.chair, RunScope.TABLE, w.health, now=utcnow() + timedelta(seconds=30))
+    # No sign of life for longer than liveness.stale_after() (60 s): the job died; the next claim expires it.
+    fresh = claim_run(db, w.chair, RunScope.TABLE, w.health, now=utcnow() + timedelta(seconds=61))
     with db.reader() as s:
         assert run_state(s, dead).status == "failed" and run_state(s, dead).error == "interrupted"
         assert run_state(s, fresh).status == "running"

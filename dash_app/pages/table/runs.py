@@ -1,26 +1,35 @@
 """The matching-run panel shared by /tables (the county) and a table's own page: start, progress, summary.
 
-A section of the table area (it registers no route). Imports dash, models (runs) and dash_app.
+A section of the table area (it registers no route). Imports dash, flask, models (runs) and dash_app.
+Pressing Run claims the run and queues its job in the same request (`start_or_poll`); the panel then
+polls the database. A run whose job fell silent is marked interrupted when the panel reads it.
 """
 from __future__ import annotations
 
-import logging
-
 from dash import dcc, html, no_update
+from flask import current_app
 
 from dash_app.auth import current_user_id
+from dash_app.background import enqueue_run
 from dash_app.db import get_db
-from dash_app.i18n import _, error_message, format_datetime, format_number, format_percent
+from dash_app.i18n import (
+    _,
+    _l,
+    current_language,
+    error_message,
+    format_datetime,
+    format_number,
+    format_percent,
+)
 from dash_app.layout import icon
 from dash_app.ui.labels import kind_label
 from models.core.enums import RunScope
 from models.core.errors import DomainError, PermissionDenied
-from models.runs.jobs import claim_matching, run_claimed
+from models.runs.jobs import start_matching
 from models.runs.lifecycle import latest_run, project_changes, run_state
 
 POLL_MS = 1000
 
-log = logging.getLogger(__name__)
 
 
 def _stage_text(state) -> str:
@@ -29,6 +38,25 @@ def _stage_text(state) -> str:
     return {"claimed": _("Waiting to start"), "building": _("Reading pledges and needs"),
             "solving": _("Solving"), "writing": _("Saving the proposals"), "done": _("Done"),
             "failed": _("Failed")}.get(state.stage, state.stage)
+
+
+# Why a proposal of a run was left out or reduced when it was stored (models.runs.reconcile.REASONS).
+RECONCILE_REASONS = {"accepted": _l("accepted meanwhile"), "rejected": _l("rejected meanwhile"),
+                     "withdrawn": _l("pledge withdrawn"), "closed": _l("project closed"),
+                     "taken": _l("room taken by other decisions")}
+
+
+def reconciled_text(reconciled: dict | None) -> str | None:
+    """The summary's line for what changed while the run solved; None when nothing had to give way."""
+    rec = reconciled or {}
+    dropped, shrunk = int(rec.get("dropped", 0)), int(rec.get("shrunk", 0))
+    if not (dropped or shrunk):
+        return None
+    comma = "، " if current_language() == "fa" else ", "
+    reasons = comma.join(_("%(reason)s: %(n)s", reason=str(RECONCILE_REASONS[r]), n=format_number(n))
+                  for r, n in (rec.get("reasons") or {}).items() if r in RECONCILE_REASONS)
+    return _("%(dropped)s left out, %(shrunk)s reduced (%(reasons)s)", dropped=format_number(dropped),
+             shrunk=format_number(shrunk), reasons=reasons)
 
 
 def render_run(state, project_titles: dict[int, str] | None = None):
@@ -52,7 +80,8 @@ def render_run(state, project_titles: dict[int, str] | None = None):
         ], **{"data-run-status": "running"})
     if state.status == "failed":
         reason = _("The server stopped during the run.") if state.error == "interrupted" else (
-            error_message(state.error) if state.error and not state.error.startswith("error") else
+            _("its job could not be queued, so nothing was changed.") if state.error == "matching_queue_unavailable"
+            else error_message(state.error) if state.error and not state.error.startswith("error") else
             _("The run could not finish; nothing was changed."))
         return html.Div([icon("exclamation-triangle", "me-1"),
                          _("The matching run started at %(when)s failed: %(reason)s", when=when, reason=reason)],
@@ -71,6 +100,8 @@ def render_run(state, project_titles: dict[int, str] | None = None):
                                      after=format_number(after.get("full", 0)))),
         (_("Time taken"), _("%(n)s seconds", n=format_number(s.get("seconds", 0.0), decimals=1))),
     ]
+    if (reconciled := reconciled_text(s.get("reconciled"))) is not None:
+        rows.append((_("Changed while the run was solving"), reconciled))
     changes = project_changes(s)[:10]
     titles = project_titles or {}
     return html.Div([
@@ -138,8 +169,9 @@ def start_or_poll(scope: RunScope, table_id: int | None, started: bool, titles: 
                   confirmed: bool = False, confirm_id: dict | None = None):
     """The run panel's callback body: claim a run when the button was pressed, then show the latest.
 
-    Returns (status, interval disabled, button disabled, latest state, claimed run id or no_update);
-    the claimed id goes to the panel's hidden span, which starts the background job (`execute_claimed`).
+    Returns (status, interval disabled, button disabled, latest state, no_update): the run's job is
+    queued here, with the claim (models.runs.jobs.start_matching); the last value, once the claimed
+    id for a second request to start the job, is kept for the pages' wiring and never set.
     With `confirm_id` (a pattern id: the button exists only under a warning), a press first previews the run (models.runs.preview): a run that would withdraw or
     shrink proposals or lower coverage is not started but shown, with a "run anyway" button (`confirm_id`);
     pressing it (`confirmed`) starts the run and records what the chair confirmed on it.
@@ -159,10 +191,12 @@ def start_or_poll(scope: RunScope, table_id: int | None, started: bool, titles: 
             return html.Div([warning(preview, titles, confirm_id), render_run(state, titles)]), True, False, state, \
                 no_update
     if started:
+        server = current_app._get_current_object()  # type: ignore[attr-defined]
         try:
-            claimed = claim_matching(db, current_user_id(), scope, table_id)
+            run_id = start_matching(db, current_user_id(), scope, table_id,
+                                    lambda rid, aid: enqueue_run(server, rid, aid))
             if confirm_id is not None and confirmed:
-                _record_confirmation(db, claimed, preview)
+                _record_confirmation(db, run_id, preview)
         except PermissionDenied:
             raise
         except DomainError as exc:
@@ -184,19 +218,13 @@ def _record_confirmation(db, run_id: int, preview) -> None:
 
 
 def execute_claimed(run_id):
-    """A background job's body: run the matching run this page claimed (see models.runs.jobs.run_claimed).
+    """The pages' old second step (a background callback fed by the claimed id): nothing to do now.
 
-    The panel's poll (not this job's answer) shows the outcome: a callback fed by a job's output
-    would wait for the whole run before Dash let it fire again, and clicks on the panel would be
-    lost meanwhile. Failures are already recorded on the run (the panel shows them).
+    The job is queued by the request that claims the run (`start_or_poll`), so a closed tab or a
+    web worker killed between the two requests can no longer leave a run claimed with no job.
+    Kept so that the pages' wiring stays valid; the claimed span it listens to is never set.
     """
-    if not isinstance(run_id, int) or isinstance(run_id, bool):
-        return no_update
-    try:
-        run_claimed(get_db(), run_id, current_user_id())
-    except Exception:  # noqa: BLE001 - execute_run marked the run failed; the panel reads that
-        log.exception("matching run %s failed", run_id)
-    return run_id
+    return no_update
 
 
 __all__ = ["POLL_MS", "execute_claimed", "render_run", "run_panel", "start_or_poll"]
