@@ -290,3 +290,43 @@ def test_pg_ballots_are_dumped_in_no_casting_order(pg_db):
     with pg_db.engine.connect() as conn:
         stored = [r[0] for r in conn.execute(text("SELECT id FROM chair_ballots ORDER BY ctid"))]
     assert len(stored) == 14 and stored != sorted(stored)  # ids random and rows not in id (or casting) order
+
+
+def test_the_governorate_exports_hold_no_link_even_while_the_election_is_open(web_db):
+    """Every export sheet, taken while the links exist (and after the close), has no link and no ballot id."""
+    from dash_app import create_app
+    from dash_app.i18n import LANGUAGE_COOKIE
+    from models.reporting import exports
+    from models.reporting.audit_views import AuditFilter
+    from models.reporting.dashboard import DashboardFilter
+
+    app = create_app({"TESTING": True, "DATABASE_URL": web_db.url, "SECRET_KEY": "ballot-exports"})
+    from dash_app.pages.governorate.governorate import export_file  # a page module: after the app exists
+
+    try:
+        db = app.extensions["hamyar_db"]
+        w, gov, extra, eid, a, b = _world(db)
+        with db.unit_of_work() as s:
+            for v in (w.chair, w.member, *extra):
+                cast_ballot(s, v, eid, [a, b], now=NOW)
+        ballots = _rows(db, ChairBallot)
+        secrets_ = {r["link"] for r in ballots} | {str(r["id"]) for r in ballots}
+
+        def exported() -> str:
+            out = []
+            with app.test_request_context("/", headers={"Cookie": f"{LANGUAGE_COOKIE}=en"}):
+                for sheet in exports.SHEETS:  # CSV: the same cells as xlsx, searchable
+                    data, _name = export_file(sheet, "csv", DashboardFilter(), AuditFilter(), True, "en")
+                    out.append(data.decode("utf-8"))
+            return "\n".join(out)
+
+        text_open = exported()
+        assert "voted in the chair election" in text_open  # the audit sheet has the ballots' events ...
+        assert not any(s_ in text_open for s_ in secrets_)  # ... and no link, no ballot id
+        with db.unit_of_work() as s:
+            close_election(s, gov, eid, now=NOW + timedelta(days=1))
+        after = _rows(db, ChairBallot)
+        text_closed = exported()
+        assert not any(s_ in text_closed for s_ in secrets_ | {str(r["id"]) for r in after})
+    finally:
+        app.extensions["hamyar_db"].dispose()
