@@ -20,9 +20,9 @@ from models.core.enums import (
 
 KIND_LABEL = {
     HelpKind.FINANCIAL: _l("Money"),
-    HelpKind.LOGISTICS: _l("Logistics"),
+    HelpKind.LOGISTICS: _l("Equipment and spaces"),   # one name per kind (the wording notes): not "Logistics"
     HelpKind.DESIGN: _l("Design"),
-    HelpKind.EXECUTION: _l("Execution"),
+    HelpKind.EXECUTION: _l("Volunteer work"),        # not "Execution" (read as carrying out the project)
 }
 KIND_ICON = {HelpKind.FINANCIAL: "cash-coin", HelpKind.LOGISTICS: "truck", HelpKind.DESIGN: "rulers",
              HelpKind.EXECUTION: "tools"}

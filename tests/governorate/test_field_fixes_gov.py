@@ -188,3 +188,15 @@ def test_a_name_of_120_characters_is_refused(demo_db):
 def test_how_matching_works_says_toman(demo_app):
     page = _render(demo_app.test_client(), "/how-matching-works")
     assert "مالی (به تومان)" in page and "ریال" not in page
+
+
+def test_one_name_per_kind_of_help(demo_app):
+    """The wording notes: «کار داوطلبانه» / "Volunteer work", «امکانات و تجهیزات», «نفرساعت», «دستگاه‌روز»."""
+    from dash_app.ui.labels import kind_label
+    from dash_app.ui.quantities import quantity_text
+
+    with demo_app.test_request_context("/"):
+        assert kind_label("execution") == "کار داوطلبانه" and kind_label("logistics") == "امکانات و تجهیزات"
+        assert quantity_text("execution", 40) == "۴۰ نفرساعت" and "دستگاه‌روز" in quantity_text("logistics", 3)
+    with demo_app.test_request_context("/", headers={"Cookie": "hamyar_lang=en"}):
+        assert kind_label("execution") == "Volunteer work" and kind_label("logistics") == "Equipment and spaces"

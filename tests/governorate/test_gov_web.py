@@ -78,7 +78,7 @@ def test_audit_sentences_in_both_languages(gov_app):
         # an action without a sentence is named in words, never by its code (issue 20 item 9)
         assert describe(unknown, "en") == "The system: Other change (budgeting ballot no. 7)."
     with _ctx(app, "fa"):
-        assert describe(line, "fa") == "رئیس میز، Maryam، ۴۰ نفر-ساعت از شهروند Reza را برای پروژه «پایگاه سلامت» پذیرفت."
+        assert describe(line, "fa") == "رئیس میز، Maryam، ۴۰ نفرساعت از شهروند Reza را برای پروژه «پایگاه سلامت» پذیرفت."
 
 
 def test_export_files_have_localised_headers_and_rows(gov_app):

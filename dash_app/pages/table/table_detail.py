@@ -63,7 +63,7 @@ def _projects(projects, lang: str):
         items.append(html.Li([
             html.Div([dcc.Link(name_in(lang, p.title_fa, p.title_en), href=f"/projects/{p.project_id}",
                                className="fw-semibold"), status_badge(p.status),
-                      html.Span(_("priority %(n)s/10", n=format_number(p.priority)), className="small ms-1")]),
+                      html.Span(_("Priority %(p)s of 10", p=format_number(p.priority)), className="small ms-1")]),
             coverage_bar(p.coverage, label=_("Coverage of %(project)s", project=name_in(lang, p.title_fa, p.title_en)),
                          percent=True),
             html.Ul([html.Li(_("%(kind)s: %(taken)s of %(needed)s", kind=kind_label(n.kind),

@@ -196,7 +196,7 @@ def render_list(table_id: int, lang: str):
                        if target == "cancelled" else "")))
         items.append(html.Li([
             html.Div([html.Span(title, className="fw-semibold"), status_badge(p.status),
-                      html.Span(_("priority %(n)s/10", n=format_number(p.priority)), className="small"),
+                      html.Span(_("Priority %(p)s of 10", p=format_number(p.priority)), className="small"),
                       html.Span(" · " + format_money(p.estimated_cost_rials), className="small")
                       if p.estimated_cost_rials else None]),
             html.P(diagnosis, className="small text-body-secondary mb-1"),

@@ -1,0 +1,174 @@
+"""Issue 20 in Chromium on a copy of the seeded demo: the chair's queue (accepted list paged, searched and delivered
+in bulk; no raw codes), the dashboard's charts (labels inside their charts, legends off the bars) and the admin's
+users table (cards on a phone), at 360 px in Persian and 1280 px in English (and Persian). Screenshots go to
+test-artifacts/field-*.png."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from models.audit.log import record
+from models.core.enums import AllocationStatus
+from models.orm.people import User
+from models.orm.pledges import Allocation
+from models.orm.projects import Need, Project
+from tests.browser.conftest import ARTIFACTS, demo_copy, serving, wait_ready
+
+pytestmark = pytest.mark.browser
+PASSWORD = "Amol-1405-demo"
+LONG_NAME = "ب" * 60   # the longest name registration accepts, without a space
+
+
+@pytest.fixture(scope="module")
+def demo(seeded_sqlite_file, tmp_path_factory):
+    db = demo_copy(seeded_sqlite_file, tmp_path_factory.mktemp("field-demo"))
+    with db.unit_of_work() as s:
+        someone = s.scalars(select(User).where(User.email.is_(None)).order_by(User.id)).first()
+        someone.name = LONG_NAME
+        record(s, None, "user.renamed_for_tests", someone)
+    with serving(db.url, "field-fixes") as url:
+        yield url, db
+    db.dispose()
+
+
+def _page(browser, url: str, lang: str, width: int):
+    ctx = browser.new_context(viewport={"width": width, "height": 900}, base_url=url, bypass_csp=True)
+    if lang != "fa":
+        ctx.add_cookies([{"name": "hamyar_lang", "value": lang, "url": url}])
+    page = ctx.new_page()
+    page.set_default_timeout(20_000)
+    return ctx, page
+
+
+def _log_in(page, who: str, db=None, lang: str = "fa") -> None:
+    if db is not None:  # a signed-in user's own language wins over the cookie
+        with db.unit_of_work() as s:
+            user = s.scalar(select(User).where(User.email == f"{who}@hamyar.local"))
+            if user.language != lang:
+                user.language = lang
+                record(s, None, "user.set_language", user)
+    page.goto("/login")
+    wait_ready(page, "#login-form")
+    page.fill("#login-login", f"{who}@hamyar.local")
+    page.fill("#login-password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_url(lambda u: "/login" not in u)
+
+
+def _no_sideways_scroll(page, width: int) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+
+
+def _accepted(db) -> int:
+    with db.reader() as s:
+        return s.scalar(select(func.count()).select_from(Allocation).join(Need).join(Project).where(
+            Project.table_id == 1, Allocation.status == AllocationStatus.ACCEPTED))
+
+
+@pytest.mark.parametrize("lang,width", [("fa", 360), ("en", 1280)])
+def test_the_chair_reaches_every_accepted_contribution_and_delivers_in_bulk(browser, demo, lang, width):
+    url, db = demo
+    ARTIFACTS.mkdir(exist_ok=True)
+    ctx, page = _page(browser, url, lang, width)
+    try:
+        _log_in(page, "chair", db, lang)
+        page.goto("/tables/1")
+        wait_ready(page, "#table-delivery-list")
+        before = _accepted(db)
+        assert before > 20
+        assert page.get_attribute("#table-delivery-list", "data-awaiting") == str(before)
+        text = page.inner_text("#table-review-panel")
+        for raw in ("priority:", "preferred_table", "pb_cycle", "/10"):
+            assert raw not in text
+        assert ("از ۱۰" in text) if lang == "fa" else ("of 10" in text)
+        # the last page of the accepted list: what "limit 20, no pager" hid
+        pages = page.locator("[id*='table-delivery-goto']")
+        assert pages.count() == -(-before // 20)
+        last = str(pages.count())
+        shown = last.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")) if lang == "fa" else last
+        pages.last.click()
+        page.wait_for_function("(n) => { const a = document.querySelector('#table-delivery-body .page-item.active');"
+                               " return a && a.innerText.trim() === n; }", arg=shown)
+        page.screenshot(path=ARTIFACTS / f"field-queue-{lang}-{width}.png", full_page=False)
+        _no_sideways_scroll(page, width)
+        # tick two, mark them delivered with today's date (the dialog's default)
+        boxes = page.locator("#table-delivery-body input[type=checkbox]")
+        boxes.nth(0).check()
+        boxes.nth(1).check()
+        page.click("#table-delivery-bulk")
+        page.wait_for_selector("#table-deliver-modal.show, .modal.show #table-deliver-date")
+        assert ("۲" if lang == "fa" else "2") in page.inner_text("#table-deliver-target")
+        page.click("#table-deliver-confirm")
+        page.wait_for_function(f"document.querySelector('#table-delivery-list') && document.querySelector("
+                               f"'#table-delivery-list').getAttribute('data-awaiting') === '{before - 2}'")
+        assert _accepted(db) == before - 2
+        # search by a number narrows the list
+        first = page.locator("#table-delivery-body [data-allocation]").first.get_attribute("data-allocation")
+        page.fill("#table-delivery-search", first)
+        page.wait_for_function("document.querySelector('#table-delivery-list').getAttribute('data-awaiting') === '1'")
+    finally:
+        ctx.close()
+
+
+def _labels_inside(page, figure: str) -> None:
+    """Every tick label of the chart lies inside its SVG; the legend ends above the plot area."""
+    page.wait_for_selector(f"{figure} .ytick text")
+    out = page.evaluate("""(sel) => {
+      const root = document.querySelector(sel);
+      const svg = root.querySelector('.main-svg').getBoundingClientRect();
+      const bad = [...root.querySelectorAll('.ytick text, .xtick text')].map(t => t.getBoundingClientRect())
+        .filter(r => r.width > 0 && (r.left < svg.left - 1 || r.right > svg.right + 1));
+      const legend = root.querySelector('.legend');
+      const plot = root.querySelector('.plotbg, .bglayer rect');
+      const lb = legend ? legend.getBoundingClientRect() : null, pb = plot ? plot.getBoundingClientRect() : null;
+      return {bad: bad.length, legendAbove: !lb || !pb || lb.bottom <= pb.top + 1};
+    }""", figure)
+    assert out["bad"] == 0 and out["legendAbove"], out
+
+
+@pytest.mark.parametrize("lang,width", [("fa", 360), ("fa", 1280), ("en", 1280)])
+def test_the_dashboard_charts_fit(browser, demo, lang, width):
+    url, db = demo
+    ctx, page = _page(browser, url, lang, width)
+    try:
+        _log_in(page, "gov", db, lang)
+        page.goto("/governorate")
+        wait_ready(page, "#gov-headline .border-primary")
+        for fig in ("#gov-fig-tables", "#gov-fig-districts", "#gov-fig-coverage"):
+            _labels_inside(page, fig)
+        page.wait_for_selector("#gov-fig-sankey .sankey-node")
+        # «بودجهٔ عمومی» apart from the citizens' help
+        assert page.locator("#gov-public-budget").count() == 1
+        page.locator("#gov-fig-tables").scroll_into_view_if_needed()
+        page.screenshot(path=ARTIFACTS / f"field-charts-{lang}-{width}.png", full_page=True)
+        _no_sideways_scroll(page, width)
+        hover = page.evaluate("document.querySelector('#gov-fig-tables .js-plotly-plot').data[0].customdata[0][1]")
+        assert all(ch in "۰۱۲۳۴۵۶۷۸۹٫٬" for ch in hover) if lang == "fa" else hover.replace(".", "").isdigit()
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("lang,width", [("fa", 360), ("en", 1280)])
+def test_the_admin_users_table_fits(browser, demo, lang, width):
+    url, db = demo
+    ctx, page = _page(browser, url, lang, width)
+    try:
+        _log_in(page, "gov", db, lang)
+        page.goto("/admin")
+        wait_ready(page, ".nav-tabs")
+        page.locator(".nav-tabs .nav-link").nth(3).click()
+        page.fill("#adm-u-search", LONG_NAME[:10])
+        page.press("#adm-u-search", "Enter")
+        page.wait_for_selector("#adm-u-list tr[data-user]")
+        row = page.locator("#adm-u-list tr[data-user]").first
+        display = row.locator("td").first.evaluate("td => getComputedStyle(td).display")
+        assert display == ("block" if width < 768 else "table-cell")
+        # the actions stay on screen beside a 60-letter name without spaces
+        buttons = row.locator("button")
+        for i in range(buttons.count()):
+            box = buttons.nth(i).bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= width + 1
+        _no_sideways_scroll(page, width)
+        page.screenshot(path=ARTIFACTS / f"field-users-{lang}-{width}.png", full_page=False)
+    finally:
+        ctx.close()
