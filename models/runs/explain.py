@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from matching import alternatives, parse_reason
 from models.core.enums import RunScope
@@ -54,17 +54,24 @@ def explain(session: Session, table_id: int, allocation_ids: list[int]) -> dict[
     """Why, for each of the table's allocations named (others are left out); a few queries for a page."""
     if not allocation_ids:
         return {}
+    wanted, offered = aliased(LogisticsItem), aliased(LogisticsItem)
     rows = session.execute(
         select(Allocation.id, Allocation.reasons, Need.kind, Need.item_id, Need.project_id, Pledge.item_id,
-               Pledge.project_id, Pledge.only_project)
+               Pledge.project_id, Pledge.only_project, wanted.name_fa, wanted.name_en, offered.name_fa,
+               offered.name_en)
         .join(Need, Need.id == Allocation.need_id).join(Project, Project.id == Need.project_id)
         .join(Pledge, Pledge.id == Allocation.pledge_id)
+        .outerjoin(wanted, wanted.id == Need.item_id).outerjoin(offered, offered.id == Pledge.item_id)
         .where(Allocation.id.in_(allocation_ids), Project.table_id == table_id)).all()
-    names = {i: (fa, en) for i, fa, en in session.execute(select(LogisticsItem.id, LogisticsItem.name_fa,
-                                                                 LogisticsItem.name_en))}
+    names = {}
+    for r in rows:  # item id -> (fa, en), from the same query
+        if r[3] is not None:
+            names[r[3]] = (r[8], r[9])
+        if r[5] is not None:
+            names[r[5]] = (r[10], r[11])
     ranks = project_ranks(session, table_id)
     out = {}
-    for aid, reasons, kind, need_item, need_project, pledge_item, chosen, only in rows:
+    for aid, reasons, kind, need_item, need_project, pledge_item, chosen, only, *_names in rows:
         skills, district, preferred = [], None, False
         for r in reasons or []:
             code, arg = parse_reason(str(r).replace("_", " ") if str(r) == "preferred_table" else str(r))

@@ -20,10 +20,14 @@ from models.orm.tables import Table
 from models.runs.auto import MAX_MINUTES, MIN_MINUTES, set_auto_matching
 
 
-def section(table_id: int) -> html.Div:
-    with get_db().reader() as s:
-        table = s.get(Table, table_id)
-        on, minutes = (bool(table.auto_match), int(table.auto_match_minutes)) if table else (False, 30)
+def settings(session, table_id: int) -> tuple[bool, int]:
+    """(on, minutes) of the table: read in the page's own session (the table row is loaded there already)."""
+    table = session.get(Table, table_id)
+    return (bool(table.auto_match), int(table.auto_match_minutes)) if table else (False, 30)
+
+
+def section(table_id: int, current: tuple[bool, int]) -> html.Div:
+    on, minutes = current
     return html.Div([
         html.H3([icon("clock-history", "me-1"), _("Automatic matching")], className="h6 mt-3"),
         html.P(_("When on, matching runs by itself after new pledges or decisions, at most every so many minutes. "

@@ -117,6 +117,7 @@ def layout(table_id=None, **_kw):
             projects = table_projects(s, tid, include_drafts=is_member)
             decisions = recent_decisions(s, tid, limit=10)
             run = latest_run(s, RunScope.TABLE, tid) if is_chair else None
+            auto = auto_section.settings(s, tid) if is_chair else (False, 30)
     except NotFound:
         return html.Section([html.H1(_("No such table."), className="h3"),
                              dcc.Link(_("All tables"), href="/tables")], className="py-4")
@@ -127,7 +128,7 @@ def layout(table_id=None, **_kw):
         chair_sections = [
             run_panel(_("Run matching for this table"), MATCH_PANEL_IDS, run, titles,
                       extra=html.Div([html.Span(id=ids.MATCH_DONE, hidden=True),  # not a Store: see run_panel
-                                      auto_section.section(tid)])),  # automatic matching (issue 16 item 6)
+                                      auto_section.section(tid, auto)])),  # automatic matching (issue 16 item 6)
             table_review.section(tid),
         ]
     editor = table_editor.section(tid, projects, is_chair, lang) if is_member else None
