@@ -90,6 +90,8 @@ def test_c001_pledge_and_follow_it(browser, demo_site, offline, lang, width):
         page.click("#pledge-review")
         page.wait_for_selector("#pledge-summary dl")
         page.screenshot(path=ARTIFACTS / f"citizen-review-{lang}-{width}.png", full_page=True)
+        # 5 billion toman is above the second-look threshold (CONFIRM_MONEY_ABOVE): "Yes, I really mean …"
+        page.check("#pledge-big-ok")
         page.click("#pledge-confirm")
         page.wait_for_selector("#pledge-done [data-pledge]")
         pledge_id = int(page.get_attribute("#pledge-done [data-pledge]", "data-pledge"))
