@@ -200,3 +200,16 @@ def test_one_name_per_kind_of_help(demo_app):
         assert quantity_text("execution", 40) == "۴۰ نفرساعت" and "دستگاه‌روز" in quantity_text("logistics", 3)
     with demo_app.test_request_context("/", headers={"Cookie": "hamyar_lang=en"}):
         assert kind_label("execution") == "Volunteer work" and kind_label("logistics") == "Equipment and spaces"
+
+
+def test_english_plurals(demo_app):
+    from dash_app.i18n import ngettext
+
+    with demo_app.test_request_context("/", headers={"Cookie": "hamyar_lang=en"}):
+        assert ngettext("%(n)s ballot so far", "%(n)s ballots so far", 1, n="1") == "1 ballot so far"
+        assert ngettext("%(n)s ballot so far", "%(n)s ballots so far", 3, n="3") == "3 ballots so far"
+        assert ngettext("%(n)s decision", "%(n)s decisions", 1, n="1") == "1 decision"
+    with demo_app.test_request_context("/"):
+        assert ngettext("%(n)s ballot so far", "%(n)s ballots so far", 1, n="۱") == "تاکنون ۱ رأی"
+    source = (__import__("pathlib").Path(__file__).resolve().parents[2] / "dash_app" / "pages" / "pb" / "vote.py")
+    assert 'ngettext("%(n)s ballot so far"' in source.read_text()

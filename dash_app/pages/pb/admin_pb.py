@@ -33,6 +33,7 @@ from dash_app.i18n import (
     format_money,
     format_number,
     format_percent,
+    ngettext,
     parse_int,
     parse_number,
 )
@@ -296,7 +297,9 @@ def _explained_table(result: pb_cycles.TallyResult, names: dict[str, str], lang:
 
 
 def _summary(result: pb_cycles.TallyResult, lang: str) -> html.P:
-    return html.P(_("%(rule)s: %(n)s projects funded for %(spent)s of %(budget)s; %(left)s left; %(ballots)s ballots.",
+    return html.P(ngettext("%(rule)s: %(n)s projects funded for %(spent)s of %(budget)s; %(left)s left; %(ballots)s ballot.",
+                           "%(rule)s: %(n)s projects funded for %(spent)s of %(budget)s; %(left)s left; %(ballots)s ballots.",
+                           result.n_ballots,
                     rule=str(RULE_LABEL[PBCountingRule(result.rule)]), n=format_number(len(result.winners), lang),
                     spent=_money(result.total_cost, lang), budget=format_money(result.budget, lang),
                     left=_money(result.budget_left, lang), ballots=format_number(result.n_ballots, lang)),
@@ -339,8 +342,9 @@ def show_cycle(value, _version):
             html.P(_("Budget %(budget)s; ballot: %(ballot)s; counting: %(rule)s.", budget=format_money(budget, lang),
                      ballot=ballot, rule=str(RULE_LABEL[rule])), className="small")]
     if not counted:
-        body.append(html.P(_("%(n)s ballots cast so far. Results can be counted once voting is closed.",
-                             n=format_number(n_ballots, lang)), className="small"))
+        body.append(html.P(ngettext("%(n)s ballot cast so far. Results can be counted once voting is closed.",
+                                    "%(n)s ballots cast so far. Results can be counted once voting is closed.",
+                                    n_ballots, n=format_number(n_ballots, lang)), className="small"))
     elif result is None:
         body.append(html.P(_("%(n)s ballots. Not counted yet (or ballots were entered since the last count): "
                              "press “Count the votes”.", n=format_number(n_ballots, lang)),

@@ -24,6 +24,7 @@ from dash_app.i18n import (
     format_datetime,
     format_money,
     format_number,
+    ngettext,
     parse_int,
 )
 from dash_app.layout import icon, page
@@ -137,8 +138,9 @@ def _results(cycle_ids: list[int], lang: str):
                     for p, cost, votes, funded in res.projects]
             sections.append(html.Section([
                 html.H3(name_in(lang, res.cycle.name_fa, res.cycle.name_en), className="h6"),
-                html.P(_("%(n)s ballots; budget %(budget)s; left unspent %(left)s.",
-                         n=format_number(n_ballots, lang), budget=format_money(res.cycle.budget_rials, lang),
+                html.P(ngettext("%(n)s ballot; budget %(budget)s; left unspent %(left)s.",
+                                "%(n)s ballots; budget %(budget)s; left unspent %(left)s.", n_ballots,
+                                n=format_number(n_ballots, lang), budget=format_money(res.cycle.budget_rials, lang),
                          left=format_money(res.budget_left, lang)), className="small"),
                 *(_heading_sections(res, rows, names, lang) if res.headings else
                   [explain_view.results_table(rows, names, n_ballots, lang, table_id=f"vote-results-{cid}")]),
@@ -179,7 +181,7 @@ def layout(cycle=None, **_kw):
     store = {"cycle_id": current.id, "rule": current.ballot_rule.value, "k": current.max_approvals,
              "budget": current.budget_rials, "costs": {str(i.project_id): i.cost for i in items}}
     facts = [_("Budget: %(budget)s", budget=format_money(current.budget_rials, lang)),
-             _("%(n)s ballots so far", n=format_number(n_ballots, lang))]
+             ngettext("%(n)s ballot so far", "%(n)s ballots so far", n_ballots, n=format_number(n_ballots, lang))]
     if current.voting_opens_at:
         facts.append(_("Voting opened on %(date)s", date=format_datetime(current.voting_opens_at, lang)))
     if current.voting_closes_at:
