@@ -31,7 +31,8 @@ def _render(client, path: str) -> str:
 
 
 def _one_reason_per_code(skill: str) -> list[str]:
-    examples = {"skill": f"skill: {skill}", "priority": "priority 12.5"}
+    examples = {"skill": f"skill: {skill}", "priority": "priority 12.5", "item": "item: pickup-truck",
+                "substitute": "substitute: pickup-truck"}
     return [examples.get(code, code) for code in REASON_CODES] + ["pb_cycle", "priority:5", "preferred_table"]
 
 
@@ -61,7 +62,8 @@ def test_the_review_queue_shows_no_raw_reason_code(demo_app, demo_db):
 
 @pytest.mark.parametrize("code", [*REASON_CODES, "pb_cycle"])
 def test_every_reason_code_has_words(demo_app, code):
-    reason = {"skill": "skill: nursing", "priority": "priority 8"}.get(code, code)
+    reason = {"skill": "skill: nursing", "priority": "priority 8", "item": "item: pickup-truck",
+              "substitute": "substitute: pickup-truck"}.get(code, code)  # codes with an argument carry one
     with demo_app.test_request_context("/"):
         for for_citizen in (False, True):
             text = reasons.reason_text(reason, {"nursing": "پرستاری"}, for_citizen=for_citizen)
