@@ -105,8 +105,10 @@ def test_bt601_chair_runs_matching_and_decides(open_page, table_server):
         page.wait_for_function(f"!document.querySelector(\"li[data-allocation='{alloc}'] .btn-outline-danger\")")
     page.click(f"li[data-allocation='{third}'] .btn-outline-danger")
     page.wait_for_selector("#table-reject-modal", state="visible")
-    page.click("#table-reject-confirm")  # no reason: refused with a message, nothing changed
-    page.wait_for_selector("#table-review-alert .alert-danger")
+    assert page.inner_text("#table-reject-target")  # the dialog says which contribution it is about
+    page.click("#table-reject-confirm")  # no reason: refused with a message inside the dialog, nothing changed
+    page.wait_for_function("document.querySelector('#table-reject-error').innerText.trim().length > 0")
+    assert page.is_visible("#table-reject-modal")
     page.fill("#table-reject-reason", "این پروژه پیش‌تر از سوی شهرداری تأمین شده است")
     page.click("#table-reject-confirm")
     page.wait_for_selector("#table-review-alert .alert-success")
