@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.core.enums import PBBallotRule, PBCountingRule, PBPhase
 from models.orm.base import Base, BigInt, enum_column, utcnow
 from models.orm.projects import Project
+from models.orm.tables import BALLOT_ID, random_ballot_id
 
 
 class PBCycle(Base):
@@ -85,34 +86,57 @@ class PBCycleProject(Base):
 
 
 class PBBallot(Base):
-    """A citizen's secret ballot in one cycle; changeable until voting closes.
+    """What was voted in a cycle, never who voted (issue 18 item 5; migration 0017).
 
-    Or a ballot entered by a polling officer (migration 0013): a paper ballot (`source` "paper", no
-    voter, its `ballot_number` unique in the cycle) or an assisted vote (`source` "assisted": the
-    citizen's own ballot, entered for them at the station, with a ballot number too).
+    An online ballot (`source` "online") or an assisted vote ("assisted") carries, while voting is
+    open, a keyed `link` -- HMAC(key, cycle, voter) under a key that is not in the database
+    (models.pb.cycles.configure_ballot_key) -- so its voter can see and change it; closing the vote
+    erases every link and writes the ballots again in random order with new random ids. Who voted is
+    `PBParticipation`. A paper ballot ("paper", migration 0013) has no voter at all: its form number
+    (unique in the cycle), station and the officer who entered it. No time is kept (it would line
+    ballots up with the participations and the audit). Online and assisted ballots are written with
+    Core statements, never as ORM objects an audit event could name.
     """
 
     __tablename__ = "pb_ballots"
     __table_args__ = (
-        UniqueConstraint("cycle_id", "voter_id"),
         UniqueConstraint("cycle_id", "ballot_number"),
         CheckConstraint("source IN ('online', 'paper', 'assisted')", name="source"),
-        CheckConstraint("(source = 'online') = (ballot_number IS NULL)", name="number_iff_station"),
+        CheckConstraint("(source = 'paper') = (ballot_number IS NOT NULL)", name="number_iff_paper"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BALLOT_ID, primary_key=True, autoincrement=False, default=random_ballot_id)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("pb_cycles.id", ondelete="RESTRICT"))
-    voter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     source: Mapped[str] = mapped_column(String(10), default="online")
+    link: Mapped[str | None] = mapped_column(String(80), unique=True)
     ballot_number: Mapped[str | None] = mapped_column(String(40))
     station: Mapped[str | None] = mapped_column(String(120))
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
-    cast_at: Mapped[datetime] = mapped_column(default=utcnow)
     # A cycle with district headings: the district whose heading this ballot counts in (besides the
     # county-wide one); NULL when it chose no district project (migration 0012).
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id", ondelete="RESTRICT"))
 
     choices: Mapped[list[PBBallotChoice]] = relationship(cascade="all, delete-orphan")
+
+
+class PBParticipation(Base):
+    """Who voted in a cycle (one row per citizen; what they chose is in no column of it). Migration 0017.
+
+    `channel` "assisted": the vote was entered for them at a polling station (station, officer, form number)."""
+
+    __tablename__ = "pb_participations"
+    __table_args__ = (
+        UniqueConstraint("cycle_id", "user_id"),
+        CheckConstraint("channel IN ('online', 'assisted')", name="channel"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("pb_cycles.id", ondelete="RESTRICT"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    channel: Mapped[str] = mapped_column(String(10), default="online")
+    station: Mapped[str | None] = mapped_column(String(120))
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    ballot_number: Mapped[str | None] = mapped_column(String(40))
 
 
 class PBPollingOfficer(Base):
@@ -135,7 +159,8 @@ class PBPollingOfficer(Base):
 class PBBallotChoice(Base):
     __tablename__ = "pb_ballot_choices"
 
-    ballot_id: Mapped[int] = mapped_column(ForeignKey("pb_ballots.id", ondelete="CASCADE"), primary_key=True)
+    ballot_id: Mapped[int] = mapped_column(BALLOT_ID, ForeignKey("pb_ballots.id", ondelete="CASCADE"),
+                                           primary_key=True)
     cycle_project_id: Mapped[int] = mapped_column(
         ForeignKey("pb_cycle_projects.id", ondelete="RESTRICT"), primary_key=True
     )

@@ -16,13 +16,14 @@ matching runs (models.runs.jobs), on a table of its own (models.orm.pb.PBCount):
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from dataclasses import dataclass
 from datetime import timedelta
 from fractions import Fraction
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.audit.log import record
@@ -43,10 +44,10 @@ MAX_RULES = 3
 
 
 def ballots_fingerprint(session: Session, cycle_id: int) -> str:
-    """What the count saw: the number of ballots, the newest ballot id and the newest casting time."""
-    n, top, last = session.execute(select(func.count(PBBallot.id), func.max(PBBallot.id), func.max(PBBallot.cast_at))
-                                   .where(PBBallot.cycle_id == cycle_id)).one()
-    return f"{n}:{top or 0}:{last.isoformat() if last else '-'}"
+    """What the count saw: the number of ballots and a digest of their (random) ids. Ballots change only
+    by new paper ballots once voting is closed (closing rewrote them with new ids, before any count)."""
+    ids = sorted(session.scalars(select(PBBallot.id).where(PBBallot.cycle_id == cycle_id)))
+    return f"{len(ids)}:{hashlib.sha256(','.join(map(str, ids)).encode()).hexdigest()[:32]}"
 
 
 # ---------------------------------------------------------------------------------- (de)serialise

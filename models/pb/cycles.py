@@ -31,13 +31,19 @@ wrong (nothing is then changed: the caller's unit of work rolls back), and audit
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
+import random
+import secrets
+import weakref
 from collections import Counter
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import datetime
 from fractions import Fraction
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from models.audit.log import record, record_many, snapshot
@@ -57,11 +63,19 @@ from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationE
 from models.core.permissions import require_governorate
 from models.orm.base import utcnow
 from models.orm.geo import District
-from models.orm.pb import PBBallot, PBBallotChoice, PBCycle, PBCycleHeading, PBCycleImport, PBCycleProject
+from models.orm.pb import (
+    PBBallot,
+    PBBallotChoice,
+    PBCycle,
+    PBCycleHeading,
+    PBCycleImport,
+    PBCycleProject,
+    PBParticipation,
+)
 from models.orm.people import User
 from models.orm.pledges import Allocation, Pledge
 from models.orm.projects import Need, Project
-from models.orm.tables import Table
+from models.orm.tables import Table, random_ballot_id
 from models.pb.explain import explain
 from models.pb.pabulib import PabulibError, PBFile, PBProject, PBVote, parse_bytes, write
 from models.pb.rules import Election, count
@@ -89,6 +103,43 @@ def get_cycle(session: Session, cycle_id: object, *, lock: bool = False) -> PBCy
 
 def imported_of(session: Session, cycle_id: int) -> PBCycleImport | None:
     return session.scalar(select(PBCycleImport).where(PBCycleImport.cycle_id == cycle_id))
+
+
+# --- the keyed link between a voter and their ballot, only while voting is open (issue 18 item 5) ---------
+
+_BALLOT_KEYS: weakref.WeakKeyDictionary[Any, bytes] = weakref.WeakKeyDictionary()
+# Without a configured key (scripts, tests using models directly) links use a key living as long as
+# this process: enough to change a ballot and close voting in one process.
+_PROCESS_KEY = secrets.token_bytes(32)
+LEGACY_LINK = "legacy:"
+
+
+def ballot_key_from_secret(secret_key: str | bytes) -> bytes:
+    secret = secret_key.encode() if isinstance(secret_key, str) else bytes(secret_key)
+    return hmac.new(secret, b"hamyar-pb-ballot-link", "sha256").digest()
+
+
+def configure_ballot_key(db: Any, key: bytes) -> None:
+    """Make the links of `db`'s PB ballots with `key` (never stored in the database)."""
+    if len(key) < 16:
+        raise ValueError("the ballot link key is too short")
+    _BALLOT_KEYS[db.engine] = key
+
+
+def _ballot_key(session: Session) -> bytes:
+    bind = session.get_bind()
+    return _BALLOT_KEYS.get(getattr(bind, "engine", bind), _PROCESS_KEY)
+
+
+def ballot_link(key: bytes, cycle_id: int, voter_id: int) -> str:
+    return hmac.new(key, f"hamyar-pb-ballot:{cycle_id}:{voter_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def _ballot_of(session: Session, cycle_id: int, voter_id: int) -> int | None:
+    """The id of the voter's ballot while its link exists (None once voting closed, or before a first vote)."""
+    links = [ballot_link(_ballot_key(session), cycle_id, voter_id), f"{LEGACY_LINK}{voter_id}"]
+    return session.scalar(select(PBBallot.id).where(PBBallot.cycle_id == cycle_id, PBBallot.link.in_(links))
+                          .limit(1))
 
 
 def headings_of(session: Session, cycle_id: int) -> list[PBCycleHeading]:
@@ -277,6 +328,8 @@ def advance_phase(session: Session, actor_id: int, cycle_id: object, to_phase: s
         raise Conflict("pb_cycle_imported")
     before = snapshot(cycle, ["phase"])
     cycle.phase = target
+    if target is PBPhase.TALLYING:
+        unlink_ballots(session, cycle.id)      # voting closed: no ballot can be tied to its voter any more
     record(session, actor_id, "pb_cycle.phase_changed", cycle, before=before, after={"phase": target.value})
     return cycle
 
@@ -319,7 +372,7 @@ def _check_limits(cycle: PBCycle, rows: dict[int, PBCycleProject], chosen: list[
 
 
 def cast_ballot(session: Session, citizen_id: int, cycle_id: object, project_ids: object,
-                now: datetime | None = None, district_id: object = None) -> PBBallot:
+                now: datetime | None = None, district_id: object = None) -> PBParticipation | None:
     """Cast or replace the citizen's ballot: the projects (Project ids) they approve.
 
     Approval cycles take 1..k projects; knapsack cycles any non-empty set whose costs fit in the
@@ -346,34 +399,75 @@ def cast_ballot(session: Session, citizen_id: int, cycle_id: object, project_ids
     headings = {h.id: h for h in headings_of(session, cycle.id)}
     district = _check_limits(cycle, rows, chosen, headings, district_id)
     wanted = {rows[pid].id for pid in chosen}
-    ballot = session.scalar(select(PBBallot).where(PBBallot.cycle_id == cycle.id, PBBallot.voter_id == citizen_id)
-                            .options(selectinload(PBBallot.choices)))
-    if ballot is not None and ballot.source != "online":
+    participation = session.scalar(select(PBParticipation).where(PBParticipation.cycle_id == cycle.id,
+                                                                 PBParticipation.user_id == citizen_id))
+    if participation is not None and participation.channel != "online":
         raise Conflict("pb_ballot_entered_at_station")
-    if ballot is not None and {c.cycle_project_id for c in ballot.choices} == wanted and \
-            ballot.district_id == district:
-        return ballot
-    action = "pb_ballot.replaced" if ballot is not None else "pb_ballot.cast"
-    if ballot is None:
-        ballot = PBBallot(cycle_id=cycle.id, voter_id=citizen_id)
-        session.add(ballot)
+    ballot_id = _ballot_of(session, cycle.id, citizen_id)
+    if ballot_id is not None:
+        same = set(session.scalars(select(PBBallotChoice.cycle_project_id).where(PBBallotChoice.ballot_id == ballot_id)))
+        if same == wanted and session.scalar(select(PBBallot.district_id).where(PBBallot.id == ballot_id)) == district:
+            return participation
+    if participation is None:
+        participation = PBParticipation(cycle_id=cycle.id, user_id=citizen_id, channel="online")
+        session.add(participation)
+    action = "pb_ballot.replaced" if ballot_id is not None else "pb_ballot.cast"
+    write_linked_ballot(session, cycle.id, citizen_id, ballot_id, district, wanted, "online")
+    # Secret: the audit says that this citizen voted in this cycle (the participation), never for what
+    # nor which ballot is theirs.
+    record(session, citizen_id, action, participation, after={"cycle_id": cycle.id, "voter_id": citizen_id})
+    return participation
+
+
+def write_linked_ballot(session: Session, cycle_id: int, voter_id: int, ballot_id: int | None,
+                        district: int | None, cycle_project_ids: set[int], source: str) -> None:
+    """Insert (or overwrite) a voter's anonymous ballot with its keyed link, by Core statements."""
+    link = ballot_link(_ballot_key(session), cycle_id, voter_id)
+    if ballot_id is None:
+        ballot_id = random_ballot_id()
+        session.execute(insert(PBBallot).values(id=ballot_id, cycle_id=cycle_id, source=source, link=link,
+                                                district_id=district))
     else:
-        ballot.choices.clear()
-        ballot.cast_at = utcnow()
-        session.flush()
-    ballot.district_id = district
-    ballot.choices.extend(PBBallotChoice(cycle_project_id=cp) for cp in sorted(wanted))
-    # Secret: the audit says that this citizen voted in this cycle, never for what.
-    record(session, citizen_id, action, ballot, after={"cycle_id": cycle.id, "voter_id": citizen_id})
-    return ballot
+        session.execute(update(PBBallot).where(PBBallot.id == ballot_id).values(link=link, district_id=district))
+        session.execute(delete(PBBallotChoice).where(PBBallotChoice.ballot_id == ballot_id))
+    session.execute(insert(PBBallotChoice), [{"ballot_id": ballot_id, "cycle_project_id": cp}
+                                             for cp in sorted(cycle_project_ids)])
 
 
 def my_ballot(session: Session, citizen_id: int, cycle_id: int) -> list[int]:
-    """The Project ids on the citizen's own ballot (empty if none)."""
+    """The Project ids on the citizen's own ballot while it may change (empty if none, or once voting closed)."""
+    ballot_id = _ballot_of(session, cycle_id, citizen_id)
+    if ballot_id is None:
+        return []
     return list(session.scalars(
         select(PBCycleProject.project_id).join(PBBallotChoice, PBBallotChoice.cycle_project_id == PBCycleProject.id)
-        .join(PBBallot, PBBallot.id == PBBallotChoice.ballot_id)
-        .where(PBBallot.cycle_id == cycle_id, PBBallot.voter_id == citizen_id).order_by(PBCycleProject.project_id)))
+        .where(PBBallotChoice.ballot_id == ballot_id).order_by(PBCycleProject.project_id)))
+
+
+def unlink_ballots(session: Session, cycle_id: int) -> None:
+    """When voting closes: every ballot of the cycle loses its link and is written again, in random order
+    with a new random id (ids and row order in casting order would line them up with the participations)."""
+    rows = [dict(r._mapping) for r in session.execute(
+        select(PBBallot.id, PBBallot.source, PBBallot.ballot_number, PBBallot.station, PBBallot.entered_by_id,
+               PBBallot.district_id).where(PBBallot.cycle_id == cycle_id))]
+    choices: dict[int, list[int]] = {}
+    for ballot_id, cp in session.execute(select(PBBallotChoice.ballot_id, PBBallotChoice.cycle_project_id)
+                                         .join(PBBallot, PBBallot.id == PBBallotChoice.ballot_id)
+                                         .where(PBBallot.cycle_id == cycle_id)):
+        choices.setdefault(ballot_id, []).append(cp)
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA secure_delete = ON"))  # the deleted rows' bytes are overwritten
+    old = select(PBBallot.id).where(PBBallot.cycle_id == cycle_id).scalar_subquery()
+    session.execute(delete(PBBallotChoice).where(PBBallotChoice.ballot_id.in_(old)))
+    session.execute(delete(PBBallot).where(PBBallot.cycle_id == cycle_id))
+    random.SystemRandom().shuffle(rows)
+    for row in rows:
+        new_id = random_ballot_id()
+        mine = choices.get(row.pop("id"), [])
+        session.execute(insert(PBBallot).values(id=new_id, cycle_id=cycle_id, link=None, **row))
+        if mine:
+            session.execute(insert(PBBallotChoice), [{"ballot_id": new_id, "cycle_project_id": cp}
+                                                     for cp in sorted(mine)])
 
 
 def open_cycles(session: Session, now: datetime | None = None) -> list[PBCycle]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,9 +31,18 @@ from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationE
 from models.core.permissions import active_user, require_governorate
 from models.orm.base import utcnow
 from models.orm.geo import District
-from models.orm.pb import PBBallot, PBBallotChoice, PBCycle, PBCycleProject, PBPollingOfficer
+from models.orm.pb import PBBallot, PBBallotChoice, PBCycle, PBCycleProject, PBParticipation, PBPollingOfficer
 from models.orm.people import User
-from models.pb.cycles import _check_limits, _voting_open, get_cycle, headings_of, imported_of
+from models.orm.tables import random_ballot_id
+from models.pb.cycles import (
+    _ballot_of,
+    _check_limits,
+    _voting_open,
+    get_cycle,
+    headings_of,
+    imported_of,
+    write_linked_ballot,
+)
 
 MAX_STATION = 120
 BALLOT_NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9/-]{0,39}$")
@@ -93,7 +102,7 @@ def officer_cycles(session: Session, user_id: int) -> list[tuple[PBCycle, PBPoll
 
 
 def enter_ballot(session: Session, officer_id: int, cycle_id: object, ballot_number: object, project_ids: object,
-                 assisted_citizen_id: object = None) -> PBBallot:
+                 assisted_citizen_id: object = None) -> PBBallot | PBParticipation:
     """An officer enters a paper ballot (or, with `assisted_citizen_id`, a citizen's assisted vote)."""
     if active_user(session, officer_id) is None:
         raise PermissionDenied("forbidden")
@@ -124,37 +133,58 @@ def enter_ballot(session: Session, officer_id: int, cycle_id: object, ballot_num
             raise ValidationError("pb_project_not_on_ballot", field="projects", project_id=pid)
     headings = {h.id: h for h in headings_of(session, cycle.id)}
     district = _check_limits(cycle, rows, chosen, headings, officer.district_id if headings else None)
-    if session.scalar(select(PBBallot.id).where(PBBallot.cycle_id == cycle.id, PBBallot.ballot_number == number)):
+    if session.scalar(select(PBBallot.id).where(PBBallot.cycle_id == cycle.id, PBBallot.ballot_number == number)) or \
+            session.scalar(select(PBParticipation.id).where(PBParticipation.cycle_id == cycle.id,
+                                                            PBParticipation.ballot_number == number)):
         raise Conflict("pb_ballot_number_used", ballot_number=number)
-    citizen = None
     if assisted:
-        citizen = session.get(User, assisted_citizen_id) if isinstance(assisted_citizen_id, int) else None
-        if citizen is None or not citizen.is_active:
-            raise NotFound("user_not_found")
-        if session.scalar(select(PBBallot.id).where(PBBallot.cycle_id == cycle.id, PBBallot.voter_id == citizen.id)):
-            raise Conflict("pb_already_voted")
-    ballot = PBBallot(cycle_id=cycle.id, voter_id=citizen.id if citizen else None,
-                      source="assisted" if assisted else "paper", ballot_number=number, station=officer.station,
-                      entered_by_id=officer_id, district_id=district, cast_at=now)
-    ballot.choices.extend(PBBallotChoice(cycle_project_id=rows[pid].id) for pid in sorted(chosen))
+        return _assisted(session, officer, cycle, number, assisted_citizen_id, {rows[pid].id for pid in chosen},
+                         district)
+    ballot_id = random_ballot_id()
     try:
-        with session.begin_nested():
-            session.add(ballot)
-            # Secret: who entered which numbered form where (and, assisted, for whom), never what it says.
-            record(session, officer_id, "pb_ballot.assisted_entered" if assisted else "pb_ballot.paper_entered",
-                   ballot, after={"cycle_id": cycle.id, "ballot_number": number, "station": officer.station,
-                                  **({"voter_id": citizen.id} if citizen else {})})
+        with session.begin_nested():   # Core rows (a 62-bit random id; the audit names the officer, not the row)
+            session.execute(insert(PBBallot).values(id=ballot_id, cycle_id=cycle.id, source="paper",
+                                                    ballot_number=number, station=officer.station,
+                                                    entered_by_id=officer_id, district_id=district))
+            session.execute(insert(PBBallotChoice), [{"ballot_id": ballot_id, "cycle_project_id": rows[pid].id}
+                                                     for pid in sorted(chosen)])
     except IntegrityError:
         raise Conflict("pb_ballot_number_used", ballot_number=number) from None
-    return ballot
+    # A paper ballot has no voter: who entered which numbered form where, never what it says.
+    record(session, officer_id, "pb_ballot.paper_entered", officer,
+           after={"cycle_id": cycle.id, "ballot_number": number, "station": officer.station})
+    return session.get(PBBallot, ballot_id)
+
+
+def _assisted(session: Session, officer: PBPollingOfficer, cycle: PBCycle, number: str, citizen_id: object,
+              cycle_project_ids: set[int], district: int | None) -> PBParticipation:
+    """The citizen's own (anonymous, linked while voting is open) ballot and their participation, which
+    records the station, the officer and the form number."""
+    citizen = session.get(User, citizen_id) if isinstance(citizen_id, int) and not isinstance(citizen_id, bool) \
+        else None
+    if citizen is None or not citizen.is_active:
+        raise NotFound("user_not_found")
+    if session.scalar(select(PBParticipation.id).where(PBParticipation.cycle_id == cycle.id,
+                                                       PBParticipation.user_id == citizen.id)) or \
+            _ballot_of(session, cycle.id, citizen.id) is not None:
+        raise Conflict("pb_already_voted")
+    participation = PBParticipation(cycle_id=cycle.id, user_id=citizen.id, channel="assisted",
+                                    station=officer.station, entered_by_id=officer.user_id, ballot_number=number)
+    session.add(participation)
+    write_linked_ballot(session, cycle.id, citizen.id, None, district, cycle_project_ids, "assisted")
+    record(session, officer.user_id, "pb_ballot.assisted_entered", participation,
+           after={"cycle_id": cycle.id, "ballot_number": number, "station": officer.station, "voter_id": citizen.id})
+    return participation
 
 
 def station_count(session: Session, officer_id: int, cycle_id: int) -> int:
     """How many ballots this officer has entered in the cycle (an aggregate, shown at the station)."""
     from sqlalchemy import func
 
-    return session.scalar(select(func.count(PBBallot.id)).where(PBBallot.cycle_id == cycle_id,
-                                                                PBBallot.entered_by_id == officer_id)) or 0
+    paper = session.scalar(select(func.count(PBBallot.id)).where(PBBallot.cycle_id == cycle_id,
+                                                                 PBBallot.entered_by_id == officer_id)) or 0
+    return paper + (session.scalar(select(func.count(PBParticipation.id)).where(
+        PBParticipation.cycle_id == cycle_id, PBParticipation.entered_by_id == officer_id)) or 0)
 
 
 __all__ = ["assign_officer", "enter_ballot", "normalise_ballot_number", "officer_cycles", "station_count"]

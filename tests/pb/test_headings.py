@@ -77,8 +77,8 @@ def test_a_ballot_counts_county_wide_and_in_one_district(split):
         pbc.cast_ballot(s, voters[5], cid, [w.env_project], district_id=w.markazi)
     assert other.value.code == "pb_two_districts"
     with db.reader() as s:
-        districts = {b.voter_id: b.district_id for b in s.scalars(select(PBBallot).where(PBBallot.cycle_id == cid))}
-    assert districts == {voters[0]: w.markazi, voters[1]: w.markazi, voters[2]: None, voters[3]: w.larijan}
+        districts = sorted((b.district_id or 0) for b in s.scalars(select(PBBallot).where(PBBallot.cycle_id == cid)))
+    assert districts == sorted([w.markazi, w.markazi, 0, w.larijan])
     _advance(db, gov, cid, "tallying")
     with db.reader() as s:
         result = pbc.tally(s, gov, cid)

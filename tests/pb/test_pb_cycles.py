@@ -158,7 +158,9 @@ def test_ballot_rules_and_phases(setup):
     with db.reader() as s:
         assert pbc.my_ballot(s, v, cid) == [w.env_project]
         assert s.scalar(select(func.count(PBBallot.id))) == 1
-        events = list(s.scalars(select(AuditEvent).where(AuditEvent.object_type == "pb_ballots")))
+        # the audit names the participation (who voted), never the anonymous ballot (issue 18 item 5)
+        events = list(s.scalars(select(AuditEvent).where(AuditEvent.object_type == "pb_participations")))
+        assert not s.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.object_type == "pb_ballots"))
         assert [e.action for e in events] == ["pb_ballot.cast", "pb_ballot.replaced"]
         assert all(set(e.after) == {"cycle_id", "voter_id"} for e in events)  # secret: no choices
     _advance(db, gov, cid, "tallying")

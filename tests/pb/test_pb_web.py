@@ -54,6 +54,7 @@ def site(template, tmp_path):
     copy = tmp_path / "pb-web.sqlite3"
     shutil.copyfile(path, copy)
     db = Database(f"sqlite:///{copy}")
+    pbc.configure_ballot_key(db, pbc.ballot_key_from_secret("pb-web"))   # the app's key: the tests read ballots
     from dash_app import create_app
 
     app = create_app({"TESTING": True, "DATABASE_URL": db.url, "SECRET_KEY": "pb-web"})

@@ -12,7 +12,8 @@ import models.pb.stations as st
 from dash_app.pages.pb import ids
 from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from models.orm.audit_event import AuditEvent
-from models.orm.pb import PBBallot
+from models.orm.pb import PBBallot, PBParticipation
+from models.orm.tables import random_ballot_id
 from tests.pb.test_pb_cycles import _advance, _cycle
 from tests.pb.test_pb_web import _client, _key, _post
 
@@ -28,9 +29,12 @@ def station(setup):
 
 
 def _enter(db, officer, cid, number, projects, assisted=None):
+    """(id, form number, "paper" or "assisted", the assisted citizen, station)."""
     with db.unit_of_work() as s:
         b = st.enter_ballot(s, officer, cid, number, projects, assisted)
-        return b.id, b.ballot_number, b.source, b.voter_id, b.station
+        if isinstance(b, PBParticipation):      # an assisted vote: the citizen's participation, ballot anonymous
+            return b.id, b.ballot_number, b.channel, b.user_id, b.station
+        return b.id, b.ballot_number, b.source, None, b.station
 
 
 def _n_ballots(db, cid):
@@ -74,9 +78,9 @@ def test_the_database_refuses_a_number_twice(station):
     with pytest.raises(IntegrityError):
         with db.engine.begin() as conn:
             for _ in range(2):
-                conn.execute(PBBallot.__table__.insert().values(cycle_id=cid, voter_id=None, source="paper",
+                conn.execute(PBBallot.__table__.insert().values(id=random_ballot_id(), cycle_id=cid, source="paper",
                                                                 ballot_number="99", station="x",
-                                                                entered_by_id=voters[0], cast_at=pbc.utcnow()))
+                                                                entered_by_id=voters[0]))
 
 
 def test_assisted_votes_are_the_citizens_own(station):
@@ -139,6 +143,7 @@ def test_the_station_page(site):
                                                                     ids.PAPER_ASSISTED: "cara@example.org"}),
                      f"{ids.PAPER_SUBMIT}.n_clicks")
     assert "Ballot 57 is entered." in str(assisted.get_json())
+    pbc.configure_ballot_key(db, pbc.ballot_key_from_secret("pb-web"))   # the app's key, from its SECRET_KEY
     with db.reader() as s:
         assert pbc.my_ballot(s, users["cara"], cycle_id) == [world.project]
         assert pbc.ballot_count(s, cycle_id) == 2
