@@ -121,6 +121,9 @@ def test_the_audit_log_and_its_export_speak_persian(demo_app, demo_db):
     page = _render(client, "/governorate")
     assert '"value": "allocation.accepted"' in page and '"label": "allocation.accepted"' not in page
     assert "پذیرش کمک" in page
+    # the wording notes on this screen: «جذب» not «بسیج», «فیلتر» not «صافی», «خروجی» not «برون‌بری»
+    assert "منابع جذب‌شده" in page and "آمار کلی سامانه" in page
+    assert not any(word in page for word in ("بسیج", "صافی", "برون‌بری", "آنچه همیار در خود دارد"))
     from dash_app.pages.governorate.governorate import export_file
 
     with demo_app.test_request_context("/"):
