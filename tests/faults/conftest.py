@@ -12,9 +12,11 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,11 +146,12 @@ class PrivateRedis:
         return f"redis://127.0.0.1:{self.port}/0"
 
 
-@pytest.fixture
-def private_redis(tmp_path) -> Iterator[PrivateRedis]:
+@contextmanager
+def running_redis(folder: Path) -> Iterator[PrivateRedis]:
+    """A redis-server of our own on a free loopback port, killed afterwards."""
     port = free_port()
     proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+                             "--appendonly", "no", "--dir", str(folder)], stdout=subprocess.DEVNULL)
     wait_for_port(port)
     try:
         yield PrivateRedis(port, proc)
@@ -159,3 +162,130 @@ def private_redis(tmp_path) -> Iterator[PrivateRedis]:
             except ProcessLookupError:
                 pass
         proc.wait()
+
+
+@pytest.fixture
+def private_redis(tmp_path) -> Iterator[PrivateRedis]:
+    with running_redis(tmp_path) as redis:
+        yield redis
+
+# --- real web processes: gunicorn instances of Hamyar and Debian's nginx in front (issue 15 item 7,
+# issue 19 item 5). nginx runs as this user with every path in a temporary folder, on loopback ports of
+# its own, around the two shipped files deploy/nginx/hamyar-http.conf and hamyar-site.conf.
+
+ROOT = Path(__file__).resolve().parents[2]
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def http_status(port: int, path: str = "/healthz", *, timeout: float = 5.0) -> int:
+    """The status of a plain GET (0 when nothing answered in time)."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"Host": "hamyar.test"})
+        return conn.getresponse().status
+    except OSError:
+        return 0
+    finally:
+        conn.close()
+
+
+def start_gunicorn(port: int, env: dict, *, threads: int, workers: int = 1, log: Path | None = None,
+                   wait: bool = True) -> subprocess.Popen:
+    """`gunicorn dash_app.wsgi:server` (gthread) on 127.0.0.1:port with `env`; with `wait`, returns once
+    /healthz answers 200."""
+    out = log.open("ab") if log is not None else subprocess.DEVNULL
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "dash_app.wsgi:server", "--bind", f"127.0.0.1:{port}",
+         "--worker-class", "gthread", "--workers", str(workers), "--threads", str(threads), "--timeout", "120"],
+        env={"PYTHONPATH": str(ROOT), **env}, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    if log is not None:
+        out.close()
+    if wait:
+        wait_for_gunicorn(proc, port, log)
+    return proc
+
+
+def wait_for_gunicorn(proc: subprocess.Popen, port: int, log: Path | None = None, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while http_status(port) != 200:
+        if proc.poll() is not None or time.monotonic() > deadline:
+            tail = log.read_text(errors="replace")[-3000:] if log is not None else ""
+            raise AssertionError(f"gunicorn on {port} did not answer /healthz:\n{tail}")
+        time.sleep(0.2)
+
+
+def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+    """Stop a process we started: `sig` (gunicorn: SIGTERM graceful, SIGQUIT quick), SIGKILL after 15 s."""
+    if proc.poll() is None:
+        proc.send_signal(sig)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+def start_nginx(folder: Path, port: int, upstream_ports: list[int]) -> subprocess.Popen:
+    """Debian's nginx on 127.0.0.1:port with the shipped files, proxying to the gunicorns on
+    `upstream_ports` (round robin over them). Its access log names the upstream of each request."""
+    for sub in ("body", "proxy", "logs"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    conf = folder / "nginx.conf"
+    servers = " ".join(f"server 127.0.0.1:{p};" for p in upstream_ports)
+    # Only what a test needs around the two shipped files: its own ports, paths and no daemon.
+    conf.write_text(f"""
+daemon off;
+pid {folder}/nginx.pid;
+error_log {folder}/logs/error.log warn;
+worker_processes 1;
+events {{ worker_connections 1024; }}
+http {{
+  log_format upstreams '$request_method $uri $status $upstream_addr';
+  access_log {folder}/logs/access.log upstreams;
+  client_body_temp_path {folder}/body;
+  proxy_temp_path {folder}/proxy;
+  include {ROOT}/deploy/nginx/hamyar-http.conf;
+  upstream hamyar {{ {servers} keepalive 32; }}
+  server {{
+    listen 127.0.0.1:{port};
+    server_name hamyar.test;
+    include {ROOT}/deploy/nginx/hamyar-site.conf;
+  }}
+}}
+""")
+    check = subprocess.run([NGINX, "-t", "-c", str(conf), "-p", str(folder)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    proc = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(folder)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for_port(port, 15)
+    return proc
+
+
+@contextmanager
+def throwaway_database() -> Iterator[str]:
+    """A database of its own, with a unique name, on the machine's PostgreSQL (tests.conftest.PG_URL's
+    server: 127.0.0.1:5432, trust); dropped afterwards. Yields its SQLAlchemy URL."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from tests.conftest import PG_URL
+
+    name = f"hamyar_scale_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def throwaway_pg_database() -> Iterator[str]:
+    with throwaway_database() as url:
+        yield url

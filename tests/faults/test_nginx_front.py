@@ -11,20 +11,16 @@ with every path in a temporary folder, on loopback ports of its own.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.faults.conftest import free_port, wait_for_port
+from tests.faults.conftest import ROOT, free_port, start_gunicorn, start_nginx, stop
 
-ROOT = Path(__file__).resolve().parents[2]
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 SLOW_CLIENTS = 50
 THREADS = 4  # gunicorn threads of the one worker: fewer than the slow clients, as in any real setup
 
@@ -82,58 +78,21 @@ def gunicorn_port(tmp_path) -> Iterator[int]:
     env.pop("REDIS_URL", None)
     subprocess.run([sys.executable, "-m", "dash_app.cli", "init-db"], env=env, cwd=ROOT, check=True,
                    capture_output=True)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "dash_app.wsgi:server", "--bind", f"127.0.0.1:{port}",
-         "--worker-class", "gthread", "--workers", "1", "--threads", str(THREADS), "--timeout", "120"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = start_gunicorn(port, env, threads=THREADS)
     try:
-        wait_for_port(port, 60)
-        deadline = time.monotonic() + 30
-        while not _answers_within(port, 5) and time.monotonic() < deadline:
-            time.sleep(0.2)
         yield port
     finally:
-        proc.terminate()
-        proc.wait(15)
+        stop(proc)
 
 
 @pytest.fixture
 def nginx_port(tmp_path, gunicorn_port) -> Iterator[int]:
     port = free_port()
-    folder = tmp_path / "nginx"
-    for sub in ("body", "proxy", "logs"):
-        (folder / sub).mkdir(parents=True)
-    conf = folder / "nginx.conf"
-    # Only what a test needs around the two shipped files: its own ports, paths and no daemon.
-    conf.write_text(f"""
-daemon off;
-pid {folder}/nginx.pid;
-error_log {folder}/logs/error.log warn;
-worker_processes 1;
-events {{ worker_connections 1024; }}
-http {{
-  access_log {folder}/logs/access.log;
-  client_body_temp_path {folder}/body;
-  proxy_temp_path {folder}/proxy;
-  include {ROOT}/deploy/nginx/hamyar-http.conf;
-  upstream hamyar {{ server 127.0.0.1:{gunicorn_port}; keepalive 32; }}
-  server {{
-    listen 127.0.0.1:{port};
-    server_name hamyar.test;
-    include {ROOT}/deploy/nginx/hamyar-site.conf;
-  }}
-}}
-""")
-    check = subprocess.run([NGINX, "-t", "-c", str(conf), "-p", str(folder)], capture_output=True, text=True)
-    assert check.returncode == 0, check.stderr
-    proc = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(folder)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = start_nginx(tmp_path / "nginx", port, [gunicorn_port])
     try:
-        wait_for_port(port, 15)
         yield port
     finally:
-        proc.terminate()
-        proc.wait(15)
+        stop(proc)
 
 
 def test_slow_clients_straight_to_gunicorn_stop_the_site(gunicorn_port):
