@@ -158,8 +158,8 @@ def run_claimed_count(db: Database, count_id: object, actor_id: int | None) -> b
         return False
     try:
         with db.reader() as session:
-            count = session.get(PBCount, count_id)
-            cycle = session.get(PBCycle, count.cycle_id)
+            count = session.get_one(PBCount, count_id)
+            cycle = session.get_one(PBCycle, count.cycle_id)
             fingerprint = ballots_fingerprint(session, cycle.id)
             writer = _Progress(db, count_id, len(count.rules))
             results = {}
@@ -168,13 +168,13 @@ def run_claimed_count(db: Database, count_id: object, actor_id: int | None) -> b
                 results[rule] = to_json(count_cycle(session, cycle, rule, writer))
     except Exception as exc:
         with db.unit_of_work() as session:
-            count = session.get(PBCount, count_id)
+            count = session.get_one(PBCount, count_id)
             count.status, count.error = "failed", f"{type(exc).__name__}: {exc}"[:200]
             count.finished_at = count.updated_at = utcnow()
             record(session, actor_id, "pb_count.failed", count)
         raise
     with db.unit_of_work() as session:
-        count = session.get(PBCount, count_id)
+        count = session.get_one(PBCount, count_id)
         count.status, count.results, count.fingerprint, count.progress = "done", results, fingerprint, 1.0
         count.stage = "done"
         count.finished_at = count.updated_at = utcnow()

@@ -37,6 +37,7 @@ import random
 import secrets
 import weakref
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import datetime
@@ -148,7 +149,7 @@ def headings_of(session: Session, cycle_id: int) -> list[PBCycleHeading]:
     return sorted(rows, key=lambda h: (h.district_id is not None, h.district_id or 0))
 
 
-def _heading_for(project: Project, headings: dict[int | None, object], parents: dict[int, int | None]):
+def _heading_for(project: Project, headings: Mapping[int | None, Any], parents: dict[int, int | None]) -> Any:
     """A project's heading: its district's, else its nearest ancestor's that has one, else the county-wide one."""
     district = project.district_id
     seen = set()
@@ -300,9 +301,10 @@ def create_cycle(session: Session, actor_id: int, data: CycleInput) -> PBCycle:
         session.add_all(heading_rows)
         session.flush()
         record_many(session, actor_id, "pb_cycle_heading.added", heading_rows)
-    by_district = {h.district_id: h for h in heading_rows}
+    heading_of_district = {h.district_id: h for h in heading_rows}
     rows = [PBCycleProject(cycle_id=cycle.id, project_id=pid, cost_rials=uncovered[pid],
-                           heading_id=_heading_for(projects[pid], by_district, parents).id if heading_rows else None)
+                           heading_id=_heading_for(projects[pid], heading_of_district, parents).id
+                           if heading_rows else None)
             for pid in ids]
     session.add_all(rows)
     record_many(session, actor_id, "pb_cycle_project.added", rows)
@@ -823,7 +825,7 @@ def export_pb(session: Session, actor_id: int, cycle_id: object, heading_id: int
     heads = {h.id: h for h in headings_of(session, cycle.id)}
     if heads and heading_id not in heads:
         raise ValidationError("pb_heading_required", field="heading")
-    heading = heads.get(heading_id) if heads else None
+    heading = heads.get(heading_id) if heads and heading_id is not None else None
     e, info = _election(session, cycle, heading)
     imported = imported_of(session, cycle.id)
     meta = {"description": cycle.name_en, "country": "Iran", "unit": "Amol", "instance": str(cycle.id),
@@ -911,7 +913,7 @@ def ballot_items(session: Session, cycle_id: object) -> list[BallotItem]:
                                 names[district].name_en if district in names else None))
     if heads:   # county-wide first, then each district's projects together
         order = {h.id: i for i, h in enumerate(heads.values())}
-        items.sort(key=lambda i: order.get(i.heading_id, 0))
+        items.sort(key=lambda i: order.get(i.heading_id or 0, 0))
     return items
 
 

@@ -153,7 +153,7 @@ def enter_ballot(session: Session, officer_id: int, cycle_id: object, ballot_num
     # A paper ballot has no voter: who entered which numbered form where, never what it says.
     record(session, officer_id, "pb_ballot.paper_entered", officer,
            after={"cycle_id": cycle.id, "ballot_number": number, "station": officer.station})
-    return session.get(PBBallot, ballot_id)
+    return session.get_one(PBBallot, ballot_id)
 
 
 def _assisted(session: Session, officer: PBPollingOfficer, cycle: PBCycle, number: str, citizen_id: object,
