@@ -1,6 +1,21 @@
 """Load benchmark: Hamyar under gunicorn on PostgreSQL with the demo, driven over HTTP on loopback.
 
     python -m bench.loadtest [--users 50 200] [--seconds 30] [--workers 3] [--threads 8] [--redis URL]
+    python -m bench.loadtest --arrivals 2 --think 10 --pages 8 --seconds 120 [--redis URL]
+
+Two load models:
+- closed (`--users`): that many users loop over the mix for `--seconds`, back to back or with
+  `--think` (a uniform 0..2x pause after each page). Measures saturation.
+- open (`--arrivals RATE`): users arrive at RATE per second (Poisson), each browses a visit of
+  `--pages` pages on average (geometric) with an exponential think time of mean `--think` seconds
+  between pages, then leaves; arrivals do not wait for the server, so a slow server is not spared
+  load (as on a campaign's evening). The expected number of users on the site is
+  RATE x pages x (think + response time) (Little's law); the report gives the measured mean and peak.
+  Arriving users are people who signed in before (a session from a pool signed in through the form
+  at the start); a visit that finds no free session of its role is counted as "no session".
+Both print req/s, p50/p95/p99 and errors per action, and the CPU used during the run by the gunicorn
+this benchmark started (its master and workers), this load generator, and the machine's PostgreSQL
+and Redis processes (all of them: on a shared machine that includes other users of the server).
 
 It creates a schema of its own in the PostgreSQL database named by HAMYAR_TEST_PG (default the
 local `test` database), migrates and seeds the demo there, gives bench citizens and every table's
@@ -363,7 +378,9 @@ def drop_schema(schema: str) -> None:
 
 def start_server(setup: Setup, workers: int, threads: int, redis_url: str = "") -> tuple[subprocess.Popen, str]:
     port = _free_port()
-    env = dict(os.environ, DATABASE_URL=setup.url, SECRET_KEY=uuid.uuid4().hex, HAMYAR_DATA="/tmp/hamyar-bench")
+    # production settings need an audit key since the audit chain is keyed: a throwaway one for the bench schema
+    env = dict(os.environ, DATABASE_URL=setup.url, SECRET_KEY=uuid.uuid4().hex, HAMYAR_DATA="/tmp/hamyar-bench",
+               HAMYAR_AUDIT_KEY=os.environ.get("HAMYAR_AUDIT_KEY") or f"bench-{uuid.uuid4().hex}{uuid.uuid4().hex}")
     env.pop("REDIS_URL", None)
     if redis_url:
         env.update(REDIS_URL=redis_url, HAMYAR_BACKGROUND="diskcache",
@@ -416,20 +433,47 @@ class Stats:
 
 class VirtualUser(threading.Thread):
     def __init__(self, n: int, role: str, browser: Browser, setup: Setup, stats: Stats, stop: threading.Event,
-                 table_id: int | None = None, think: float = 0.0) -> None:
+                 table_id: int | None = None, think: float = 0.0, exponential: bool = False) -> None:
         super().__init__(daemon=True)
         self.n, self.role, self.b, self.setup, self.stats, self.stop = n, role, browser, setup, stats, stop
         self.table_id = table_id
         self.think = think
+        self.exponential = exponential  # think times: exponential of mean `think` (open model), else 0..2x uniform
         self.rng = random.Random(n)
 
     def pause(self) -> None:
         if self.think:
-            self.stop.wait(self.rng.uniform(0, 2 * self.think))
+            self.stop.wait(self.rng.expovariate(1 / self.think) if self.exponential
+                           else self.rng.uniform(0, 2 * self.think))
 
     def run(self) -> None:
         while not self.stop.is_set():
             getattr(self, f"loop_{self.role}")()
+
+    def steps(self):
+        """The role's mix as an endless sequence of steps (a page and what the person does on it), for
+        a visit of the open model: the same pages in the same order as the closed loop."""
+        s, rng = self.setup, self.rng
+        while True:
+            if self.role == "citizen":
+                yield lambda: self.page("home", "/")
+                yield lambda: self.page("browse", "/projects", f"?page={rng.randint(1, 3)}")
+                yield lambda: self.page("filter", "/projects", f"?table={rng.choice(s.table_ids)}&kind=financial")
+                yield lambda: self.page("project", f"/projects/{rng.choice(s.project_ids)}")
+                if rng.random() < 0.5:
+                    yield self.pledge_visit
+                yield lambda: self.page("my", "/my")
+            elif self.role == "chair":
+                yield self.loop_chair
+            else:
+                yield self.loop_gov
+
+    def pledge_visit(self) -> None:
+        rng = self.rng
+        self.page("pledge_form", "/pledge")
+        self.stats.timed("pledge_review", pledge, self.b, "pledge-review", str(rng.randint(1, 90) * 10_000))
+        self.stats.timed("pledge_confirm", pledge, self.b, "pledge-confirm", str(rng.randint(1, 90) * 10_000))
+        self.pause()
 
     def page(self, action: str, path: str, search: str = "") -> Any:
         out = self.stats.timed(action, self.b.open_page, path, search)
@@ -444,10 +488,7 @@ class VirtualUser(threading.Thread):
         self.page("filter", "/projects", f"?table={rng.choice(s.table_ids)}&kind=financial")
         self.page("project", f"/projects/{rng.choice(s.project_ids)}")
         if rng.random() < 0.5:
-            self.page("pledge_form", "/pledge")
-            self.stats.timed("pledge_review", pledge, self.b, "pledge-review", str(rng.randint(1, 90) * 10_000))
-            self.stats.timed("pledge_confirm", pledge, self.b, "pledge-confirm", str(rng.randint(1, 90) * 10_000))
-            self.pause()
+            self.pledge_visit()
         self.page("my", "/my")
 
     def loop_chair(self) -> None:
@@ -546,8 +587,8 @@ def _pct(xs: list[float], p: float) -> float:
     return xs[k]
 
 
-def report(users: int, stats: Stats, elapsed: float, load: tuple[float, float, float]) -> str:
-    lines = [f"\n{users} users, {elapsed:.1f} s, load average {load[0]:.2f} before -> {load[1]:.2f} (1 min), "
+def report(users: int | str, stats: Stats, elapsed: float, load: tuple[float, float, float]) -> str:
+    lines = [f"\n{users if isinstance(users, str) else f'{users} users'}, {elapsed:.1f} s, load average {load[0]:.2f} before -> {load[1]:.2f} (1 min), "
              f"{load[2]:.2f} (5 min)",
              f"{'action':<15}{'kind':>6}{'n':>7}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}"]
     total = 0
@@ -567,6 +608,164 @@ def report(users: int, stats: Stats, elapsed: float, load: tuple[float, float, f
     return "\n".join(lines)
 
 
+# --- CPU by process (from /proc, as bench/cpu_by_process.py) -------------------------------------------
+
+
+def _descendants(root: int, table: dict[int, int]) -> set[int]:
+    found, todo = {root}, [root]
+    while todo:
+        parent = todo.pop()
+        for pid, ppid in table.items():
+            if ppid == parent and pid not in found:
+                found.add(pid)
+                todo.append(pid)
+    return found
+
+
+def cpu_sample(server_pid: int | None) -> dict[str, dict[int, float]]:
+    """CPU seconds so far per pid, in groups: this gunicorn's tree, this process, PostgreSQL, Redis."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    cmds: dict[int, str] = {}
+    for name in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{name}/cmdline") as f:
+                cmds[int(name)] = f.read().replace("\0", " ")
+        except OSError:   # ended meanwhile
+            continue
+        parents[int(name)] = int(fields[1])
+        cpu[int(name)] = (int(fields[11]) + int(fields[12])) / ticks
+    server = _descendants(server_pid, parents) if server_pid else set()
+    groups: dict[str, dict[int, float]] = {"gunicorn (this benchmark's)": {}, "load generator (this process)": {},
+                                            "postgresql (machine-wide)": {}, "redis (machine-wide)": {}}
+    for pid, seconds in cpu.items():
+        cmd = cmds.get(pid, "")
+        if pid in server:
+            groups["gunicorn (this benchmark's)"][pid] = seconds
+        elif pid == os.getpid():
+            groups["load generator (this process)"][pid] = seconds
+        elif cmd.startswith("postgres") or "/postgres " in cmd or cmd.startswith("/usr/lib/postgresql"):
+            groups["postgresql (machine-wide)"][pid] = seconds
+        elif "redis-server" in cmd:
+            groups["redis (machine-wide)"][pid] = seconds
+    return groups
+
+
+def cpu_report(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]], window: float,
+               requests_done: int) -> str:
+    lines = [f"CPU by process over {window:.1f} s:"]
+    for group, pids in after.items():
+        used = sum(sec - before.get(group, {}).get(pid, 0.0) for pid, sec in pids.items())
+        per_request = f", {used / requests_done * 1000:.1f} ms per request" if requests_done and "gunicorn" in group else ""
+        lines.append(f"  {group:<31}{used:7.1f} s = {used / window:4.2f} cores{per_request}")
+    return "\n".join(lines)
+
+
+# --- open arrivals: users arrive, browse with think times, leave -----------------------------------
+
+
+@dataclass
+class OpenLoad:
+    arrived: int = 0
+    left: int = 0
+    no_session: int = 0
+    on_site: int = 0
+    peak: int = 0
+    area: float = 0.0     # user-seconds on the site (for the mean number of users)
+    last: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def change(self, delta: int) -> None:
+        with self.lock:
+            now = time.perf_counter()
+            self.area += self.on_site * (now - self.last)
+            self.last = now
+            self.on_site += delta
+            self.peak = max(self.peak, self.on_site)
+
+
+class Visit(threading.Thread):
+    """One person's visit: `pages` steps of their role's mix, an exponential think time after each."""
+
+    def __init__(self, vu: VirtualUser, pages: int, load: OpenLoad, release) -> None:
+        super().__init__(daemon=True)
+        self.vu, self.pages, self.load, self.release = vu, pages, load, release
+
+    def run(self) -> None:
+        self.load.change(+1)
+        try:
+            steps = self.vu.steps()
+            for _ in range(self.pages):
+                if self.vu.stop.is_set():
+                    break
+                next(steps)()
+        finally:
+            self.load.change(-1)
+            with self.load.lock:
+                self.load.left += 1
+            self.release()
+
+
+def run_open(setup: Setup, rate: float, seconds: float, think: float, pages: float,
+             pool: dict[str, list[Browser]], seed: int = 1) -> tuple[Stats, float, tuple[float, float, float], OpenLoad]:
+    """Poisson arrivals at `rate` per second for `seconds`; 90% citizens, 5% chairs, 5% governorate staff
+    (the closed mix's shares). Visits still under way at the end are stopped at their next page."""
+    import queue
+
+    rng = random.Random(seed)
+    stats, stop, load = Stats(), threading.Event(), OpenLoad(last=time.perf_counter())
+    free = {role: queue.SimpleQueue() for role in pool}
+    for role, browsers in pool.items():
+        for i, b in enumerate(browsers):
+            free[role].put((i, b))
+    chair_tables = list(setup.chairs)
+    visits: list[Visit] = []
+    load0 = os.getloadavg()
+    t0 = time.perf_counter()
+    end = t0 + seconds
+    n = 0
+    while True:
+        now = time.perf_counter()
+        wait = rng.expovariate(rate)
+        if now + wait >= end:
+            stop.wait(max(0.0, end - now))
+            break
+        stop.wait(wait)
+        n += 1
+        draw = rng.random()
+        role = "citizen" if draw < 0.90 else "chair" if draw < 0.95 else "gov"
+        with load.lock:
+            load.arrived += 1
+        try:
+            i, b = free[role].get_nowait()
+        except queue.Empty:
+            with load.lock:
+                load.no_session += 1
+            continue
+        table_id = chair_tables[i % len(chair_tables)] if role == "chair" else None
+        vu = VirtualUser(n, role, b, setup, stats, stop, table_id=table_id, think=think, exponential=True)
+        visit_pages = 1 + int(rng.expovariate(1 / max(pages - 1, 1e-9))) if pages > 1 else 1
+        v = Visit(vu, visit_pages, load, lambda role=role, i=i, b=b: free[role].put((i, b)))
+        v.start()
+        visits.append(v)
+    stop.set()
+    for v in visits:
+        v.join(timeout=60)
+    elapsed = time.perf_counter() - t0
+    load.change(0)
+    load1 = os.getloadavg()
+    return stats, elapsed, (load0[0], load1[0], load1[1]), load
+
+
+def open_report(load: OpenLoad, elapsed: float, rate: float, think: float, pages: float) -> str:
+    return (f"open arrivals: {rate:g}/s asked, {load.arrived} arrived, {load.left} visits ended, "
+            f"{load.no_session} found no free session; users on the site: mean {load.area / elapsed:.1f}, "
+            f"peak {load.peak} (think {think:g} s exponential, {pages:g} pages a visit on average)")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--users", type=int, nargs="+", default=[50, 200])
@@ -575,10 +774,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=8)
     ap.add_argument("--think", type=float, default=0.0,
                     help="mean think time between a user's pages in seconds (0: back-to-back, the worst case)")
+    ap.add_argument("--arrivals", type=float, default=0.0, metavar="RATE",
+                    help="open model: users arrive at RATE per second (Poisson) instead of --users looping")
+    ap.add_argument("--pages", type=float, default=8.0,
+                    help="open model: mean pages per visit (geometric; each page with its callbacks)")
+    ap.add_argument("--pool", type=int, default=0,
+                    help="open model: sessions signed in beforehand (default: 2x the expected users on the site)")
     ap.add_argument("--keep", action="store_true", help="keep the bench schema")
     ap.add_argument("--redis", default="", metavar="URL",
                     help="share Redis between the workers as production does (e.g. redis://127.0.0.1:6379/0)")
     args = ap.parse_args(argv)
+    if args.arrivals:
+        # Little's law with ~0.5 s per page on a busy server: users on the site = rate x pages x (think + 0.5)
+        expected = args.arrivals * args.pages * (args.think + 0.5)
+        args.users = [args.pool or max(20, int(2 * expected) + 5)]
     most = max(args.users)
     print(f"preparing a PostgreSQL schema with the demo ({PG_URL.rsplit('@', 1)[-1]}) ...", flush=True)
     t = time.perf_counter()
@@ -602,9 +811,21 @@ def main(argv: list[str] | None = None) -> int:
         }
         print(f"  {sum(map(len, pool.values()))} sign-ins through the login form in {time.perf_counter() - t:.1f} s",
               flush=True)
-        for users in args.users:
-            stats, elapsed, load = run_level(base, setup, users, args.seconds, deps, args.think, pool)
-            print(report(users, stats, elapsed, load), flush=True)
+        levels = [None] if args.arrivals else args.users
+        for users in levels:
+            cpu0 = cpu_sample(proc.pid)
+            if users is None:
+                stats, elapsed, load, arrivals = run_open(setup, args.arrivals, args.seconds, args.think, args.pages,
+                                                          pool)
+                users_label = f"open arrivals ({sum(map(len, pool.values()))} sessions)"
+            else:
+                stats, elapsed, load = run_level(base, setup, users, args.seconds, deps, args.think, pool)
+                users_label = str(users)
+            cpu1 = cpu_sample(proc.pid)
+            print(report(users_label, stats, elapsed, load), flush=True)
+            if users is None:
+                print(open_report(arrivals, elapsed, args.arrivals, args.think, args.pages), flush=True)
+            print(cpu_report(cpu0, cpu1, elapsed, sum(map(len, stats.times.values()))), flush=True)
     finally:
         if proc is not None and proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
