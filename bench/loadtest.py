@@ -820,7 +820,7 @@ def main(argv: list[str] | None = None) -> int:
                 users_label = f"open arrivals ({sum(map(len, pool.values()))} sessions)"
             else:
                 stats, elapsed, load = run_level(base, setup, users, args.seconds, deps, args.think, pool)
-                users_label = str(users)
+                users_label = users
             cpu1 = cpu_sample(proc.pid)
             print(report(users_label, stats, elapsed, load), flush=True)
             if users is None:
