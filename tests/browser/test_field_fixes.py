@@ -159,10 +159,13 @@ def test_the_admin_users_table_fits(browser, demo, lang, width):
         page.locator(".nav-tabs .nav-link").nth(3).click()
         page.fill("#adm-u-search", LONG_NAME[:10])
         page.press("#adm-u-search", "Enter")
-        page.wait_for_selector("#adm-u-list tr[data-user]")
+        # the search re-renders the list: wait for the row of the long name, then read its cells' layout
+        page.wait_for_function("(name) => [...document.querySelectorAll('#adm-u-list tr[data-user] td')]"
+                               ".some(td => td.textContent.includes(name))", arg=LONG_NAME)
+        expected = "block" if width < 768 else "table-cell"
+        page.wait_for_function("(want) => { const td = document.querySelector('#adm-u-list tr[data-user] td');"
+                               " return td && getComputedStyle(td).display === want; }", arg=expected)
         row = page.locator("#adm-u-list tr[data-user]").first
-        display = row.locator("td").first.evaluate("td => getComputedStyle(td).display")
-        assert display == ("block" if width < 768 else "table-cell")
         # the actions stay on screen beside a 60-letter name without spaces
         buttons = row.locator("button")
         for i in range(buttons.count()):
