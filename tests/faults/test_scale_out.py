@@ -108,9 +108,12 @@ def site(tmp_path_factory) -> Iterator[Site]:
         finally:
             # quick: nginx first (it holds keepalive sockets to A and B), gunicorn's quick shutdown
             # (SIGQUIT; SIGTERM would wait up to 30 s for those sockets), the worker killed (it is idle)
+            for proc, _port, log in reversed(procs):   # signal all, then wait for each
+                if proc.poll() is None:
+                    proc.send_signal(signal.SIGTERM if log is None else signal.SIGQUIT)
+            worker.kill()
             for proc, _port, log in reversed(procs):
                 stop(proc, signal.SIGTERM if log is None else signal.SIGQUIT)
-            worker.kill()
             db.dispose()
 
 
