@@ -70,6 +70,8 @@ def _post(client, app, output_id, values: dict, trigger: str):
 
     def dep(d):
         cid = d["id"]
+        if cid.startswith("{"):  # a pattern id (ALL): the renderer sends the matching components, a list
+            return values.get(cid, [])
         return {"id": cid, "property": d["property"], "value": values.get(str(cid), values.get(cid))}
 
     outputs = [{"id": k.split(".")[0], "property": k.split(".")[-1]} for k in key.strip(".").split("...")]

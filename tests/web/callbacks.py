@@ -19,6 +19,8 @@ def post_callback(client, app, output_id: str, values: dict, trigger: str, *, pr
 
     def dep(d):
         cid = d["id"]
+        if cid.startswith("{"):  # a pattern id (ALL): the renderer sends the matching components, a list
+            return values.get(cid, [])
         return {"id": cid, "property": d["property"], "value": values.get(str(cid), values.get(cid))}
 
     outputs = [{"id": k.split(".")[0], "property": k.split(".")[-1]} for k in key.strip(".").split("...")]
