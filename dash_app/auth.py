@@ -572,7 +572,7 @@ def init_auth(server: Flask, dash_app: dash.Dash) -> None:
     from models.tables.elections import ballot_key_from_secret, configure_ballot_key
 
     configure_ballot_key(server.extensions["hamyar_db"], ballot_key_from_secret(server.config["SECRET_KEY"]))
-    import models.pb.cycles as pb_cycles   # PB ballots likewise (issue 18 item 5), with a key of their own
+    import models.pb.cycles as pb_cycles  # PB ballots likewise (issue 18 item 5), with a key of their own
 
     pb_cycles.configure_ballot_key(server.extensions["hamyar_db"],
                                    pb_cycles.ballot_key_from_secret(server.config["SECRET_KEY"]))

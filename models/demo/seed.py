@@ -155,6 +155,22 @@ def _seed_places(session: Session, facts: dict) -> tuple[int, dict[str, int], di
     return county_id, district_ids, place_weight
 
 
+def _table_members(key: str, t_index: int, experts: list[int], account_ids: dict[str, int],
+                   governor_id: int) -> list[tuple[int, MemberBackground]]:
+    """Six experts per table (a rotation through the shuffled experts), the demo's chair and member on
+    health (the member on environment too) and the governor on three tables."""
+    members = [(experts[(t_index * 6 + k) % len(experts)], bg) for k, bg in enumerate(
+        [MemberBackground.AGENCY, MemberBackground.ACADEMIC, MemberBackground.ACADEMIC, MemberBackground.FIELD,
+         MemberBackground.FIELD, MemberBackground.ACTIVIST])]
+    if key == "health":
+        members += [(account_ids["chair"], MemberBackground.ACADEMIC), (account_ids["member"], MemberBackground.FIELD)]
+    if key == "environment":
+        members += [(account_ids["member"], MemberBackground.FIELD)]
+    if key in ("health", "economy_employment", "infrastructure_urban_rural"):
+        members += [(governor_id, MemberBackground.GOVERNOR)]
+    return members
+
+
 def seed_demo(session: Session, seed: int = DEMO_SEED) -> SeedSummary:
     if session.scalar(select(func.count()).select_from(User)):
         raise AlreadySeeded("the database already holds users; seed-demo fills an empty database only")
@@ -206,15 +222,7 @@ def seed_demo(session: Session, seed: int = DEMO_SEED) -> SeedSummary:
         (tid,) = _ids(session, Table, [dict(slug=key.replace("_", "-"), name_fa=fa, name_en=en, domain=key,
                                             description_fa="", description_en="", created_at=at)])
         table_ids[key] = tid
-        members = [(experts[(t_index * 6 + k) % len(experts)], bg) for k, bg in enumerate(
-            [MemberBackground.AGENCY, MemberBackground.ACADEMIC, MemberBackground.ACADEMIC, MemberBackground.FIELD,
-             MemberBackground.FIELD, MemberBackground.ACTIVIST])]
-        if key == "health":
-            members += [(account_ids["chair"], MemberBackground.ACADEMIC), (account_ids["member"], MemberBackground.FIELD)]
-        if key == "environment":
-            members += [(account_ids["member"], MemberBackground.FIELD)]
-        if key in ("health", "economy_employment", "infrastructure_urban_rural"):
-            members += [(governor_id, MemberBackground.GOVERNOR)]
+        members = _table_members(key, t_index, experts, account_ids, governor_id)
         domain_fa = fa.replace("میز تخصصی ", "")
         session.execute(insert(TableMembership), [
             dict(table_id=tid, user_id=uid, background=bg, joined_at=at,

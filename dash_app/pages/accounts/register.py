@@ -34,7 +34,7 @@ def layout(error: str | None = None, next: str | None = None, **_kw):
             csrf_field(),
             dbc.Input(type="hidden", name=views.F_NEXT, value=safe_next(next)),
             field(_("Your name"), views.F_NAME, "register-name", type="text", value=name or "",
-                  required=True, autocomplete="name", maxlength=120),
+                  required=True, autocomplete="name", maxlength=60),
             field(_("Mobile number or e-mail"), views.F_LOGIN, "register-login", type="text",
                   value=login or "", required=True, autocomplete="username"),
             field(_("Password"), views.F_PASSWORD, "register-password", type="password", required=True,
