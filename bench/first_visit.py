@@ -7,6 +7,7 @@ a fresh browser context ("first"), then again in the same context ("repeat"). By
 over the wire (compressed sizes, headers included), summed from DevTools' loadingFinished events.
 
     python -m bench.first_visit --url http://127.0.0.1:8077 [--runs 3] [--lang fa]
+    python -m bench.loadtest --first-visit      # the same against gunicorn on PostgreSQL with the demo
 
 Start the demo first (`HAMYAR_DATA=/tmp/demo hamyar demo --port 8077`); the dashboard is visited
 signed in as the demo's governorate officer. Prints the median of --runs runs per page.
@@ -105,18 +106,23 @@ def measure(url: str, runs: int, lang: str) -> dict[str, dict[str, float]]:
     return {name: {k: statistics.median(v) for k, v in row.items()} for name, row in rows.items()}
 
 
+def table(result: dict[str, dict[str, float]], runs: int, lang: str) -> str:
+    lines = [f"first and repeat visits, {WIDTH} px, 1.6 Mbit/s / 750 kbit/s / 150 ms, CPU {CPU_SLOWDOWN}x, "
+             f"median of {runs}, lang={lang}",
+             f"{'page':<14}{'first s':>9}{'first KiB':>11}{'repeat s':>10}{'repeat KiB':>12}"]
+    for name, row in result.items():
+        lines.append(f"{name:<14}{row['first s']:>9.2f}{row['first KiB']:>11.0f}{row['repeat s']:>10.2f}"
+                     f"{row['repeat KiB']:>12.0f}")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8077")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--lang", default="fa", choices=["fa", "en"])
     args = parser.parse_args()
-    result = measure(args.url.rstrip("/"), args.runs, args.lang)
-    print(f"first and repeat visits, {WIDTH} px, 1.6 Mbit/s / 750 kbit/s / 150 ms, CPU {CPU_SLOWDOWN}x, "
-          f"median of {args.runs}, lang={args.lang}")
-    print(f"{'page':<14}{'first s':>9}{'first KiB':>11}{'repeat s':>10}{'repeat KiB':>12}")
-    for name, row in result.items():
-        print(f"{name:<14}{row['first s']:>9.2f}{row['first KiB']:>11.0f}{row['repeat s']:>10.2f}{row['repeat KiB']:>12.0f}")
+    print(table(measure(args.url.rstrip("/"), args.runs, args.lang), args.runs, args.lang))
 
 
 if __name__ == "__main__":

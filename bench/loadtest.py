@@ -783,7 +783,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the bench schema")
     ap.add_argument("--redis", default="", metavar="URL",
                     help="share Redis between the workers as production does (e.g. redis://127.0.0.1:6379/0)")
+    ap.add_argument("--first-visit", action="store_true",
+                    help="instead of load: a throttled phone's first and repeat visits in Chromium (bench.first_visit)")
+    ap.add_argument("--runs", type=int, default=3, help="with --first-visit: runs per page (median)")
     args = ap.parse_args(argv)
+    if args.first_visit:
+        args.users = [1]
     if args.arrivals:
         # Little's law with ~0.5 s per page on a busy server: users on the site = rate x pages x (think + 0.5)
         expected = args.arrivals * args.pages * (args.think + 0.5)
@@ -798,6 +803,11 @@ def main(argv: list[str] | None = None) -> int:
         proc, base = start_server(setup, args.workers, args.threads, args.redis)
         print(f"gunicorn: {args.workers} workers x {args.threads} threads (gthread) on {base}"
               f"{' with Redis' if args.redis else ''}", flush=True)
+        if args.first_visit:  # the production stack (gunicorn, PostgreSQL, the demo) seen from a slow phone
+            from bench import first_visit
+
+            print(first_visit.table(first_visit.measure(base, args.runs, "fa"), args.runs, "fa"), flush=True)
+            return 0
         import requests
 
         deps = requests.get(base + "/_dash-dependencies", timeout=30).json()
