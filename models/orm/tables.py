@@ -63,10 +63,15 @@ class TableMembership(Base):
 
 class ChairElection(Base):
     __tablename__ = "chair_elections"
-    __table_args__ = (CheckConstraint("closes_at > opens_at", name="closes_after_opening"),)
+    __table_args__ = (CheckConstraint("closes_at > opens_at", name="closes_after_opening"),
+                      CheckConstraint("quorum_percent BETWEEN 1 AND 100", name="quorum_percent_range"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     table_id: Mapped[int] = mapped_column(ForeignKey("tables.id", ondelete="RESTRICT"), index=True)
+    # The quorum (issue 20 item 6), set by the governorate when it opens the election: the share of the
+    # table's current members, in percent, who must have voted before the election may be closed early
+    # (models.tables.elections.quorum_needed). Elections opened before migration 0018 have one half.
+    quorum_percent: Mapped[int] = mapped_column(Integer, default=50, server_default="50")
     opens_at: Mapped[datetime]
     closes_at: Mapped[datetime]
     status: Mapped[ElectionStatus] = mapped_column(
