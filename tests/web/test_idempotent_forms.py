@@ -291,3 +291,127 @@ def test_submitting_a_pb_ballot_twice_keeps_one_ballot(site):
             pbc.cast_ballot(s, users["ana"], cycle, [world.project])
     with db.reader() as s:
         assert s.scalar(select(func.count()).select_from(PBBallot).where(PBBallot.cycle_id == cycle)) == 1
+
+
+# --- /admin and /admin/pb: a table, a PB cycle and an imported .pb, each made once per token -------------
+
+
+def _staff(app, db):
+    """A governorate officer, signed in."""
+    with db.unit_of_work() as s:
+        accounts.create_user(s, name="Gov", login="gov@example.org", password=PASSWORD, language="en",
+                             is_governorate=True)
+    return _signed_in(app, "gov")
+
+
+def _count(db, model) -> int:
+    with db.reader() as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+def _answer(resp, cid: str, prop: str):
+    assert resp.status_code == 200, resp.data[:400]
+    return resp.get_json()["response"][cid][prop]
+
+
+def test_pressing_save_twice_on_a_new_table_makes_one_table(site):
+    """The first press made the table but its answer (which selects the new table) never arrived: the form
+    still says "New table", and pressing Save again answers with that table instead of refusing its name."""
+    from dash_app.pages.governorate import admin as admin_page
+    from dash_app.pages.governorate import ids as gid
+    from models.orm.tables import Table
+
+    app, db, _world, _users = site
+    client = _staff(app, db)
+    before = _count(db, Table)
+    token = form_tokens.new_token()
+    form = {gid.AD_T_SAVE: 1, gid.AD_T_SELECT: "", gid.AD_T_NAME_FA: "میز آب", gid.AD_T_NAME_EN: "Water",
+            gid.AD_T_DESC_FA: "", gid.AD_T_DESC_EN: "", gid.AD_REFRESH: 0, admin_page.AD_T_TOKEN: token}
+    answers = [post_callback(client, app, admin_page.AD_T_TOKEN, form, f"{gid.AD_T_SAVE}.n_clicks")
+               for _ in range(2)]
+    made = [_answer(a, gid.AD_T_SELECT, "value") for a in answers]
+    assert made[0] == made[1] and made[0].isdigit()                 # the second press names the first table
+    assert all("The table is saved" in str(a.get_json()) for a in answers)
+    fresh = _answer(answers[0], admin_page.AD_T_TOKEN, "data")
+    assert fresh != token and form_tokens.TOKEN_FORMAT.match(fresh)  # the next create gets a token of its own
+    assert _count(db, Table) == before + 1
+    with db.reader() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "table.created")) == 1
+    # a fresh token with other names makes a second table
+    other = {**form, gid.AD_T_NAME_FA: "میز برق", gid.AD_T_NAME_EN: "Power", admin_page.AD_T_TOKEN: fresh}
+    post_callback(client, app, admin_page.AD_T_TOKEN, other, f"{gid.AD_T_SAVE}.n_clicks")
+    assert _count(db, Table) == before + 2
+
+
+def _cycle_form(world, token):
+    from dash_app.pages.pb import admin_pb
+    from dash_app.pages.pb import ids as pids
+
+    return {pids.PB_CREATE: 1, pids.PB_NAME_FA: "دوره دوم", pids.PB_NAME_EN: "Second", pids.PB_BUDGET: "5000000",
+            pids.PB_UNIT: "toman", pids.PB_PROJECTS: [world.env_project], pids.PB_BALLOT_RULE: "knapsack",
+            pids.PB_K: "3", pids.PB_COUNTING_RULE: "mes", pids.PB_REFRESH: 0, admin_pb.PB_CREATE_TOKEN: token}
+
+
+def test_pressing_create_twice_on_a_pb_cycle_makes_one_cycle(site):
+    from dash_app.pages.pb import admin_pb
+    from dash_app.pages.pb import ids as pids
+    from models.orm.pb import PBCycle
+
+    app, db, world, _users = site
+    client = _staff(app, db)
+    token = form_tokens.new_token()
+    answers = [post_callback(client, app, admin_pb.PB_CREATE_TOKEN, _cycle_form(world, token),
+                             f"{pids.PB_CREATE}.n_clicks") for _ in range(2)]
+    made = [_answer(a, pids.PB_SELECT, "value") for a in answers]
+    assert made[0] == made[1] and made[0].isdigit()
+    assert all("The cycle is created" in str(a.get_json()) for a in answers)
+    assert _count(db, PBCycle) == 1
+    fresh = _answer(answers[0], admin_pb.PB_CREATE_TOKEN, "data")
+    assert fresh != token and form_tokens.TOKEN_FORMAT.match(fresh)
+    post_callback(client, app, admin_pb.PB_CREATE_TOKEN, _cycle_form(world, fresh), f"{pids.PB_CREATE}.n_clicks")
+    assert _count(db, PBCycle) == 2
+
+
+def test_importing_one_pb_file_twice_with_one_token_makes_one_cycle(site):
+    import base64
+
+    from dash_app.pages.pb import admin_pb
+    from dash_app.pages.pb import ids as pids
+    from models.orm.pb import PBCycle, PBCycleImport
+
+    app, db, _world, _users = site
+    client = _staff(app, db)
+    pb = (b"META\nkey;value\ndescription;Tiny\nnum_projects;2\nnum_votes;3\nbudget;100\nvote_type;approval\n"
+          b"PROJECTS\nproject_id;cost\np1;60\np2;50\nVOTES\nvoter_id;vote\nv1;p1\nv2;p1,p2\nv3;p2\n")
+    token = form_tokens.new_token()
+    form = {pids.PB_UPLOAD: "data:text/plain;base64," + base64.b64encode(pb).decode(), pids.PB_IMPORT_RULE: "greedy",
+            pids.PB_REFRESH: 0, admin_pb.PB_IMPORT_TOKEN: token}
+    answers = [post_callback(client, app, admin_pb.PB_IMPORT_TOKEN, form, f"{pids.PB_UPLOAD}.contents")
+               for _ in range(2)]
+    made = [_answer(a, pids.PB_SELECT, "value") for a in answers]
+    assert made[0] == made[1] and all("Imported as cycle" in str(a.get_json()) for a in answers)
+    assert _count(db, PBCycle) == 1 and _count(db, PBCycleImport) == 1
+    fresh = _answer(answers[0], admin_pb.PB_IMPORT_TOKEN, "data")
+    assert fresh != token
+    post_callback(client, app, admin_pb.PB_IMPORT_TOKEN, {**form, admin_pb.PB_IMPORT_TOKEN: fresh},
+                  f"{pids.PB_UPLOAD}.contents")
+    assert _count(db, PBCycle) == 2
+
+
+def test_a_create_token_of_one_admin_form_is_refused_by_another(site):
+    """One token, one kind of create: the table form's token cannot be replayed on the PB cycle form."""
+    from dash_app.pages.governorate import admin as admin_page
+    from dash_app.pages.governorate import ids as gid
+    from dash_app.pages.pb import admin_pb
+    from dash_app.pages.pb import ids as pids
+    from models.orm.pb import PBCycle
+
+    app, db, world, _users = site
+    client = _staff(app, db)
+    token = form_tokens.new_token()
+    post_callback(client, app, admin_page.AD_T_TOKEN, {
+        gid.AD_T_SAVE: 1, gid.AD_T_SELECT: "", gid.AD_T_NAME_FA: "میز آب", gid.AD_T_NAME_EN: "Water",
+        admin_page.AD_T_TOKEN: token}, f"{gid.AD_T_SAVE}.n_clicks")
+    resp = post_callback(client, app, admin_pb.PB_CREATE_TOKEN, _cycle_form(world, token), f"{pids.PB_CREATE}.n_clicks")
+    assert "This form was already used for something else" in str(resp.get_json())
+    assert _count(db, PBCycle) == 0

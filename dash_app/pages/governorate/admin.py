@@ -36,6 +36,7 @@ from dash_app.ui.forms import button_error, field_error, field_error_id, show_at
 from dash_app.ui.labels import BACKGROUND_LABEL, kind_label
 from dash_app.ui.names import name_in
 from models.accounts import password_reset
+from models.core import form_tokens
 from models.core.enums import ElectionStatus, HelpKind, MemberBackground
 from models.core.errors import DomainError, ValidationError
 from models.core.validation import ELECTION_DAYS_DEFAULT, election_days
@@ -46,6 +47,10 @@ from models.pledging.decisions import MAX_INSTRUCTIONS as PAYMENT_MAX
 from models.pledging.decisions import payment_instructions, set_payment_instructions
 from models.reporting import valuation
 from models.tables.elections import close_election, open_election
+
+# The new-table form's one-time token (models.core.form_tokens): a second press of Save after a timeout,
+# with the same token, answers with the table the first press made instead of making (or refusing) another.
+AD_T_TOKEN = "adm-t-token"
 
 
 def _with_error(component: Any, field_id: str) -> html.Div:
@@ -96,6 +101,7 @@ def layout(**_kw):
                             className="btn btn-outline-secondary mb-2"),
             ]),
             html.Div(id=gid.AD_T_ERROR, **{"aria-live": "assertive"}),  # beside the button (issue 20 items 1-2)
+            dcc.Store(id=AD_T_TOKEN, data=form_tokens.new_token()),
             payment_block(),
         ], className="border rounded p-3 mb-3"),
         dbc.Modal([
@@ -336,27 +342,36 @@ def _bump(version: Any) -> int:
 
 @secured_callback(
     Output(gid.AD_MESSAGE, "children", allow_duplicate=True), Output(gid.AD_REFRESH, "data", allow_duplicate=True),
-    Output(gid.AD_T_SELECT, "value"), Output(gid.AD_T_ERROR, "children"),
+    Output(gid.AD_T_SELECT, "value"), Output(gid.AD_T_ERROR, "children"), Output(AD_T_TOKEN, "data"),
     Input(gid.AD_T_SAVE, "n_clicks"), State(gid.AD_T_SELECT, "value"), State(gid.AD_T_NAME_FA, "value"),
     State(gid.AD_T_NAME_EN, "value"), State(gid.AD_T_DESC_FA, "value"), State(gid.AD_T_DESC_EN, "value"),
-    State(gid.AD_REFRESH, "data"), roles={GOVERNORATE}, prevent_initial_call=True)
-def save_table(n, table_value, name_fa, name_en, desc_fa, desc_en, version):
+    State(gid.AD_REFRESH, "data"), State(AD_T_TOKEN, "data"), roles={GOVERNORATE}, prevent_initial_call=True)
+def save_table(n, table_value, name_fa, name_en, desc_fa, desc_en, version, token=None):
+    """Save the chosen table, or create one ("New table"): a create carries the form's one-time token, so
+    pressing Save again with it (the first answer lost) answers with the first table and makes none."""
     require({GOVERNORATE})
     if not n:
-        return no_update, no_update, no_update, no_update
+        return no_update, no_update, no_update, no_update, no_update
     data = admin_ops.TableInput(as_text(name_fa), as_text(name_en), as_text(desc_fa), as_text(desc_en))
     tid = parse_int(table_value) if table_value else None
+    actor = current_user_id()
+    token_out: Any = no_update
     try:
-        with get_db().unit_of_work() as s:
-            table = (admin_ops.update_table(s, current_user_id(), tid, data) if tid is not None
-                     else admin_ops.create_table(s, current_user_id(), data))
-            new_id = table.id
+        if tid is not None:
+            with get_db().unit_of_work() as s:
+                new_id = admin_ops.update_table(s, actor, tid, data).id
+        else:
+            once = form_tokens.checked_token(token)
+            new_id, _created = form_tokens.create_once(get_db(), lambda s: form_tokens.once(
+                s, actor, once, "table", lambda: admin_ops.create_table(s, actor, data)))
+            token_out = form_tokens.new_token()
     except DomainError as exc:  # at the field it names (marked, focused) and beside the Save button
         field_id, label = TABLE_FIELD_OF.get(exc.field or "", (None, None))
         show_at_field([f for f, _label in TABLE_FIELD_OF.values()], field_id, error_message(exc))
-        return "", no_update, no_update, button_error(error_message(exc), field_id, str(label) if label else None)
+        return "", no_update, no_update, button_error(error_message(exc), field_id, str(label) if label else None), \
+            no_update
     show_at_field([f for f, _label in TABLE_FIELD_OF.values()], None, "")
-    return success(_("The table is saved.")), _bump(version), str(new_id), ""
+    return success(_("The table is saved.")), _bump(version), str(new_id), "", token_out
 
 
 TABLE_FIELD_OF = {"name_fa": (gid.AD_T_NAME_FA, _l("Name in Persian")), "name_en": (gid.AD_T_NAME_EN, _l("Name in English")),

@@ -44,6 +44,7 @@ from dash_app.ui.alerts import error_alert, success
 from dash_app.ui.dates import date_placeholder, parse_date_text
 from dash_app.ui.names import name_in
 from models.accounts.users import find_user_by_login
+from models.core import form_tokens
 from models.core.enums import PBBallotRule, PBCountingRule, PBPhase
 from models.core.errors import Conflict, DomainError, NotFound, ValidationError
 
@@ -99,6 +100,11 @@ def _bump(version) -> int:
 
 
 # --- the page -------------------------------------------------------------------------------------
+
+# The one-time tokens of the two creates (models.core.form_tokens): sending a form again with its token (a
+# second press after a timeout, a retried request) answers with the cycle the first one made, and makes none.
+PB_CREATE_TOKEN = "pb-create-token"
+PB_IMPORT_TOKEN = "pb-import-token"
 
 
 @page(__name__, path="/admin/pb", title=_l("Participatory budgeting cycles"), roles={GOVERNORATE})
@@ -160,6 +166,7 @@ def layout(**_kw):
                         style={"maxHeight": "22rem", "overflowY": "auto"}) if eligible else
                html.P(_("No project has an uncovered financial need right now."), className="text-body-secondary")),
         html.Div(id=ids.PB_CREATE_MESSAGE),
+        dcc.Store(id=PB_CREATE_TOKEN, data=form_tokens.new_token()),
         html.Button([icon("save", "me-1"), _("Create the cycle")], id=ids.PB_CREATE, n_clicks=0,
                     className="btn btn-primary"),
     ], className="border rounded p-3 mb-4")
@@ -172,6 +179,7 @@ def layout(**_kw):
         dcc.Upload(html.Div([icon("file-earmark-arrow-up", "me-1"), _("Drop a .pb file here or choose one")]),
                    id=ids.PB_UPLOAD, multiple=False, max_size=pb_cycles.MAX_IMPORT_BYTES, accept=".pb,text/plain",
                    className="border border-2 rounded p-4 text-center", style={"borderStyle": "dashed"}),
+        dcc.Store(id=PB_IMPORT_TOKEN, data=form_tokens.new_token()),
         dcc.Loading(html.Div(id=ids.PB_IMPORT_MESSAGE, className="mt-2")),
     ], className="border rounded p-3 mb-4")
     detail = html.Section([
@@ -472,20 +480,20 @@ def toggle_k(ballot_rule):
 
 
 @secured_callback(Output(ids.PB_CREATE_MESSAGE, "children"), Output(ids.PB_REFRESH, "data"),
-                  Output(ids.PB_SELECT, "value"),
+                  Output(ids.PB_SELECT, "value"), Output(PB_CREATE_TOKEN, "data"),
                   Input(ids.PB_CREATE, "n_clicks"),
                   State(ids.PB_NAME_FA, "value"), State(ids.PB_NAME_EN, "value"), State(ids.PB_BUDGET, "value"),
                   State(ids.PB_UNIT, "value"), State(ids.PB_PROJECTS, "value"), State(ids.PB_BALLOT_RULE, "value"),
                   State(ids.PB_K, "value"), State(ids.PB_COUNTING_RULE, "value"), State(ids.PB_REFRESH, "data"),
                   State(ids.PB_OPENS, "value"), State(ids.PB_CLOSES, "value"),
                   State({"type": ids.PB_HEADING, "district": ALL}, "value"),
-                  State({"type": ids.PB_HEADING, "district": ALL}, "id"),
+                  State({"type": ids.PB_HEADING, "district": ALL}, "id"), State(PB_CREATE_TOKEN, "data"),
                   roles={GOVERNORATE}, prevent_initial_call=True)
 def create(n, name_fa, name_en, budget, unit, projects, ballot_rule, k, counting_rule, version, opens=None,
-           closes=None, heading_values=None, heading_ids=None):
+           closes=None, heading_values=None, heading_ids=None, token=None):
     require({GOVERNORATE})
     if not n:
-        return no_update, no_update, no_update
+        return no_update, no_update, no_update, no_update
     try:
         budget_rials = _read_budget(budget, unit)
         if ballot_rule == PBBallotRule.APPROVAL.value:
@@ -501,13 +509,13 @@ def create(n, name_fa, name_en, budget, unit, projects, ballot_rule, k, counting
             ballot_rule=ballot_rule, max_approvals=max_k, counting_rule=counting_rule,
             voting_opens_at=_day_start(opens, "voting_opens_at"), voting_closes_at=_day_end(closes),
             headings=_headings(budget_rials, unit, heading_values, heading_ids))
-        with get_db().unit_of_work() as s:
-            cycle = pb_cycles.create_cycle(s, current_user_id(), data)
-            new_id = cycle.id
+        actor, once = current_user_id(), form_tokens.checked_token(token)
+        new_id, _created = form_tokens.create_once(get_db(), lambda s: form_tokens.once(
+            s, actor, once, "pb_cycle", lambda: pb_cycles.create_cycle(s, actor, data)))
     except DomainError as exc:
-        return _fail(exc), no_update, no_update
+        return _fail(exc), no_update, no_update, no_update
     return (success(_("The cycle is created in the proposal phase. Open voting when it is ready.")), _bump(version),
-            str(new_id))
+            str(new_id), form_tokens.new_token())
 
 
 @secured_callback(Output(ids.PB_MESSAGE, "children"), Output(ids.PB_REFRESH, "data", allow_duplicate=True),
@@ -563,14 +571,16 @@ def export(n, value):
 
 
 @secured_callback(Output(ids.PB_IMPORT_MESSAGE, "children"), Output(ids.PB_REFRESH, "data", allow_duplicate=True),
-                  Output(ids.PB_SELECT, "value", allow_duplicate=True),
+                  Output(ids.PB_SELECT, "value", allow_duplicate=True), Output(PB_IMPORT_TOKEN, "data"),
                   Input(ids.PB_UPLOAD, "contents"), State(ids.PB_UPLOAD, "filename"), State(ids.PB_IMPORT_RULE, "value"),
-                  State(ids.PB_REFRESH, "data"), roles={GOVERNORATE}, prevent_initial_call=True)
-def import_file(contents, filename, rule, version):
-    """An uploaded .pb file becomes an imported cycle; show its count under the chosen rule."""
+                  State(ids.PB_REFRESH, "data"), State(PB_IMPORT_TOKEN, "data"), roles={GOVERNORATE},
+                  prevent_initial_call=True)
+def import_file(contents, filename, rule, version, token=None):
+    """An uploaded .pb file becomes an imported cycle; show its count under the chosen rule. The upload carries
+    the importer's one-time token: the same request again makes no second cycle."""
     require({GOVERNORATE})
     if not contents:
-        return no_update, no_update, no_update
+        return no_update, no_update, no_update, no_update
     lang = current_language()
     try:
         if not isinstance(contents, str) or "," not in contents:
@@ -580,14 +590,13 @@ def import_file(contents, filename, rule, version):
         except (binascii.Error, ValueError):
             raise ValidationError("pb_file_invalid", field="file", line=None, message="base64") from None
         name = filename if isinstance(filename, str) else ""
-        with get_db().unit_of_work() as s:
-            cycle = pb_cycles.import_pb(s, current_user_id(), data, name[:200],
-                                        rule if isinstance(rule, str) else "")
-            new_id = cycle.id
+        actor, once, chosen = current_user_id(), form_tokens.checked_token(token), rule if isinstance(rule, str) else ""
+        new_id, _created = form_tokens.create_once(get_db(), lambda s: form_tokens.once(
+            s, actor, once, "pb_import", lambda: pb_cycles.import_pb(s, actor, data, name[:200], chosen)))
     except DomainError as exc:
-        return _fail(exc), no_update, no_update
+        return _fail(exc), no_update, no_update, no_update
     return (success(_("Imported as cycle %(id)s. Press “Count the votes” to count it.",
-                      id=format_number(new_id, lang))), _bump(version), str(new_id))
+                      id=format_number(new_id, lang))), _bump(version), str(new_id), form_tokens.new_token())
 
 
 @secured_callback(Output(ids.PB_OFFICER_MESSAGE, "children"), Input(ids.PB_OFFICER_ASSIGN, "n_clicks"),
