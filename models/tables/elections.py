@@ -2,8 +2,16 @@
 ballots (changeable until the close), and the close makes the most-approved candidate chair.
 
 Imports sqlalchemy and models only.
-Tie-break (documented for members): most approvals; then the earlier nomination; then the
-smaller user id. Counts stay hidden until the election is closed.
+Tie rule (documented for members on the election panel; one function, `result_order`): most approvals;
+then the earlier nomination; then the smaller user id (the longer-standing account). Counts stay hidden
+until the election is closed.
+
+Quorum (issue 20 item 6): the governorate sets, when it opens an election, the share of the table's
+current members who must have voted (`ChairElection.quorum_percent`, default one half; `quorum_needed`
+rounds up, at least one). The governorate's early close below it is refused (`quorum_not_met`); it may
+extend the election instead (`extend_election`). At the closing time the system closes it anyway, and
+below quorum nobody is elected: the chair stays. Turnout is counted from `chair_participations` of
+current members (the ballots say nothing of who cast them).
 
 Secret ballots, in the database too (issue 18 item 5): "who voted" and "what was voted" are kept apart.
 `ChairParticipation` says that a member voted; `ChairBallot` + `ChairBallotChoice` hold what was voted
@@ -20,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import random
 import secrets
 import weakref
@@ -50,6 +59,26 @@ from models.orm.tables import (
 )
 
 CHAIR_TERM = timedelta(days=730)
+QUORUM_PERCENT_DEFAULT = 50
+QUORUM_PERCENT_RANGE = (1, 100)
+
+
+def result_order(approvals: int, nominated_at: datetime, user_id: int) -> tuple[int, datetime, int]:
+    """The tie rule, as a sort key (smallest first): most approvals, then the earlier nomination, then the
+    smaller user id. Used by the count, the close and the published result alike."""
+    return (-approvals, nominated_at, user_id)
+
+
+def quorum_needed(members: int, quorum_percent: int) -> int:
+    """How many of `members` must vote to reach `quorum_percent` (rounded up; at least one)."""
+    return max(1, math.ceil(members * quorum_percent / 100))
+
+
+def quorum_percent_checked(value: object) -> int:
+    low, high = QUORUM_PERCENT_RANGE
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValidationError("quorum_out_of_range", field="quorum", minimum=low, maximum=high)
+    return value
 
 # --- the keyed link between a voter and their ballot (only while the election is open) -------------
 
@@ -102,9 +131,10 @@ def active_member_ids(session: Session, table_id: int) -> list[int]:
 
 
 def open_election(session: Session, actor_id: int, table_id: int, closes_at: datetime,
-                  now: datetime | None = None) -> ChairElection:
+                  now: datetime | None = None, quorum_percent: int = QUORUM_PERCENT_DEFAULT) -> ChairElection:
     require_governorate(session, actor_id)
     now = now or utcnow()
+    quorum_percent = quorum_percent_checked(quorum_percent)
     table = session.get(Table, table_id) if isinstance(table_id, int) else None
     if table is None or table.archived_at is not None:
         raise NotFound("table_not_found")
@@ -113,7 +143,8 @@ def open_election(session: Session, actor_id: int, table_id: int, closes_at: dat
     if session.scalar(select(ChairElection.id).where(ChairElection.table_id == table_id,
                                                      ChairElection.status == ElectionStatus.OPEN)):
         raise Conflict("election_already_open")
-    election = ChairElection(table_id=table_id, opens_at=now, closes_at=closes_at, created_by_id=actor_id)
+    election = ChairElection(table_id=table_id, opens_at=now, closes_at=closes_at, created_by_id=actor_id,
+                             quorum_percent=quorum_percent)
     session.add(election)
     record(session, actor_id, "election.opened", election, table_id=table_id)
     for uid in active_member_ids(session, table_id):
@@ -216,7 +247,7 @@ def count_approvals(session: Session, election_id: int) -> list[tuple[ChairCandi
         for cand_id in choices:
             if cand_id in counts:
                 counts[cand_id] += 1
-    ordered = sorted(election.candidates, key=lambda c: (-counts[c.id], c.nominated_at, c.user_id))
+    ordered = sorted(election.candidates, key=lambda c: result_order(counts[c.id], c.nominated_at, c.user_id))
     return [(c, counts[c.id]) for c in ordered]
 
 
@@ -254,6 +285,9 @@ def close_election(session: Session, actor_id: int | None, election_id: object,
         raise Conflict("election_closed")
     if actor_id is None and now < election.closes_at:
         raise Conflict("election_not_due")
+    turnout = election_turnout(session, election)
+    if actor_id is not None and now < election.closes_at and not turnout.quorum_met:
+        raise Conflict("quorum_not_met", voted=turnout.voted, members=turnout.members, needed=turnout.needed)
     results = count_approvals(session, election.id)
     _unlink_ballots(session, election)
     election.status = ElectionStatus.CLOSED
@@ -261,7 +295,7 @@ def close_election(session: Session, actor_id: int | None, election_id: object,
     table = session.get(Table, election.table_id)
     assert table is not None  # elections.table_id is a foreign key (RESTRICT)
     before_chair = snapshot(table, ["chair_id"])
-    if results and results[0][1] > 0:
+    if results and results[0][1] > 0 and turnout.quorum_met:
         election.winner_id = results[0][0].user_id
         table.chair_id = election.winner_id
         table.chair_term_start = now
@@ -272,6 +306,70 @@ def close_election(session: Session, actor_id: int | None, election_id: object,
     for uid in active_member_ids(session, election.table_id):
         notify(session, uid, "election_closed", election_id=election.id, table_id=election.table_id,
                winner_id=election.winner_id)
+    return election
+
+
+@dataclass
+class Turnout:
+    voted: int          # current members who cast a ballot (from chair_participations)
+    members: int        # current members of the table
+    needed: int         # the quorum, in members
+    quorum_percent: int
+
+    @property
+    def quorum_met(self) -> bool:
+        return self.voted >= self.needed
+
+
+def election_turnout(session: Session, election: ChairElection) -> Turnout:
+    members = active_member_ids(session, election.table_id)
+    voted = session.scalar(select(func.count()).select_from(ChairParticipation).where(
+        ChairParticipation.election_id == election.id, ChairParticipation.user_id.in_(members))) or 0 \
+        if members else 0
+    pct = election.quorum_percent or QUORUM_PERCENT_DEFAULT
+    return Turnout(int(voted), len(members), quorum_needed(len(members), pct), pct)
+
+
+@dataclass
+class ClosePreview:
+    """What the governorate sees before it confirms an early close."""
+    election_id: int
+    turnout: Turnout
+    leader_id: int | None       # who would become chair (None: nobody approved, or below quorum)
+    leader_name: str | None
+    leader_approvals: int
+
+
+def close_preview(session: Session, actor_id: int, election_id: object) -> ClosePreview:
+    """Turnout and the would-be winner of an open election, for the governorate's confirmation only."""
+    require_governorate(session, actor_id)
+    election = session.get(ChairElection, election_id) if isinstance(election_id, int) and not isinstance(
+        election_id, bool) else None
+    if election is None:
+        raise NotFound("election_not_found")
+    if election.status is not ElectionStatus.OPEN:
+        raise Conflict("election_closed")
+    turnout = election_turnout(session, election)
+    results = count_approvals(session, election.id)
+    if results and results[0][1] > 0 and turnout.quorum_met:
+        leader = session.get(User, results[0][0].user_id)
+        return ClosePreview(election.id, turnout, results[0][0].user_id, leader.name if leader else None,
+                            results[0][1])
+    return ClosePreview(election.id, turnout, None, None, results[0][1] if results else 0)
+
+
+def extend_election(session: Session, actor_id: int, election_id: object, closes_at: datetime,
+                    now: datetime | None = None) -> ChairElection:
+    """The governorate moves an open election's closing time later (instead of closing below quorum)."""
+    require_governorate(session, actor_id)
+    now = now or utcnow()
+    election = _open_election(session, election_id, now)
+    if not isinstance(closes_at, datetime) or closes_at.tzinfo is None or closes_at <= election.closes_at:
+        raise ValidationError("extension_not_later", field="closes_at")
+    before = snapshot(election, ["closes_at"])
+    election.closes_at = closes_at
+    record(session, actor_id, "election.extended", election, before=before, after=snapshot(election, ["closes_at"]),
+           table_id=election.table_id)
     return election
 
 
@@ -358,6 +456,9 @@ class ElectionView:
     winner_id: int | None
     winner_name: str | None
     viewer_is_candidate: bool
+    members: int = 0            # current members (the quorum is counted among them)
+    quorum_needed: int = 1
+    quorum_percent: int = QUORUM_PERCENT_DEFAULT
 
 
 def election_view(session: Session, table_id: int, viewer_id: int | None, now: datetime | None = None
@@ -374,7 +475,7 @@ def election_view(session: Session, table_id: int, viewer_id: int | None, now: d
     candidates = [CandidateRow(c.id, c.user_id, c.user.name, c.nominated_at, counts.get(c.user_id, 0) if closed else None)
                   for c in election.candidates]
     if closed:
-        candidates.sort(key=lambda c: (-(c.approvals or 0), c.nominated_at, c.user_id))
+        candidates.sort(key=lambda c: result_order(c.approvals or 0, c.nominated_at, c.user_id))
     else:
         candidates.sort(key=lambda c: (c.nominated_at, c.user_id))
     mine: list[int] = []
@@ -382,12 +483,14 @@ def election_view(session: Session, table_id: int, viewer_id: int | None, now: d
     if ballot_id is not None:  # the viewer's own ballot, while it may still be changed
         mine = sorted(session.scalars(select(ChairBallotChoice.candidate_id).where(
             ChairBallotChoice.ballot_id == ballot_id)))
-    voted = session.scalar(select(func.count()).select_from(ChairParticipation).where(
-        ChairParticipation.election_id == election.id)) or 0
+    turnout = election_turnout(session, election)
+    voted = turnout.voted if not closed else session.scalar(select(func.count()).select_from(
+        ChairParticipation).where(ChairParticipation.election_id == election.id)) or 0
     winner = session.get(User, election.winner_id) if election.winner_id else None
     return ElectionView(election.id, election.status.value, election.opens_at, election.closes_at, candidates, mine,
                         int(voted), election.winner_id, winner.name if winner else None,
-                        any(c.user_id == viewer_id for c in candidates))
+                        any(c.user_id == viewer_id for c in candidates), turnout.members, turnout.needed,
+                        turnout.quorum_percent)
 
 
 def has_due_elections(session: Session, table_id: int | None = None, now: datetime | None = None) -> bool:
