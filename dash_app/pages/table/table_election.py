@@ -1,6 +1,10 @@
 """The chair election on /tables/<id>: the governorate opens and closes it; members nominate themselves
 and cast an approval ballot (changeable until the close); counts are shown only once it is closed.
 
+Closing early asks first (issue 20 item 6): a dialog says how many of how many members voted, the
+quorum, and who would become chair; below the quorum the server refuses the close and the dialog offers
+to extend the election instead. After the close the page header names the new chair at once.
+
 Imports dash, dbc, models and dash_app; not a page itself.
 """
 from __future__ import annotations
@@ -9,6 +13,7 @@ from datetime import UTC, timedelta
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, html, no_update
+from dash.exceptions import PreventUpdate
 
 from dash_app.auth import (
     CHAIR,
@@ -21,14 +26,54 @@ from dash_app.auth import (
     secured_callback,
 )
 from dash_app.db import get_db
-from dash_app.i18n import _, format_datetime, format_number, parse_int
+from dash_app.i18n import _, current_language, error_message, format_datetime, format_number, parse_int
 from dash_app.layout import icon
 from dash_app.pages.table import ids
 from dash_app.ui.alerts import error_alert, success
 from models.core.errors import DomainError, PermissionDenied, ValidationError
 from models.core.validation import ELECTION_DAYS_DEFAULT, election_days
 from models.orm.base import utcnow
-from models.tables.elections import cast_ballot, close_election, election_view, nominate, open_election
+from models.tables.elections import (
+    ClosePreview,
+    cast_ballot,
+    close_election,
+    close_preview,
+    election_view,
+    extend_election,
+    nominate,
+    open_election,
+    table_people,
+)
+
+# The close's confirmation dialog (issue 20 item 6), outside the re-rendered body.
+ELECTION_MODAL = "table-election-modal"
+ELECTION_MODAL_BODY = "table-election-modal-body"
+ELECTION_MODAL_ERROR = "table-election-modal-error"
+ELECTION_CONFIRM = "table-election-confirm"
+ELECTION_EXTEND = "table-election-extend"
+ELECTION_CANCEL = "table-election-cancel"
+EXTEND_DAYS = 7
+HIDDEN = {"display": "none"}  # not the `hidden` attribute: Bootstrap's d-flex overrides it
+
+
+def preview_sentences(preview: ClosePreview) -> list:
+    """The confirmation's sentences: the turnout against the quorum, then who would become chair."""
+    t = preview.turnout
+    parts = [html.P(_("%(voted)s of %(members)s members have voted; the quorum is %(needed)s (%(percent)s%% of the "
+                      "members).", voted=format_number(t.voted), members=format_number(t.members),
+                      needed=format_number(t.needed), percent=format_number(t.quorum_percent)),
+                    **{"data-turnout": f"{t.voted}/{t.members}/{t.needed}"})]
+    if not t.quorum_met:
+        parts.append(html.P(error_message("quorum_not_met", voted=t.voted, members=t.members, needed=t.needed),
+                            className="text-danger fw-semibold", **{"data-quorum": "not-met"}))
+    elif preview.leader_name:
+        parts.append(html.P(_("If you close it now, %(name)s becomes chair with %(n)s approvals.",
+                              name=preview.leader_name, n=format_number(preview.leader_approvals)),
+                            className="fw-semibold", **{"data-quorum": "met"}))
+    else:
+        parts.append(html.P(_("Nobody has been approved yet: if you close it now, the table keeps its chair."),
+                            className="fw-semibold", **{"data-quorum": "met"}))
+    return parts
 
 
 def _view(table_id: int, viewer: int | None):
@@ -52,13 +97,20 @@ def render(table_id: int, viewer: int | None, is_member: bool, is_gov: bool):
                               "close. The candidate with most approvals wins; a tie goes to the earlier nomination, "
                               "then to the longer-standing account. Counts are published when the election closes."),
                             className="small text-body-secondary"))
+        parts.append(html.P(_("Quorum: at least %(needed)s of the %(members)s members must vote (%(percent)s%%) before "
+                              "the governorate may close the election early; at the closing time, below the quorum "
+                              "nobody is elected and the chair stays.", needed=format_number(view.quorum_needed),
+                              members=format_number(view.members), percent=format_number(view.quorum_percent)),
+                            className="small text-body-secondary", **{"data-quorum-rule": str(view.quorum_needed)}))
         if view.candidates:
             parts.append(html.Ul([html.Li(c.name) for c in view.candidates], className="mb-2",
                                  **{"aria-label": _("Candidates")}))
         else:
             parts.append(html.P(_("No candidates yet."), className="text-body-secondary"))
     else:
-        winner = view.winner_name or _("nobody (no approvals)")
+        approved = any((c.approvals or 0) > 0 for c in view.candidates)
+        winner = view.winner_name or (_("nobody (the quorum was not reached)") if approved
+                                      else _("nobody (no approvals)"))
         closes = view.closes_at if view.closes_at.tzinfo else view.closes_at.replace(tzinfo=UTC)
         sentence = (_("The election closed on %(when)s. Elected chair: %(name)s.", when=format_datetime(closes),
                       name=winner) if closes <= utcnow() else
@@ -91,9 +143,10 @@ def render(table_id: int, viewer: int | None, is_member: bool, is_gov: bool):
                           className="me-2 ms-2"),
                 html.Button([icon("megaphone", "me-1"), _("Open an election")], id=ids.ELECTION_OPEN, n_clicks=0,
                             className="btn btn-outline-primary btn-sm"),
-            ], className="d-flex align-items-center flex-wrap gap-1", hidden=is_open),
+            ], className="d-flex align-items-center flex-wrap gap-1", style=HIDDEN if is_open else None,
+                **{"data-election-controls": "open"}),
             html.Button([icon("stop-circle", "me-1"), _("Close the election now")], id=ids.ELECTION_CLOSE,
-                        n_clicks=0, className="btn btn-outline-danger btn-sm", hidden=not is_open),
+                        n_clicks=0, className="btn btn-outline-danger btn-sm", style=None if is_open else HIDDEN),
         ], className="mt-2"))
     return html.Div(parts)
 
@@ -105,7 +158,21 @@ def section(table_id: int, viewer: int | None, is_member: bool, is_gov: bool):
         html.H2([icon("check2-square", "me-2"), _("Chair election")], className="h5"),
         html.Div(id=ids.ELECTION_ALERT, **{"aria-live": "polite"}),
         html.Div(render(table_id, viewer, is_member, is_gov), id=ids.ELECTION_BODY),
+        _modal() if is_gov else None,
     ], className="border rounded p-3 mb-4", id=ids.ELECTION_PANEL)
+
+
+def _modal():
+    return dbc.Modal([
+        dbc.ModalHeader(dbc.ModalTitle(_("Close the election now?"))),
+        dbc.ModalBody([html.Div(id=ELECTION_MODAL_BODY), html.Div(id=ELECTION_MODAL_ERROR, **{"aria-live": "assertive"})]),
+        dbc.ModalFooter([
+            html.Button(_("Cancel"), id=ELECTION_CANCEL, n_clicks=0, className="btn btn-secondary"),
+            html.Button(_("Extend by %(n)s days", n=format_number(EXTEND_DAYS)), id=ELECTION_EXTEND, n_clicks=0,
+                        className="btn btn-outline-primary"),
+            html.Button(_("Close the election"), id=ELECTION_CONFIRM, n_clicks=0, className="btn btn-danger"),
+        ]),
+    ], id=ELECTION_MODAL, is_open=False)
 
 
 def _current_election_id(table_id: int, viewer: int | None) -> int:
@@ -148,29 +215,92 @@ def member_action(n_nominate, n_vote, choices, table_id):
 
 @secured_callback(Output(ids.ELECTION_BODY, "children", allow_duplicate=True),
                   Output(ids.ELECTION_ALERT, "children", allow_duplicate=True),
-                  Input(ids.ELECTION_OPEN, "n_clicks"), Input(ids.ELECTION_CLOSE, "n_clicks"),
-                  State(ids.ELECTION_DAYS, "value"), State(ids.TABLE_ID, "data"),
+                  Input(ids.ELECTION_OPEN, "n_clicks"), State(ids.ELECTION_DAYS, "value"), State(ids.TABLE_ID, "data"),
                   roles={GOVERNORATE}, prevent_initial_call=True)
-def governorate_action(n_open, n_close, days, table_id):
+def governorate_open(n_open, days, table_id):
     require({GOVERNORATE})
-    if not (n_open or n_close):
+    if not n_open:
         return no_update, no_update
     viewer = current_user_id()
     if isinstance(table_id, bool) or not isinstance(table_id, int):
         return no_update, error_alert(ValidationError("table_not_found"))
     try:
-        if ctx.triggered_id == ids.ELECTION_OPEN:
-            n_days = election_days(parse_int(days))  # one rule with /admin (models.core.validation)
-            with get_db().unit_of_work() as s:
-                open_election(s, viewer, table_id, utcnow() + timedelta(days=n_days))
-            alert = success(_("The election is open. The members have been told."))
-        else:
-            election_id = _current_election_id(table_id, viewer)
-            with get_db().unit_of_work() as s:
-                close_election(s, viewer, election_id)
-            alert = success(_("The election is closed and the result is published."))
+        n_days = election_days(parse_int(days))  # one rule with /admin (models.core.validation)
+        with get_db().unit_of_work() as s:
+            open_election(s, viewer, table_id, utcnow() + timedelta(days=n_days))
+        alert = success(_("The election is open. The members have been told."))
     except PermissionDenied:
         raise
     except DomainError as exc:
         alert = error_alert(exc)
     return _rerender(table_id, viewer), alert
+
+
+@secured_callback(Output(ELECTION_MODAL, "is_open"), Output(ELECTION_MODAL_BODY, "children"),
+                  Output(ELECTION_MODAL_ERROR, "children"), Output(ELECTION_CONFIRM, "style"),
+                  Input(ids.ELECTION_CLOSE, "n_clicks"), Input(ELECTION_CANCEL, "n_clicks"),
+                  State(ids.TABLE_ID, "data"), roles={GOVERNORATE}, prevent_initial_call=True)
+def ask_close(n_close, _n_cancel, table_id):
+    """The close asks first: turnout, quorum and the would-be chair (the counts are the governorate's only)."""
+    require({GOVERNORATE})
+    if ctx.triggered_id == ELECTION_CANCEL:
+        return False, no_update, "", no_update
+    if not n_close or isinstance(table_id, bool) or not isinstance(table_id, int):
+        raise PreventUpdate
+    viewer = current_user_id()
+    try:
+        election_id = _current_election_id(table_id, viewer)
+        with get_db().reader() as s:
+            preview = close_preview(s, viewer, election_id)
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        return True, error_alert(exc), "", HIDDEN
+    return True, preview_sentences(preview), "", None if preview.turnout.quorum_met else HIDDEN
+
+
+def _header_children(table_id: int):
+    from dash_app.pages.table.table_detail import _header  # the page imports this module
+
+    with get_db().reader() as s:
+        people = table_people(s, table_id)
+    return _header(people, current_language()).children
+
+
+@secured_callback(Output(ids.ELECTION_BODY, "children", allow_duplicate=True),
+                  Output(ids.ELECTION_ALERT, "children", allow_duplicate=True),
+                  Output(ELECTION_MODAL, "is_open", allow_duplicate=True),
+                  Output(ELECTION_MODAL_ERROR, "children", allow_duplicate=True),
+                  Output(ids.TABLE_HEADER, "children"),
+                  Input(ELECTION_CONFIRM, "n_clicks"), Input(ELECTION_EXTEND, "n_clicks"),
+                  State(ids.TABLE_ID, "data"), roles={GOVERNORATE}, prevent_initial_call=True)
+def governorate_action(n_confirm, n_extend, table_id):
+    """Confirmed in the dialog: close the election (refused below the quorum, on the server) or extend it."""
+    require({GOVERNORATE})
+    if not (n_confirm or n_extend):
+        return no_update, no_update, no_update, no_update, no_update
+    viewer = current_user_id()
+    if isinstance(table_id, bool) or not isinstance(table_id, int):
+        return no_update, no_update, no_update, error_alert(ValidationError("table_not_found")), no_update
+    try:
+        election_id = _current_election_id(table_id, viewer)
+        with get_db().unit_of_work() as s:
+            if ctx.triggered_id == ELECTION_EXTEND:
+                election = extend_election(s, viewer, election_id, _later(s, election_id))
+                alert = success(_("The election is extended until %(when)s.", when=format_datetime(election.closes_at)))
+            else:
+                close_election(s, viewer, election_id)
+                alert = success(_("The election is closed and the result is published."))
+    except PermissionDenied:
+        raise
+    except DomainError as exc:  # in the dialog, which stays open (quorum not met, closed meanwhile)
+        return no_update, no_update, True, error_alert(exc), no_update
+    return _rerender(table_id, viewer), alert, False, "", _header_children(table_id)
+
+
+def _later(session, election_id: int):
+    from models.orm.tables import ChairElection
+
+    election = session.get(ChairElection, election_id)
+    closes = election.closes_at if election.closes_at.tzinfo else election.closes_at.replace(tzinfo=UTC)
+    return closes + timedelta(days=EXTEND_DAYS)
