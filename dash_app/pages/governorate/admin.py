@@ -7,7 +7,7 @@ confirmation first.
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 import dash
@@ -46,11 +46,29 @@ from models.orm.tables import ChairElection, Table
 from models.pledging.decisions import MAX_INSTRUCTIONS as PAYMENT_MAX
 from models.pledging.decisions import payment_instructions, set_payment_instructions
 from models.reporting import valuation
-from models.tables.elections import close_election, open_election
+from models.tables.elections import (
+    QUORUM_PERCENT_DEFAULT,
+    close_election,
+    close_preview,
+    extend_election,
+    open_election,
+)
 
 # The new-table form's one-time token (models.core.form_tokens): a second press of Save after a timeout,
 # with the same token, answers with the table the first press made instead of making (or refusing) another.
 AD_T_TOKEN = "adm-t-token"
+
+
+# The chair election's close confirmation (issue 20 item 6) and the quorum field.
+AD_E_QUORUM = "adm-e-quorum"
+AD_E_PENDING = "adm-e-pending"
+AD_E_MODAL = "adm-e-modal"
+AD_E_MODAL_BODY = "adm-e-modal-body"
+AD_E_MODAL_ERROR = "adm-e-modal-error"
+AD_E_CONFIRM = "adm-e-confirm"
+AD_E_EXTEND = "adm-e-extend"
+AD_E_CANCEL = "adm-e-cancel"
+EXTEND_DAYS = 7
 
 
 def _with_error(component: Any, field_id: str) -> html.Div:
@@ -144,10 +162,26 @@ def layout(**_kw):
             html.Div(_field(gid.AD_E_DAYS, _("Voting stays open for (days)"),
                             dbc.Input(id=gid.AD_E_DAYS, value=format_number(ELECTION_DAYS_DEFAULT),
                                       inputMode="numeric")), className="col-12 col-md-3"),
+            html.Div(_field(AD_E_QUORUM, _("Quorum (percent of the table's members who must vote)"),
+                            dbc.Input(id=AD_E_QUORUM, value=format_number(QUORUM_PERCENT_DEFAULT),
+                                      inputMode="numeric")), className="col-12 col-md-3"),
             html.Div(html.Button(_("Open an election"), id=gid.AD_E_OPEN, n_clicks=0, className="btn btn-primary mb-2"),
                      className="col-12 col-md-3 d-flex align-items-end"),
         ], className="row g-2"),
+        html.P(_("The governorate may close an election early only once the quorum has voted; at the closing time, "
+                 "below the quorum nobody is elected and the chair stays."), className="small text-body-secondary"),
         html.Div(id=gid.AD_E_LIST),
+        dcc.Store(id=AD_E_PENDING),
+        dbc.Modal([  # the close asks first (issue 20 item 6): turnout, quorum, who would become chair
+            dbc.ModalHeader(dbc.ModalTitle(_("Close the election now?"))),
+            dbc.ModalBody([html.Div(id=AD_E_MODAL_BODY), html.Div(id=AD_E_MODAL_ERROR, **{"aria-live": "assertive"})]),
+            dbc.ModalFooter([
+                html.Button(_("Cancel"), id=AD_E_CANCEL, n_clicks=0, className="btn btn-secondary"),
+                html.Button(_("Extend by %(n)s days", n=format_number(EXTEND_DAYS)), id=AD_E_EXTEND, n_clicks=0,
+                            className="btn btn-outline-primary"),
+                html.Button(_("Close the election"), id=AD_E_CONFIRM, n_clicks=0, className="btn btn-danger"),
+            ]),
+        ], id=AD_E_MODAL, is_open=False),
     ], className="mb-4")
     users_section = html.Section([
         html.H2([icon("person-gear", "me-1"), _("Users")], className="h4"),
@@ -247,10 +281,8 @@ def elections_view(rows, lang: str) -> Any:
         return html.P(_("No chair election is open."), className="text-body-secondary small")
     return html.Ul([html.Li([
         _("%(table)s: voting closes %(when)s", table=name_in(lang, fa, en), when=format_datetime(closes, lang)), " ",
-        dcc.ConfirmDialogProvider(
-            html.Button(_("Close now"), className="btn btn-outline-danger btn-sm ms-2"),
-            id={"type": "adm-e-close", "election": eid},
-            message=_("Close this election now? The most approved candidate becomes chair.")),
+        html.Button(_("Close now"), id={"type": "adm-e-close", "election": eid}, n_clicks=0,
+                    className="btn btn-outline-danger btn-sm ms-2"),
     ], className="list-group-item d-flex flex-wrap align-items-center") for eid, closes, fa, en in rows],
         className="list-group")
 
@@ -515,36 +547,71 @@ def remove_member(clicks, table_value, version):
 @secured_callback(
     Output(gid.AD_MESSAGE, "children", allow_duplicate=True), Output(gid.AD_REFRESH, "data", allow_duplicate=True),
     Input(gid.AD_E_OPEN, "n_clicks"), State(gid.AD_E_TABLE, "value"), State(gid.AD_E_DAYS, "value"),
-    State(gid.AD_REFRESH, "data"), roles={GOVERNORATE}, prevent_initial_call=True)
-def start_election(n, table_value, days, version):
+    State(gid.AD_REFRESH, "data"), State(AD_E_QUORUM, "value"), roles={GOVERNORATE}, prevent_initial_call=True)
+def start_election(n, table_value, days, version, quorum=None):
     require({GOVERNORATE})
     if not n:
         return no_update, no_update
     try:
         days_n = election_days(parse_int(days))  # one rule with the table page (models.core.validation)
+        quorum_n = QUORUM_PERCENT_DEFAULT if quorum in (None, "") else parse_int(quorum)
         with get_db().unit_of_work() as s:
             open_election(s, current_user_id(), parse_int(table_value) if table_value else None,
-                          utcnow() + timedelta(days=days_n))
+                          utcnow() + timedelta(days=days_n), quorum_percent=quorum_n)
     except DomainError as exc:
         return error_alert(exc), no_update
     return success(_("The election is open; the table's members are told.")), _bump(version)
 
 
 @secured_callback(
-    Output(gid.AD_MESSAGE, "children", allow_duplicate=True), Output(gid.AD_REFRESH, "data", allow_duplicate=True),
-    Input({"type": "adm-e-close", "election": ALL}, "submit_n_clicks"), State(gid.AD_REFRESH, "data"),
+    Output(AD_E_MODAL, "is_open"), Output(AD_E_MODAL_BODY, "children"), Output(AD_E_MODAL_ERROR, "children"),
+    Output(AD_E_CONFIRM, "style"), Output(AD_E_PENDING, "data"),
+    Input({"type": "adm-e-close", "election": ALL}, "n_clicks"), Input(AD_E_CANCEL, "n_clicks"),
     roles={GOVERNORATE}, prevent_initial_call=True)
-def end_election(clicks, version):
+def ask_end_election(clicks, _cancel):
+    """"Close now" asks first: how many of how many members voted, the quorum, and who would become chair."""
+    from dash_app.pages.table.table_election import HIDDEN, preview_sentences
+
     require({GOVERNORATE})
     trigger = ctx.triggered_id
+    if trigger == AD_E_CANCEL:
+        return False, no_update, "", no_update, None
     if not isinstance(trigger, dict) or not any(clicks or []):
-        return no_update, no_update
+        return no_update, no_update, no_update, no_update, no_update
+    election_id = trigger.get("election")
+    try:
+        with get_db().reader() as s:
+            preview = close_preview(s, current_user_id(), election_id)
+    except DomainError as exc:
+        return True, error_alert(exc), "", HIDDEN, None
+    return True, preview_sentences(preview), "", None if preview.turnout.quorum_met else HIDDEN, election_id
+
+
+@secured_callback(
+    Output(gid.AD_MESSAGE, "children", allow_duplicate=True), Output(gid.AD_REFRESH, "data", allow_duplicate=True),
+    Output(AD_E_MODAL, "is_open", allow_duplicate=True), Output(AD_E_MODAL_ERROR, "children", allow_duplicate=True),
+    Input(AD_E_CONFIRM, "n_clicks"), Input(AD_E_EXTEND, "n_clicks"), State(AD_E_PENDING, "data"),
+    State(gid.AD_REFRESH, "data"), roles={GOVERNORATE}, prevent_initial_call=True)
+def end_election(n_confirm, n_extend, election_id, version):
+    """Confirmed: close (the server refuses below the quorum; the dialog stays open and says so) or extend."""
+    require({GOVERNORATE})
+    if not (n_confirm or n_extend):
+        return no_update, no_update, no_update, no_update
     try:
         with get_db().unit_of_work() as s:
-            close_election(s, current_user_id(), trigger.get("election"))
+            if ctx.triggered_id == AD_E_EXTEND:
+                election = s.get(ChairElection, election_id) if isinstance(election_id, int) else None
+                closes = election.closes_at if election is not None else utcnow()
+                if closes.tzinfo is None:
+                    closes = closes.replace(tzinfo=UTC)
+                election = extend_election(s, current_user_id(), election_id, closes + timedelta(days=EXTEND_DAYS))
+                message = _("The election is extended until %(when)s.", when=format_datetime(election.closes_at))
+            else:
+                close_election(s, current_user_id(), election_id)
+                message = _("The election is closed.")
     except DomainError as exc:
-        return error_alert(exc), no_update
-    return success(_("The election is closed.")), _bump(version)
+        return no_update, no_update, True, error_alert(exc)
+    return success(message), _bump(version), False, ""
 
 
 # --- users ------------------------------------------------------------------------------------
