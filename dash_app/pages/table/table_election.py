@@ -53,7 +53,7 @@ ELECTION_CONFIRM = "table-election-confirm"
 ELECTION_EXTEND = "table-election-extend"
 ELECTION_CANCEL = "table-election-cancel"
 EXTEND_DAYS = 7
-HIDDEN = {"display": "none"}  # not the `hidden` attribute: Bootstrap's d-flex overrides it
+HIDDEN = {"display": "none"}  # for elements without a Bootstrap display class (d-flex would override it)
 
 
 def preview_sentences(preview: ClosePreview) -> list:
@@ -143,8 +143,8 @@ def render(table_id: int, viewer: int | None, is_member: bool, is_gov: bool):
                           className="me-2 ms-2"),
                 html.Button([icon("megaphone", "me-1"), _("Open an election")], id=ids.ELECTION_OPEN, n_clicks=0,
                             className="btn btn-outline-primary btn-sm"),
-            ], className="d-flex align-items-center flex-wrap gap-1", style=HIDDEN if is_open else None,
-                **{"data-election-controls": "open"}),
+            ], className="d-none" if is_open else "d-flex align-items-center flex-wrap gap-1",  # d-flex is !important:
+                **{"data-election-controls": "open"}),  # neither `hidden` nor an inline style beat it, so drop it
             html.Button([icon("stop-circle", "me-1"), _("Close the election now")], id=ids.ELECTION_CLOSE,
                         n_clicks=0, className="btn btn-outline-danger btn-sm", style=None if is_open else HIDDEN),
         ], className="mt-2"))
