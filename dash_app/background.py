@@ -36,6 +36,7 @@ import logging
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from contextlib import contextmanager
 from typing import Any
@@ -54,11 +55,20 @@ REAP_TASK = "hamyar.matching.reap"
 # Publishing a job: one more try after a failed connect, then give up (with 1 s socket timeouts, a
 # stopped Redis costs the chair's click about 2 s and a sentence, never a hang).
 PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.2, "interval_max": 0.5}
+# Queueing an export (Dash's background callbacks): no second try, a paused Redis then costs the press one
+# 1 s socket timeout and the sentence; pressing again is harmless (an export stores nothing).
+EXPORT_PUBLISH_RETRY = {**PUBLISH_RETRY, "max_retries": 0}
 # A job taken by a worker that then died wholesale (kill -9 of the worker itself, the machine lost)
 # goes back to the queue after this many seconds. Longer than the longest job (a county run of
 # 100,000 pledges took ~60 s in docs/matching-bench.md), or a slow job would be handed out twice;
 # a matching run handed out twice is a no-op anyway (pick_up_run), an export is done again.
 VISIBILITY_TIMEOUT = 15 * 60
+# Reading or writing the result store: one more try, then give up (Celery's default is 20 tries a second
+# apart, which held an export's request ~20 s while Redis was away).
+RESULT_RETRY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.2, "interval_max": 0.5}
+# The job handle of an export that could not be queued (Redis away): its result is the failure sentence.
+UNQUEUED = "hamyar-unqueued-"
+QUEUE_QUIET = 2.0  # seconds after a failure during which background-job calls do not wait for Redis again
 
 
 def _unique_per_request() -> str:
@@ -81,7 +91,8 @@ def make_celery(settings: Settings):
                        # a job whose worker dies (kill -9) goes back to the queue instead of being lost
                        task_acks_late=True, task_reject_on_worker_lost=True, worker_prefetch_multiplier=1,
                        broker_transport_options={**timeouts, "visibility_timeout": VISIBILITY_TIMEOUT},
-                       result_backend_transport_options=timeouts,
+                       result_backend_transport_options={**timeouts, "retry_policy": RESULT_RETRY},
+                       task_publish_retry_policy=EXPORT_PUBLISH_RETRY,
                        beat_schedule={"reap-silent-matching-runs": {"task": REAP_TASK,
                                                                     "schedule": liveness.REAP_EVERY}},
                        redis_socket_timeout=REDIS_TIMEOUT, redis_socket_connect_timeout=REDIS_TIMEOUT,
@@ -98,7 +109,7 @@ def make_manager(server: Flask, settings: Settings) -> Any:
         celery = make_celery(settings)
         _register_run_tasks(celery, server)
         server.extensions[CELERY_KEY] = celery
-        return CeleryManager(celery, cache_by=[_unique_per_request], expire=JOB_RESULTS_EXPIRE)
+        return _queue_safe(CeleryManager)(celery, cache_by=[_unique_per_request], expire=JOB_RESULTS_EXPIRE)
     from dash_app.job_files import install_expiry, private_jobs_folder
     from dash_app.job_results import signed_cache
 
@@ -108,6 +119,83 @@ def make_manager(server: Flask, settings: Settings) -> Any:
     cache = signed_cache(str(settings.jobs_folder), server.config["SECRET_KEY"])
     install_expiry(server, cache, JOB_RESULTS_EXPIRE, settings.jobs_folder)
     return DiskcacheManager(cache, cache_by=[_unique_per_request], expire=JOB_RESULTS_EXPIRE)
+
+
+def _queue_errors() -> tuple[type[BaseException], ...]:
+    from kombu.exceptions import OperationalError
+    from redis.exceptions import RedisError
+
+    return OperationalError, RedisError, OSError
+
+
+def _queue_safe(base: type) -> type:
+    """Dash's CeleryManager, for which Redis being away is a failure the person is told about (issue 15 item 4).
+
+    Dash drops what on_error shows (set_props) when a background callback fails while its job is queued or
+    polled; only a job whose *result* is an error gets the app's sentence. So: a job that cannot be queued gets
+    a handle of its own (UNQUEUED) whose result is that error, and a result store that does not answer while
+    the page polls gives the same error; the page then shows the translated failure sentence
+    (dash_app.__init__.on_callback_error) within a second or two, and the button is free again."""
+    errors = _queue_errors()
+
+    def failed(why: str) -> dict:
+        return {"background_callback_error": {"msg": why, "tb": ""}}
+
+    class QueueSafeManager(base):
+        # After a failure the next calls of the next QUEUE_QUIET seconds do not wait for Redis again (a
+        # paused Redis costs each call its 1 s socket timeout; one poll makes three or four of them).
+        _quiet_until = 0.0
+
+        def _down(self) -> bool:
+            return time.monotonic() < self._quiet_until
+
+        def _failed(self, what: str, exc: BaseException) -> None:
+            log.warning("background jobs: %s: %s", what, exc)
+            self._quiet_until = time.monotonic() + QUEUE_QUIET
+
+        def _guard(self, what: str, call, fallback):
+            if self._down():
+                return fallback
+            try:
+                return call()
+            except errors as exc:
+                self._failed(what, exc)
+                return fallback
+
+        def call_job_fn(self, key, job_fn, args, context):
+            unqueued = f"{UNQUEUED}{uuid.uuid4().hex}"
+            return self._guard("not queued", lambda: super(QueueSafeManager, self).call_job_fn(
+                key, job_fn, args, context), unqueued)
+
+        def get_result(self, key, job):
+            if isinstance(job, str) and job.startswith(UNQUEUED):
+                return failed("the job queue is not answering (not queued)")
+            return self._guard("result not readable", lambda: super(QueueSafeManager, self).get_result(key, job),
+                               failed("the job queue is not answering"))
+
+        def job_running(self, job):
+            if isinstance(job, str) and job.startswith(UNQUEUED):
+                return False
+            return self._guard("job state not readable", lambda: super(QueueSafeManager, self).job_running(job),
+                               False)
+
+        def terminate_job(self, job):
+            if isinstance(job, str) and job.startswith(UNQUEUED):
+                return None
+            return self._guard("job not revoked", lambda: super(QueueSafeManager, self).terminate_job(job), None)
+
+        def get_updated_props(self, key):
+            return self._guard("props not readable", lambda: super(QueueSafeManager, self).get_updated_props(key),
+                               {})
+
+        def get_progress(self, key):
+            return self._guard("progress not readable", lambda: super(QueueSafeManager, self).get_progress(key),
+                               None)
+
+    # Still named as Dash's manager it guards (what the settings chose: tests/web/test_background_jobs.py reads it).
+    QueueSafeManager.__name__ = base.__name__
+    QueueSafeManager.__qualname__ = f"QueueSafe{base.__name__}"
+    return QueueSafeManager
 
 
 def _register_run_tasks(celery, server: Flask) -> None:
