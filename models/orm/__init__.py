@@ -6,6 +6,7 @@ Imports sqlalchemy only.
 
 from models.orm.audit_event import AUDITED_TABLES, AuditEvent
 from models.orm.base import Base
+from models.orm.contact import ContactConsent, ContributionMessage  # noqa: F401 (mapped into Base.metadata)
 from models.orm.form_token import FormToken
 from models.orm.geo import District
 from models.orm.notifications import Notification

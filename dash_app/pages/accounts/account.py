@@ -1,27 +1,29 @@
-"""The person's account: who they are signed in as, their active sessions, "log out everywhere" and
-changing the password (issue 18 item 2).
+"""The person's account: who they are signed in as, whether their name is shown publicly (issue 20 item 13),
+their active sessions, "log out everywhere" and changing the password (issue 18 item 2).
 
 Imports dash, flask-login, models.accounts.sessions and dash_app. The buttons are plain forms that POST
 to Flask routes (dash_app.views): /logout with `everywhere`, /account/sessions/end for one session,
-/account/password.
+/account/password. The name switch saves through a secured callback (models.accounts.profile).
 """
 from __future__ import annotations
 
 import re
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import Input, Output, html, no_update
 from flask_login import current_user
 
 from dash_app import views
-from dash_app.auth import CITIZEN
+from dash_app.auth import CITIZEN, current_user_id, require, secured_callback
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, error_message, format_datetime, format_number
 from dash_app.layout import alert_for, csrf_field, icon, page
 from dash_app.pages.accounts import ids
 from dash_app.ui.forms import field
 from models.accounts import sessions as user_sessions
+from models.accounts.profile import set_show_name_publicly
 from models.accounts.users import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from models.core.errors import ValidationError
 from models.orm.people import User
 
 _BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chromium/", "Chromium"),
@@ -86,6 +88,19 @@ def password_section(error: str | None, notice: str | None) -> html.Section:
     ], style={"maxWidth": "28rem"})
 
 
+def name_section(show: bool) -> html.Section:
+    """The "show my name publicly" choice, saved as soon as it is switched."""
+    return html.Section([
+        html.H2(_("Your name on public pages"), className="h5 mt-4"),
+        dbc.Switch(id=ids.ACCOUNT_SHOW_NAME, value=bool(show), label=_("Show my name publicly"),
+                   className="mb-1"),
+        html.P(_("When on, your name appears beside your contributions on the project pages and in the chairs' "
+                 "lists. When off, they say “a citizen”. Your phone and e-mail are never shown publicly."),
+               className="form-text"),
+        html.Div(id=ids.ACCOUNT_SHOW_NAME_STATUS, role="status", className="small"),
+    ], style={"maxWidth": "28rem"})
+
+
 @page(__name__, path="/account", title=_l("Your account"), roles={CITIZEN})
 def layout(error: str | None = None, notice: str | None = None, **_kw):
     uid = int(current_user.id)
@@ -94,9 +109,11 @@ def layout(error: str | None = None, notice: str | None = None, **_kw):
         rows = user_sessions.active_sessions(s, uid)
         this_id = user_sessions.session_id_of(s, current_user.token)
         login = (user.email or user.phone or "") if user is not None else ""
+        show = bool(user.show_name_publicly) if user is not None else False
     return html.Section([
         html.H1([icon("person-circle", "me-2"), _("Your account")], className="h3 mb-3"),
         html.P([html.Strong(current_user.name), " · ", html.Span(login, dir="ltr")]),
+        name_section(show),
         html.H2(_("Active sessions"), className="h5 mt-4"),
         html.P(_("Every browser signed in to your account now: %(count)s. If you do not recognise one, end it, "
                  "or log out everywhere.", count=format_number(len(rows))),
@@ -116,3 +133,18 @@ def layout(error: str | None = None, notice: str | None = None, **_kw):
         ], action="/logout", method="POST", id=ids.ACCOUNT_LOGOUT_EVERYWHERE, className="mt-3"),
         password_section(error if isinstance(error, str) else None, notice if isinstance(notice, str) else None),
     ])
+
+
+@secured_callback(Output(ids.ACCOUNT_SHOW_NAME_STATUS, "children"), Input(ids.ACCOUNT_SHOW_NAME, "value"),
+                  roles={CITIZEN}, prevent_initial_call=True)
+def save_show_name(value):
+    """Save the name choice for the signed-in person only (the domain refuses anything but yes or no)."""
+    require({CITIZEN})
+    if not isinstance(value, bool):
+        return no_update
+    try:
+        get_db().run(lambda s: set_show_name_publicly(s, current_user_id(), value))
+    except ValidationError as exc:
+        return html.Span(error_message(exc), className="text-danger")
+    return html.Span(_("Saved: your name is shown publicly.") if value else
+                     _("Saved: your name is not shown publicly."), className="text-success")

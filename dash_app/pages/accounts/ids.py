@@ -20,3 +20,5 @@ ACCOUNT_LOGOUT_EVERYWHERE = "account-logout-everywhere"
 ACCOUNT_PASSWORD_FORM = "account-password-form"
 ACCOUNT_PASSWORD_ERROR = "account-password-error"
 ACCOUNT_PASSWORD_NOTICE = "account-password-notice"
+ACCOUNT_SHOW_NAME = "account-show-name"            # the "show my name publicly" switch (issue 20 item 13)
+ACCOUNT_SHOW_NAME_STATUS = "account-show-name-status"

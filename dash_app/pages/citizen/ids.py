@@ -98,3 +98,9 @@ PLEDGE_PROJECT = "pledge-project"              # store: the chosen project's id 
 PLEDGE_PROJECT_MODE = "pledge-project-mode"    # "only" | "prefer"
 PLEDGE_PROJECT_ROW = "pledge-project-row"
 PLEDGE_PROJECT_ERROR = "pledge-project-error"
+# Reaching the chair about an accepted contribution (issue 20 item 13); pattern ids {"type": ..., "alloc": id}.
+MY_CONTACT_CHANNEL = "my-contact-channel"  # which contact to share: "phone" or "email"
+MY_CONTACT_SHARE = "my-contact-share"
+MY_CONTACT_REVOKE = "my-contact-revoke"
+MY_MSG_TEXT = "my-msg-text"
+MY_MSG_SEND = "my-msg-send"

@@ -21,6 +21,7 @@ from dash_app.i18n import (
     format_date,
     format_datetime,
     format_number,
+    localise_digits,
     parse_int,
 )
 from dash_app.layout import icon, page
@@ -30,11 +31,20 @@ from dash_app.ui.forms import refuse_forged
 from dash_app.ui.labels import KIND_ICON, kind_label
 from dash_app.ui.names import name_in
 from dash_app.ui.pager import pager
-from dash_app.ui.quantities import quantity_text
+from dash_app.ui.quantities import id_text, quantity_text
 from dash_app.ui.reasons import reason_text
 from models.core.enums import AllocationStatus, HelpKind, PledgeStatus
 from models.core.errors import Conflict, DomainError, ValidationError
 from models.core.notify import mark_read_up_to, recent_notifications, unread_count
+from models.orm.people import User
+from models.pledging.contact import (
+    MAX_MESSAGE,
+    citizen_threads,
+    consents_for_citizen,
+    post_message,
+    revoke_contact,
+    share_contact,
+)
 from models.pledging.decisions import payment_instructions, payments_of, report_payment
 from models.pledging.pledges import (
     PledgeStory,
@@ -77,6 +87,10 @@ def notification_text(kind: str, params: dict, lang: str):
     if kind == "project_cancelled":
         return _("The project “%(project)s” was cancelled; the parts of your pledges it held are free again.",
                  project=project)
+    if kind == "contribution_message":
+        if params.get("sender") == "chair":
+            return _("The table's chair wrote to you about your help for “%(project)s”.", project=project)
+        return _("A citizen wrote to you about their accepted help for “%(project)s”.", project=project)
     if kind == "election_opened":
         return _("A chair election has opened on one of your tables.")
     if kind == "election_closed":
@@ -125,7 +139,64 @@ def payment_block(alloc, lang: str, payments: dict) -> html.Div | None:
     ], className="small ms-4 mt-1 border rounded p-2", **{"data-payment": "due"})
 
 
-def part_story(alloc, lang: str, skills: dict[str, str], payments: dict | None = None) -> html.Li:
+def _who_wrote(side: str) -> str:
+    return _("You") if side == "citizen" else _("The table's chair")
+
+
+def contact_block(alloc, lang: str, contact: dict) -> html.Div:
+    """An accepted contribution: share a phone or e-mail with the table's chair (or stop), and the messages."""
+    consent = contact.get("consents", {}).get(alloc.id)
+    phone, email = contact.get("phone"), contact.get("email")
+    # left-to-right isolates: a «+98…» number or an address keeps its order inside a Persian sentence
+    shown = {"phone": f"\u2066{localise_digits(phone or '', lang)}\u2069", "email": f"\u2066{email or ''}\u2069"}
+    if consent is not None and consent.channel:
+        what = (_("Your phone number (%(value)s) is shared with the table's chair.", value=shown["phone"])
+                if consent.channel == "phone" else
+                _("Your e-mail (%(value)s) is shared with the table's chair.", value=shown["email"]))
+        share = html.Div([
+            html.Span([icon("person-lines-fill", "me-1"), what], className="me-2"),
+            html.Button(_("Stop sharing"), id={"type": ids.MY_CONTACT_REVOKE, "alloc": alloc.id}, n_clicks=0,
+                        type="button", className="btn btn-sm btn-outline-secondary"),
+        ], className="d-flex flex-wrap align-items-center gap-1 mb-2", **{"data-contact": "shared"})
+    else:
+        options = [{"label": _("my phone (%(value)s)", value=shown["phone"]), "value": "phone"}] if phone else []
+        if email:
+            options.append({"label": _("my e-mail (%(value)s)", value=shown["email"]), "value": "email"})
+        share = html.Div([
+            html.P(_("The table has a new chair; your contact is no longer shared.") if consent is not None and
+                   consent.lapsed else
+                   _("Your contact is not shared. Share it so the chair can arrange the delivery with you; "
+                     "only the chair of this table will see it, and you can stop at any time."), className="mb-1"),
+            html.Div([
+                dbc.RadioItems(id={"type": ids.MY_CONTACT_CHANNEL, "alloc": alloc.id}, options=options,
+                               value=options[0]["value"] if options else None, inline=True,
+                               className="me-2"),
+                html.Button([icon("share", "me-1"), _("Share with the chair")],
+                            id={"type": ids.MY_CONTACT_SHARE, "alloc": alloc.id}, n_clicks=0, type="button",
+                            className="btn btn-sm btn-outline-primary"),
+            ], className="d-flex flex-wrap align-items-center gap-1"),
+        ], className="mb-2", **{"data-contact": "not-shared"})
+    messages = contact.get("threads", {}).get(alloc.id, [])
+    thread = html.Ul([html.Li([
+        html.Span(_who_wrote(m.side), className="fw-semibold"),
+        html.Span(f" · {format_datetime(m.created_at, lang)}", className="text-body-secondary"),
+        html.Div(m.body, style={"whiteSpace": "pre-line", "overflowWrap": "anywhere"}),
+    ], className="mb-1") for m in messages], className="list-unstyled mb-1") if messages else None
+    return html.Div([
+        html.Div(html.Strong(_("Coordinate with the table's chair")), className="mb-1"),
+        share,
+        html.Div(_("Messages about contribution no. %(id)s", id=id_text(alloc.id, lang)), className="fw-semibold"),
+        thread or html.P(_("No messages yet."), className="text-body-secondary mb-1"),
+        html.Label([html.Span(_("Write to the chair"), className="d-block"),
+                    dbc.Textarea(id={"type": ids.MY_MSG_TEXT, "alloc": alloc.id}, maxLength=MAX_MESSAGE, rows=2,
+                                 value="")], className="w-100 mb-1"),
+        html.Button([icon("send", "me-1"), _("Send")], id={"type": ids.MY_MSG_SEND, "alloc": alloc.id}, n_clicks=0,
+                    type="button", className="btn btn-sm btn-primary"),
+    ], className="small ms-4 mt-2 border rounded p-2", **{"data-coordinate": str(alloc.id)})
+
+
+def part_story(alloc, lang: str, skills: dict[str, str], payments: dict | None = None,
+               contact: dict | None = None) -> html.Li:
     need = alloc.need
     project = need.project
     title = name_in(lang, project.title_fa, project.title_en)
@@ -159,11 +230,14 @@ def part_story(alloc, lang: str, skills: dict[str, str], payments: dict | None =
             steps.append(_step("hourglass-split", "text-body-secondary",
                                _("To be paid") if money else _("To be delivered"), None,
                                payment_block(alloc, lang, payments or {}) if money else None))
+        if contact is not None:
+            steps.append(html.Li(contact_block(alloc, lang, contact)))
     return html.Li(html.Ul(steps, className="list-unstyled mb-0"),
                    className="list-group-item", **{"data-allocation": str(alloc.id), "data-status": status.value})
 
 
-def pledge_card(story: PledgeStory, lang: str, skills: dict[str, str], payments: dict | None = None) -> html.Li:
+def pledge_card(story: PledgeStory, lang: str, skills: dict[str, str], payments: dict | None = None,
+                contact: dict | None = None) -> html.Li:
     p = story.pledge
     label, badge = PLEDGE_STATUS[p.status]
     parts = [a for a in story.allocations if a.status is not AllocationStatus.WITHDRAWN]
@@ -196,7 +270,8 @@ def pledge_card(story: PledgeStory, lang: str, skills: dict[str, str], payments:
         html.P(figures, className="small mb-2") if figures else None,
     ]
     if parts:
-        body.append(html.Ul([part_story(a, lang, skills, payments) for a in parts], className="list-group mb-2"))
+        body.append(html.Ul([part_story(a, lang, skills, payments, contact) for a in parts],
+                            className="list-group mb-2"))
     elif p.status is not PledgeStatus.WITHDRAWN:
         body.append(html.P(_("No project has been proposed yet. Each time a table's chair runs matching, your offer "
                              "is considered; you will be notified."),
@@ -228,6 +303,16 @@ def _payments(session, stories) -> dict:
     return out
 
 
+def _contact(session, citizen_id: int, stories) -> dict:
+    """For the accepted and delivered parts shown: the citizen's consents, their threads, their own contacts."""
+    shown = [a.id for st in stories for a in st.allocations
+             if a.status in (AllocationStatus.ACCEPTED, AllocationStatus.DELIVERED)]
+    user = session.get(User, citizen_id)
+    return {"consents": consents_for_citizen(session, citizen_id, shown),
+            "threads": citizen_threads(session, citizen_id, shown),
+            "phone": user.phone if user is not None else None, "email": user.email if user is not None else None}
+
+
 def pledge_list(citizen_id: int, page_no: int, lang: str):
     with get_db().reader() as s:
         total = count_pledges_of(s, citizen_id)
@@ -236,7 +321,8 @@ def pledge_list(citizen_id: int, page_no: int, lang: str):
         stories = pledges_of(s, citizen_id, offset=(page_no - 1) * PER_PAGE, limit=PER_PAGE)
         skills = {c.slug: c.name(lang) for c in skill_choices(s)}
         payments = _payments(s, stories)
-        cards = [pledge_card(st, lang, skills, payments) for st in stories]
+        contact = _contact(s, citizen_id, stories)
+        cards = [pledge_card(st, lang, skills, payments, contact) for st in stories]
     if not cards:
         return html.Div([
             html.P(_("You have not offered any help yet.")),
@@ -261,6 +347,10 @@ def notifications_block(citizen_id: int, lang: str):
             html.Div([
                 html.Span(_("new"), className="badge text-bg-danger me-2") if n.read_at is None else None,
                 notification_text(n.kind, n.params or {}, lang),
+                html.Span([" ", dcc.Link(_("Open the table's review queue"),
+                                         href=f"/tables/{n.params['table_id']}")])
+                if n.kind == "contribution_message" and (n.params or {}).get("sender") == "citizen"
+                and isinstance((n.params or {}).get("table_id"), int) else
                 html.Span([" ", dcc.Link(_("See the project"), href=f"/projects/{n.params['project_id']}")])
                 if isinstance((n.params or {}).get("project_id"), int) else None,
             ], className="fw-semibold" if n.read_at is None else ""),
@@ -397,6 +487,54 @@ def record_payment(_clicks, references, page_no):
     return (pledge_list(current_user_id(), page_now, lang),
             dbc.Alert([icon("check-circle", "me-2"), _("Thank you. The table's chair will confirm that the money "
                                                        "arrived.")], color="success", dismissable=True))
+
+
+def _typed(states: list, values: list | None, alloc_id) -> object:
+    """The value of the pattern component of one allocation among a State's list."""
+    for entry, value in zip(states or [], values or []):
+        if isinstance(entry.get("id"), dict) and entry["id"].get("alloc") == alloc_id:
+            return value
+    return None
+
+
+@secured_callback(
+    Output(ids.MY_LIST, "children", allow_duplicate=True), Output(ids.MY_FLASH, "children", allow_duplicate=True),
+    Input({"type": ids.MY_CONTACT_SHARE, "alloc": ALL}, "n_clicks"),
+    Input({"type": ids.MY_CONTACT_REVOKE, "alloc": ALL}, "n_clicks"),
+    Input({"type": ids.MY_MSG_SEND, "alloc": ALL}, "n_clicks"),
+    State({"type": ids.MY_CONTACT_CHANNEL, "alloc": ALL}, "value"),
+    State({"type": ids.MY_MSG_TEXT, "alloc": ALL}, "value"), State("my-page", "data"),
+    roles={CITIZEN}, prevent_initial_call=True)
+def coordinate(_share, _revoke, _send, channels, texts, page_no):
+    """Share or stop sharing a contact with the table's chair, or write to them (own contributions only: else 403)."""
+    require({CITIZEN})
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or not ctx.triggered or not ctx.triggered[0].get("value"):
+        return no_update, no_update
+    alloc_id, kind = trigger.get("alloc"), trigger.get("type")
+    citizen = current_user_id()
+    states = ctx.states_list or [[], []]
+    try:
+        if kind == ids.MY_CONTACT_SHARE:
+            channel = _typed(states[0], channels, alloc_id)
+            get_db().run(lambda s: share_contact(s, citizen, alloc_id, channel))
+            done = _("Shared. Only the chair of this table sees it, and you can stop at any time.")
+        elif kind == ids.MY_CONTACT_REVOKE:
+            get_db().run(lambda s: revoke_contact(s, citizen, alloc_id))
+            done = _("Your contact is no longer shared with the chair.")
+        elif kind == ids.MY_MSG_SEND:
+            text = _typed(states[1], texts, alloc_id)
+            get_db().run(lambda s: post_message(s, citizen, alloc_id, text))
+            done = _("Message sent. The chair has been notified.")
+        else:
+            return no_update, no_update
+    except (ValidationError, Conflict) as exc:
+        return no_update, dbc.Alert(error_message(exc), color="warning")
+    except DomainError as exc:
+        refuse_forged(exc)
+    page_now = page_no if isinstance(page_no, int) else 1
+    return (pledge_list(citizen, page_now, current_language()),
+            dbc.Alert([icon("check-circle", "me-2"), done], color="success", dismissable=True))
 
 
 @secured_callback(

@@ -120,3 +120,6 @@ WHY_TYPE = "table-why-alternatives"          # {"type": WHY_TYPE, "need": id}: t
 WHY_BODY_TYPE = "table-why-body"
 NEED_ITEM_TYPE = "table-need-item"           # logistics: the catalogue item a new need asks for
 NEED_ACCEPTS_TYPE = "table-need-accepts"     # ... and the items it accepts instead
+# Issue 20 item 13: the accepted list's shared contact and messages ({"type": ..., "alloc": id}).
+CONTACT_MSG_TEXT_TYPE = "table-contact-msg-text"
+CONTACT_MSG_SEND_TYPE = "table-contact-msg-send"

@@ -1,4 +1,5 @@
-"""The chair's review queue on /tables/<id>: accept, reject with a reason, bulk accept, mark delivered.
+"""The chair's review queue on /tables/<id>: accept, reject with a reason, bulk accept, mark delivered; in the
+accepted list, the citizen's contact when they chose to share it with this chair, and messages (issue 20 item 13).
 
 Imports dash, dbc, models and dash_app; not a page itself. One callback serves the whole queue:
 it reads which button was pressed, calls one domain operation (models.pledging.decisions), and renders the
@@ -11,7 +12,17 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from dash_app.auth import CHAIR, current_user_id, require, secured_callback
 from dash_app.db import get_db
-from dash_app.i18n import _, as_text, current_language, error_message, format_date, format_number, ngettext
+from dash_app.i18n import (
+    _,
+    as_text,
+    current_language,
+    error_message,
+    format_date,
+    format_datetime,
+    format_number,
+    localise_digits,
+    ngettext,
+)
 from dash_app.layout import icon
 from dash_app.pages.table import ids
 from dash_app.pages.table import why as why_section
@@ -22,7 +33,8 @@ from dash_app.ui.labels import kind_label
 from dash_app.ui.names import name_in, person_name
 from dash_app.ui.quantities import quantity_text
 from dash_app.ui.reasons import reason_text
-from models.core.errors import DomainError, PermissionDenied, ValidationError
+from models.core.errors import Conflict, DomainError, PermissionDenied, ValidationError
+from models.pledging.contact import MAX_MESSAGE, chair_threads, contacts_for_chair, post_message
 from models.pledging.decisions import (
     MAX_REASON,
     accept,
@@ -43,7 +55,37 @@ def _pid(kind: str, item) -> dict:
     return {"type": kind, "alloc": item.allocation_id, "v": item.version}
 
 
-def _item(item, lang: str, deciding: bool, skill_names: dict[str, str]):
+def _coordinate(item, lang: str, extras: dict):
+    """The accepted contribution's contact (only when the citizen shared it with this chair) and its messages."""
+    shared = extras.get("contacts", {}).get(item.allocation_id)
+    if shared is not None:
+        value = localise_digits(shared.value, lang) if shared.channel == "phone" else shared.value
+        how = _("Phone") if shared.channel == "phone" else _("E-mail")
+        contact = html.P([icon("person-lines-fill", "me-1"), _("Contact: "), html.Strong(person_name(shared.name)),
+                          f" · {how}: ", html.Span(value, dir="ltr")],
+                         className="small mb-1", **{"data-contact": "shared"})
+    else:
+        contact = html.P([icon("person-lines-fill", "me-1"), _("Contact: not shared")],
+                         className="small mb-1 text-body-secondary", **{"data-contact": "not-shared"})
+    messages = extras.get("threads", {}).get(item.allocation_id, [])
+    return html.Details([
+        html.Summary(ngettext("%(n)s message", "%(n)s messages", len(messages), n=format_number(len(messages)))
+                     if messages else _("Write to the citizen"), className="small"),
+        html.Ul([html.Li([
+            html.Span(_("The citizen") if m.side == "citizen" else _("You"), className="fw-semibold"),
+            html.Span(f" · {format_datetime(m.created_at)}", className="text-body-secondary"),
+            html.Div(m.body, style={"whiteSpace": "pre-line", "overflowWrap": "anywhere"}),
+        ], className="mb-1") for m in messages], className="list-unstyled small mb-1") if messages else None,
+        html.Label([html.Span(_("Message to the citizen"), className="d-block small"),
+                    dbc.Textarea(id={"type": ids.CONTACT_MSG_TEXT_TYPE, "alloc": item.allocation_id},
+                                 maxLength=MAX_MESSAGE, rows=2, value="")], className="w-100 mb-1"),
+        html.Button([icon("send", "me-1"), _("Send")],
+                    id={"type": ids.CONTACT_MSG_SEND_TYPE, "alloc": item.allocation_id}, n_clicks=0,
+                    className="btn btn-sm btn-outline-primary"),
+    ], open=bool(messages)), contact
+
+
+def _item(item, lang: str, deciding: bool, skill_names: dict[str, str], extras: dict | None = None):
     district = name_in(lang, item.district_fa, item.district_en)
     who = person_name(item.citizen_name)
     prefs = []
@@ -94,17 +136,18 @@ def _item(item, lang: str, deciding: bool, skill_names: dict[str, str]):
                                          date=format_date(item.payment_reported_at), ref=item.payment_reference)],
                className="small mb-0 text-success", **{"data-payment-reference": item.payment_reference})
         if not deciding and getattr(item, "payment_reference", None) and item.payment_reported_at else None,
+        *(reversed(_coordinate(item, lang, extras)) if extras is not None else ()),
     ], className="list-group-item", **{"data-allocation": str(item.allocation_id)})
 
 
-def _groups(page, lang: str, deciding: bool, skill_names: dict[str, str]):
+def _groups(page, lang: str, deciding: bool, skill_names: dict[str, str], extras: dict | None = None):
     out = []
     for group in page.groups:
         title = name_in(lang, group.title_fa, group.title_en)
         out.append(html.Div([
             html.H3([title, html.Span(_("Priority %(p)s of 10", p=format_number(group.priority)),
                                       className="small text-body-secondary ms-2 me-2")], className="h6 mt-3"),
-            html.Ul([_item(i, lang, deciding, skill_names) for i in group.items], className="list-group"),
+            html.Ul([_item(i, lang, deciding, skill_names, extras) for i in group.items], className="list-group"),
         ], **{"data-project": str(group.project_id)}))
     return out
 
@@ -146,6 +189,9 @@ def render_delivery(table_id: int, page_no: int = 0, query: object = ""):
             page_no = max(0, (accepted.total - 1) // PER_PAGE)
             accepted = awaiting_delivery(s, table_id, offset=page_no * PER_PAGE, limit=PER_PAGE, query=text)
         skill_names = {c.slug: c.name(lang) for c in skill_choices(s)}
+        shown = [i.allocation_id for g in accepted.groups for i in g.items]
+        extras = {"contacts": contacts_for_chair(s, current_user_id(), table_id, shown),
+                  "threads": chair_threads(s, current_user_id(), table_id, shown)}
     pages = max(1, -(-accepted.total // PER_PAGE))
     if accepted.total:
         count = ngettext("%(n)s accepted contribution awaits delivery.", "%(n)s accepted contributions await delivery.",
@@ -157,7 +203,7 @@ def render_delivery(table_id: int, page_no: int = 0, query: object = ""):
     return html.Div([
         html.P(count, className="mb-1" if accepted.total else "text-body-secondary",
                id=ids.DELIVERY_LIST, **{"data-awaiting": str(accepted.total)}),
-        html.Div(_groups(accepted, lang, False, skill_names)) if accepted.total else None,
+        html.Div(_groups(accepted, lang, False, skill_names, extras)) if accepted.total else None,
         _page_links(ids.DELIVERY_GOTO_TYPE, page_no, pages, _("Pages of accepted contributions")),
     ]), page_no
 
@@ -419,3 +465,36 @@ def select_all_delivered(all_ticked, current, table_id):
     """"Select all on this page" ticks (or clears) every accepted contribution shown."""
     require({CHAIR}, table_id)
     return [bool(all_ticked)] * len(current or [])
+
+
+@secured_callback(
+    Output(ids.DELIVERY_BODY, "children", allow_duplicate=True),
+    Output(ids.REVIEW_ALERT, "children", allow_duplicate=True),
+    Input({"type": ids.CONTACT_MSG_SEND_TYPE, "alloc": ALL}, "n_clicks"),
+    State({"type": ids.CONTACT_MSG_TEXT_TYPE, "alloc": ALL}, "value"),
+    State(ids.REVIEW_REFRESH, "data"), State(ids.DELIVERY_SEARCH, "value"), State(ids.TABLE_ID, "data"),
+    roles={CHAIR}, table_from=State(ids.TABLE_ID, "data"), prevent_initial_call=True)
+def send_message(_clicks, texts, memo, search, table_id):
+    """The chair writes to the citizen of one accepted contribution of this table (the domain checks both)."""
+    require({CHAIR}, table_id)
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or not ctx.triggered or not ctx.triggered[0].get("value"):
+        return no_update, no_update
+    alloc_id = trigger.get("alloc")
+    from models.pledging.decisions import table_of_allocation
+
+    with get_db().reader() as s:
+        if isinstance(alloc_id, bool) or not isinstance(alloc_id, int) or \
+                table_of_allocation(s, alloc_id) != table_id:  # a forged id, or another table's contribution
+            raise PermissionDenied("not_chair_of_table")
+    typed = ""
+    for entry, value in zip(ctx.states_list[0] if ctx.states_list else [], texts or []):
+        if isinstance(entry.get("id"), dict) and entry["id"].get("alloc") == alloc_id:
+            typed = value if isinstance(value, str) else ""
+    try:
+        get_db().run(lambda s: post_message(s, current_user_id(), alloc_id, typed))
+    except (ValidationError, Conflict) as exc:
+        return no_update, alert_box(error_message(exc))
+    dpage = memo.get("dpage") if isinstance(memo, dict) and isinstance(memo.get("dpage"), int) else 0
+    delivery, _dpage = render_delivery(table_id, dpage, search)
+    return delivery, alert_box(_("Message sent. The citizen has been notified."), "success")
