@@ -303,7 +303,6 @@ def test_election_days_follow_one_rule_on_the_table_page_and_admin(site, typed):
     staff = app.test_client()
     log_in(staff, "staff@example.org", password=PASSWORD)
     app.test_client().get("/")
-    table_key = _key_with(app, f"{tids.ELECTION_ALERT}.children@")
     table_key = next(k for k in app.extensions["hamyar_dash"].callback_map
                      if tids.ELECTION_ALERT in k and any(d["id"] == tids.ELECTION_DAYS
                                                          for d in app.extensions["hamyar_dash"].callback_map[k]["state"]))
