@@ -44,7 +44,6 @@ def _counts(db):
 @pytest.mark.parametrize("kind, amount, unit, rials", [
     ("financial", Decimal("1200000"), "toman", 12_000_000),
     ("financial", Decimal("1200000"), "rial", 1_200_000),
-    ("financial", Decimal("12.5"), "toman", 125),           # one decimal of toman is a whole rial
     ("financial", Decimal("1000000000000000"), "rial", 10**15),  # the largest amount accepted
     ("logistics", Decimal("3"), None, 3),
     ("execution", Decimal("40.0"), None, 40),
@@ -57,6 +56,7 @@ def test_typed_quantities_become_whole_units(kind, amount, unit, rials):
     ("financial", Decimal("0"), "toman", "quantity_not_positive"),
     ("financial", Decimal("-5"), "toman", "quantity_not_positive"),
     ("financial", Decimal("0.05"), "toman", "quantity_fractional_rial"),
+    ("financial", Decimal("12.5"), "toman", "quantity_fractional_toman"),  # 125 rials: nobody gives 12½ toman (issue 20)
     ("financial", Decimal("10.5"), "rial", "quantity_fractional_rial"),
     ("financial", Decimal("1000000000000001"), "rial", "quantity_too_large"),
     ("financial", Decimal("100000000000001"), "toman", "quantity_too_large"),  # 10^15 + 10 rials

@@ -32,6 +32,7 @@ from dash_app.i18n import (
 from dash_app.layout import icon, page
 from dash_app.pages.governorate import ids as gid
 from dash_app.ui.alerts import error_alert, success
+from dash_app.ui.elections import HIDDEN, preview_sentences
 from dash_app.ui.forms import button_error, field_error, field_error_id, show_at_field
 from dash_app.ui.labels import BACKGROUND_LABEL, kind_label
 from dash_app.ui.names import name_in
@@ -570,8 +571,6 @@ def start_election(n, table_value, days, version, quorum=None):
     roles={GOVERNORATE}, prevent_initial_call=True)
 def ask_end_election(clicks, _cancel):
     """"Close now" asks first: how many of how many members voted, the quorum, and who would become chair."""
-    from dash_app.pages.table.table_election import HIDDEN, preview_sentences
-
     require({GOVERNORATE})
     trigger = ctx.triggered_id
     if trigger == AD_E_CANCEL:

@@ -13,6 +13,7 @@ from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, format_date, format_number, parse_int
 from dash_app.layout import icon, page
 from dash_app.pages.table import auto_section, ids, table_editor, table_election, table_review
+from dash_app.pages.table.header import table_header
 from dash_app.pages.table.runs import execute_claimed, run_panel, start_or_poll
 from dash_app.ui.coverage import coverage_bar
 from dash_app.ui.labels import background_label, kind_label, status_badge
@@ -24,23 +25,6 @@ from models.pledging.decisions import recent_decisions
 from models.projects.editing import table_projects
 from models.runs.lifecycle import latest_run
 from models.tables.elections import close_due_elections, has_due_elections, table_people
-
-
-def _header(people, lang: str):
-    term = None
-    if people.chair_name:
-        bits = [icon("person-badge", "me-1"), _("Chair: %(name)s", name=people.chair_name)]
-        if people.term_end:
-            bits += [" · ", _("term until %(date)s", date=format_date(people.term_end, long=True))]
-        term = html.P(bits, className="mb-1")
-    description = name_in(lang, people.description_fa, people.description_en)
-    return html.Header([
-        html.P(dcc.Link([icon("arrow-right" if lang == "fa" else "arrow-left", "me-1"), _("All tables")],
-                        href="/tables"), className="small mb-1"),
-        html.H1(name_in(lang, people.name_fa, people.name_en), className="h3 mb-1"),
-        term or html.P(_("This table has no chair yet."), className="mb-1"),
-        html.P(description, className="text-body-secondary") if description else None,
-    ], id=ids.TABLE_HEADER, className="mb-3")
 
 
 def _members(people):
@@ -135,7 +119,7 @@ def layout(table_id=None, **_kw):
     election = table_election.section(tid, current_user_id(), is_member, bool(roles.governorate))
     return html.Div([
         dcc.Store(id=ids.TABLE_ID, data=tid),
-        _header(people, lang),
+        table_header(people, lang),
         *chair_sections,
         election,
         html.Section([html.H2([icon("kanban", "me-2"), _("Projects")], className="h5"),

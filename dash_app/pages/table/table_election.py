@@ -26,15 +26,16 @@ from dash_app.auth import (
     secured_callback,
 )
 from dash_app.db import get_db
-from dash_app.i18n import _, current_language, error_message, format_datetime, format_number, parse_int
+from dash_app.i18n import _, current_language, format_datetime, format_number, parse_int
 from dash_app.layout import icon
 from dash_app.pages.table import ids
+from dash_app.pages.table.header import table_header
 from dash_app.ui.alerts import error_alert, success
+from dash_app.ui.elections import HIDDEN, preview_sentences
 from models.core.errors import DomainError, PermissionDenied, ValidationError
 from models.core.validation import ELECTION_DAYS_DEFAULT, election_days
 from models.orm.base import utcnow
 from models.tables.elections import (
-    ClosePreview,
     cast_ballot,
     close_election,
     close_preview,
@@ -53,29 +54,6 @@ ELECTION_CONFIRM = "table-election-confirm"
 ELECTION_EXTEND = "table-election-extend"
 ELECTION_CANCEL = "table-election-cancel"
 EXTEND_DAYS = 7
-HIDDEN = {"display": "none"}  # for elements without a Bootstrap display class (d-flex would override it)
-
-
-def preview_sentences(preview: ClosePreview) -> list:
-    """The confirmation's sentences: the turnout against the quorum, then who would become chair."""
-    t = preview.turnout
-    parts = [html.P(_("%(voted)s of %(members)s members have voted; the quorum is %(needed)s (%(percent)s%% of the "
-                      "members).", voted=format_number(t.voted), members=format_number(t.members),
-                      needed=format_number(t.needed), percent=format_number(t.quorum_percent)),
-                    **{"data-turnout": f"{t.voted}/{t.members}/{t.needed}"})]
-    if not t.quorum_met:
-        parts.append(html.P(error_message("quorum_not_met", voted=t.voted, members=t.members, needed=t.needed),
-                            className="text-danger fw-semibold", **{"data-quorum": "not-met"}))
-    elif preview.leader_name:
-        parts.append(html.P(_("If you close it now, %(name)s becomes chair with %(n)s approvals.",
-                              name=preview.leader_name, n=format_number(preview.leader_approvals)),
-                            className="fw-semibold", **{"data-quorum": "met"}))
-    else:
-        parts.append(html.P(_("Nobody has been approved yet: if you close it now, the table keeps its chair."),
-                            className="fw-semibold", **{"data-quorum": "met"}))
-    return parts
-
-
 def _view(table_id: int, viewer: int | None):
     with get_db().reader() as s:
         return election_view(s, table_id, viewer)
@@ -260,11 +238,9 @@ def ask_close(n_close, _n_cancel, table_id):
 
 
 def _header_children(table_id: int):
-    from dash_app.pages.table.table_detail import _header  # the page imports this module
-
     with get_db().reader() as s:
         people = table_people(s, table_id)
-    return _header(people, current_language()).children
+    return table_header(people, current_language()).children
 
 
 @secured_callback(Output(ids.ELECTION_BODY, "children", allow_duplicate=True),

@@ -12,7 +12,7 @@ import models.pb.cycles as pbc
 from models import orm
 from models.audit.log import record
 from models.core.db import Database
-from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, serving, wait_ready
+from tests.browser.conftest import ARTIFACTS, serving, wait_ready
 from tests.models.world import build_world
 
 pytestmark = pytest.mark.browser
@@ -55,37 +55,34 @@ def vote_server(tmp_path_factory):
     db.dispose()
 
 
-def test_vote_page_at_360px_in_persian(vote_server):
-    from playwright.sync_api import sync_playwright
-
+def test_vote_page_at_360px_in_persian(browser, vote_server):
+    # The session's one Chromium (tests/browser/conftest.py): a second sync_playwright in the same
+    # process refuses to start ("Sync API inside the asyncio loop") when another browser test ran first.
     base, _db, _w = vote_server
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            ctx = browser.new_context(viewport={"width": 360, "height": 780}, base_url=base, bypass_csp=True)
-            page = ctx.new_page()
-            page.set_default_timeout(15_000)
-            page.goto("/login")
-            wait_ready(page, "#login-form")
-            page.fill("#login-login", "cara@example.org")
-            page.fill("#login-password", PASSWORD)
-            page.click("#login-submit")
-            page.wait_for_url(lambda url: "/login" not in url)
-            page.goto("/vote")
-            wait_ready(page, "#vote-countdown")
-            countdown = page.inner_text("#vote-countdown")
-            assert countdown.startswith("۲ روز و ۳ ساعت و ") and "تا پایان رأی‌گیری مانده است" in countdown, countdown
-            assert "پایان می‌یابد" in page.inner_text("#_pages_content")          # the closing date and time
-            marked = page.locator("#vote-choices .form-check:has(.pb-too-big)")
-            assert marked.count() == 1 and "پایگاه سلامت" in marked.inner_text()   # 100M on a 60M budget
-            assert "از کل بودجه بیشتر است" in marked.inner_text()
-            page.wait_for_selector("#vote-results .pb-why")
-            why = page.inner_text("#vote-results")
-            assert "با سهم‌های برابر تأمین شد: ۲ حامی آن هر کدام حداکثر ۵٬۰۰۰٬۰۰۰ تومان پرداختند" in why, why
-            assert "هیچ‌کس به آن رأی نداد." in why and "پشتیبانی مؤثر" in why
-            assert page.evaluate("document.documentElement.scrollWidth") <= 360   # nothing wider than the phone
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "pb-vote-360.png"), full_page=True)
-            ctx.close()
-        finally:
-            browser.close()
+    ctx = browser.new_context(viewport={"width": 360, "height": 780}, base_url=base, bypass_csp=True)
+    try:
+        page = ctx.new_page()
+        page.set_default_timeout(15_000)
+        page.goto("/login")
+        wait_ready(page, "#login-form")
+        page.fill("#login-login", "cara@example.org")
+        page.fill("#login-password", PASSWORD)
+        page.click("#login-submit")
+        page.wait_for_url(lambda url: "/login" not in url)
+        page.goto("/vote")
+        wait_ready(page, "#vote-countdown")
+        countdown = page.inner_text("#vote-countdown")
+        assert countdown.startswith("۲ روز و ۳ ساعت و ") and "تا پایان رأی‌گیری مانده است" in countdown, countdown
+        assert "پایان می‌یابد" in page.inner_text("#_pages_content")          # the closing date and time
+        marked = page.locator("#vote-choices .form-check:has(.pb-too-big)")
+        assert marked.count() == 1 and "پایگاه سلامت" in marked.inner_text()   # 100M on a 60M budget
+        assert "از کل بودجه بیشتر است" in marked.inner_text()
+        page.wait_for_selector("#vote-results .pb-why")
+        why = page.inner_text("#vote-results")
+        assert "با سهم‌های برابر تأمین شد: ۲ حامی آن هر کدام حداکثر ۵٬۰۰۰٬۰۰۰ تومان پرداختند" in why, why
+        assert "هیچ‌کس به آن رأی نداد." in why and "پشتیبانی مؤثر" in why
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360   # nothing wider than the phone
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "pb-vote-360.png"), full_page=True)
+    finally:
+        ctx.close()
