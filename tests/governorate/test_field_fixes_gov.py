@@ -100,7 +100,7 @@ def test_home_and_project_page_name_the_budget_in_one_language(demo_app, demo_db
 def test_every_audit_action_in_the_code_has_words(demo_app):
     from pathlib import Path
 
-    from dash_app.pages.governorate.governorate import ACTION_LABELS, action_label, describe  # noqa: F401
+    from dash_app.pages.governorate.governorate import ACTION_LABELS, action_label
 
     root = Path(__file__).resolve().parents[2] / "models"
     actions = set()
@@ -111,6 +111,9 @@ def test_every_audit_action_in_the_code_has_words(demo_app):
         for action in actions:
             label = action_label(action)
             assert label and "." not in label and "_" not in label, action
+        # each has words of its own, not only the fallback "Change to a …" (project status moves excepted)
+        own = {a for a in actions if a in ACTION_LABELS or a.startswith("project.")}
+        assert own == actions, sorted(actions - own)
         assert action_label("allocation.accepted") == "پذیرش کمک"
         assert action_label("something.unknown") == "تغییر دیگر"
 

@@ -104,6 +104,13 @@ OBJECT_LABELS = {
     "pb_cycle_imports": _l("imported budgeting file"), "districts": _l("district"), "skills": _l("skill"),
     "logistics_items": _l("equipment item"), "table_payments": _l("payment instructions"),
     "allocation_payments": _l("payment report"), "audit_events": _l("audit event"),
+    # issue 15-20 additions
+    "contact_consents": _l("contact sharing"),
+    "contribution_messages": _l("message about a contribution"),
+    "pb_counts": _l("vote count"),
+    "pb_cycle_headings": _l("budget heading"),
+    "pb_participations": _l("participation in a budgeting vote"),
+    "pb_polling_officers": _l("polling officer"),
 }
 # The audit log's actions in words (the filter, every entry, the export's "Action" column); an action missing
 # here is named by its record's kind ("Change to a pledge"), never by its code.
@@ -149,6 +156,26 @@ ACTION_LABELS = {
     "logistics_item.created": _l("Equipment item added"), "logistics_item.retired": _l("Equipment item retired"),
     "demo.seeded": _l("Demo data loaded"),
     "database.restored": _l("Database restored from a backup"),
+    "contact.shared": _l("Contact shared with the chair"),
+    "contact.revoked": _l("Contact no longer shared"),
+    "contact.message_sent": _l("Message about a contribution"),
+    "election.extended": _l("Chair election extended"),
+    "matching.auto": _l("Automatic matching started"),
+    "matching.auto_held": _l("Automatic matching held for the chair"),
+    "matching.confirmed": _l("Matching confirmed despite its warning"),
+    "pb_ballot.paper_entered": _l("Paper ballot entered"),
+    "pb_ballot.assisted_entered": _l("Assisted vote entered"),
+    "pb_count.claimed": _l("Vote count started"),
+    "pb_count.picked_up": _l("Vote count under way"),
+    "pb_count.progress": _l("Vote count progress"),
+    "pb_count.finished": _l("Vote count finished"),
+    "pb_count.failed": _l("Vote count failed"),
+    "pb_count.interrupted": _l("Vote count interrupted"),
+    "pb_cycle_heading.added": _l("Budget heading added"),
+    "pb_officer.assigned": _l("Polling officer assigned"),
+    "pb_officer.moved": _l("Polling officer moved to another station"),
+    "table.auto_matching": _l("Automatic matching set"),
+    "user.show_name_set": _l("Public name choice changed"),
 }
 
 
