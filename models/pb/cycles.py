@@ -31,11 +31,7 @@ wrong (nothing is then changed: the caller's unit of work rolls back), and audit
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 import random
-import secrets
-import weakref
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -48,6 +44,7 @@ from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from models.audit.log import record, record_many, snapshot
+from models.core.ballot_links import LEGACY_LINK, BallotLinks
 from models.core.capacity import assert_within_capacity, lock_rows, refresh_pledge_statuses
 from models.core.enums import (
     FIXED_ALLOCATION,
@@ -108,32 +105,11 @@ def imported_of(session: Session, cycle_id: int) -> PBCycleImport | None:
 
 # --- the keyed link between a voter and their ballot, only while voting is open (issue 18 item 5) ---------
 
-_BALLOT_KEYS: weakref.WeakKeyDictionary[Any, bytes] = weakref.WeakKeyDictionary()
-# Without a configured key (scripts, tests using models directly) links use a key living as long as
-# this process: enough to change a ballot and close voting in one process.
-_PROCESS_KEY = secrets.token_bytes(32)
-LEGACY_LINK = "legacy:"
-
-
-def ballot_key_from_secret(secret_key: str | bytes) -> bytes:
-    secret = secret_key.encode() if isinstance(secret_key, str) else bytes(secret_key)
-    return hmac.new(secret, b"hamyar-pb-ballot-link", "sha256").digest()
-
-
-def configure_ballot_key(db: Any, key: bytes) -> None:
-    """Make the links of `db`'s PB ballots with `key` (never stored in the database)."""
-    if len(key) < 16:
-        raise ValueError("the ballot link key is too short")
-    _BALLOT_KEYS[db.engine] = key
-
-
-def _ballot_key(session: Session) -> bytes:
-    bind = session.get_bind()
-    return _BALLOT_KEYS.get(getattr(bind, "engine", bind), _PROCESS_KEY)
-
-
-def ballot_link(key: bytes, cycle_id: int, voter_id: int) -> str:
-    return hmac.new(key, f"hamyar-pb-ballot:{cycle_id}:{voter_id}".encode(), hashlib.sha256).hexdigest()
+_LINKS = BallotLinks("pb-ballot")
+ballot_key_from_secret = _LINKS.key_from_secret
+configure_ballot_key = _LINKS.configure
+_ballot_key = _LINKS.key
+ballot_link = _LINKS.link
 
 
 def _ballot_of(session: Session, cycle_id: int, voter_id: int) -> int | None:

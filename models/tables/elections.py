@@ -26,20 +26,16 @@ the ballot. Ballots cast before migration 0014 in an election that was still ope
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 import math
 import random
-import secrets
-import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from models.audit.log import record, snapshot
+from models.core.ballot_links import LEGACY_LINK, BallotLinks
 from models.core.capacity import lock_rows
 from models.core.enums import ElectionStatus
 from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -82,33 +78,12 @@ def quorum_percent_checked(value: object) -> int:
 
 # --- the keyed link between a voter and their ballot (only while the election is open) -------------
 
-_BALLOT_KEYS: weakref.WeakKeyDictionary[Any, bytes] = weakref.WeakKeyDictionary()
-# Without a configured key (a script or a test using models directly) links are made with a key that
-# lives as long as this process: enough to change a ballot and close the election in one process.
-_PROCESS_KEY = secrets.token_bytes(32)
-LEGACY_LINK = "legacy:"
-
-
-def ballot_key_from_secret(secret_key: str | bytes) -> bytes:
-    secret = secret_key.encode() if isinstance(secret_key, str) else bytes(secret_key)
-    return hmac.new(secret, b"hamyar-chair-ballot-link", "sha256").digest()
-
-
-def configure_ballot_key(db: Any, key: bytes) -> None:
-    """Make the links of `db`'s ballots with `key` (never stored in the database)."""
-    if len(key) < 16:
-        raise ValueError("the ballot link key is too short")
-    _BALLOT_KEYS[db.engine] = key
-
-
-def _ballot_key(session: Session) -> bytes:
-    bind = session.get_bind()
-    engine = getattr(bind, "engine", bind)
-    return _BALLOT_KEYS.get(engine, _PROCESS_KEY)
-
-
-def ballot_link(key: bytes, election_id: int, voter_id: int) -> str:
-    return hmac.new(key, f"hamyar-chair-ballot:{election_id}:{voter_id}".encode(), hashlib.sha256).hexdigest()
+_LINKS = BallotLinks("chair-ballot")
+ballot_key_from_secret = _LINKS.key_from_secret
+configure_ballot_key = _LINKS.configure
+_ballot_key = _LINKS.key
+ballot_link = _LINKS.link
+_PROCESS_KEY = _LINKS.process_key
 
 
 def _links_of(session: Session, election_id: int, voter_ids: list[int]) -> dict[str, int]:
