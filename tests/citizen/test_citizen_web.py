@@ -19,6 +19,7 @@ from models.orm.audit_event import AuditEvent
 from models.orm.pledges import Pledge
 from models.pledging.pledges import PledgeInput, create_pledge
 from tests.models.world import build_world
+from tests.web.callbacks import callback_key, post_callback
 from tests.web.conftest import csrf, log_in
 
 PASSWORD = "correct horse 42"
@@ -56,29 +57,9 @@ def site(template, tmp_path):
     db.dispose()
 
 
-def _key(app, output_id: str) -> str:
-    app.test_client().get("/")
-    keys = [k for k in app.extensions["hamyar_dash"].callback_map if f"{output_id}." in k]
-    assert len(keys) == 1, keys
-    return keys[0]
-
-
 def _post(client, app, output_id, values: dict, trigger: str):
     """POST a callback as Dash's renderer would, with `values` for its inputs and states (by component id)."""
-    key = _key(app, output_id)
-    entry = app.extensions["hamyar_dash"].callback_map[key]
-
-    def dep(d):
-        cid = d["id"]
-        if cid.startswith("{"):  # a pattern id (ALL): the renderer sends the matching components, a list
-            return values.get(cid, [])
-        return {"id": cid, "property": d["property"], "value": values.get(str(cid), values.get(cid))}
-
-    outputs = [{"id": k.split(".")[0], "property": k.split(".")[-1]} for k in key.strip(".").split("...")]
-    body = {"output": key, "outputs": outputs if key.startswith("..") else outputs[0],
-            "inputs": [dep(d) for d in entry["inputs"]], "state": [dep(d) for d in entry.get("state", [])],
-            "changedPropIds": [trigger]}
-    return client.post("/_dash-update-component", json=body, headers={"X-CSRFToken": csrf(client)})
+    return post_callback(client, app, output_id, values, trigger)
 
 
 def _signed_in(app, who="ana"):
@@ -235,7 +216,7 @@ def test_asking_to_withdraw_another_citizens_pledge_is_refused_too(site):
     app, db, _world, users = site
     pid = _bobs_pledge(db, users)
     values = {f'{{"pledge":{pid},"type":"{ids.MY_WITHDRAW}"}}': 1, ids.MY_TARGET: None, "my-page": 1}
-    key = _key(app, ids.MY_MODAL_BODY)
+    key = callback_key(app, ids.MY_MODAL_BODY)
     entry = app.extensions["hamyar_dash"].callback_map[key]
     client = _signed_in(app, "ana")
     inputs = []
