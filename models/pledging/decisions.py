@@ -291,20 +291,8 @@ def accept_many(session: Session, actor_id: int, selection: object) -> list[Allo
     Every allocation must be a proposal of a table the actor chairs and unchanged since it was seen;
     otherwise nothing is accepted and the error names the first allocation that failed.
     """
-    if not isinstance(selection, dict) or not selection:
-        raise ValidationError("selection_empty", field="selection")
-    if len(selection) > MAX_BULK:
-        raise ValidationError("selection_too_large", field="selection", maximum=MAX_BULK)
-    for key, version in selection.items():
-        if isinstance(key, bool) or not isinstance(key, int) or (
-                version is not None and (isinstance(version, bool) or not isinstance(version, int))):
-            raise NotFound("allocation_not_found")
-    ids = sorted(selection)
-    tables = dict(session.execute(select(Allocation.id, Project.table_id).join(Need, Allocation.need_id == Need.id)
-                                  .join(Project, Need.project_id == Project.id).where(Allocation.id.in_(ids))).all())
-    if len(tables) != len(ids):
-        raise NotFound("allocation_not_found", allocation_id=min(set(ids) - set(tables)))
-    require_chair_of(session, actor_id, set(tables.values()))
+    ids, tables = _selection(session, actor_id, selection)
+    assert isinstance(selection, dict)  # _selection refused anything else
     ends = session.execute(select(Allocation.pledge_id, Allocation.need_id).where(Allocation.id.in_(ids))).all()
     lock_rows(session, Pledge, {p for p, _n in ends})       # LOCK_ORDER: pledges, allocations, needs
     lock_rows(session, Allocation, ids)
