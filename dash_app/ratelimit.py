@@ -121,6 +121,10 @@ def init_rate_limits(server: Flask, views: dict) -> Limiter:
 
     @server.errorhandler(429)
     def _too_many(_exc):
+        if request.path == "/uploads":  # the file picker's script shows the sentence under the picker
+            from dash_app.i18n import error_message
+
+            return {"error": "upload_too_many", "message": error_message("upload_too_many")}, 429
         if request.path == "/account/password":
             return redirect("/account?error=too_many_attempts", code=303)
         form = request.path if request.path in ("/register", "/login", "/reset") else "/login"

@@ -293,6 +293,9 @@ def init_views(server: Flask) -> None:
     server.add_url_rule("/language", "language_post", language_post, methods=["POST"])
     server.add_url_rule("/healthz", "healthz", healthz, methods=["GET"])
     server.add_url_rule("/readyz", "readyz", readyz, methods=["GET"])
+    from dash_app.uploads import init_uploads
+
+    init_uploads(server)  # after the rate limits: it limits uploads per person with the same limiter
 
     @server.errorhandler(400)
     def _bad_request(exc):

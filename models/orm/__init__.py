@@ -26,6 +26,7 @@ from models.orm.tables import (
     Table,
     TableMembership,
 )
+from models.orm.uploads import Upload, UploadBlob  # noqa: F401 (mapped into Base.metadata)
 from models.orm.valuation import ValuationRate
 
 __all__ = [
@@ -39,5 +40,5 @@ __all__ = [
 # Which models every change must be audited for (see models.audit.log).
 for _cls in (User, District, Skill, Table, TableMembership, ChairElection, ChairCandidate, ChairBallot,
              Project, Need, Pledge, Allocation, MatchingRun, PBCycle, PBCycleProject, PBBallot, ValuationRate,
-             PasswordReset, PBCycleImport):
+             PasswordReset, PBCycleImport, Upload):
     AUDITED_TABLES.add(_cls.__tablename__)

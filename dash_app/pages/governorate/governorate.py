@@ -176,6 +176,8 @@ ACTION_LABELS = {
     "pb_officer.moved": _l("Polling officer moved to another station"),
     "table.auto_matching": _l("Automatic matching set"),
     "user.show_name_set": _l("Public name choice changed"),
+    "upload.add": _l("File attached"), "upload.publish": _l("Attached file made public"),
+    "upload.unpublish": _l("Attached file made private"), "upload.hide": _l("Attached file hidden by a moderator"),
 }
 
 
