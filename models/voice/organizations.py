@@ -170,7 +170,7 @@ def add_member(session: Session, actor_id: int, org_id: object, user_id: object,
     row = session.scalar(select(OrganizationMember).where(OrganizationMember.organization_id == org.id,
                                                           OrganizationMember.user_id == user.id))
     if row is not None and row.left_at is None and row.role == role:
-        raise Conflict("already_member")
+        raise Conflict("already_organization_member")
     if row is None:
         row = OrganizationMember(organization_id=org.id, user_id=user.id, role=str(role), joined_at=utcnow())
         session.add(row)
