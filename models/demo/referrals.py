@@ -96,7 +96,7 @@ def seed_referrals(session: Session, now: datetime, accounts: dict[str, int], ta
             audit(ref.escalated_at, None, "referral.escalated", ref, table_id, {"escalation_level": 2})
             continue
         finding, reasoning, decision, next_step, responsible = template
-        at = sent + timedelta(days=took)
+        at = sent + timedelta(days=took or 0)
         ans = ReferralAnswer(referral_id=ref.id, round=1, answered_by_id=chairs[table_id] or gov, answered_at=at,
                              on_time=county_date(at) <= due, finding=finding, reasoning=reasoning, decision=decision,
                              next_step=next_step, responsible=responsible, rating=rating,
