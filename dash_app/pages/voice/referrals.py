@@ -73,8 +73,10 @@ def _filters(status: str, late: bool, table_id: int | None, tables: list, lang: 
                                 [html.Option(name_in(lang, t.name_fa, t.name_en), value=str(t.id),
                                              selected=(t.id == table_id)) for t in tables],
                                 name="table", className="form-select form-select-sm")], className="me-2"),
-        html.Label([html.Input(type="checkbox", name="late", value="1", checked=late, className="form-check-input me-1"),
-                    _("Late only")], className="form-check-label align-self-end me-2"),
+        html.Label([html.Span(_("Deadline"), className="d-block small"),
+                    html.Select([html.Option(_("All"), value="", selected=not late),
+                                 html.Option(_("Late only"), value="1", selected=late)],
+                                name="late", className="form-select form-select-sm")], className="me-2"),
         html.Button([icon("funnel", "me-1"), _("Filter")], type="submit",
                     className="btn btn-sm btn-outline-primary align-self-end"),
     ], method="get", action="/referrals", className="d-flex flex-wrap gap-2 mb-2", id="referral-filters")

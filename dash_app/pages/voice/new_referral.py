@@ -1,4 +1,5 @@
-"""Sending a request (/referrals/new): the citizen's phone-first form, to a table or an organization.
+"""Sending a request (/referrals/new): the citizen's phone-first form, to a table or an organization (registered before
+/referrals/<id>, which would otherwise take "new" for an id: pages register in the order of their modules' names).
 
 Imports dash, dbc, models (voice) and dash_app. models.voice.referrals.send_referral checks every field and
 sets the deadline (working days, the governorate's holidays); the confirmation tells the citizen the day by
