@@ -262,6 +262,15 @@ def attribute_pledge(session: Session, actor_id: int, pledge_id: object, org_id:
     return pledge
 
 
+def own_pledges(session: Session, user_id: int, limit: int = 50) -> list[Pledge]:
+    """The user's pledges not withdrawn, newest first: those they may make on behalf of an organization."""
+    from models.core.enums import PledgeStatus
+
+    return list(session.scalars(select(Pledge).where(Pledge.citizen_id == user_id,
+                                                     Pledge.status != PledgeStatus.WITHDRAWN)
+                                .order_by(Pledge.id.desc()).limit(limit)))
+
+
 def pledge_organizations(session: Session, pledge_ids: list[int]) -> dict[int, tuple[str, str]]:
     """{pledge id: (name fa, name en)} for those of these pledges made on behalf of an organization."""
     if not pledge_ids:
@@ -273,5 +282,5 @@ def pledge_organizations(session: Session, pledge_ids: list[int]) -> dict[int, t
 
 
 __all__ = ["Membership", "OrganizationRow", "add_member", "admin_ids", "attribute_pledge", "create_organization",
-           "get_organization", "is_admin_of", "list_organizations", "organizations_of", "organizations_serving",
+           "get_organization", "is_admin_of", "list_organizations", "organizations_of", "organizations_serving", "own_pledges",
            "pledge_organizations", "remit_of", "remove_member", "set_remit"]

@@ -21,6 +21,7 @@ from dash_app.ui.referrals import referral_item
 from models.core.clock import county_today
 from models.orm.organizations import Organization
 from models.orm.tables import Table
+from models.voice.organizations import organizations_of
 from models.voice.referrals import Figures, QueueFilter, figures, is_officer, queue
 
 PER_PAGE = 20
@@ -112,6 +113,11 @@ def officer_queue(actor: int, status: str, late: bool, table_id: int | None, pag
     ])
 
 
+def _belongs(actor: int) -> bool:
+    with get_db().reader() as s:
+        return bool(organizations_of(s, actor))
+
+
 @page(__name__, path="/referrals", title=_l("Requests and answers"), roles={ANYONE}, nav=True, order=35,
       icon="chat-square-text")
 def layout(status=None, late=None, table=None, page=None, **_kw):
@@ -130,6 +136,8 @@ def layout(status=None, late=None, table=None, page=None, **_kw):
                  "finding, its reasons, its decision, the next step and the person responsible, by a deadline in "
                  "working days; a late request goes up to the chair and then to the governorate."),
                className="text-body-secondary"),
+        dcc.Link([icon("people", "me-1"), _("My organizations")], href="/organizations",
+                 className="small d-inline-block me-3") if actor is not None and _belongs(actor) else None,
         dcc.Link([icon("building-gear", "me-1"), _("Organizations, kinds of request and holidays")],
                  href="/admin/organizations", className="small d-inline-block") if current_roles().governorate
         else None,
