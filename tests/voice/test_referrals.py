@@ -311,3 +311,38 @@ def test_referral_settings_are_the_governorate_s(lite):
     with db.unit_of_work() as s:
         rf.remove_holiday(s, ids["gov"], h.id)
         assert rf.holidays(s) == frozenset() and rf.active_types(s)[0].deadline_days == 7
+
+
+def test_the_minute_loop_and_the_cli_escalate_late_referrals(tmp_path):
+    """dash_app.auto_match.escalate (each minute in the web process) and `hamyar referrals escalate`."""
+    from click.testing import CliRunner
+
+    from dash_app.auto_match import escalate
+    from dash_app.cli import main
+    from models.core.db import Database
+    from models.core.schema import migrate
+
+    url = f"sqlite:///{tmp_path / 'hamyar.sqlite3'}"
+    db = Database(url)
+    migrate(db)
+    _db, w, ids = _setup(db)
+    long_ago = datetime.now(UTC) - timedelta(days=60)
+    for _ in range(2):
+        with db.unit_of_work() as s:
+            rf.send_referral(s, w.citizen, rf.ReferralInput(type_id=ids["type"], subject="s", body="b",
+                                                            table_id=w.health), now=long_ago)
+    first, second = (r[0] for r in _rows(db))
+    assert escalate(db) == [(first, 2), (second, 2)] and escalate(db) == []
+    with db.unit_of_work() as s:
+        third = rf.send_referral(s, w.citizen, rf.ReferralInput(type_id=ids["type"], subject="s", body="b",
+                                                                table_id=w.health), now=long_ago).id
+    db.dispose()
+    env = {"DATABASE_URL": url, "HAMYAR_DATA": str(tmp_path), "HAMYAR_ENV": "development"}
+    result = CliRunner().invoke(main, ["referrals", "escalate"], env=env)
+    assert result.exit_code == 0, result.output
+    assert f"escalated 1 late referral(s): {third} to level 2" in result.output
+
+
+def _rows(db):
+    with db.reader() as s:
+        return s.execute(select(Referral.id).order_by(Referral.id)).all()
