@@ -13,7 +13,16 @@ from sqlalchemy import select
 
 from dash_app.auth import GOVERNORATE, current_user_id, require, secured_callback
 from dash_app.db import get_db
-from dash_app.i18n import _, _l, current_language, error_message, format_date, format_number, parse_int
+from dash_app.i18n import (
+    _,
+    _l,
+    current_language,
+    error_message,
+    format_date,
+    format_number,
+    localise_digits,
+    parse_int,
+)
 from dash_app.layout import icon, page
 from dash_app.pages.voice import ids_referrals as ids
 from dash_app.ui.dates import date_placeholder, parse_date_text
@@ -115,9 +124,9 @@ def layout(**_kw):
                 html.H2(_("New kind of request"), className="h5"),
                 _input(_("Name (Persian)"), ids.TYPE_NAME_FA, maxLength=120),
                 _input(_("Name (English)"), ids.TYPE_NAME_EN, maxLength=120),
-                _input(_("Deadline in working days"), ids.TYPE_DAYS, inputMode="numeric", value="10"),
+                _input(_("Deadline in working days"), ids.TYPE_DAYS, inputMode="numeric", value=localise_digits("10", lang)),
                 _input(_("Working days late before it goes to the governorate"), ids.TYPE_ESCALATE,
-                       inputMode="numeric", value="5"),
+                       inputMode="numeric", value=localise_digits("5", lang)),
                 html.Button(_("Add the kind"), id=ids.TYPE_CREATE, n_clicks=0, type="button",
                             className="btn btn-primary mb-3"),
                 html.H2(_("New holiday"), className="h5"),

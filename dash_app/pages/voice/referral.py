@@ -66,8 +66,8 @@ def answer_form(version: int) -> html.Section:
         _textarea("finding"), _textarea("reasoning"),
         html.Div([
             dbc.Label(str(LABELS["decision"]), html_for=ids.ANSWER_DECISION),
-            dbc.Select(id=ids.ANSWER_DECISION, options=[{"label": _("Choose…"), "value": ""}] +
-                       [{"label": decision_label(d), "value": d} for d in DECISIONS], value=""),
+            dbc.Select(id=ids.ANSWER_DECISION, placeholder=_("Choose…"),
+                       options=[{"label": decision_label(d), "value": d} for d in DECISIONS]),
             field_error(field_error_id(ids.ANSWER_DECISION), ids.ANSWER_DECISION),
         ], className="mb-2"),
         _textarea("next_step", 2), _textarea("responsible"),

@@ -48,14 +48,19 @@ def figures_table(lang: str) -> html.Div:
     head = html.Thead(html.Tr([html.Th(_("Table or organization")), html.Th(_("Received")),
                                html.Th(_("Answered on time")), html.Th(_("Median days to answer")),
                                html.Th(_("Adopted"))]))
-    rows = [html.Tr([html.Th(name_in(lang, t.name_fa, t.name_en), scope="row"), *_figure_cells(got.get(("table", t.id)),
+    # only the tables with requests: ten rows of dashes would bury the figures on a phone
+    quiet = [t for t in tables if ("table", t.id) not in got]
+    rows = [html.Tr([html.Th(name_in(lang, t.name_fa, t.name_en), scope="row"), *_figure_cells(got[("table", t.id)],
                                                                                                lang)],
-                    **{"data-figures-table": str(t.id)}) for t in tables]
+                    **{"data-figures-table": str(t.id)}) for t in tables if ("table", t.id) in got]
     rows += [html.Tr([html.Th(name_in(lang, o.name_fa, o.name_en), scope="row"),
                       *_figure_cells(got.get(("organization", o.id)), lang)]) for o in orgs]
     return html.Div([
         html.Div(html.Table([head, html.Tbody(rows)], className="table table-sm align-middle mb-1"),
-                 className="table-responsive"),
+                 className="table-responsive") if rows else
+        html.P(_("No request has been sent to a table yet."), className="text-body-secondary"),
+        html.P(_("No request yet for: %(tables)s.", tables=("، " if lang == "fa" else ", ").join(
+            name_in(lang, t.name_fa, t.name_en) for t in quiet)), className="small") if quiet and rows else None,
         html.P(_("On time: the first answer came by the end of its deadline, out of the requests answered or past "
                  "their deadline. Days to answer: calendar days from sending to the first answer. Adopted: the "
                  "share of answered requests whose latest answer accepted the request or promised to act on it."),
