@@ -23,7 +23,7 @@ from models.accounts.users import find_user_by_login
 from models.core.errors import Conflict, DomainError, NotFound, ValidationError
 from models.voice import organizations as orgs
 
-LIST, FLASH = "myorg-list", "myorg-flash"
+LIST, FLASH = "my-organizations", "my-organizations-flash"
 ADD_LOGIN, ADD_ROLE, ADD = "myorg-add-login", "myorg-add-role", "myorg-add"   # pattern: {"type", "org"}
 REMOVE, BEHALF, BEHALF_SAVE = "myorg-remove", "myorg-behalf", "myorg-behalf-save"
 
