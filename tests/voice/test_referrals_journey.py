@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from models.orm.referrals import Referral, ReferralAnswer
 from tests.browser.conftest import ARTIFACTS, browser, demo_copy, serving, wait_ready  # noqa: F401 (fixture)
+from tests.browser.test_axe_walk import _violations
 
 pytestmark = pytest.mark.browser
 PASSWORD = "Amol-1405-demo"
@@ -45,6 +46,8 @@ def _log_in(page, login: str) -> None:
 
 def _no_sideways_scroll(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.wait_for_load_state("networkidle")
+    assert _violations(page) == [], page.url  # axe: nothing serious or critical
 
 
 def test_citizen_sends_chair_answers_citizen_rates(browser, demo):  # noqa: F811
@@ -61,6 +64,7 @@ def test_citizen_sends_chair_answers_citizen_rates(browser, demo):  # noqa: F811
     page.select_option("#ref-new-table", str(health))
     page.fill("#ref-new-subject", SUBJECT)
     page.fill("#ref-new-body", "از یک ماه پیش چراغ‌های کوچهٔ درمانگاه خاموش است و شب‌ها بیماران در تاریکی می‌آیند.")
+    _no_sideways_scroll(page)
     page.click("#ref-new-send")
     done = page.wait_for_selector("[data-deadline]")
     text = done.inner_text()
@@ -104,6 +108,17 @@ def test_citizen_sends_chair_answers_citizen_rates(browser, demo):  # noqa: F811
     page.wait_for_selector("[data-rating='5']")
     _no_sideways_scroll(page)
     page.screenshot(path=str(ARTIFACTS / "referral-3-rated.png"), full_page=True)
+    page.goto("/my")
+    wait_ready(page, f"#my-referrals [data-referral='{ref.id}']")
+    _no_sideways_scroll(page)
+    ctx.close()
+
+    ctx, page = _page(browser, url)  # the governorate's pages: the queue with every table, the settings
+    _log_in(page, "gov@hamyar.local")
+    for path, ready in (("/referrals?late=1", "#referral-queue"), ("/admin/organizations", "#org-create")):
+        page.goto(path)
+        wait_ready(page, ready)
+        _no_sideways_scroll(page)
     ctx.close()
     with db.reader() as s:
         assert s.scalar(select(ReferralAnswer.rating).where(ReferralAnswer.referral_id == ref.id)) == 5

@@ -111,6 +111,7 @@ def layout(**_kw):
                 dbc.Select(id=ids.ORG_MEMBER_ORG, options=org_options, value=org_options[0]["value"] if org_options
                            else None, className="mb-2"),
                 _input(_("Their mobile number or e-mail"), ids.ORG_MEMBER_LOGIN, maxLength=120, autoComplete="off"),
+                dbc.Label(_("Role"), html_for=ids.ORG_MEMBER_ROLE),
                 dbc.Select(id=ids.ORG_MEMBER_ROLE, value="member", className="mb-2",
                            options=[{"label": str(v), "value": k} for k, v in ROLE_LABELS.items()]),
                 html.Button(_("Add"), id=ids.ORG_MEMBER_ADD, n_clicks=0, type="button",
