@@ -35,6 +35,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from models.audit.log import record, snapshot
+from models.core.capacity import lock_rows
 from models.core.clock import county_date
 from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from models.core.notify import notify
@@ -271,12 +272,22 @@ def may_see(session: Session, actor_id: object, ref: Referral) -> bool:
     return ref.citizen_id == actor_id or _officer_of(session, actor_id, ref) or is_governorate(session, actor_id)
 
 
-def get_referral(session: Session, actor_id: object, referral_id: object) -> Referral:
-    """The referral if the actor may see it; 'not found' otherwise (as if it did not exist)."""
-    ref = session.get(Referral, referral_id) if _is_id(referral_id) else None
+def get_referral(session: Session, actor_id: object, referral_id: object, *, lock: bool = False) -> Referral:
+    """The referral if the actor may see it; 'not found' otherwise (as if it did not exist). `lock`: its row
+    is locked and re-read first (two admins answering at once: the second finds it answered)."""
+    ref = _locked(session, referral_id) if lock else (session.get(Referral, referral_id) if _is_id(referral_id)
+                                                       else None)
     if ref is None or not may_see(session, actor_id, ref):
         raise NotFound("referral_not_found")
     return ref
+
+
+def _locked(session: Session, referral_id: object) -> Referral | None:
+    if not _is_id(referral_id):
+        return None
+    lock_rows(session, Referral, [referral_id])  # type: ignore[list-item]  # an id, checked above
+    return session.scalar(select(Referral).where(Referral.id == referral_id)
+                          .execution_options(populate_existing=True))
 
 
 def answers_of(session: Session, referral_id: int) -> list[ReferralAnswer]:
@@ -313,7 +324,7 @@ def validate_answer(data: AnswerInput) -> dict[str, str]:
 
 def answer(session: Session, actor_id: int, referral_id: object, data: AnswerInput,
            now: datetime | None = None, expected_version: int | None = None) -> ReferralAnswer:
-    ref = get_referral(session, actor_id, referral_id)
+    ref = get_referral(session, actor_id, referral_id, lock=True)
     if ref.status != "open":
         raise Conflict("referral_already_answered")
     if not may_answer(session, actor_id, ref):
@@ -334,7 +345,7 @@ def answer(session: Session, actor_id: int, referral_id: object, data: AnswerInp
 
 
 def _own_answered(session: Session, citizen_id: int, referral_id: object) -> tuple[Referral, ReferralAnswer]:
-    ref = session.get(Referral, referral_id) if _is_id(referral_id) else None
+    ref = _locked(session, referral_id)
     if ref is None or active_user(session, citizen_id) is None or ref.citizen_id != citizen_id:
         raise NotFound("referral_not_found")
     if ref.status != "answered":
@@ -397,10 +408,12 @@ def escalate_due(session: Session, now: datetime) -> list[tuple[int, int]]:
     """
     today = county_date(now)
     days_off = holidays(session)
+    late = select(Referral.id).where(Referral.status == "open", Referral.escalation_level < 2, Referral.due_on < today)
+    lock_rows(session, Referral, session.scalars(late))  # an answer given meanwhile is seen, not overwritten
     rows = session.execute(select(Referral, ReferralType.escalate_after_days)
                            .join(ReferralType, ReferralType.id == Referral.type_id)
                            .where(Referral.status == "open", Referral.escalation_level < 2, Referral.due_on < today)
-                           .order_by(Referral.id)).all()
+                           .order_by(Referral.id).execution_options(populate_existing=True)).all()
     changed = []
     for ref, after_days in rows:
         level = escalation_level_due(ref.due_on, today, after_days, days_off)

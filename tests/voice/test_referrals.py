@@ -346,3 +346,38 @@ def test_the_minute_loop_and_the_cli_escalate_late_referrals(tmp_path):
 def _rows(db):
     with db.reader() as s:
         return s.execute(select(Referral.id).order_by(Referral.id)).all()
+
+
+@pytest.mark.postgres
+def test_two_admins_answering_at_once_one_wins_the_other_is_told(pg_db):
+    """PostgreSQL: the referral's row is locked; the second admin waits, then finds it answered (a Conflict),
+    never a second round-1 answer nor a server error."""
+    import threading
+
+    db, w, ids = _setup(pg_db)
+    with db.unit_of_work() as s:
+        orgs.add_member(s, ids["gov"], ids["org"], w.citizen2, "admin")
+    ref_id = _send(db, w, ids, organization_id=ids["org"])
+    outcome: dict = {}
+    first_holds = threading.Event()
+
+    def second():
+        first_holds.wait(10)
+        try:
+            with db.unit_of_work() as s:
+                rf.answer(s, w.citizen2, ref_id, GOOD, now=NOW)
+            outcome["second"] = "answered"
+        except Conflict as exc:
+            outcome["second"] = exc.code
+
+    t = threading.Thread(target=second)
+    t.start()
+    with db.unit_of_work() as s:
+        rf.answer(s, w.member, ref_id, GOOD, now=NOW)
+        first_holds.set()
+        t.join(0.5)  # the second is blocked on the row lock while this transaction is open
+        assert t.is_alive()
+    t.join(10)
+    assert outcome == {"second": "referral_already_answered"}
+    with db.reader() as s:
+        assert [a.answered_by_id for a in rf.answers_of(s, ref_id)] == [w.member]
