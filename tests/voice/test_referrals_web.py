@@ -83,18 +83,22 @@ def _rate(client, app, values):
     return _cb(client, app, ids.RATE_SEND, values)
 
 
-def _cb(client, app, button: str, values):
+def _cb(client, app, button: str, values, trigger: str | None = None):
     """The callback its button fires (outputs shared by several callbacks: found by the input)."""
     key = [k for k, v in app.extensions["hamyar_dash"].callback_map.items()
            if any(i["id"] == button for i in v["inputs"])][0]
-    return _post(client, app, key, values, f"{button}.n_clicks")
+    return _post(client, app, key, values, trigger or f"{button}.n_clicks")
 
 
 def _post(client, app, key, values, trigger):
     from tests.web.conftest import csrf
 
     entry = app.extensions["hamyar_dash"].callback_map[key]
-    dep = lambda d: {"id": d["id"], "property": d["property"], "value": values.get(d["id"])}  # noqa: E731
+    def dep(d):
+        if d["id"].startswith("{"):  # a pattern (ALL): the list of matching components
+            return values.get(d["id"], [])
+        return {"id": d["id"], "property": d["property"], "value": values.get(d["id"])}
+
     outputs = [{"id": k.split(".")[0], "property": k.split(".")[1].split("@")[0]} for k in key.strip(".").split("...")]
     body = {"output": key, "outputs": outputs, "inputs": [dep(d) for d in entry["inputs"]],
             "state": [dep(d) for d in entry.get("state", [])], "changedPropIds": [trigger]}
@@ -126,3 +130,16 @@ def test_pages_for_each_role(app, web_db, people):
     assert resp.status_code == 200
     with web_db.reader() as s:
         assert [str(d) for d in rf.holidays(s)] == ["2027-03-21"]
+        type_id = rf.active_types(s)[0].id
+    # changing a kind's days (Persian digits typed); a citizen may not
+    save = {"type": ids.TYPE_EDIT_SAVE, "kind": type_id}
+    edit = {f'{{"kind":["ALL"],"type":"{ids.TYPE_EDIT_SAVE}"}}': [{"id": save, "property": "n_clicks", "value": 1}],
+            f'{{"kind":["ALL"],"type":"{ids.TYPE_EDIT_DAYS}"}}': [
+                {"id": {"type": ids.TYPE_EDIT_DAYS, "kind": type_id}, "property": "value", "value": "۷"}],
+            f'{{"kind":["ALL"],"type":"{ids.TYPE_EDIT_ESCALATE}"}}': [
+                {"id": {"type": ids.TYPE_EDIT_ESCALATE, "kind": type_id}, "property": "value", "value": "3"}]}
+    trigger = json.dumps(save, separators=(",", ":"), sort_keys=True) + ".n_clicks"
+    assert _cb(citizen, app, ids.HOLIDAY_ADD, edit, trigger).status_code == 403
+    assert _cb(gov, app, ids.HOLIDAY_ADD, edit, trigger).status_code == 200
+    with web_db.reader() as s:
+        assert (rf.active_types(s)[0].deadline_days, rf.active_types(s)[0].escalate_after_days) == (7, 3)

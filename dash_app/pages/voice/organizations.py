@@ -67,10 +67,21 @@ def settings_list(lang: str) -> html.Div:
         days = rf.holiday_list(s)
     return html.Div([
         html.H3(_("Kinds of request"), className="h6"),
-        html.Ul([html.Li(_("%(name)s: answer within %(n)s working days; to the governorate %(m)s working days "
-                           "after that", name=name_in(lang, t.name_fa, t.name_en),
-                           n=format_number(t.deadline_days, lang), m=format_number(t.escalate_after_days, lang)))
-                 for t in types], className="small") if types else
+        html.Ul([html.Li([
+            html.Div(_("%(name)s: answer within %(n)s working days; to the governorate %(m)s working days "
+                       "after that", name=name_in(lang, t.name_fa, t.name_en),
+                       n=format_number(t.deadline_days, lang), m=format_number(t.escalate_after_days, lang))),
+            html.Div([
+                html.Label([html.Span(_("Deadline in working days"), className="d-block"),
+                            dbc.Input(id={"type": ids.TYPE_EDIT_DAYS, "kind": t.id}, size="sm", inputMode="numeric",
+                                      value=localise_digits(str(t.deadline_days), lang))]),
+                html.Label([html.Span(_("Working days late before it goes to the governorate"), className="d-block"),
+                            dbc.Input(id={"type": ids.TYPE_EDIT_ESCALATE, "kind": t.id}, size="sm",
+                                      inputMode="numeric", value=localise_digits(str(t.escalate_after_days), lang))]),
+                html.Button(_("Save"), id={"type": ids.TYPE_EDIT_SAVE, "kind": t.id}, n_clicks=0, type="button",
+                            className="btn btn-sm btn-outline-primary align-self-end"),
+            ], className="d-flex flex-wrap gap-2 mb-2"),
+        ]) for t in types], className="small") if types else
         html.P(_("No kind of request yet: citizens cannot send requests until there is one."), className="small"),
         html.H3(_("Holidays"), className="h6"),
         html.Ul([html.Li([f"{format_date(h.day, lang)} {h.name_fa}", " ",
@@ -142,6 +153,13 @@ def layout(**_kw):
     ])
 
 
+def _typed(states: list, values: list | None, kind_id):
+    for entry, value in zip(states or [], values or []):
+        if isinstance(entry.get("id"), dict) and entry["id"].get("kind") == kind_id:
+            return value
+    return None
+
+
 def _ok(text: str):
     return dbc.Alert([icon("check-circle", "me-2"), text], color="success", dismissable=True)
 
@@ -191,10 +209,14 @@ def organizations_changed(_create, _add, _remove, name_fa, name_en, kind, remit,
     Output(ids.SETTINGS_LIST, "children"), Output(ids.ORG_FLASH, "children", allow_duplicate=True),
     Input(ids.TYPE_CREATE, "n_clicks"), Input(ids.HOLIDAY_ADD, "n_clicks"),
     Input({"type": ids.HOLIDAY_REMOVE, "holiday": ALL}, "n_clicks"),
+    Input({"type": ids.TYPE_EDIT_SAVE, "kind": ALL}, "n_clicks"),
+    State({"type": ids.TYPE_EDIT_DAYS, "kind": ALL}, "value"),
+    State({"type": ids.TYPE_EDIT_ESCALATE, "kind": ALL}, "value"),
     State(ids.TYPE_NAME_FA, "value"), State(ids.TYPE_NAME_EN, "value"), State(ids.TYPE_DAYS, "value"),
     State(ids.TYPE_ESCALATE, "value"), State(ids.HOLIDAY_DAY, "value"), State(ids.HOLIDAY_NAME, "value"),
     roles={GOVERNORATE}, prevent_initial_call=True)
-def settings_changed(_type, _holiday, _remove, name_fa, name_en, days, escalate, day, occasion):
+def settings_changed(_type, _holiday, _remove, _save, edit_days, edit_escalate, name_fa, name_en, days, escalate,
+                     day, occasion):
     require({GOVERNORATE})
     if not _clicked():
         return no_update, no_update
@@ -208,6 +230,12 @@ def settings_changed(_type, _holiday, _remove, name_fa, name_en, days, escalate,
             when = parse_date_text(day, field="day", code="holiday_date_invalid")
             get_db().run(lambda s: rf.add_holiday(s, actor, when, occasion))
             done = _("Holiday added. Deadlines set from now on skip it.")
+        elif isinstance(trigger, dict) and trigger.get("type") == ids.TYPE_EDIT_SAVE:
+            kind_id, states = trigger.get("kind"), ctx.states_list or [[], []]
+            new_days = number(_typed(states[0], edit_days, kind_id))
+            new_after = number(_typed(states[1], edit_escalate, kind_id))
+            get_db().run(lambda s: rf.update_type(s, actor, kind_id, new_days, new_after))
+            done = _("Saved. Requests sent from now on get the new deadline; those already sent keep theirs.")
         elif isinstance(trigger, dict) and trigger.get("type") == ids.HOLIDAY_REMOVE:
             get_db().run(lambda s: rf.remove_holiday(s, actor, trigger.get("holiday")))
             done = _("Holiday removed.")
