@@ -3,9 +3,9 @@
 Imports sqlalchemy and models' foundation (and models.voice.organizations) only.
 
 A citizen sends a referral, a request or question, to a table or to an organization (`send_referral`).
-Its type, set by the governorate, gives the deadline in **working days**: the county's week has Friday
-off (Thursday counts as a working day), and the governorate keeps a list of holidays; `add_working_days`
-is the one place that counts them. The answer is due by the end of that county day.
+Its type, set by the governorate, gives the deadline in **working days**: Saturday to Wednesday (the
+province's offices close on Thursdays and Fridays, see WEEKEND), less the governorate's list of holidays;
+`add_working_days` is the one place that counts them. The answer is due by the end of that county day.
 
 Who answers: the chair of the table it was sent to, or an admin of the organization; once a referral has
 gone up to the governorate, governorate staff too. The answer follows one template: finding, reasoning,
@@ -47,8 +47,12 @@ from models.orm.referrals import DECISIONS, Referral, ReferralAnswer, ReferralHo
 from models.orm.tables import Table
 from models.voice.organizations import admin_ids, organizations_of
 
-FRIDAY = 4  # date.weekday()
-WEEKEND = frozenset({FRIDAY})
+THURSDAY, FRIDAY = 3, 4  # date.weekday()
+# Mazandaran's governor closed the province's government offices on Thursdays from October 2025 (Mehr News,
+# 2025-10-04: «پنجشنبه‌ها در استان مازندران تعطیل خواهد بود»; banks and emergency services excepted), so an
+# agency in Amol answers Saturday to Wednesday. Should the province reopen on Thursdays, drop THURSDAY here;
+# one-off closures go in the governorate's holiday list.
+WEEKEND = frozenset({THURSDAY, FRIDAY})
 ADOPTED = frozenset({"accepted", "will_act"})
 SUBJECT_MAX, BODY_MAX, FIELD_MAX, RESPONSIBLE_MAX, REASON_MAX = 200, 2000, 2000, 160, 500
 DAYS_MIN, DAYS_MAX = 1, 60
@@ -113,7 +117,7 @@ def _days(value: object, field: str) -> int:
     return value
 
 
-def _params(session: Session, ref: Referral) -> dict:
+def _params(ref: Referral) -> dict:
     return {"referral_id": ref.id, "subject": ref.subject[:80]}
 
 
@@ -243,7 +247,7 @@ def send_referral(session: Session, citizen_id: int, data: ReferralInput, now: d
     session.add(ref)
     record(session, citizen_id, "referral.sent", ref, table_id=table_id)
     for user_id in _answerers(session, ref):
-        notify(session, user_id, "referral_received", **_params(session, ref), due_on=due.isoformat())
+        notify(session, user_id, "referral_received", **_params(ref), due_on=due.isoformat())
     return ref
 
 
@@ -340,7 +344,7 @@ def answer(session: Session, actor_id: int, referral_id: object, data: AnswerInp
     before = snapshot(ref, ["status"])
     ref.status = "answered"
     record(session, actor_id, "referral.answered", ref, before=before, table_id=ref.table_id)
-    notify(session, ref.citizen_id, "referral_answered", **_params(session, ref), decision=row.decision)
+    notify(session, ref.citizen_id, "referral_answered", **_params(ref), decision=row.decision)
     return row
 
 
@@ -365,7 +369,7 @@ def rate(session: Session, citizen_id: int, referral_id: object, stars: object,
     last.rating, last.rated_at = stars, now or utcnow()
     record(session, citizen_id, "referral.rated", last, before=before, table_id=ref.table_id)
     if last.answered_by_id != citizen_id:
-        notify(session, last.answered_by_id, "referral_rated", **_params(session, ref), rating=stars)
+        notify(session, last.answered_by_id, "referral_rated", **_params(ref), rating=stars)
     return last
 
 
@@ -385,7 +389,7 @@ def reopen(session: Session, citizen_id: int, referral_id: object, reason: objec
     ref.escalation_level, ref.escalated_at = 0, None
     record(session, citizen_id, "referral.reopened", ref, before=before, table_id=ref.table_id)
     for user_id in _answerers(session, ref):
-        notify(session, user_id, "referral_reopened", **_params(session, ref), due_on=ref.due_on.isoformat())
+        notify(session, user_id, "referral_reopened", **_params(ref), due_on=ref.due_on.isoformat())
     return ref
 
 
@@ -423,7 +427,7 @@ def escalate_due(session: Session, now: datetime) -> list[tuple[int, int]]:
         start = ref.escalation_level
         ref.escalation_level, ref.escalated_at = level, now
         record(session, None, "referral.escalated", ref, before=before, table_id=ref.table_id)
-        params = {**_params(session, ref), "due_on": ref.due_on.isoformat()}
+        params = {**_params(ref), "due_on": ref.due_on.isoformat()}
         if start < 1:
             for user_id in _answerers(session, ref):
                 notify(session, user_id, "referral_late", **params)

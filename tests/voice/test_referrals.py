@@ -31,15 +31,17 @@ GOOD = rf.AnswerInput(finding="The alley's drain is blocked by construction wast
 # --- working days (pure) ---------------------------------------------------------------------------------
 
 
-def test_working_days_skip_fridays_and_holidays_but_not_thursdays():
+def test_working_days_are_saturday_to_wednesday_less_holidays():
     sat = date(2026, 12, 5)
     assert sat.weekday() == 5
     assert rf.add_working_days(sat, 0) == sat
-    assert rf.add_working_days(sat, 5) == date(2026, 12, 10)    # Sun..Thu: Thursday is a working day
-    assert rf.add_working_days(sat, 6) == date(2026, 12, 12)    # Friday 11 skipped
-    assert rf.add_working_days(sat, 6, frozenset({date(2026, 12, 12)})) == date(2026, 12, 13)
-    assert rf.add_working_days(date(2026, 12, 11), 1) == date(2026, 12, 12)  # from a Friday
-    assert rf.working_days_between(sat, date(2026, 12, 12)) == 6
+    assert rf.add_working_days(sat, 4) == date(2026, 12, 9)     # Sun..Wed
+    assert rf.add_working_days(sat, 5) == date(2026, 12, 12)    # Thursday 10 and Friday 11 skipped
+    assert rf.add_working_days(sat, 6, frozenset({date(2026, 12, 12)})) == date(2026, 12, 14)
+    assert rf.add_working_days(date(2026, 12, 10), 1) == rf.add_working_days(date(2026, 12, 11), 1) == \
+        date(2026, 12, 12)                                       # from a Thursday or a Friday
+    assert rf.working_days_between(sat, date(2026, 12, 12)) == 5
+    assert rf.add_working_days(sat, 5, weekend=frozenset({rf.FRIDAY})) == date(2026, 12, 10)  # Thursdays on
     with pytest.raises(ValueError):
         rf.add_working_days(sat, -1)
 
@@ -51,7 +53,7 @@ def test_add_working_days_properties(start, n, off):
     assert end >= start
     assert rf.working_days_between(start, end, off) == n            # exactly n working days counted
     if n:
-        assert rf.is_working_day(end, off) and end.weekday() != rf.FRIDAY and end not in off
+        assert rf.is_working_day(end, off) and end.weekday() not in rf.WEEKEND and end not in off
         assert rf.add_working_days(start, n - 1, off) < end          # the first day with n of them
     assert rf.add_working_days(start, n + 1, off) > end             # monotone
 
@@ -126,8 +128,8 @@ def test_send_sets_the_deadline_in_working_days_and_tells_the_chair(lite):
     ref_id = _send(db, w, ids)
     with db.reader() as s:
         ref = s.get(Referral, ref_id)
-        # 10 working days from Saturday 5 Dec: skips Friday 11 and the holiday on the 16th
-        assert ref.due_on == ref.first_due_on == date(2026, 12, 17) and ref.status == "open"
+        # 10 working days from Saturday 5 Dec: skips Thursdays, Fridays and the holiday on the 16th
+        assert ref.due_on == ref.first_due_on == date(2026, 12, 20) and ref.status == "open"
         assert s.scalar(select(AuditEvent.action).where(AuditEvent.object_type == "referrals")) == "referral.sent"
     assert _kinds(db, w.chair) == ["referral_received"]
 
@@ -225,7 +227,7 @@ def test_reopening_once_restarts_the_deadline_and_keeps_the_first_answer(setup):
     with db.unit_of_work() as s:
         ref = rf.reopen(s, w.citizen, ref_id, "The water is still there.", now=later)
         assert ref.status == "open" and ref.due_on == rf.add_working_days(date(2026, 12, 25), 10)
-        assert ref.first_due_on == date(2026, 12, 16)
+        assert ref.first_due_on == date(2026, 12, 19)
     assert _kinds(db, w.chair)[-1] == "referral_reopened"
     with db.unit_of_work() as s:
         second = rf.answer(s, w.chair, ref_id, GOOD, now=later + timedelta(days=1))
@@ -245,29 +247,29 @@ def test_reopening_once_restarts_the_deadline_and_keeps_the_first_answer(setup):
 
 def test_late_referrals_escalate_to_the_chair_then_the_governorate(setup):
     db, w, ids = setup
-    ref_id = _send(db, w, ids)  # due Wednesday 16 December; +5 working days: Tuesday 22
+    ref_id = _send(db, w, ids)  # due Saturday 19 December; +5 working days: Saturday 26
     with db.unit_of_work() as s:
-        assert rf.escalate_due(s, datetime(2026, 12, 16, 19, 0, tzinfo=UTC)) == []  # 22:30 on the due day
+        assert rf.escalate_due(s, datetime(2026, 12, 19, 19, 0, tzinfo=UTC)) == []  # 22:30 on the due day
     with db.unit_of_work() as s:
-        assert rf.escalate_due(s, datetime(2026, 12, 17, 6, 0, tzinfo=UTC)) == [(ref_id, 1)]
+        assert rf.escalate_due(s, datetime(2026, 12, 20, 6, 0, tzinfo=UTC)) == [(ref_id, 1)]
     with db.unit_of_work() as s:
-        assert rf.escalate_due(s, datetime(2026, 12, 17, 7, 0, tzinfo=UTC)) == []  # nothing new: idempotent
+        assert rf.escalate_due(s, datetime(2026, 12, 20, 7, 0, tzinfo=UTC)) == []  # nothing new: idempotent
     assert _kinds(db, w.chair) == ["referral_received", "referral_late"]
     with db.unit_of_work() as s, pytest.raises(PermissionDenied):
         rf.answer(s, ids["gov"], ref_id, GOOD, now=NOW)  # not yet the governorate's
     with db.unit_of_work() as s:
-        assert rf.escalate_due(s, datetime(2026, 12, 22, 12, 0, tzinfo=UTC)) == []
-        assert rf.escalate_due(s, datetime(2026, 12, 23, 6, 0, tzinfo=UTC)) == [(ref_id, 2)]
+        assert rf.escalate_due(s, datetime(2026, 12, 26, 12, 0, tzinfo=UTC)) == []
+        assert rf.escalate_due(s, datetime(2026, 12, 27, 6, 0, tzinfo=UTC)) == [(ref_id, 2)]
     assert _kinds(db, ids["gov"]) == ["referral_escalated"]
     assert _kinds(db, w.citizen) == ["referral_escalated_citizen"]
     with db.reader() as s:
         events = list(s.scalars(select(AuditEvent).where(AuditEvent.action == "referral.escalated")))
         assert [e.actor_id for e in events] == [None, None] and [e.after["escalation_level"] for e in events] == [1, 2]
     with db.unit_of_work() as s:  # now the governorate may answer, late
-        assert not rf.answer(s, ids["gov"], ref_id, GOOD, now=datetime(2026, 12, 23, 8, tzinfo=UTC)).on_time
+        assert not rf.answer(s, ids["gov"], ref_id, GOOD, now=datetime(2026, 12, 27, 8, tzinfo=UTC)).on_time
     with db.reader() as s:
-        f = rf.figures(s, date(2026, 12, 25))[("table", w.health)]
-        assert (f.received, f.due, f.on_time, f.answered, f.adopted, f.median_days) == (1, 1, 0, 1, 1, 18)
+        f = rf.figures(s, date(2026, 12, 28))[("table", w.health)]
+        assert (f.received, f.due, f.on_time, f.answered, f.adopted, f.median_days) == (1, 1, 0, 1, 1, 22)
 
 
 def test_the_queue_shows_each_officer_their_own(setup):

@@ -88,7 +88,7 @@ def settings_list(lang: str) -> html.Div:
                           html.Button(_("Remove"), id={"type": ids.HOLIDAY_REMOVE, "holiday": h.id}, n_clicks=0,
                                       type="button", className="btn btn-link btn-sm p-0")]) for h in days],
                 className="small") if days else
-        html.P(_("No holidays besides Fridays."), className="small text-body-secondary"),
+        html.P(_("No holidays besides Thursdays and Fridays."), className="small text-body-secondary"),
     ])
 
 
