@@ -63,6 +63,10 @@ def test_a_citizen_sends_the_chair_answers_the_citizen_rates(app, web_db, people
     assert _cb(chair, app, ids.ANSWER_SEND, full).status_code == 200
     with web_db.reader() as s:
         assert s.get(Referral, ref.id).status == "answered"
+    chair.set_cookie("hamyar_lang", "en")
+    english = rendered_text(chair, f"/referrals/{ref.id}")
+    assert "Finding" in english and "Will act on it" in english and "Mr. Rezaei" in english
+    chair.set_cookie("hamyar_lang", "fa")
 
     # rating: another citizen cannot (not found), the citizen can
     other = app.test_client()
@@ -110,6 +114,9 @@ def test_pages_for_each_role(app, web_db, people):
     anyone = app.test_client()
     text = rendered_text(anyone, "/referrals")
     assert "referral-figures" in text and "referral-queue" not in text
+    english = app.test_client()
+    english.set_cookie("hamyar_lang", "en")
+    assert "How each table answers" in rendered_text(english, "/referrals")
     citizen = app.test_client()
     log_in(citizen, "citizen")
     assert "referral-queue" not in rendered_text(citizen, "/referrals")
