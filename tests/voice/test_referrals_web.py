@@ -63,10 +63,12 @@ def test_a_citizen_sends_the_chair_answers_the_citizen_rates(app, web_db, people
     assert _cb(chair, app, ids.ANSWER_SEND, full).status_code == 200
     with web_db.reader() as s:
         assert s.get(Referral, ref.id).status == "answered"
-    chair.set_cookie("hamyar_lang", "en")
+    from models.accounts.users import set_language
+
+    with web_db.unit_of_work() as s:  # a signed-in person's own language wins over the cookie
+        set_language(s, people.chair, "en")
     english = rendered_text(chair, f"/referrals/{ref.id}")
     assert "Finding" in english and "Will act on it" in english and "Mr. Rezaei" in english
-    chair.set_cookie("hamyar_lang", "fa")
 
     # rating: another citizen cannot (not found), the citizen can
     other = app.test_client()
