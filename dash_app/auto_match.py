@@ -29,6 +29,20 @@ def tick(db) -> list:
         return []
 
 
+def escalate(db) -> list:
+    """Late referrals go up a level (issue 21 item 4, models.voice.referrals.escalate_due); also done by
+    `hamyar referrals escalate`. Idempotent, so several processes doing it at once tell people once: the
+    second one finds nothing left to raise (a clash on the row's version is retried next minute)."""
+    from models.orm.base import utcnow
+    from models.voice.referrals import escalate_due
+
+    try:
+        return db.run(lambda s: escalate_due(s, utcnow()))
+    except Exception:  # noqa: BLE001 - logged; the next minute tries again
+        log.exception("escalating late referrals failed")
+        return []
+
+
 def start(server: Flask, every: float = EVERY) -> threading.Thread | None:
     """Start the daemon thread (None under tests, where runs are made by the tests themselves)."""
     from dash_app.db import EXTENSION_KEY
@@ -42,6 +56,7 @@ def start(server: Flask, every: float = EVERY) -> threading.Thread | None:
     def loop() -> None:
         while not stop.wait(every):
             tick(db)
+            escalate(db)
 
     thread = threading.Thread(target=loop, name="hamyar-auto-match", daemon=True)
     thread.start()

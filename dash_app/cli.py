@@ -334,6 +334,23 @@ def runs_reap_command() -> None:
     click.echo(f"marked {len(reaped)} silent matching run(s) interrupted" + (f": {reaped}" if reaped else ""))
 
 
+@main.group("referrals")
+def referrals_group() -> None:
+    """Citizens' requests to tables and organizations (issue 21)."""
+
+
+@referrals_group.command("escalate")
+def referrals_escalate_command() -> None:
+    """Raise every late referral to its level now: the chair or the organization's admins, then the governorate
+    (the web processes do it once a minute; a timer runs this where none does)."""
+    from models.orm.base import utcnow
+    from models.voice.referrals import escalate_due
+
+    changed = _database().run(lambda s: escalate_due(s, utcnow()))
+    click.echo(f"escalated {len(changed)} late referral(s)" +
+               (": " + ", ".join(f"{rid} to level {level}" for rid, level in changed) if changed else ""))
+
+
 @main.command("match")
 @click.option("--instance", "instance_path", required=True, type=click.Path(dir_okay=False))
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False))

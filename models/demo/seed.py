@@ -32,6 +32,7 @@ from models.core.enums import (
     RunStatus,
 )
 from models.demo import content
+from models.demo.referrals import seed_referrals
 from models.orm.audit_event import AuditEvent
 from models.orm.geo import District
 from models.orm.items import LogisticsItem, need_accepted_items
@@ -369,6 +370,7 @@ def seed_demo(session: Session, seed: int = DEMO_SEED) -> SeedSummary:
     session.execute(insert(ValuationRate), [
         dict(kind=kind, item=item, rials_per_unit=rate, set_by_id=account_ids["governorate"], set_at=at)
         for kind, item, rate in DEMO_RATES])
+    seed_referrals(session, DEMO_NOW, account_ids, table_ids, chairs, citizen_ids, audit_rows)  # issue 21
     audit_rows.append(dict(at=DEMO_NOW, actor_id=None, action="demo.seeded", object_type="database", object_id=None,
                            table_id=None, before=None, after={"seed": seed, "citizens": n_citizens, "pledges": n_pledges}))
     audit_rows.sort(key=lambda r: r["at"])

@@ -10,12 +10,14 @@ from models.orm.contact import ContactConsent, ContributionMessage  # noqa: F401
 from models.orm.form_token import FormToken
 from models.orm.geo import District
 from models.orm.notifications import Notification
+from models.orm.organizations import Organization, OrganizationMember, OrganizationRemit  # noqa: F401 (mapped)
 from models.orm.password_reset import PasswordReset
 from models.orm.payments import AllocationPayment, TablePayment  # noqa: F401 (mapped into Base.metadata)
 from models.orm.pb import PBBallot, PBBallotChoice, PBCycle, PBCycleImport, PBCycleProject
 from models.orm.people import User
 from models.orm.pledges import Allocation, MatchingRun, Pledge
 from models.orm.projects import Need, Project
+from models.orm.referrals import Referral, ReferralAnswer, ReferralHoliday, ReferralType  # noqa: F401 (mapped)
 from models.orm.sessions import LoginThrottle, UserSession
 from models.orm.skills import Skill
 from models.orm.tables import (

@@ -48,6 +48,8 @@ class Pledge(Base):
     item_id: Mapped[int | None] = mapped_column(ForeignKey("logistics_items.id"))
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
     only_project: Mapped[bool] = mapped_column(default=False)
+    # made on behalf of an organization (issue 21 item 5): shown under its name; matched like anyone's
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
     status: Mapped[PledgeStatus] = mapped_column(
         enum_column(PledgeStatus, "pledge_status"), default=PledgeStatus.OPEN, index=True
     )

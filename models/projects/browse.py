@@ -26,6 +26,7 @@ from models.core.enums import (
 from models.core.errors import NotFound
 from models.core.system_accounts import system_user_ids
 from models.orm.geo import District
+from models.orm.organizations import Organization
 from models.orm.people import User
 from models.orm.pledges import Allocation, Pledge
 from models.orm.projects import Need, Project
@@ -353,6 +354,8 @@ class Contribution:
     decided_at: datetime | None
     delivered_at: date | None
     need_description: str
+    # (Persian, English) name of the organization it was pledged on behalf of (issue 21): shown instead
+    organization: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -405,15 +408,16 @@ def project_view(session: Session, project_id: object, *, contributions_page: in
     page = min(max(1, contributions_page), pages)
     rows = session.execute(
         select(Allocation.quantity, Allocation.status, Allocation.decided_at, Allocation.delivered_at, Need.kind,
-               Need.description, User.name, User.show_name_publicly)
+               Need.description, User.name, User.show_name_publicly, Organization.name_fa, Organization.name_en)
         .join(Need, Need.id == Allocation.need_id).join(Pledge, Pledge.id == Allocation.pledge_id)
         .join(User, User.id == Pledge.citizen_id)
+        .outerjoin(Organization, Organization.id == Pledge.organization_id)
         .where(Need.project_id == project.id, Allocation.status.in_(FIXED_ALLOCATION))
         .order_by(Allocation.decided_at.desc(), Allocation.id.desc())
         .offset((page - 1) * per_page).limit(per_page)).all()
     contributions = [Contribution(HelpKind(kind), int(qty), AllocationStatus(status), name if shown else None,
-                                  decided_at, delivered_at, desc or "")
-                     for qty, status, decided_at, delivered_at, kind, desc, name, shown in rows]
+                                  decided_at, delivered_at, desc or "", (org_fa, org_en or org_fa) if org_fa else None)
+                     for qty, status, decided_at, delivered_at, kind, desc, name, shown, org_fa, org_en in rows]
     chair = project.table.chair
     return ProjectView(project, project.table, chair.name if chair is not None else None, project.district,
                        needs, contributions, int(total), page, pages)

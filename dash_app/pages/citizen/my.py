@@ -33,6 +33,9 @@ from dash_app.ui.names import name_in
 from dash_app.ui.pager import pager
 from dash_app.ui.quantities import id_text, quantity_text
 from dash_app.ui.reasons import reason_text
+from dash_app.ui.referrals import NOTIFICATIONS as REFERRAL_NOTIFICATIONS
+from dash_app.ui.referrals import my_referrals_section
+from dash_app.ui.referrals import notification_text as referral_notification_text
 from models.core.enums import AllocationStatus, HelpKind, PledgeStatus
 from models.core.errors import Conflict, DomainError, ValidationError
 from models.core.notify import mark_read_up_to, recent_notifications, unread_count
@@ -74,6 +77,8 @@ def notification_text(kind: str, params: dict, lang: str):
     q = ""
     if params.get("help_kind") in set(HelpKind) and isinstance(params.get("quantity"), int):
         q = quantity_text(HelpKind(params["help_kind"]), params["quantity"], lang)
+    if kind in REFERRAL_NOTIFICATIONS:  # issue 21: requests to tables and organizations
+        return referral_notification_text(kind, params, lang)
     if kind == "allocation_proposed":
         return _("Matching proposed %(n)s part(s) of your pledges to projects. See why below.",
                  n=format_number(int(params.get("count") or 0), lang))
@@ -386,6 +391,7 @@ def layout(page=None, **_kw):
         html.Div(id=ids.MY_FLASH, **{"aria-live": "polite"}),
         html.Div(pledge_list(citizen, page_no or 1, lang), id=ids.MY_LIST),
         dcc.Store(id="my-page", data=page_no or 1),
+        my_referrals_section(citizen, lang),
         html.Section(notifications_block(citizen, lang), id=ids.MY_NOTIFICATIONS, className="mt-4"),
         dbc.Modal([
             dbc.ModalHeader(dbc.ModalTitle(_("Withdraw?"))),

@@ -71,6 +71,8 @@ def _need_item(need: NeedView, view: ProjectView, lang: str) -> html.Li:
 
 def _contribution_row(c, lang: str) -> html.Li:
     who = person_name(c.citizen_name) or _("A citizen who prefers not to be named")
+    if c.organization is not None:  # pledged on behalf of an organization: shown under its name (issue 21)
+        who = name_in(lang, *c.organization)
     if c.status is AllocationStatus.DELIVERED and c.delivered_at:
         state = _("delivered on %(date)s", date=format_date(c.delivered_at, lang))
         badge = "text-bg-success"

@@ -111,6 +111,11 @@ OBJECT_LABELS = {
     "pb_cycle_headings": _l("budget heading"),
     "pb_participations": _l("participation in a budgeting vote"),
     "pb_polling_officers": _l("polling officer"),
+    # issue 21 items 4-5
+    "referrals": _l("request"), "referral_answers": _l("answer to a request"),
+    "referral_types": _l("kind of request"), "referral_holidays": _l("holiday"),
+    "organizations": _l("organization"), "organization_members": _l("organization membership"),
+    "organization_remits": _l("table an organization serves"),
 }
 # The audit log's actions in words (the filter, every entry, the export's "Action" column); an action missing
 # here is named by its record's kind ("Change to a pledge"), never by its code.
@@ -173,6 +178,18 @@ ACTION_LABELS = {
     "pb_count.interrupted": _l("Vote count interrupted"),
     "pb_cycle_heading.added": _l("Budget heading added"),
     "pb_officer.assigned": _l("Polling officer assigned"),
+    # issue 21 items 4-5
+    "referral.sent": _l("Request sent"), "referral.answered": _l("Request answered"),
+    "referral_answer.written": _l("Answer to a request written"), "referral.rated": _l("Answer rated"),
+    "referral.reopened": _l("Request reopened"), "referral.escalated": _l("Late request escalated"),
+    "referral_type.created": _l("Kind of request added"), "referral_type.updated": _l("Kind of request changed"),
+    "referral_holiday.added": _l("Holiday added"), "referral_holiday.removed": _l("Holiday removed"),
+    "organization.created": _l("Organization created"),
+    "organization.remit_added": _l("Table added to an organization's remit"),
+    "organization.remit_removed": _l("Table removed from an organization's remit"),
+    "organization.member_added": _l("Person added to an organization"),
+    "organization.member_removed": _l("Person removed from an organization"),
+    "pledge.organization_set": _l("Offer of help made on behalf of an organization"),
     "pb_officer.moved": _l("Polling officer moved to another station"),
     "table.auto_matching": _l("Automatic matching set"),
     "user.show_name_set": _l("Public name choice changed"),
