@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 MESSAGES = {
     "project_cancelled_no_results": _l("A cancelled project takes no more targets, milestones or updates."),
     "title_required": _l("Give the milestone a title."),
+    "indicator_name_required": _l("Name the indicator, for example “households with safe water”."),
     "source_required": _l("Say where the figure comes from."),
     "problem_required": _l("Tell the problem or the talent the project started from."),
     "what_was_done_required": _l("Tell what was done."),

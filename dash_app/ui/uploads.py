@@ -22,8 +22,11 @@ def upload_field(field_id: str, tokens_id: str, purpose: str, label: str, *, mul
     status_id = f"{field_id}-status"
     return html.Div([
         dbc.Label(label, html_for=field_id, className="form-label"),
-        html.Input(id=field_id, type="file", accept=accept, multiple=multiple, className="form-control",
-                   **{"data-upload-purpose": purpose, "data-upload-target": tokens_id,
+        # Dash has no <input type=file> component: assets/hamyar-upload.js makes it inside this holder,
+        # with the holder's data-upload-* attributes and the id `field_id` (what the label points at).
+        html.Div(id=f"{field_id}-picker", className="upload-picker",
+                   **{"data-upload-input-id": field_id, "data-upload-accept": accept,
+                      "data-upload-multiple": "1" if multiple else "0", "data-upload-purpose": purpose, "data-upload-target": tokens_id,
                       "data-upload-status": status_id, "data-upload-max": str(MAX_TOKENS),
                       "data-upload-sending": _("Sending %(name)s …", name="{name}"),
                       "data-upload-done": _("Attached: %(name)s", name="{name}"),
@@ -54,7 +57,7 @@ def thumbnails(items: list[tuple[str, str, str]]) -> html.Div:
     for token, kind, name in items:
         url = f"/uploads/{token}"
         if kind == "image":
-            cells.append(html.A(html.Img(src=url, alt=name, loading="lazy", className="upload-thumb"),
+            cells.append(html.A(html.Img(src=url, alt=name, className="upload-thumb"),
                                 href=url, target="_blank", rel="noopener"))
         else:
             cells.append(html.A([html.I(className="bi bi-file-earmark-pdf me-1", **{"aria-hidden": "true"}), name],

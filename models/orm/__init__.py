@@ -51,5 +51,5 @@ for _cls in (User, District, Skill, Table, TableMembership, ChairElection, Chair
              Project, Need, Pledge, Allocation, MatchingRun, PBCycle, PBCycleProject, PBBallot, ValuationRate,
              PasswordReset, PBCycleImport, Upload):
     AUDITED_TABLES.add(_cls.__tablename__)
-for _cls in (Indicator, Milestone, ProgressUpdate, ResultFile, HoursConfirmation, ModelPilot, PilotReplication):
-    AUDITED_TABLES.add(_cls.__tablename__)  # issue 22: results
+AUDITED_TABLES.update(c.__tablename__ for c in (  # issue 22: results
+    Indicator, Milestone, ProgressUpdate, ResultFile, HoursConfirmation, ModelPilot, PilotReplication))

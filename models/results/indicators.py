@@ -66,7 +66,7 @@ def add_indicator(session: Session, actor_id: int, project_id: object, data: Ind
     target_on = a_date(data.target_on, "target_on", required=False)
     if baseline_on and target_on and target_on < baseline_on:
         raise ValidationError("target_before_baseline", field="target_on")
-    indicator = Indicator(project_id=project.id, name=text(data.name, "name", 200, required=True),
+    indicator = Indicator(project_id=project.id, name=text(data.name, "indicator_name", 200, required=True),
                           unit=text(data.unit, "unit", 60), baseline=number(data.baseline, "baseline", required=False),
                           target=number(data.target, "target"), source=text(data.source, "source", 200),
                           baseline_on=baseline_on, target_on=target_on)

@@ -75,7 +75,7 @@ def test_only_the_chair_records_targets_milestones_and_updates(web_db, world, wh
 
 
 @pytest.mark.parametrize("work, code", [
-    (lambda s, w: indicators.add_indicator(s, w.chair, w.project, indicators.IndicatorInput("", 5)), "name_required"),
+    (lambda s, w: indicators.add_indicator(s, w.chair, w.project, indicators.IndicatorInput("", 5)), "indicator_name_required"),
     (lambda s, w: indicators.add_indicator(s, w.chair, w.project, indicators.IndicatorInput("x", float("nan"))),
      "indicator_value_invalid"),
     (lambda s, w: indicators.add_indicator(s, w.chair, w.project, indicators.IndicatorInput("x", "400")),
