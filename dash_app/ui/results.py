@@ -195,3 +195,62 @@ def notification_text(kind: str, params: dict, lang: str | None = None) -> str |
 
 def cost_text(rials: int | None, lang: str) -> str:
     return format_money(rials, lang) if rials is not None else _("not stated")
+
+
+# --- the chair's delivery dialog (dash_app/pages/table/table_review.py) -----------------------------
+
+DELIVER_QUANTITY, DELIVER_PROOF, DELIVER_PROOF_TOKENS = "deliver-quantity", "deliver-proof", "deliver-proof-tokens"
+DELIVER_HOURS = "deliver-hours"
+
+
+def delivery_proof_fields() -> html.Div:
+    """What the delivery dialog adds for issue 22: a part of the quantity, proof, volunteers' hours confirmed."""
+    from dash_app.ui.uploads import upload_field
+    from models.results.delivery_proof import PROOF_PURPOSE
+
+    return html.Div([
+        html.Label([html.Span(_("Quantity delivered (empty: all of it; a part leaves the rest accepted)"),
+                              className="d-block small"),
+                    dcc.Input(id=DELIVER_QUANTITY, type="text", inputMode="numeric", value="",
+                              className="form-control")], className="w-100 mt-2"),
+        html.Label([html.Span(_("Volunteer hours to confirm (volunteer work only, optional)"), className="d-block small"),
+                    dcc.Input(id=DELIVER_HOURS, type="text", inputMode="numeric", value="",
+                              className="form-control")], className="w-100 mt-2 mb-2"),
+        upload_field(DELIVER_PROOF, DELIVER_PROOF_TOKENS, PROOF_PURPOSE,
+                     _("Proof (photo, receipt, signed sheet of hours; optional)")),
+    ])
+
+
+def _whole(text: object, field: str) -> int | None:
+    from dash_app.i18n import parse_int
+    from models.core.errors import ValidationError
+
+    if not (isinstance(text, str) and text.strip()):
+        return None
+    value = parse_int(text)
+    if value is None:
+        raise ValidationError("delivered_quantity_invalid" if field == "quantity" else "hours_invalid", field=field,
+                              maximum=0)
+    return value
+
+
+def deliver_with_proof(session, actor_id: int, allocation_id: int, version: int | None, day: date, note: str,
+                       quantity_text: object = "", tokens_text: object = "", hours_text: object = "") -> int:
+    """Mark (part of) an accepted contribution delivered, attach its proof and confirm its hours, all in one
+    transaction; the id of the delivered allocation."""
+    from dash_app.ui.uploads import tokens_of
+    from models.pledging.decisions import mark_delivered
+    from models.results.delivery_proof import attach_proof, confirm_hours, split_for_delivery
+
+    quantity, hours = _whole(quantity_text, "quantity"), _whole(hours_text, "hours")
+    target = allocation_id
+    if quantity is not None:
+        target = split_for_delivery(session, actor_id, allocation_id, quantity, version).id
+        version = None  # the part was just made; the split checked the version seen
+    mark_delivered(session, actor_id, target, day, note, version)
+    tokens = tokens_of(tokens_text)
+    if tokens:
+        attach_proof(session, actor_id, target, tokens)
+    if hours is not None:
+        confirm_hours(session, actor_id, target, hours)
+    return target

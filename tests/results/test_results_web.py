@@ -144,3 +144,24 @@ def test_the_gallery_and_the_pilot_form(app, web_db, world):
     page = _render(gov, f"/pilots/{pilot}")
     assert ids.REPL_SAVE in page and "۵۰۰٬۰۰۰ تومان" in page
     assert ids.REPL_SAVE not in _render(app.test_client(), f"/pilots/{pilot}", "en")
+
+
+def test_the_delivery_dialog_delivers_part_with_proof_and_hours_in_one_go(web_db, world):
+    from dash_app.ui.results import deliver_with_proof
+    from models.core.enums import AllocationStatus
+    from models.core.errors import ValidationError
+    from models.orm.pledges import Allocation
+
+    token = web_db.run(lambda s: uploads.store_upload(s, world.chair, delivery_proof.PROOF_PURPOSE, "r.jpg",
+                                                      jpeg()).token)
+    day = date.today()
+    import pytest
+    with pytest.raises(ValidationError):  # 12 of 10 hours: nothing is delivered
+        web_db.run(lambda s: deliver_with_proof(s, world.chair, world.allocation, None, day, "", "۴", token, "12"))
+    with web_db.reader() as s:
+        assert s.get(Allocation, world.allocation).quantity == 10
+    part = web_db.run(lambda s: deliver_with_proof(s, world.chair, world.allocation, None, day, "", "۴", token, "4"))
+    with web_db.reader() as s:
+        assert s.get(Allocation, world.allocation).status is AllocationStatus.ACCEPTED
+        result = delivery_proof.results_of_citizen(s, world.citizen)[0]
+        assert (result.allocation_id, result.quantity, result.hours_confirmed, result.files[0][0]) == (part, 4, 4, token)

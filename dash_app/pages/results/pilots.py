@@ -126,7 +126,8 @@ def pilot_layout(pilot_id=None, **_kw):
                   State(ids.PILOT_ID, "data"), State(ids.REPL_TABLE, "value"), State(ids.REPL_DISTRICT, "value"),
                   roles={CHAIR, GOVERNORATE}, table_from=State(ids.REPL_TABLE, "value"), prevent_initial_call=True)
 def replicate_pilot(clicks, pilot_id, table_value, district_value):
-    table_id = parse_int(table_value) if isinstance(table_value, str) else None
+    table_id = parse_int(table_value) if isinstance(table_value, (str, int)) and not isinstance(table_value, bool) \
+        else None
     require({CHAIR, GOVERNORATE}, table_id)
     if not clicks:
         return no_update
