@@ -40,7 +40,9 @@ def upload_field(field_id: str, tokens_id: str, purpose: str, label: str, *, mul
                  id=f"{field_id}-hint", className="form-text"),
         html.Ul(id=status_id, className="list-unstyled small mt-1 mb-0 upload-status",
                 **{"aria-live": "polite"}),
-        dcc.Input(id=tokens_id, type="hidden", value=""),
+        # A text input kept out of sight, not type=hidden: React reports no input events of hidden inputs,
+        # so the tokens hamyar-upload.js writes would never reach the page's callback.
+        dcc.Input(id=tokens_id, type="text", value="", style={"display": "none"}),
     ], className="mb-3")
 
 

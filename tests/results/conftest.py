@@ -39,8 +39,12 @@ def jpeg(colour=(30, 120, 200)) -> bytes:
 
 @pytest.fixture
 def world(web_db) -> World:  # noqa: F811 (the fixture imported above)
-    people = make_people(web_db)
-    with web_db.unit_of_work() as s:
+    return build_world(web_db)
+
+
+def build_world(db) -> World:
+    people = make_people(db)
+    with db.unit_of_work() as s:
         project = Project(table_id=people.table, kind=ProjectKind.PROBLEM, title_fa="قفسه‌های کتابخانه",
                           title_en="The library's shelves", status=ProjectStatus.IN_PROGRESS, created_by_id=people.chair,
                           created_at=datetime(2026, 10, 1, tzinfo=UTC))

@@ -82,10 +82,11 @@ def _replicate_form(lang: str) -> html.Section | None:
         html.P(_("Makes a draft project with the same needs, milestones and indicators (baselines empty) "
                  "for you to adapt."), className="small text-body-secondary"),
         html.Div([
-            html.Div([dbc.Label(_("Table"), html_for=ids.REPL_TABLE, className="small mb-0"),
-                      dbc.Select(id=ids.REPL_TABLE, value=str(tables[0].id) if tables else "",
-                                 options=[{"label": name_in(lang, t.name_fa, t.name_en), "value": str(t.id)}
-                                          for t in tables])]),
+            # radio buttons, not a select: the guard reads the table id as the integer it is
+            html.Fieldset([html.Legend(_("Table"), className="small mb-0"),
+                           dbc.RadioItems(id=ids.REPL_TABLE, value=tables[0].id if tables else None,
+                                          options=[{"label": name_in(lang, t.name_fa, t.name_en), "value": t.id}
+                                                   for t in tables])]),
             html.Div([dbc.Label(_("District"), html_for=ids.REPL_DISTRICT, className="small mb-0"),
                       dbc.Select(id=ids.REPL_DISTRICT, value="", options=[{"label": _("All of the county"), "value": ""}]
                                  + [{"label": name_in(lang, d.name_fa, d.name_en), "value": str(d.id)}
