@@ -126,10 +126,13 @@ def updates_of(session: Session, project_id: int) -> list[UpdateView]:
     return list(views.values())
 
 
-def timeline(session: Session, project_id: int, today: date | None = None) -> list[TimelineEntry]:
-    """Updates and milestones, newest first (a milestone sits at its done date, else its due date)."""
+def timeline(session: Session, project_id: int, today: date | None = None,
+             path: list[MilestoneView] | None = None) -> list[TimelineEntry]:
+    """Updates and milestones, newest first (a milestone sits at its done date, else its due date); `path`
+    when the caller has read it already."""
     entries = [TimelineEntry(county_date(u.posted_at), "update", update=u) for u in updates_of(session, project_id)]
-    entries += [TimelineEntry(m.done_on or m.due_on, "milestone", milestone=m) for m in path_of(session, project_id, today)]
+    milestones = path if path is not None else path_of(session, project_id, today)
+    entries += [TimelineEntry(m.done_on or m.due_on, "milestone", milestone=m) for m in milestones]
     return sorted(entries, key=lambda e: (e.day, e.kind == "update"), reverse=True)
 
 

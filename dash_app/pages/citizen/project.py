@@ -99,8 +99,9 @@ def results_of_project(session, project):
     pilot = pilot_of_project(session, project.id)
     pilot_href = f"/pilots/{pilot}" if pilot else (
         f"/pilot-story/{project.id}" if roles.governorate and project.status is ProjectStatus.COMPLETED else None)
-    return results_section(path_of(session, project.id), indicator_curves(session, project.id),
-                           timeline(session, project.id), editor_href=editor, pilot_href=pilot_href)
+    path = path_of(session, project.id)
+    return results_section(path, indicator_curves(session, project.id), timeline(session, project.id, path=path),
+                           editor_href=editor, pilot_href=pilot_href)
 
 
 def not_found() -> html.Section:

@@ -34,7 +34,8 @@ def _field(label: str, component, hint: str | None = None) -> html.Div:
 def _body(project_id: int, lang: str):
     with get_db().reader() as s:
         project = project_or_404(s, project_id)
-        path, lines, entries = path_of(s, project_id), curves(s, project_id), timeline(s, project_id)
+        path, lines = path_of(s, project_id), curves(s, project_id)
+        entries = timeline(s, project_id, path=path)
         needs = [(n.id, f"{kind_label(n.kind)}{' · ' + n.description if n.description else ''}") for n in project.needs]
     done_buttons = [html.Button(_("Mark “%(title)s” done today", title=m.title),
                                 id={"type": ids.MS_DONE_TYPE, "milestone": m.milestone_id}, n_clicks=0,
