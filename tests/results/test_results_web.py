@@ -75,7 +75,7 @@ def test_the_chair_posts_an_update_through_the_editor_and_others_are_refused(app
     client = app.test_client()
     log_in(client, "chair")
     assert ids.UP_SAVE in _render(client, f"/progress/{world.project}")
-    key = "..results-body.children...results-alert.children...up-tokens.value.."
+    key = "..results-body.children...results-alert.children...up-tokens.value...up-indicator.options.."
     state = [{"id": i, "property": "value", "value": v} for i, v in [
         (ids.UP_BODY, "The shelves are up"), (ids.UP_TOKENS, ""), (ids.UP_INDICATOR, ""), (ids.UP_VALUE, ""),
         (ids.UP_DATE, ""), (ids.MS_TITLE, ""), (ids.MS_DUE, ""), (ids.MS_WHO, ""), (ids.MS_NEEDS, []),
@@ -85,7 +85,8 @@ def test_the_chair_posts_an_update_through_the_editor_and_others_are_refused(app
     inputs = [{"id": ids.UP_SAVE, "property": "n_clicks", "value": 1}, {"id": ids.MS_SAVE, "property": "n_clicks", "value": 0},
               {"id": ids.IND_SAVE, "property": "n_clicks", "value": 0}, []]
     body = {"output": key, "outputs": [{"id": ids.BODY, "property": "children"}, {"id": ids.ALERT, "property": "children"},
-                                       {"id": ids.UP_TOKENS, "property": "value"}],
+                                       {"id": ids.UP_TOKENS, "property": "value"},
+                                       {"id": ids.UP_INDICATOR, "property": "options"}],
             "inputs": inputs, "state": state, "changedPropIds": [f"{ids.UP_SAVE}.n_clicks"]}
     resp = client.post("/_dash-update-component", json=body, headers={"X-CSRFToken": csrf(client)})
     assert resp.status_code == 200, resp.data[:300]

@@ -70,8 +70,8 @@ def layout(project_id=None, **_kw):
             _field(_("What happened"), dbc.Textarea(id=ids.UP_BODY, rows=3, maxLength=2000, value="")),
             upload_field(ids.UP_FILES, ids.UP_TOKENS, PHOTO_PURPOSE, _("Photos or documents")),
             html.Div([
-                _field(_("Indicator (optional)"), dbc.Select(id=ids.UP_INDICATOR, value="", options=[
-                    {"label": _("None"), "value": ""}] + [{"label": n, "value": str(i)} for i, n in inds])),
+                _field(_("Indicator (optional)"), dbc.Select(id=ids.UP_INDICATOR, value="",
+                                                             options=_indicator_options(inds))),
                 _field(_("Its new value"), dbc.Input(id=ids.UP_VALUE, inputMode="decimal", value="")),
                 _field(_("Measured on"), dbc.Input(id=ids.UP_DATE, value=today_text(lang)), hint),
             ], className="d-flex flex-wrap gap-2"),
@@ -103,6 +103,10 @@ def layout(project_id=None, **_kw):
         html.Div(body, id=ids.BODY),
         dcc.Store(id=ids.TABLE_ID, data=table_id), dcc.Store(id=ids.PROJECT_ID, data=project.id),
     ])
+
+
+def _indicator_options(inds: list[tuple[int, str]]) -> list[dict]:
+    return [{"label": _("None"), "value": ""}] + [{"label": n, "value": str(i)} for i, n in inds]
 
 
 def _number(text: object, field: str, required: bool = True) -> float | None:
@@ -149,6 +153,7 @@ def _act(trigger, actor: int, project_id: int, v: dict) -> str:
 
 @secured_callback(
     Output(ids.BODY, "children"), Output(ids.ALERT, "children"), Output(ids.UP_TOKENS, "value"),
+    Output(ids.UP_INDICATOR, "options"),
     Input(ids.UP_SAVE, "n_clicks"), Input(ids.MS_SAVE, "n_clicks"), Input(ids.IND_SAVE, "n_clicks"),
     Input({"type": ids.MS_DONE_TYPE, "milestone": ALL}, "n_clicks"),
     State(ids.UP_BODY, "value"), State(ids.UP_TOKENS, "value"), State(ids.UP_INDICATOR, "value"),
@@ -162,7 +167,7 @@ def save(_up, _ms, _ind, _done, body, tokens, indicator, value, measured, title,
          baseline, target, source, ind_date, project_id, table_id):
     require({CHAIR}, table_id)
     if not ctx.triggered or not ctx.triggered[0].get("value"):
-        return no_update, no_update, no_update
+        return no_update, no_update, no_update, no_update
     with get_db().reader() as s:
         if project_or_404(s, project_id).table_id != table_id:  # a forged pair of ids
             raise PermissionDenied("not_chair_of_table")
@@ -174,6 +179,6 @@ def save(_up, _ms, _ind, _done, body, tokens, indicator, value, measured, title,
     except PermissionDenied:
         raise
     except DomainError as exc:
-        return no_update, alert(error_message(exc)), no_update
-    page_body, _needs, _inds = _body(project_id, current_language())
-    return page_body, alert(message, "success"), ""
+        return no_update, alert(error_message(exc)), no_update, no_update
+    page_body, _needs, inds = _body(project_id, current_language())
+    return page_body, alert(message, "success"), "", _indicator_options(inds)
