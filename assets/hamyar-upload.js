@@ -89,6 +89,28 @@
         });
     }
 
+    // upload_field renders a holder (Dash has no file input component); make the input inside it.
+    function mount() {
+        var holders = document.querySelectorAll("div.upload-picker[data-upload-target]:not([data-upload-ready])");
+        Array.prototype.forEach.call(holders, function (holder) {
+            var input = document.createElement("input");
+            input.type = "file";
+            input.className = "form-control";
+            input.id = holder.getAttribute("data-upload-input-id");
+            input.accept = holder.getAttribute("data-upload-accept") || "";
+            input.multiple = holder.getAttribute("data-upload-multiple") === "1";
+            Array.prototype.forEach.call(holder.attributes, function (a) {
+                if (/^data-upload-(?!input-id|accept|multiple)/.test(a.name) || a.name === "aria-describedby") {
+                    input.setAttribute(a.name, a.value);
+                }
+            });
+            holder.setAttribute("data-upload-ready", "1");
+            holder.appendChild(input);
+        });
+    }
+    new MutationObserver(mount).observe(document.documentElement, { childList: true, subtree: true });
+    document.addEventListener("DOMContentLoaded", mount);
+
     document.addEventListener("change", function (e) {
         var picker = e.target;
         if (!picker || !picker.matches || !picker.matches("input[type=file][data-upload-target]")) { return; }

@@ -22,8 +22,11 @@ def upload_field(field_id: str, tokens_id: str, purpose: str, label: str, *, mul
     status_id = f"{field_id}-status"
     return html.Div([
         dbc.Label(label, html_for=field_id, className="form-label"),
-        html.Input(id=field_id, type="file", accept=accept, multiple=multiple, className="form-control",
-                   **{"data-upload-purpose": purpose, "data-upload-target": tokens_id,
+        # Dash has no <input type=file> component: assets/hamyar-upload.js makes it inside this holder,
+        # with the holder's data-upload-* attributes and the id `field_id` (what the label points at).
+        html.Div(id=f"{field_id}-picker", className="upload-picker",
+                   **{"data-upload-input-id": field_id, "data-upload-accept": accept,
+                      "data-upload-multiple": "1" if multiple else "0", "data-upload-purpose": purpose, "data-upload-target": tokens_id,
                       "data-upload-status": status_id, "data-upload-max": str(MAX_TOKENS),
                       "data-upload-sending": _("Sending %(name)s …", name="{name}"),
                       "data-upload-done": _("Attached: %(name)s", name="{name}"),
@@ -37,7 +40,9 @@ def upload_field(field_id: str, tokens_id: str, purpose: str, label: str, *, mul
                  id=f"{field_id}-hint", className="form-text"),
         html.Ul(id=status_id, className="list-unstyled small mt-1 mb-0 upload-status",
                 **{"aria-live": "polite"}),
-        dcc.Input(id=tokens_id, type="hidden", value=""),
+        # A text input kept out of sight, not type=hidden: React reports no input events of hidden inputs,
+        # so the tokens hamyar-upload.js writes would never reach the page's callback.
+        dcc.Input(id=tokens_id, type="text", value="", style={"display": "none"}),
     ], className="mb-3")
 
 
@@ -54,7 +59,7 @@ def thumbnails(items: list[tuple[str, str, str]]) -> html.Div:
     for token, kind, name in items:
         url = f"/uploads/{token}"
         if kind == "image":
-            cells.append(html.A(html.Img(src=url, alt=name, loading="lazy", className="upload-thumb"),
+            cells.append(html.A(html.Img(src=url, alt=name, className="upload-thumb"),
                                 href=url, target="_blank", rel="noopener"))
         else:
             cells.append(html.A([html.I(className="bi bi-file-earmark-pdf me-1", **{"aria-hidden": "true"}), name],

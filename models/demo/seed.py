@@ -371,6 +371,9 @@ def seed_demo(session: Session, seed: int = DEMO_SEED) -> SeedSummary:
         dict(kind=kind, item=item, rials_per_unit=rate, set_by_id=account_ids["governorate"], set_at=at)
         for kind, item, rate in DEMO_RATES])
     seed_referrals(session, DEMO_NOW, account_ids, table_ids, chairs, citizen_ids, audit_rows)  # issue 21
+    from models.demo.results_demo import seed_results  # issue 22: targets, paths, progress, a model pilot
+
+    audit_rows += seed_results(session, DEMO_NOW, account_ids["governorate"])
     audit_rows.append(dict(at=DEMO_NOW, actor_id=None, action="demo.seeded", object_type="database", object_id=None,
                            table_id=None, before=None, after={"seed": seed, "citizens": n_citizens, "pledges": n_pledges}))
     audit_rows.sort(key=lambda r: r["at"])

@@ -18,6 +18,15 @@ from models.orm.people import User
 from models.orm.pledges import Allocation, MatchingRun, Pledge
 from models.orm.projects import Need, Project
 from models.orm.referrals import Referral, ReferralAnswer, ReferralHoliday, ReferralType  # noqa: F401 (mapped)
+from models.orm.results import (  # noqa: F401 (mapped into Base.metadata)
+    HoursConfirmation,
+    Indicator,
+    Milestone,
+    ModelPilot,
+    PilotReplication,
+    ProgressUpdate,
+    ResultFile,
+)
 from models.orm.sessions import LoginThrottle, UserSession
 from models.orm.skills import Skill
 from models.orm.tables import (
@@ -44,3 +53,5 @@ for _cls in (User, District, Skill, Table, TableMembership, ChairElection, Chair
              Project, Need, Pledge, Allocation, MatchingRun, PBCycle, PBCycleProject, PBBallot, ValuationRate,
              PasswordReset, PBCycleImport, Upload):
     AUDITED_TABLES.add(_cls.__tablename__)
+AUDITED_TABLES.update(c.__tablename__ for c in (  # issue 22: results
+    Indicator, Milestone, ProgressUpdate, ResultFile, HoursConfirmation, ModelPilot, PilotReplication))

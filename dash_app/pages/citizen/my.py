@@ -100,7 +100,9 @@ def notification_text(kind: str, params: dict, lang: str):
         return _("A chair election has opened on one of your tables.")
     if kind == "election_closed":
         return _("A chair election on one of your tables has closed.")
-    return _("Something changed in your contributions.")
+    from dash_app.ui.results import notification_text as results_text  # issue 22's notices
+
+    return results_text(kind, params, lang) or _("Something changed in your contributions.")
 
 
 # --- the story of a pledge --------------------------------------------------------------------------
@@ -340,6 +342,15 @@ def pledge_list(citizen_id: int, page_no: int, lang: str):
     ])
 
 
+def help_results_block(citizen_id: int, lang: str):
+    """What the citizen's delivered help became, with its proof (issue 22, dash_app.ui.results)."""
+    from dash_app.ui.results import help_results
+    from models.results.delivery_proof import results_of_citizen
+
+    with get_db().reader() as s:
+        return help_results(results_of_citizen(s, citizen_id), lang)
+
+
 def notifications_block(citizen_id: int, lang: str):
     with get_db().reader() as s:
         items = recent_notifications(s, citizen_id, limit=20)
@@ -390,6 +401,7 @@ def layout(page=None, **_kw):
                  "by a table's chair, delivered."), className="text-body-secondary"),
         html.Div(id=ids.MY_FLASH, **{"aria-live": "polite"}),
         html.Div(pledge_list(citizen, page_no or 1, lang), id=ids.MY_LIST),
+        help_results_block(citizen, lang),
         dcc.Store(id="my-page", data=page_no or 1),
         my_referrals_section(citizen, lang),
         html.Section(notifications_block(citizen, lang), id=ids.MY_NOTIFICATIONS, className="mt-4"),

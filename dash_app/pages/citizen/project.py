@@ -21,6 +21,9 @@ from dash_app.ui.quantities import quantity_text
 from models.core.enums import AllocationStatus, ProjectKind, ProjectStatus
 from models.core.errors import NotFound
 from models.projects.browse import NeedView, ProjectView, project_view
+from models.results.indicators import curves as indicator_curves
+from models.results.milestones import path_of
+from models.results.progress import timeline
 
 STATUS_BADGE = {ProjectStatus.OPEN: "text-bg-success", ProjectStatus.IN_PROGRESS: "text-bg-info",
                 ProjectStatus.COMPLETED: "text-bg-secondary", ProjectStatus.CANCELLED: "text-bg-danger"}
@@ -87,6 +90,22 @@ def _contribution_row(c, lang: str) -> html.Li:
     ], className="list-group-item d-flex flex-wrap justify-content-between align-items-center gap-1")
 
 
+def results_of_project(session, project):
+    """The "Target and path" section (dash_app.ui.results); its chair gets the link to the editor."""
+    from dash_app.auth import current_roles
+    from dash_app.ui.results import results_section
+    from models.results.pilots import pilot_of_project
+
+    roles = current_roles()
+    editor = f"/progress/{project.id}" if project.table_id in roles.chair_of else None
+    pilot = pilot_of_project(session, project.id)
+    pilot_href = f"/pilots/{pilot}" if pilot else (
+        f"/pilot-story/{project.id}" if roles.governorate and project.status is ProjectStatus.COMPLETED else None)
+    path = path_of(session, project.id)
+    return results_section(path, indicator_curves(session, project.id), timeline(session, project.id, path=path),
+                           editor_href=editor, pilot_href=pilot_href)
+
+
 def not_found() -> html.Section:
     return html.Section([
         html.H1(_("No such project"), className="h3"),
@@ -104,6 +123,7 @@ def layout(project_id=None, contributions=None, **_kw):
     try:
         with get_db().reader() as s:
             view = project_view(s, pid, contributions_page=page_no or 1)
+            results = results_of_project(s, view.project)  # issue 22: target, path, timeline
     except NotFound:
         return not_found()
     p = view.project
@@ -165,6 +185,7 @@ def layout(project_id=None, contributions=None, **_kw):
         ], className="row mb-3 small"),
         html.Div(pledge_button, className="my-3"),
         about,
+        results,
         _section(_("What it needs"), html.Ul([_need_item(n, view, lang) for n in view.needs],
                                              className="list-group", id=ids.PROJECT_NEEDS)
                  if view.needs else html.P(_("No needs listed."), id=ids.PROJECT_NEEDS)),

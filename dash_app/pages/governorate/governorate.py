@@ -195,6 +195,13 @@ ACTION_LABELS = {
     "user.show_name_set": _l("Public name choice changed"),
     "upload.add": _l("File attached"), "upload.publish": _l("Attached file made public"),
     "upload.unpublish": _l("Attached file made private"), "upload.hide": _l("Attached file hidden by a moderator"),
+    "indicator.added": _l("Indicator set"), "milestone.added": _l("Milestone added"),
+    "milestone.done": _l("Milestone reached"), "progress.posted": _l("Progress update posted"),
+    "result_file.attached": _l("Photo or document added to an update"),
+    "result_file.proof_attached": _l("Proof of delivery attached"),
+    "allocation.split": _l("Contribution partly delivered"), "allocation.split_off": _l("Delivered part of a contribution"),
+    "hours.confirmed": _l("Volunteer hours confirmed"), "pilot.marked": _l("Marked a model pilot"),
+    "pilot.replicated": _l("Model pilot replicated"),
 }
 
 

@@ -33,6 +33,13 @@ from dash_app.ui.labels import kind_label
 from dash_app.ui.names import name_in, person_name
 from dash_app.ui.quantities import quantity_text
 from dash_app.ui.reasons import reason_text
+from dash_app.ui.results import (
+    DELIVER_HOURS,
+    DELIVER_PROOF_TOKENS,
+    DELIVER_QUANTITY,
+    deliver_with_proof,
+    delivery_proof_fields,
+)
 from models.core.errors import Conflict, DomainError, PermissionDenied, ValidationError
 from models.pledging.contact import MAX_MESSAGE, chair_threads, contacts_for_chair, post_message
 from models.pledging.decisions import (
@@ -41,7 +48,6 @@ from models.pledging.decisions import (
     accept_many,
     awaiting_delivery,
     confirm_payment,
-    mark_delivered,
     mark_delivered_many,
     reject,
     review_page,
@@ -267,6 +273,7 @@ def section(table_id: int):
                 dbc.Input(id=ids.DELIVER_DATE, value="", inputMode="numeric"),
                 dbc.Label(_("Note (optional)"), html_for=ids.DELIVER_NOTE, className="mt-2"),
                 dbc.Textarea(id=ids.DELIVER_NOTE, maxLength=MAX_REASON, rows=2, value=""),
+                delivery_proof_fields(),  # issue 22: part of it, proof, hours
                 field_error(ids.DELIVER_ERROR, ids.DELIVER_DATE),  # in the dialog, which stays open
             ]),
             dbc.ModalFooter([
@@ -329,10 +336,12 @@ def _target(value) -> tuple[int, int | None] | None:
     State(ids.REJECT_REASON, "value"), State(ids.DELIVER_DATE, "value"), State(ids.DELIVER_NOTE, "value"),
     State(ids.REVIEW_REFRESH, "data"), State(ids.TABLE_ID, "data"),
     State({"type": ids.DELIVERY_SELECT_TYPE, "alloc": ALL, "v": ALL}, "value"),
+    State(DELIVER_QUANTITY, "value"), State(DELIVER_PROOF_TOKENS, "value"), State(DELIVER_HOURS, "value"),
     roles={CHAIR}, table_from=State(ids.TABLE_ID, "data"), prevent_initial_call=True)
 def review_action(_acc, _rej, _del, _goto, _bulk, _rej_ok, _rej_cancel, _del_ok, _del_cancel, _done,
                   _dgoto, search, _dbulk, _paid,
-                  selected, reason, delivered_text, note, memo, table_id, delivery_selected):
+                  selected, reason, delivered_text, note, memo, table_id, delivery_selected,
+                  part=None, proof=None, hours=None):
     require({CHAIR}, table_id)
     trigger = ctx.triggered_id
     value = ctx.triggered[0].get("value") if ctx.triggered else None
@@ -391,7 +400,7 @@ def review_action(_acc, _rej, _del, _goto, _bulk, _rej_ok, _rej_cancel, _del_ok,
             memo["reject"] = None
             alert = alert_box(_("Rejected. The citizen has been told the reason."), "success")
         elif kind == ids.DELIVER_CONFIRM:
-            alert = _confirm_delivery(db, actor, memo, delivered_text, note)
+            alert = _confirm_delivery(db, actor, memo, delivered_text, note, (part, proof, hours))
             if alert is None:  # the date is not one: the dialog stays open with the date as typed
                 _in_dialog(ids.DELIVER_ERROR, error_message(ValidationError("date_invalid")))
                 return (no_update, no_update, False, no_update, True,
@@ -417,7 +426,7 @@ def review_action(_acc, _rej, _del, _goto, _bulk, _rej_ok, _rej_cancel, _del_ok,
     return body, alert, reject_open, reason_out, deliver_open, date_out, memo, delivery, target_text
 
 
-def _confirm_delivery(db, actor: int, memo: dict, delivered_text, note):
+def _confirm_delivery(db, actor: int, memo: dict, delivered_text, note, extra=("", "", "")):
     """Mark delivered what the dialog was opened for (one contribution, or a selection); None if the date is bad."""
     try:
         day = parse_date_text(delivered_text, field="date", code="date_invalid")
@@ -435,7 +444,7 @@ def _confirm_delivery(db, actor: int, memo: dict, delivered_text, note):
     target = _target(chosen)
     if target is None:
         raise ValidationError("selection_empty")
-    db.run(lambda s: mark_delivered(s, actor, target[0], day, as_text(note), target[1]))
+    db.run(lambda s: deliver_with_proof(s, actor, target[0], target[1], day, as_text(note), *extra))
     return alert_box(_("Marked delivered."), "success")
 
 

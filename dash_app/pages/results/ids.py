@@ -1,0 +1,17 @@
+"""Component ids of the results pages."""
+TABLE_ID = "results-table-id"
+PROJECT_ID = "results-project-id"
+ALERT = "results-alert"
+BODY = "results-body"
+
+IND_NAME, IND_UNIT, IND_BASELINE, IND_TARGET = "ind-name", "ind-unit", "ind-baseline", "ind-target"
+IND_SOURCE, IND_DATE, IND_SAVE = "ind-source", "ind-date", "ind-save"
+MS_TITLE, MS_DUE, MS_WHO, MS_NEEDS, MS_SAVE = "ms-title", "ms-due", "ms-who", "ms-needs", "ms-save"
+MS_DONE_TYPE = "ms-done"
+UP_BODY, UP_FILES, UP_TOKENS = "up-body", "up-files", "up-tokens"
+UP_INDICATOR, UP_VALUE, UP_DATE, UP_SAVE = "up-indicator", "up-value", "up-date", "up-save"
+
+PILOT_PROBLEM, PILOT_DONE, PILOT_BY, PILOT_COST, PILOT_SAVE = "pilot-problem", "pilot-done", "pilot-by", "pilot-cost", "pilot-save"
+PILOT_ALERT = "pilot-alert"
+PILOT_ID = "pilot-id"
+REPL_TABLE, REPL_DISTRICT, REPL_SAVE, REPL_ALERT = "repl-table", "repl-district", "repl-save", "repl-alert"
