@@ -576,6 +576,10 @@ def init_auth(server: Flask, dash_app: dash.Dash) -> None:
 
     pb_cycles.configure_ballot_key(server.extensions["hamyar_db"],
                                    pb_cycles.ballot_key_from_secret(server.config["SECRET_KEY"]))
+    from models.core.residency import configure_register_key, register_key_from_secret
+
+    # National codes are stored as MACs under a key derived from SECRET_KEY (issue 23): never in the database.
+    configure_register_key(server.extensions["hamyar_db"], register_key_from_secret(server.config["SECRET_KEY"]))
     prefix = dash_app.config.routes_pathname_prefix.rstrip("/")
     config = GuardConfig(update_path=f"{prefix}/_dash-update-component",
                          suites_prefix=f"{prefix}/_dash-component-suites/")

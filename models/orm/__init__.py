@@ -16,6 +16,13 @@ from models.orm.pb import PBBallot, PBBallotChoice, PBCycle, PBCycleImport, PBCy
 from models.orm.people import User
 from models.orm.pledges import Allocation, MatchingRun, Pledge
 from models.orm.projects import Need, Project
+from models.orm.residents import (  # noqa: F401 (mapped into Base.metadata; audited there)
+    AssistedEntry,
+    Resident,
+    ResidentImport,
+    ResidentVoteMarker,
+    VoteEligibility,
+)
 from models.orm.sessions import LoginThrottle, UserSession
 from models.orm.skills import Skill
 from models.orm.tables import (

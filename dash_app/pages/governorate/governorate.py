@@ -111,6 +111,9 @@ OBJECT_LABELS = {
     "pb_cycle_headings": _l("budget heading"),
     "pb_participations": _l("participation in a budgeting vote"),
     "pb_polling_officers": _l("polling officer"),
+    # issue 23: the resident register
+    "residents": _l("resident register entry"), "resident_imports": _l("resident register file"),
+    "vote_eligibility": _l("who may vote"), "assisted_entries": _l("assisted entry"),
 }
 # The audit log's actions in words (the filter, every entry, the export's "Action" column); an action missing
 # here is named by its record's kind ("Change to a pledge"), never by its code.
@@ -176,6 +179,14 @@ ACTION_LABELS = {
     "pb_officer.moved": _l("Polling officer moved to another station"),
     "table.auto_matching": _l("Automatic matching set"),
     "user.show_name_set": _l("Public name choice changed"),
+    # issue 23: the resident register, who may vote, assisted use
+    "register.imported": _l("Resident register imported"),
+    "resident.claimed": _l("Account linked to the resident register"),
+    "eligibility.set": _l("Who may vote set"),
+    "pb_ballot.census_cast": _l("Budgeting vote without an account"),
+    "user.assisted_registered": _l("Account made for a resident (assisted)"),
+    "assisted.registered": _l("Resident registered on a paper form"),
+    "assisted.pledge_entered": _l("Offer of help entered for a resident (paper form)"),
 }
 
 

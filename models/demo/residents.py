@@ -1,0 +1,34 @@
+"""Synthetic residents for the demo and the tests: valid national codes that belong to nobody.
+
+Imports models.core only. Every code starts with 000, a city prefix no registry office issues, and its
+tenth digit is the real check digit, so the codes pass the checksum and can never be a real person's.
+"""
+from __future__ import annotations
+
+from models.core.national_code import check_digit
+
+
+def synthetic_code(n: int) -> str:
+    """The n-th synthetic national code (0 <= n < 10**6): '000' + six digits + the check digit."""
+    if not 0 <= n < 10**6:
+        raise ValueError("n out of range")
+    nine = f"000{n:06d}"
+    if len(set(nine)) == 1:          # 000000000x is ten equal digits for n = 0; skip it
+        nine = "000999999"
+    return nine + str(check_digit(nine))
+
+
+def register_csv(rows: list[tuple[str, str, str, int | str]], header: tuple[str, ...] = (
+        "national_code", "name", "district", "birth_year")) -> bytes:
+    """A register file (UTF-8 CSV) of (national code, name, district slug or name, Jalali birth year) rows."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+__all__ = ["register_csv", "synthetic_code"]
