@@ -486,7 +486,10 @@ def _guard_callback():
     if rule.background:
         g.hamyar_starts_job = body["output"]
     if rule.public:
-        # Dash's Pages router (the one public callback) fails with a 500 on a non-text pathname/search.
+        if body["output"] != pages_router_key():
+            # Another public callback (voting without an account, issue 23): its registered shape, like the rest.
+            return None if _dependencies_match(body) else _json_error(400, "bad_request")
+        # Dash's Pages router fails with a 500 on a non-text pathname/search.
         items = list(body.get("inputs") or []) + list(body.get("state") or [])
         if not all(isinstance(i, dict) and isinstance(i.get("value"), str) for i in items):
             return _json_error(400, "bad_request")

@@ -104,6 +104,19 @@ def match_register(session: Session, code: object, birth_year: object) -> Reside
     return resident
 
 
+def user_of_national_code(session: Session, text: object):
+    """The active account linked to the register entry of this national code (a resident registered on a paper
+    form has no login an officer knows), else None."""
+    from models.orm.people import User
+
+    code = normalise_national_code(text)
+    resident = find_resident(session, code) if code is not None else None
+    if resident is None or resident.user_id is None or resident.removed_at is not None:
+        return None
+    user = session.get(User, resident.user_id)
+    return user if user is not None and user.is_active else None
+
+
 def within(session: Session, district_id: int, ancestor_id: int) -> bool:
     """Whether the place is `ancestor_id` or lies inside it (a city in a district, a rural district...)."""
     seen: set[int] = set()
@@ -219,4 +232,4 @@ def normalise_form_number(value: object) -> str:
 __all__ = ["RESIDENCY", "Rule", "admit", "age_this_year", "birth_year_checked", "check_rule", "configure_register_key", "find_resident",
            "has_marker", "is_phone_verified", "jalali_year", "mark_earlier_votes", "match_register", "national_code_checked", "national_digest",
            "normalise_form_number", "phone_check_available", "refusal", "register_key_from_secret",
-           "resident_of", "rule_for", "within", "write_marker"]
+           "resident_of", "rule_for", "user_of_national_code", "within", "write_marker"]
