@@ -32,3 +32,24 @@ def register_csv(rows: list[tuple[str, str, str, int | str]], header: tuple[str,
 
 
 __all__ = ["register_csv", "synthetic_code"]
+
+
+def demo_register(count: int = 60, seed: int = 1405) -> bytes:
+    """A small synthetic register of the demo county (CSV): synthetic codes, the demo's names, its real places
+    (cities and rural districts by slug, districts by Persian name), birth years 1320-1390."""
+    import json
+    import random
+    from pathlib import Path
+
+    from models.demo import content
+
+    facts = json.loads((Path(__file__).with_name("data") / "amol.json").read_text(encoding="utf-8"))
+    places = [d["name_fa"] for d in facts["districts"]] + [
+        p["slug"] for d in facts["districts"] for p in d.get("cities", []) + d.get("rural_districts", [])]
+    rng = random.Random(seed)
+    rows = [(synthetic_code(i + 1), f"{rng.choice(content.FIRST_NAMES)} {rng.choice(content.LAST_NAMES)}",
+             rng.choice(places), rng.randint(1320, 1390)) for i in range(count)]
+    return register_csv(rows, header=("کد ملی", "نام", "بخش", "سال تولد"))
+
+
+__all__ += ["demo_register"]

@@ -163,3 +163,15 @@ def test_a_national_code_stored_under_another_key_matches_nothing(sqlite_county)
         from models.core import residency
 
         residency._KEYS._keys.pop(county.db.engine, None)
+
+
+def test_the_demo_register_imports_into_the_demo(demo_db):
+    """The synthetic register (models.demo.residents.demo_register) fits the demo county's places."""
+    from models.demo.residents import demo_register
+    from models.orm.people import User
+
+    with demo_db.reader() as s:
+        gov = s.scalar(select(User.id).where(User.email == "gov@hamyar.local"))
+    with demo_db.unit_of_work() as s:
+        imp = import_register(s, gov, demo_register(), "demo-register.csv")
+        assert (imp.rows, imp.added) == (60, 60)
