@@ -5,6 +5,8 @@ tenth digit is the real check digit, so the codes pass the checksum and can neve
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from models.core.national_code import check_digit
 
 
@@ -18,7 +20,7 @@ def synthetic_code(n: int) -> str:
     return nine + str(check_digit(nine))
 
 
-def register_csv(rows: list[tuple[str, str, str, int | str]], header: tuple[str, ...] = (
+def register_csv(rows: Sequence[tuple[str, str, str, int | str]], header: tuple[str, ...] = (
         "national_code", "name", "district", "birth_year")) -> bytes:
     """A register file (UTF-8 CSV) of (national code, name, district slug or name, Jalali birth year) rows."""
     import csv
