@@ -486,7 +486,10 @@ def _guard_callback():
     if rule.background:
         g.hamyar_starts_job = body["output"]
     if rule.public:
-        # Dash's Pages router (the one public callback) fails with a 500 on a non-text pathname/search.
+        if body["output"] != pages_router_key():
+            # Another public callback (voting without an account, issue 23): its registered shape, like the rest.
+            return None if _dependencies_match(body) else _json_error(400, "bad_request")
+        # Dash's Pages router fails with a 500 on a non-text pathname/search.
         items = list(body.get("inputs") or []) + list(body.get("state") or [])
         if not all(isinstance(i, dict) and isinstance(i.get("value"), str) for i in items):
             return _json_error(400, "bad_request")
@@ -576,6 +579,10 @@ def init_auth(server: Flask, dash_app: dash.Dash) -> None:
 
     pb_cycles.configure_ballot_key(server.extensions["hamyar_db"],
                                    pb_cycles.ballot_key_from_secret(server.config["SECRET_KEY"]))
+    from models.core.residency import configure_register_key, register_key_from_secret
+
+    # National codes are stored as MACs under a key derived from SECRET_KEY (issue 23): never in the database.
+    configure_register_key(server.extensions["hamyar_db"], register_key_from_secret(server.config["SECRET_KEY"]))
     prefix = dash_app.config.routes_pathname_prefix.rstrip("/")
     config = GuardConfig(update_path=f"{prefix}/_dash-update-component",
                          suites_prefix=f"{prefix}/_dash-component-suites/")

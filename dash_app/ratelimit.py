@@ -134,3 +134,22 @@ def init_rate_limits(server: Flask, views: dict) -> Limiter:
         return redirect(back, code=303)
 
     return limiter
+
+
+# Guessing a national code and birth year (the register's claim form, voting without an account) is bounded
+# per address like registrations (issue 23); each attempt counts, right or wrong.
+RESIDENT_PER_ADDRESS = "10 per minute;50 per hour"
+
+
+def resident_attempt_allowed(scope: str) -> bool:
+    """Count one attempt of this address at `scope` (inside a request); False once over RESIDENT_PER_ADDRESS."""
+    from limits import parse_many
+
+    limiter = current_app.extensions.get("hamyar_limiter")
+    if limiter is None or not throttle_enabled():
+        return True
+    try:
+        return all(limiter.limiter.hit(item, "resident", scope, request.remote_addr or "")
+                   for item in parse_many(RESIDENT_PER_ADDRESS))
+    except Exception:  # noqa: BLE001 - the storage is down: never lock people out because Redis is
+        return True

@@ -18,6 +18,13 @@ from models.orm.people import User
 from models.orm.pledges import Allocation, MatchingRun, Pledge
 from models.orm.projects import Need, Project
 from models.orm.referrals import Referral, ReferralAnswer, ReferralHoliday, ReferralType  # noqa: F401 (mapped)
+from models.orm.residents import (  # noqa: F401 (mapped into Base.metadata; audited there)
+    AssistedEntry,
+    Resident,
+    ResidentImport,
+    ResidentVoteMarker,
+    VoteEligibility,
+)
 from models.orm.results import (  # noqa: F401 (mapped into Base.metadata)
     HoursConfirmation,
     Indicator,

@@ -59,6 +59,7 @@ from models.core.enums import (
 )
 from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from models.core.permissions import require_governorate
+from models.core.residency import admit
 from models.orm.base import utcnow
 from models.orm.geo import District
 from models.orm.pb import (
@@ -381,6 +382,8 @@ def cast_ballot(session: Session, citizen_id: int, cycle_id: object, project_ids
                                                                  PBParticipation.user_id == citizen_id))
     if participation is not None and participation.channel != "online":
         raise Conflict("pb_ballot_entered_at_station")
+    # Who may vote (issue 23): the cycle's rule on the voter's register entry; one vote per national code.
+    admit(session, citizen_id, voted_before=participation is not None, cycle_id=cycle.id, now=now)
     ballot_id = _ballot_of(session, cycle.id, citizen_id)
     if ballot_id is not None:
         same = set(session.scalars(select(PBBallotChoice.cycle_project_id).where(PBBallotChoice.ballot_id == ballot_id)))

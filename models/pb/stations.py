@@ -29,6 +29,7 @@ from models.audit.log import record
 from models.core.enums import PBPhase
 from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from models.core.permissions import active_user, require_governorate
+from models.core.residency import admit
 from models.orm.base import utcnow
 from models.orm.geo import District
 from models.orm.pb import PBBallot, PBBallotChoice, PBCycle, PBCycleProject, PBParticipation, PBPollingOfficer
@@ -168,6 +169,7 @@ def _assisted(session: Session, officer: PBPollingOfficer, cycle: PBCycle, numbe
                                                        PBParticipation.user_id == citizen.id)) or \
             _ballot_of(session, cycle.id, citizen.id) is not None:
         raise Conflict("pb_already_voted")
+    admit(session, citizen.id, voted_before=False, cycle_id=cycle.id)   # the cycle's rule; once per national code
     participation = PBParticipation(cycle_id=cycle.id, user_id=citizen.id, channel="assisted",
                                     station=officer.station, entered_by_id=officer.user_id, ballot_number=number)
     session.add(participation)

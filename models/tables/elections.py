@@ -41,6 +41,7 @@ from models.core.enums import ElectionStatus
 from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from models.core.notify import notify
 from models.core.permissions import require_governorate
+from models.core.residency import admit
 from models.orm.base import utcnow
 from models.orm.people import User
 from models.orm.tables import (
@@ -172,6 +173,8 @@ def cast_ballot(session: Session, actor_id: int, election_id: object, candidate_
         raise ValidationError("candidate_unknown", field="candidates")
     participation = session.scalar(select(ChairParticipation).where(
         ChairParticipation.election_id == election.id, ChairParticipation.user_id == actor_id))
+    # Who may vote (issue 23): the election's rule on the member's register entry; once per national code.
+    admit(session, actor_id, voted_before=participation is not None, election_id=election.id, now=now)
     if participation is None:
         participation = ChairParticipation(election_id=election.id, user_id=actor_id)
         session.add(participation)

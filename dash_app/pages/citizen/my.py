@@ -100,6 +100,9 @@ def notification_text(kind: str, params: dict, lang: str):
         return _("A chair election has opened on one of your tables.")
     if kind == "election_closed":
         return _("A chair election on one of your tables has closed.")
+    if kind == "resident_removed":
+        return _("The governorate's new resident register no longer lists you, so votes for residents are closed "
+                 "to you. If this is wrong, contact the governorate.")
     from dash_app.ui.results import notification_text as results_text  # issue 22's notices
 
     return results_text(kind, params, lang) or _("Something changed in your contributions.")

@@ -116,6 +116,9 @@ OBJECT_LABELS = {
     "referral_types": _l("kind of request"), "referral_holidays": _l("holiday"),
     "organizations": _l("organization"), "organization_members": _l("organization membership"),
     "organization_remits": _l("table an organization serves"),
+    # issue 23: the resident register
+    "residents": _l("resident register entry"), "resident_imports": _l("resident register file"),
+    "vote_eligibility": _l("who may vote"), "assisted_entries": _l("assisted entry"),
 }
 # The audit log's actions in words (the filter, every entry, the export's "Action" column); an action missing
 # here is named by its record's kind ("Change to a pledge"), never by its code.
@@ -202,6 +205,14 @@ ACTION_LABELS = {
     "allocation.split": _l("Contribution partly delivered"), "allocation.split_off": _l("Delivered part of a contribution"),
     "hours.confirmed": _l("Volunteer hours confirmed"), "pilot.marked": _l("Marked a model pilot"),
     "pilot.replicated": _l("Model pilot replicated"),
+    # issue 23: the resident register, who may vote, assisted use
+    "register.imported": _l("Resident register imported"),
+    "resident.claimed": _l("Account linked to the resident register"),
+    "eligibility.set": _l("Who may vote set"),
+    "pb_ballot.census_cast": _l("Budgeting vote without an account"),
+    "user.assisted_registered": _l("Account made for a resident (assisted)"),
+    "assisted.registered": _l("Resident registered on a paper form"),
+    "assisted.pledge_entered": _l("Offer of help entered for a resident (paper form)"),
 }
 
 

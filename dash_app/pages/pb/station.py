@@ -20,6 +20,7 @@ from dash_app.pages.pb import ids
 from dash_app.ui.names import name_in
 from models.accounts.users import find_user_by_login
 from models.core.errors import DomainError, NotFound
+from models.core.residency import user_of_national_code
 
 
 @page(__name__, path="/pb/station", title=_l("Polling station"), roles={CITIZEN})
@@ -50,7 +51,8 @@ def layout(cycle=None, **_kw):
         html.Div([
             html.Div([dbc.Label(_("Ballot number"), html_for=ids.PAPER_NUMBER, className="small fw-semibold mb-1"),
                       dbc.Input(id=ids.PAPER_NUMBER, maxLength=40, autoComplete="off")], className="col-12 col-md-6"),
-            html.Div([dbc.Label(_("Assisted citizen's phone or e-mail (optional)"), html_for=ids.PAPER_ASSISTED,
+            html.Div([dbc.Label(_("Assisted citizen's phone, e-mail or national code (optional)"),
+                                html_for=ids.PAPER_ASSISTED,
                                 className="small fw-semibold mb-1"),
                       dbc.Input(id=ids.PAPER_ASSISTED, maxLength=254, autoComplete="off")], className="col-12 col-md-6"),
         ], className="row g-2 mb-3"),
@@ -86,7 +88,7 @@ def enter(n, data, number, choices, assisted):
         with get_db().unit_of_work() as s:
             citizen_id = None
             if isinstance(assisted, str) and assisted.strip():
-                citizen = find_user_by_login(s, assisted[:254])
+                citizen = find_user_by_login(s, assisted[:254]) or user_of_national_code(s, assisted[:20])
                 if citizen is None:
                     raise NotFound("user_not_found")
                 citizen_id = citizen.id

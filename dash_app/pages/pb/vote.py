@@ -29,10 +29,14 @@ from dash_app.i18n import (
 )
 from dash_app.layout import icon, page
 from dash_app.pages.pb import explain_view, ids
+from dash_app.pages.pb import ids_census as census_ids
+from dash_app.ui.eligibility import cycle_sentence
 from dash_app.ui.names import name_in
 from models.core.enums import PBBallotRule
 from models.core.errors import DomainError
+from models.core.residency import resident_of
 from models.orm.base import utcnow
+from models.pb.census import census_offered
 
 
 def _money(value) -> str:
@@ -166,6 +170,8 @@ def layout(cycle=None, **_kw):
             budgets = {h.id: h.budget_rials for h in pb_cycles.headings_of(s, current.id)}
             chosen = pb_cycles.my_ballot(s, uid, current.id)
             n_ballots = pb_cycles.ballot_count(s, current.id)
+            who, residents_only = cycle_sentence(s, current.id, lang), census_offered(s, current.id)
+            linked = resident_of(s, uid) is not None
     header = html.H1([icon("check2-square", "me-2"), _("Participatory budgeting")], className="h3 mb-3")
     if current is None:
         return html.Div([
@@ -191,6 +197,7 @@ def layout(cycle=None, **_kw):
         dcc.Store(id=ids.VOTE_CYCLE, data=store),
         html.H2(name_in(lang, current.name_fa, current.name_en), className="h4"),
         html.P(" · ".join(facts), className="text-body-secondary small"),
+        who_may_vote(who, residents_only, linked),
         html.Div(countdown_text(current.voting_closes_at, utcnow(), lang), id=ids.VOTE_COUNTDOWN, role="timer",
                  className="alert alert-warning py-2 small fw-semibold") if current.voting_closes_at else None,
         dcc.Interval(id=ids.VOTE_TICK, interval=COUNTDOWN_EVERY_MS) if current.voting_closes_at else None,
@@ -214,6 +221,16 @@ def layout(cycle=None, **_kw):
                     className="btn btn-primary btn-lg w-100 mb-4"),
         _results(published, lang),
     ], lang=lang)
+
+
+def who_may_vote(who: str, residents_only: bool, linked: bool) -> html.Div:
+    """Who may vote in this cycle (issue 23), with the way in for residents who are not linked yet."""
+    links = []
+    if residents_only and not linked:
+        links = [dcc.Link(_("Link your account to the resident register"), href="/resident", className="me-3"),
+                 dcc.Link(_("or vote without an account"), href="/vote/resident")]
+    return html.Div([html.Span(who, className="fw-semibold me-2"), *links], id=census_ids.VOTE_WHO,
+                    className="small mb-2")
 
 
 # --- callbacks ------------------------------------------------------------------------------------

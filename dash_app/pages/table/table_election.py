@@ -32,6 +32,7 @@ from dash_app.pages.table import ids
 from dash_app.pages.table.header import table_header
 from dash_app.ui.alerts import error_alert, success
 from dash_app.ui.elections import HIDDEN, preview_sentences
+from dash_app.ui.eligibility import election_sentence
 from models.core.errors import DomainError, PermissionDenied, ValidationError
 from models.core.validation import ELECTION_DAYS_DEFAULT, election_days
 from models.orm.base import utcnow
@@ -80,6 +81,9 @@ def render(table_id: int, viewer: int | None, is_member: bool, is_gov: bool):
                               "nobody is elected and the chair stays.", needed=format_number(view.quorum_needed),
                               members=format_number(view.members), percent=format_number(view.quorum_percent)),
                             className="small text-body-secondary", **{"data-quorum-rule": str(view.quorum_needed)}))
+        with get_db().reader() as s:      # who may vote (issue 23): members, and the rule the governorate set
+            parts.append(html.P(election_sentence(s, view.election_id, current_language()),
+                                className="small fw-semibold", **{"data-who-may-vote": "1"}))
         if view.candidates:
             parts.append(html.Ul([html.Li(c.name) for c in view.candidates], className="mb-2",
                                  **{"aria-label": _("Candidates")}))
