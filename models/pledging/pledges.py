@@ -232,7 +232,8 @@ def pledges_of(session: Session, citizen_id: int, *, offset: int = 0, limit: int
         select(Pledge).where(Pledge.citizen_id == citizen_id).order_by(Pledge.id.desc()).offset(offset).limit(limit)
         .options(selectinload(Pledge.allocations).selectinload(Allocation.need).selectinload(Need.project)
                  .selectinload(Project.table),
-                 selectinload(Pledge.skills), selectinload(Pledge.tables), selectinload(Pledge.district))))
+                 selectinload(Pledge.skills), selectinload(Pledge.tables), selectinload(Pledge.district),
+                 selectinload(Pledge.project), selectinload(Pledge.item))))
     usage = pledge_usage(session, [p.id for p in pledges])
     return [PledgeStory(pledge=p, remaining=p.quantity - p.withdrawn_quantity - usage[p.id][0],
                         withdrawable=withdrawable(session, p), allocations=list(p.allocations)) for p in pledges]

@@ -96,3 +96,27 @@ def test_the_form_from_a_project_page_chooses_the_project_and_a_kind_it_needs(si
     assert _find(plain, ids.PLEDGE_PROJECT).data is None
     assert _find(plain, ids.PLEDGE_PROJECT_ROW).style == {"display": "none"}
     assert _find(plain, ids.PLEDGE_KIND).value == "financial"
+
+
+def test_my_says_which_project_a_pledge_is_for(site):  # noqa: F811 - the fixture imported above
+    """/my repeats the review's choice: "only for project X" for a project-only pledge, "project X first" for a
+    preference, and nothing of the kind for a pledge without a project; in Persian too."""
+    app, db, world, users = site
+    from dash_app.pages.citizen.my import pledge_card
+    from models.pledging.pledges import pledges_of
+
+    client = _signed_in(app)
+    for mode in ("only", "prefer"):
+        form = _form(world, **{ids.PLEDGE_PROJECT: world.project, ids.PLEDGE_PROJECT_MODE: mode})
+        assert _post(client, app, ids.PLEDGE_SUMMARY, form, f"{ids.PLEDGE_CONFIRM}.n_clicks").status_code == 200
+    _post(client, app, ids.PLEDGE_SUMMARY, _form(world), f"{ids.PLEDGE_CONFIRM}.n_clicks")
+    with db.reader() as s:
+        plain, prefer, only = pledges_of(s, users["ana"], limit=3)
+        assert (only.pledge.only_project, prefer.pledge.only_project, plain.pledge.project_id) == (True, False, None)
+        with app.test_request_context("/", headers={"Cookie": "hamyar_lang=en"}):
+            assert "only for project “Health post”" in str(pledge_card(only, "en", {}))
+            shown = str(pledge_card(prefer, "en", {}))
+            assert "project “Health post” first" in shown and "only for project" not in shown
+            assert "Health post" not in str(pledge_card(plain, "en", {}))
+        with app.test_request_context("/", headers={"Cookie": "hamyar_lang=fa"}):
+            assert "فقط برای پروژهٔ «" in str(pledge_card(only, "fa", {}))

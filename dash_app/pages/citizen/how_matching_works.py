@@ -1,6 +1,6 @@
 """How matching works: the rules of docs/matching.md in plain words, from the catalogue.
 
-Imports dash and dash_app. The numbers (0.85, 0.7, 0.25, 0.5) are the solver's default parameters.
+Imports dash and dash_app. The numbers (0.85, 0.7, 0.25, 0.5, 0.5, 0.9) are the solver's default parameters.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from dash_app.layout import icon, page
 
 # The default parameters of the solver (docs/matching.md "params").
 NEAR_FACTOR, FAR_FACTOR, PREFERRED_BONUS, SKILL_FLOOR = 0.85, 0.7, 0.25, 0.5
+PROJECT_BONUS, SUBSTITUTE_FACTOR = 0.5, 0.9
 
 
 def _section(title: str, *children, icon_name: str) -> html.Section:
@@ -42,14 +43,20 @@ def layout(**_kw):
                 html.Li(_("the pair was not rejected before: a rejected pledge is never proposed to the "
                           "same need again;")),
                 html.Li(_("if the citizen chose \"only these tables\", the need belongs to one of them;")),
+                html.Li(_("if the citizen gave the help only for one project, the need belongs to that project: "
+                          "such help waits for its project and is never proposed anywhere else;")),
+                html.Li(_("for equipment and spaces, the pledge offers the item the need asks for (a pickup "
+                          "truck, a hall, a generator, …) or an item the need accepts instead, such as a "
+                          "minibus for \"a vehicle for 10 people\"; a hall is never proposed for a truck;")),
                 html.Li(_("when both give dates, the pledge's availability overlaps the need's time window;")),
-                html.Li(_("when the need asks for skills, the pledge offers at least one of them.")),
+                html.Li(_("when the need asks for skills, the pledge offers at least one of them (skills "
+                          "are asked for and offered only for design and volunteer work).")),
             ]),
             icon_name="check2-square",
         ),
         _section(
             _("How good a match is"),
-            html.P(_("Each possible pair gets a fit, the product of three parts:")),
+            html.P(_("Each possible pair gets a fit, the product of these parts:")),
             html.Ul([
                 html.Li(_("Place: money and design travel, so place does not matter for them. For logistics "
                           "and execution, the same district counts in full, a neighbouring one %(near)s, and "
@@ -57,6 +64,11 @@ def layout(**_kw):
                           far=format_number(FAR_FACTOR))),
                 html.Li(_("Preference: a table the citizen prefers adds %(bonus)s.",
                           bonus=format_percent(PREFERRED_BONUS))),
+                html.Li(_("Chosen project: help given for a project, first for it and then for others, "
+                          "counts %(bonus)s more on that project's needs.",
+                          bonus=format_percent(PROJECT_BONUS))),
+                html.Li(_("Item: an item the need accepts instead of the one it asks for counts %(factor)s.",
+                          factor=format_number(SUBSTITUTE_FACTOR))),
                 html.Li(_("Skills: the more of the need's skills the pledge offers, the better; with none of "
                           "them listed, a need that asks for no skill counts in full.")),
             ]),
@@ -74,6 +86,9 @@ def layout(**_kw):
                      "or waits.")),
             html.P(_("The answer is exact: tests compare it with an independent exact method. The same "
                      "data always gives the same answer.")),
+            html.P(_("When several plans are equally good, the proposals already waiting for a chair are "
+                     "kept; among the rest, the solver always takes the same plan for the same data, however "
+                     "busy the server is.")),
             icon_name="bullseye",
         ),
         _section(

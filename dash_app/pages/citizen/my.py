@@ -246,6 +246,19 @@ def part_story(alloc, lang: str, skills: dict[str, str], payments: dict | None =
                    className="list-group-item", **{"data-allocation": str(alloc.id), "data-status": status.value})
 
 
+def choice_facts(pledge, lang: str) -> list[str]:
+    """The item offered and the project chosen, as the pledge review said them: a pledge given only for
+    one project waits for it, so the citizen must see that it is not "help anywhere"."""
+    facts = []
+    if pledge.item is not None:
+        facts.append(name_in(lang, pledge.item.name_fa, pledge.item.name_en))
+    if pledge.project is not None:
+        title = name_in(lang, pledge.project.title_fa, pledge.project.title_en)
+        facts.append(_("only for project “%(project)s”", project=title) if pledge.only_project
+                     else _("project “%(project)s” first", project=title))
+    return facts
+
+
 def pledge_card(story: PledgeStory, lang: str, skills: dict[str, str], payments: dict | None = None,
                 contact: dict | None = None) -> html.Li:
     p = story.pledge
@@ -263,6 +276,7 @@ def pledge_card(story: PledgeStory, lang: str, skills: dict[str, str], payments:
     if p.tables:
         names = ("، " if lang == "fa" else ", ").join(name_in(lang, t.name_fa, t.name_en) for t in p.tables)
         facts.append(_("only: %(tables)s", tables=names) if p.only_tables else _("prefers: %(tables)s", tables=names))
+    facts.extend(choice_facts(p, lang))
     # Only what is really still open: a fully matched pledge has nothing waiting (not "waiting: 0 hours").
     figures = [html.Span(_("Still waiting for a match: %(q)s", q=quantity_text(p.kind, story.remaining, lang)),
                          className="me-3")] if story.remaining > 0 else []
