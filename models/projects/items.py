@@ -71,6 +71,46 @@ def add_item(session: Session, actor_id: int, slug: str, name_fa: str, name_en: 
     return item
 
 
+def _names(name_fa: object, name_en: object) -> list[str]:
+    names = [n.strip() if isinstance(n, str) else "" for n in (name_fa, name_en)]
+    if not all(names) or any(len(n) > 120 for n in names):
+        raise ValidationError("item_name_required", field="name")
+    return names
+
+
+def _item(session: Session, item_id: object) -> LogisticsItem:
+    item = session.get(LogisticsItem, item_id) if isinstance(item_id, int) and not isinstance(item_id, bool) else None
+    if item is None:
+        raise NotFound("item_not_found")
+    return item
+
+
+def rename_item(session: Session, actor_id: int, item_id: object, name_fa: str, name_en: str) -> LogisticsItem:
+    """New Persian and English names (a translation fixed, a clearer word); the slug, which instances and
+    needs carry, stays. Audited with both names before and after; nothing is recorded when nothing changes."""
+    require_governorate(session, actor_id)
+    item = _item(session, item_id)
+    names = _names(name_fa, name_en)
+    if [item.name_fa, item.name_en] == names:
+        return item
+    before = snapshot(item, ["name_fa", "name_en"])
+    item.name_fa, item.name_en = names
+    record(session, actor_id, "logistics_item.renamed", item, before=before,
+           after={"name_fa": names[0], "name_en": names[1]})
+    return item
+
+
+def reactivate_item(session: Session, actor_id: int, item_id: object) -> LogisticsItem:
+    """A retired item offered on the forms again; audited."""
+    require_governorate(session, actor_id)
+    item = _item(session, item_id)
+    if item.active:
+        return item
+    item.active = True
+    record(session, actor_id, "logistics_item.reactivated", item, before={"active": False}, after={"active": True})
+    return item
+
+
 def retire_item(session: Session, actor_id: int, item_id: object) -> LogisticsItem:
     """No longer offered on the forms; needs and pledges that name it keep it (and still match on it)."""
     require_governorate(session, actor_id)

@@ -162,6 +162,7 @@ ACTION_LABELS = {
     "pb_cycle_import.created": _l("Budgeting file imported"), "pb_cycle_project.added": _l("Project added to a cycle"),
     "pb_cycle_project.counted": _l("Project's votes counted"),
     "logistics_item.created": _l("Equipment item added"), "logistics_item.retired": _l("Equipment item retired"),
+    "logistics_item.renamed": _l("Equipment item renamed"), "logistics_item.reactivated": _l("Equipment item offered again"),
     "demo.seeded": _l("Demo data loaded"),
     "database.restored": _l("Database restored from a backup"),
     "contact.shared": _l("Contact shared with the chair"),
