@@ -1,7 +1,7 @@
 """project results: indicators, milestones, progress updates, attached files, confirmed hours, model pilots
 
 Revision ID: 0025
-Revises: 0020
+Revises: 0024
 Create Date: 2026-12-02 08:30:00
 
 models.orm.results (issue 22 items 1-3): `project_indicators` (baseline -> target), `project_milestones`
@@ -15,7 +15,7 @@ from alembic import op
 import models.orm.base
 
 revision = '0025'
-down_revision = '0020'
+down_revision = '0024'
 branch_labels = None
 depends_on = None
 
