@@ -84,7 +84,7 @@ def _milestone_item(m: MilestoneView, lang: str) -> html.Div:
         badge = ("text-bg-warning" if m.late else "text-bg-success", _("done late") if m.late else _("done"))
     else:
         state = _("due %(date)s", date=format_date(m.due_on, lang, long=True))
-        badge = ("text-bg-danger", _("late")) if m.late else ("text-bg-light border", _("planned"))
+        badge = ("text-bg-danger", _("behind schedule")) if m.late else ("text-bg-light border", _("planned"))
     return html.Div([
         html.Span(badge[1], className=f"badge {badge[0]} fw-normal me-1 ms-1"),
         html.Strong(m.title), html.Span(f" · {state}", className="small"),
