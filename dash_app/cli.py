@@ -349,6 +349,10 @@ from dash_app.cli_pb import pb_group  # noqa: E402  (participatory budgeting, is
 
 main.add_command(pb_group)
 
+from dash_app.cli_outbox import outbox_group  # noqa: E402  (SMS and e-mail, issue 23)
+
+main.add_command(outbox_group)
+
 
 if __name__ == "__main__":
     main()

@@ -6,10 +6,12 @@ Imports sqlalchemy only.
 
 from models.orm.audit_event import AUDITED_TABLES, AuditEvent
 from models.orm.base import Base
+from models.orm.codes import OneTimeCode  # noqa: F401 (mapped into Base.metadata)
 from models.orm.contact import ContactConsent, ContributionMessage  # noqa: F401 (mapped into Base.metadata)
 from models.orm.form_token import FormToken
 from models.orm.geo import District
 from models.orm.notifications import Notification
+from models.orm.outbox import NotificationPreference, OutboxMessage  # noqa: F401 (mapped into Base.metadata)
 from models.orm.password_reset import PasswordReset
 from models.orm.payments import AllocationPayment, TablePayment  # noqa: F401 (mapped into Base.metadata)
 from models.orm.pb import PBBallot, PBBallotChoice, PBCycle, PBCycleImport, PBCycleProject
@@ -41,3 +43,6 @@ for _cls in (User, District, Skill, Table, TableMembership, ChairElection, Chair
              Project, Need, Pledge, Allocation, MatchingRun, PBCycle, PBCycleProject, PBBallot, ValuationRate,
              PasswordReset, PBCycleImport):
     AUDITED_TABLES.add(_cls.__tablename__)
+# Issue 23: how a person hears about notifications is their own audited choice; outbox messages and one-time
+# codes are delivery machinery (like notifications), not audited row by row.
+AUDITED_TABLES.add(NotificationPreference.__tablename__)

@@ -111,6 +111,7 @@ OBJECT_LABELS = {
     "pb_cycle_headings": _l("budget heading"),
     "pb_participations": _l("participation in a budgeting vote"),
     "pb_polling_officers": _l("polling officer"),
+    "notification_preferences": _l("notification choice"),  # issue 23
 }
 # The audit log's actions in words (the filter, every entry, the export's "Action" column); an action missing
 # here is named by its record's kind ("Change to a pledge"), never by its code.
@@ -176,6 +177,10 @@ ACTION_LABELS = {
     "pb_officer.moved": _l("Polling officer moved to another station"),
     "table.auto_matching": _l("Automatic matching set"),
     "user.show_name_set": _l("Public name choice changed"),
+    # issue 23
+    "user.phone_verified": _l("Mobile number confirmed with a code"),
+    "notification_pref.set": _l("Notification choice changed"),
+    "notification_pref.unsubscribed": _l("Unsubscribed from a kind of message"),
 }
 
 
