@@ -42,7 +42,7 @@ from models.orm.people import User
 CODE_DIGITS = 6
 CODE_VALID_FOR = timedelta(minutes=2)
 MAX_TRIES = 5
-# Asking again: not within RESEND_AFTER of the last code to the same number; at most PER_NUMBER codes to one
+# Asking again: not within RESEND_AFTER of the last code for the same purpose to the same number; at most PER_NUMBER codes to one
 # number and PER_ADDRESS from one address within LIMIT_WINDOW. SMS costs money and a phone is a person's.
 RESEND_AFTER = timedelta(seconds=60)
 PER_NUMBER = 5
@@ -76,9 +76,10 @@ def new_code() -> str:
     return f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
 
 
-def _check_limits(session: Session, recipient: str, address_hash: str, now: datetime) -> None:
+def _check_limits(session: Session, purpose: str, recipient: str, address_hash: str, now: datetime) -> None:
     since = now - LIMIT_WINDOW
-    last = session.scalar(select(func.max(OneTimeCode.created_at)).where(OneTimeCode.recipient == recipient))
+    last = session.scalar(select(func.max(OneTimeCode.created_at)).where(OneTimeCode.recipient == recipient,
+                                                                         OneTimeCode.purpose == purpose))
     if last is not None and now - last < RESEND_AFTER:
         raise ValidationError("code_too_soon", field="login",
                               seconds=int((RESEND_AFTER - (now - last)).total_seconds()) + 1)
@@ -115,7 +116,7 @@ def issue_code(session: Session, *, purpose: str, login: object, address: str | 
     now = now or utcnow()
     user = _account_for(session, purpose, kind, recipient)
     address_hash = key_hash("code-addr", address or "unknown")
-    _check_limits(session, recipient, address_hash, now)
+    _check_limits(session, purpose, recipient, address_hash, now)
     session.execute(update(OneTimeCode).where(OneTimeCode.recipient == recipient, OneTimeCode.purpose == purpose,
                                               OneTimeCode.used_at.is_(None), OneTimeCode.expires_at > now)
                     .values(expires_at=now))
