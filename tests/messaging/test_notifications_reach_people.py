@@ -139,3 +139,30 @@ def test_a_kind_with_a_template_goes_out_any_kind_else_stays(world):
     with w.db.unit_of_work() as s:
         assert dispatch_pending(s) == 0
         assert unsubscribe_token(s, w.citizen, "other").startswith(f"{w.citizen}-other-")
+
+
+def test_election_notices_name_the_table_and_the_winner(world):
+    from models.core.notify import recent_notifications
+    from models.tables import elections
+
+    w = world
+    with w.db.unit_of_work() as s:
+        s.get(User, w.chair).is_governorate = True
+        from models.audit.log import record
+        record(s, None, "test.changed", s.get(User, w.chair))
+        election = elections.open_election(s, w.chair, w.health, utcnow() + timedelta(days=3))
+        eid = election.id
+    with w.db.reader() as s:
+        opened = recent_notifications(s, w.member)[0]
+        assert opened.kind == "election_opened" and opened.params["table_fa"] == "سلامت"
+    with w.db.unit_of_work() as s:
+        candidate = elections.nominate(s, w.member, eid).id
+    with w.db.unit_of_work() as s:
+        elections.cast_ballot(s, w.member, eid, [candidate])
+        elections.cast_ballot(s, w.chair, eid, [candidate])
+    with w.db.unit_of_work() as s:
+        elections.close_election(s, w.chair, eid)
+    with w.db.reader() as s:
+        closed = recent_notifications(s, w.member)[0]
+        assert closed.kind == "election_closed" and closed.params["winner_name"] == "member"
+        assert closed.params["table_fa"] == "سلامت"
