@@ -26,12 +26,17 @@ def preferences_section(session, user) -> html.Section:
         channel, frequency = chosen[group]
         rows.append(html.Tr([
             html.Td(str(GROUP_LABEL[group])),
-            html.Td(dbc.Select(id={"type": ids.ACCOUNT_PREF_CHANNEL, "group": group}, value=channel, size="sm",
-                               options=[{"label": str(CHANNEL_LABEL[c]), "value": c} for c in PREF_CHANNELS],
-                               **{"aria-label": _("How: %(group)s", group=str(GROUP_LABEL[group]))})),
-            html.Td(dbc.Select(id={"type": ids.ACCOUNT_PREF_FREQUENCY, "group": group}, value=frequency, size="sm",
-                               options=[{"label": str(FREQUENCY_LABEL[f]), "value": f} for f in PREF_FREQUENCIES],
-                               **{"aria-label": _("When: %(group)s", group=str(GROUP_LABEL[group]))})),
+            # the select inside its label: a pattern id cannot be a label's "for"
+            html.Td(html.Label([
+                html.Span(_("How: %(group)s", group=str(GROUP_LABEL[group])), className="visually-hidden"),
+                dbc.Select(id={"type": ids.ACCOUNT_PREF_CHANNEL, "group": group}, value=channel, size="sm",
+                           options=[{"label": str(CHANNEL_LABEL[c]), "value": c} for c in PREF_CHANNELS])],
+                className="mb-0 w-100")),
+            html.Td(html.Label([
+                html.Span(_("When: %(group)s", group=str(GROUP_LABEL[group])), className="visually-hidden"),
+                dbc.Select(id={"type": ids.ACCOUNT_PREF_FREQUENCY, "group": group}, value=frequency, size="sm",
+                           options=[{"label": str(FREQUENCY_LABEL[f]), "value": f} for f in PREF_FREQUENCIES])],
+                className="mb-0 w-100")),
         ]))
     phone_note = None
     if user.phone and user.phone_verified_at is None:
