@@ -157,6 +157,10 @@ def create_app(config: dict[str, Any] | None = None, *, default_environment: str
     app.layout = layout.shell
     auth.init_auth(server, app)
     views.init_views(server)
+    from dash_app import code_views, messaging
+
+    messaging.init_messaging(server)     # code and unsubscribe keys, transports, receipt webhook (issue 23)
+    code_views.init_code_views(server)   # sign up, sign in, forgot password by one-time code
     delivery.init_delivery(server, app.config.requests_pathname_prefix + "assets/")
     auth.install_callbacks(app)
     server.extensions["hamyar_dash"] = app
@@ -166,6 +170,7 @@ def create_app(config: dict[str, Any] | None = None, *, default_environment: str
     from dash_app import auto_match
 
     auto_match.start(server)  # tables' automatic matching, once a minute (issue 16 item 6)
+    messaging.start(server)   # the outbox: dispatch notifications, send SMS and e-mail, daily digests
 
     missing = vendor.missing_assets()
     if missing:

@@ -28,6 +28,51 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True)
+class MessagingSettings:
+    """How SMS and e-mail leave Hamyar (issue 23; dash_app.messaging builds the transports). "dev" keeps
+    messages in the outbox only, for the demo's /outbox page; production sets real transports."""
+
+    sms_transport: str = "dev"        # HAMYAR_SMS_TRANSPORT: dev | http
+    sms_url: str = ""                 # HAMYAR_SMS_URL: the gateway's JSON endpoint (models.messaging.transports)
+    sms_api_key: str = field(default="", repr=False)   # HAMYAR_SMS_API_KEY
+    sms_sender: str = ""              # HAMYAR_SMS_SENDER: the line number or name messages come from
+    # HAMYAR_SMS_RECEIPT_SECRET: the shared secret the gateway's delivery receipts carry ("" = receipts refused)
+    sms_receipt_secret: str = field(default="", repr=False)
+    email_transport: str = "dev"      # HAMYAR_EMAIL_TRANSPORT: dev | smtp
+    smtp_host: str = ""               # HAMYAR_SMTP_HOST
+    smtp_port: int = 25               # HAMYAR_SMTP_PORT
+    smtp_user: str = ""               # HAMYAR_SMTP_USER
+    smtp_password: str = field(default="", repr=False)  # HAMYAR_SMTP_PASSWORD
+    smtp_starttls: bool = False       # HAMYAR_SMTP_STARTTLS=1
+    mail_from: str = "hamyar@localhost"  # HAMYAR_MAIL_FROM
+    every: float = 10.0               # HAMYAR_OUTBOX_EVERY: seconds between two sender ticks in the web process
+
+
+def messaging_settings(get) -> MessagingSettings:
+    sms, email = (get("HAMYAR_SMS_TRANSPORT") or "dev").lower(), (get("HAMYAR_EMAIL_TRANSPORT") or "dev").lower()
+    if sms not in ("dev", "http"):
+        raise SettingsError(f"HAMYAR_SMS_TRANSPORT must be 'dev' or 'http', not {sms!r}")
+    if email not in ("dev", "smtp"):
+        raise SettingsError(f"HAMYAR_EMAIL_TRANSPORT must be 'dev' or 'smtp', not {email!r}")
+    if sms == "http" and not (get("HAMYAR_SMS_URL") and get("HAMYAR_SMS_API_KEY")):
+        raise SettingsError("HAMYAR_SMS_TRANSPORT=http needs HAMYAR_SMS_URL and HAMYAR_SMS_API_KEY")
+    if email == "smtp" and not get("HAMYAR_SMTP_HOST"):
+        raise SettingsError("HAMYAR_EMAIL_TRANSPORT=smtp needs HAMYAR_SMTP_HOST")
+    try:
+        port, every = int(get("HAMYAR_SMTP_PORT") or 25), float(get("HAMYAR_OUTBOX_EVERY") or 10)
+    except ValueError:
+        raise SettingsError("HAMYAR_SMTP_PORT is a port number and HAMYAR_OUTBOX_EVERY a number of seconds") from None
+    if every <= 0:
+        raise SettingsError("HAMYAR_OUTBOX_EVERY must be a positive number of seconds")
+    return MessagingSettings(
+        sms_transport=sms, sms_url=get("HAMYAR_SMS_URL"), sms_api_key=get("HAMYAR_SMS_API_KEY"),
+        sms_sender=get("HAMYAR_SMS_SENDER"), sms_receipt_secret=get("HAMYAR_SMS_RECEIPT_SECRET"),
+        email_transport=email, smtp_host=get("HAMYAR_SMTP_HOST"), smtp_port=port, smtp_user=get("HAMYAR_SMTP_USER"),
+        smtp_password=get("HAMYAR_SMTP_PASSWORD"), smtp_starttls=get("HAMYAR_SMTP_STARTTLS") == "1",
+        mail_from=get("HAMYAR_MAIL_FROM") or "hamyar@localhost", every=every)
+
+
+@dataclass(frozen=True)
 class Settings:
     environment: str                 # development | test | production (HAMYAR_ENV; TESTING means test)
     data_folder: Path                # HAMYAR_DATA: SQLite file, development key, background jobs
@@ -52,6 +97,7 @@ class Settings:
     anchor_file: Path | None = None
     run_stale_after: float = 60.0    # HAMYAR_RUN_STALE_AFTER: seconds a matching run may be silent
     run_heartbeat: float = 15.0      # HAMYAR_RUN_HEARTBEAT: seconds between a running job's heartbeats
+    messaging: MessagingSettings = field(default_factory=MessagingSettings)  # SMS and e-mail (issue 23)
 
     def audit_config(self):
         """The models.audit.keys.AuditConfig of this deployment (development and tests: the key file
@@ -148,6 +194,7 @@ class Settings:
             anchor_file=anchor_file,
             run_stale_after=stale_after,
             run_heartbeat=heartbeat,
+            messaging=messaging_settings(get),
         )
 
 

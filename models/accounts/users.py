@@ -79,6 +79,15 @@ def verify_password(password_hash: str, password: str) -> bool:
     return hmac.compare_digest(digest, expected)
 
 
+# The password_hash of an account without a password (it signs in with a one-time code only). Nothing verifies
+# against it, nor against any hash that is not scrypt (the demo's "!seeded", the budget account's).
+NO_PASSWORD = ""
+
+
+def has_password(user: User) -> bool:
+    return (user.password_hash or "").startswith("scrypt$")
+
+
 # A hash to verify against when the login is unknown, so both cases take the same time.
 _DUMMY_HASH: str | None = None
 
@@ -174,12 +183,15 @@ def create_user(
     *,
     name: str,
     login: str,
-    password: str,
+    password: str | None,
     language: str = "fa",
     is_governorate: bool = False,
     actor_id: int | None = None,
 ) -> User:
-    """Register a person; ValidationError(code, field=...) names the first input that is wrong."""
+    """Register a person; ValidationError(code, field=...) names the first input that is wrong.
+
+    `password` None makes an account without one, which signs in by a one-time code only (issue 23); an
+    empty or weak password is refused as ever."""
     name = " ".join((name or "").split())
     if not name:
         raise ValidationError("name_required", field="name")
@@ -188,14 +200,15 @@ def create_user(
     kind, value = normalise_login(login)
     if find_user_by_login(session, value) is not None:
         raise ValidationError("login_taken", field="login")
-    check_password_strength(password or "", login=value, name=name)
+    if password is not None:
+        check_password_strength(password, login=value, name=name)
     if language not in LANGUAGES:
         raise ValidationError("language_invalid", field="language")
     user = User(
         name=name,
         phone=value if kind == "phone" else None,
         email=value if kind == "email" else None,
-        password_hash=hash_password(password),
+        password_hash=hash_password(password) if password is not None else NO_PASSWORD,
         language=language,
         is_governorate=is_governorate,
     )
@@ -207,7 +220,7 @@ def create_user(
 def authenticate(session: Session, login: str, password: str) -> User | None:
     """The active user with this login and password, else None (in about the same time either way)."""
     user = find_user_by_login(session, login)
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or not has_password(user):
         verify_password(_dummy_hash(), password or "")
         return None
     if not verify_password(user.password_hash, password or ""):
@@ -227,7 +240,8 @@ def change_password(session: Session, user_id: int, current: object, new: object
         raise NotFound("user_not_found")
     current = current if isinstance(current, str) else ""
     new = new if isinstance(new, str) else ""
-    if not verify_password(user.password_hash, current):
+    # An account without a password (made with a code) sets its first one while signed in.
+    if has_password(user) and not verify_password(user.password_hash, current):
         raise ValidationError("password_wrong", field="current")
     check_password_strength(new, login=user.email or user.phone or "", name=user.name)
     if new == current:

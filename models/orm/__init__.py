@@ -6,11 +6,13 @@ Imports sqlalchemy only.
 
 from models.orm.audit_event import AUDITED_TABLES, AuditEvent
 from models.orm.base import Base
+from models.orm.codes import OneTimeCode  # noqa: F401 (mapped into Base.metadata)
 from models.orm.contact import ContactConsent, ContributionMessage  # noqa: F401 (mapped into Base.metadata)
 from models.orm.form_token import FormToken
 from models.orm.geo import District
 from models.orm.notifications import Notification
 from models.orm.organizations import Organization, OrganizationMember, OrganizationRemit  # noqa: F401 (mapped)
+from models.orm.outbox import NotificationPreference, OutboxMessage  # noqa: F401 (mapped into Base.metadata)
 from models.orm.password_reset import PasswordReset
 from models.orm.payments import AllocationPayment, TablePayment  # noqa: F401 (mapped into Base.metadata)
 from models.orm.pb import PBBallot, PBBallotChoice, PBCycle, PBCycleImport, PBCycleProject
@@ -62,3 +64,6 @@ for _cls in (User, District, Skill, Table, TableMembership, ChairElection, Chair
     AUDITED_TABLES.add(_cls.__tablename__)
 AUDITED_TABLES.update(c.__tablename__ for c in (  # issue 22: results
     Indicator, Milestone, ProgressUpdate, ResultFile, HoursConfirmation, ModelPilot, PilotReplication))
+# Issue 23: how a person hears about notifications is their own audited choice; outbox messages and one-time
+# codes are delivery machinery (like notifications), not audited row by row.
+AUDITED_TABLES.add(NotificationPreference.__tablename__)

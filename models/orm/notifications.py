@@ -23,3 +23,5 @@ class Notification(Base):
     params: Mapped[dict] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
+    # When models.messaging.dispatch looked at it (queued an SMS or e-mail, or left it to the app or a digest).
+    dispatched_at: Mapped[datetime | None] = mapped_column(index=True)

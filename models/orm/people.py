@@ -27,6 +27,8 @@ class User(Base):
     # Stored normalised (Latin digits, +98 form; lower-case e-mail) so uniqueness means something.
     phone: Mapped[str | None] = mapped_column(String(20), unique=True)
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    # "" (NO_PASSWORD in models.accounts.users): the account has no password and signs in only with a
+    # one-time code (models.accounts.codes); no password ever verifies against it.
     password_hash: Mapped[str] = mapped_column(String(255))
     language: Mapped[str] = mapped_column(String(2), default="fa")
     is_governorate: Mapped[bool] = mapped_column(default=False)
@@ -34,6 +36,8 @@ class User(Base):
     # Citizens choose whether their name is shown beside their contributions.
     show_name_publicly: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When a one-time code sent to `phone` was last confirmed (models.accounts.codes.is_phone_verified).
+    phone_verified_at: Mapped[datetime | None]
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.name!r}>"

@@ -58,6 +58,7 @@ from models.core.enums import (
     ProjectStatus,
 )
 from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from models.core.notify import notify_withdrawn
 from models.core.permissions import require_governorate
 from models.core.residency import admit
 from models.orm.base import utcnow
@@ -661,6 +662,7 @@ def _fund(session: Session, actor_id: int, cycle: PBCycle, funded: list[PBCycleP
         alloc.status = AllocationStatus.WITHDRAWN
     record_many(session, actor_id, "allocation.withdrawn_by_pb_cycle", proposals,
                 table_of=lambda a: a.need.project.table_id)
+    notify_withdrawn(session, proposals, "pb")  # publishing told nobody before issue 23
     fixed: Counter = Counter()
     for need_id, qty in session.execute(select(Allocation.need_id, func.sum(Allocation.quantity))
                                         .where(Allocation.need_id.in_([n.id for n in needs]),

@@ -44,7 +44,7 @@ from models.core.enums import (
     RunStatus,
 )
 from models.core.errors import Conflict, DomainError, ValidationError
-from models.core.notify import notify_proposed
+from models.core.notify import notify_proposed, notify_withdrawn
 from models.orm.audit_event import AuditEvent
 from models.orm.base import utcnow
 from models.orm.geo import District
@@ -570,6 +570,7 @@ def _store(db: Database, run_id: int, actor_id: int | None, scope: RunScope, tab
                 alloc.status = AllocationStatus.WITHDRAWN
                 withdrawn.append(alloc)
         record_many(session, actor_id, "allocation.superseded", withdrawn)
+        notify_withdrawn(session, withdrawn, "run")  # the citizen hears of it, as of a new proposal (issue 23)
         fitted = reconcile(session, new, instance, pledge_caps)
         created = [Allocation(pledge_id=p, need_id=n, quantity=q,
                               score=float(a.get("worth", 0.0)) * q / max(1, int(a["quantity"])),

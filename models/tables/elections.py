@@ -124,7 +124,8 @@ def open_election(session: Session, actor_id: int, table_id: int, closes_at: dat
     session.add(election)
     record(session, actor_id, "election.opened", election, table_id=table_id)
     for uid in active_member_ids(session, table_id):
-        notify(session, uid, "election_opened", election_id=election.id, table_id=table_id)
+        notify(session, uid, "election_opened", election_id=election.id, table_id=table_id,
+               table_fa=table.name_fa, table_en=table.name_en, closes_at=closes_at.isoformat())
     return election
 
 
@@ -281,9 +282,11 @@ def close_election(session: Session, actor_id: int | None, election_id: object,
         record(session, actor_id, "table.chair_changed", table, before=before_chair,
                after=snapshot(table, ["chair_id", "chair_term_end"]), table_id=table.id)
     record(session, actor_id, "election.closed", election, table_id=election.table_id)
+    winner = session.get(User, election.winner_id) if election.winner_id is not None else None
     for uid in active_member_ids(session, election.table_id):
         notify(session, uid, "election_closed", election_id=election.id, table_id=election.table_id,
-               winner_id=election.winner_id)
+               winner_id=election.winner_id, winner_name=winner.name if winner is not None else None,
+               table_fa=table.name_fa, table_en=table.name_en)
     return election
 
 

@@ -19,6 +19,7 @@ from dash_app.db import get_db
 from dash_app.i18n import _, _l, error_message, format_datetime, format_number
 from dash_app.layout import alert_for, csrf_field, icon, page
 from dash_app.pages.accounts import ids
+from dash_app.pages.accounts.preferences import preferences_section
 from dash_app.ui.forms import field
 from models.accounts import sessions as user_sessions
 from models.accounts.profile import set_show_name_publicly
@@ -110,10 +111,12 @@ def layout(error: str | None = None, notice: str | None = None, **_kw):
         this_id = user_sessions.session_id_of(s, current_user.token)
         login = (user.email or user.phone or "") if user is not None else ""
         show = bool(user.show_name_publicly) if user is not None else False
+        prefs = preferences_section(s, user) if user is not None else None
     return html.Section([
         html.H1([icon("person-circle", "me-2"), _("Your account")], className="h3 mb-3"),
         html.P([html.Strong(current_user.name), " · ", html.Span(login, dir="ltr")]),
         name_section(show),
+        prefs,
         html.H2(_("Active sessions"), className="h5 mt-4"),
         html.P(_("Every browser signed in to your account now: %(count)s. If you do not recognise one, end it, "
                  "or log out everywhere.", count=format_number(len(rows))),

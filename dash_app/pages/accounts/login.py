@@ -50,6 +50,9 @@ def layout(error: str | None = None, next: str | None = None, notice: str | None
             ], className="mb-3"),
             html.Button(_("Log in"), type="submit", className="btn btn-primary w-100", id="login-submit"),
         ], action="/login", method="POST", id=ids.LOGIN_FORM),
+        html.P([html.A(_("Log in with a code instead"), href=f"/login/code?next={quote(safe_next(next), safe='/')}",
+                       id="login-with-code"), " · ", html.A(_("Forgot your password?"), href="/forgot")],
+               className="mt-3"),
         html.P([_("No account yet?"), " ", html.A(_("Register"), href=f"/register?next={quote(safe_next(next), safe='/')}")],
                className="mt-3"),
     ], className="mx-auto", style={"maxWidth": "28rem"})

@@ -29,6 +29,8 @@ def layout(error: str | None = None, next: str | None = None, **_kw):
     name, login = typed.get("name"), typed.get("login")
     return html.Section([
         html.H1(_("Create an account"), className="h3 mb-3"),
+        html.P(html.A(_("Sign up with your mobile number and a code instead"),
+                      href=f"/signup?next={quote(safe_next(next), safe='/')}", id="register-with-code")),
         alert_for(error_message(error, minimum=PASSWORD_MIN_LENGTH) if error else None, id=ids.REGISTER_ERROR),
         html.Form([
             csrf_field(),

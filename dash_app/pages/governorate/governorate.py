@@ -119,6 +119,7 @@ OBJECT_LABELS = {
     # issue 23: the resident register
     "residents": _l("resident register entry"), "resident_imports": _l("resident register file"),
     "vote_eligibility": _l("who may vote"), "assisted_entries": _l("assisted entry"),
+    "notification_preferences": _l("notification choice"),  # issue 23
 }
 # The audit log's actions in words (the filter, every entry, the export's "Action" column); an action missing
 # here is named by its record's kind ("Change to a pledge"), never by its code.
@@ -214,6 +215,10 @@ ACTION_LABELS = {
     "user.assisted_registered": _l("Account made for a resident (assisted)"),
     "assisted.registered": _l("Resident registered on a paper form"),
     "assisted.pledge_entered": _l("Offer of help entered for a resident (paper form)"),
+    # issue 23
+    "user.phone_verified": _l("Mobile number confirmed with a code"),
+    "notification_pref.set": _l("Notification choice changed"),
+    "notification_pref.unsubscribed": _l("Unsubscribed from a kind of message"),
 }
 
 

@@ -102,3 +102,7 @@ AD_P_EN = "adm-pay-en"
 AD_P_SAVE = "adm-pay-save"
 AD_P_MESSAGE = "adm-pay-message"
 F_SHOW_ALL = "gov-f-show-all"   # the charts: the largest 10 (phones) or every table, district and project
+# The outbox page (issue 23)
+OUTBOX_TABLE = "outbox-table"
+OUTBOX_FILTERS = "outbox-filters"
+OUTBOX_PAGER = "outbox-pager"

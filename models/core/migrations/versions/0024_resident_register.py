@@ -1,7 +1,7 @@
 """resident register: residents (national codes as keyed digests), imports, who may vote, vote markers, assisted entries
 
 Revision ID: 0024
-Revises: 0022
+Revises: 0023
 Create Date: 2026-12-02 08:05:19
 
 Issue 23 items 2 and 5 (models.orm.residents): `residents` holds the register (an HMAC digest of each national
@@ -17,7 +17,7 @@ from alembic import op
 import models.orm.base
 
 revision = '0024'
-down_revision = '0022'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 
