@@ -8,6 +8,7 @@ import pytest
 
 from models.audit.log import record
 from models.demo.residents import register_csv, synthetic_code
+from models.orm.base import utcnow
 from models.orm.people import User
 from models.residents.register import import_register
 from tests.models.world import World, build_world
@@ -30,7 +31,8 @@ def make_county(db) -> County:
         record(s, None, "test.created", gov)
         users = []
         for i in range(6):
-            u = User(name=f"person{i}", email=f"p{i}@example.org", password_hash="!x")
+            u = User(name=f"person{i}", email=f"p{i}@example.org", phone=f"+98911000000{i}", password_hash="!x",
+                     phone_verified_at=utcnow())  # a claim asks for a confirmed phone
             s.add(u)
             record(s, None, "test.created", u)
             users.append(u.id)

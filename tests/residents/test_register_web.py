@@ -17,9 +17,11 @@ from dash_app.pages.citizen import ids_resident as rids
 from dash_app.pages.governorate import ids_register as ids
 from dash_app.pages.pb import ids_census as cids
 from models import orm
+from models.audit.log import record
 from models.core.db import Database
 from models.core.residency import configure_register_key, register_key_from_secret
 from models.demo.residents import register_csv, synthetic_code
+from models.orm.base import utcnow
 from models.orm.pb import PBBallot
 from models.orm.residents import Resident, VoteEligibility
 from tests.models.world import build_world
@@ -42,8 +44,12 @@ def template(tmp_path_factory):
     orm.Base.metadata.create_all(db.engine)
     with db.unit_of_work() as s:
         world = build_world(s)
-        users = {k: accounts.create_user(s, name=k.title(), login=login, password=PASSWORD, language=lang,
-                                         is_governorate=gov).id for k, (login, lang, gov) in PEOPLE.items()}
+        made = {k: accounts.create_user(s, name=k.title(), login=login, password=PASSWORD, language=lang,
+                                        is_governorate=gov) for k, (login, lang, gov) in PEOPLE.items()}
+        for i, key in enumerate(("ana", "bob")):  # a claim asks for a phone confirmed by a code
+            made[key].phone, made[key].phone_verified_at = f"+98911000001{i}", utcnow()
+            record(s, None, "user.phone_verified", made[key])
+        users = {k: u.id for k, u in made.items()}
     with db.unit_of_work() as s:
         cycle = pbc.create_cycle(s, users["gov"], pbc.CycleInput(
             name_fa="دوره", name_en="Residents' cycle", budget_rials=120_000_000,
