@@ -75,7 +75,7 @@ def init_api(server: Flask) -> None:
     bp = _blueprint()
     limiter = server.extensions.get("hamyar_limiter")
     if limiter is not None:
-        limiter.limit(API_PER_ADDRESS, scope="api-address")(bp)
+        limiter.shared_limit(API_PER_ADDRESS, scope="api-address")(bp)  # one budget for the whole API
     server.register_blueprint(bp)
     server.extensions[EXTENSION_KEY] = bp
 
