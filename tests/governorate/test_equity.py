@@ -74,3 +74,19 @@ def test_equity_on_the_demo_names_no_guessed_census(demo_db):
     assert rows["markazi"].population == 296_800 and rows["markazi"].participants > 0
     assert rows["markazi"].help_rials > 0 and rows["markazi"].projects > 0
     assert rows["larijan"].population is None and rows["larijan"].per_1000 is None
+
+
+def test_equity_page_renders_in_persian_with_the_map(demo_db):
+    import importlib
+
+    from dash_app import create_app
+
+    server = create_app({"TESTING": True, "DATABASE_URL": demo_db.url, "SECRET_KEY": "test"})
+    page = importlib.import_module("dash_app.pages.governorate.equity")
+    with server.test_request_context("/equity", headers={"Cookie": "hamyar_lang=fa"}):
+        text = str(page.layout())
+        figure = page.map_figure([], "fa")
+    server.extensions["hamyar_db"].dispose()
+    assert page.EQUITY_TABLE in text and page.EQUITY_MAP in text and "بخش مرکزی" in text
+    assert "بدون رقم سرشماری" in text and "۲۹۶٬۸۰۰" in text
+    assert len(figure.data) == 2  # the approximate county circle and the (here empty) points
