@@ -161,6 +161,9 @@ def create_app(config: dict[str, Any] | None = None, *, default_environment: str
 
     messaging.init_messaging(server)     # code and unsubscribe keys, transports, receipt webhook (issue 23)
     code_views.init_code_views(server)   # sign up, sign in, forgot password by one-time code
+    from dash_app.api import init_api
+
+    init_api(server)  # the public open-data API at /api (issue 22), limited by the views' rate limiter
     delivery.init_delivery(server, app.config.requests_pathname_prefix + "assets/")
     auth.install_callbacks(app)
     server.extensions["hamyar_dash"] = app
@@ -216,7 +219,8 @@ def _security_headers(server: Flask, app: dash.Dash) -> None:
 
 # Files that are the same for everyone (the browser may keep them); every other answer to a signed-in
 # request holds that person's data and is never stored by the browser or a proxy (issue 18 item 13).
-_SHARED_PREFIXES = ("/assets/", "/_dash-component-suites/", "/favicon.ico")
+_SHARED_PREFIXES = ("/assets/", "/_dash-component-suites/", "/favicon.ico",
+                    "/api")  # the open data: the same for everyone, never personal (dash_app.api)
 
 
 def _private_headers(server: Flask, response) -> None:

@@ -521,7 +521,8 @@ def _job_handle(output: str, cache_key: Any) -> str:
 
 # Paths served to anyone without a page check (files, Dash's own GET endpoints, account routes).
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/_dash-layout",
-                   "/_dash-dependencies", "/_reload-hash", "/favicon.ico", "/healthz", "/readyz")
+                   "/_dash-dependencies", "/_reload-hash", "/favicon.ico", "/healthz", "/readyz", "/api/")
+API_PATH = "/api"  # the open data's documentation; /api/… is the API itself (dash_app.api): public, no session
 ACCOUNT_PATHS = ("/login", "/register", "/logout", "/language", "/account/sessions/end", "/account/password")
 
 
@@ -595,7 +596,7 @@ def init_auth(server: Flask, dash_app: dash.Dash) -> None:
         if path.startswith(config.suites_prefix) and not known_component_file(
                 dash_app, path[len(config.suites_prefix):]):
             abort(404)
-        if path.startswith(config.public_prefixes) or path in ACCOUNT_PATHS:
+        if path.startswith(config.public_prefixes) or path in ACCOUNT_PATHS or path == API_PATH:
             return None
         if request.method not in ("GET", "HEAD"):
             return None  # Flask answers 405/404; account forms check their own CSRF token
@@ -618,8 +619,8 @@ def init_auth(server: Flask, dash_app: dash.Dash) -> None:
 
     @server.after_request
     def _csrf_cookie(response):
-        if request.path.startswith(("/assets/", "/_dash-component-suites/")):
-            return response
+        if request.path.startswith(("/assets/", "/_dash-component-suites/", "/api/")) or request.path == API_PATH:
+            return response  # no form there: no token, so no cookie (an API answer is the same for everyone)
         token = csrf_token() if request.method in ("GET", "HEAD") else session.get(CSRF_SESSION_KEY)
         if token and request.cookies.get(CSRF_COOKIE) != token:
             response.set_cookie(

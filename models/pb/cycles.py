@@ -800,6 +800,19 @@ def export_pb(session: Session, actor_id: int, cycle_id: object, heading_id: int
 
     A cycle with headings: one heading's file (`heading_id`; pabulib's "district" / "subunit" meta)."""
     require_governorate(session, actor_id)
+    return _pb_text(session, cycle_id, heading_id)
+
+
+def published_pb(session: Session, cycle_id: object, heading_id: int | None = None) -> str:
+    """The same file for anyone (the open data, issue 22 item 6), once the county's cycle is published:
+    an imported pabulib election is the governorate's trial of the rules, not the county's vote."""
+    cycle = get_cycle(session, cycle_id)
+    if cycle.phase is not PBPhase.RESULTS or imported_of(session, cycle.id) is not None:
+        raise NotFound("pb_results_not_published")
+    return _pb_text(session, cycle.id, heading_id)
+
+
+def _pb_text(session: Session, cycle_id: object, heading_id: int | None) -> str:
     cycle = get_cycle(session, cycle_id)
     if cycle.phase not in (PBPhase.TALLYING, PBPhase.RESULTS):
         raise Conflict("pb_not_tallying", phase=cycle.phase.value)

@@ -8,3 +8,6 @@ from __future__ import annotations
 TRANSPARENCY_ANCHOR = "transparency-anchor"
 TRANSPARENCY_RECENT = "transparency-recent"
 TRANSPARENCY_HOWTO = "transparency-howto"
+TRANSPARENCY_PB_FILES = "transparency-pb-files"      # the published cycles' .pb files (issue 22 item 6)
+TRANSPARENCY_RUNS = "transparency-runs"              # the newest matching runs' summaries
+TRANSPARENCY_OPEN_DATA = "transparency-open-data"    # the API's link and the bulk downloads
