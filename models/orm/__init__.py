@@ -8,6 +8,7 @@ from models.orm.audit_event import AUDITED_TABLES, AuditEvent
 from models.orm.base import Base
 from models.orm.codes import OneTimeCode  # noqa: F401 (mapped into Base.metadata)
 from models.orm.contact import ContactConsent, ContributionMessage  # noqa: F401 (mapped into Base.metadata)
+from models.orm.cores import KeyCore, KeyCoreMeeting, KeyCoreMember, KeyCoreTask  # noqa: F401 (mapped into Base.metadata)
 from models.orm.form_token import FormToken
 from models.orm.geo import District
 from models.orm.notifications import Notification
@@ -19,6 +20,13 @@ from models.orm.pb import PBBallot, PBBallotChoice, PBCycle, PBCycleImport, PBCy
 from models.orm.people import User
 from models.orm.pledges import Allocation, MatchingRun, Pledge
 from models.orm.projects import Need, Project
+from models.orm.proposals import (  # noqa: F401 (mapped into Base.metadata)
+    CitizenProposal,
+    ProposalAttachment,
+    ProposalComment,
+    ProposalReport,
+    ProposalSupport,
+)
 from models.orm.referrals import Referral, ReferralAnswer, ReferralHoliday, ReferralType  # noqa: F401 (mapped)
 from models.orm.residents import (  # noqa: F401 (mapped into Base.metadata; audited there)
     AssistedEntry,

@@ -96,6 +96,8 @@ def notification_text(kind: str, params: dict, lang: str):
         if params.get("sender") == "chair":
             return _("The table's chair wrote to you about your help for “%(project)s”.", project=project)
         return _("A citizen wrote to you about their accepted help for “%(project)s”.", project=project)
+    if kind in ("citizen_proposal", "key_core"):
+        return _voice_text(kind, params)
     if kind == "election_opened":
         return _("A chair election has opened on one of your tables.")
     if kind == "election_closed":
@@ -106,6 +108,36 @@ def notification_text(kind: str, params: dict, lang: str):
     from dash_app.ui.results import notification_text as results_text  # issue 22's notices
 
     return results_text(kind, params, lang) or _("Something changed in your contributions.")
+
+
+# issue 21: what happens to a citizen proposal (models.voice) and to a key core, for its people
+_PROPOSAL_EVENTS = {
+    "new_for_table": _l("A new citizen proposal was addressed to your table: “%(title)s”."),
+    "supported": _l("Someone supports your citizen proposal “%(title)s”."),
+    "evidence_added": _l("Someone added evidence to your citizen proposal “%(title)s”."),
+    "routed": _l("The governorate sent the citizen proposal “%(title)s” to a table."),
+    "under_diagnosis": _l("The table's experts are diagnosing the citizen proposal “%(title)s”."),
+    "adopted": _l("The citizen proposal “%(title)s” was adopted: it is now a draft project with a key core."),
+    "answered": _l("The table answered the citizen proposal “%(title)s”."),
+    "forwarded": _l("The citizen proposal “%(title)s” was forwarded to another table."),
+    "declined": _l("The citizen proposal “%(title)s” was declined, with reasons."),
+    "merged": _l("The citizen proposal “%(title)s” was merged with a similar one; supports were carried over."),
+    "reported": _l("Someone reported text in the citizen proposal “%(title)s” as abusive."),
+    "hidden": _l("A moderator hid text of the citizen proposal “%(title)s”. Reason: %(reason)s"),
+}
+_CORE_EVENTS = {
+    "added": _l("You were added to the key core “%(name)s”."),
+    "task": _l("A task of the key core “%(name)s” is yours: %(task)s"),
+}
+
+
+def _voice_text(kind: str, params: dict):
+    events = _PROPOSAL_EVENTS if kind == "citizen_proposal" else _CORE_EVENTS
+    text = events.get(str(params.get("event")))
+    if text is None:
+        return _("Something changed in your contributions.")
+    return str(text) % {"title": params.get("title") or "", "reason": params.get("reason") or "",
+                        "name": params.get("name") or "", "task": params.get("task") or ""}
 
 
 # --- the story of a pledge --------------------------------------------------------------------------

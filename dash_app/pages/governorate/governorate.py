@@ -120,6 +120,15 @@ OBJECT_LABELS = {
     "residents": _l("resident register entry"), "resident_imports": _l("resident register file"),
     "vote_eligibility": _l("who may vote"), "assisted_entries": _l("assisted entry"),
     "notification_preferences": _l("notification choice"),  # issue 23
+    "citizen_proposals": _l("citizen proposal"),
+    "proposal_supports": _l("support of a citizen proposal"),
+    "proposal_comments": _l("comment on a citizen proposal"),
+    "proposal_attachments": _l("file of a citizen proposal"),
+    "proposal_reports": _l("report of abusive text"),
+    "key_cores": _l("key core"),
+    "key_core_members": _l("key core member"),
+    "key_core_tasks": _l("key core task"),
+    "key_core_meetings": _l("key core meeting"),
 }
 # The audit log's actions in words (the filter, every entry, the export's "Action" column); an action missing
 # here is named by its record's kind ("Change to a pledge"), never by its code.
@@ -219,6 +228,32 @@ ACTION_LABELS = {
     "user.phone_verified": _l("Mobile number confirmed with a code"),
     "notification_pref.set": _l("Notification choice changed"),
     "notification_pref.unsubscribed": _l("Unsubscribed from a kind of message"),
+    # issue 21: citizen proposals and key cores
+    "citizen_proposal.created": _l("Citizen proposal made"),
+    "citizen_proposal.file_attached": _l("File attached to a citizen proposal"),
+    "citizen_proposal.supported": _l("Citizen proposal supported"),
+    "citizen_proposal.evidence_added": _l("Evidence added to a citizen proposal"),
+    "citizen_proposal.routed": _l("Citizen proposal sent to a table"),
+    "citizen_proposal.commented": _l("Comment on a citizen proposal"),
+    "citizen_proposal.diagnosed": _l("Diagnosis of a citizen proposal"),
+    "citizen_proposal.under_diagnosis": _l("Citizen proposal under diagnosis"),
+    "citizen_proposal.adopted": _l("Citizen proposal adopted as a project"),
+    "citizen_proposal.answered": _l("Citizen proposal answered"),
+    "citizen_proposal.forwarded": _l("Citizen proposal forwarded to another table"),
+    "citizen_proposal.declined": _l("Citizen proposal declined"),
+    "citizen_proposal.merged": _l("Citizen proposal merged into another"),
+    "citizen_proposal.support_moved": _l("Support carried over by a merge"),
+    "citizen_proposal.reported": _l("Text reported as abusive"),
+    "citizen_proposal.report_resolved": _l("Report of abusive text dealt with"),
+    "citizen_proposal.hidden": _l("Citizen proposal hidden by a moderator"),
+    "citizen_proposal.comment_hidden": _l("Comment hidden by a moderator"),
+    "key_core.formed": _l("Key core formed"),
+    "key_core.member_added": _l("Person added to a key core"),
+    "key_core.member_removed": _l("Person removed from a key core"),
+    "key_core.task_added": _l("Key core task added"),
+    "key_core.task_done": _l("Key core task done"),
+    "key_core.task_reopened": _l("Key core task reopened"),
+    "key_core.meeting_logged": _l("Key core meeting recorded"),
 }
 
 

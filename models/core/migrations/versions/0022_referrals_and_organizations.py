@@ -1,7 +1,7 @@
 """referrals and organizations: citizens' referrals with reasoned answers on time; organizations as accounts
 
 Revision ID: 0022
-Revises: 0020
+Revises: 0021
 Create Date: 2026-12-02 08:10:00
 
 Issue 21 items 4 and 5 (models.orm.referrals, models.orm.organizations):
@@ -18,7 +18,7 @@ from alembic import op
 import models.orm.base
 
 revision = '0022'
-down_revision = '0020'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 
