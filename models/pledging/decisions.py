@@ -252,6 +252,9 @@ def report_payment(session: Session, citizen_id: int, allocation_id: object, ref
         session.add(row)
     row.reference, row.reported_at = text, utcnow()
     record(session, citizen_id, "allocation.payment_reported", row, before=before, table_id=alloc.need.project.table_id)
+    chair_id = alloc.need.project.table.chair_id
+    if chair_id is not None:  # the chair confirms receipt, so they hear of the report (issue 20 field test)
+        notify(session, chair_id, "payment_reported", allocation_id=alloc.id, reference=text, **_title(alloc))
     return row
 
 

@@ -84,6 +84,12 @@ def notification_text(kind: str, params: dict, lang: str):
                  n=format_number(int(params.get("count") or 0), lang))
     if kind == "allocation_accepted":
         return _("The chair accepted %(q)s of your help for “%(project)s”.", q=q, project=project)
+    if kind == "allocation_accept_undone":
+        return _("The chair took back the acceptance of %(q)s of your help for “%(project)s”; it is a proposal "
+                 "again, awaiting their decision.", q=q, project=project)
+    if kind == "payment_reported":
+        return _("A citizen reports paying %(q)s for “%(project)s” (bank reference %(reference)s).", q=q,
+                 project=project, reference=params.get("reference") or "")
     if kind == "allocation_rejected":
         return _("The chair declined %(q)s of your help for “%(project)s”. Reason: %(reason)s", q=q,
                  project=project, reason=params.get("reason") or "")

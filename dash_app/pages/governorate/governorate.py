@@ -143,6 +143,7 @@ ACTION_LABELS = {
     "allocation.withdrawn_by_pb_cycle": _l("Withdrawn: funded by participatory budgeting"),
     "allocation.payment_reported": _l("Payment reported by the citizen"),
     "allocation.payment_confirmed": _l("Payment receipt confirmed"),
+    "allocation.accept_undone": _l("Acceptance undone by the chair"),
     "pledge.created": _l("Offer of help made"), "pledge.withdrawn": _l("Offer of help withdrawn"),
     "pledge.status_changed": _l("Offer of help: status changed"),
     "pledge.created_for_pb_cycle": _l("Budget set aside for a budgeting cycle"),

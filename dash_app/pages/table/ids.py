@@ -123,3 +123,10 @@ NEED_ACCEPTS_TYPE = "table-need-accepts"     # ... and the items it accepts inst
 # Issue 20 item 13: the accepted list's shared contact and messages ({"type": ..., "alloc": id}).
 CONTACT_MSG_TEXT_TYPE = "table-contact-msg-text"
 CONTACT_MSG_SEND_TYPE = "table-contact-msg-send"
+# Issue 20 field fixes: undoing an accept, "select all" and the bulk-accept confirmation.
+UNDO_TYPE = "table-undo-accept"              # {"type", "alloc", "v", "at": "alert" | "list"}
+REVIEW_ALL = "table-review-all"
+REVIEW_BULK_ASK = "table-review-bulk-ask"    # opens the confirmation; its "accept" button is REVIEW_BULK
+REVIEW_BULK_MODAL = "table-review-bulk-modal"
+REVIEW_BULK_TEXT = "table-review-bulk-text"
+REVIEW_BULK_CANCEL = "table-review-bulk-cancel"

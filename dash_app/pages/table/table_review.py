@@ -24,7 +24,7 @@ from dash_app.i18n import (
     ngettext,
 )
 from dash_app.layout import icon
-from dash_app.pages.table import ids
+from dash_app.pages.table import ids, review_safety
 from dash_app.pages.table import why as why_section
 from dash_app.ui.alerts import alert as alert_box
 from dash_app.ui.dates import parse_date_text, today_text
@@ -41,6 +41,8 @@ from dash_app.ui.results import (
     delivery_proof_fields,
 )
 from models.core.errors import Conflict, DomainError, PermissionDenied, ValidationError
+from models.pledging import chair_review
+from models.pledging.chair_review import undoable_ids
 from models.pledging.contact import MAX_MESSAGE, chair_threads, contacts_for_chair, post_message
 from models.pledging.decisions import (
     MAX_REASON,
@@ -111,6 +113,8 @@ def _item(item, lang: str, deciding: bool, skill_names: dict[str, str], extras: 
     else:
         controls = [html.Button([icon("box-seam", "me-1"), _("Mark delivered")], id=_pid(ids.DELIVER_TYPE, item),
                                 n_clicks=0, className="btn btn-outline-success btn-sm")]
+        if extras is not None and item.allocation_id in extras.get("undoable", ()):
+            controls.insert(0, review_safety.undo_button(item.allocation_id, item.version, "list"))
         if getattr(item, "payment_reference", None):
             controls.insert(0, html.Button([icon("bank", "me-1"), _("Confirm money received")],
                                            id=_pid(ids.PAYMENT_CONFIRM_TYPE, item), n_clicks=0,
@@ -197,7 +201,8 @@ def render_delivery(table_id: int, page_no: int = 0, query: object = ""):
         skill_names = {c.slug: c.name(lang) for c in skill_choices(s)}
         shown = [i.allocation_id for g in accepted.groups for i in g.items]
         extras = {"contacts": contacts_for_chair(s, current_user_id(), table_id, shown),
-                  "threads": chair_threads(s, current_user_id(), table_id, shown)}
+                  "threads": chair_threads(s, current_user_id(), table_id, shown),
+                  "undoable": undoable_ids(s, shown)}
     pages = max(1, -(-accepted.total // PER_PAGE))
     if accepted.total:
         count = ngettext("%(n)s accepted contribution awaits delivery.", "%(n)s accepted contributions await delivery.",
@@ -235,8 +240,7 @@ def section(table_id: int):
         html.P(_("“Weighted priority” is what matching uses: the project's priority (1 to 10) times one plus its "
                  "share of votes in participatory budgeting, so at most 20."), className="small text-body-secondary"),
         html.Div(id=ids.REVIEW_ALERT, **{"aria-live": "polite"}),
-        html.Button([icon("check2-all", "me-1"), _("Accept selected")], id=ids.REVIEW_BULK, n_clicks=0,
-                    className="btn btn-success btn-sm mb-2"),
+        review_safety.bulk_controls(),  # "select all" and "accept selected…", which asks first
         html.Div(body, id=ids.REVIEW_LIST),
         html.Div([
             html.H3([icon("box-seam", "me-2"), _("Accepted, awaiting delivery")], className="h6 mt-4"),
@@ -281,6 +285,7 @@ def section(table_id: int):
                 html.Button(_("Save"), id=ids.DELIVER_CONFIRM, n_clicks=0, className="btn btn-success"),
             ]),
         ], id=ids.DELIVER_MODAL, is_open=False),
+        review_safety.bulk_modal(),
         dcc.Store(id=ids.REVIEW_REFRESH, data={"page": page_no, "dpage": 0, "reject": None, "deliver": None}),
     ], className="border rounded p-3 mb-4", id=ids.REVIEW_PANEL)
 
@@ -375,8 +380,8 @@ def review_action(_acc, _rej, _del, _goto, _bulk, _rej_ok, _rej_cancel, _del_ok,
             alert = alert_box(_("Receipt of the money confirmed; it counts as delivered. The citizen has been told."),
                               "success")
         elif kind == ids.ACCEPT_TYPE:
-            db.run(lambda s: accept(s, actor, trigger.get("alloc"), trigger.get("v")))
-            alert = alert_box(_("Accepted. The citizen has been told."), "success")
+            version = db.run(lambda s: _accepted_version(accept(s, actor, trigger.get("alloc"), trigger.get("v"))))
+            alert = review_safety.accepted_alert(trigger.get("alloc"), version)
         elif kind == ids.REJECT_TYPE:
             memo["reject"] = {"alloc": trigger.get("alloc"), "v": trigger.get("v")}
             reject_open, reason_out = True, ""
@@ -424,6 +429,14 @@ def review_action(_acc, _rej, _del, _goto, _bulk, _rej_ok, _rej_cancel, _del_ok,
     if kind == ids.MATCH_DONE:  # say which run's proposals the queue now shows (pages and tests wait on it)
         body = html.Div(body, **{"data-after-run": str(value)})
     return body, alert, reject_open, reason_out, deliver_open, date_out, memo, delivery, target_text
+
+
+def _accepted_version(alloc) -> int:
+    """The version an accept left (what its undo button must present), read before the unit of work ends."""
+    from sqlalchemy.orm import object_session
+
+    object_session(alloc).flush()
+    return alloc.version
 
 
 def _confirm_delivery(db, actor: int, memo: dict, delivered_text, note, extra=("", "", "")):
@@ -507,3 +520,32 @@ def send_message(_clicks, texts, memo, search, table_id):
     dpage = memo.get("dpage") if isinstance(memo, dict) and isinstance(memo.get("dpage"), int) else 0
     delivery, _dpage = render_delivery(table_id, dpage, search)
     return delivery, alert_box(_("Message sent. The citizen has been notified."), "success")
+
+
+# Issue 20: an accept can be undone (the button: review_safety.undo_button).
+@secured_callback(
+    Output(ids.REVIEW_LIST, "children", allow_duplicate=True),
+    Output(ids.REVIEW_ALERT, "children", allow_duplicate=True),
+    Output(ids.DELIVERY_BODY, "children", allow_duplicate=True),
+    Input({"type": ids.UNDO_TYPE, "alloc": ALL, "v": ALL, "at": ALL}, "n_clicks"),
+    State(ids.REVIEW_REFRESH, "data"), State(ids.DELIVERY_SEARCH, "value"), State(ids.TABLE_ID, "data"),
+    roles={CHAIR}, table_from=State(ids.TABLE_ID, "data"), prevent_initial_call=True)
+def undo_action(_clicks, memo, search, table_id):
+    """Put one accepted contribution back among the proposals (the domain checks the chair, the time, the rest)."""
+    require({CHAIR}, table_id)
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or not ctx.triggered or not ctx.triggered[0].get("value"):
+        return no_update, no_update, no_update
+    try:
+        get_db().run(lambda s: chair_review.undo_accept(s, current_user_id(), trigger.get("alloc"), trigger.get("v")))
+        alert = alert_box(_("Acceptance undone: it is a proposal again. The citizen has been told."), "success")
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        alert = alert_box(error_message(exc))
+    memo = memo if isinstance(memo, dict) else {}
+    page_no = memo.get("page") if isinstance(memo.get("page"), int) else 0
+    dpage = memo.get("dpage") if isinstance(memo.get("dpage"), int) else 0
+    body, _page = render_lists(table_id, page_no)
+    delivery, _dpage = render_delivery(table_id, dpage, as_text(search))
+    return body, alert, delivery
