@@ -154,6 +154,18 @@ def _table_path(p: dict) -> str:
     return f"/tables/{int(p['table_id'])}" if isinstance(p.get("table_id"), int) else "/tables"
 
 
+def _subject_sms(fa: str, en: str) -> Callable[[dict, str], str]:
+    return lambda p, lang: fit(lambda v: _t(lang, fa, en).format(subject=v), p.get("subject") or "")
+
+
+def _subject_body(fa: str, en: str) -> Callable[[dict, str], str]:
+    return lambda p, lang: _t(lang, fa, en).format(subject=" ".join(str(p.get("subject") or "").split()))
+
+
+def _referral_path(p: dict) -> str:
+    return f"/referrals/{int(p['referral_id'])}" if isinstance(p.get("referral_id"), int) else "/referrals"
+
+
 TEMPLATES: dict[str, Template] = {
     "code_register": Template(
         _code_sms("همیار: کد ثبت‌نام شما {code} است. به کسی ندهید. {minutes} دقیقه اعتبار دارد.",
@@ -225,6 +237,50 @@ TEMPLATES: dict[str, Template] = {
         _closed_sms,
         lambda p, lang: _t(lang, "انتخابات ریاست میز پایان یافت", "A chair election has closed"),
         _closed_body, path=_table_path),
+    # referrals (models.voice.referrals): the citizen hears of the answer and of an escalation; whoever must
+    # answer hears of a new, a reopened and a late request
+    "referral_answered": Template(
+        _subject_sms("همیار: درخواست «{subject}» پاسخ گرفت.", "Hamyar: your request \u201c{subject}\u201d was answered."),
+        lambda p, lang: _t(lang, "درخواست شما پاسخ گرفت", "Your request was answered"),
+        _subject_body("درخواست شما «{subject}» پاسخ گرفت: یافته، استدلال، تصمیم، گام بعدی و مسئول آن در همیار آمده "
+                      "است. می‌توانید به پاسخ امتیاز دهید و یک بار آن را بازگشایی کنید.",
+                      "Your request “{subject}” was answered: the finding, reasoning, decision, next step and the "
+                      "person responsible are in Hamyar. You can rate the answer and reopen it once."),
+        path=_referral_path),
+    "referral_escalated_citizen": Template(
+        _subject_sms("همیار: درخواست «{subject}» دیر شد و به فرمانداری رفت.",
+                     "Hamyar: \u201c{subject}\u201d is late; sent to the governorate."),
+        lambda p, lang: _t(lang, "درخواست شما به فرمانداری ارجاع شد", "Your request went to the governorate"),
+        _subject_body("درخواست شما «{subject}» در مهلت پاسخ نگرفت و به فرمانداری ارجاع شد.",
+                      "Your request “{subject}” was not answered in time and has been sent to the governorate."),
+        path=_referral_path),
+    "referral_received": Template(
+        _subject_sms("همیار: درخواست تازه «{subject}» منتظر پاسخ شماست.",
+                     "Hamyar: new request \u201c{subject}\u201d awaits your answer."),
+        lambda p, lang: _t(lang, "درخواست تازه برای پاسخ", "A new request to answer"),
+        _subject_body("درخواست تازه‌ای با عنوان «{subject}» رسیده است؛ مهلت پاسخ در همیار آمده است.",
+                      "A new request “{subject}” has arrived; its deadline is shown in Hamyar."),
+        path=_referral_path),
+    "referral_reopened": Template(
+        _subject_sms("همیار: درخواست «{subject}» بازگشایی شد.", "Hamyar: request \u201c{subject}\u201d was reopened."),
+        lambda p, lang: _t(lang, "درخواستی بازگشایی شد", "A request was reopened"),
+        _subject_body("شهروند درخواست «{subject}» را بازگشایی کرد؛ مهلت تازه در همیار آمده است.",
+                      "The citizen reopened the request “{subject}”; the new deadline is shown in Hamyar."),
+        path=_referral_path),
+    "referral_late": Template(
+        _subject_sms("همیار: مهلت پاسخ به «{subject}» گذشته است.",
+                     "Hamyar: the answer to \u201c{subject}\u201d is overdue."),
+        lambda p, lang: _t(lang, "مهلت پاسخ گذشته است", "An answer is overdue"),
+        _subject_body("مهلت پاسخ به درخواست «{subject}» گذشته است؛ اگر پاسخ ندهید به فرمانداری ارجاع می‌شود.",
+                      "The answer to the request “{subject}” is overdue; unanswered, it goes to the governorate."),
+        path=_referral_path),
+    "referral_escalated": Template(
+        _subject_sms("همیار: درخواست دیرکرده «{subject}» به شما ارجاع شد.",
+                     "Hamyar: overdue request \u201c{subject}\u201d escalated to you."),
+        lambda p, lang: _t(lang, "درخواستی دیرکرده به شما ارجاع شد", "An overdue request was escalated to you"),
+        _subject_body("درخواست «{subject}» در مهلت پاسخ نگرفت و برای رسیدگی به شما ارجاع شد.",
+                      "The request “{subject}” was not answered in time and has been escalated to you."),
+        path=_referral_path),
     "digest": Template(
         _count_sms("همیار: امروز {n} اعلان تازه دارید.", "Hamyar: you have {n} new notification(s) today."),
         lambda p, lang: _t(lang, "اعلان‌های امروز شما در همیار", "Your Hamyar notifications today"),
