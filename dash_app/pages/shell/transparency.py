@@ -91,6 +91,7 @@ def _open_data(lang: str) -> list:
                     html.A("OpenAPI", href="/api/v1/openapi.json", dir="ltr")]),
             html.P(_("Whole datasets to download (the CSV files open in Excel with Persian intact):")),
             html.Ul(bulk),
+            html.P(html.A(_("Who takes part and who benefits, by district"), href="/equity")),
         ], id=ids.TRANSPARENCY_OPEN_DATA),
     ]
 
