@@ -43,3 +43,12 @@ def election_sentence(session: Session, election_id: int, lang: str) -> str:
 
 
 __all__ = ["cycle_sentence", "election_sentence", "rule_sentence"]
+
+
+def census_enabled() -> bool:
+    """Whether this deployment offers voting without an account (dash_app.settings: HAMYAR_CENSUS_VOTING)."""
+    from flask import current_app
+
+    from dash_app.settings import settings_of
+
+    return settings_of(current_app).census_voting

@@ -69,7 +69,7 @@ def site(template, tmp_path):
     configure_register_key(db, register_key_from_secret(SECRET))   # the app's key, so the test reads the same digests
     from dash_app import create_app
 
-    app = create_app({"TESTING": True, "DATABASE_URL": db.url, "SECRET_KEY": SECRET})
+    app = create_app({"TESTING": True, "DATABASE_URL": db.url, "SECRET_KEY": SECRET, "HAMYAR_CENSUS_VOTING": "1"})
     yield app, db, world, users, cycle_id
     app.extensions["hamyar_db"].dispose()
     db.dispose()

@@ -19,7 +19,7 @@ from dash_app.layout import icon, page
 from dash_app.pages.pb import ids_census as ids
 from dash_app.ratelimit import resident_attempt_allowed
 from dash_app.ui.alerts import error_alert, success
-from dash_app.ui.eligibility import cycle_sentence
+from dash_app.ui.eligibility import census_enabled, cycle_sentence
 from dash_app.ui.names import name_in
 from models.core.errors import DomainError
 from models.pb.census import cast_census_ballot, census_offered
@@ -29,7 +29,7 @@ from models.pb.census import cast_census_ballot, census_offered
 def layout(cycle=None, **_kw):
     lang = current_language()
     with get_db().reader() as s:
-        offered = [c for c in pb_cycles.open_cycles(s) if census_offered(s, c.id)]
+        offered = [c for c in pb_cycles.open_cycles(s) if census_offered(s, c.id)] if census_enabled() else []
         wanted = parse_int(cycle) if isinstance(cycle, str) and len(cycle) < 12 else None
         current = next((c for c in offered if c.id == wanted), offered[0] if offered else None)
         if current is not None:
@@ -79,6 +79,8 @@ def vote(n, data, code, year, choices):
     require({ANYONE})
     if not n:
         return no_update, no_update, no_update
+    if not census_enabled():
+        return error_alert("census_vote_not_offered"), no_update, no_update
     if not resident_attempt_allowed("census"):
         return error_alert("too_many_attempts"), no_update, no_update
     cycle_id = data.get("cycle_id") if isinstance(data, dict) else None

@@ -227,8 +227,11 @@ def who_may_vote(who: str, residents_only: bool, linked: bool) -> html.Div:
     """Who may vote in this cycle (issue 23), with the way in for residents who are not linked yet."""
     links = []
     if residents_only and not linked:
-        links = [dcc.Link(_("Link your account to the resident register"), href="/resident", className="me-3"),
-                 dcc.Link(_("or vote without an account"), href="/vote/resident")]
+        from dash_app.ui.eligibility import census_enabled
+
+        links = [dcc.Link(_("Link your account to the resident register"), href="/resident", className="me-3")]
+        if census_enabled():
+            links.append(dcc.Link(_("or vote without an account"), href="/vote/resident"))
     return html.Div([html.Span(who, className="fw-semibold me-2"), *links], id=census_ids.VOTE_WHO,
                     className="small mb-2")
 
