@@ -146,4 +146,8 @@ def test_a_citizen_proposes_others_support_members_diagnose_the_chair_adopts(app
         p = s.get(CitizenProposal, pid)
         assert p.status == "adopted" and s.get(Project, p.project_id).table_id == people.table
     assert "adopted" in rendered_text(_client(app, None), "/proposals?status=adopted")
-    # (the section on /my: see the next test)
+    mine = rendered_text(citizen, "/my")
+    assert f'"data-my-proposal": "{pid}"' in mine and '"data-my-core"' not in mine
+    assert '"data-my-proposal"' not in rendered_text(gov, "/my")
+    chairs = rendered_text(chair, "/my")  # the chair leads the key core formed on adoption
+    assert '"data-my-core"' in chairs and "سرپرست هستهٔ کلیدی" in chairs
