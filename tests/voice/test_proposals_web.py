@@ -151,3 +151,15 @@ def test_a_citizen_proposes_others_support_members_diagnose_the_chair_adopts(app
     assert '"data-my-proposal"' not in rendered_text(gov, "/my")
     chairs = rendered_text(chair, "/my")  # the chair leads the key core formed on adoption
     assert '"data-my-core"' in chairs and "سرپرست هستهٔ کلیدی" in chairs
+
+
+def test_the_form_shows_only_the_fields_of_the_kind_chosen(app, web_db, people):
+    trigger = f"{ids.NEW_KIND}.value"
+    resp = _cb(_client(app, "citizen"), app, ids.NEW_KIND, {ids.NEW_KIND: "talent"}, trigger)
+    assert resp.status_code == 200
+    shown = {k: v["hidden"] for k, v in resp.get_json()["response"].items()}
+    assert shown == {f"{ids.NEW_AFFECTED}-wrap": True, f"{ids.NEW_SINCE}-wrap": True,
+                     f"{ids.NEW_SERVES}-wrap": False, f"{ids.NEW_DURATION}-wrap": False}
+    resp = _cb(_client(app, "citizen"), app, ids.NEW_KIND, {ids.NEW_KIND: "problem"}, trigger)
+    assert resp.get_json()["response"][f"{ids.NEW_SERVES}-wrap"]["hidden"] is True
+    assert _cb(_client(app, None), app, ids.NEW_KIND, {ids.NEW_KIND: "talent"}, trigger).status_code in (401, 403)

@@ -70,11 +70,12 @@ def form(lang: str, table_id: int | None) -> html.Div:
         _labelled("title", dbc.Input(id=ids.NEW_TITLE, maxLength=TITLE_MAX, autoComplete="off")),
         _labelled("body", dbc.Textarea(id=ids.NEW_BODY, rows=4, maxLength=TEXT_MAX),
                   _("A problem: what is wrong. A talent: the capacity nobody uses yet.")),
-        *[_labelled(k, dbc.Textarea(id=FIELDS[k], rows=2, maxLength=TEXT_MAX), None, **{"data-kind": "problem"})
-          for k in PROBLEM_ONLY],
+        *[_labelled(k, dbc.Textarea(id=FIELDS[k], rows=2, maxLength=TEXT_MAX), None, id=f"{FIELDS[k]}-wrap",
+                    **{"data-kind": "problem"}) for k in PROBLEM_ONLY],
+        # a talent's own fields stay out of the way until the person says it is a talent
         *[_labelled(k, dbc.Textarea(id=FIELDS[k], rows=2, maxLength=TEXT_MAX),
-                    _("Needed for a talent.") if k == "serves" else None, **{"data-kind": "talent"})
-          for k in TALENT_ONLY],
+                    _("Needed for a talent.") if k == "serves" else None, id=f"{FIELDS[k]}-wrap", hidden=True,
+                    **{"data-kind": "talent"}) for k in TALENT_ONLY],
         upload_field(ids.NEW_FILES, ids.NEW_TOKENS, PURPOSE, str(LABELS["file"])),
         html.Button([icon("send", "me-1"), _("Send the proposal")], id=ids.NEW_SEND, n_clicks=0, type="button",
                     className="btn btn-primary btn-lg w-100"),
@@ -93,6 +94,16 @@ def layout(table=None, **_kw):
         html.Div(id=ids.NEW_RESULT, **{"aria-live": "polite"}),
         form(lang, table_id),
     ], style={"maxWidth": "40rem"})
+
+
+@secured_callback(
+    *[Output(f"{FIELDS[k]}-wrap", "hidden") for k in (*PROBLEM_ONLY, *TALENT_ONLY)],
+    Input(ids.NEW_KIND, "value"), roles={CITIZEN}, prevent_initial_call=True)
+def show_kind_fields(kind):
+    """Only the fields of the kind chosen: a problem's who and since when, a talent's what for and how long."""
+    require({CITIZEN})
+    talent = kind == "talent"
+    return (*[talent for _k in PROBLEM_ONLY], *[not talent for _k in TALENT_ONLY])
 
 
 def _id(value):
