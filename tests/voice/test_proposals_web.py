@@ -163,3 +163,24 @@ def test_the_form_shows_only_the_fields_of_the_kind_chosen(app, web_db, people):
     resp = _cb(_client(app, "citizen"), app, ids.NEW_KIND, {ids.NEW_KIND: "problem"}, trigger)
     assert resp.get_json()["response"][f"{ids.NEW_SERVES}-wrap"]["hidden"] is True
     assert _cb(_client(app, None), app, ids.NEW_KIND, {ids.NEW_KIND: "talent"}, trigger).status_code in (401, 403)
+
+
+def test_anyone_signed_in_adds_evidence_to_an_open_proposal(app, web_db, people):
+    district = _district(web_db)
+    with web_db.unit_of_work() as s:
+        pid = pr.create_proposal(s, people.citizen, pr.ProposalInput(
+            kind="problem", title="Broken lamp", body="Dark at night.", district_id=district)).id
+    assert ids.EVIDENCE_SEND not in rendered_text(_client(app, None), f"/proposals/{pid}")
+    member = _client(app, "member")
+    assert ids.EVIDENCE_SEND in rendered_text(member, f"/proposals/{pid}")
+    values = {ids.EVIDENCE_SEND: 1, ids.P_ID: pid, ids.EVIDENCE_BODY: "", ids.EVIDENCE_TOKENS: ""}
+    resp = _cb(member, app, ids.EVIDENCE_SEND, values)
+    assert resp.status_code == 200 and "عکس یا سندی پیوست کنید" in _text(resp)
+    assert _cb(_client(app, None), app, ids.EVIDENCE_SEND, values | {ids.EVIDENCE_BODY: "x"}).status_code in (401, 403)
+    assert _cb(member, app, ids.EVIDENCE_SEND, values | {ids.P_ID: 999999, ids.EVIDENCE_BODY: "x"}).status_code == 404
+    assert _count(web_db, ProposalComment) == 0
+    assert _cb(member, app, ids.EVIDENCE_SEND, values | {ids.EVIDENCE_BODY: "Three lamps out."}).status_code == 200
+    with web_db.reader() as s:
+        c = s.scalar(select(ProposalComment))
+        assert (c.kind, c.author_id, c.body) == ("evidence", people.member, "Three lamps out.")
+    assert "Three lamps out." in rendered_text(_client(app, None), f"/proposals/{pid}")

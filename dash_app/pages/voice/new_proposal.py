@@ -77,6 +77,7 @@ def form(lang: str, table_id: int | None) -> html.Div:
                     _("Needed for a talent.") if k == "serves" else None, id=f"{FIELDS[k]}-wrap", hidden=True,
                     **{"data-kind": "talent"}) for k in TALENT_ONLY],
         upload_field(ids.NEW_FILES, ids.NEW_TOKENS, PURPOSE, str(LABELS["file"])),
+        field_error(field_error_id(ids.NEW_FILES), ids.NEW_FILES),
         html.Button([icon("send", "me-1"), _("Send the proposal")], id=ids.NEW_SEND, n_clicks=0, type="button",
                     className="btn btn-primary btn-lg w-100"),
     ], id=ids.NEW_FORM)

@@ -20,7 +20,7 @@ from dash_app.ui.forms import button_error, field_error, field_error_id, refuse_
 from dash_app.ui.labels import horizon_label
 from dash_app.ui.names import name_in
 from dash_app.ui.proposals import ANSWER_LABELS, KIND_LABELS, status_badge
-from dash_app.ui.uploads import thumbnails
+from dash_app.ui.uploads import thumbnails, tokens_of, upload_field
 from models.core.errors import Conflict, DomainError, NotFound, ValidationError
 from models.core.permissions import is_chair_of
 from models.orm.geo import District
@@ -29,6 +29,8 @@ from models.orm.proposals import ANSWER_TYPES, ProposalComment
 from models.orm.tables import Table
 from models.voice import diagnosis as dx
 from models.voice.proposals import (
+    PURPOSE,
+    add_evidence,
     attachments,
     get_proposal,
     is_table_member,
@@ -68,6 +70,18 @@ def _thread(comments: list[ProposalComment], names: dict[int, str], lang: str) -
                              className="list-group-item", **{"data-comment": c.kind}))
     return html.Section([html.H2(_("Evidence and diagnosis"), className="h5 mt-3"),
                          html.Ul(items, className="list-group")])
+
+
+def evidence_form() -> html.Section:
+    return html.Section([
+        html.H2(_("Add what you know"), className="h6 mt-3"),
+        _labelled(_("What you saw or know"), dbc.Textarea(id=ids.EVIDENCE_BODY, rows=2, maxLength=4000),
+                  ids.EVIDENCE_BODY),
+        upload_field(ids.EVIDENCE_FILES, ids.EVIDENCE_TOKENS, PURPOSE, _("Photos or documents")),
+        field_error(field_error_id(ids.EVIDENCE_FILES), ids.EVIDENCE_FILES),
+        html.Button(_("Add the evidence"), id=ids.EVIDENCE_SEND, n_clicks=0, type="button",
+                    className="btn btn-outline-primary btn-sm"),
+    ], id="proposal-evidence-form")
 
 
 def member_forms() -> html.Section:
@@ -165,6 +179,7 @@ def proposal_body(actor: int | None, proposal_id: int, lang: str):
             html.Button([icon("hand-thumbs-up", "me-1"), _("I support this")], id=ids.SUPPORT, n_clicks=0,
                         type="button", className="btn btn-success w-100") if may_support else None,
             _thread(comments, names, lang),
+            evidence_form() if actor is not None and open_ else None,
             member_forms() if member else None,
             chair_form(p.kind, tables, lang) if chair else None,
         ]
@@ -221,6 +236,19 @@ def send_support(n, pid):
         return no_update, no_update
     actor = current_user_id()
     return _act(pid, lambda s: support(s, actor, pid), {}, _("Thank you: your support is counted."))
+
+
+@secured_callback(
+    Output(ids.P_FLASH, "children", allow_duplicate=True), Output(ids.P_BODY, "children", allow_duplicate=True),
+    Input(ids.EVIDENCE_SEND, "n_clicks"), State(ids.P_ID, "data"), State(ids.EVIDENCE_BODY, "value"),
+    State(ids.EVIDENCE_TOKENS, "value"), roles={CITIZEN}, prevent_initial_call=True)
+def send_evidence(n, pid, body, tokens):
+    require({CITIZEN})
+    if not n:
+        return no_update, no_update
+    actor = current_user_id()
+    return _act(pid, lambda s: add_evidence(s, actor, pid, body, tokens_of(tokens)),
+                {"evidence": ids.EVIDENCE_BODY, "file": ids.EVIDENCE_FILES}, _("Evidence added. Thank you."))
 
 
 @secured_callback(
