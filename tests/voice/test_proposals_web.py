@@ -184,3 +184,30 @@ def test_anyone_signed_in_adds_evidence_to_an_open_proposal(app, web_db, people)
         c = s.scalar(select(ProposalComment))
         assert (c.kind, c.author_id, c.body) == ("evidence", people.member, "Three lamps out.")
     assert "Three lamps out." in rendered_text(_client(app, None), f"/proposals/{pid}")
+
+
+def test_paging_and_forwarding(app, web_db, people):
+    district = _district(web_db)
+    with web_db.unit_of_work() as s:
+        made = [pr.create_proposal(s, people.citizen, pr.ProposalInput(
+            kind="problem", title=f"Pothole {n}", body="Deep.", district_id=district, table_id=people.table)).id
+            for n in range(pr.PER_PAGE + 1)]
+    first = rendered_text(_client(app, None), "/proposals?sort=newest")
+    assert "proposal-pager" in first and "Pothole 10" in first and '"Pothole 0"' not in first
+    last = rendered_text(_client(app, None), "/proposals?sort=newest&page=2")
+    assert '"Pothole 0"' in last and '"Pothole 10"' not in last
+    assert '"Pothole 0"' in rendered_text(_client(app, None), "/proposals?sort=newest&page=99")  # its last page
+    chair = _client(app, "chair")
+    forward = {ids.DECISION_SEND: 1, ids.P_ID: made[0], ids.DECISION: "not_remit", ids.DECISION_TEXT: "Roads.",
+               ids.DECISION_FORWARD: ""}
+    assert _cb(chair, app, ids.DECISION_SEND, forward).status_code == 200  # no table: the sentence only
+    with web_db.reader() as s:
+        assert s.get(CitizenProposal, made[0]).table_id == people.table
+    forward[ids.DECISION_FORWARD] = str(people.other_table)
+    assert _cb(chair, app, ids.DECISION_SEND, forward).status_code == 200
+    with web_db.reader() as s:
+        p = s.get(CitizenProposal, made[0])
+        assert (p.table_id, p.status, p.forwarded_from_id) == (people.other_table, "new", people.table)
+    # now another table's: the chair of the first may no longer decide on it
+    assert "proposal-chair-form" not in rendered_text(chair, f"/proposals/{made[0]}")
+    assert _cb(chair, app, ids.DECISION_SEND, forward | {ids.DECISION: "decline"}).status_code == 403
