@@ -31,6 +31,7 @@ from dash_app.ui.forms import refuse_forged
 from dash_app.ui.labels import KIND_ICON, kind_label
 from dash_app.ui.names import name_in
 from dash_app.ui.pager import pager
+from dash_app.ui.proposals import my_proposals_section
 from dash_app.ui.quantities import id_text, quantity_text
 from dash_app.ui.reasons import reason_text
 from dash_app.ui.referrals import NOTIFICATIONS as REFERRAL_NOTIFICATIONS
@@ -459,6 +460,7 @@ def layout(page=None, **_kw):
         help_results_block(citizen, lang),
         dcc.Store(id="my-page", data=page_no or 1),
         my_referrals_section(citizen, lang),
+        my_proposals_section(citizen, lang),
         html.Section(notifications_block(citizen, lang), id=ids.MY_NOTIFICATIONS, className="mt-4"),
         dbc.Modal([
             dbc.ModalHeader(dbc.ModalTitle(_("Withdraw?"))),
