@@ -155,7 +155,8 @@ def callback(site: Site, s: requests.Session, base: str, output: str, values: di
              patterns: dict | None = None) -> requests.Response:
     """POST the callback whose outputs include `output` ("id.prop") as the renderer would. `values` gives
     plain ids' values; `patterns` the matched components of a pattern id by its type: [(id, value)]."""
-    entries = [d for d in site.deps if any(part.split("@")[0] == output for part in d["output"].strip(".").split("..."))]
+    # the callback that owns the output; others may write it too (allow_duplicate: "id.prop@<hash>")
+    entries = [d for d in site.deps if output in d["output"].strip(".").split("...")]
     assert len(entries) == 1, [d["output"] for d in entries]
     entry = entries[0]
 
