@@ -219,6 +219,10 @@ def layout(**_kw):
     ], className="mb-4")
     return html.Div([
         html.H1(_("Administration"), className="h3 mb-3"),
+        # reached from here rather than the navbar, which no longer fits a governorate officer's pages at 1280 px
+        html.P([dcc.Link(_("Resident register"), href="/governorate/register", className="me-3"),
+                dcc.Link(_("Equipment and spaces catalogue"), href="/admin/items", className="me-3"),
+                dcc.Link(_("Outbox"), href="/outbox")], className="small"),
         dcc.Store(id=gid.AD_REFRESH, data=0),
         html.Div(id=gid.AD_MESSAGE, **{"aria-live": "polite"}),
         dbc.Tabs([

@@ -35,7 +35,7 @@ def _label(text: str, component: Any) -> html.Label:
     return html.Label([html.Span(text, className="d-block small"), component], className="w-100")
 
 
-@page(__name__, path="/admin/items", title=_l("Equipment and spaces catalogue"), roles={GOVERNORATE}, nav=True,
+@page(__name__, path="/admin/items", title=_l("Equipment and spaces catalogue"), roles={GOVERNORATE}, nav=False,
       order=56, icon="truck")
 def layout(**_kw):
     groups = _groups()

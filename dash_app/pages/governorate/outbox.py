@@ -51,7 +51,7 @@ def message_row(m, show_secret: bool) -> html.Tr:
     ], **{"data-kind": m.kind, "data-status": m.status})
 
 
-@page(__name__, path="/outbox", title=_l("Outbox"), roles={GOVERNORATE}, nav=True, order=57, icon="envelope")
+@page(__name__, path="/outbox", title=_l("Outbox"), roles={GOVERNORATE}, nav=False, order=57, icon="envelope")
 def layout(status: str | None = None, page: str | None = None, **_kw):
     status = status if status in STATUSES else None
     page_no = max(1, parse_int(page) or 1)

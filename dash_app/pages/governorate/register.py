@@ -101,7 +101,7 @@ def _rule_form(options: list[dict], districts: list[dict]) -> html.Div:
     ], className="row g-2 mb-3")
 
 
-@page(__name__, path="/governorate/register", title=_l("Resident register"), roles={GOVERNORATE}, nav=True,
+@page(__name__, path="/governorate/register", title=_l("Resident register"), roles={GOVERNORATE}, nav=False,
       order=57, icon="person-vcard")
 def layout(**_kw):
     lang = current_language()
