@@ -12,8 +12,8 @@ from sqlalchemy import select
 from models.orm.projects import Project
 from models.orm.proposals import CitizenProposal, ProposalAttachment
 from models.orm.tables import Table
-from tests.browser.conftest import ARTIFACTS, browser, demo_copy, serving, wait_ready  # noqa: F401 (fixture)
-from tests.voice.test_referrals_journey import _log_in, _no_sideways_scroll, _page
+from tests.browser.conftest import ARTIFACTS, demo_copy, serving, wait_ready
+from tests.browser.test_referrals_journey import _log_in, _no_sideways_scroll, _page
 
 pytestmark = pytest.mark.browser
 TITLE = "آب‌گرفتگی کوچهٔ پشت مدرسه"
@@ -33,7 +33,7 @@ def _jpeg() -> bytes:
     return out.getvalue()
 
 
-def test_citizen_proposes_with_a_photo_the_chair_adopts(browser, demo):  # noqa: F811
+def test_citizen_proposes_with_a_photo_the_chair_adopts(browser, demo):
     url, db = demo
     shots = ARTIFACTS / "voice"
     shots.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from models.orm.referrals import Referral, ReferralAnswer
-from tests.browser.conftest import ARTIFACTS, browser, demo_copy, serving, wait_ready  # noqa: F401 (fixture)
+from tests.browser.conftest import ARTIFACTS, demo_copy, serving, wait_ready
 from tests.browser.test_axe_walk import _violations
 
 pytestmark = pytest.mark.browser
@@ -27,7 +27,7 @@ def demo(seeded_sqlite_file, tmp_path_factory):
     db.dispose()
 
 
-def _page(browser, url: str):  # noqa: F811 (the fixture's value)
+def _page(browser, url: str):
     ctx = browser.new_context(viewport={"width": 360, "height": 780}, base_url=url, bypass_csp=True)
     page = ctx.new_page()
     page.set_default_timeout(20_000)
@@ -50,7 +50,7 @@ def _no_sideways_scroll(page) -> None:
     assert _violations(page) == [], page.url  # axe: nothing serious or critical
 
 
-def test_citizen_sends_chair_answers_citizen_rates(browser, demo):  # noqa: F811
+def test_citizen_sends_chair_answers_citizen_rates(browser, demo):
     url, db = demo
     ARTIFACTS.mkdir(exist_ok=True)
     ctx, page = _page(browser, url)
