@@ -95,7 +95,9 @@
         Array.prototype.forEach.call(holders, function (holder) {
             var input = document.createElement("input");
             input.type = "file";
-            input.className = "form-control";
+            // the browser words its own file button in its own language, not the page's: hide it (still
+            // focusable) behind a button worded by the page
+            input.className = "visually-hidden";
             input.id = holder.getAttribute("data-upload-input-id");
             input.accept = holder.getAttribute("data-upload-accept") || "";
             input.multiple = holder.getAttribute("data-upload-multiple") === "1";
@@ -106,6 +108,11 @@
             });
             holder.setAttribute("data-upload-ready", "1");
             holder.appendChild(input);
+            var pick = document.createElement("label");
+            pick.htmlFor = input.id;
+            pick.className = "btn btn-outline-primary upload-choose";
+            pick.textContent = holder.getAttribute("data-upload-choose") || "…";
+            holder.appendChild(pick);
         });
     }
     new MutationObserver(mount).observe(document.documentElement, { childList: true, subtree: true });

@@ -31,6 +31,13 @@ def field_error(error_id: str, field_id: str | None = None) -> html.Div:
     return html.Div(id=error_id, className="invalid-feedback d-block", role="alert", **extra)
 
 
+def labelled(label: str, field_id: str, control, hint: str | None = None, **attrs) -> html.Div:
+    """A label, the control, an optional hint and the field's error place (the citizens' phone-first forms)."""
+    return html.Div([dbc.Label(label, html_for=field_id), control,
+                     html.Div(hint, className="form-text") if hint else None,
+                     field_error(field_error_id(field_id), field_id)], className="mb-3", **attrs)
+
+
 def button_error(message, field_id: str | None = None, label: str | None = None) -> html.Div:
     """The sentence again beside the button that was pressed, naming the field («Amount: …») so that a person
     who sees only the button (a phone) knows what to correct; `field_id` marks and focuses that field."""

@@ -34,6 +34,7 @@ def upload_field(field_id: str, tokens_id: str, purpose: str, label: str, *, mul
                                               reason="{reason}"),
                       "data-upload-offline": _("The connection was lost; choose the file again."),
                       "data-upload-remove": _("Remove"),
+                      "data-upload-choose": _("Choose a photo or document"),
                       "aria-describedby": f"{status_id} {field_id}-hint"}),
         html.Div(hint or _("Photos or PDF documents, up to %(n)s files of at most 10 MB each.",
                            n=format_number(MAX_TOKENS)),

@@ -3,14 +3,16 @@ their active sessions, "log out everywhere" and changing the password (issue 18 
 
 Imports dash, flask-login, models.accounts.sessions and dash_app. The buttons are plain forms that POST
 to Flask routes (dash_app.views): /logout with `everywhere`, /account/sessions/end for one session,
-/account/password. The name switch saves through a secured callback (models.accounts.profile).
+/account/password. The name switch saves through a secured callback (models.accounts.profile); so does each
+notification preference (issue 23 item 4: per group, how — off, in the app, SMS, e-mail, both — and when — at once
+or a daily digest; models.messaging.preferences audits and checks the values).
 """
 from __future__ import annotations
 
 import re
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, html, no_update
+from dash import ALL, Input, Output, State, ctx, html, no_update
 from flask_login import current_user
 
 from dash_app import views
@@ -19,12 +21,15 @@ from dash_app.db import get_db
 from dash_app.i18n import _, _l, error_message, format_datetime, format_number
 from dash_app.layout import alert_for, csrf_field, icon, page
 from dash_app.pages.accounts import ids
-from dash_app.pages.accounts.preferences import preferences_section
 from dash_app.ui.forms import field
+from dash_app.ui.messaging_labels import CHANNEL_LABEL, FREQUENCY_LABEL, GROUP_LABEL
 from models.accounts import sessions as user_sessions
 from models.accounts.profile import set_show_name_publicly
 from models.accounts.users import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
-from models.core.errors import ValidationError
+from models.core.errors import DomainError, ValidationError
+from models.core.notify import GROUPS
+from models.messaging.preferences import preferences_for, set_preference
+from models.orm.outbox import PREF_CHANNELS, PREF_FREQUENCIES
 from models.orm.people import User
 
 _BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chromium/", "Chromium"),
@@ -151,3 +156,63 @@ def save_show_name(value):
         return html.Span(error_message(exc), className="text-danger")
     return html.Span(_("Saved: your name is shown publicly.") if value else
                      _("Saved: your name is not shown publicly."), className="text-success")
+
+
+# --- notification preferences (issue 23 item 4) ---------------------------------------------------
+
+
+def preferences_section(session, user) -> html.Section:
+    chosen = preferences_for(session, user.id)
+    rows = []
+    for group in GROUPS:
+        channel, frequency = chosen[group]
+        rows.append(html.Tr([
+            html.Td(str(GROUP_LABEL[group])),
+            # the select inside its label: a pattern id cannot be a label's "for"
+            html.Td(html.Label([
+                html.Span(_("How: %(group)s", group=str(GROUP_LABEL[group])), className="visually-hidden"),
+                dbc.Select(id={"type": ids.ACCOUNT_PREF_CHANNEL, "group": group}, value=channel, size="sm",
+                           options=[{"label": str(CHANNEL_LABEL[c]), "value": c} for c in PREF_CHANNELS])],
+                className="mb-0 w-100")),
+            html.Td(html.Label([
+                html.Span(_("When: %(group)s", group=str(GROUP_LABEL[group])), className="visually-hidden"),
+                dbc.Select(id={"type": ids.ACCOUNT_PREF_FREQUENCY, "group": group}, value=frequency, size="sm",
+                           options=[{"label": str(FREQUENCY_LABEL[f]), "value": f} for f in PREF_FREQUENCIES])],
+                className="mb-0 w-100")),
+        ]))
+    phone_note = None
+    if user.phone and user.phone_verified_at is None:
+        phone_note = html.P(_("SMS goes only to a confirmed mobile number: log in once with a code to confirm "
+                              "yours."), className="form-text text-warning-emphasis")
+    return html.Section([
+        html.H2(_("How you hear about things"), className="h5 mt-4"),
+        html.Div(html.Table([
+            html.Thead(html.Tr([html.Th(_("About")), html.Th(_("How")), html.Th(_("When"))])),
+            html.Tbody(rows),
+        ], className="table table-sm align-middle"), className="table-responsive", id=ids.ACCOUNT_PREFS),
+        phone_note,
+        html.P(_("Every SMS and e-mail has a link to stop that kind of message at once."), className="form-text"),
+        html.Div(id=ids.ACCOUNT_PREFS_STATUS, role="status", className="small"),
+    ], style={"maxWidth": "40rem"})
+
+
+@secured_callback(Output(ids.ACCOUNT_PREFS_STATUS, "children"),
+                  Input({"type": ids.ACCOUNT_PREF_CHANNEL, "group": ALL}, "value"),
+                  Input({"type": ids.ACCOUNT_PREF_FREQUENCY, "group": ALL}, "value"),
+                  State({"type": ids.ACCOUNT_PREF_CHANNEL, "group": ALL}, "id"),
+                  roles={CITIZEN}, prevent_initial_call=True)
+def save_preference(channels, frequencies, which):
+    """Save the changed group of the signed-in person only (the domain refuses values not in its lists)."""
+    require({CITIZEN})
+    trigger = ctx.triggered_id
+    group = trigger.get("group") if isinstance(trigger, dict) else None
+    index = next((i for i, w in enumerate(which or []) if isinstance(w, dict) and w.get("group") == group), None)
+    if index is None or not isinstance(channels, list) or not isinstance(frequencies, list) \
+            or index >= len(channels) or index >= len(frequencies):
+        return no_update
+    uid = current_user_id()
+    try:
+        get_db().run(lambda s: set_preference(s, uid, group, channels[index], frequencies[index]))
+    except DomainError as exc:
+        return html.Span(error_message(exc), className="text-danger")
+    return html.Span(_("Saved."), className="text-success")

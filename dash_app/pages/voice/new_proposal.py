@@ -16,7 +16,15 @@ from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, error_message, format_number, parse_int
 from dash_app.layout import icon, page
 from dash_app.pages.voice import ids
-from dash_app.ui.forms import button_error, field_error, field_error_id, refuse_forged, show_at_field
+from dash_app.ui.detail import url_id
+from dash_app.ui.forms import (
+    button_error,
+    field_error,
+    field_error_id,
+    labelled,
+    refuse_forged,
+    show_at_field,
+)
 from dash_app.ui.names import name_in
 from dash_app.ui.proposals import KIND_LABELS
 from dash_app.ui.uploads import tokens_of, upload_field
@@ -46,9 +54,7 @@ TALENT_ONLY = ("serves", "duration")
 
 
 def _labelled(key: str, control, hint: str | None = None, **attrs) -> html.Div:
-    return html.Div([dbc.Label(str(LABELS[key]), html_for=FIELDS[key]), control,
-                     html.Div(hint, className="form-text") if hint else None,
-                     field_error(field_error_id(FIELDS[key]), FIELDS[key])], className="mb-3", **attrs)
+    return labelled(str(LABELS[key]), FIELDS[key], control, hint, **attrs)
 
 
 def form(lang: str, table_id: int | None) -> html.Div:
@@ -86,7 +92,7 @@ def form(lang: str, table_id: int | None) -> html.Div:
 @page(__name__, path="/proposals/new", title=_l("Bring a problem or a talent"), roles={CITIZEN})
 def layout(table=None, **_kw):
     lang = current_language()
-    table_id = parse_int(table) if isinstance(table, str) and 0 < len(table) < 12 else None
+    table_id = url_id(table)
     return html.Div([
         html.H1(_("Bring a problem or a talent"), className="h3"),
         html.P(_("Your proposal is public at once; others can support it and add evidence. Fill in, for a problem, "

@@ -16,7 +16,13 @@ from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, error_message, format_number, parse_int
 from dash_app.layout import icon, page
 from dash_app.pages.voice import ids_referrals as ids
-from dash_app.ui.forms import button_error, field_error, field_error_id, refuse_forged, show_at_field
+from dash_app.ui.detail import url_id
+from dash_app.ui.forms import (
+    button_error,
+    labelled,
+    refuse_forged,
+    show_at_field,
+)
 from dash_app.ui.names import name_in
 from dash_app.ui.referrals import deadline_text
 from models.core.errors import DomainError, ValidationError
@@ -30,10 +36,8 @@ LABELS = {"type": _l("Kind of request"), "table": _l("To the table"), "organizat
           "subject": _l("Subject"), "body": _l("Your request or question")}
 
 
-def _labelled(key: str, control, hint: str | None = None) -> html.Div:
-    return html.Div([dbc.Label(str(LABELS[key]), html_for=FIELDS[key]), control,
-                     html.Div(hint, className="form-text") if hint else None,
-                     field_error(field_error_id(FIELDS[key]), FIELDS[key])], className="mb-3")
+def _labelled(key: str, control, hint: str | None = None, **attrs) -> html.Div:
+    return labelled(str(LABELS[key]), FIELDS[key], control, hint, **attrs)
 
 
 def form(lang: str, table_id: int | None) -> html.Div:
@@ -67,7 +71,7 @@ def form(lang: str, table_id: int | None) -> html.Div:
 @page(__name__, path="/referrals/new", title=_l("Send a request"), roles={CITIZEN})
 def layout(table=None, **_kw):
     lang = current_language()
-    table_id = parse_int(table) if isinstance(table, str) and 0 < len(table) < 12 else None
+    table_id = url_id(table)
     return html.Div([
         html.H1(_("Send a request"), className="h3"),
         html.P(_("A table or an organization must answer you with its finding, its reasons, its decision, the next "

@@ -16,6 +16,7 @@ from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, error_message, format_date, format_number, parse_int
 from dash_app.layout import icon, page
 from dash_app.pages.voice import ids
+from dash_app.ui.detail import detail_page, url_id
 from dash_app.ui.forms import button_error, field_error, field_error_id, refuse_forged, show_at_field
 from dash_app.ui.labels import horizon_label
 from dash_app.ui.names import name_in
@@ -189,16 +190,11 @@ def proposal_body(actor: int | None, proposal_id: int, lang: str):
 @page(__name__, path="/proposals/<proposal_id>", path_template="/proposals/<proposal_id>",
       title=_l("Citizen proposal"), roles={ANYONE})
 def layout(proposal_id=None, **_kw):
-    pid = parse_int(proposal_id) if isinstance(proposal_id, str) and 0 < len(proposal_id) < 12 else None
     lang = current_language()
-    return html.Div([
-        dcc.Link([icon("arrow-right" if lang == "fa" else "arrow-left", "me-1"), _("All citizen proposals")],
-                 href="/proposals", className="small d-inline-block mb-2"),
-        dcc.Store(id=ids.P_ID, data=pid),
-        html.Div(id=ids.P_FLASH, **{"aria-live": "polite"}),
-        html.Div(proposal_body(current_user_id(), pid, lang) if pid else
-                 html.Div(_("No such citizen proposal."), className="alert alert-warning"), id=ids.P_BODY),
-    ])
+    return detail_page(lang, back=(_("All citizen proposals"), "/proposals"), object_id=url_id(proposal_id),
+                       store_id=ids.P_ID, flash_id=ids.P_FLASH, body_id=ids.P_BODY,
+                       body=lambda pid: proposal_body(current_user_id(), pid, lang),
+                       missing=_("No such citizen proposal."))
 
 
 # --- callbacks -------------------------------------------------------------------------------------------
@@ -284,7 +280,7 @@ def _decision_work(actor: int, pid, decision, text, forward, merge_into, horizon
     if decision == "decline":
         return lambda s: dx.decline(s, actor, pid, text)
     if decision == "merge":
-        into = parse_int(merge_into) if isinstance(merge_into, str) and 0 < len(merge_into) < 12 else None
+        into = url_id(merge_into)
         if into is None:
             raise ValidationError("proposal_merge_same", field="merge_into")
         return lambda s: dx.merge(s, actor, pid, into)

@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from dash_app.auth import ANYONE
 from dash_app.db import get_db
-from dash_app.i18n import _, _l, current_language, format_number, parse_int
+from dash_app.i18n import _, _l, current_language, format_number
 from dash_app.layout import icon, page
+from dash_app.ui.detail import url_id
 from dash_app.ui.names import name_in
 from dash_app.ui.pager import pager
 from dash_app.ui.proposals import KIND_LABELS, STATUS_LABELS, proposal_item
@@ -23,10 +24,6 @@ from models.orm.tables import Table
 from models.voice.proposals import KINDS, SORTS, ProposalFilter, browse
 
 SORT_LABELS = {"support": _l("Most supported"), "newest": _l("Newest"), "oldest": _l("Oldest")}
-
-
-def _short_int(value) -> int | None:
-    return parse_int(value) if isinstance(value, str) and 0 < len(value) < 12 else None
 
 
 def _select(name: str, label: str, options: list[tuple[str, str]], chosen: str) -> html.Label:
@@ -53,9 +50,9 @@ def _filters(flt: ProposalFilter, tables: list, districts: list, lang: str) -> h
 
 def read_filter(kind=None, table=None, district=None, status=None, sort=None, page=None) -> ProposalFilter:
     """The filter an address asks for; anything unknown is simply not applied."""
-    return ProposalFilter(kind=kind if kind in KINDS else None, table_id=_short_int(table),
-                          district_id=_short_int(district), status=status if status in PROPOSAL_STATUSES else None,
-                          sort=sort if sort in SORTS else "support", page=_short_int(page) or 1)
+    return ProposalFilter(kind=kind if kind in KINDS else None, table_id=url_id(table),
+                          district_id=url_id(district), status=status if status in PROPOSAL_STATUSES else None,
+                          sort=sort if sort in SORTS else "support", page=url_id(page) or 1)
 
 
 def _href(flt: ProposalFilter, n: int) -> str:

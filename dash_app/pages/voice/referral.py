@@ -12,9 +12,10 @@ from dash import Input, Output, State, dcc, html, no_update
 
 from dash_app.auth import CITIZEN, current_user_id, require, secured_callback
 from dash_app.db import get_db
-from dash_app.i18n import _, _l, current_language, error_message, format_date, format_number, parse_int
+from dash_app.i18n import _, _l, current_language, error_message, format_date, format_number
 from dash_app.layout import icon, page
 from dash_app.pages.voice import ids_referrals as ids
+from dash_app.ui.detail import detail_page, url_id
 from dash_app.ui.forms import button_error, field_error, field_error_id, refuse_forged, show_at_field
 from dash_app.ui.referrals import addressee_name, deadline_text, decision_label, state_badge
 from models.core.clock import county_today
@@ -142,16 +143,10 @@ def name_of_type(rtype, lang: str) -> str:
 @page(__name__, path="/referrals/<referral_id>", path_template="/referrals/<referral_id>", title=_l("Request"),
       roles={CITIZEN})
 def layout(referral_id=None, **_kw):
-    rid = parse_int(referral_id) if isinstance(referral_id, str) and 0 < len(referral_id) < 12 else None
     lang = current_language()
-    return html.Div([
-        dcc.Link([icon("arrow-right" if lang == "fa" else "arrow-left", "me-1"), _("All requests")],
-                 href="/referrals", className="small d-inline-block mb-2"),
-        dcc.Store(id=ids.REF_ID, data=rid),
-        html.Div(id=ids.REF_FLASH, **{"aria-live": "polite"}),
-        html.Div(referral_body(current_user_id(), rid, lang) if rid else
-                 html.Div(_("No such request."), className="alert alert-warning"), id=ids.REF_BODY),
-    ])
+    return detail_page(lang, back=(_("All requests"), "/referrals"), object_id=url_id(referral_id),
+                       store_id=ids.REF_ID, flash_id=ids.REF_FLASH, body_id=ids.REF_BODY,
+                       body=lambda rid: referral_body(current_user_id(), rid, lang), missing=_("No such request."))
 
 
 # --- callbacks -------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from dash_app.auth import ANYONE, current_roles, current_user_id
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, format_number, format_percent, parse_int
 from dash_app.layout import icon, page
+from dash_app.ui.detail import url_id
 from dash_app.ui.names import name_in
 from dash_app.ui.pager import pager
 from dash_app.ui.referrals import referral_item
@@ -129,7 +130,7 @@ def layout(status=None, late=None, table=None, page=None, **_kw):
     lang = current_language()
     actor = current_user_id()
     status = status if status in ("open", "answered") else ""
-    table_id = parse_int(table) if isinstance(table, str) and 0 < len(table) < 12 else None
+    table_id = url_id(table)
     page_no = parse_int(page) if isinstance(page, str) and 0 < len(page) < 8 else None
     return html.Div([
         html.Div([
