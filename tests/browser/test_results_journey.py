@@ -71,8 +71,11 @@ def test_chair_records_progress_and_the_governorate_replicates_the_pilot(browser
     page.wait_for_selector("[data-upload-token]")
     page.select_option("#up-indicator", label="households with safe water")
     page.fill("#up-value", "180")
+    before = page.inner_text("#results-alert")
     page.click("#up-save")
-    page.wait_for_selector("#results-alert .alert-success")
+    # the milestone's success alert is still shown: wait for the update's own sentence
+    page.wait_for_function("t => { const a = document.querySelector('#results-alert .alert-success');"
+                           " return a && a.innerText !== t; }", arg=before)
     ctx.close()
     from models.results.progress import updates_of
     with db.reader() as s:
