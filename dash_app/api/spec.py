@@ -26,8 +26,8 @@ from models.core.enums import (
     RunStatus,
 )
 from models.opendata.privacy import MIN_CONTRIBUTORS
-from models.orm.proposals import ANSWER_TYPES, PROPOSAL_STATUSES
 from models.opendata.queries import PUBLIC_PROJECT_STATUSES
+from models.orm.proposals import ANSWER_TYPES, PROPOSAL_STATUSES
 
 API_VERSION = "1.0.0"
 PREFIX = "/api/v1"

@@ -89,7 +89,7 @@ def add_proposals(db: Database) -> dict[str, int]:
     propose("unrouted", people[4], None, "talent")
     propose("hidden", people[5], t1[0])
     for supporter in people[6:11]:
-        db.run(lambda s: proposals.support(s, supporter, ids["answered"]))
+        db.run(lambda s, who=supporter: proposals.support(s, who, ids["answered"]))
     db.run(lambda s: proposals.support(s, people[6], ids["duplicate"]))
     db.run(lambda s: proposals.add_evidence(s, people[7], ids["answered"], "من هم دیدم."))
     db.run(lambda s: diagnosis.diagnose(s, t1[1], ids["answered"], diagnosis.DiagnosisInput(cause="آب‌رو بسته است")))
