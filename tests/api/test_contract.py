@@ -186,6 +186,8 @@ def test_milestones_indicators_and_referral_figures(api):
     assert [p["value"] for p in water["points"]] == [120, 180, 240] and water["latest"] == 240
     points = get(api, "/api/v1/bulk/indicator-points.json").get_json()["items"]
     assert len(points) == sum(len(i["points"]) for i in indicators)
+    csv_rows = list(csv.DictReader(io.StringIO(get(api, "/api/v1/bulk/milestones.csv").data.decode("utf-8-sig"))))
+    assert [r["need_ids"] for r in csv_rows] == [" ".join(map(str, m["need_ids"])) for m in milestones]
     rows = get(api, "/api/v1/bulk/indicators.csv").data.decode("utf-8-sig").splitlines()
     assert rows[0].endswith(",points") and len(rows) == len(indicators) + 1
     seen, url = [], "/api/v1/referral-figures?limit=3"
