@@ -1,13 +1,13 @@
 """/equity in Chromium on a copy of the seeded demo: the districts drawn as cells inside the county's outline,
 numbered in the page's digits with a key, the table as cards on a phone; nothing runs off a 360 px screen in
-Persian, and at 1280 px in English the table is a table. Screenshots: test-artifacts/results/equity-*.png."""
+Persian, and at 1280 px in English the table is a table; axe finds nothing serious in either. Screenshots: test-artifacts/results/equity-*.png."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import demo_copy, serving, wait_ready
+from tests.browser.conftest import AXE, demo_copy, serving, wait_ready
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "results"
@@ -40,6 +40,11 @@ def test_the_equity_map_fits_a_phone_in_persian_and_a_desktop_in_english(browser
                     edge = box.bounding_box()
                     assert edge is not None and edge["x"] >= 0 and edge["x"] + edge["width"] <= width + 1
             page.screenshot(path=str(ARTIFACTS / f"equity-{lang}-{width}.png"), full_page=True)
+            page.add_script_tag(path=str(AXE))             # the cards, the key and the measure links pass axe
+            found = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+            serious = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in found["violations"]
+                       if v["impact"] in ("serious", "critical")]
+            assert not serious, (lang, width, serious)
             ctx.close()
     db.dispose()
     assert not offline.blocked
