@@ -25,6 +25,7 @@ from models.orm.people import User
 UPLOAD_PATH = "/uploads"
 FORM_OVERHEAD = 64 * 1024
 UPLOADS_PER_PERSON = "60 per hour"
+CACHE_SECONDS = 600
 
 
 def _error(status: int, code: str, **params):
@@ -61,7 +62,8 @@ def upload_get(token: str):
         with get_db().reader() as s:
             user = s.get(User, user_id) if user_id is not None else None
             upload, data = uploads.read_upload(s, user, token)
-            content_type, name, public, kind = upload.content_type, upload.name, upload.is_public, upload.kind
+            content_type, name, kind = upload.content_type, upload.name, upload.kind
+            public = uploads.visible_to_anyone(s, upload)
     except DomainError:
         return Response("Not found", 404, {"Content-Type": "text/plain; charset=utf-8",
                                            "X-Content-Type-Options": "nosniff"})
@@ -70,8 +72,10 @@ def upload_get(token: str):
         "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
         "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(name)}",
-        # a file's bytes never change under its token; a private one stays out of shared caches
-        "Cache-Control": ("public" if public else "private") + ", max-age=31536000, immutable",
+        # a file's bytes never change under its token, but who may see it does (a moderator hides it, its project
+        # goes back to draft): kept ten minutes at most, and a private one out of shared caches (an answer to a
+        # signed-in person is then made no-store by dash_app's private headers)
+        "Cache-Control": ("public" if public else "private") + f", max-age={CACHE_SECONDS}",
         "Cross-Origin-Resource-Policy": "same-origin",
     }
     return Response(data, 200, headers=headers, content_type=content_type)

@@ -67,7 +67,10 @@ def body_html(lang: str) -> str:
 <p id="api-privacy">{escape(_(
         "Nothing here names a person, except a table's chair who chose to be named. What citizens gave to a "
         "need is shown only when at least {n} people gave to it; otherwise its figures are empty and marked "
-        "suppressed.").format(n=MIN_CONTRIBUTORS))}</p>
+        "suppressed.").format(n=MIN_CONTRIBUTORS))} {escape(_(
+        "A citizen proposal is published as its page shows it, without its author, its supporters (only how "
+        "many) or its point on the map; a hidden one not at all. Referrals only as each table's and "
+        "organization's figures, never a request's text or who sent it."))}</p>
 <h2 class="h4 mt-4">{escape(_("Addresses"))}</h2>
 <p>{escape(_("Every address answers GET with JSON. Lists come in pages: follow links.next until it is empty."))}
  <a href="{PREFIX}/openapi.json" dir="ltr">openapi.json</a></p>

@@ -2,9 +2,9 @@
 
 Imports flask-babel and models.opendata only. A route, its OpenAPI operation and its documentation row are
 all generated from one `Resource` here (dash_app.api.routes, dash_app.api.spec, dash_app.api.docs), so they
-cannot drift apart. To publish another list (the projects' milestones and indicators of issue 22 items
-1-3, citizens' proposals and their answers of issue 21), write its query in models.opendata returning
-{"items", "next_cursor"}, its item schema in dash_app.api.spec.SCHEMAS, and add a Resource below.
+cannot drift apart. To publish another list, write its query in models.opendata returning
+{"items", "next_cursor"}, its item schema in dash_app.api.spec.SCHEMAS, and add a Resource below (and its
+flat bulk dataset in models.opendata.queries.BULK with its schema in BULK_ITEMS).
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from typing import Any
 from dash_app.i18n import _l
 from models.core.enums import PBPhase, ProjectKind, ProjectStatus, RunScope, RunStatus
 from models.opendata import queries as q
+from models.orm.proposals import PROPOSAL_STATUSES
 
 MAX_ID = 2**31 - 1   # ids are 32-bit in every table; a larger number names nothing (and SQLite would overflow)
 
@@ -88,6 +89,14 @@ _run_status = _enum(RunStatus)
 _scope = _enum(RunScope)
 
 TABLE_FILTER = Filter("table", _l("Only what belongs to this table (its id)."), parse_id, ID_SCHEMA)
+PROJECT_FILTER = Filter("project", _l("Only this project's (its id)."), parse_id, ID_SCHEMA)
+_proposal_status = _enum(str, PROPOSAL_STATUSES)
+_proposal_kind = _enum(str, ("problem", "talent"))
+_addressee = _enum(str, ("table", "organization"))
+
+
+def _result_query(f: dict) -> q.ResultQuery:
+    return q.ResultQuery(project_id=f.get("project"), table_id=f.get("table"))
 
 RESOURCES: tuple[Resource, ...] = (
     Resource("districts", _l("The county's places: districts, cities and rural districts, with the census figures."),
@@ -113,13 +122,35 @@ RESOURCES: tuple[Resource, ...] = (
                       Filter("status", _l("Only runs that ended this way."), *_run_status),
                       Filter("scope", _l("Only county-wide runs or only one table's runs."), *_scope)),
              bulk="matching-runs"),
+    Resource("milestones", _l("Each published project's path: its milestones, when due and done, and which are late."),
+             "Milestone", lambda s, f, c, n: q.list_milestones(s, _result_query(f), c, n),
+             filters=(PROJECT_FILTER, TABLE_FILTER), bulk="milestones"),
+    Resource("indicators", _l("Each published project's indicators: baseline, target and the measured points."),
+             "Indicator", lambda s, f, c, n: q.list_indicators(s, _result_query(f), c, n),
+             filters=(PROJECT_FILTER, TABLE_FILTER), bulk="indicators"),
+    Resource("proposals", _l("Citizens' proposals and the tables' answers; supporters as a count, never a name."),
+             "Proposal", lambda s, f, c, n: q.list_proposals(s, q.ProposalQuery(
+                 f.get("table"), f.get("district"), f.get("status"), f.get("kind")), c, n),
+             filters=(TABLE_FILTER,
+                      Filter("district", _l("Only proposals in this place or in any place inside it (its id)."),
+                             parse_id, ID_SCHEMA),
+                      Filter("status", _l("Only proposals in this state."), *_proposal_status),
+                      Filter("kind", _l("Only problems or only untapped talents."), *_proposal_kind)),
+             bulk="proposals"),
+    Resource("referral-figures", _l("Each table's and organization's referrals: received, answered on time, "
+                                    "median days to answer, adopted."),
+             "ReferralFigures", lambda s, f, c, n: q.list_referral_figures(s, f.get("of"), c, n),
+             filters=(Filter("of", _l("Only the tables' or only the organizations' figures."), *_addressee),),
+             bulk="referral-figures"),
 )
 
 BULK_FORMATS = ("csv", "json")
 BULK_DATASETS = tuple(q.BULK)
 BULK_FILES = tuple(f"{d}.{fmt}" for d in BULK_DATASETS for fmt in BULK_FORMATS)
 BULK_ITEMS = {"districts": "District", "tables": "Table", "projects": "ProjectRow", "needs": "Need",
-              "pb-results": "PBResultRow", "matching-runs": "MatchingRun"}
+              "pb-results": "PBResultRow", "matching-runs": "MatchingRun", "milestones": "Milestone",
+              "indicators": "IndicatorRow", "indicator-points": "IndicatorPointRow", "proposals": "Proposal",
+              "referral-figures": "ReferralFigures"}
 PAGING = (
     Filter("limit", _l("How many items a page holds (1 to 200; 50 when not given)."), parse_limit,
            {"type": "integer", "minimum": 1, "maximum": q.MAX_LIMIT, "default": q.DEFAULT_LIMIT}),

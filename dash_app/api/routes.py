@@ -128,6 +128,8 @@ def _parse_heading() -> int | None:
 def _csv_cell(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, list):  # a milestone's need ids: one cell, space-separated
+        return " ".join(_csv_cell(v) for v in value)
     if isinstance(value, bool):
         return "true" if value else "false"
     text = str(value)

@@ -27,6 +27,7 @@ from models.core.enums import (
 )
 from models.opendata.privacy import MIN_CONTRIBUTORS
 from models.opendata.queries import PUBLIC_PROJECT_STATUSES
+from models.orm.proposals import ANSWER_TYPES, PROPOSAL_STATUSES
 
 API_VERSION = "1.0.0"
 PREFIX = "/api/v1"
@@ -75,6 +76,13 @@ _PROJECT = {
     "contributors": {**_NEED_FIGURE, "description": f"People whose help was accepted; null below {MIN_CONTRIBUTORS}."},
 }
 
+_INDICATOR = {
+    "id": INT, "project_id": INT, "name": STR, "unit": STR,
+    "baseline": {**_null(NUM), "description": "Empty on a replicated project until its own table measures it."},
+    "target": NUM, "source": STR, "baseline_on": _null(DAY), "target_on": _null(DAY),
+    "latest": {**_null(NUM), "description": "The newest point's value, else the baseline."},
+}
+
 SCHEMAS: dict[str, dict] = {
     "District": _obj({"id": INT, "slug": STR, "name_fa": STR, "name_en": STR, "level": _enum(DistrictLevel),
                       "parent_id": _null(INT), "population_2016": _null(COUNT), "lat": _null(NUM), "lon": _null(NUM)}),
@@ -110,6 +118,34 @@ SCHEMAS: dict[str, dict] = {
                      "pb_files": {"type": "array", "items": STR,
                                   "description": "The anonymised ballots in pabulib's .pb format, once published."}}),
     "MatchingRun": _obj(_RUN),
+    "Milestone": _obj({"id": INT, "project_id": INT, "title": STR, "due_on": DAY, "done_on": _null(DAY),
+                       "late": {"type": "boolean", "description": "Not done by its due date, or done after it."},
+                       "responsible": {**STR, "description": "Who answers for it, as the chair wrote it."},
+                       "need_ids": {"type": "array", "items": INT, "description": "The project's needs it uses."}}),
+    "IndicatorPoint": _obj({"on": DAY, "value": NUM}),
+    "Indicator": _obj({**_INDICATOR, "points": {
+        "type": "array", "items": _ref("IndicatorPoint"),
+        "description": "The curve: the dated baseline, then each value the chair measured, in date order."}}),
+    "IndicatorRow": _obj({**_INDICATOR, "points": COUNT}),
+    "IndicatorPointRow": _obj({"indicator_id": INT, "project_id": INT, "on": DAY, "value": NUM}),
+    "Proposal": _obj({
+        "id": INT, "kind": _enum(("problem", "talent")), "status": _enum(PROPOSAL_STATUSES),
+        "table_id": {**_null(INT), "description": "None: the citizen did not know which table."},
+        "district_id": INT, "title": STR, "body": STR, "affected": STR, "evidence": STR, "since": STR,
+        "serves": STR, "duration": STR, "place": STR,
+        "supporters": {**COUNT, "description": "How many people support it; never who."},
+        "created_at": WHEN, "answer_type": _null(_enum(ANSWER_TYPES)),
+        "answer_text": {**STR, "description": "The table's answer: its reasons, for the citizen and everyone."},
+        "decided_at": _null(WHEN), "forwarded_from_table_id": _null(INT), "merged_into_id": _null(INT),
+        "project_id": {**_null(INT), "description": "The project it was adopted as."}}),
+    "ReferralFigures": _obj({
+        "of": _enum(("table", "organization")), "id": INT, "name_fa": STR, "name_en": STR,
+        "received": COUNT, "due": {**COUNT, "description": "Answered, or past their first deadline."},
+        "on_time": {**COUNT, "description": "First answer by the end of the first deadline (out of due)."},
+        "answered": COUNT,
+        "adopted": {**COUNT, "description": "Answered, and the latest answer accepted it or promised to act."},
+        "median_days": {**_null({"type": "number", "minimum": 0}),
+                        "description": "Median calendar days from sending to the first answer."}}),
     "Links": _obj({"self": STR, "next": _null(STR)}),
     "Error": {"type": "object", "required": ["error"], "additionalProperties": False, "properties": {
         "error": {"type": "object", "required": ["status", "code", "message", "message_fa"],
@@ -193,10 +229,11 @@ def _other_paths() -> dict:
 
 
 DESCRIPTION = _l(
-    "Hamyar's open data: the county's specialized tables, their projects and needs, participatory budgeting "
-    "and matching, read-only and public. No personal data: no phone numbers, e-mails or account ids; a "
-    "name only where a chair chose to be named; what people gave only as totals over at least three "
-    "people. Lists are paged with `limit` and `cursor`; every answer has a strong ETag (send it back in "
+    "Hamyar's open data: the county's specialized tables, their projects and needs, targets and milestones, "
+    "participatory budgeting and matching, citizens' proposals with the tables' answers and the referral "
+    "figures, read-only and public. No personal data: no phone numbers, e-mails or account ids; a name only "
+    "where a chair chose to be named (a proposal's author and supporters never: supporters as a count); what "
+    "people gave only as totals over at least three people. Lists are paged with `limit` and `cursor`; every answer has a strong ETag (send it back in "
     "If-None-Match for a 304) and may be cached for a minute.")
 
 

@@ -10,7 +10,11 @@ actions or embedded files, and are only ever served as downloads.
 
 Who may see an upload: anyone once it is public (its owner's area makes it so, e.g. evidence on a
 published proposal), otherwise its owner, the governorate, and whoever the rule registered for its
-purpose allows (`register_viewer`); a hidden upload is served to the governorate only.
+purpose allows (`register_viewer`); a hidden upload is served to the governorate only. An area whose
+files follow something that can change back (a project's photos are public only while the project is)
+registers its rule with `decides=True`: the rule alone then says who sees an attached file, whatever its
+public flag says (the governorate still sees everything); a file its rule does not know yet (None: not
+attached) is its owner's.
 """
 from __future__ import annotations
 
@@ -41,8 +45,9 @@ KINDS = ("image", "pdf")
 # Words in a PDF that make it act rather than show: scripts, actions on open, files inside it.
 _PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|OpenAction|AA|XFA|SubmitForm)\b")
 
-Viewer = Callable[[Session, "User | None", Upload], bool]
+Viewer = Callable[[Session, "User | None", Upload], "bool | None"]
 _VIEWERS: dict[str, Viewer] = {}
+_DECIDES: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -56,9 +61,12 @@ class Checked:
     height: int | None = None
 
 
-def register_viewer(purpose: str, rule: Viewer) -> None:
-    """Let the area that owns `purpose` say who else may see its uploads while they are not public."""
+def register_viewer(purpose: str, rule: Viewer, *, decides: bool = False) -> None:
+    """Let the area that owns `purpose` say who else may see its uploads while they are not public; with
+    `decides`, who may see them at all (their public flag is then not read)."""
     _VIEWERS[purpose] = rule
+    if decides:
+        _DECIDES.add(purpose)
 
 
 def sniff(data: bytes) -> str | None:
@@ -178,10 +186,18 @@ def may_view(session: Session, user: User | None, upload: Upload) -> bool:
         return True
     if upload.hidden_at is not None:
         return False
+    rule = _VIEWERS.get(upload.purpose)
+    if rule is not None and upload.purpose in _DECIDES:
+        verdict = rule(session, user, upload)
+        return verdict if verdict is not None else (user is not None and user.id == upload.owner_id)
     if upload.is_public or (user is not None and user.id == upload.owner_id):
         return True
-    rule = _VIEWERS.get(upload.purpose)
     return bool(rule and rule(session, user, upload))
+
+
+def visible_to_anyone(session: Session, upload: Upload) -> bool:
+    """Whether someone signed out may see it now (a shared cache may then keep it, for a while)."""
+    return may_view(session, None, upload)
 
 
 def read_upload(session: Session, user: User | None, token: str) -> tuple[Upload, bytes]:

@@ -5,7 +5,13 @@ for the public API and its bulk downloads in dash_app.api). No personal data eve
 
 - no phone, e-mail, password, session or address of anyone, and no account ids of people;
 - a person's name only where the person is public in a role and chose to be named
-  (`User.show_name_publicly`): a table's chair; contributors are never named here;
+  (`User.show_name_publicly`): a table's chair; contributors are never named here, nor a citizen proposal's
+  author or supporters (supporters are a count), nor who answered it (the table answers); a proposal is
+  published as its public page shows it (its text and place, never its point on the map), a hidden one not
+  at all; free texts (a proposal, a milestone's "responsible") are published as their authors wrote them for
+  the public pages;
+- referrals only as the figures /referrals shows per table and organization (models.core.referral_figures),
+  never a referral's text or its citizen;
 - what citizens gave is published only as aggregates of at least `MIN_CONTRIBUTORS` people
   (models.opendata.privacy): a need's accepted, delivered and proposed quantities and its number of
   contributors are null (`"suppressed": true`) while one or two people gave to it, so nobody can read

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import Session
 
+from models.core.clock import county_today
 from models.core.enums import (
     FIXED_ALLOCATION,
     UNIT_OF_KIND,
@@ -26,13 +27,17 @@ from models.core.enums import (
     RunScope,
     RunStatus,
 )
+from models.core.referral_figures import figures as referral_figures
 from models.core.system_accounts import system_user_ids
 from models.opendata.privacy import publishable
 from models.orm.geo import District
+from models.orm.organizations import Organization
 from models.orm.pb import PBBallot, PBCycle, PBCycleHeading, PBCycleImport, PBCycleProject
 from models.orm.people import User
 from models.orm.pledges import Allocation, MatchingRun, Pledge
 from models.orm.projects import Need, Project
+from models.orm.proposals import CitizenProposal, ProposalSupport
+from models.orm.results import Indicator, Milestone, ProgressUpdate
 from models.orm.tables import Table, TableMembership
 
 MAX_LIMIT = 200
@@ -341,6 +346,144 @@ def latest_runs(session: Session, limit: int = 10) -> list[Item]:
     return [_run(r) for r in session.scalars(select(MatchingRun).order_by(MatchingRun.id.desc()).limit(limit))]
 
 
+# --- a project's target and path: indicators (with their curve's points) and milestones ----------------
+
+
+@dataclass(frozen=True)
+class ResultQuery:
+    """Milestones or indicators of one project, or of one table's projects (None: all public projects)."""
+
+    project_id: int | None = None
+    table_id: int | None = None
+
+
+def _result_filter(stmt, owner_col, q: ResultQuery):
+    stmt = stmt.join(Project, Project.id == owner_col).where(Project.status.in_(PUBLIC_PROJECT_STATUSES))
+    if q.project_id is not None:
+        stmt = stmt.where(Project.id == q.project_id)
+    if q.table_id is not None:
+        stmt = stmt.where(Project.table_id == q.table_id)
+    return stmt
+
+
+def list_milestones(session: Session, q: ResultQuery = ResultQuery(), cursor: int | None = None,
+                    limit: int = DEFAULT_LIMIT, today: date | None = None) -> Page:
+    """The public projects' milestones (the path the project page shows), each flagged late or not."""
+    day = today or county_today()
+    stmt = _keyset(_result_filter(select(Milestone), Milestone.project_id, q), Milestone.id, cursor, limit)
+    return _page([{"id": m.id, "project_id": m.project_id, "title": m.title, "due_on": iso(m.due_on),
+                   "done_on": iso(m.done_on), "late": m.is_late(day), "responsible": m.responsible or "",
+                   "need_ids": [int(n) for n in (m.need_ids or [])]} for m in session.scalars(stmt)], limit)
+
+
+def _points(session: Session, indicators: list[Indicator]) -> dict[int, list[Item]]:
+    """indicator id -> its curve: the baseline (when dated), then each measured value in date order."""
+    out: dict[int, list[Item]] = {i.id: ([{"on": iso(i.baseline_on), "value": i.baseline}]
+                                         if i.baseline is not None and i.baseline_on is not None else [])
+                                  for i in indicators}
+    if out:
+        for indicator_id, day, value in session.execute(
+                select(ProgressUpdate.indicator_id, ProgressUpdate.measured_on, ProgressUpdate.value)
+                .where(ProgressUpdate.indicator_id.in_(list(out)))
+                .order_by(ProgressUpdate.measured_on, ProgressUpdate.id)):
+            if indicator_id is not None and day is not None and value is not None:  # the CHECKs make them so
+                out[indicator_id].append({"on": iso(day), "value": value})
+    return out
+
+
+def list_indicators(session: Session, q: ResultQuery = ResultQuery(), cursor: int | None = None,
+                    limit: int = DEFAULT_LIMIT) -> Page:
+    """The public projects' indicators: baseline, target, their dates and source, and the curve's points."""
+    stmt = _keyset(_result_filter(select(Indicator), Indicator.project_id, q), Indicator.id, cursor, limit)
+    rows = list(session.scalars(stmt))
+    points = _points(session, rows)
+    items = [{"id": i.id, "project_id": i.project_id, "name": i.name, "unit": i.unit or "",
+              "baseline": i.baseline, "target": i.target, "source": i.source or "",
+              "baseline_on": iso(i.baseline_on), "target_on": iso(i.target_on),
+              "latest": points[i.id][-1]["value"] if points[i.id] else i.baseline, "points": points[i.id]}
+             for i in rows]
+    return _page(items, limit)
+
+
+def all_indicator_points(session: Session) -> list[Item]:
+    """One row per point of every public indicator's curve (the bulk "indicator-points" file)."""
+    return [{"indicator_id": i["id"], "project_id": i["project_id"], **pt}
+            for i in _batches(lambda c, lim: list_indicators(session, ResultQuery(), c, lim)) for pt in i["points"]]
+
+
+# --- citizens' proposals and the chairs' answers -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProposalQuery:
+    table_id: int | None = None
+    district_id: int | None = None
+    status: str | None = None
+    kind: str | None = None
+
+
+def list_proposals(session: Session, q: ProposalQuery = ProposalQuery(), cursor: int | None = None,
+                   limit: int = DEFAULT_LIMIT) -> Page:
+    """Citizens' proposals as their public page shows them, with the table's official answer; never the author,
+    the supporters or a point on the map: supporters as a count only. Hidden proposals are left out."""
+    stmt = select(CitizenProposal).where(CitizenProposal.hidden_at.is_(None))
+    if q.table_id is not None:
+        stmt = stmt.where(CitizenProposal.table_id == q.table_id)
+    if q.district_id is not None:
+        stmt = stmt.where(CitizenProposal.district_id.in_(places_within(session, q.district_id)))
+    if q.status is not None:
+        stmt = stmt.where(CitizenProposal.status == q.status)
+    if q.kind is not None:
+        stmt = stmt.where(CitizenProposal.kind == q.kind)
+    rows = list(session.scalars(_keyset(stmt, CitizenProposal.id, cursor, limit)))
+    ids = [p.id for p in rows]
+    counts = dict(session.execute(select(ProposalSupport.proposal_id, func.count()).where(
+        ProposalSupport.proposal_id.in_(ids)).group_by(ProposalSupport.proposal_id)).all()) if ids else {}
+    items = [{"id": p.id, "kind": p.kind, "status": p.status, "table_id": p.table_id, "district_id": p.district_id,
+              "title": p.title, "body": p.body, "affected": p.affected or "", "evidence": p.evidence or "",
+              "since": p.since or "", "serves": p.serves or "", "duration": p.duration or "",
+              "place": p.place or "", "supporters": int(counts.get(p.id, 0)), "created_at": iso(p.created_at),
+              "answer_type": p.answer_type, "answer_text": p.answer_text or "", "decided_at": iso(p.decided_at),
+              "forwarded_from_table_id": p.forwarded_from_id, "merged_into_id": p.merged_into_id,
+              "project_id": p.project_id} for p in rows]
+    return _page(items, limit)
+
+
+# --- referrals: the public figures per table and per organization (/referrals) -----------------------
+
+
+def _figures_key(of: str, addressee_id: int) -> int:
+    """The figures' paging key: tables and organizations interleaved by id (both id spaces in one order)."""
+    return addressee_id * 2 + (of == "organization")
+
+
+def list_referral_figures(session: Session, of: str | None = None, cursor: int | None = None,
+                          limit: int = DEFAULT_LIMIT, today: date | None = None) -> Page:
+    """Every open table's and organization's referral figures (models.core.referral_figures), zeros where
+    nothing was sent yet; `of` narrows to tables or organizations."""
+    got = referral_figures(session, today or county_today())
+    rows: list[tuple[int, Item]] = []
+    addressees: list[tuple[str, Table | Organization]] = []
+    if of in (None, "table"):
+        addressees += [("table", t) for t in session.scalars(select(Table).order_by(Table.id))]
+    if of in (None, "organization"):
+        addressees += [("organization", o) for o in session.scalars(select(Organization).order_by(Organization.id))]
+    for kind, a in addressees:
+        f = got.get((kind, a.id))
+        if a.archived_at is not None and f is None:
+            continue
+        rows.append((_figures_key(kind, a.id), {
+            "of": kind, "id": a.id, "name_fa": a.name_fa, "name_en": a.name_en or "",
+            "received": f.received if f else 0, "due": f.due if f else 0, "on_time": f.on_time if f else 0,
+            "answered": f.answered if f else 0, "adopted": f.adopted if f else 0,
+            "median_days": float(f.median_days) if f and f.median_days is not None else None}))
+    rows.sort(key=lambda r: r[0])
+    after = [r for r in rows if cursor is None or r[0] > cursor][:limit + 1]
+    more = len(after) > limit
+    after = after[:limit]
+    return {"items": [item for _k, item in after], "next_cursor": after[-1][0] if more and after else None}
+
+
 # --- the bulk files ----------------------------------------------------------------------------------
 
 
@@ -356,6 +499,12 @@ BULK: dict[str, Any] = {
     "needs": all_needs,
     "pb-results": all_pb_results,
     "matching-runs": lambda s: _batches(lambda c, lim: list_runs(s, RunQuery(), c, lim)),
+    "milestones": lambda s: _batches(lambda c, lim: list_milestones(s, ResultQuery(), c, lim)),
+    "indicators": lambda s: [{k: v for k, v in i.items() if k != "points"} | {"points": len(i["points"])}
+                             for i in _batches(lambda c, lim: list_indicators(s, ResultQuery(), c, lim))],
+    "indicator-points": all_indicator_points,
+    "proposals": lambda s: _batches(lambda c, lim: list_proposals(s, ProposalQuery(), c, lim)),
+    "referral-figures": lambda s: _batches(lambda c, lim: list_referral_figures(s, None, c, lim)),
 }
 
 
@@ -371,7 +520,8 @@ def columns(rows: Iterable[Item]) -> list[str]:
     return list(seen)
 
 
-__all__ = ["BULK", "DEFAULT_LIMIT", "MAX_LIMIT", "PUBLIC_PROJECT_STATUSES", "ProjectQuery", "RunQuery",
-           "all_needs", "all_pb_results", "bulk", "columns", "get_pb_cycle", "get_project", "iso",
-           "latest_runs", "list_districts", "list_pb_cycles", "list_projects", "list_runs", "list_tables",
-           "places_within", "published_cycle_ids"]
+__all__ = ["BULK", "DEFAULT_LIMIT", "MAX_LIMIT", "PUBLIC_PROJECT_STATUSES", "ProjectQuery", "ProposalQuery",
+           "ResultQuery", "RunQuery", "all_indicator_points", "all_needs", "all_pb_results", "bulk", "columns",
+           "get_pb_cycle", "get_project", "iso", "latest_runs", "list_districts", "list_indicators",
+           "list_milestones", "list_pb_cycles", "list_projects", "list_proposals", "list_referral_figures",
+           "list_runs", "list_tables", "places_within", "published_cycle_ids"]

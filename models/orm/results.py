@@ -51,6 +51,11 @@ class Milestone(Base):
     done_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    def is_late(self, today: date) -> bool:
+        """Not done and past due, or done after the due date (the project page and the open data say so)."""
+        return (self.done_on is None and self.due_on < today) or (
+            self.done_on is not None and self.done_on > self.due_on)
+
 
 class ProgressUpdate(Base):
     """What the chair reports happened: a text, optionally a new value of one indicator on a date."""

@@ -78,7 +78,7 @@ def path_of(session: Session, project_id: int, today: date | None = None) -> lis
     """The project's milestones by due date, each flagged late or not."""
     day = today or county_today()
     return [MilestoneView(m.id, m.title, m.due_on, m.responsible, list(m.need_ids or []), m.done_on,
-                          late=(m.done_on is None and m.due_on < day) or (m.done_on is not None and m.done_on > m.due_on))
+                          late=m.is_late(day))
             for m in session.scalars(select(Milestone).where(Milestone.project_id == project_id)
                                      .order_by(Milestone.due_on, Milestone.id))]
 

@@ -1,8 +1,10 @@
 """The chair's progress updates (a text, photos and documents, an indicator's new value) and the timeline
 the project page shows: updates and milestones in date order.
 
-Imports sqlalchemy and models' foundation only. A progress photo is public once it is attached to an
-update of a published project; before that (a draft) the table's chair and members may see it.
+Imports sqlalchemy and models' foundation only. A progress photo is seen by anyone while it is attached to
+an update of a published project; while the project is a draft (not yet published, or back to draft) only
+by the table's chair and the governorate. The rule reads the project's status each time the file is
+served (`decides`), so a photo made public never stays public when its project stops being so.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from models.audit.log import record
 from models.core.clock import county_date, county_today
 from models.core.enums import ProjectStatus
 from models.core.errors import ValidationError
-from models.core.permissions import is_chair_of, is_member_of
+from models.core.permissions import is_chair_of
 from models.core.uploads import register_viewer, set_public, uploads_by_token
 from models.orm.people import User
 from models.orm.projects import Project
@@ -136,16 +138,17 @@ def timeline(session: Session, project_id: int, today: date | None = None,
     return sorted(entries, key=lambda e: (e.day, e.kind == "update"), reverse=True)
 
 
-def _may_see_photo(session: Session, user: User | None, upload: Upload) -> bool:
+def _may_see_photo(session: Session, user: User | None, upload: Upload) -> bool | None:
+    """Anyone while the project is published; its table's chair while it is a draft; None while the photo is
+    attached to no update (its owner's, as the upload widget shows it)."""
     project_id = session.scalar(select(ProgressUpdate.project_id).join(ResultFile, ResultFile.update_id ==
                                 ProgressUpdate.id).where(ResultFile.upload_id == upload.id))
     if project_id is None:
-        return False
+        return None
     project = project_or_404(session, project_id)
     if _published(project):
         return True
-    return user is not None and (is_chair_of(session, user.id, project.table_id)
-                                 or is_member_of(session, user.id, project.table_id))
+    return user is not None and is_chair_of(session, user.id, project.table_id)
 
 
-register_viewer(PHOTO_PURPOSE, _may_see_photo)
+register_viewer(PHOTO_PURPOSE, _may_see_photo, decides=True)

@@ -18,7 +18,7 @@ Late referrals escalate (`escalate_due`, run once a minute by dash_app.auto_matc
 admins), then, `escalate_after_days` working days later, to the governorate. Every change is audited and
 the people concerned notified.
 
-Public figures (`figures`), per table and per organization, over the referrals sent to it:
+Public figures (`figures`, defined in models.core.referral_figures for the open data too), per table and per organization, over the referrals sent to it:
 received; answered on time (the first answer given by the end of the first deadline) out of those *due*
 (answered, or past the first deadline); the median number of calendar days from sending to the first
 answer; and the share **adopted**: among the referrals with an answer, those whose latest answer's
@@ -26,8 +26,6 @@ decision is "accepted" or "will act" (`ADOPTED`).
 """
 from __future__ import annotations
 
-import statistics
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -40,6 +38,7 @@ from models.core.clock import county_date
 from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from models.core.notify import notify
 from models.core.permissions import active_user, is_governorate, require_governorate, tables_chaired
+from models.core.referral_figures import ADOPTED, FigureRow, Figures, figures, summarise
 from models.orm.base import utcnow
 from models.orm.organizations import Organization
 from models.orm.people import User
@@ -53,7 +52,6 @@ THURSDAY, FRIDAY = 3, 4  # date.weekday()
 # agency in Amol answers Saturday to Wednesday. Should the province reopen on Thursdays, drop THURSDAY here;
 # one-off closures go in the governorate's holiday list.
 WEEKEND = frozenset({THURSDAY, FRIDAY})
-ADOPTED = frozenset({"accepted", "will_act"})
 SUBJECT_MAX, BODY_MAX, FIELD_MAX, RESPONSIBLE_MAX, REASON_MAX = 200, 2000, 2000, 160, 500
 DAYS_MIN, DAYS_MAX = 1, 60
 TEMPLATE = ("finding", "reasoning", "decision", "next_step", "responsible")
@@ -493,63 +491,6 @@ def referrals_of(session: Session, citizen_id: int, *, offset: int = 0, limit: i
     query = select(Referral).where(Referral.citizen_id == citizen_id)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     return list(session.scalars(query.order_by(Referral.id.desc()).offset(offset).limit(limit))), total
-
-
-# --- public figures -------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Figures:
-    received: int
-    due: int               # answered, or past the first deadline
-    on_time: int           # first answer by the end of the first deadline
-    median_days: float | None
-    answered: int
-    adopted: int
-
-    @property
-    def adopted_share(self) -> float | None:
-        return self.adopted / self.answered if self.answered else None
-
-    @property
-    def on_time_share(self) -> float | None:
-        return self.on_time / self.due if self.due else None
-
-
-@dataclass(frozen=True)
-class FigureRow:
-    """One referral, as the figures need it."""
-
-    received: date
-    first_due: date
-    first_answered: date | None
-    first_on_time: bool
-    last_decision: str | None
-
-
-def summarise(rows: Iterable[FigureRow], today: date) -> Figures:
-    rows = list(rows)
-    answered = [r for r in rows if r.first_answered is not None]
-    due = [r for r in rows if r.first_answered is not None or r.first_due < today]
-    days = [(r.first_answered - r.received).days for r in answered if r.first_answered is not None]
-    return Figures(received=len(rows), due=len(due), on_time=sum(r.first_on_time for r in answered),
-                   median_days=statistics.median(days) if days else None, answered=len(answered),
-                   adopted=sum(r.last_decision in ADOPTED for r in answered))
-
-
-def figures(session: Session, today: date) -> dict[tuple[str, int], Figures]:
-    """{("table", id) or ("organization", id): its figures} over every referral sent to it."""
-    answers: dict[int, list[ReferralAnswer]] = {}
-    for a in session.scalars(select(ReferralAnswer).order_by(ReferralAnswer.referral_id, ReferralAnswer.round)):
-        answers.setdefault(a.referral_id, []).append(a)
-    grouped: dict[tuple[str, int], list[FigureRow]] = {}
-    for ref in session.scalars(select(Referral)):
-        got = answers.get(ref.id, [])
-        key = ("organization", ref.organization_id) if ref.organization_id is not None else ("table", ref.table_id)
-        grouped.setdefault(key, []).append(FigureRow(  # type: ignore[arg-type]  # one of the two is set
-            county_date(ref.received_at), ref.first_due_on, county_date(got[0].answered_at) if got else None,
-            bool(got and got[0].on_time), got[-1].decision if got else None))
-    return {key: summarise(rows, today) for key, rows in grouped.items()}
 
 
 __all__ = ["ADOPTED", "AnswerInput", "DECISIONS", "FigureRow", "Figures", "QueueFilter", "ReferralInput",

@@ -1,5 +1,5 @@
 """The API's contract on the seeded demo: pages and their links, filters, ETag/304, JSON errors, bulk files,
-the .pb file, and that no personal data appears in any answer."""
+the .pb file, the results, proposals and referral figures, and that no personal data appears in any answer."""
 from __future__ import annotations
 
 import csv
@@ -11,6 +11,7 @@ from models.core.db import Database
 from models.opendata.privacy import MIN_CONTRIBUTORS, publishable
 from models.orm.people import User
 from models.orm.projects import Project
+from models.orm.proposals import CitizenProposal, ProposalSupport
 
 NO_ZIP = {"Accept-Encoding": "identity"}
 
@@ -127,13 +128,20 @@ def _every_answer(api) -> list[str]:
         urls.append(f"/api/v1/projects/{item['id']}")
     for c in get(api, "/api/v1/pb-cycles").get_json()["items"]:
         urls += [f"/api/v1/pb-cycles/{c['id']}", *c["pb_files"]]
-    return [get(api, u).get_data(as_text=True) for u in urls]
+    bodies = [get(api, u).get_data(as_text=True) for u in urls]
+    for new in ("milestones", "indicators", "proposals", "referral-figures"):  # issue 22 item 5's resources
+        assert any(u.startswith(f"/api/v1/{new}?") for u in urls) and f"/api/v1/bulk/{new}.csv" in urls
+        assert get(api, f"/api/v1/{new}").get_json()["items"], new
+    return bodies
 
 
 def test_no_personal_data_in_any_answer(api, api_db_file):
     db = Database(f"sqlite:///{api_db_file}")
     with db.reader() as s:
         people = s.execute(select(User.name, User.phone, User.email, User.show_name_publicly)).all()
+        authors = set(s.scalars(select(User.name).join(CitizenProposal, CitizenProposal.author_id == User.id)))
+        supporters = set(s.scalars(select(User.name).join(ProposalSupport, ProposalSupport.user_id == User.id)))
+        hidden = s.scalar(select(CitizenProposal.title).where(CitizenProposal.hidden_at.is_not(None)))
     db.dispose()
     bodies = "\n".join(_every_answer(api))
     phones = [p for _n, p, _e, _s in people if p]
@@ -145,6 +153,53 @@ def test_no_personal_data_in_any_answer(api, api_db_file):
     public = {n for n, _p, _e, shown in people if shown}
     leaked = [n for n in private - public if n in bodies]
     assert not leaked and len(private) > 100
+    # the proposals' authors and supporters are never named (none of them chose to be: a stronger rule holds)
+    assert authors and supporters and not [n for n in (authors | supporters) - public if n in bodies]
+    assert hidden and hidden not in bodies                       # a proposal a moderator hid is not published
+
+
+def test_proposals_carry_the_answer_and_supporters_as_a_count(api):
+    items = {p["title"].split()[-1]: p for p in get(api, "/api/v1/proposals?limit=200").get_json()["items"]}
+    assert "hidden" not in items and {"answered", "adopted", "duplicate", "forwarded", "unrouted"} <= set(items)
+    answered = items["answered"]
+    assert answered["supporters"] == 6 and answered["answer_type"] == "needs_evidence"  # 5 + 1 moved by the merge
+    assert answered["answer_text"] and answered["decided_at"] and "author_id" not in answered
+    assert "lat" not in answered and "lon" not in answered      # a point could be someone's door
+    assert items["adopted"]["status"] == "adopted" and items["adopted"]["project_id"]
+    assert items["duplicate"]["merged_into_id"] == answered["id"]
+    forwarded = items["forwarded"]
+    assert forwarded["status"] == "new" and forwarded["answer_type"] == "not_remit"
+    assert forwarded["forwarded_from_table_id"] == answered["table_id"] != forwarded["table_id"]
+    assert items["unrouted"]["table_id"] is None and items["unrouted"]["kind"] == "talent"
+    only = get(api, f"/api/v1/proposals?table={answered['table_id']}&status=answered").get_json()["items"]
+    assert [p["id"] for p in only] == [answered["id"]]
+
+
+def test_milestones_indicators_and_referral_figures(api):
+    milestones = get(api, "/api/v1/milestones?limit=200").get_json()["items"]
+    assert milestones and any(m["late"] for m in milestones) and any(m["done_on"] for m in milestones)
+    project = milestones[0]["project_id"]
+    mine = get(api, f"/api/v1/milestones?project={project}").get_json()["items"]
+    assert mine and {m["project_id"] for m in mine} == {project}
+    indicators = get(api, "/api/v1/indicators?limit=200").get_json()["items"]
+    water = next(i for i in indicators if i["baseline"] == 120)
+    assert [p["value"] for p in water["points"]] == [120, 180, 240] and water["latest"] == 240
+    points = get(api, "/api/v1/bulk/indicator-points.json").get_json()["items"]
+    assert len(points) == sum(len(i["points"]) for i in indicators)
+    csv_rows = list(csv.DictReader(io.StringIO(get(api, "/api/v1/bulk/milestones.csv").data.decode("utf-8-sig"))))
+    assert [r["need_ids"] for r in csv_rows] == [" ".join(map(str, m["need_ids"])) for m in milestones]
+    rows = get(api, "/api/v1/bulk/indicators.csv").data.decode("utf-8-sig").splitlines()
+    assert rows[0].endswith(",points") and len(rows) == len(indicators) + 1
+    seen, url = [], "/api/v1/referral-figures?limit=3"
+    while url:  # tables and organizations interleaved by id: the cursor pages through both
+        body = get(api, url).get_json()
+        seen += [(f["of"], f["id"]) for f in body["items"]]
+        url = body["links"]["next"]
+    assert len(seen) == len(set(seen)) and {"table", "organization"} == {k for k, _i in seen}
+    figures = get(api, "/api/v1/referral-figures?of=table&limit=200").get_json()["items"]
+    assert {f["of"] for f in figures} == {"table"} and sum(f["received"] for f in figures) > 0
+    busy = max(figures, key=lambda f: f["received"])
+    assert busy["answered"] <= busy["received"] and busy["on_time"] <= busy["due"]
 
 
 def test_the_rate_limit_answers_429_in_json(api_db_file):

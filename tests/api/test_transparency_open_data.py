@@ -27,3 +27,6 @@ def test_api_docs_page_in_both_languages(api):
     assert 'dir="rtl"' in fa and "دادهٔ باز همیار" in fa and "پروژه‌های منتشرشده" in fa
     assert 'dir="ltr"' in en and "Hamyar&#x27;s open data" in en and "/api/v1/projects" in en
     assert "cdn" not in (fa + en).lower() and "<script" not in fa
+    for new in ("milestones", "indicators", "proposals", "referral-figures"):   # generated from the resources
+        assert f"/api/v1/{new}" in en and f"/api/v1/bulk/{new}.csv" in en
+    assert "بی نام پیشنهاددهنده" in fa and "without its author" in en

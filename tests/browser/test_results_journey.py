@@ -127,3 +127,55 @@ def test_chair_records_progress_and_the_governorate_replicates_the_pilot(browser
         copy = s.get(Project, s.scalar(select(PilotReplication.project_id)))
         assert copy.status is ProjectStatus.DRAFT and copy.table_id == world.other_table
         assert copy.district.name_en == "Larijan"
+
+
+def test_the_chair_delivers_part_with_proof_and_hours_and_the_citizen_sees_it_on_my(browser, results_site, tmp_path):
+    """The delivery dialog at 360 px in Persian: 4 of the citizen's 10 volunteer hours delivered, a receipt photo
+    through the file input, the 4 hours confirmed; the rest stays accepted; the citizen's /my shows the proof."""
+    from models.core.enums import AllocationStatus
+    from models.orm.pledges import Allocation
+    from models.orm.results import HoursConfirmation, ResultFile
+
+    url, db, world = results_site
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    photo = tmp_path / "hours-sheet.jpg"
+    photo.write_bytes(jpeg((40, 160, 90)))
+
+    ctx, page = _page(browser, url, "fa", 360)
+    log_in(page, "chair")
+    page.goto(f"/tables/{world.table}")
+    item = f'#table-delivery-body [data-allocation="{world.allocation}"]'
+    wait_ready(page, item)
+    page.locator(item).get_by_role("button", name="ثبت تحویل").click()
+    page.wait_for_selector(".modal.show #table-deliver-date")
+    page.fill("#deliver-quantity", "۴")                 # Persian digits, as a phone keyboard types them
+    page.fill("#deliver-hours", "۴")
+    page.wait_for_selector("#deliver-proof")            # made by hamyar-upload.js
+    page.set_input_files("#deliver-proof", str(photo))
+    page.wait_for_selector(".modal.show [data-upload-token]")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 362
+    page.locator(".modal.show .modal-content").screenshot(path=str(ARTIFACTS / "delivery-dialog-fa-360.png"))
+    page.click("#table-deliver-confirm")
+    page.wait_for_selector(".modal.show #table-deliver-date", state="detached")
+    ctx.close()
+    with db.reader() as s:
+        rest = s.get(Allocation, world.allocation)
+        part = s.scalar(select(Allocation).where(Allocation.pledge_id == world.pledge,
+                                                 Allocation.status == AllocationStatus.DELIVERED))
+        assert rest.status is AllocationStatus.ACCEPTED and rest.quantity == 6
+        assert part is not None and part.quantity == 4
+        assert s.scalar(select(HoursConfirmation.hours).where(HoursConfirmation.allocation_id == part.id)) == 4
+        assert s.scalar(select(ResultFile.id).where(ResultFile.allocation_id == part.id)) is not None
+
+    ctx, page = _page(browser, url, "fa", 360)
+    log_in(page, "citizen")
+    page.goto("/my")
+    wait_ready(page, "#my-help-results")
+    result = page.locator(f'[data-help-result="{part.id}"]')
+    text = result.inner_text()
+    assert "قفسه‌های کتابخانه" in text and "۴ ساعت" in text and "رئیس میز تأیید کرده است" in text
+    page.wait_for_function("Array.from(document.querySelectorAll('#my-help-results img.upload-thumb'))"
+                           ".some(img => img.complete && img.naturalWidth > 0)")  # the proof is served to them
+    assert page.evaluate("document.documentElement.scrollWidth") <= 362
+    page.locator("#my-help-results").screenshot(path=str(ARTIFACTS / "delivery-my-fa-360.png"))
+    ctx.close()

@@ -10,7 +10,7 @@ from models.orm.people import User
 from models.orm.pledges import Pledge
 from models.orm.projects import Project
 from models.orm.tables import Table
-from models.reporting.equity import behind_bar, equity
+from models.reporting.equity import PlaceEquity, behind_bar, equity
 
 
 def _county(s):
@@ -76,17 +76,93 @@ def test_equity_on_the_demo_names_no_guessed_census(demo_db):
     assert rows["larijan"].population is None and rows["larijan"].per_1000 is None
 
 
-def test_equity_page_renders_in_persian_with_the_map(demo_db):
+def _demo_places(db):
+    from dash_app.ui import county_map
+
+    with db.reader() as s:
+        return [county_map.Place(d.id, d.slug, d.level.value, d.parent_id, d.lat, d.lon)
+                for d in s.query(District).order_by(District.id)]
+
+
+def test_every_district_gets_a_position_and_a_cell_inside_the_outline(demo_db):
+    from dash_app.ui import county_map
+
+    places = _demo_places(demo_db)
+    slug = {p.district_id: p.slug for p in places}
+    where = {slug[k]: v for k, v in county_map.positions(places).items()}
+    assert set(where) == {"markazi", "emamzadeh-abdollah", "larijan", "dabudasht", "dasht-e-sar"}
+    assert where["markazi"].how == "own" and (where["markazi"].lat, where["markazi"].lon) == (36.47, 52.32)
+    # Larijan has no point of its own: the mean of Rineh's and Bala Larijan rural district's
+    assert where["larijan"].how == "mean"
+    assert where["larijan"].lat == pytest.approx((35.881 + 35.885) / 2)
+    assert where["larijan"].lon == pytest.approx((52.172 + 52.13278) / 2)
+    assert {where[k].how for k in ("emamzadeh-abdollah", "dabudasht", "dasht-e-sar")} == {"approximate"}
+    boundary = county_map.outline()
+    sites = {k: (v.lon, v.lat) for k, v in where.items()}
+    cells = county_map.cells(sites, boundary)
+
+    def area(poly):
+        return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(poly, poly[1:] + poly[:1]))) / 2
+
+    def inside(pt, poly):
+        x, y, odd = pt[0], pt[1], False
+        for (x1, y1), (x2, y2) in zip(poly, poly[1:] + poly[:1]):
+            if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+                odd = not odd
+        return odd
+
+    assert all(inside(sites[k], boundary) for k in sites)        # every position is inside the county
+    assert all(inside(sites[k], cells[k]) for k in sites)        # and inside its own cell
+    # the cells tile the outline: their areas add up to the county's (no gap, no overlap)
+    assert sum(area(c) for c in cells.values()) == pytest.approx(area(boundary), rel=1e-6)
+    assert area(cells["larijan"]) > area(cells["markazi"])       # the mountains are most of the county
+
+
+def test_the_map_is_numbered_in_the_pages_digits_with_far_behind_in_red(demo_db):
+    import importlib
+
+    from dash_app import create_app
+
+    server = create_app({"TESTING": True, "DATABASE_URL": demo_db.url, "SECRET_KEY": "test"})
+    server.extensions["hamyar_db"].dispose()
+    page = importlib.import_module("dash_app.pages.governorate.equity")
+    places = _demo_places(demo_db)
+    with demo_db.reader() as s:
+        rows = equity(s)
+    central = next(r for r in rows if r.slug == "markazi")
+    rows = [PlaceEquity(**{**r.__dict__, "behind": r is central}) for r in rows]  # as if it fell far behind
+    fig = page.map_figure(rows, "fa", "per_1000", places)
+    marks = fig.data[-1]
+    assert list(marks.text) == ["<b>۱</b> ⚠", "<b>۲</b>", "<b>۳</b>", "<b>۴</b>", "<b>۵</b>"]
+    assert any("بخش مرکزی: ۷٫۳۷" in (t or "") for t in marks.hovertext)
+    cells = [t for t in fig.data[1:-1]]
+    assert len(cells) == 5 and cells[0].line.width == 4 and cells[0].line.color == county_map_behind()
+    assert {t.fillcolor for t in cells[1:4]} == {"#d5d8dc"}     # no census figure: grey
+    assert fig.layout.xaxis.autorange is None                   # a map is never mirrored in Persian
+    en = page.map_figure(rows, "en", "projects", places)
+    assert all(t.fillcolor != "#d5d8dc" for t in en.data[1:-1])  # every district has a project count
+
+
+def county_map_behind() -> str:
+    from dash_app.ui.county_map import BEHIND
+
+    return BEHIND
+
+
+def test_equity_page_renders_in_persian_with_the_map_and_its_sources(demo_db):
     import importlib
 
     from dash_app import create_app
 
     server = create_app({"TESTING": True, "DATABASE_URL": demo_db.url, "SECRET_KEY": "test"})
     page = importlib.import_module("dash_app.pages.governorate.equity")
-    with server.test_request_context("/equity", headers={"Cookie": "hamyar_lang=fa"}):
-        text = str(page.layout())
-        figure = page.map_figure([], "fa")
+    with server.test_request_context("/equity?measure=projects", headers={"Cookie": "hamyar_lang=fa"}):
+        text = str(page.layout(measure="projects"))
+    with server.test_request_context("/equity", headers={"Cookie": "hamyar_lang=en"}):
+        english = str(page.layout(measure="nonsense"))
     server.extensions["hamyar_db"].dispose()
-    assert page.EQUITY_TABLE in text and page.EQUITY_MAP in text and "بخش مرکزی" in text
-    assert "بدون رقم سرشماری" in text and "۲۹۶٬۸۰۰" in text
-    assert len(figure.data) == 2  # the approximate county circle and the (here empty) points
+    for part in (page.EQUITY_TABLE, page.EQUITY_CARDS, page.EQUITY_MAP, page.EQUITY_KEY, page.EQUITY_MAP_NOTE):
+        assert part in text
+    assert "بخش مرکزی" in text and "بدون رقم سرشماری" in text and "۲۹۶٬۸۰۰" in text
+    assert "OpenStreetMap" in text and "تقریبی" in text and "میانگین" in text
+    assert "/equity?measure=per_1000" in english and "Participants per 1,000 residents" in english

@@ -126,7 +126,7 @@ def test_a_progress_update_moves_the_curve_and_its_photo_is_public(web_db, world
              "upload_not_yours")
 
 
-def test_a_draft_projects_photo_is_seen_by_its_table_only(web_db, world):
+def test_a_draft_projects_photo_is_seen_by_its_chair_and_the_governorate_only(web_db, world):
     db = web_db
     with db.unit_of_work() as s:
         from models.audit.log import record
@@ -138,7 +138,9 @@ def test_a_draft_projects_photo_is_seen_by_its_table_only(web_db, world):
     with db.reader() as s:
         upload = uploads.get_upload(s, token)
         assert not upload.is_public
-        assert uploads.may_view(s, s.get(User, world.member), upload)
+        assert uploads.may_view(s, s.get(User, world.chair), upload)
+        assert uploads.may_view(s, s.get(User, world.governorate), upload)
+        assert not uploads.may_view(s, s.get(User, world.member), upload)
         assert not uploads.may_view(s, s.get(User, world.citizen), upload)
         assert not uploads.may_view(s, None, upload)
 

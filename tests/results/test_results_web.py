@@ -166,3 +166,36 @@ def test_the_delivery_dialog_delivers_part_with_proof_and_hours_in_one_go(web_db
         assert s.get(Allocation, world.allocation).status is AllocationStatus.ACCEPTED
         result = delivery_proof.results_of_citizen(s, world.citizen)[0]
         assert (result.allocation_id, result.quantity, result.hours_confirmed, result.files[0][0]) == (part, 4, 4, token)
+
+
+def test_a_projects_photos_stop_being_public_when_it_returns_to_draft(app, web_db, world):
+    """A progress photo is served to anyone while its project is published; should the project go back to draft,
+    only its table's chair and the governorate get it, although the file was made public when it was posted."""
+    from models.audit.log import record
+    from models.core.enums import ProjectStatus
+    from models.orm.projects import Project
+    from models.orm.uploads import Upload
+
+    _ind, token = _fill(web_db, world)
+    anyone = app.test_client()
+    served = anyone.get(f"/uploads/{token}")
+    assert served.status_code == 200 and served.headers["Cache-Control"] == "public, max-age=600"
+    with web_db.unit_of_work() as s:  # no page moves a project back to draft today: the rule must not rely on it
+        project = s.get(Project, world.project)
+        project.status = ProjectStatus.DRAFT
+        record(s, world.chair, "project.updated", project)
+    with web_db.reader() as s:
+        assert s.query(Upload).filter_by(token=token).one().is_public  # the flag set at posting is still there
+    assert anyone.get(f"/uploads/{token}").status_code == 404
+    for who, status in (("citizen", 404), ("member", 404), ("chair", 200), ("governorate", 200)):
+        client = app.test_client()
+        log_in(client, who)
+        got = client.get(f"/uploads/{token}")
+        assert got.status_code == status, who
+        if status == 200:  # a signed-in answer is never stored (dash_app's private headers)
+            assert got.headers["Cache-Control"] == "no-store"
+    # a photo not attached yet is its owner's alone (the upload widget shows it), whatever its project
+    fresh = web_db.run(lambda s: uploads.store_upload(s, world.chair, progress.PHOTO_PURPOSE, "q.jpg", jpeg()).token)
+    chair = app.test_client()
+    log_in(chair, "chair")
+    assert chair.get(f"/uploads/{fresh}").status_code == 200 and anyone.get(f"/uploads/{fresh}").status_code == 404
