@@ -22,6 +22,7 @@ from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationE
 from models.core.notify import notify
 from models.core.permissions import active_user, is_chair_of, require_chair_of
 from models.core.uploads import register_viewer, uploads_by_token
+from models.orm.cores import KeyCore, KeyCoreMember
 from models.orm.people import User
 from models.orm.pledges import Allocation, Pledge
 from models.orm.projects import Need, Project
@@ -104,8 +105,32 @@ def attach_proof(session: Session, actor_id: int, allocation_id: object, tokens:
 
 
 def may_confirm_hours(session: Session, user: User | None, project: Project) -> bool:
-    """Who confirms a volunteer's hours: the table's chair (the key core's lead joins here, issue 21)."""
-    return user is not None and is_chair_of(session, user.id, project.table_id)
+    """Who confirms a volunteer's hours: the table's chair, or the lead of the project's key core (the one who
+    worked beside the volunteers, issue 22 item 2)."""
+    if user is None:
+        return False
+    return is_chair_of(session, user.id, project.table_id) or is_core_lead(session, user.id, project.id)
+
+
+def is_core_lead(session: Session, user_id: int, project_id: int) -> bool:
+    """The person leads the project's key core now (read from the ORM: results does not import voice)."""
+    return session.scalar(
+        select(KeyCoreMember.id).join(KeyCore, KeyCore.id == KeyCoreMember.core_id)
+        .where(KeyCore.project_id == project_id, KeyCoreMember.user_id == user_id,
+               KeyCoreMember.role == "lead", KeyCoreMember.left_at.is_(None))) is not None
+
+
+def hours_to_confirm(session: Session, user_id: int) -> list[Allocation]:
+    """Delivered volunteer work on projects whose key core this person leads, hours not yet confirmed."""
+    led = (select(KeyCore.project_id).join(KeyCoreMember, KeyCoreMember.core_id == KeyCore.id)
+           .where(KeyCoreMember.user_id == user_id, KeyCoreMember.role == "lead", KeyCoreMember.left_at.is_(None),
+                  KeyCore.project_id.is_not(None)))
+    confirmed = select(HoursConfirmation.allocation_id)
+    return list(session.scalars(
+        select(Allocation).join(Need, Need.id == Allocation.need_id)
+        .where(Need.project_id.in_(led), Need.kind == HelpKind.EXECUTION,
+               Allocation.status == AllocationStatus.DELIVERED, Allocation.id.not_in(confirmed))
+        .order_by(Allocation.id)))
 
 
 def confirm_hours(session: Session, actor_id: int, allocation_id: object, hours: object) -> HoursConfirmation:

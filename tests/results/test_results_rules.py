@@ -197,6 +197,25 @@ def test_hours_are_confirmed_by_the_chair_once_and_no_more_than_delivered(web_db
         assert "hours_confirmed" in set(s.scalars(select(Notification.kind).where(Notification.user_id == world.citizen)))
 
 
+def test_the_key_cores_lead_confirms_hours_and_sees_what_awaits_them(web_db, world):
+    from models.voice.cores import CoreMemberInput, form_core
+
+    db = web_db
+    part = db.run(lambda s: _deliver_part(s, world, 4))
+    with db.reader() as s:
+        assert delivery_proof.hours_to_confirm(s, world.member) == []
+    _refused(db, lambda s: delivery_proof.confirm_hours(s, world.member, part, 4), PermissionDenied)
+    db.run(lambda s: form_core(s, world.chair, project_id=world.project,
+                               members=[CoreMemberInput(world.member, "lead")]))
+    with db.reader() as s:
+        assert [a.id for a in delivery_proof.hours_to_confirm(s, world.member)] == [part]
+        assert delivery_proof.hours_to_confirm(s, world.citizen) == []
+    db.run(lambda s: delivery_proof.confirm_hours(s, world.member, part, 3))
+    with db.reader() as s:
+        assert delivery_proof.hours_to_confirm(s, world.member) == []
+        assert delivery_proof.results_of_citizen(s, world.citizen)[0].hours_confirmed == 3
+
+
 def _complete(db, world):
     from models.audit.log import record
 
