@@ -11,5 +11,7 @@ MESSAGES = {
     "account_deleted": _l("Its owner deleted this account; it cannot be used again."),
     "first_password_stale": _l("To set your first password, sign in again with a code (or use “Forgot your "
                                "password?”): it is set only within %(minutes)s minutes of signing in."),
+    "email_invalid": _l("Enter an e-mail address such as name@example.com."),
+    "email_unchanged": _l("This address is already yours and confirmed."),
     "delete_confirm_wrong": _l("Type the word shown to confirm that you want your account deleted."),
 }
