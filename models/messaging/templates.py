@@ -185,7 +185,7 @@ TEMPLATES: dict[str, Template] = {
     "code_verify": Template(
         _code_sms("همیار: کد تأیید شما {code} است. به کسی ندهید. {minutes} دقیقه اعتبار دارد.",
                   "Hamyar address code: {code}. Share it with no one. Valid {minutes} min."),
-        lambda p, lang: _t(lang, "کد تأیید رایانامه در همیار", "Confirm your e-mail address for Hamyar"),
+        lambda p, lang: _t(lang, "کد تأیید ایمیل در همیار", "Confirm your e-mail address for Hamyar"),
         _code_body, path=lambda _p: "/account", secret=True),
     "code_vote": Template(
         _code_sms("همیار: کد رأی شما {code} است. به کسی ندهید. {minutes} دقیقه اعتبار دارد.",
