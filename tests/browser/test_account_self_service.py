@@ -46,6 +46,8 @@ def test_b23a_delete_my_account_dialog_at_360px_in_persian(browser, self_server,
         log_in(page, "member")
         page.goto("/account")
         wait_ready(page, "#account-delete-open")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.screenshot(path=str(ARTIFACTS / "accounts" / "account-360-fa.png"), full_page=True)
         page.click("#account-delete-open")
         dialog = page.locator("#account-delete-modal .modal-content")
         dialog.wait_for()
