@@ -30,6 +30,7 @@ from dash_app.pages.accounts import ids
 from dash_app.ui.forms import field
 from dash_app.ui.messaging_labels import CHANNEL_LABEL, FREQUENCY_LABEL, GROUP_LABEL
 from models.accounts import sessions as user_sessions
+from models.accounts.codes import CODE_VALID_FOR
 from models.accounts.deletion import check_can_delete
 from models.accounts.mydata import my_data, my_data_json, my_data_zip
 from models.accounts.profile import set_show_name_publicly
@@ -133,7 +134,7 @@ def email_section(user, error: str | None, notice: str | None, step: str | None,
         form = html.Form([
             csrf_field(),
             html.P(_("We sent a code to %(email)s. Type it here within %(minutes)s minutes.", email=pending,
-                     minutes=format_number(2)), className="form-text"),
+                     minutes=format_number(int(CODE_VALID_FOR.total_seconds() // 60))), className="form-text"),
             field(_("Code"), account_views.F_CODE, "account-email-code", inputMode="numeric", maxLength=6,
                   autocomplete="one-time-code", required=True),
             html.Button(_("Confirm the address"), type="submit", className="btn btn-primary"),
