@@ -161,6 +161,9 @@ def create_app(config: dict[str, Any] | None = None, *, default_environment: str
 
     messaging.init_messaging(server)     # code and unsubscribe keys, transports, receipt webhook (issue 23)
     code_views.init_code_views(server)   # sign up, sign in, forgot password by one-time code
+    from dash_app import account_views
+
+    account_views.init_account_views(server)   # /account: delete my account, confirm an e-mail address
     from dash_app.api import init_api
 
     init_api(server)  # the public open-data API at /api (issue 22), limited by the views' rate limiter

@@ -100,9 +100,25 @@ def _seed(db: Database, seed: int | None) -> None:
         _fail(f"{exc}; nothing changed")
     click.echo(f"seeded {summary.tables} tables, {summary.projects} projects, {summary.needs} needs, "
                f"{summary.citizens} citizens, {summary.pledges} pledges, {summary.allocations} allocations")
+    register = _seed_register(db)
+    click.echo(f"resident register: {register.residents} synthetic residents; a vote for residents is open "
+               f"(/vote/resident); the demo citizen is national code {register.linked_code}, born "
+               f"{register.linked_year}")
     click.echo(f"demo accounts (password {DEMO_PASSWORD}):")
     for role, login in summary.accounts.items():
         click.echo(f"  {role:12} {login}")
+
+
+def _seed_register(db: Database):
+    """The demo register and residents' vote (models.demo.register_demo), its national codes keyed from the
+    SECRET_KEY the app will run with (the data folder's in development), so the app reads the same digests."""
+    from dash_app import _secret_key
+    from models.core.residency import configure_register_key, register_key_from_secret
+    from models.demo.register_demo import seed_demo_register
+
+    configure_register_key(db, register_key_from_secret(_secret_key(_settings())))
+    with db.unit_of_work() as session:
+        return seed_demo_register(session)
 
 
 def _serve(host: str, port: int, debug: bool) -> None:

@@ -98,10 +98,9 @@ class Settings:
     run_stale_after: float = 60.0    # HAMYAR_RUN_STALE_AFTER: seconds a matching run may be silent
     run_heartbeat: float = 15.0      # HAMYAR_RUN_HEARTBEAT: seconds between a running job's heartbeats
     messaging: MessagingSettings = field(default_factory=MessagingSettings)  # SMS and e-mail (issue 23)
-    # HAMYAR_CENSUS_VOTING=1: offer PB voting without an account (/vote/resident) in cycles for residents. Off
-    # unless chosen: until the one-time code to the voter's phone is part of it, whoever knows a resident's
-    # national code and birth year can cast that resident's one vote.
-    census_voting: bool = False
+    # PB voting without an account (/vote/resident) in cycles for residents: on unless HAMYAR_CENSUS_VOTING=0.
+    # The ballot is cast only with a one-time code sent to the confirmed phone of the register entry's account.
+    census_voting: bool = True
 
     def audit_config(self):
         """The models.audit.keys.AuditConfig of this deployment (development and tests: the key file
@@ -199,7 +198,7 @@ class Settings:
             run_stale_after=stale_after,
             run_heartbeat=heartbeat,
             messaging=messaging_settings(get),
-            census_voting=get("HAMYAR_CENSUS_VOTING") == "1",
+            census_voting=get("HAMYAR_CENSUS_VOTING") != "0",
         )
 
 

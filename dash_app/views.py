@@ -205,7 +205,8 @@ def change_password_post():
             raise ValidationError("password_mismatch", field="password2")
         with get_db().unit_of_work() as s:
             remember = user_sessions.is_remembered(s, current_user.token)
-            user = accounts.change_password(s, uid, form.get(F_CURRENT, ""), form.get(F_PASSWORD, ""))
+            user = accounts.change_password(s, uid, form.get(F_CURRENT, ""), form.get(F_PASSWORD, ""),
+                                            signed_in_at=user_sessions.opened_at(s, current_user.token))
             user_sessions.end_sessions(s, uid, reason=user_sessions.PASSWORD_CHANGED)
     except ValidationError as exc:
         return redirect(_back("/account", error=exc.code), code=303)

@@ -42,6 +42,9 @@ MESSAGES = {
                                       "whichever account or form they use."),
     "census_vote_not_offered": _l("Voting without an account is offered only where the vote is for residents "
                                   "of the register."),
+    "census_no_phone": _l("Your register entry has no confirmed mobile number to send the voting code to. Sign "
+                          "up with your mobile number and link your account to the register, or vote at a polling "
+                          "station."),
     "eligibility_residency_unknown": _l("Choose who may vote from the list."),
     "eligibility_district_required": _l("Choose the district whose residents may vote."),
     "eligibility_age_invalid": _l("The minimum age must be a whole number from 1 to %(maximum)s."),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
+from models.accounts.deletion import is_deleted_account
 from models.accounts.password_reset import revoke_open_links
 from models.audit.log import record, record_many, snapshot
 from models.core.capacity import lock_rows, refresh_pledge_statuses
@@ -339,6 +340,8 @@ def set_governorate(session: Session, actor_id: int, user_id: object, flag: bool
     user = _user(session, user_id)
     if is_system_account(user):
         raise Conflict("system_account")
+    if is_deleted_account(user):
+        raise Conflict("account_deleted")
     if user.id == actor_id and not flag:
         raise Conflict("cannot_change_own_account")
     if user.is_governorate != bool(flag):
@@ -349,11 +352,14 @@ def set_governorate(session: Session, actor_id: int, user_id: object, flag: bool
 
 
 def set_active(session: Session, actor_id: int, user_id: object, active: bool) -> User:
-    """Deactivate (the person can no longer sign in; their history stays) or reactivate an account."""
+    """Deactivate (the person can no longer sign in; their history stays) or reactivate an account. An
+    account its owner deleted (models.accounts.deletion) stays inactive: there is nobody to sign in."""
     require_governorate(session, actor_id)
     user = _user(session, user_id)
     if is_system_account(user):
         raise Conflict("system_account")
+    if is_deleted_account(user):
+        raise Conflict("account_deleted")
     if user.id == actor_id:
         raise Conflict("cannot_change_own_account")
     if user.is_active != bool(active):

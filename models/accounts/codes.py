@@ -93,6 +93,11 @@ def _check_limits(session: Session, purpose: str, recipient: str, address_hash: 
         raise ValidationError("code_limit_address", field="login")
 
 
+# Codes for an account the caller names (it knows whose they are): confirming a new e-mail address on /account,
+# and voting without an account (the register entry's linked account, models.pb.census).
+FOR_ACCOUNT = ("verify", "vote")
+
+
 def _account_for(session: Session, purpose: str, kind: str, recipient: str) -> User | None:
     """The account a code is for; ValidationError for a registration to a login that is taken."""
     user = find_user_by_login(session, recipient)
@@ -106,15 +111,27 @@ def _account_for(session: Session, purpose: str, kind: str, recipient: str) -> U
 
 
 def issue_code(session: Session, *, purpose: str, login: object, address: str | None, language: str = "fa",
-               now: datetime | None = None) -> IssuedCode:
+               account: User | None = None, now: datetime | None = None) -> IssuedCode:
     """A fresh code for `purpose` to the phone or e-mail `login`; the person's earlier unused codes for it stop
     working. ValidationError: an unreadable login ("login_invalid"), a taken one for "register", or a limit
-    ("code_too_soon" with `seconds`, "code_limit_number", "code_limit_address")."""
+    ("code_too_soon" with `seconds`, "code_limit_number", "code_limit_address").
+
+    "verify" and "vote" codes are for `account`, which the caller found: a new e-mail address of the signed-in
+    person (refused with "login_taken" when another account has it), or the phone of a register entry's
+    account."""
     if purpose not in PURPOSES:
         raise ValidationError("code_purpose_invalid")
     kind, recipient = normalise_login(login if isinstance(login, str) else "")
     now = now or utcnow()
-    user = _account_for(session, purpose, kind, recipient)
+    if purpose in FOR_ACCOUNT:
+        if account is None or not account.is_active:
+            raise ValidationError("code_purpose_invalid")
+        holder = find_user_by_login(session, recipient)
+        if holder is not None and holder.id != account.id:
+            raise ValidationError("login_taken", field="login")
+        user: User | None = account
+    else:
+        user = _account_for(session, purpose, kind, recipient)
     address_hash = key_hash("code-addr", address or "unknown")
     _check_limits(session, purpose, recipient, address_hash, now)
     session.execute(update(OneTimeCode).where(OneTimeCode.recipient == recipient, OneTimeCode.purpose == purpose,
@@ -169,11 +186,44 @@ def is_phone_verified(user: User | None) -> bool:
     return user is not None and user.phone is not None and user.phone_verified_at is not None
 
 
+def is_email_verified(user: User | None) -> bool:
+    """The account's e-mail address got a code that was confirmed (notifications go by e-mail only then)."""
+    return user is not None and user.email is not None and user.email_verified_at is not None
+
+
 def _mark_verified(session: Session, user: User, recipient: str, now: datetime) -> None:
     if user.phone == recipient and user.phone_verified_at is None:
         user.phone_verified_at = now
         record(session, user.id, "user.phone_verified", user, before={"phone_verified_at": None},
                after={"phone_verified_at": now})
+    if user.email == recipient and user.email_verified_at is None:
+        user.email_verified_at = now
+        record(session, user.id, "user.email_verified", user, before={"email_verified_at": None},
+               after={"email_verified_at": now})
+
+
+def change_email_with_code(session: Session, user_id: int, *, email: object, code: object,
+                           now: datetime | None = None) -> User | None:
+    """The signed-in person's new (or first, or unconfirmed) e-mail address takes effect, confirmed, with the
+    "verify" code sent to it; None for a wrong code (the try is counted). Conflict-free: an address another
+    account took meanwhile is ValidationError("login_taken")."""
+    now = now or utcnow()
+    recipient = check_code(session, purpose="verify", login=email, code=code, now=now)
+    user = session.get(User, user_id)
+    if recipient is None or user is None or not user.is_active or is_system_account(user):
+        return None
+    holder = find_user_by_login(session, recipient)
+    if holder is not None and holder.id != user.id:
+        raise ValidationError("login_taken", field="login")
+    if user.email != recipient:
+        # The addresses stay out of the audit log, which cannot forget them (delete my account erases them).
+        before = {"had_email": user.email is not None}
+        user.email = recipient
+        user.email_verified_at = now
+        record(session, user.id, "user.email_changed", user, before=before, after={"email_verified_at": now})
+    else:
+        _mark_verified(session, user, recipient, now)
+    return user
 
 
 def sign_in_with_code(session: Session, *, login: object, code: object, now: datetime | None = None) -> User | None:
@@ -225,5 +275,5 @@ def reset_with_code(session: Session, *, login: object, code: object, new_passwo
     return user
 
 
-__all__ = ["CODE_VALID_FOR", "MAX_TRIES", "IssuedCode", "check_code", "code_key_from_secret", "configure_code_key",
-           "is_phone_verified", "issue_code", "register_with_code", "reset_with_code", "sign_in_with_code"]
+__all__ = ["CODE_VALID_FOR", "MAX_TRIES", "IssuedCode", "change_email_with_code", "check_code", "code_key_from_secret",
+           "configure_code_key", "is_email_verified", "is_phone_verified", "issue_code", "register_with_code", "reset_with_code", "sign_in_with_code"]

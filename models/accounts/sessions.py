@@ -141,6 +141,12 @@ def session_id_of(session: Session, token: object) -> int | None:
     return found.id if found is not None else None
 
 
+def opened_at(session: Session, token: object) -> datetime | None:
+    """When the live session `token` was opened (signing in), else None."""
+    found = _find(session, token)
+    return found.created_at if found is not None and found.ended_at is None else None
+
+
 def is_remembered(session: Session, token: object) -> bool:
     """Whether the session `token` was opened with "remember me"."""
     found = _find(session, token)
@@ -160,4 +166,4 @@ def known_address(session: Session, user_id: int, address: str | None, *, within
 
 __all__ = ["IDLE_FOR", "LOGOUT", "LOGOUT_EVERYWHERE", "PASSWORD_CHANGED", "REMEMBER_FOR", "Check",
            "active_sessions", "check_session", "end_session", "end_session_by_id", "end_sessions",
-           "is_remembered", "known_address", "open_session", "session_id_of", "touch_session"]
+           "is_remembered", "known_address", "opened_at", "open_session", "session_id_of", "touch_session"]

@@ -9,12 +9,14 @@ import hashlib
 import hmac
 import re
 import secrets
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.audit.log import record
 from models.core.errors import NotFound, ValidationError
+from models.orm.base import utcnow
 from models.orm.people import User
 
 # --- passwords --------------------------------------------------------------------------------
@@ -228,10 +230,19 @@ def authenticate(session: Session, login: str, password: str) -> User | None:
     return user
 
 
-def change_password(session: Session, user_id: int, current: object, new: object) -> User:
+# An account made without a password (signed up or registered with a one-time code) sets its first one on
+# /account without a current password, but only in a session opened with a code this recently: a browser left
+# signed in (or a remembered cookie) is not proof of holding the phone, a fresh code is.
+FIRST_PASSWORD_WITHIN = timedelta(minutes=10)
+
+
+def change_password(session: Session, user_id: int, current: object, new: object, *,
+                    signed_in_at: datetime | None = None, now: datetime | None = None) -> User:
     """The person sets a new password, proving the current one (audited). The caller ends the person's
     sessions (models.accounts.sessions.end_sessions): every old session and remember-me cookie stops.
 
+    An account without a password sets its first one without a current one when `signed_in_at` (when this
+    session was opened) is within FIRST_PASSWORD_WITHIN: ValidationError("first_password_stale") otherwise.
     ValidationError("password_wrong", field="current") for a wrong current password; the password rule's
     errors (field="password") for a weak new one, or "password_unchanged" when it is the current one.
     """
@@ -240,14 +251,21 @@ def change_password(session: Session, user_id: int, current: object, new: object
         raise NotFound("user_not_found")
     current = current if isinstance(current, str) else ""
     new = new if isinstance(new, str) else ""
-    # An account without a password (made with a code) sets its first one while signed in.
-    if has_password(user) and not verify_password(user.password_hash, current):
-        raise ValidationError("password_wrong", field="current")
+    if has_password(user):
+        if not verify_password(user.password_hash, current):
+            raise ValidationError("password_wrong", field="current")
+    else:
+        now = now or utcnow()
+        if signed_in_at is None or not (timedelta(0) <= now - signed_in_at <= FIRST_PASSWORD_WITHIN):
+            raise ValidationError("first_password_stale", field="password",
+                                  minutes=int(FIRST_PASSWORD_WITHIN.total_seconds() // 60))
+        current = ""
     check_password_strength(new, login=user.email or user.phone or "", name=user.name)
     if new == current:
         raise ValidationError("password_unchanged", field="password")
+    first = not has_password(user)
     user.password_hash = hash_password(new)
-    record(session, user_id, "user.password_changed", user)
+    record(session, user_id, "user.password_set" if first else "user.password_changed", user)
     return user
 
 

@@ -196,11 +196,12 @@ def seed_demo(session: Session, seed: int = DEMO_SEED) -> SeedSummary:
     for role, (login, fa_name, _en) in DEMO_ACCOUNTS.items():
         account_rows.append(dict(name=fa_name, email=login, phone=None, password_hash=demo_password_hash(login, seed=seed),
                                  language="fa", is_governorate=role == "governorate", is_active=True,
-                                 show_name_publicly=True, created_at=at))
+                                 show_name_publicly=True, created_at=at, email_verified_at=at))
     account_ids = dict(zip(DEMO_ACCOUNTS, _ids(session, User, account_rows)))
     governor_id = _ids(session, User, [dict(
         name="فرماندار شهرستان آمل", email="governor@hamyar.local", phone=None, password_hash="!seeded",
-        language="fa", is_governorate=True, is_active=True, show_name_publicly=True, created_at=at)])[0]
+        language="fa", is_governorate=True, is_active=True, show_name_publicly=True, created_at=at,
+        email_verified_at=at)])[0]
 
     phone_numbers = rng.sample(range(1_000_000, 9_999_999), 3200)
     expert_rows = [dict(name=person_name(), phone=f"+98911{phone_numbers[i]}", email=None, password_hash="!seeded",

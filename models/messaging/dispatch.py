@@ -55,7 +55,7 @@ def queue_notification(session: Session, user: User, kind: str, params: dict, ch
         if channel == "sms" and _sms_ok(user):
             text = "\n".join([rendered.sms, link, unsubscribe_line(lang, unsubscribe)])
             recipient = user.phone
-        elif channel == "email" and user.email:
+        elif channel == "email" and user.email and user.email_verified_at is not None:
             text = "\n\n".join([rendered.body, open_line(lang, link), unsubscribe_line(lang, unsubscribe)])
             recipient = user.email
         else:

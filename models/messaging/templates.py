@@ -182,6 +182,16 @@ TEMPLATES: dict[str, Template] = {
                   "Hamyar password code: {code}. Share it with no one. Valid {minutes} min."),
         lambda p, lang: _t(lang, "کد بازیابی گذرواژهٔ همیار", "Your Hamyar password reset code"), _code_body,
         path=lambda _p: "/forgot", secret=True),
+    "code_verify": Template(
+        _code_sms("همیار: کد تأیید شما {code} است. به کسی ندهید. {minutes} دقیقه اعتبار دارد.",
+                  "Hamyar address code: {code}. Share it with no one. Valid {minutes} min."),
+        lambda p, lang: _t(lang, "کد تأیید ایمیل در همیار", "Confirm your e-mail address for Hamyar"),
+        _code_body, path=lambda _p: "/account", secret=True),
+    "code_vote": Template(
+        _code_sms("همیار: کد رأی شما {code} است. به کسی ندهید. {minutes} دقیقه اعتبار دارد.",
+                  "Hamyar voting code: {code}. Share it with no one. Valid {minutes} min."),
+        lambda p, lang: _t(lang, "کد رأی در همیار", "Your Hamyar voting code"), _code_body,
+        path=lambda _p: "/vote/resident", secret=True),
     "allocation_proposed": Template(
         _count_sms("همیار: تطبیق {n} بخش از کمک شما را به پروژه‌ها پیشنهاد کرد.",
                    "Hamyar: matching proposed {n} part(s) of your help to projects."),

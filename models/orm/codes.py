@@ -12,13 +12,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.orm.base import Base, utcnow
 
-PURPOSES = ("register", "sign_in", "reset", "verify")
+PURPOSES = ("register", "sign_in", "reset", "verify", "vote")
 
 
 class OneTimeCode(Base):
     __tablename__ = "one_time_codes"
     __table_args__ = (
-        CheckConstraint("purpose IN ('register', 'sign_in', 'reset', 'verify')", name="purpose"),
+        CheckConstraint("purpose IN ('register', 'sign_in', 'reset', 'verify', 'vote')", name="purpose"),
         CheckConstraint("channel IN ('sms', 'email')", name="channel"),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
         Index("ix_one_time_codes_recipient", "recipient", "created_at"),

@@ -38,6 +38,8 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # When a one-time code sent to `phone` was last confirmed (models.accounts.codes.is_phone_verified).
     phone_verified_at: Mapped[datetime | None]
+    # When a code sent to `email` was last confirmed (migration 0028): notifications go by e-mail only then.
+    email_verified_at: Mapped[datetime | None]
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.name!r}>"

@@ -31,6 +31,7 @@ def world(db):
         w = build_world(s)
         citizen = s.get(User, w.citizen)
         citizen.phone, citizen.phone_verified_at, citizen.email = "+989121110000", utcnow(), "citizen@amol.example"
+        citizen.email_verified_at = utcnow()
         from models.audit.log import record
         record(s, None, "test.changed", citizen)
     w.db = db

@@ -69,7 +69,7 @@ def site(template, tmp_path):
     configure_register_key(db, register_key_from_secret(SECRET))   # the app's key, so the test reads the same digests
     from dash_app import create_app
 
-    app = create_app({"TESTING": True, "DATABASE_URL": db.url, "SECRET_KEY": SECRET, "HAMYAR_CENSUS_VOTING": "1"})
+    app = create_app({"TESTING": True, "DATABASE_URL": db.url, "SECRET_KEY": SECRET})
     yield app, db, world, users, cycle_id
     app.extensions["hamyar_db"].dispose()
     db.dispose()
@@ -163,24 +163,80 @@ def test_residents_only_cycle_one_account_per_national_code(site):
         assert s.scalar(select(Resident.user_id).where(Resident.user_id.is_not(None))) == users["ana"]
 
 
-def _census(app, cycle_id, code, year, choices):
+def _census(app, cycle_id, code, year, choices, otp=None):
+    trigger = cids.CENSUS_SUBMIT if otp is not None else cids.CENSUS_SEND
     return _answer(post_callback(_client(app, None), app, cids.CENSUS_MESSAGE, {
         cids.CENSUS_CYCLE: {"cycle_id": cycle_id}, cids.CENSUS_CODE: code, cids.CENSUS_YEAR: year,
-        cids.CENSUS_CHOICES: choices, cids.CENSUS_SUBMIT: 1}, f"{cids.CENSUS_SUBMIT}.n_clicks", prop="children"))
+        cids.CENSUS_CHOICES: choices, cids.CENSUS_OTP: otp, cids.CENSUS_SEND: 1, cids.CENSUS_SUBMIT: 1},
+        f"{trigger}.n_clicks", prop="children"))
 
 
-def test_a_resident_votes_once_without_an_account(site):
+@pytest.fixture
+def gateway():
+    from tests.messaging.servers import Gateway, start_gateway
+
+    gw = Gateway()
+    server = start_gateway(gw)
+    yield gw
+    server.shutdown()
+    server.server_close()
+
+
+def _code_from(db, gateway) -> str:
+    import re
+
+    from models.messaging.sender import send_due
+    from models.messaging.transports import HttpSmsTransport, SmtpTransport, Transports
+
+    transports = Transports(sms=HttpSmsTransport(gateway.url, gateway.api_key, "Hamyar", timeout=5),
+                            email=SmtpTransport("127.0.0.1", 9, "hamyar@amol.example", timeout=1))
+    assert send_due(db, transports).sent == 1
+    text = gateway.received[-1]["text"]
+    assert text.startswith("Hamyar voting code:") and len(text) <= 70
+    return re.search(r"\b(\d{6})\b", text).group(1)
+
+
+def test_a_resident_votes_once_without_an_account_with_a_code_to_their_phone(site, gateway):
     app, db, world, users, cycle_id = site
     _import(app, db)
     _answer(_set_rule(app, cycle_id))
     with db.unit_of_work() as s:
         pbc.advance_phase(s, users["gov"], cycle_id, "voting")
     assert "Residents' cycle" in rendered_text(_client(app, None), "/vote/resident")
-    assert "Your vote is counted." in _census(app, cycle_id, CODES[1], "۱۳۷۰", [world.project])
+    # an entry nobody linked to a confirmed phone: told so, pointed to /signup, nothing sent
+    refused = _census(app, cycle_id, CODES[2], "1350", [world.project])
+    assert "has no confirmed mobile number" in refused and "/signup" in refused
+    assert "Your account is now linked to the resident register." in _claim(app, "bob", CODES[1], "1370")
+    # the national code and the year alone cast nothing: a code goes to the linked account's phone
+    sent = post_callback(_client(app, None), app, cids.CENSUS_MESSAGE, {
+        cids.CENSUS_CYCLE: {"cycle_id": cycle_id}, cids.CENSUS_CODE: CODES[1], cids.CENSUS_YEAR: "۱۳۷۰",
+        cids.CENSUS_CHOICES: [world.project], cids.CENSUS_SEND: 1}, f"{cids.CENSUS_SEND}.n_clicks",
+        prop="children").get_json()["response"]
+    assert sent[cids.CENSUS_CODE_STEP]["hidden"] is False and "0011" in json.dumps(sent[cids.CENSUS_SENT])
+    code = _code_from(db, gateway)
+    assert gateway.received[-1]["to"] == "+989110000011"   # bob's confirmed phone
+    wrong = "000000" if code != "000000" else "111111"
+    assert "This code is not right" in _census(app, cycle_id, CODES[1], "1370", [world.project], otp=wrong)
+    with db.reader() as s:
+        assert s.scalar(select(func.count(PBBallot.id)).where(PBBallot.cycle_id == cycle_id)) == 0
+        from models.orm.codes import OneTimeCode
+        assert s.scalar(select(OneTimeCode.attempts).where(OneTimeCode.purpose == "vote")) == 1  # the try counted
+    assert "Your vote is counted." in _census(app, cycle_id, CODES[1], "1370", [world.project], otp=code)
     assert "This national code has already voted here." in _census(app, cycle_id, CODES[1], "1370", [world.project])
-    assert "Your vote is counted." not in _census(app, cycle_id, CODES[3], "1370", [world.project])
+    assert "Your vote is counted." not in _census(app, cycle_id, CODES[1], "1370", [world.project], otp=code)
     with db.reader() as s:
         assert s.scalar(select(func.count(PBBallot.id)).where(PBBallot.cycle_id == cycle_id)) == 1
+
+
+def test_census_voting_is_off_with_hamyar_census_voting_0(site):
+    from dataclasses import replace
+
+    from dash_app.settings import EXTENSION_KEY
+
+    app, db, world, users, cycle_id = site
+    app.extensions[EXTENSION_KEY] = replace(app.extensions[EXTENSION_KEY], census_voting=False)
+    assert "offered only where the vote is for residents" in _census(app, cycle_id, CODES[1], "1370", [world.project])
+    assert "No budgeting vote for residents is open right now." in rendered_text(_client(app, None), "/vote/resident")
 
 
 def test_a_table_member_registers_a_resident_and_a_citizen_cannot(site):

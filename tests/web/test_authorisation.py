@@ -45,7 +45,7 @@ def test_every_callback_is_registered_with_a_rule(app):
 def test_only_the_pages_router_and_the_reset_check_are_public(app):
     public = [k for k in _server_callbacks(app) if auth.rule_for(app, k).public]
     # ... the reset page's link check, which reads the token from the URL's fragment (issue 18 item 11), and
-    # voting without an account (issue 23; off unless HAMYAR_CENSUS_VOTING=1, and the callback refuses then).
+    # voting without an account (issue 23: with a one-time code to the phone; HAMYAR_CENSUS_VOTING=0 switches it off).
     from dash_app.pages.pb import ids_census as cids
 
     census = [k for k in public if k.startswith(f"..{cids.CENSUS_MESSAGE}.children...")]

@@ -59,5 +59,5 @@ def test_wsgi_refuses_to_start_without_a_secret_key(tmp_path):
 def test_voting_without_an_account_is_off_unless_chosen():
     from dash_app.settings import Settings
 
-    assert Settings.load({"TESTING": True}, environ={}).census_voting is False
-    assert Settings.load({"TESTING": True, "HAMYAR_CENSUS_VOTING": "1"}, environ={}).census_voting is True
+    assert Settings.load({"TESTING": True}, environ={}).census_voting is True
+    assert Settings.load({"TESTING": True, "HAMYAR_CENSUS_VOTING": "0"}, environ={}).census_voting is False

@@ -37,3 +37,17 @@ ACCOUNT_PREFS = "account-prefs"
 ACCOUNT_PREF_CHANNEL = "account-pref-channel"      # pattern id {"type": ..., "group": ...}
 ACCOUNT_PREF_FREQUENCY = "account-pref-frequency"  # pattern id {"type": ..., "group": ...}
 ACCOUNT_PREFS_STATUS = "account-prefs-status"
+# Self-service on /account (issue 23 item 3): download my data, delete my account, e-mail confirmation
+ACCOUNT_DOWNLOAD = "account-download"
+ACCOUNT_DOWNLOAD_JSON = "account-download-json"
+ACCOUNT_DOWNLOAD_ZIP = "account-download-zip"
+ACCOUNT_DOWNLOAD_STATUS = "account-download-status"
+ACCOUNT_DELETE_OPEN = "account-delete-open"
+ACCOUNT_DELETE_MODAL = "account-delete-modal"
+ACCOUNT_DELETE_CANCEL = "account-delete-cancel"
+ACCOUNT_DELETE_FORM = "account-delete-form"
+ACCOUNT_DELETE_ERROR = "account-delete-error"
+ACCOUNT_EMAIL_FORM = "account-email-form"
+ACCOUNT_EMAIL_CODE_FORM = "account-email-code-form"
+ACCOUNT_EMAIL_ERROR = "account-email-error"
+ACCOUNT_EMAIL_NOTICE = "account-email-notice"

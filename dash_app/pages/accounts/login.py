@@ -18,7 +18,9 @@ from dash_app.pages.accounts import ids
 from dash_app.ui.forms import field
 
 # Good news a form sends back here (?notice=...), e.g. after a new password was set with a reset link.
-NOTICES = {"password_reset": _l("Your new password is set. Log in with it.")}
+NOTICES = {"password_reset": _l("Your new password is set. Log in with it."),
+           "account_deleted": _l("Your account is deleted and you are logged out everywhere. You can sign up again "
+                                 "with the same number at any time.")}
 
 
 def notice_for(notice: str | None) -> html.Div | None:
