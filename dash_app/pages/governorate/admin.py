@@ -7,7 +7,7 @@ confirmation first.
 """
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import timedelta
 from typing import Any
 
 import dash
@@ -48,6 +48,7 @@ from models.pledging.decisions import MAX_INSTRUCTIONS as PAYMENT_MAX
 from models.pledging.decisions import payment_instructions, set_payment_instructions
 from models.reporting import valuation
 from models.tables.elections import (
+    EXTENSION_DAYS,
     QUORUM_PERCENT_DEFAULT,
     close_election,
     close_preview,
@@ -69,7 +70,7 @@ AD_E_MODAL_ERROR = "adm-e-modal-error"
 AD_E_CONFIRM = "adm-e-confirm"
 AD_E_EXTEND = "adm-e-extend"
 AD_E_CANCEL = "adm-e-cancel"
-EXTEND_DAYS = 7
+EXTEND_DAYS = EXTENSION_DAYS
 
 
 def _with_error(component: Any, field_id: str) -> html.Div:
@@ -603,11 +604,7 @@ def end_election(n_confirm, n_extend, election_id, version):
     try:
         with get_db().unit_of_work() as s:
             if ctx.triggered_id == AD_E_EXTEND:
-                election = s.get(ChairElection, election_id) if isinstance(election_id, int) else None
-                closes = election.closes_at if election is not None else utcnow()
-                if closes.tzinfo is None:
-                    closes = closes.replace(tzinfo=UTC)
-                election = extend_election(s, current_user_id(), election_id, closes + timedelta(days=EXTEND_DAYS))
+                election = extend_election(s, current_user_id(), election_id)  # the one rule (models.tables)
                 message = _("The election is extended until %(when)s.", when=format_datetime(election.closes_at))
             else:
                 close_election(s, current_user_id(), election_id)
