@@ -211,16 +211,22 @@ def change_need_quantity(session: Session, actor_id: int, need_id: object, quant
     return need
 
 
-def _need_of(session: Session, actor_id: int, need_id: object) -> tuple[Need, Project]:
-    """A need still on its project, with the project the actor may edit; the need row is locked after the
-    project's (models.core.capacity.LOCK_ORDER)."""
+def _need_of(session: Session, actor_id: int, need_id: object, *, then_lock=None) -> tuple[Need, Project]:
+    """A need still on its project, with the project the actor may edit. Locks in LOCK_ORDER
+    (models.core.capacity): the project, then `then_lock(need_id)` (the pledges and allocations a removal
+    touches), then the need, read again once locked."""
     if isinstance(need_id, bool) or not isinstance(need_id, int):
         raise NotFound("need_not_found")
-    need = session.get(Need, need_id)
+    project_id = session.scalar(select(Need.project_id).where(Need.id == need_id))
+    if project_id is None:
+        raise NotFound("need_not_found")
+    project = _editable_project(session, actor_id, project_id)
+    if then_lock is not None:
+        then_lock(need_id)
+    lock_rows(session, Need, [need_id])
+    need = session.get(Need, need_id, populate_existing=True)
     if need is None or need.removed_at is not None:
         raise NotFound("need_not_found")
-    project = _editable_project(session, actor_id, need.project_id)
-    lock_rows(session, Need, [need.id])
     return need, project
 
 
@@ -335,10 +341,17 @@ def remove_need(session: Session, actor_id: int, need_id: object, version: objec
     need is marked removed (the row stays for the history of its allocations). Audited."""
     from models.core.notify import notify_withdrawn
     from models.orm.base import utcnow
+    from models.orm.pledges import Pledge
 
-    need, project = _need_of(session, actor_id, need_id)
+    def lock_help(nid: int) -> None:  # decisions lock pledge, allocation, need: the same order here
+        rows = session.execute(select(Allocation.id, Allocation.pledge_id).where(Allocation.need_id == nid)).all()
+        lock_rows(session, Pledge, [p for _a, p in rows])
+        lock_rows(session, Allocation, [a for a, _p in rows])
+
+    need, project = _need_of(session, actor_id, need_id, then_lock=lock_help)
     _checked_version(need, version)
-    allocations = _need_allocations(session, need.id)
+    allocations = list(session.scalars(select(Allocation).where(Allocation.need_id == need.id)
+                                       .order_by(Allocation.id).execution_options(populate_existing=True)))
     decided = [a for a in allocations if a.status in (AllocationStatus.ACCEPTED, AllocationStatus.DELIVERED)]
     if decided:
         raise Conflict("need_has_decided_help", count=len(decided))
