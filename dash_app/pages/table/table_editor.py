@@ -1,6 +1,12 @@
 """The projects and needs editor on /tables/<id>: members draft projects and needs, the chair publishes
 and moves projects along their status machine (with a confirmation for each move).
 
+Needs (issue 20): a new need may have a time window (Jalali or ISO from/to); an existing one has its
+quantity, and behind its own "Edit" its description, skills and window, changed in place (with the version
+shown), and is removed after a confirmation that says what becomes of its proposals (a sentence instead while
+help for it is accepted or delivered). On a phone each project's add-need form is folded behind "Add a need";
+its errors appear at the field and beside its button, and the list is not redrawn so the form stays open.
+
 Imports dash, dbc, models and dash_app; not a page itself.
 """
 from __future__ import annotations
@@ -131,9 +137,10 @@ def _item_options(lang: str) -> list[dict]:
 
 
 # The add-need form's fields that a rule may name (models.projects.editing) -> the wrapper marked and focused.
-NEED_FIELDS = ("kind", "quantity", "description", "skills", "item", "window")
+NEED_FIELDS = ("kind", "quantity", "description", "skills", "item", "accepts", "window")
 NEED_FIELD_LABELS = {"kind": _l("Kind of help"), "quantity": _l("Quantity"), "description": _l("What exactly"),
-                     "skills": _l("Skills"), "item": _l("Item (logistics)"), "window": _l("When (from–to)")}
+                     "skills": _l("Skills"), "item": _l("Item (logistics)"), "accepts": _l("Also accepts (logistics)"),
+                     "window": _l("When (from–to)")}
 
 
 def _dom_id(component_id) -> str:
