@@ -19,6 +19,7 @@ GROUPS = ("decisions", "elections", "messages", "referrals", "other")
 _GROUP_OF = {
     "allocation_proposed": "decisions", "allocation_accepted": "decisions", "allocation_rejected": "decisions",
     "allocation_delivered": "decisions", "allocation_withdrawn": "decisions", "project_cancelled": "decisions",
+    "pledge_lowered": "decisions",
     "election_opened": "elections", "election_closed": "elections",
     "contribution_message": "messages",
 }
@@ -83,7 +84,8 @@ def notify_proposed(session: Session, allocations) -> None:
 
 def notify_withdrawn(session: Session, allocations, why: str) -> None:
     """Tell each citizen that proposals on their pledges were withdrawn (`why`: "run", a later matching run
-    did not repeat them; "pb", a budgeting cycle funded the need): one notice per citizen."""
+    did not repeat them; "pb", a budgeting cycle funded the need; "need_removed", the table removed the need):
+    one notice per citizen."""
     from models.orm.pledges import Pledge
 
     allocations = [a for a in allocations]

@@ -106,6 +106,9 @@ def _count_sms(fa: str, en: str) -> Callable[[dict, str], str]:
 
 def _withdrawn_sms(p: dict, lang: str) -> str:
     n = digits(int(p.get("count") or 0), lang)
+    if p.get("why") == "need_removed":
+        return _t(lang, "همیار: نیازی حذف شد و {n} پیشنهاد کمک شما پس گرفته شد.",
+                  "Hamyar: a need was removed; {n} proposal(s) of your help withdrawn.").format(n=n)
     if p.get("why") == "pb":
         return _t(lang, "همیار: بودجهٔ مشارکتی جای {n} پیشنهاد کمک شما را گرفت.",
                   "Hamyar: participatory budgeting replaced {n} proposal(s) of your help.").format(n=n)
@@ -115,6 +118,11 @@ def _withdrawn_sms(p: dict, lang: str) -> str:
 
 def _withdrawn_body(p: dict, lang: str) -> str:
     n = digits(int(p.get("count") or 0), lang)
+    if p.get("why") == "need_removed":
+        return _t(lang, "میز نیازی را که کمک شما برایش پیشنهاد شده بود از پروژه حذف کرد؛ {n} پیشنهاد کمک شما پس گرفته "
+                        "شد و آن بخش از کمکتان دوباره آزاد است و در تطبیق بعدی به کار می‌رود.",
+                  "The table removed a need your help had been proposed for; {n} proposal(s) of your help were "
+                  "withdrawn and that part is free again for the next matching.").format(n=n)
     if p.get("why") == "pb":
         return _t(lang, "نتایج بودجه‌ریزی مشارکتی منتشر شد و بودجهٔ فرمانداری نیاز مالی پروژه را تأمین کرد؛ "
                         "{n} پیشنهاد کمک شما پس گرفته شد و آن بخش از کمکتان دوباره آزاد است.",
@@ -223,6 +231,15 @@ TEMPLATES: dict[str, Template] = {
         _withdrawn_sms,
         lambda p, lang: _t(lang, "پیشنهادی برای کمک شما پس گرفته شد", "A proposal for your help was withdrawn"),
         _withdrawn_body),
+    "pledge_lowered": Template(  # to a chair: a citizen lowered a pledge below what was proposed (issue 20)
+        _count_sms("همیار: کمکی کم شد و {n} پیشنهاد در صف میز شما پس گرفته شد.",
+                   "Hamyar: a pledge was lowered; {n} proposal(s) withdrawn."),
+        lambda p, lang: _t(lang, "پیشنهادی در صف میز پس گرفته شد", "A proposal in your table's queue was withdrawn"),
+        _project_body("شهروندی مقدار کمکش را کمتر از آنچه پیشنهاد شده بود کرد؛ {n} پیشنهاد بر نیازهای میز شما پس گرفته "
+                      "شد. اجرای بعدی تطبیق جای آن را پر می‌کند.",
+                      "A citizen lowered their pledge below what was proposed; {n} proposal(s) on your table's "
+                      "needs were withdrawn. The next matching run fills the gap."),
+        path=_table_path),
     "project_cancelled": Template(
         _project_sms("همیار: پروژهٔ «{project}» لغو شد و کمک شما آزاد است.",
                      "Hamyar: \u201c{project}\u201d was cancelled; your help is free."),

@@ -194,7 +194,7 @@ def _project_filter(session: Session, stmt, q: ProjectQuery):
 def _projects(session: Session, projects: list[Project]) -> list[Item]:
     needs_of: defaultdict[int, list[Need]] = defaultdict(list)
     ids = [p.id for p in projects]
-    for n in session.scalars(select(Need).where(Need.project_id.in_(ids)).order_by(Need.id)) if ids else ():
+    for n in session.scalars(select(Need).where(Need.project_id.in_(ids), Need.removed_at.is_(None)).order_by(Need.id)) if ids else ():
         needs_of[n.project_id].append(n)
     totals = _need_totals(session, [n.id for ns in needs_of.values() for n in ns])
     givers = _project_contributors(session, ids)

@@ -83,6 +83,9 @@ class Need(Base):
     window_start: Mapped[date | None]
     window_end: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Removed from its project by the editor (issue 20): the row stays for the history of its allocations
+    # (withdrawn or rejected, never accepted or delivered); matching, coverage and every list leave it out.
+    removed_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
 
     project: Mapped[Project] = relationship(back_populates="needs")

@@ -146,7 +146,7 @@ def uncovered_financial_need(session: Session, project_ids: list[int]) -> dict[i
         return {}
     asked = dict.fromkeys(ids, 0)
     for pid, qty in session.execute(select(Need.project_id, func.sum(Need.quantity))
-                                    .where(Need.project_id.in_(ids), Need.kind == HelpKind.FINANCIAL)
+                                    .where(Need.project_id.in_(ids), Need.kind == HelpKind.FINANCIAL, Need.removed_at.is_(None))
                                     .group_by(Need.project_id)):
         asked[pid] = int(qty)
     for pid, qty in session.execute(select(Need.project_id, func.sum(Allocation.quantity))
@@ -650,7 +650,7 @@ def _fund(session: Session, actor_id: int, cycle: PBCycle, funded: list[PBCycleP
     if not funded:
         return
     needs = list(session.scalars(select(Need).where(Need.project_id.in_([r.project_id for r in funded]),
-                                                    Need.kind == HelpKind.FINANCIAL).order_by(Need.id)))
+                                                    Need.kind == HelpKind.FINANCIAL, Need.removed_at.is_(None)).order_by(Need.id)))
     proposed = select(Allocation).where(Allocation.need_id.in_([n.id for n in needs]),
                                         Allocation.status == AllocationStatus.PROPOSED)
     # models.core.capacity.LOCK_ORDER: the proposals' pledges, the proposals, then the needs

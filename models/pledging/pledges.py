@@ -140,7 +140,7 @@ def _item_and_project(session: Session, kind: HelpKind, data: PledgeInput) -> tu
     if project is None or project.status not in MATCHABLE_STATUSES:
         raise ValidationError("project_unknown", field="project")
     if data.only_project:
-        fits = [n for n in project.needs if n.kind is kind and (
+        fits = [n for n in project.needs if n.removed_at is None and n.kind is kind and (
             item is None or n.item_id == item.id or any(a.id == item.id for a in n.accepts))]
         if not fits:
             raise ValidationError("project_has_no_such_need", field="project")

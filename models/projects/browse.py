@@ -56,7 +56,7 @@ def _coverage_subquery():
     return (select(Need.id.label("need_id"), Need.project_id.label("project_id"), Need.kind.label("kind"),
                    Need.quantity.label("quantity"), accepted.label("accepted"), delivered.label("delivered"),
                    proposed.label("proposed"))
-            .outerjoin(Allocation, Allocation.need_id == Need.id)
+            .outerjoin(Allocation, Allocation.need_id == Need.id).where(Need.removed_at.is_(None))
             .group_by(Need.id, Need.project_id, Need.kind, Need.quantity)
             .subquery("coverage"))
 
@@ -399,7 +399,8 @@ def project_view(session: Session, project_id: object, *, contributions_page: in
         .where(cov.c.project_id == project.id))}
     needs = [NeedView(n.id, n.kind, n.description or "", n.window_start, n.window_end,
                       [Choice(s.id, s.name_fa, s.name_en, slug=s.slug) for s in n.skills],
-                      coverage.get(n.id, Coverage(n.quantity, 0, 0, 0))) for n in project.needs]
+                      coverage.get(n.id, Coverage(n.quantity, 0, 0, 0))) for n in project.needs
+             if n.removed_at is None]
 
     decided = (select(Allocation.id).join(Need, Need.id == Allocation.need_id)
                .where(Need.project_id == project.id, Allocation.status.in_(FIXED_ALLOCATION)))

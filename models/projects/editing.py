@@ -7,7 +7,7 @@ cancelling releases its proposals and accepted-but-undelivered allocations and t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -211,6 +211,165 @@ def change_need_quantity(session: Session, actor_id: int, need_id: object, quant
     return need
 
 
+def _need_of(session: Session, actor_id: int, need_id: object, *, then_lock=None) -> tuple[Need, Project]:
+    """A need still on its project, with the project the actor may edit. Locks in LOCK_ORDER
+    (models.core.capacity): the project, then `then_lock(need_id)` (the pledges and allocations a removal
+    touches), then the need, read again once locked."""
+    if isinstance(need_id, bool) or not isinstance(need_id, int):
+        raise NotFound("need_not_found")
+    project_id = session.scalar(select(Need.project_id).where(Need.id == need_id))
+    if project_id is None:
+        raise NotFound("need_not_found")
+    project = _editable_project(session, actor_id, project_id)
+    if then_lock is not None:
+        then_lock(need_id)
+    lock_rows(session, Need, [need_id])
+    need = session.get(Need, need_id, populate_existing=True)
+    if need is None or need.removed_at is not None:
+        raise NotFound("need_not_found")
+    return need, project
+
+
+def _checked_version(need: Need, version: object) -> None:
+    """The version the editor showed (None: not checked); another editor's change in between refuses."""
+    if version is not None and version != need.version:
+        raise Conflict("need_changed")
+
+
+def _skills_for(session: Session, kind: HelpKind, raw: object) -> list[Skill]:
+    raw_skills = raw if raw is not None else ()
+    if not isinstance(raw_skills, (list, tuple, set, frozenset)) or not all(
+            isinstance(i, int) and not isinstance(i, bool) for i in raw_skills):
+        raise ValidationError("skill_unknown", field="skills")
+    skill_ids = sorted(set(raw_skills))
+    skills = list(session.scalars(select(Skill).where(Skill.id.in_(skill_ids)))) if skill_ids else []
+    if len(skills) != len(skill_ids):
+        raise ValidationError("skill_unknown", field="skills")
+    if skills and kind not in SKILLED_KINDS:  # a hall needing "driving": skills are for design and execution
+        raise ValidationError("skills_not_for_kind", field="skills")
+    return skills
+
+
+@dataclass(frozen=True)
+class NeedEdit:
+    """What the editor may change on an existing need (its kind and item stay; its quantity has its own
+    operation, `change_need_quantity`)."""
+    description: str = ""
+    skill_ids: tuple[int, ...] = field(default_factory=tuple)
+    window_start: date | None = None
+    window_end: date | None = None
+
+
+def update_need(session: Session, actor_id: int, need_id: object, data: NeedEdit,
+                version: object = None) -> Need:
+    """A need's description, skills and time window corrected (issue 20); audited with before and after.
+
+    Proposals already made stay: the next matching run checks them against the new skills and window
+    and withdraws those that no longer fit (docs/matching.md, "tie-breaks and stability")."""
+    need, project = _need_of(session, actor_id, need_id)
+    _checked_version(need, version)
+    validate_window(data.window_start, data.window_end)
+    skills = _skills_for(session, need.kind, data.skill_ids)
+    description = _text(data.description, "description", 200)
+    before = {"description": need.description, "skills": [s.id for s in need.skills],
+              "window_start": need.window_start.isoformat() if need.window_start else None,
+              "window_end": need.window_end.isoformat() if need.window_end else None}
+    after = {"description": description, "skills": [s.id for s in skills],
+             "window_start": data.window_start.isoformat() if data.window_start else None,
+             "window_end": data.window_end.isoformat() if data.window_end else None}
+    if before == after:
+        return need
+    need.description = description
+    need.skills = skills
+    need.window_start, need.window_end = data.window_start, data.window_end
+    record(session, actor_id, "need.updated", need, before=before, after=after, table_id=project.table_id)
+    return need
+
+
+@dataclass(frozen=True)
+class NeedRemoval:
+    """What removing a need would do, for the editor's confirmation."""
+    need_id: int
+    proposals: int        # proposed allocations that would be withdrawn
+    citizens: int         # whose citizens would be told
+    decided: int          # accepted or delivered allocations: while any, the need cannot be removed
+
+    @property
+    def allowed(self) -> bool:
+        return self.decided == 0
+
+
+def _need_allocations(session: Session, need_id: int) -> list[Allocation]:
+    return list(session.scalars(select(Allocation).where(Allocation.need_id == need_id).order_by(Allocation.id)))
+
+
+def removal_preview(session: Session, need_id: int) -> NeedRemoval:
+    allocations = _need_allocations(session, need_id)
+    proposed = [a for a in allocations if a.status is AllocationStatus.PROPOSED]
+    return NeedRemoval(need_id, len(proposed), len({a.pledge.citizen_id for a in proposed}),
+                       sum(1 for a in allocations if a.status in (AllocationStatus.ACCEPTED,
+                                                                   AllocationStatus.DELIVERED)))
+
+
+def removal_previews(session: Session, need_ids: list[int]) -> dict[int, NeedRemoval]:
+    """removal_preview for many needs in two queries (the editor lists every need)."""
+    from models.orm.pledges import Pledge
+
+    out = {nid: NeedRemoval(nid, 0, 0, 0) for nid in need_ids}
+    if not need_ids:
+        return out
+    rows = session.execute(select(Allocation.need_id, Allocation.status, Pledge.citizen_id)
+                           .join(Pledge, Pledge.id == Allocation.pledge_id)
+                           .where(Allocation.need_id.in_(need_ids))).all()
+    proposals: dict[int, int] = {}
+    citizens: dict[int, set[int]] = {}
+    decided: dict[int, int] = {}
+    for nid, status, citizen in rows:
+        if status is AllocationStatus.PROPOSED:
+            proposals[nid] = proposals.get(nid, 0) + 1
+            citizens.setdefault(nid, set()).add(citizen)
+        elif status in (AllocationStatus.ACCEPTED, AllocationStatus.DELIVERED):
+            decided[nid] = decided.get(nid, 0) + 1
+    return {nid: NeedRemoval(nid, proposals.get(nid, 0), len(citizens.get(nid, ())), decided.get(nid, 0))
+            for nid in need_ids}
+
+
+def remove_need(session: Session, actor_id: int, need_id: object, version: object = None,
+                now: datetime | None = None) -> NeedRemoval:
+    """Take a need off its project (issue 20). Refused while help for it is accepted or delivered
+    (Conflict("need_has_decided_help")); otherwise its proposals are withdrawn, their citizens told, and the
+    need is marked removed (the row stays for the history of its allocations). Audited."""
+    from models.core.notify import notify_withdrawn
+    from models.orm.base import utcnow
+    from models.orm.pledges import Pledge
+
+    def lock_help(nid: int) -> None:  # decisions lock pledge, allocation, need: the same order here
+        rows = session.execute(select(Allocation.id, Allocation.pledge_id).where(Allocation.need_id == nid)).all()
+        lock_rows(session, Pledge, [p for _a, p in rows])
+        lock_rows(session, Allocation, [a for a, _p in rows])
+
+    need, project = _need_of(session, actor_id, need_id, then_lock=lock_help)
+    _checked_version(need, version)
+    allocations = list(session.scalars(select(Allocation).where(Allocation.need_id == need.id)
+                                       .order_by(Allocation.id).execution_options(populate_existing=True)))
+    decided = [a for a in allocations if a.status in (AllocationStatus.ACCEPTED, AllocationStatus.DELIVERED)]
+    if decided:
+        raise Conflict("need_has_decided_help", count=len(decided))
+    proposals = [a for a in allocations if a.status is AllocationStatus.PROPOSED]
+    preview = NeedRemoval(need.id, len(proposals), len({a.pledge.citizen_id for a in proposals}), 0)
+    for alloc in proposals:
+        alloc.status = AllocationStatus.WITHDRAWN
+    record_many(session, actor_id, "allocation.withdrawn_by_need_removal", proposals,
+                table_of=lambda a: project.table_id)
+    refresh_pledge_statuses(session, actor_id, {a.pledge_id for a in proposals})
+    notify_withdrawn(session, proposals, "need_removed")
+    need.removed_at = now or utcnow()
+    record(session, actor_id, "need.removed", need, before=snapshot(need, ["kind", "quantity", "description"]),
+           after={"removed_at": need.removed_at.isoformat(), "proposals_withdrawn": len(proposals)},
+           table_id=project.table_id)
+    return preview
+
+
 def change_status(session: Session, actor_id: int, project_id: object, status: str) -> Project:
     """The chair moves a project along its status machine; returns the project."""
     try:
@@ -223,7 +382,7 @@ def change_status(session: Session, actor_id: int, project_id: object, status: s
     if target not in TRANSITIONS[project.status]:
         raise Conflict("status_transition_invalid", current=project.status.value, target=target.value)
     allocations = list(session.scalars(select(Allocation).join(Need).where(Need.project_id == project.id)))
-    if target is ProjectStatus.OPEN and not project.needs:
+    if target is ProjectStatus.OPEN and not [n for n in project.needs if n.removed_at is None]:
         raise ValidationError("project_without_needs")
     if target is ProjectStatus.COMPLETED and any(a.status is AllocationStatus.PROPOSED for a in allocations):
         raise Conflict("project_has_undecided_proposals")
@@ -258,6 +417,8 @@ class NeedRow:
     window_end: date | None
     item: tuple[str, str] | None = None                              # logistics: (name_fa, name_en)
     accepts: list[tuple[str, str]] = field(default_factory=list)     # substitutes accepted
+    skill_ids: list[int] = field(default_factory=list)
+    version: int = 1
 
     @property
     def coverage(self) -> float:
@@ -305,7 +466,8 @@ def table_projects(session: Session, table_id: int, *, include_drafts: bool = Fa
     order = {ProjectStatus.OPEN: 0, ProjectStatus.IN_PROGRESS: 1, ProjectStatus.DRAFT: 2,
              ProjectStatus.COMPLETED: 3, ProjectStatus.CANCELLED: 4}
     projects = sorted(session.scalars(q), key=lambda p: (order[p.status], -p.priority, p.id))
-    need_ids = [n.id for p in projects for n in p.needs]
+    live = {p.id: [n for n in p.needs if n.removed_at is None] for p in projects}  # removed needs: history only
+    need_ids = [n.id for p in projects for n in live[p.id]]
     sums: dict[int, tuple[int, int]] = {}
     if need_ids:
         active = func.sum(case((Allocation.status.in_(ACTIVE_ALLOCATION), Allocation.quantity), else_=0))
@@ -320,7 +482,8 @@ def table_projects(session: Session, table_id: int, *, include_drafts: bool = Fa
         [NeedRow(n.id, n.kind.value, n.quantity, *sums.get(n.id, (0, 0)), n.description or "",
                  [(s.name_fa, s.name_en) for s in n.skills], n.window_start, n.window_end,
                  (n.item.name_fa, n.item.name_en) if n.item else None,
-                 [(a.name_fa, a.name_en) for a in n.accepts]) for n in p.needs])
+                 [(a.name_fa, a.name_en) for a in n.accepts], [s.id for s in n.skills],
+                 n.version) for n in live[p.id]])
         for p in projects]
 
 

@@ -317,7 +317,8 @@ def coverage(session: Session, f: DashboardFilter) -> list[ProjectCoverage]:
         func.sum(value_expr(Need.kind, Need.quantity, item_rate, default_rate)),
         func.sum(value_expr(Need.kind, covered_q, item_rate, default_rate)),
         func.sum(value_expr(Need.kind, proposed_q, item_rate, default_rate)),
-    ).where(Project.status.in_(LIVE_PROJECT)).group_by(Project.id, Project.title_fa, Project.title_en,
+    ).where(Project.status.in_(LIVE_PROJECT), Need.removed_at.is_(None)).group_by(
+        Project.id, Project.title_fa, Project.title_en,
                                                         Project.table_id)
     stmt = _filtered(stmt, DashboardFilter(table_id=f.table_id, kind=f.kind, district_id=f.district_id),
                      None, Project.table_id, Need.kind, top, district.id)

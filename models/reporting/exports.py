@@ -125,7 +125,7 @@ def allocations_sheet(session: Session, f: DashboardFilter, *, include_contacts:
 def projects_sheet(session: Session, f: DashboardFilter, *, lang: str = "fa") -> Sheet:
     """Projects of the table and district (created in the range), with needed and mobilised quantities."""
     district = aliased(District, name="project_district")
-    needed = select(Need.project_id).select_from(Need)
+    needed = select(Need.project_id).select_from(Need).where(Need.removed_at.is_(None))
     needed, n_rate, n_default = rate_joins(needed, Need.kind, Need.description)
     needed = needed.with_only_columns(
         Need.project_id, func.sum(value_expr(Need.kind, Need.quantity, n_rate, n_default)).label("q"),

@@ -113,7 +113,7 @@ def replicate(session: Session, actor_id: int, pilot_id: object, table_id: objec
 
 def _copy_path(session: Session, actor_id: int, source: Project, copy: Project, today: date) -> None:
     new_need = {}
-    for need in source.needs:
+    for need in (n for n in source.needs if n.removed_at is None):
         twin = Need(project_id=copy.id, kind=need.kind, quantity=need.quantity, description=need.description,
                     item_id=need.item_id)
         twin.skills = list(need.skills)

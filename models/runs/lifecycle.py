@@ -103,7 +103,8 @@ def read_instance(session: Session, scope: RunScope, table_id: int | None = None
 
     need_q = (select(Need.id, Need.kind, Need.quantity, Need.window_start, Need.window_end, Project.id,
                      Project.table_id, Project.priority, Project.pb_support, Project.district_id)
-              .join(Project, Need.project_id == Project.id).where(Project.status.in_(MATCHABLE_PROJECTS)))
+              .join(Project, Need.project_id == Project.id)
+              .where(Project.status.in_(MATCHABLE_PROJECTS), Need.removed_at.is_(None)))
     if scope is RunScope.TABLE:
         need_q = need_q.where(Project.table_id == table_id)
     need_rows = session.execute(need_q.order_by(Need.id)).all()
@@ -218,7 +219,7 @@ def coverage(session: Session, scope: RunScope, table_id: int | None = None) -> 
     from models.core.capacity import need_usage
 
     q = (select(Need.id, Need.quantity, Project.id).join(Project, Need.project_id == Project.id)
-         .where(Project.status.in_(MATCHABLE_PROJECTS)))
+         .where(Project.status.in_(MATCHABLE_PROJECTS), Need.removed_at.is_(None)))
     if scope is RunScope.TABLE:
         q = q.where(Project.table_id == table_id)
     rows = session.execute(q).all()

@@ -121,7 +121,7 @@ def _coverage_after(session: Session, scope: RunScope, table_id: int | None,
                     new: dict[tuple[int, int], int]) -> tuple[float, int, dict[str, float]]:
     """models.runs.lifecycle.coverage with the scope's proposals replaced by `new` (decided help stays)."""
     q = (select(Need.id, Need.quantity, Project.id).join(Project, Need.project_id == Project.id)
-         .where(Project.status.in_(MATCHABLE_PROJECTS)))
+         .where(Project.status.in_(MATCHABLE_PROJECTS), Need.removed_at.is_(None)))
     if scope is RunScope.TABLE:
         q = q.where(Project.table_id == table_id)
     rows = session.execute(q).all()

@@ -77,10 +77,10 @@ def reconcile(session: Session, answer: dict[tuple[int, int], dict], instance: d
     cap_now = dict(session.execute(select(Pledge.id, Pledge.quantity - Pledge.withdrawn_quantity)
                                    .where(Pledge.id.in_(pledge_ids))).all())
     room_p = {pid: cap_now.get(pid, 0) - active for pid, (active, _) in pledge_usage(session, pledge_ids).items()}
-    need_rows = session.execute(select(Need.id, Need.quantity, Project.status).join(Project, Need.project_id == Project.id)
-                                .where(Need.id.in_(need_ids))).all()
-    open_needs = {nid for nid, _, status in need_rows if status in MATCHABLE}
-    need_qty = {nid: qty for nid, qty, _ in need_rows}
+    need_rows = session.execute(select(Need.id, Need.quantity, Project.status, Need.removed_at)
+                                .join(Project, Need.project_id == Project.id).where(Need.id.in_(need_ids))).all()
+    open_needs = {nid for nid, _, status, removed in need_rows if status in MATCHABLE and removed is None}
+    need_qty = {nid: qty for nid, qty, _, _removed in need_rows}
     room_n = {nid: need_qty.get(nid, 0) - active for nid, active in need_usage(session, need_ids).items()}
 
     rejected = {pair for pair in session.execute(select(Allocation.pledge_id, Allocation.need_id).where(

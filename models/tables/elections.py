@@ -9,7 +9,9 @@ until the election is closed.
 Quorum (issue 20 item 6): the governorate sets, when it opens an election, the share of the table's
 current members who must have voted (`ChairElection.quorum_percent`, default one half; `quorum_needed`
 rounds up, at least one). The governorate's early close below it is refused (`quorum_not_met`); it may
-extend the election instead (`extend_election`). At the closing time the system closes it anyway, and
+extend the election instead (`extend_election`: EXTENSION_DAYS after the current closing time, one rule for
+every page). The quorum may be changed (`set_quorum`) only until the first ballot is
+cast. At the closing time the system closes it anyway, and
 below quorum nobody is elected: the chair stays. Turnout is counted from `chair_participations` of
 current members (the ballots say nothing of who cast them).
 
@@ -29,7 +31,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, selectinload
@@ -58,6 +60,7 @@ from models.orm.tables import (
 CHAIR_TERM = timedelta(days=730)
 QUORUM_PERCENT_DEFAULT = 50
 QUORUM_PERCENT_RANGE = (1, 100)
+EXTENSION_DAYS = 7  # the one extension rule: `extended_closing`
 
 
 def result_order(approvals: int, nominated_at: datetime, user_id: int) -> tuple[int, datetime, int]:
@@ -339,19 +342,51 @@ def close_preview(session: Session, actor_id: int, election_id: object) -> Close
     return ClosePreview(election.id, turnout, None, None, results[0][1] if results else 0)
 
 
-def extend_election(session: Session, actor_id: int, election_id: object, closes_at: datetime,
+def extended_closing(election: ChairElection) -> datetime:
+    """The one extension rule (issue 20): EXTENSION_DAYS more days after the current closing time, whichever
+    page asks (the table page's dialog, /admin's). Extending again adds as much again; each is audited."""
+    closes = election.closes_at if election.closes_at.tzinfo else election.closes_at.replace(tzinfo=UTC)
+    return closes + timedelta(days=EXTENSION_DAYS)
+
+
+def extend_election(session: Session, actor_id: int, election_id: object,
                     now: datetime | None = None) -> ChairElection:
-    """The governorate moves an open election's closing time later (instead of closing below quorum)."""
+    """The governorate moves an open election's closing time later by the one rule (`extended_closing`),
+    the way out of a close refused below the quorum."""
     require_governorate(session, actor_id)
     now = now or utcnow()
     election = _open_election(session, election_id, now)
-    if not isinstance(closes_at, datetime) or closes_at.tzinfo is None or closes_at <= election.closes_at:
-        raise ValidationError("extension_not_later", field="closes_at")
     before = snapshot(election, ["closes_at"])
-    election.closes_at = closes_at
+    election.closes_at = extended_closing(election)
     record(session, actor_id, "election.extended", election, before=before, after=snapshot(election, ["closes_at"]),
            table_id=election.table_id)
     return election
+
+
+def set_quorum(session: Session, actor_id: int, election_id: object, quorum_percent: object,
+               now: datetime | None = None) -> ChairElection:
+    """The governorate changes an open election's quorum, only until the first ballot is cast (issue 20): a
+    quorum moved after members started voting could be fitted to the turnout. Audited."""
+    require_governorate(session, actor_id)
+    now = now or utcnow()
+    election = _open_election(session, election_id, now)  # locked: a ballot cast meanwhile waits for this
+    pct = quorum_percent_checked(quorum_percent)
+    if session.scalar(select(ChairParticipation.id).where(ChairParticipation.election_id == election.id)
+                      .limit(1)) is not None:
+        raise Conflict("quorum_locked")
+    if pct == election.quorum_percent:
+        return election
+    before = snapshot(election, ["quorum_percent"])
+    election.quorum_percent = pct
+    record(session, actor_id, "election.quorum_changed", election, before=before,
+           after={"quorum_percent": pct}, table_id=election.table_id)
+    return election
+
+
+def quorum_changeable(session: Session, election_id: int) -> bool:
+    """Whether the quorum may still change: nobody has voted yet."""
+    return session.scalar(select(ChairParticipation.id).where(ChairParticipation.election_id == election_id)
+                          .limit(1)) is None
 
 
 def published_result(session: Session, election_id: int) -> dict[str, int]:

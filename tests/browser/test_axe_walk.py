@@ -10,8 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from models.orm.people import User
+from models.orm.pledges import Pledge
 from models.orm.projects import Project
 from models.orm.tables import Table, TableMembership
+from models.pledging.pledge_edit import editable
 from tests.browser.conftest import AXE, demo_copy, serving, wait_ready
 
 pytestmark = pytest.mark.browser
@@ -30,9 +32,13 @@ def walk_server(seeded_sqlite_file, tmp_path_factory):
         member = s.scalar(select(User.id).where(User.email == LOGINS["member"]))
         chaired = list(s.scalars(select(Table.id).where(Table.chair_id == chair).order_by(Table.id)))
         sits_on = list(s.scalars(select(TableMembership.table_id).where(TableMembership.user_id == member)))
+        citizen = s.scalar(select(User.id).where(User.email == LOGINS["citizen"]))
+        pledge = next(p.id for p in s.scalars(select(Pledge).where(Pledge.citizen_id == citizen).order_by(Pledge.id))
+                      if editable(p))  # the pledge editor (issue 20)
     assert chaired and sits_on  # the demo gives both roles a table
     with serving(db.url, "axe-walk") as url:
-        yield url, {"project": project, "table": tables[0], "chaired": chaired, "member_of": sits_on[:1]}
+        yield url, {"project": project, "table": tables[0], "chaired": chaired, "member_of": sits_on[:1],
+                    "pledge": pledge}
     db.dispose()
 
 
@@ -42,7 +48,8 @@ def pages_of(role: str, ids: dict) -> list[str]:
     return {
         "anonymous": [*public, "/login", "/register", "/pledge"],
         "citizen": ["/", "/my", "/pledge", f"/pledge?project={ids['project']}", "/account", "/vote",
-                    f"/projects/{ids['project']}", "/admin"],  # /admin: the refusal page
+                    f"/projects/{ids['project']}", f"/my/pledges/{ids['pledge']}/edit",
+                    "/admin"],  # /admin: the refusal page
         "member": ["/my", "/tables", *(f"/tables/{t}" for t in ids["member_of"])],
         "chair": ["/my", *(f"/tables/{t}" for t in ids["chaired"])],
         "governorate": ["/governorate", "/admin", "/admin/pb", "/pb/station", f"/tables/{ids['table']}", "/account"],

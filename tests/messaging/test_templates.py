@@ -29,8 +29,9 @@ def test_parts_are_counted_as_phones_count_them():
 
 @pytest.mark.parametrize("kind", sorted(TEMPLATES))
 @pytest.mark.parametrize("lang", ["fa", "en"])
-@pytest.mark.parametrize("params", [TYPICAL, LONG, {**TYPICAL, "why": "pb", "winner_name": None}],
-                         ids=["typical", "long", "variants"])
+@pytest.mark.parametrize("params", [TYPICAL, LONG, {**TYPICAL, "why": "pb", "winner_name": None},
+                                    {**LONG, "why": "need_removed"}],
+                         ids=["typical", "long", "variants", "need-removed"])
 def test_every_sms_template_fits_one_part(kind, lang, params):
     text = render(kind, params, lang).sms
     assert len(text) <= 70 and sms_parts(text) == 1, (len(text), text)

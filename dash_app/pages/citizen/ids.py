@@ -104,3 +104,17 @@ MY_CONTACT_SHARE = "my-contact-share"
 MY_CONTACT_REVOKE = "my-contact-revoke"
 MY_MSG_TEXT = "my-msg-text"
 MY_MSG_SEND = "my-msg-send"
+
+# Editing a pledge (issue 20): /my/pledges/<id>/edit
+PE_ID = "pledge-edit-id"                  # store: the pledge's id
+PE_VERSION = "pledge-edit-version"        # store: the version the form was filled from
+PE_FLASH = "pledge-edit-flash"
+PE_BODY = "pledge-edit-body"
+PE_QUANTITY = "pledge-edit-quantity"
+PE_DISTRICT = "pledge-edit-district"
+PE_START = "pledge-edit-start"
+PE_END = "pledge-edit-end"
+PE_NOTE = "pledge-edit-note"
+PE_SAVE = "pledge-edit-save"
+PE_ERROR = "pledge-edit-error"            # beside the save button
+MY_EDIT = "my-edit-pledge"                # the "edit" link on a /my card

@@ -50,6 +50,7 @@ from models.pledging.contact import (
     share_contact,
 )
 from models.pledging.decisions import payment_instructions, payments_of, report_payment
+from models.pledging.pledge_edit import editable
 from models.pledging.pledges import (
     PledgeStory,
     count_pledges_of,
@@ -96,6 +97,12 @@ def notification_text(kind: str, params: dict, lang: str):
                  project=project, reason=params.get("reason") or "")
     if kind == "allocation_delivered":
         return _("Your help for “%(project)s” (%(q)s) was delivered. Thank you!", q=q, project=project)
+    if kind == "allocation_withdrawn" and params.get("why") == "need_removed":
+        return _("A table removed a need your help had been proposed for; %(n)s proposal(s) were withdrawn and that "
+                 "part of your help is free again.", n=format_number(int(params.get("count") or 0), lang))
+    if kind == "pledge_lowered":  # to a chair (issue 20)
+        return _("A citizen lowered a pledge below what was proposed; %(n)s proposal(s) on your table's needs were "
+                 "withdrawn.", n=format_number(int(params.get("count") or 0), lang))
     if kind == "project_cancelled":
         return _("The project “%(project)s” was cancelled; the parts of your pledges it held are free again.",
                  project=project)
@@ -342,6 +349,9 @@ def pledge_card(story: PledgeStory, lang: str, skills: dict[str, str], payments:
     if replaced:
         body.append(html.P(_("%(n)s earlier proposal(s) were replaced by a later matching run or withdrawn.",
                              n=format_number(replaced, lang)), className="small text-body-secondary mb-2"))
+    if editable(p):  # issue 20: a pledge nothing of which is accepted yet can be changed
+        body.append(dcc.Link([icon("pencil", "me-1"), _("Edit")], href=f"/my/pledges/{p.id}/edit",
+                             id={"type": ids.MY_EDIT, "pledge": p.id}, className="btn btn-outline-primary btn-sm me-2"))
     if story.withdrawable > 0:
         body.append(html.Button(
             [icon("box-arrow-left", "me-1"),

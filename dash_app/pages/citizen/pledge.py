@@ -29,6 +29,7 @@ from dash_app.ui.dates import date_placeholder, parse_date_text
 from dash_app.ui.forms import button_error, field_error, refuse_forged
 from dash_app.ui.labels import KIND_ICON, kind_label
 from dash_app.ui.names import name_in
+from dash_app.ui.pledge_fields import district_options
 from dash_app.ui.quantities import id_text, parse_amount, quantity_text
 from models.core import form_tokens
 from models.core.enums import HelpKind
@@ -41,7 +42,7 @@ from models.core.validation import (
     quantity_from_input,
 )
 from models.pledging.pledges import MAX_DESCRIPTION, PledgeInput, create_pledge, validate_pledge
-from models.projects.browse import Choice, district_choices, project_view, skill_choices, table_choices
+from models.projects.browse import district_choices, project_view, skill_choices, table_choices
 from models.projects.items import ITEM_CATEGORIES, item_choices
 
 KIND_HELP = {
@@ -134,17 +135,7 @@ def _kind_option(kind: HelpKind) -> dict:
             "value": kind.value}
 
 
-def _district_options(districts: list[Choice], lang: str) -> list[dict]:
-    parents = {d.id: d for d in districts}
-    options = []
-    for d in districts:
-        if d.level == "district":
-            label = d.name(lang)
-        else:
-            parent = parents.get(d.parent_id)
-            label = f"{d.name(lang)} ({parent.name(lang)})" if parent else d.name(lang)
-        options.append({"label": label, "value": d.id})
-    return options
+_district_options = district_options  # shared with the pledge editor (dash_app.ui.pledge_fields)
 
 
 def _error_div(cid: str, field_id: str | None = None) -> html.Div:

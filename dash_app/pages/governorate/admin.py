@@ -7,7 +7,7 @@ confirmation first.
 """
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import timedelta
 from typing import Any
 
 import dash
@@ -48,11 +48,13 @@ from models.pledging.decisions import MAX_INSTRUCTIONS as PAYMENT_MAX
 from models.pledging.decisions import payment_instructions, set_payment_instructions
 from models.reporting import valuation
 from models.tables.elections import (
+    EXTENSION_DAYS,
     QUORUM_PERCENT_DEFAULT,
     close_election,
     close_preview,
     extend_election,
     open_election,
+    set_quorum,
 )
 
 # The new-table form's one-time token (models.core.form_tokens): a second press of Save after a timeout,
@@ -68,8 +70,10 @@ AD_E_MODAL_BODY = "adm-e-modal-body"
 AD_E_MODAL_ERROR = "adm-e-modal-error"
 AD_E_CONFIRM = "adm-e-confirm"
 AD_E_EXTEND = "adm-e-extend"
+AD_E_QUORUM_EDIT = "adm-e-quorum-edit"   # {"type", "election"}: an open election's quorum, until the first ballot
+AD_E_QUORUM_SET = "adm-e-quorum-set"
 AD_E_CANCEL = "adm-e-cancel"
-EXTEND_DAYS = 7
+EXTEND_DAYS = EXTENSION_DAYS
 
 
 def _with_error(component: Any, field_id: str) -> html.Div:
@@ -274,11 +278,29 @@ def refresh_lists(_version):
 
 
 def dash_select_open_elections():
-    from sqlalchemy import select
+    from sqlalchemy import exists, select
 
-    return (select(ChairElection.id, ChairElection.closes_at, Table.name_fa, Table.name_en)
+    from models.orm.tables import ChairParticipation
+
+    voted = exists().where(ChairParticipation.election_id == ChairElection.id)
+    return (select(ChairElection.id, ChairElection.closes_at, Table.name_fa, Table.name_en,
+                   ChairElection.quorum_percent, voted.label("voted"))
             .join(Table, Table.id == ChairElection.table_id).where(ChairElection.status == ElectionStatus.OPEN)
             .order_by(ChairElection.closes_at))
+
+
+def _quorum_control(eid: int, pct: int, voted: bool):
+    """The quorum of an open election: changeable until the first ballot (issue 20), then only shown."""
+    if voted:
+        return html.Span(_("Quorum %(p)s%% (fixed: voting has begun)", p=format_number(pct)), className="small ms-2")
+    return html.Span([
+        html.Label([_("Quorum (%)"), " ",
+                    dbc.Input(id={"type": AD_E_QUORUM_EDIT, "election": eid}, value=format_number(pct),
+                              inputMode="numeric", size="sm", style={"maxWidth": "5rem"}, className="d-inline-block")],
+                   className="small ms-2 me-1 mb-0 d-inline-flex align-items-center gap-1"),
+        html.Button(_("Change the quorum"), id={"type": AD_E_QUORUM_SET, "election": eid}, n_clicks=0,
+                    className="btn btn-outline-secondary btn-sm ms-1"),
+    ], className="d-inline-flex align-items-center flex-wrap")
 
 
 def elections_view(rows, lang: str) -> Any:
@@ -286,10 +308,11 @@ def elections_view(rows, lang: str) -> Any:
         return html.P(_("No chair election is open."), className="text-body-secondary small")
     return html.Ul([html.Li([
         _("%(table)s: voting closes %(when)s", table=name_in(lang, fa, en), when=format_datetime(closes, lang)), " ",
+        _quorum_control(eid, pct, bool(voted)),
         html.Button(_("Close now"), id={"type": "adm-e-close", "election": eid}, n_clicks=0,
                     className="btn btn-outline-danger btn-sm ms-2"),
-    ], className="list-group-item d-flex flex-wrap align-items-center") for eid, closes, fa, en in rows],
-        className="list-group")
+    ], className="list-group-item d-flex flex-wrap align-items-center gap-1")
+        for eid, closes, fa, en, pct, voted in rows], className="list-group")
 
 
 def rates_view(rates, lang: str) -> Any:
@@ -569,6 +592,29 @@ def start_election(n, table_value, days, version, quorum=None):
 
 
 @secured_callback(
+    Output(gid.AD_MESSAGE, "children", allow_duplicate=True), Output(gid.AD_REFRESH, "data", allow_duplicate=True),
+    Input({"type": AD_E_QUORUM_SET, "election": ALL}, "n_clicks"),
+    State({"type": AD_E_QUORUM_EDIT, "election": ALL}, "value"), State(gid.AD_REFRESH, "data"),
+    roles={GOVERNORATE}, prevent_initial_call=True)
+def change_quorum(clicks, values, version):
+    """An open election's quorum changed, refused with a sentence once a member has voted (models.tables)."""
+    require({GOVERNORATE})
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or not any(clicks or []):
+        return no_update, no_update
+    election_id = trigger.get("election")
+    typed = next((v for item, v in zip(ctx.states_list[0], values or [], strict=False)
+                  if item["id"].get("election") == election_id), None)
+    try:
+        with get_db().unit_of_work() as s:
+            election = set_quorum(s, current_user_id(), election_id, parse_int(typed))
+            pct = election.quorum_percent
+    except DomainError as exc:
+        return error_alert(exc), _bump(version)
+    return success(_("The quorum is now %(p)s%% of the members.", p=format_number(pct))), _bump(version)
+
+
+@secured_callback(
     Output(AD_E_MODAL, "is_open"), Output(AD_E_MODAL_BODY, "children"), Output(AD_E_MODAL_ERROR, "children"),
     Output(AD_E_CONFIRM, "style"), Output(AD_E_PENDING, "data"),
     Input({"type": "adm-e-close", "election": ALL}, "n_clicks"), Input(AD_E_CANCEL, "n_clicks"),
@@ -603,11 +649,7 @@ def end_election(n_confirm, n_extend, election_id, version):
     try:
         with get_db().unit_of_work() as s:
             if ctx.triggered_id == AD_E_EXTEND:
-                election = s.get(ChairElection, election_id) if isinstance(election_id, int) else None
-                closes = election.closes_at if election is not None else utcnow()
-                if closes.tzinfo is None:
-                    closes = closes.replace(tzinfo=UTC)
-                election = extend_election(s, current_user_id(), election_id, closes + timedelta(days=EXTEND_DAYS))
+                election = extend_election(s, current_user_id(), election_id)  # the one rule (models.tables)
                 message = _("The election is extended until %(when)s.", when=format_datetime(election.closes_at))
             else:
                 close_election(s, current_user_id(), election_id)

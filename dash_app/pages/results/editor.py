@@ -36,7 +36,8 @@ def _body(project_id: int, lang: str):
         project = project_or_404(s, project_id)
         path, lines = path_of(s, project_id), curves(s, project_id)
         entries = timeline(s, project_id, path=path)
-        needs = [(n.id, f"{kind_label(n.kind)}{' · ' + n.description if n.description else ''}") for n in project.needs]
+        needs = [(n.id, f"{kind_label(n.kind)}{' · ' + n.description if n.description else ''}") for n in project.needs
+                 if n.removed_at is None]
     done_buttons = [html.Button(_("Mark “%(title)s” done today", title=m.title),
                                 id={"type": ids.MS_DONE_TYPE, "milestone": m.milestone_id}, n_clicks=0,
                                 className="btn btn-sm btn-outline-success me-1 ms-1 mb-1")

@@ -130,3 +130,26 @@ REVIEW_BULK_ASK = "table-review-bulk-ask"    # opens the confirmation; its "acce
 REVIEW_BULK_MODAL = "table-review-bulk-modal"
 REVIEW_BULK_TEXT = "table-review-bulk-text"
 REVIEW_BULK_CANCEL = "table-review-bulk-cancel"
+# Issue 20, the editor's minor items: a need's window, its edit and removal; the add-need form collapsed on phones.
+NEED_START_TYPE = "table-need-start"         # {"type", "project"}: the new need's window, from (Jalali or ISO)
+NEED_END_TYPE = "table-need-end"             # ... to
+NEED_EDIT_DESC_TYPE = "table-need-edit-desc"     # {"type", "need"}: an existing need's description
+NEED_EDIT_SKILLS_TYPE = "table-need-edit-skills"  # ... its skills
+NEED_EDIT_START_TYPE = "table-need-edit-start"    # ... its window
+NEED_EDIT_END_TYPE = "table-need-edit-end"
+NEED_UPDATE_TYPE = "table-need-update"       # {"type", "need", "v"}: saves them (v: the version shown)
+NEED_REMOVE_TYPE = "table-need-remove"       # {"type", "need", "v"}: a ConfirmDialogProvider removing the need
+
+
+def need_form_id(project_id: int) -> str:
+    """The collapsible add-need form under a project (a plain id: Bootstrap's collapse targets it)."""
+    return f"table-need-form-{project_id}"
+
+
+def need_field_id(field: str, project_id: int) -> str:
+    """The wrapper of one field of a project's add-need form: where its error is shown and what it marks."""
+    return f"table-need-{field}-{project_id}"
+
+
+def need_edit_id(need_id: int) -> str:
+    return f"table-need-edit-{need_id}"

@@ -1,6 +1,12 @@
 """The projects and needs editor on /tables/<id>: members draft projects and needs, the chair publishes
 and moves projects along their status machine (with a confirmation for each move).
 
+Needs (issue 20): a new need may have a time window (Jalali or ISO from/to); an existing one has its
+quantity, and behind its own "Edit" its description, skills and window, changed in place (with the version
+shown), and is removed after a confirmation that says what becomes of its proposals (a sentence instead while
+help for it is accepted or delivered). On a phone each project's add-need form is folded behind "Add a need";
+its errors appear at the field and beside its button, and the list is not redrawn so the form stays open.
+
 Imports dash, dbc, models and dash_app; not a page itself.
 """
 from __future__ import annotations
@@ -10,10 +16,20 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from dash_app.auth import CHAIR, MEMBER, admits, current_roles, current_user_id, require, secured_callback
 from dash_app.db import get_db
-from dash_app.i18n import _, _l, current_language, error_message, format_money, format_number, parse_int
+from dash_app.i18n import (
+    _,
+    _l,
+    current_language,
+    error_message,
+    format_date,
+    format_money,
+    format_number,
+    parse_int,
+)
 from dash_app.layout import icon
 from dash_app.pages.table import ids
 from dash_app.ui.alerts import alert as alert_box
+from dash_app.ui.dates import date_placeholder, parse_date_text
 from dash_app.ui.forms import button_error, field_error, field_error_id, show_at_field
 from dash_app.ui.labels import horizon_label, kind_label, project_status_label, status_badge, transition_label
 from dash_app.ui.names import name_in
@@ -23,6 +39,7 @@ from models.core.enums import HelpKind
 from models.core.errors import DomainError, PermissionDenied, ValidationError
 from models.orm.projects import Need
 from models.projects.editing import (
+    NeedEdit,
     NeedInput,
     ProjectInput,
     add_need,
@@ -31,7 +48,10 @@ from models.projects.editing import (
     change_status,
     create_project,
     editor_choices,
+    removal_previews,
+    remove_need,
     table_projects,
+    update_need,
     update_project,
 )
 
@@ -116,30 +136,149 @@ def _item_options(lang: str) -> list[dict]:
         return [{"label": i.name(lang), "value": i.id} for i in item_choices(s)]
 
 
-def _need_form(project_id: int, skills, items=()):
+# The add-need form's fields that a rule may name (models.projects.editing) -> the wrapper marked and focused.
+NEED_FIELDS = ("kind", "quantity", "description", "skills", "item", "accepts", "window")
+NEED_FIELD_LABELS = {"kind": _l("Kind of help"), "quantity": _l("Quantity"), "description": _l("What exactly"),
+                     "skills": _l("Skills"), "item": _l("Item (logistics)"), "accepts": _l("Also accepts (logistics)"),
+                     "window": _l("When (from–to)")}
+
+
+def _dom_id(component_id) -> str:
+    """The DOM id Dash gives a component (a pattern id is its JSON with sorted keys)."""
+    import json
+
+    return component_id if isinstance(component_id, str) else json.dumps(component_id, sort_keys=True,
+                                                                         separators=(",", ":"))
+
+
+def _wrapped(field: str, project_id: int, control, label, label_for: bool = True) -> html.Div:
+    """One field of the add-need form: a visible label, the control in a wrapper with a plain id (the error
+    marks the control inside it: assets/hamyar-forms.js) and its error region."""
+    wrap = ids.need_field_id(field, project_id)
+    target = None if label_for is False else getattr(control, "id", None)
+    extra = {"htmlFor": _dom_id(target)} if target is not None and not isinstance(control, dcc.Dropdown) else {}
+    # the window's two boxes have their own names; the visible label is their group's
+    return html.Div([html.Label(label, className="form-label small mb-0 d-block", **extra), html.Div(control, id=wrap),
+                     field_error(field_error_id(wrap), wrap)], className="need-form-field")
+
+
+def _need_form(project_id: int, skills, items=(), lang: str = "fa"):
+    """The add-need form of one project. On a phone it is collapsed behind an "Add a need" button (issue 20:
+    a full form under every project made the editor ~4,000 px long); from the md breakpoint it is open."""
     pid = {"project": project_id}
+    when = date_placeholder(lang)
+    form = html.Div([
+        _wrapped("kind", project_id, dbc.Select(
+            id={"type": ids.NEED_KIND_TYPE, **pid}, value="financial",
+            options=[{"label": f"{kind_label(k)} ({unit_label(k)})", "value": k} for k in KINDS]), _("Kind of help")),
+        _wrapped("quantity", project_id, dbc.Input(id={"type": ids.NEED_QTY_TYPE, **pid}, inputMode="numeric", value=""),
+                 _("Quantity (money in toman)")),
+        _wrapped("description", project_id, dbc.Input(id={"type": ids.NEED_DESC_TYPE, **pid}, maxLength=200, value="",
+                                                      placeholder=_("What exactly (e.g. pickup truck)")),
+                 _("What exactly")),
+        _wrapped("skills", project_id, dcc.Dropdown(id={"type": ids.NEED_SKILLS_TYPE, **pid}, options=skills, multi=True,
+                                                    value=[], placeholder=_("Skills (design, execution)")),
+                 _("Skills (design, execution)")),
+        _wrapped("item", project_id, dcc.Dropdown(id={"type": ids.NEED_ITEM_TYPE, **pid}, options=list(items),
+                                                  value=None, placeholder=_("Item (logistics)")),
+                 _("Item (logistics)")),
+        _wrapped("accepts", project_id, dcc.Dropdown(id={"type": ids.NEED_ACCEPTS_TYPE, **pid}, options=list(items),
+                                                     multi=True, value=[], placeholder=_("Also accepts (logistics)")),
+                 _("Also accepts (logistics)")),
+        _wrapped("window", project_id, html.Div([
+            html.Label([html.Span(_("From (date)"), className="visually-hidden"),
+                        dbc.Input(id={"type": ids.NEED_START_TYPE, **pid}, value="", placeholder=when,
+                                  inputMode="numeric", style={"maxWidth": "8.5rem"})], className="mb-0"),
+            html.Span("–", className="px-1", **{"aria-hidden": "true"}),
+            html.Label([html.Span(_("To (date)"), className="visually-hidden"),
+                        dbc.Input(id={"type": ids.NEED_END_TYPE, **pid}, value="", placeholder=when,
+                                  inputMode="numeric", style={"maxWidth": "8.5rem"})], className="mb-0"),
+        ], className="d-flex align-items-center"), _("When (optional): from – to"), label_for=False),
+        html.Div([
+            html.Button([icon("plus-lg", "me-1"), _("Add need")], id={"type": ids.NEED_ADD_TYPE, **pid}, n_clicks=0,
+                        className="btn btn-outline-primary btn-sm"),
+            html.Div(id=ids.need_field_id("add-error", project_id), **{"aria-live": "assertive"}),
+        ], className="need-form-field align-self-end"),
+    ], className="need-form d-flex flex-wrap gap-2 align-items-start mt-2")
+    target = ids.need_form_id(project_id)
     return html.Div([
-        html.Label([html.Span(_("Kind of help"), className="visually-hidden"),
-                    dbc.Select(id={"type": ids.NEED_KIND_TYPE, **pid}, value="financial", style={"maxWidth": "12rem"},
-                               options=[{"label": f"{kind_label(k)} ({unit_label(k)})", "value": k} for k in KINDS])]),
-        dbc.Input(id={"type": ids.NEED_QTY_TYPE, **pid}, placeholder=_("Quantity"), inputMode="numeric",
-                  style={"maxWidth": "9rem"}, value=""),
-        dbc.Input(id={"type": ids.NEED_DESC_TYPE, **pid}, placeholder=_("What exactly (e.g. pickup truck)"),
-                  maxLength=200, style={"maxWidth": "16rem"}, value=""),
-        dcc.Dropdown(id={"type": ids.NEED_SKILLS_TYPE, **pid}, options=skills, multi=True, value=[],
-                     placeholder=_("Skills (design, execution)"), style={"minWidth": "12rem"}),
-        dcc.Dropdown(id={"type": ids.NEED_ITEM_TYPE, **pid}, options=list(items), value=None,
-                     placeholder=_("Item (logistics)"), style={"minWidth": "12rem"}),
-        dcc.Dropdown(id={"type": ids.NEED_ACCEPTS_TYPE, **pid}, options=list(items), multi=True, value=[],
-                     placeholder=_("Also accepts (logistics)"), style={"minWidth": "12rem"}),
-        html.Button([icon("plus-lg", "me-1"), _("Add need")], id={"type": ids.NEED_ADD_TYPE, **pid}, n_clicks=0,
-                    className="btn btn-outline-primary btn-sm"),
-    ], className="d-flex flex-wrap gap-2 align-items-center mt-2")
+        html.Button([icon("plus-lg", "me-1"), _("Add a need")], type="button",
+                    className="btn btn-outline-primary btn-sm d-md-none mt-2",
+                    **{"data-bs-toggle": "collapse", "data-bs-target": f"#{target}", "aria-expanded": "false",
+                       "aria-controls": target, "data-need-toggle": str(project_id)}),
+        html.Div(form, id=target, className="collapse d-md-block"),
+    ])
 
 
-def _need_line(n, editable: bool):
-    """One need: what and how much; where the project is editable, its quantity can be corrected in place
-    (money typed in toman, like the form that added it)."""
+def _date_value(d) -> str:
+    return format_date(d, current_language()) if d else ""
+
+
+def _need_editor(n, skills, lang: str):
+    """An existing need's description, skills and window, behind its own "Edit" toggle; saved with the version
+    the page showed (another editor's change in between is refused with a sentence)."""
+    nid = {"need": n.need_id}
+    target = ids.need_edit_id(n.need_id)
+    when = date_placeholder(lang)
+    err = f"{target}-field"
+    skilled = n.kind in ("design", "execution")
+    return html.Div([
+        html.Div([
+            html.Label([html.Span(_("What exactly"), className="small d-block"),
+                        dbc.Input(id={"type": ids.NEED_EDIT_DESC_TYPE, **nid}, value=n.description, maxLength=200,
+                                  size="sm")], className="mb-0"),
+            html.Div([html.Span(_("Skills"), className="small d-block"),
+                      dcc.Dropdown(id={"type": ids.NEED_EDIT_SKILLS_TYPE, **nid}, options=skills, multi=True,
+                                   value=list(n.skill_ids), placeholder=_("Skills (design, execution)"))],
+                     style={"minWidth": "12rem"}, hidden=not skilled),
+            html.Div([
+                html.Span(_("When (optional): from – to"), className="small d-block"),
+                html.Div([
+                    html.Label([html.Span(_("From (date)"), className="visually-hidden"),
+                                dbc.Input(id={"type": ids.NEED_EDIT_START_TYPE, **nid}, size="sm", inputMode="numeric",
+                                          value=_date_value(n.window_start), placeholder=when)], className="mb-0"),
+                    html.Span("–", className="px-1", **{"aria-hidden": "true"}),
+                    html.Label([html.Span(_("To (date)"), className="visually-hidden"),
+                                dbc.Input(id={"type": ids.NEED_EDIT_END_TYPE, **nid}, size="sm", inputMode="numeric",
+                                          value=_date_value(n.window_end), placeholder=when)], className="mb-0"),
+                ], className="d-flex align-items-center", id=err),
+            ]),
+            html.Button(_("Save the need"), n_clicks=0, className="btn btn-outline-primary btn-sm align-self-end",
+                        id={"type": ids.NEED_UPDATE_TYPE, **nid, "v": n.version}),
+        ], className="d-flex flex-wrap gap-2 align-items-start"),
+        field_error(field_error_id(err), err),
+    ], id=target, className="collapse border rounded p-2 mt-1 w-100")
+
+
+def _remove_control(n, removal, title: str):
+    """Remove a need: a confirmation saying what becomes of its proposals; refused in a sentence while help
+    for it is accepted or delivered (the server refuses it too)."""
+    if removal is not None and not removal.allowed:
+        return html.Span(_("Cannot be removed: help for it is accepted or delivered."),
+                         className="small text-body-secondary", **{"data-need-locked": str(n.need_id)})
+    proposals = removal.proposals if removal is not None else 0
+    if proposals:
+        what = _("Its %(n)s proposal(s) will be withdrawn and the %(c)s citizen(s) who made them told; their help "
+                 "is free again for the next matching.", n=format_number(proposals),
+                 c=format_number(removal.citizens))
+    else:
+        what = _("Nothing has been proposed for it yet.")
+    return dcc.ConfirmDialogProvider(
+        html.Button([icon("trash", "me-1"), _("Remove")], className="btn btn-outline-danger btn-sm",
+                    id={"type": ids.NEED_REMOVE_TYPE + "-button", "need": n.need_id}),
+        id={"type": ids.NEED_REMOVE_TYPE, "need": n.need_id, "v": n.version},
+        message=_("Remove the need “%(need)s” from “%(project)s”?", need=_need_title(n), project=title)
+        + "\n" + what + "\n" + _("The removal is recorded in the audit log."))
+
+
+def _need_title(n) -> str:
+    return n.description or kind_label(n.kind)
+
+
+def _need_line(n, editable: bool, skills=(), removal=None, title: str = ""):
+    """One need: what and how much, and its window; where the project is editable, its quantity can be
+    corrected in place (money typed in toman, like the form that added it), its description, skills and
+    window edited, and the need removed."""
     lang = current_language()
     item = ""
     if getattr(n, "item", None):  # logistics: the catalogue item and what it accepts instead (issue 16)
@@ -149,6 +288,11 @@ def _need_line(n, editable: bool):
                            else ", ".join(name_in(lang, *a) for a in n.accepts))
     text = _("%(kind)s: %(quantity)s", kind=kind_label(n.kind), quantity=quantity_text(n.kind, n.quantity)) \
         + item + (f" · {n.description}" if n.description else "")
+    if n.skills:
+        text += " · " + ("، " if lang == "fa" else ", ").join(name_in(lang, *k) for k in n.skills)
+    if n.window_start and n.window_end:
+        text += " · " + _("When: %(start)s to %(end)s", start=format_date(n.window_start, lang),
+                          end=format_date(n.window_end, lang))
     if not editable:
         return html.Li(text, className="small")
     shown = n.quantity // 10 if n.kind == "financial" else n.quantity
@@ -164,7 +308,13 @@ def _need_line(n, editable: bool):
             ], className="mb-0"),
             html.Button(_("Change quantity"), id={"type": ids.NEED_SAVE_QTY_TYPE, **nid}, n_clicks=0,
                         className="btn btn-outline-secondary btn-sm"),
-        ], className="d-inline-flex gap-1 align-items-center"),
+            html.Button([icon("pencil", "me-1"), _("Edit")], type="button", className="btn btn-link btn-sm",
+                        **{"data-bs-toggle": "collapse", "data-bs-target": f"#{ids.need_edit_id(n.need_id)}",
+                           "aria-expanded": "false", "aria-controls": ids.need_edit_id(n.need_id),
+                           "aria-label": _("Edit the need “%(need)s”", need=_need_title(n))}),
+            _remove_control(n, removal, title),
+        ], className="d-inline-flex flex-wrap gap-1 align-items-center"),
+        _need_editor(n, skills, lang),
     ], className="small d-flex flex-wrap align-items-center gap-1", **{"data-need": str(n.need_id)})
 
 
@@ -173,9 +323,10 @@ def render_list(table_id: int, lang: str):
     is_chair = admits({CHAIR}, roles, table_id)
     with get_db().reader() as s:
         projects = table_projects(s, table_id, include_drafts=True)
+        removals = removal_previews(s, [n.need_id for p in projects for n in p.needs])
     _districts, skills = _choices(lang)
-    items = _item_options(lang)
-    items = []
+    item_options = _item_options(lang)
+    rows = []
     for p in projects:
         closed = p.status in ("completed", "cancelled")
         editable = not closed and (is_chair or p.status == "draft")
@@ -194,24 +345,24 @@ def render_list(table_id: int, lang: str):
                               current=project_status_label(p.status), target=project_status_label(target))
                     + ("\n" + _("Its proposed and accepted contributions will be released and the citizens told.")
                        if target == "cancelled" else "")))
-        items.append(html.Li([
+        rows.append(html.Li([
             html.Div([html.Span(title, className="fw-semibold"), status_badge(p.status),
                       html.Span(_("Priority %(p)s of 10", p=format_number(p.priority)), className="small"),
                       html.Span(" · " + format_money(p.estimated_cost_rials), className="small")
                       if p.estimated_cost_rials else None]),
             html.P(diagnosis, className="small text-body-secondary mb-1"),
-            html.Ul([_need_line(n, editable) for n in p.needs]
+            html.Ul([_need_line(n, editable, skills, removals.get(n.need_id), title) for n in p.needs]
                     or [html.Li(_("No needs yet."), className="small text-body-secondary")], className="mb-1"),
             html.Div([
                 html.Button([icon("pencil", "me-1"), _("Edit")], n_clicks=0, className="btn btn-link btn-sm",
                             id={"type": ids.EDIT_TYPE, "project": p.project_id}) if editable else None,
                 *moves,
             ], className="d-flex flex-wrap gap-1"),
-            _need_form(p.project_id, skills, items) if editable else None,
+            _need_form(p.project_id, skills, item_options, lang) if editable else None,
         ], className="list-group-item", **{"data-project": str(p.project_id), "data-status": p.status}))
-    if not items:
+    if not rows:
         return html.P(_("No projects yet. Draft the first one with the form."), className="text-body-secondary")
-    return html.Ul(items, className="list-group")
+    return html.Ul(rows, className="list-group")
 
 
 def section(table_id: int, projects, is_chair: bool, lang: str):
@@ -275,10 +426,12 @@ def fill_form(_edits, _new, table_id):
                   State({"type": ids.NEED_ITEM_TYPE, "project": ALL}, "value"),
                   State({"type": ids.NEED_ACCEPTS_TYPE, "project": ALL}, "value"),
                   State(ids.TABLE_ID, "data"), State(ids.EDITOR_TOKEN, "data"),
+                  State({"type": ids.NEED_START_TYPE, "project": ALL}, "value"),
+                  State({"type": ids.NEED_END_TYPE, "project": ALL}, "value"),
                   roles=EDITOR_ROLES, table_from=State(ids.TABLE_ID, "data"), prevent_initial_call=True)
 def editor_action(_save, _moves, _adds, kind, title, title_en, summary, problem, evidence, affected, capacity,
                   horizon, district, priority, cost, editing, need_kinds, need_qtys, need_descs, need_skills,
-                  need_items, need_accepts, table_id, token=None):
+                  need_items, need_accepts, table_id, token=None, need_starts=None, need_ends=None):
     """Save a project, move its status or add a need. Creates carry the editor's one-time token (a second press
     after a timeout makes nothing twice); after each create the editor gets a fresh one."""
     require(EDITOR_ROLES, table_id)
@@ -319,24 +472,8 @@ def editor_action(_save, _moves, _adds, kind, title, title_en, summary, problem,
             message = _("Status changed to %(status)s.", status=project_status_label(str(trigger.get("to"))))
         else:
             pid = trigger.get("project")
-            position = [i for i, item in enumerate(ctx.states_list[-5]) if item["id"].get("project") == pid]
-            if not position:
-                raise ValidationError("need_not_found")
-            k = position[0]
-            need_kind = need_kinds[k]
-            qty = parse_int(need_qtys[k])
-            if qty is None:
-                raise ValidationError("quantity_not_integer", field="quantity")
-            if need_kind == "financial":
-                qty *= 10  # typed in toman, stored in rials
-            logistics = need_kind == "logistics"
-            need_items, need_accepts = list(need_items or []), list(need_accepts or [])
-            item = need_items[k] if logistics and k < len(need_items) and isinstance(need_items[k], int) else None
-            accepts = need_accepts[k] if logistics and k < len(need_accepts) else None
-            need = NeedInput(kind=need_kind or "", quantity=qty, description=need_descs[k] or "",
-                             skill_ids=tuple(x for x in (need_skills[k] or []) if isinstance(x, int))
-                             if need_kind in ("design", "execution") else (), item_id=item,
-                             accept_ids=tuple(x for x in (accepts or []) if isinstance(x, int)))
+            need = _need_input(pid, need_kinds, need_qtys, need_descs, need_skills, need_items, need_accepts,
+                               need_starts, need_ends)
             once = form_tokens.derived(token, f"n{pid}" if isinstance(pid, int) else "n")
             form_tokens.create_once(get_db(), lambda s: form_tokens.once(s, actor, once, "need",
                                                                           lambda: add_need(s, actor, pid, need)))
@@ -351,9 +488,63 @@ def editor_action(_save, _moves, _adds, kind, title, title_en, summary, problem,
             field_id, label = PROJECT_FIELD_OF.get(exc.field or "", (None, None))
             beside, alert = button_error(error_message(exc), field_id, str(label) if label else None), ""
             show_at_field([f for f, _label in PROJECT_FIELD_OF.values()], field_id, error_message(exc))
+        elif isinstance(trigger, dict) and trigger.get("type") == ids.NEED_ADD_TYPE \
+                and isinstance(trigger.get("project"), int):
+            # the need form: at the field and beside its button; the list is not redrawn, so the form stays
+            # open (on a phone) with what was typed
+            _need_error(trigger["project"], exc)
+            return no_update, "", no_update, no_update, no_update
     if trigger == ids.PROJECT_SAVE and not beside:  # saved: the marks of an earlier try go
         show_at_field([f for f, _label in PROJECT_FIELD_OF.values()], None, "")
     return render_list(table_id, lang), alert, editing_out, token_out, beside
+
+
+def _position(pid, type_: str) -> int:
+    """Where project `pid`'s add-need form is in the lists of ALL states of `type_`."""
+    for group in ctx.states_list:
+        if isinstance(group, list) and group and isinstance(group[0].get("id"), dict) \
+                and group[0]["id"].get("type") == type_:
+            for i, item in enumerate(group):
+                if item["id"].get("project") == pid:
+                    return i
+    raise ValidationError("need_not_found")
+
+
+def _at(values, k):
+    values = list(values or [])
+    return values[k] if k < len(values) else None
+
+
+def _need_input(pid, kinds, qtys, descs, skills, items, accepts, starts, ends) -> NeedInput:
+    """The add-need form of project `pid`, read (digits in any script, money in toman, dates Jalali or ISO)."""
+    k = _position(pid, ids.NEED_KIND_TYPE)
+    need_kind = _at(kinds, k)
+    qty = parse_int(_at(qtys, k))
+    if qty is None:
+        raise ValidationError("quantity_not_integer", field="quantity")
+    if need_kind == "financial":
+        qty *= 10  # typed in toman, stored in rials
+    logistics = need_kind == "logistics"
+    item = _at(items, k) if logistics and isinstance(_at(items, k), int) else None
+    accepted = (_at(accepts, k) or []) if logistics else []
+    return NeedInput(kind=need_kind or "", quantity=qty, description=_at(descs, k) or "",
+                     skill_ids=tuple(x for x in (_at(skills, k) or []) if isinstance(x, int))
+                     if need_kind in ("design", "execution") else (), item_id=item,
+                     accept_ids=tuple(x for x in accepted if isinstance(x, int)),
+                     window_start=parse_date_text(_at(starts, k)), window_end=parse_date_text(_at(ends, k)))
+
+
+def _need_error(project_id: int, exc: DomainError) -> None:
+    """The add-need form's error under the field the rule names and beside its button (set_props)."""
+    field = exc.field if exc.field in NEED_FIELDS else None
+    wraps = [ids.need_field_id(f, project_id) for f in NEED_FIELDS]
+    wrap = ids.need_field_id(field, project_id) if field else None
+    show_at_field(wraps, wrap, error_message(exc))
+    from dash import set_props
+
+    label = NEED_FIELD_LABELS.get(field or "")
+    set_props(ids.need_field_id("add-error", project_id),
+              {"children": button_error(error_message(exc), wrap, str(label) if label else None)})
 
 
 @secured_callback(Output(ids.EDITOR_LIST, "children", allow_duplicate=True),
@@ -382,6 +573,74 @@ def change_quantity(_saves, quantities, table_id):
                 qty *= 10  # typed in toman, stored in rials
             change_need_quantity(s, current_user_id(), need_id, qty)
         alert = alert_box(_("Quantity changed."), "success")
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        alert = alert_box(error_message(exc))
+    return render_list(table_id, current_language()), alert
+
+
+def _edit_position(need_id, type_: str) -> int:
+    for group in ctx.states_list:
+        if isinstance(group, list) and group and isinstance(group[0].get("id"), dict) \
+                and group[0]["id"].get("type") == type_:
+            for i, item in enumerate(group):
+                if item["id"].get("need") == need_id:
+                    return i
+    raise ValidationError("need_not_found")
+
+
+@secured_callback(Output(ids.EDITOR_LIST, "children", allow_duplicate=True),
+                  Output(ids.EDITOR_ALERT, "children", allow_duplicate=True),
+                  Input({"type": ids.NEED_UPDATE_TYPE, "need": ALL, "v": ALL}, "n_clicks"),
+                  State({"type": ids.NEED_EDIT_DESC_TYPE, "need": ALL}, "value"),
+                  State({"type": ids.NEED_EDIT_SKILLS_TYPE, "need": ALL}, "value"),
+                  State({"type": ids.NEED_EDIT_START_TYPE, "need": ALL}, "value"),
+                  State({"type": ids.NEED_EDIT_END_TYPE, "need": ALL}, "value"),
+                  State(ids.TABLE_ID, "data"),
+                  roles=EDITOR_ROLES, table_from=State(ids.TABLE_ID, "data"), prevent_initial_call=True)
+def save_need(_saves, descs, skills, starts, ends, table_id):
+    """A need's description, skills and window (issue 20), with the version the page showed."""
+    require(EDITOR_ROLES, table_id)
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or not (ctx.triggered[0].get("value") if ctx.triggered else None):
+        return no_update, no_update
+    need_id = trigger.get("need")
+    err = f"{ids.need_edit_id(need_id)}-field" if isinstance(need_id, int) else None
+    try:
+        k = _edit_position(need_id, ids.NEED_EDIT_DESC_TYPE)
+        data = NeedEdit(description=_at(descs, k) or "",
+                        skill_ids=tuple(x for x in (_at(skills, k) or []) if isinstance(x, int)),
+                        window_start=parse_date_text(_at(starts, k)), window_end=parse_date_text(_at(ends, k)))
+        with get_db().unit_of_work() as s:
+            update_need(s, current_user_id(), need_id, data, version=trigger.get("v"))
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        if err and exc.code != "need_changed":  # the edit stays open with what was typed, the sentence under it
+            show_at_field([err], err, error_message(exc))
+            return no_update, ""
+        return render_list(table_id, current_language()), alert_box(error_message(exc))
+    return render_list(table_id, current_language()), alert_box(_("Need saved."), "success")
+
+
+@secured_callback(Output(ids.EDITOR_LIST, "children", allow_duplicate=True),
+                  Output(ids.EDITOR_ALERT, "children", allow_duplicate=True),
+                  Input({"type": ids.NEED_REMOVE_TYPE, "need": ALL, "v": ALL}, "submit_n_clicks"),
+                  State(ids.TABLE_ID, "data"),
+                  roles=EDITOR_ROLES, table_from=State(ids.TABLE_ID, "data"), prevent_initial_call=True)
+def remove(_submits, table_id):
+    """Confirmed: remove the need (refused while help for it is accepted or delivered); audited."""
+    require(EDITOR_ROLES, table_id)
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or not (ctx.triggered[0].get("value") if ctx.triggered else None):
+        return no_update, no_update
+    try:
+        with get_db().unit_of_work() as s:
+            done = remove_need(s, current_user_id(), trigger.get("need"), version=trigger.get("v"))
+        message = (_("Need removed; %(n)s proposal(s) withdrawn and their citizens told.",
+                     n=format_number(done.proposals)) if done.proposals else _("Need removed."))
+        alert = alert_box(message, "success")
     except PermissionDenied:
         raise
     except DomainError as exc:

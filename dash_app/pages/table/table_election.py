@@ -37,6 +37,7 @@ from models.core.errors import DomainError, PermissionDenied, ValidationError
 from models.core.validation import ELECTION_DAYS_DEFAULT, election_days
 from models.orm.base import utcnow
 from models.tables.elections import (
+    EXTENSION_DAYS,
     cast_ballot,
     close_election,
     close_preview,
@@ -54,7 +55,7 @@ ELECTION_MODAL_ERROR = "table-election-modal-error"
 ELECTION_CONFIRM = "table-election-confirm"
 ELECTION_EXTEND = "table-election-extend"
 ELECTION_CANCEL = "table-election-cancel"
-EXTEND_DAYS = 7
+EXTEND_DAYS = EXTENSION_DAYS
 def _view(table_id: int, viewer: int | None):
     with get_db().reader() as s:
         return election_view(s, table_id, viewer)
@@ -266,7 +267,7 @@ def governorate_action(n_confirm, n_extend, table_id):
         election_id = _current_election_id(table_id, viewer)
         with get_db().unit_of_work() as s:
             if ctx.triggered_id == ELECTION_EXTEND:
-                election = extend_election(s, viewer, election_id, _later(s, election_id))
+                election = extend_election(s, viewer, election_id)  # the one rule (models.tables)
                 alert = success(_("The election is extended until %(when)s.", when=format_datetime(election.closes_at)))
             else:
                 close_election(s, viewer, election_id)
@@ -277,10 +278,3 @@ def governorate_action(n_confirm, n_extend, table_id):
         return no_update, no_update, True, error_alert(exc), no_update
     return _rerender(table_id, viewer), alert, False, "", _header_children(table_id)
 
-
-def _later(session, election_id: int):
-    from models.orm.tables import ChairElection
-
-    election = session.get(ChairElection, election_id)
-    closes = election.closes_at if election.closes_at.tzinfo else election.closes_at.replace(tzinfo=UTC)
-    return closes + timedelta(days=EXTEND_DAYS)
