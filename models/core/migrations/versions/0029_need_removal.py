@@ -1,7 +1,7 @@
 """needs removed by the table editor
 
 Revision ID: 0029
-Revises: 0025
+Revises: 0028
 Create Date: 2026-12-02 14:00:00
 
 Issue 20 (the editor's minor items): a need can be removed from its project while no help for it is
@@ -14,7 +14,7 @@ from alembic import op
 import models.orm.base
 
 revision = '0029'
-down_revision = '0025'
+down_revision = '0028'
 branch_labels = None
 depends_on = None
 
