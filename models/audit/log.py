@@ -29,8 +29,11 @@ class UnauditedChange(RuntimeError):
 
 
 GENESIS = "0" * 64
-# PostgreSQL advisory lock that serialises appending to the chain (any fixed 64-bit number).
+# PostgreSQL advisory lock that serialises appending to the chain (any fixed 64-bit number). Advisory locks are
+# per database, not per schema, so the key is offset by the schema's hash (SCHEMA_LOCK_SQL): two Hamyar schemas in
+# one database (the tests' schemas, a staging copy) have two chains and must not wait on each other's.
 CHAIN_LOCK = 0x48616D796172  # "Hamyar"
+SCHEMA_LOCK_SQL = "SELECT pg_advisory_xact_lock(CAST(:key AS bigint) + hashtext(current_schema()))"
 CHAINED_FIELDS = ("at", "actor_id", "action", "object_type", "object_id", "table_id", "before", "after")
 
 
@@ -62,7 +65,7 @@ def chain_rows(rows: list[dict], prev_hash: str, key: bytes | None = None) -> st
 def chain_head(connection) -> str:
     """The newest event's hash, after taking the chain lock (held until the transaction ends)."""
     if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
+        connection.execute(text(SCHEMA_LOCK_SQL), {"key": CHAIN_LOCK})
     last = connection.execute(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).scalar()
     return last or GENESIS
 

@@ -32,7 +32,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
-from models.audit.log import record, record_many, snapshot
+from models.audit.log import SCHEMA_LOCK_SQL, record, record_many, snapshot
 from models.core.capacity import assert_within_capacity, lock_rows, refresh_pledge_statuses
 from models.core.db import Database, is_retryable
 from models.core.enums import (
@@ -341,7 +341,7 @@ def claim_run(db: Database, actor_id: int | None, scope: RunScope, table_id: int
     try:
         with db.unit_of_work() as session:
             if session.get_bind().dialect.name == "postgresql":
-                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_LOCK_KEY})
+                session.execute(text(SCHEMA_LOCK_SQL), {"key": CLAIM_LOCK_KEY})
             expire_stale_runs(session, now)
             q = select(MatchingRun.id).where(MatchingRun.status == RunStatus.RUNNING).order_by(MatchingRun.id)
             if scope is RunScope.TABLE:
