@@ -442,7 +442,7 @@ def notifications_block(citizen_id: int, lang: str):
     ], id=ids.MY_NOTIFICATIONS_LIST)
 
 
-@page(__name__, path="/my", title=_l("My contributions"), roles={CITIZEN}, nav=True, order=30,
+@page(__name__, path="/my", title=_l("My contributions"), roles={CITIZEN}, nav=True, menu="workspace", order=30,
       icon="person-check")
 def layout(page=None, **_kw):
     lang = current_language()

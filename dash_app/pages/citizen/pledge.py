@@ -267,7 +267,7 @@ def form(lang: str, districts, skills, tables, *, kind: HelpKind, table_ids: lis
     ], id=ids.PLEDGE_FORM)
 
 
-@page(__name__, path="/pledge", title=_l("Offer help"), roles={CITIZEN}, nav=True, order=20, icon="heart")
+@page(__name__, path="/pledge", title=_l("Offer help"), roles={CITIZEN}, nav=True, menu="take_part", order=20, icon="heart")
 def layout(table=None, project=None, kind=None, **_kw):
     lang = current_language()
     with get_db().reader() as s:

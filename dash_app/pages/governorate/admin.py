@@ -92,7 +92,7 @@ def _pb_slot() -> Any:
     return html.P(_("Participatory budgeting cycles will appear here."), className="text-body-secondary small")
 
 
-@page(__name__, path="/admin", title=_l("Administration"), roles={GOVERNORATE}, nav=True, order=55, icon="gear")
+@page(__name__, path="/admin", title=_l("Administration"), roles={GOVERNORATE}, nav=True, menu="workspace", order=55, icon="gear")
 def layout(**_kw):
     kinds = [{"label": kind_label(k), "value": k.value} for k in HelpKind if k is not HelpKind.FINANCIAL]
     backgrounds = [{"label": str(v), "value": k.value} for k, v in BACKGROUND_LABEL.items()]

@@ -81,7 +81,8 @@ def _table(rows: list[PlaceEquity], lang: str):
     return dbc.Table([head, body], size="sm", striped=True, responsive=True, id=EQUITY_TABLE)
 
 
-@page(__name__, path="/equity", title=_l("Who takes part"), roles={ANYONE})
+@page(__name__, path="/equity", title=_l("Who takes part"), roles={ANYONE}, nav=True,
+      menu="results", order=30, icon="people-fill")
 def layout(**_kw):
     lang = current_language()
     with get_db().reader() as s:

@@ -452,7 +452,8 @@ def _graph(id_: str, label: str) -> dcc.Graph:
                        className="col-12 col-xl-6 mb-3", **{"aria-label": label})
 
 
-@page(__name__, path="/governorate", title=_l("Governorate"), roles={GOVERNORATE}, nav=True, order=50,
+@page(__name__, path="/governorate", title=_l("Governorate"), roles={GOVERNORATE}, nav=True, menu="workspace", order=50,
+      nav_label=_l("Dashboard"),
       icon="bank")
 def layout(**_kw):
     lang = current_language()
