@@ -175,3 +175,53 @@ def test_the_admin_users_table_fits(browser, demo, lang, width):
         page.screenshot(path=ARTIFACTS / f"field-users-{lang}-{width}.png", full_page=False)
     finally:
         ctx.close()
+
+
+def _sankey_nodes(page) -> int:
+    return page.evaluate("(document.querySelector('#gov-fig-sankey .js-plotly-plot').data[0] || {node: {label: []}})"
+                         ".node.label.length")
+
+
+def test_show_all_stays_on_when_a_filter_changes(browser, demo):
+    """"Show every table, district and project" was reset by changing a filter (issue 20): it is kept, in the
+    charts drawn for the new filter and when the page is opened again in the same tab."""
+    url, db = demo
+    ctx, page = _page(browser, url, "fa", 360)
+    try:
+        _log_in(page, "gov", db, "fa")
+        page.goto("/governorate")
+        wait_ready(page, "#gov-headline .border-primary")
+        page.wait_for_selector("#gov-fig-sankey .sankey-node")
+        page.wait_for_load_state("networkidle")  # the first drawing's callbacks are done
+        top = _sankey_nodes(page)
+        page.click("#gov-f-show-all")
+        page.wait_for_function("(n) => document.querySelector('#gov-fig-sankey .js-plotly-plot').data[0]"
+                               ".node.label.length > n", arg=top)
+        every = _sankey_nodes(page)
+        # a filter: the figures are drawn again for it, still with every project
+        before = page.inner_text("#gov-headline .border-primary")
+        page.select_option("#gov-f-kind", "financial")
+        page.wait_for_function("(b) => { const el = document.querySelector('#gov-headline .border-primary');"
+                               " return el && el.innerText !== b; }", arg=before)
+        # money only: fewer kinds and projects, but still every project that money went to, not the largest 10
+        page.wait_for_function("(n) => document.querySelector('#gov-fig-sankey .js-plotly-plot').data[0]"
+                               ".node.label.length !== n", arg=every)
+        assert page.is_checked("#gov-f-show-all")
+        shown = _sankey_nodes(page)
+        page.click("#gov-f-show-all")  # off again: the same filter's largest ones only
+        page.wait_for_function("(n) => document.querySelector('#gov-fig-sankey .js-plotly-plot').data[0]"
+                               ".node.label.length < n", arg=shown)
+        assert _sankey_nodes(page) < shown <= every
+        page.click("#gov-f-show-all")
+        page.wait_for_function("(n) => document.querySelector('#gov-fig-sankey .js-plotly-plot').data[0]"
+                               ".node.label.length === n", arg=shown)
+        # the same tab opens the dashboard again: the switch is still on, the charts show every project
+        page.goto("/governorate")
+        wait_ready(page, "#gov-headline .border-primary")
+        page.wait_for_selector("#gov-fig-sankey .sankey-node")
+        assert page.is_checked("#gov-f-show-all")
+        page.wait_for_function("(n) => document.querySelector('#gov-fig-sankey .js-plotly-plot').data[0]"
+                               ".node.label.length === n", arg=every)
+        page.screenshot(path=ARTIFACTS / "field-fixes" / "show-all-kept-fa-360.png", full_page=False)
+    finally:
+        ctx.close()
