@@ -4,6 +4,8 @@ users table (cards on a phone), at 360 px in Persian and 1280 px in English (and
 test-artifacts/field-*.png."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -223,5 +225,44 @@ def test_show_all_stays_on_when_a_filter_changes(browser, demo):
         page.wait_for_function("(n) => document.querySelector('#gov-fig-sankey .js-plotly-plot').data[0]"
                                ".node.label.length === n", arg=every)
         page.screenshot(path=ARTIFACTS / "field-fixes" / "show-all-kept-fa-360.png", full_page=False)
+    finally:
+        ctx.close()
+
+
+def test_users_are_searched_as_one_types_and_namesakes_told_apart(browser, demo):
+    """/admin's users search fired only on Enter or leaving the field, and people of the same name were told
+    apart only by their full phone (issue 20): it searches as one types, from the second letter, and each row
+    says the account number, a masked phone, the district and the roles."""
+    url, db = demo
+    with db.reader() as s:
+        name, count = s.execute(select(User.name, func.count()).group_by(User.name)
+                                .order_by(func.count().desc(), User.name)).first()
+    assert count >= 4  # the demo has namesakes
+    ctx, page = _page(browser, url, "fa", 360)
+    try:
+        _log_in(page, "gov", db, "fa")
+        page.goto("/admin")
+        wait_ready(page, ".nav-tabs")
+        page.locator(".nav-tabs .nav-link").nth(3).click()
+        page.wait_for_selector("#adm-u-list tr[data-user]")
+        everyone = page.inner_text("#adm-u-list caption")
+        page.locator("#adm-u-search").press_sequentially(name[0])   # one letter: still everyone
+        page.wait_for_timeout(1200)
+        assert page.inner_text("#adm-u-list caption") == everyone
+        page.locator("#adm-u-search").press_sequentially(name[1:], delay=40)  # no Enter, no leaving the field
+        page.wait_for_function("(n) => { const rows = [...document.querySelectorAll('#adm-u-list tr[data-user]')];"
+                               " return rows.length === n; }", arg=min(count, 20))
+        assert page.evaluate("document.activeElement.id") == "adm-u-search"
+        who = page.eval_on_selector_all("#adm-u-list tr[data-user] [data-who]", "els => els.map(e => e.innerText)")
+        assert len(who) == min(count, 20) and len(set(who)) == len(who), who   # no two rows alike
+        for line in who:
+            assert "حساب شمارهٔ" in line
+        logins = page.eval_on_selector_all("#adm-u-list tr[data-user] td[data-label='شناسه ورود']",
+                                           "els => els.map(e => e.innerText)")
+        # every phone masked (in the login column, or in the line when the login is an e-mail)
+        phones = [t for t in logins + who if "***" in t]
+        assert phones and not any(re.search(r"[0-9۰-۹]{8}", t) for t in logins + who)  # no whole number shown
+        page.screenshot(path=ARTIFACTS / "field-fixes" / "users-namesakes-fa-360.png", full_page=False)
+        _no_sideways_scroll(page, 360)
     finally:
         ctx.close()
