@@ -446,7 +446,9 @@ def summary(checked, lang: str, unit: str) -> html.Dl:
     if checked.item is not None:
         rows.append((_("What"), name_in(lang, checked.item.name_fa, checked.item.name_en)))
     if data.description:
-        rows.append((_("Note") if checked.item is not None else _("What"), data.description))
+        # money's description is a note («چه چیزی: برای خرید تجهیزات…» fitted only what is given in kind)
+        rows.append((_("Note") if checked.item is not None or kind is HelpKind.FINANCIAL else _("What"),
+                     data.description))
     if checked.project is not None:
         title = name_in(lang, checked.project.title_fa, checked.project.title_en)
         rows.append((_("Project"), _("Only “%(project)s”; it waits for this project", project=title)
