@@ -166,5 +166,10 @@ def test_at_360_the_navbar_is_collapsed_and_its_menus_open_in_place(browser, nav
         assert not _axe(page)
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SHOTS / f"navbar-{role}-fa-360.png")
+        # following a menu's link opens its page and folds the menu away (it would cover the new page)
+        page.click("#nav-menu-take-part + .dropdown-menu a[href='/proposals']")
+        page.wait_for_url("**/proposals")
+        page.wait_for_selector("#navbar-collapse:not(.show):not(.collapsing)", state="attached")
+        assert not page.is_visible("#navbar-collapse")
     finally:
         ctx.close()

@@ -545,7 +545,7 @@ def layout(**_kw):
                 **{"aria-label": _("Audit log pages")}),
         ], className="mb-4"),
         html.Section([
-            html.H2(_("What Hamyar holds"), className="h5"),
+            html.H2(_("Hamyar in figures"), className="h5"),
             html.Button([icon("arrow-clockwise", "me-1"), _("Refresh counts")], id=gid.GOV_REFRESH,
                         className="btn btn-outline-primary btn-sm mb-2", n_clicks=0),
             html.Div(id=gid.GOV_COUNTS, **{"aria-live": "polite"}),
