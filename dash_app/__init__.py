@@ -83,12 +83,10 @@ class HamyarDash(dash.Dash):
 <body>
 {banner}
 {kw.get("app_entry", "")}
-<footer>
 {kw.get("config", "")}
 {kw.get("scripts", "")}
 {vendor.body_scripts(prefix)}
 {kw.get("renderer", "")}
-</footer>
 </body>
 </html>"""
 

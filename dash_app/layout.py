@@ -4,10 +4,13 @@ Imports dash, dbc, flask-login and dash_app; no page logic lives here.
 
 A page module is `dash_app/pages/<name>.py`:
 
-    @page(__name__, path="/pledge", title=_l("Offer help"), roles={CITIZEN}, nav=True, icon="heart")
+    @page(__name__, path="/pledge", title=_l("Offer help"), roles={CITIZEN}, nav=True, menu="take_part",
+          icon="heart")
     def layout(**query):
         return ...
 
+`nav=True` puts the page in the navbar: at the top when `menu` is None, else in one of the navbar's menus
+(MENUS: "take_part", "results"; "workspace" is the signed-in person's own menu, see `_workspace`).
 `roles` are dash_app.auth roles; the layout only runs for users holding one of them. Anonymous
 users are sent to the login page, others get the 403 content. Table-specific checks (MEMBER, CHAIR)
 happen inside the layout with `auth.admits(...)` / `auth.require(...)`.
@@ -24,9 +27,15 @@ from dash import dcc, html
 from flask_login import current_user
 
 from dash_app.auth import ANYONE, CSRF_FORM_FIELD, ROLES, admits, csrf_token, current_roles
-from dash_app.i18n import LANGUAGE_NAMES, _, current_language
+from dash_app.i18n import LANGUAGE_NAMES, _, _l, current_language
 from dash_app.ui import ids
 from dash_app.ui.alerts import failure_region
+
+# The navbar's menus, in the order shown (issue 20: at 1280 px the Persian navbar wrapped every label and the
+# governorate's overflowed). Each: (name, label, icon, id of its button). "workspace" is built per person.
+MENUS = (("take_part", _l("Take part"), "hand-index-thumb", "nav-menu-take-part"),
+         ("results", _l("Results"), "bar-chart-line", "nav-menu-results"))
+MENU_NAMES = frozenset({name for name, *_rest in MENUS} | {"workspace"})
 
 
 def page(
@@ -39,11 +48,15 @@ def page(
     order: int | None = None,
     icon: str | None = None,
     path_template: str | None = None,
+    menu: str | None = None,
+    nav_label: Any = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register the decorated `layout(**kwargs)` as a Dash page that only `roles` may see."""
     allowed = frozenset(roles)
     if not allowed or allowed - ROLES:
         raise ValueError(f"page {path} needs roles from {sorted(ROLES)}")
+    if menu is not None and menu not in MENU_NAMES:
+        raise ValueError(f"page {path}: menu must be one of {sorted(MENU_NAMES)}")
 
     def title_of(**_kw: Any) -> str:
         return f"{_(str(title))} · {_('Hamyar')}" if str(title) != "Hamyar" else _("Hamyar")
@@ -67,7 +80,8 @@ def page(
             layout=guarded,
             roles=allowed,
             nav=nav,
-            nav_label=title,
+            menu=menu,
+            nav_label=nav_label or title,
             icon=icon,
             description="",
         )
@@ -131,16 +145,81 @@ def alert_for(message: str | None, *, id: str) -> Any:
 # --- navbar and footer -------------------------------------------------------------------------
 
 
-def _nav_items() -> list[Any]:
+def _nav_pages(menu: str | None) -> list[dict]:
+    """The registered pages the current person may see in one menu (None: the navbar's top level), in order."""
     roles = current_roles()
-    items = []
-    for pg in dash.page_registry.values():
-        if not pg.get("nav") or not admits(pg.get("roles") or (), roles):
-            continue
-        label = _(str(pg.get("nav_label") or pg["name"]))
-        children = [icon(pg["icon"], "me-1")] if pg.get("icon") else []
-        items.append(html.Li(dcc.Link(children + [label], href=pg["relative_path"], className="nav-link"),
-                             className="nav-item"))
+    return [pg for pg in dash.page_registry.values()
+            if pg.get("nav") and pg.get("menu") == menu and admits(pg.get("roles") or (), roles)]
+
+
+def _nav_link(href: str, label: Any, icon_name: str | None, class_name: str, **kw: Any) -> Any:
+    children = [icon(icon_name, "me-1 ms-1")] if icon_name else []
+    return dcc.Link(children + [label], href=href, className=class_name, **kw)
+
+
+def _page_link(pg: dict, class_name: str) -> Any:
+    return _nav_link(pg["relative_path"], _(str(pg.get("nav_label") or pg["name"])), pg.get("icon"), class_name)
+
+
+def _dropdown(label: Any, icon_name: str, button_id: str, entries: list[Any]) -> Any:
+    """A Bootstrap dropdown in the navbar (bootstrap.bundle from assets/vendor opens it; Tab, Enter, the
+    arrow keys and Escape work as Bootstrap gives them)."""
+    return html.Li([
+        html.Button([icon(icon_name, "me-1 ms-1"), label], type="button", id=button_id,
+                    className="nav-link dropdown-toggle",
+                    **{"data-bs-toggle": "dropdown", "aria-expanded": "false"}),
+        html.Ul(entries, className="dropdown-menu", **{"aria-labelledby": button_id}),
+    ], className="nav-item dropdown")
+
+
+def _workspace() -> Any:
+    """The signed-in person's own menu: a citizen's contributions; a chair's or member's tables; the staff's
+    dashboard and administration (the pages registered with menu="workspace"), with their contributions."""
+    roles = current_roles()
+    if roles.is_anonymous:
+        return None
+    pages = _nav_pages("workspace")
+    mine = [pg for pg in pages if pg.get("relative_path") == "/my"]
+    entries = [html.Li(_page_link(pg, "dropdown-item")) for pg in pages if pg not in mine]
+    tables = sorted(roles.chair_of | roles.member_of)
+    if tables:
+        from sqlalchemy import select
+
+        from dash_app.db import get_db
+        from dash_app.ui.names import name_in
+        from models.orm.tables import Table
+
+        lang = current_language()
+        with get_db().reader() as s:
+            rows = s.execute(select(Table.id, Table.name_fa, Table.name_en).where(Table.id.in_(tables))
+                             .order_by(Table.id)).all()
+        if entries:
+            entries.append(html.Li(html.Hr(className="dropdown-divider")))
+        for tid, fa, en in rows:
+            name = name_in(lang, fa, en)
+            label = _("%(table)s (chair)", table=name) if tid in roles.chair_of else name
+            entries.append(html.Li(_nav_link(f"/tables/{tid}", label, "people", "dropdown-item")))
+    if not entries:  # a citizen: one link, no menu
+        return html.Li(_page_link(mine[0], "nav-link"), className="nav-item") if mine else None
+    if mine:
+        entries = [html.Li(_page_link(mine[0], "dropdown-item")), html.Li(html.Hr(className="dropdown-divider")),
+                   *entries]
+    if roles.governorate:
+        return _dropdown(_("Governorate"), "bank", "nav-menu-workspace", entries)
+    return _dropdown(_("My workspace"), "briefcase", "nav-menu-workspace", entries)
+
+
+def _nav_items() -> list[Any]:
+    """Top-level links, then the menus ("Take part", "Results"), then the person's own workspace."""
+    items = [html.Li(_page_link(pg, "nav-link"), className="nav-item") for pg in _nav_pages(None)]
+    for name, label, icon_name, button_id in MENUS:
+        pages = _nav_pages(name)
+        if pages:
+            items.append(_dropdown(_(str(label)), icon_name, button_id,
+                                   [html.Li(_page_link(pg, "dropdown-item")) for pg in pages]))
+    workspace = _workspace()
+    if workspace is not None:
+        items.append(workspace)
     return items
 
 
@@ -173,8 +252,9 @@ def _account_items() -> list[Any]:
     if current_user.is_authenticated:
         return [
             _notifications_link(),
-            dcc.Link([icon("person-circle", "me-1"), current_user.name], href="/account", id=ids.NAV_ACCOUNT,
-                     className="navbar-text text-light me-2 ms-2", title=_("Your account")),
+            dcc.Link([icon("person-circle", "me-1"), html.Span(current_user.name, className="nav-account-name")],
+                     href="/account", id=ids.NAV_ACCOUNT, className="navbar-text text-light me-2 ms-2",
+                     title=_("Your account")),
             html.Form([
                 csrf_field(),
                 html.Button(_("Log out"), type="submit", className="btn btn-light btn-sm"),
@@ -198,11 +278,11 @@ def navbar() -> Any:
                  href="/", className="navbar-brand fw-bold"),
         toggler,
         html.Div([
-            html.Ul(_nav_items(), className="navbar-nav me-auto mb-2 mb-lg-0"),
+            html.Ul(_nav_items(), className="navbar-nav me-auto mb-2 mb-xl-0"),
             html.Div([_language_switch(), *_account_items()],
-                     className="d-flex flex-wrap align-items-center gap-2"),
+                     className="d-flex flex-wrap flex-xl-nowrap align-items-center gap-2 nav-account-items"),
         ], className="collapse navbar-collapse", id=ids.NAVBAR_COLLAPSE),
-    ], className="container"), className="navbar navbar-expand-lg navbar-dark bg-primary",
+    ], className="container"), className="navbar navbar-expand-xl navbar-dark bg-primary",
         id=ids.NAVBAR, **{"aria-label": _("Main menu")}))
 
 

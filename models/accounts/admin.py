@@ -288,6 +288,10 @@ class UserRow:
     is_governorate: bool
     is_active: bool
     pledges: int
+    # Telling apart people of the same name (issue 20): where they live (the resident register's district,
+    # else the district of their latest pledge that names one) and the tables they chair or sit on.
+    district: tuple[str, str] | None = None            # (name_fa, name_en)
+    tables: tuple[tuple[str, str, bool], ...] = ()      # (name_fa, name_en, chairs it)
 
 
 @dataclass(frozen=True)
@@ -331,8 +335,51 @@ def search_users(session: Session, query: str = "", *, page: int = 1, per_page: 
                func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.citizen_id == User.id).where(User.id.in_(stmt))
         .order_by(User.name, User.id).offset((page - 1) * per_page).limit(per_page)).all()
-    return UserPage([UserRow(i, n, ph, em, bool(g), bool(a), int(c)) for i, n, ph, em, g, a, c in rows],
-                    total, page, per_page)
+    ids = [r[0] for r in rows]
+    districts, tables = _districts_of(session, ids), _tables_of(session, ids)
+    return UserPage([UserRow(i, n, ph, em, bool(g), bool(a), int(c), districts.get(i), tuple(tables.get(i, ())))
+                     for i, n, ph, em, g, a, c in rows], total, page, per_page)
+
+
+def _districts_of(session: Session, user_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Each user's district: the resident register's when they claimed their entry, else their latest pledge's."""
+    from models.orm.geo import District
+    from models.orm.residents import Resident
+
+    if not user_ids:
+        return {}
+    found: dict[int, tuple[str, str]] = {}
+    for uid, fa, en in session.execute(
+            select(Pledge.citizen_id, District.name_fa, District.name_en).join(District, District.id == Pledge.district_id)
+            .where(Pledge.citizen_id.in_(user_ids)).order_by(Pledge.citizen_id, Pledge.id)):
+        found[uid] = (fa, en)  # ordered by id: the latest pledge's district is the last written
+    for resident_of, fa, en in session.execute(
+            select(Resident.user_id, District.name_fa, District.name_en).join(District, District.id == Resident.district_id)
+            .where(Resident.user_id.in_(user_ids))):
+        if resident_of is not None:
+            found[resident_of] = (fa, en)
+    return found
+
+
+def _tables_of(session: Session, user_ids: list[int]) -> dict[int, list[tuple[str, str, bool]]]:
+    """The tables each user chairs or sits on now (not archived), chaired ones first."""
+    if not user_ids:
+        return {}
+    out: dict[int, list[tuple[str, str, bool]]] = {}
+    live = Table.archived_at.is_(None)
+    chaired: set[tuple[int, int]] = set()
+    for tid, chair, fa, en in session.execute(select(Table.id, Table.chair_id, Table.name_fa, Table.name_en)
+                                              .where(Table.chair_id.in_(user_ids), live).order_by(Table.id)):
+        if chair is not None:
+            out.setdefault(chair, []).append((fa, en, True))
+            chaired.add((tid, chair))
+    for tid, uid, fa, en in session.execute(
+            select(Table.id, TableMembership.user_id, Table.name_fa, Table.name_en)
+            .join(Table, Table.id == TableMembership.table_id)
+            .where(TableMembership.user_id.in_(user_ids), TableMembership.left_at.is_(None), live).order_by(Table.id)):
+        if (tid, uid) not in chaired:
+            out.setdefault(uid, []).append((fa, en, False))
+    return out
 
 
 def set_governorate(session: Session, actor_id: int, user_id: object, flag: bool) -> User:

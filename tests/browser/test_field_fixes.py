@@ -4,6 +4,8 @@ users table (cards on a phone), at 360 px in Persian and 1280 px in English (and
 test-artifacts/field-*.png."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -173,5 +175,94 @@ def test_the_admin_users_table_fits(browser, demo, lang, width):
             assert box and box["x"] >= 0 and box["x"] + box["width"] <= width + 1
         _no_sideways_scroll(page, width)
         page.screenshot(path=ARTIFACTS / f"field-users-{lang}-{width}.png", full_page=False)
+    finally:
+        ctx.close()
+
+
+def _sankey_nodes(page) -> int:
+    return page.evaluate("(document.querySelector('#gov-fig-sankey .js-plotly-plot').data[0] || {node: {label: []}})"
+                         ".node.label.length")
+
+
+def test_show_all_stays_on_when_a_filter_changes(browser, demo):
+    """"Show every table, district and project" was reset by changing a filter (issue 20): it is kept, in the
+    charts drawn for the new filter and when the page is opened again in the same tab."""
+    url, db = demo
+    ctx, page = _page(browser, url, "fa", 360)
+    try:
+        _log_in(page, "gov", db, "fa")
+        page.goto("/governorate")
+        wait_ready(page, "#gov-headline .border-primary")
+        page.wait_for_selector("#gov-fig-sankey .sankey-node")
+        page.wait_for_load_state("networkidle")  # the first drawing's callbacks are done
+        top = _sankey_nodes(page)
+        page.click("#gov-f-show-all")
+        page.wait_for_function("(n) => document.querySelector('#gov-fig-sankey .js-plotly-plot').data[0]"
+                               ".node.label.length > n", arg=top)
+        every = _sankey_nodes(page)
+        # a filter: the figures are drawn again for it, still with every project
+        before = page.inner_text("#gov-headline .border-primary")
+        page.select_option("#gov-f-kind", "financial")
+        page.wait_for_function("(b) => { const el = document.querySelector('#gov-headline .border-primary');"
+                               " return el && el.innerText !== b; }", arg=before)
+        # money only: fewer kinds and projects, but still every project that money went to, not the largest 10
+        page.wait_for_function("(n) => document.querySelector('#gov-fig-sankey .js-plotly-plot').data[0]"
+                               ".node.label.length !== n", arg=every)
+        assert page.is_checked("#gov-f-show-all")
+        shown = _sankey_nodes(page)
+        page.click("#gov-f-show-all")  # off again: the same filter's largest ones only
+        page.wait_for_function("(n) => document.querySelector('#gov-fig-sankey .js-plotly-plot').data[0]"
+                               ".node.label.length < n", arg=shown)
+        assert _sankey_nodes(page) < shown <= every
+        page.click("#gov-f-show-all")
+        page.wait_for_function("(n) => document.querySelector('#gov-fig-sankey .js-plotly-plot').data[0]"
+                               ".node.label.length === n", arg=shown)
+        # the same tab opens the dashboard again: the switch is still on, the charts show every project
+        page.goto("/governorate")
+        wait_ready(page, "#gov-headline .border-primary")
+        page.wait_for_selector("#gov-fig-sankey .sankey-node")
+        assert page.is_checked("#gov-f-show-all")
+        page.wait_for_function("(n) => document.querySelector('#gov-fig-sankey .js-plotly-plot').data[0]"
+                               ".node.label.length === n", arg=every)
+        page.screenshot(path=ARTIFACTS / "field-fixes" / "show-all-kept-fa-360.png", full_page=False)
+    finally:
+        ctx.close()
+
+
+def test_users_are_searched_as_one_types_and_namesakes_told_apart(browser, demo):
+    """/admin's users search fired only on Enter or leaving the field, and people of the same name were told
+    apart only by their full phone (issue 20): it searches as one types, from the second letter, and each row
+    says the account number, a masked phone, the district and the roles."""
+    url, db = demo
+    with db.reader() as s:
+        name, count = s.execute(select(User.name, func.count()).group_by(User.name)
+                                .order_by(func.count().desc(), User.name)).first()
+    assert count >= 4  # the demo has namesakes
+    ctx, page = _page(browser, url, "fa", 360)
+    try:
+        _log_in(page, "gov", db, "fa")
+        page.goto("/admin")
+        wait_ready(page, ".nav-tabs")
+        page.locator(".nav-tabs .nav-link").nth(3).click()
+        page.wait_for_selector("#adm-u-list tr[data-user]")
+        everyone = page.inner_text("#adm-u-list caption")
+        page.locator("#adm-u-search").press_sequentially(name[0])   # one letter: still everyone
+        page.wait_for_timeout(1200)
+        assert page.inner_text("#adm-u-list caption") == everyone
+        page.locator("#adm-u-search").press_sequentially(name[1:], delay=40)  # no Enter, no leaving the field
+        page.wait_for_function("(n) => { const rows = [...document.querySelectorAll('#adm-u-list tr[data-user]')];"
+                               " return rows.length === n; }", arg=min(count, 20))
+        assert page.evaluate("document.activeElement.id") == "adm-u-search"
+        who = page.eval_on_selector_all("#adm-u-list tr[data-user] [data-who]", "els => els.map(e => e.innerText)")
+        assert len(who) == min(count, 20) and len(set(who)) == len(who), who   # no two rows alike
+        for line in who:
+            assert "حساب شمارهٔ" in line
+        logins = page.eval_on_selector_all("#adm-u-list tr[data-user] td[data-label='شناسه ورود']",
+                                           "els => els.map(e => e.innerText)")
+        # every phone masked (in the login column, or in the line when the login is an e-mail)
+        phones = [t for t in logins + who if "***" in t]
+        assert phones and not any(re.search(r"[0-9۰-۹]{8}", t) for t in logins + who)  # no whole number shown
+        page.screenshot(path=ARTIFACTS / "field-fixes" / "users-namesakes-fa-360.png", full_page=False)
+        _no_sideways_scroll(page, 360)
     finally:
         ctx.close()

@@ -100,11 +100,11 @@ def test_b801_cycle_from_creation_to_a_funded_project(browser, pb_server):
         wait_ready(vote, "#vote-choices")
         _text_has(vote, "#vote-mine", "هنوز در این دوره رأی نداده‌اید")
         vote.check(f"#vote-choices input[value='{first.project_id}']")
-        _text_has(vote, "#vote-counter", "۱ از حداکثر ۱ طرح")
+        _text_has(vote, "#vote-counter", "۱ از حداکثر ۱ پروژه")
         vote.check(f"#vote-choices input[value='{second.project_id}']")
-        _text_has(vote, "#vote-counter", "۲ طرح انتخاب کرده‌اید")
+        _text_has(vote, "#vote-counter", "۲ پروژه انتخاب کرده‌اید")
         vote.click("#vote-submit")
-        _text_has(vote, "#vote-message", "حداکثر ۱ طرح می‌توانید انتخاب کنید")
+        _text_has(vote, "#vote-message", "حداکثر ۱ پروژه می‌توانید انتخاب کنید")
         with db.reader() as s:
             assert s.scalar(select(orm.PBBallot.id)) is None          # nothing was saved
         vote.uncheck(f"#vote-choices input[value='{second.project_id}']")
@@ -123,14 +123,14 @@ def test_b801_cycle_from_creation_to_a_funded_project(browser, pb_server):
         _text_has(page, "#pb-message", "شمارش")
         _text_has(page, "#pb-detail", "هنوز شمرده نشده")            # closing counts nothing in the request
         page.click("#pb-count-start")                            # a background job counts, the page polls
-        _text_has(page, "#pb-detail", "طرح برنده")
-        _text_has(page, "#pb-detail", "چرا هر طرح تأمین شد یا نشد")
+        _text_has(page, "#pb-detail", "پروژهٔ برنده")
+        _text_has(page, "#pb-detail", "چرا هر پروژه تأمین شد یا نشد")
         _text_has(page, "#pb-detail", first.title_fa)
         page.wait_for_selector("#pb-compare-graph .main-svg")
         page.click("#pb-publish-button")
         _text_has(page, "#pb-message", "نتایج منتشر شد")
         _text_has(page, "#pb-list", "نتایج منتشر شده")
-        _text_has(page, "#pb-detail", "طرح برنده")
+        _text_has(page, "#pb-detail", "پروژهٔ برنده")
         page.screenshot(path=str(ARTIFACTS / "pb-admin.png"), full_page=True)
         assert _serious_axe_violations(page) == []
         with db.reader() as s:

@@ -185,3 +185,17 @@ def test_b011_pages_render_completely_under_the_content_security_policy(new_page
     violations = [m for m in messages if "Content Security Policy" in m]
     assert not violations, violations
     assert "script-src 'self' 'sha256-" in page.goto("/").headers["content-security-policy"]
+
+
+def test_b012_one_contentinfo_landmark(new_page):
+    """The page template wrapped Dash's scripts in a second <footer>: axe's landmark-no-duplicate-contentinfo
+    (moderate) on every page (issue 20). Only the shell's own footer remains."""
+    page = new_page("fa")
+    for path in ("/", "/projects", "/login"):
+        page.goto(path)
+        wait_ready(page)
+        assert page.evaluate("document.querySelectorAll('footer, [role=contentinfo]').length") == 1, path
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document, {runOnly: ['landmark-no-duplicate-contentinfo',"
+                               " 'landmark-contentinfo-is-top-level', 'landmark-unique']})")
+        assert not result["violations"], (path, result["violations"])

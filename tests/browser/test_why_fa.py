@@ -42,10 +42,10 @@ def test_chair_sees_why_and_the_next_best_pledges_in_persian_at_360px(browser, w
         why = first.locator("[data-why]").inner_text()
         assert "چرا این پیشنهاد" in why and "اولویت وزنی" in why and "پروژهٔ" in why, why
         assert any(d in why for d in PERSIAN_DIGITS) and not any(d in why for d in "0123456789"), why
-        first.locator("button", has_text="بهترین تعهدهای بعدی").click()
+        first.locator("button", has_text="بهترین پیشنهادهای کمک بعدی").click()
         first.locator("[data-alternatives]").wait_for()
         alternatives = first.locator("[data-alternatives]").inner_text()
-        assert "بهترین تعهدهای بعدی برای این نیاز" in alternatives, alternatives
+        assert "بهترین پیشنهادهای کمک بعدی برای این نیاز" in alternatives, alternatives
         assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing wider than the phone
         first.scroll_into_view_if_needed()
         ARTIFACTS.mkdir(exist_ok=True)

@@ -125,7 +125,8 @@ def test_forged_admin_and_dashboard_callbacks_get_403_and_staff_get_data(gov_app
     lists = _body(app, "adm-tables.children", [("adm-refresh", "data", 1)])
     save = _body(app, "adm-t-name-fa.value", [("adm-t-select", "value", str(m.world.health))])
     board = _body(app, "gov-headline", [(i, "value", "") for i in ("gov-f-date-from", "gov-f-date-to", "gov-f-table",
-                                                                    "gov-f-kind", "gov-f-district")])
+                                                                    "gov-f-kind", "gov-f-district")],
+                  [("gov-f-show-all", "value", False)])  # "show all" is read with the filters (issue 20)
     for body in (lists, save, board):
         denied = citizen.post("/_dash-update-component", json=body, headers={"X-CSRFToken": csrf(citizen)})
         assert denied.status_code == 403 and denied.get_json()["error"] == "forbidden"

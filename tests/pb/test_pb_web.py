@@ -177,7 +177,7 @@ def test_over_the_limit_is_worded_in_persian_and_saves_nothing(site):
     resp = _cast(app, "cara", [world.project, world.env_project], cycle_id)
     assert resp.status_code == 200
     shown = resp.get_json()["response"][ids.VOTE_MESSAGE]["children"]["props"]["children"]
-    assert shown == "۲ طرح انتخاب کرده‌اید؛ حداکثر ۱ طرح می‌توانید انتخاب کنید."
+    assert shown == "۲ پروژه انتخاب کرده‌اید؛ حداکثر ۱ پروژه می‌توانید انتخاب کنید."
     assert _counts(db) == before
 
 

@@ -99,7 +99,8 @@ def test_the_governorate_dashboard_charts_carry_no_markup_from_titles(gov_app): 
     for lang in ("fa", "en"):
         staff.set_cookie("hamyar_lang", lang)
         board = _body(app, "gov-headline", [(i, "value", "") for i in (
-            "gov-f-date-from", "gov-f-date-to", "gov-f-table", "gov-f-kind", "gov-f-district")])
+            "gov-f-date-from", "gov-f-date-to", "gov-f-table", "gov-f-kind", "gov-f-district")],
+            [("gov-f-show-all", "value", False)])
         resp = staff.post("/_dash-update-component", json=board, headers={"X-CSRFToken": csrf(staff)})
         assert resp.status_code == 200
         # by table, by district, by month, coverage, Sankey

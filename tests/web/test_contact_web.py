@@ -198,7 +198,7 @@ def test_nobody_else_shares_reads_or_writes(demo_app, demo_db, world):
             continue
         assert _share(owner, demo_app, forged).status_code in (400, 404)
     bad = _share(owner, demo_app, alloc, channel="fax")
-    assert bad.status_code == 200 and "تلفن یا رایانامه" in _text(bad)
+    assert bad.status_code == 200 and "تلفن یا ایمیل" in _text(bad)
 
 
 def test_messages_go_both_ways_with_notifications_and_limits(demo_app, demo_db, world):

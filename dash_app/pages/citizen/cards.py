@@ -23,8 +23,9 @@ def project_card(card: ProjectCard, lang: str, *, heading: str = "h3") -> html.A
     for kind, cov in card.by_kind.items():
         rows.append(html.Div([
             html.Div([html.Span([icon(KIND_ICON[kind], "me-1"), kind_label(kind)], className="small"),
-                      html.Span(_("%(p)s missing", p=format_percent(cov.missing_share, lang)),
-                                className="small text-body-secondary")],
+                      # what is covered, said positively (issue 20 wording: «۱۰۰٪ تأمین‌نشده» beside an empty bar)
+                      html.Span(_("%(p)s covered", p=format_percent(cov.share(cov.accepted), lang))
+                                if cov.accepted > 0 else _("Not covered yet"), className="small text-body-secondary")],
                      className="d-flex justify-content-between"),
             coverage_bar(cov, height=".5rem", label=f"{title} · {kind_label(kind)}"),
         ], className="mb-2"))

@@ -29,7 +29,7 @@ def _total_card(kind: HelpKind, mobilised: int, delivered: int, lang: str) -> ht
     ], className="border rounded p-3 h-100 bg-body"), className="col-6 col-lg-3")
 
 
-@page(__name__, path="/", title=_l("Home"), roles={ANYONE}, nav=True, order=0, icon="house")
+@page(__name__, path="/", title=_l("Home"), roles={ANYONE}, nav=False, order=0, icon="house")
 def layout(**_kw):
     lang = current_language()
     with get_db().reader() as s:

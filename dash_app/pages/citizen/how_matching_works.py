@@ -19,7 +19,7 @@ def _section(title: str, *children, icon_name: str) -> html.Section:
     return html.Section([html.H2([icon(icon_name, "me-2"), title], className="h4 mt-4"), *children])
 
 
-@page(__name__, path="/how-matching-works", title=_l("How matching works"), roles={ANYONE}, nav=True,
+@page(__name__, path="/how-matching-works", title=_l("How matching works"), roles={ANYONE}, nav=True, menu="results",
       order=90, icon="diagram-3")
 def layout(**_kw):
     return html.Article([

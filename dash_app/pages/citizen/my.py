@@ -27,6 +27,7 @@ from dash_app.i18n import (
 from dash_app.layout import icon, page
 from dash_app.pages.citizen import ids
 from dash_app.ui import ids as shell_ids
+from dash_app.ui.bidi import isolate
 from dash_app.ui.forms import refuse_forged
 from dash_app.ui.labels import KIND_ICON, kind_label
 from dash_app.ui.names import name_in
@@ -332,7 +333,7 @@ def pledge_card(story: PledgeStory, lang: str, skills: dict[str, str], payments:
     body = [
         html.Div([
             html.H2([icon(KIND_ICON[p.kind], "me-2"), kind_label(p.kind), ": ", quantity_text(p.kind, p.quantity, lang),
-                     html.Span(f" · {p.description}", className="fw-normal") if p.description else None],
+                     html.Span([" · ", isolate(p.description)], className="fw-normal") if p.description else None],
                     className="h6 mb-0"),
             html.Span(str(label), className=f"badge {badge} fw-normal"),
         ], className="d-flex flex-wrap justify-content-between gap-2 mb-1"),
@@ -452,7 +453,7 @@ def notifications_block(citizen_id: int, lang: str):
     ], id=ids.MY_NOTIFICATIONS_LIST)
 
 
-@page(__name__, path="/my", title=_l("My contributions"), roles={CITIZEN}, nav=True, order=30,
+@page(__name__, path="/my", title=_l("My contributions"), roles={CITIZEN}, nav=True, menu="workspace", order=30,
       icon="person-check")
 def layout(page=None, **_kw):
     lang = current_language()

@@ -258,7 +258,7 @@ def form(lang: str, districts, skills, tables, *, kind: HelpKind, table_ids: lis
     ], id=ids.PLEDGE_FORM)
 
 
-@page(__name__, path="/pledge", title=_l("Offer help"), roles={CITIZEN}, nav=True, order=20, icon="heart")
+@page(__name__, path="/pledge", title=_l("Offer help"), roles={CITIZEN}, nav=True, menu="take_part", order=20, icon="heart")
 def layout(table=None, project=None, kind=None, **_kw):
     lang = current_language()
     with get_db().reader() as s:
@@ -437,7 +437,9 @@ def summary(checked, lang: str, unit: str) -> html.Dl:
     if checked.item is not None:
         rows.append((_("What"), name_in(lang, checked.item.name_fa, checked.item.name_en)))
     if data.description:
-        rows.append((_("Note") if checked.item is not None else _("What"), data.description))
+        # money's description is a note («چه چیزی: برای خرید تجهیزات…» fitted only what is given in kind)
+        rows.append((_("Note") if checked.item is not None or kind is HelpKind.FINANCIAL else _("What"),
+                     data.description))
     if checked.project is not None:
         title = name_in(lang, checked.project.title_fa, checked.project.title_en)
         rows.append((_("Project"), _("Only “%(project)s”; it waits for this project", project=title)

@@ -13,6 +13,7 @@ from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, format_date, format_number, format_percent, parse_int
 from dash_app.layout import icon, page
 from dash_app.pages.citizen import ids
+from dash_app.ui.bidi import isolate, user_text
 from dash_app.ui.coverage import coverage_bar, coverage_legend
 from dash_app.ui.labels import HORIZON_LABEL, KIND_ICON, PROJECT_KIND_LABEL, PROJECT_STATUS_LABEL, kind_label
 from dash_app.ui.names import name_in, person_name
@@ -43,7 +44,7 @@ def _section(title: str, body, **kw) -> html.Section:
 def _text_block(label: str, text: str | None):
     if not text:
         return None
-    return html.Div([html.H3(label, className="h6 mb-1"), html.P(text, className="mb-3")])
+    return html.Div([html.H3(label, className="h6 mb-1"), user_text(text, html.P, className="mb-3")])
 
 
 def _need_item(need: NeedView, view: ProjectView, lang: str) -> html.Li:
@@ -60,7 +61,8 @@ def _need_item(need: NeedView, view: ProjectView, lang: str) -> html.Li:
     return html.Li([
         html.Div([
             html.H3([icon(KIND_ICON[need.kind], "me-2"), kind_label(need.kind),
-                     html.Span(f" · {need.description}", className="fw-normal") if need.description else None],
+                     html.Span([" · ", isolate(need.description)], className="fw-normal") if need.description
+                     else None],
                     className="h6 mb-0"),
             html.Span(_("Needs %(q)s", q=quantity_text(need.kind, cov.quantity, lang)), className="small"),
         ], className="d-flex flex-wrap justify-content-between gap-2 mb-1"),

@@ -36,6 +36,7 @@ from dash_app.ui.elections import HIDDEN, preview_sentences
 from dash_app.ui.forms import button_error, field_error, field_error_id, show_at_field
 from dash_app.ui.labels import BACKGROUND_LABEL, kind_label
 from dash_app.ui.names import name_in
+from dash_app.ui.people import masked_phone, who_is_text
 from models.accounts import password_reset
 from models.core import form_tokens
 from models.core.enums import ElectionStatus, HelpKind, MemberBackground
@@ -56,6 +57,9 @@ from models.tables.elections import (
     open_election,
     set_quorum,
 )
+
+SEARCH_MIN_CHARS = 2       # the users' and the member picker's searches start from the second letter typed
+SEARCH_DEBOUNCE_MS = 350   # ... once typing pauses this long (dbc.Input's debounce is in milliseconds)
 
 # The new-table form's one-time token (models.core.form_tokens): a second press of Save after a timeout,
 # with the same token, answers with the table the first press made instead of making (or refusing) another.
@@ -96,7 +100,7 @@ def _pb_slot() -> Any:
     return html.P(_("Participatory budgeting cycles will appear here."), className="text-body-secondary small")
 
 
-@page(__name__, path="/admin", title=_l("Administration"), roles={GOVERNORATE}, nav=True, order=55, icon="gear")
+@page(__name__, path="/admin", title=_l("Administration"), roles={GOVERNORATE}, nav=True, menu="workspace", order=55, icon="gear")
 def layout(**_kw):
     kinds = [{"label": kind_label(k), "value": k.value} for k in HelpKind if k is not HelpKind.FINANCIAL]
     backgrounds = [{"label": str(v), "value": k.value} for k, v in BACKGROUND_LABEL.items()]
@@ -150,7 +154,7 @@ def layout(**_kw):
         html.Div([
             html.H3(_("Add a member"), className="h6"),
             _field(gid.AD_M_SEARCH, _("Search people by name, mobile or e-mail"),
-                   dbc.Input(id=gid.AD_M_SEARCH, debounce=True, type="search")),
+                   dbc.Input(id=gid.AD_M_SEARCH, debounce=SEARCH_DEBOUNCE_MS, type="search", autocomplete="off")),
             _field(gid.AD_M_USER, _("Person"), dbc.Select(id=gid.AD_M_USER, options=[], value="")),
             _field(gid.AD_M_BACKGROUND, _("Background"),
                    dbc.Select(id=gid.AD_M_BACKGROUND, options=backgrounds, value=MemberBackground.FIELD.value)),
@@ -190,10 +194,13 @@ def layout(**_kw):
     ], className="mb-4")
     users_section = html.Section([
         html.H2([icon("person-gear", "me-1"), _("Users")], className="h4"),
-        _field(gid.AD_U_SEARCH, _("Search people by name, mobile or e-mail"),
-               dbc.Input(id=gid.AD_U_SEARCH, debounce=True, type="search")),
+        # searched as one types (issue 20: only on Enter or leaving the field), from the second letter on
+        _field(gid.AD_U_SEARCH, _("Search people by name, mobile, e-mail or account number"),
+               dbc.Input(id=gid.AD_U_SEARCH, debounce=SEARCH_DEBOUNCE_MS, type="search", autocomplete="off")),
+        html.P(_("Results appear as you type, from %(n)s letters on.", n=format_number(SEARCH_MIN_CHARS)),
+               id=gid.AD_U_HINT, className="small text-body-secondary"),
         dcc.Store(id=gid.AD_U_PAGE, data=1),
-        html.Div(id=gid.AD_U_LIST),
+        html.Div(id=gid.AD_U_LIST, **{"aria-live": "polite"}),
         html.Div([
             html.Button(_("Previous"), id=gid.AD_U_PREV, n_clicks=0, className="btn btn-outline-secondary btn-sm me-2"),
             html.Button(_("Next"), id=gid.AD_U_NEXT, n_clicks=0, className="btn btn-outline-secondary btn-sm"),
@@ -527,11 +534,13 @@ def show_members(table_value, _version):
                   prevent_initial_call=True)
 def find_people(query):
     require({GOVERNORATE})
-    if not as_text(query).strip():
+    if len(as_text(query).strip()) < SEARCH_MIN_CHARS:
         return []
+    lang = current_language()
     with get_db().reader() as s:
         found = admin_ops.search_users(s, as_text(query), per_page=20)
-    return [{"label": f"{u.name} ({u.email or u.phone or ''})", "value": str(u.id)} for u in found.rows if u.is_active]
+    # people of the same name told apart: «زهرا آملی — حساب شمارهٔ ۱۲ · ۰۹۱۲***۴۵۶۷ · مرکزی»
+    return [{"label": f"{u.name} — {who_is_text(u, lang)}", "value": str(u.id)} for u in found.rows if u.is_active]
 
 
 @secured_callback(
@@ -698,8 +707,12 @@ def users_view(found: admin_ops.UserPage, lang: str) -> Any:
                                _("Delete the account of %(name)s for good?", name=u.name)))
         # data-label: on a phone each row is a card and every cell says what it is (assets/hamyar.css .table-cards)
         rows.append(html.Tr([
-            html.Td(u.name, className="text-break fw-semibold", **{"data-label": _("Name")}),
-            html.Td(html.Bdi(u.email or u.phone or "", dir="ltr"), className="text-break",
+            html.Td([html.Span(u.name, className="fw-semibold"),
+                     # what tells them from others of the same name (issue 20): number, masked phone, district, roles
+                     html.Div(who_is_text(u, lang, phone=bool(u.email)), className="small text-body-secondary",
+                              **{"data-who": "1"})],
+                    className="text-break", **{"data-label": _("Name")}),
+            html.Td(html.Bdi(u.email or masked_phone(u.phone, lang), dir="ltr"), className="text-break",
                     **{"data-label": _("Login")}),
             html.Td(format_number(u.pledges, lang), **{"data-label": _("Pledges")}),
             html.Td(("، " if lang == "fa" else ", ").join(filter(None, [
@@ -727,8 +740,11 @@ def show_users(query, _prev, _next, _version, current):
     trigger = ctx.triggered_id
     page_no = page_no - 1 if trigger == gid.AD_U_PREV else page_no + 1 if trigger == gid.AD_U_NEXT else (
         page_no if trigger == gid.AD_REFRESH else 1)
+    text = as_text(query).strip()
+    if len(text) < SEARCH_MIN_CHARS:  # one letter matches nearly everyone: the whole list, as before typing
+        text = ""
     with get_db().reader() as s:
-        found = admin_ops.search_users(s, as_text(query), page=max(1, page_no), per_page=20)
+        found = admin_ops.search_users(s, text, page=max(1, page_no), per_page=20)
     return users_view(found, current_language()), found.page
 
 

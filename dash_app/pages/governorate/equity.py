@@ -162,7 +162,8 @@ def _map_note(rows: list[PlaceEquity], where: dict[int, county_map.Position], la
                     id=EQUITY_MAP_NOTE)
 
 
-@page(__name__, path="/equity", title=_l("Who takes part"), roles={ANYONE})
+@page(__name__, path="/equity", title=_l("Who takes part"), roles={ANYONE}, nav=True,
+      menu="results", order=30, icon="people-fill")
 def layout(measure=None, **_kw):
     lang = current_language()
     measure = measure if measure in MEASURES else DEFAULT_MEASURE

@@ -461,7 +461,8 @@ def _graph(id_: str, label: str) -> dcc.Graph:
                        className="col-12 col-xl-6 mb-3", **{"aria-label": label})
 
 
-@page(__name__, path="/governorate", title=_l("Governorate"), roles={GOVERNORATE}, nav=True, order=50,
+@page(__name__, path="/governorate", title=_l("Governorate"), roles={GOVERNORATE}, nav=True, menu="workspace", order=50,
+      nav_label=_l("Dashboard"),
       icon="bank")
 def layout(**_kw):
     lang = current_language()
@@ -491,7 +492,8 @@ def layout(**_kw):
             _filters(choices, lang),
             html.Div(id=gid.F_ERROR),
             dcc.Loading(html.Div(id=gid.HEADLINE, className="mb-3", **{"aria-live": "polite"})),
-            dbc.Switch(id=gid.F_SHOW_ALL, value=False, className="mb-2",
+            # kept when a filter changes (issue 20) and, for this browser tab, across visits (persistence)
+            dbc.Switch(id=gid.F_SHOW_ALL, value=False, className="mb-2", persistence=True, persistence_type="session",
                        label=_("Show every table, district and project in the charts (otherwise the largest %(n)s)",
                                n=format_number(charts_gov.TOP_N, lang))),
             html.Div([
@@ -552,7 +554,7 @@ def layout(**_kw):
                 **{"aria-label": _("Audit log pages")}),
         ], className="mb-4"),
         html.Section([
-            html.H2(_("What Hamyar holds"), className="h5"),
+            html.H2(_("Hamyar in figures"), className="h5"),
             html.Button([icon("arrow-clockwise", "me-1"), _("Refresh counts")], id=gid.GOV_REFRESH,
                         className="btn btn-outline-primary btn-sm mb-2", n_clicks=0),
             html.Div(id=gid.GOV_COUNTS, **{"aria-live": "polite"}),
@@ -617,9 +619,9 @@ def runs_table(runs: list[RunRow], lang: str) -> Any:
     Output(gid.FIG_DISTRICTS, "figure"), Output(gid.FIG_MONTHS, "figure"), Output(gid.FIG_COVERAGE, "figure"),
     Output(gid.FIG_SANKEY, "figure"), Output(gid.RUNS, "children"), Output(gid.F_STORE, "data"),
     Input(gid.F_DATE_FROM, "value"), Input(gid.F_DATE_TO, "value"), Input(gid.F_TABLE, "value"),
-    Input(gid.F_KIND, "value"), Input(gid.F_DISTRICT, "value"),
+    Input(gid.F_KIND, "value"), Input(gid.F_DISTRICT, "value"), State(gid.F_SHOW_ALL, "value"),
     roles={GOVERNORATE})
-def update_dashboard(date_from, date_to, table, kind, district):
+def update_dashboard(date_from, date_to, table, kind, district, show_all=False):
     require({GOVERNORATE})
     lang = current_language()
     try:
@@ -627,7 +629,8 @@ def update_dashboard(date_from, date_to, table, kind, district):
         board = cached_dashboard(get_db(), f)
     except DomainError as exc:
         return (alert(error_message(exc)),) + (no_update,) * 8
-    limit = charts_gov.TOP_N  # the phone layout; "show all" (below) draws every bar
+    # the phone layout draws the largest TOP_N; "show all", once switched on, stays on when a filter changes
+    limit = None if show_all is True else charts_gov.TOP_N
     return ("", headline_cards(board, lang),
             charts_gov.groups_figure(board.by_table, _("By table"), lang, limit=limit),
             charts_gov.groups_figure(board.by_district, _("By district (of the project)"), lang,

@@ -156,7 +156,7 @@ def _results(cycle_ids: list[int], lang: str):
 # --- the page -------------------------------------------------------------------------------------
 
 
-@page(__name__, path="/vote", title=_l("Vote"), roles={CITIZEN}, nav=True, order=25, icon="check2-square")
+@page(__name__, path="/vote", title=_l("Vote"), roles={CITIZEN}, nav=True, menu="take_part", order=25, icon="check2-square")
 def layout(cycle=None, **_kw):
     lang = current_language()
     uid = current_user_id()

@@ -54,7 +54,7 @@ def _card(view: PilotView, lang: str) -> html.Div:
     ], className="card-body"), className="card mb-2", **{"data-pilot": str(view.pilot_id)})
 
 
-@page(__name__, path="/pilots", title=_l("Model pilots"), roles={ANYONE}, nav=True, order=25, icon="stars")
+@page(__name__, path="/pilots", title=_l("Model pilots"), roles={ANYONE}, nav=True, menu="results", order=25, icon="stars")
 def layout(**_kw):
     lang = current_language()
     with get_db().reader() as s:

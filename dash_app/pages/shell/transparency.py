@@ -16,7 +16,7 @@ from dash_app.pages.shell import ids
 from dash_app.ui.anchors import anchor_card, anchored_when, current_status, hash_text, reason_label
 
 
-@page(__name__, path="/transparency", title=_l("Transparency"), roles={ANYONE}, nav=True, order=95,
+@page(__name__, path="/transparency", title=_l("Transparency"), roles={ANYONE}, nav=True, menu="results", order=95,
       icon="shield-check")
 def layout(**_kw):
     lang = current_language()

@@ -22,6 +22,7 @@ from dash_app.i18n import (
     format_percent,
 )
 from dash_app.layout import icon
+from dash_app.ui.bidi import isolate, sentence
 from dash_app.ui.labels import kind_label
 from models.core.enums import RunScope
 from models.core.errors import DomainError, PermissionDenied
@@ -112,8 +113,9 @@ def render_run(state, project_titles: dict[int, str] | None = None):
                 className="row mb-2", id=f"run-summary-{state.run_id}"),
         html.Div([
             html.H4(_("Projects whose coverage changed"), className="h6"),
-            html.Ul([html.Li(_("%(project)s: %(before)s → %(after)s", project=titles.get(pid, format_number(pid)),
-                                before=format_percent(b), after=format_percent(a))) for pid, b, a in changes],
+            html.Ul([html.Li(sentence(_("%(project)s: %(before)s → %(after)s"),  # the name isolated: issue 20
+                                      project=isolate(titles.get(pid, format_number(pid))),
+                                      before=format_percent(b), after=format_percent(a))) for pid, b, a in changes],
                     className="small mb-0"),
         ]) if changes else None,
     ], **{"data-run-status": "done"})
@@ -154,8 +156,9 @@ def warning(preview, titles: dict[int, str], confirm_id):
         *[html.P(line, className="mb-1") for line in lines],
         html.Div([
             html.P(_("Projects whose coverage would drop:"), className="mb-1 small"),
-            html.Ul([html.Li(_("%(project)s: %(before)s → %(after)s", project=titles.get(pid, format_number(pid)),
-                               before=format_percent(b, decimals=1), after=format_percent(a, decimals=1)))
+            html.Ul([html.Li(sentence(_("%(project)s: %(before)s → %(after)s"),
+                                      project=isolate(titles.get(pid, format_number(pid))),
+                                      before=format_percent(b, decimals=1), after=format_percent(a, decimals=1)))
                      for pid, b, a in lowered], className="small mb-1"),
         ]) if lowered else None,
         html.P(_("The citizens of withdrawn proposals are told. Accepted and delivered help is never touched."),

@@ -29,6 +29,7 @@ from dash_app.i18n import (
 from dash_app.layout import icon
 from dash_app.pages.table import ids
 from dash_app.ui.alerts import alert as alert_box
+from dash_app.ui.bidi import isolate, sentence
 from dash_app.ui.dates import date_placeholder, parse_date_text
 from dash_app.ui.forms import button_error, field_error, field_error_id, show_at_field
 from dash_app.ui.labels import horizon_label, kind_label, project_status_label, status_badge, transition_label
@@ -331,8 +332,9 @@ def render_list(table_id: int, lang: str):
         closed = p.status in ("completed", "cancelled")
         editable = not closed and (is_chair or p.status == "draft")
         title = p.title_fa if lang == "fa" else p.title_en
-        diagnosis = (_("Problem: %(text)s", text=p.problem) if p.kind == "problem"
-                     else _("Capacity: %(text)s (%(horizon)s)", text=p.capacity, horizon=horizon_label(p.horizon)))
+        diagnosis = (sentence(_("Problem: %(text)s"), text=isolate(p.problem)) if p.kind == "problem"
+                     else sentence(_("Capacity: %(text)s (%(horizon)s)"), text=isolate(p.capacity),
+                                   horizon=horizon_label(p.horizon)))
         moves = []
         if is_chair and not closed:
             for target in allowed_transitions(p.status):

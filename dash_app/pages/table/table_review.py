@@ -27,6 +27,7 @@ from dash_app.layout import icon
 from dash_app.pages.table import ids, review_safety
 from dash_app.pages.table import why as why_section
 from dash_app.ui.alerts import alert as alert_box
+from dash_app.ui.bidi import isolate
 from dash_app.ui.dates import parse_date_text, today_text
 from dash_app.ui.forms import field_error
 from dash_app.ui.labels import kind_label
@@ -130,9 +131,9 @@ def _item(item, lang: str, deciding: bool, skill_names: dict[str, str], extras: 
         html.P([
             kind_label(item.kind), " · ",
             _("need: %(need)s", need=quantity_text(item.kind, item.need_quantity)),
-            f" · {item.need_description}" if item.need_description else "",
+            *([" · ", isolate(item.need_description)] if item.need_description else []),
             f" · {district}" if district else "",
-            f" · {item.pledge_description}" if item.pledge_description else "",
+            *([" · ", isolate(item.pledge_description)] if item.pledge_description else []),
         ], className="small mb-1 text-body-secondary"),
         html.P([_("Skills: %(skills)s", skills="، ".join(skills) if lang == "fa" else ", ".join(skills))],
                className="small mb-1") if skills else None,

@@ -16,6 +16,7 @@ from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, error_message, format_date, format_number, parse_int
 from dash_app.layout import icon, page
 from dash_app.pages.voice import ids
+from dash_app.ui.bidi import isolate, user_text
 from dash_app.ui.detail import detail_page, url_id
 from dash_app.ui.forms import button_error, field_error, field_error_id, refuse_forged, show_at_field
 from dash_app.ui.labels import horizon_label
@@ -67,7 +68,7 @@ def _thread(comments: list[ProposalComment], names: dict[int, str], lang: str) -
         head = {"evidence": _("Evidence"), "comment": _("Comment"), "diagnosis": _("Diagnosis")}.get(c.kind, "")
         items.append(html.Li([html.Div(f"{head} · {names.get(c.author_id, '')} · {format_date(c.created_at, lang)}",
                                        className="small text-body-secondary"),
-                              html.P("\n".join(parts), style={"whiteSpace": "pre-line"}, className="mb-0")],
+                              user_text("\n".join(parts), html.P, style={"whiteSpace": "pre-line"}, className="mb-0")],
                              className="list-group-item", **{"data-comment": c.kind}))
     return html.Section([html.H2(_("Evidence and diagnosis"), className="h5 mt-3"),
                          html.Ul(items, className="list-group")])
@@ -164,13 +165,13 @@ def proposal_body(actor: int | None, proposal_id: int, lang: str):
         tables = list(s.scalars(select(Table).where(Table.archived_at.is_(None), Table.id != p.table_id)
                                 .order_by(Table.id))) if chair else []
         labels = FIELD_LABELS.get(p.kind, {})
-        details = [html.Div([html.Dt(str(label)), html.Dd(getattr(p, f), style={"whiteSpace": "pre-line"})])
+        details = [html.Div([html.Dt(str(label)), user_text(getattr(p, f), html.Dd, style={"whiteSpace": "pre-line"})])
                    for f, label in labels.items() if getattr(p, f)]
         body = [
-            html.Div([html.H1(p.title, className="h4 mb-0"), status_badge(p.status)],
+            html.Div([user_text(p.title, html.H1, className="h4 mb-0"), status_badge(p.status)],
                      className="d-flex flex-wrap justify-content-between align-items-center gap-2"),
             html.P(" · ".join(_facts(s, p, lang)), className="small text-body-secondary mb-1"),
-            html.P([icon("geo-alt", "me-1"), p.place], className="mb-1") if p.place else None,
+            html.P([icon("geo-alt", "me-1"), isolate(p.place)], className="mb-1") if p.place else None,
             _outcome(p, lang),
             html.Dl(details),
             thumbnails(files) if files else None,

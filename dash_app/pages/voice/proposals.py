@@ -79,7 +79,7 @@ def listing(flt: ProposalFilter, lang: str) -> html.Div:
     ])
 
 
-@page(__name__, path="/proposals", title=_l("Citizen proposals"), roles={ANYONE}, nav=True, order=33,
+@page(__name__, path="/proposals", title=_l("Citizen proposals"), roles={ANYONE}, nav=True, menu="take_part", order=33,
       icon="lightbulb")
 def layout(kind=None, table=None, district=None, status=None, sort=None, page=None, **_kw):
     lang = current_language()

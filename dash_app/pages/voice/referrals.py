@@ -124,7 +124,7 @@ def _belongs(actor: int) -> bool:
         return bool(organizations_of(s, actor))
 
 
-@page(__name__, path="/referrals", title=_l("Requests and answers"), roles={ANYONE}, nav=True, order=35,
+@page(__name__, path="/referrals", title=_l("Requests and answers"), roles={ANYONE}, nav=True, menu="take_part", order=35,
       icon="chat-square-text")
 def layout(status=None, late=None, table=None, page=None, **_kw):
     lang = current_language()
