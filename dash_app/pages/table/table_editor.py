@@ -174,8 +174,8 @@ def render_list(table_id: int, lang: str):
     with get_db().reader() as s:
         projects = table_projects(s, table_id, include_drafts=True)
     _districts, skills = _choices(lang)
-    items = _item_options(lang)
-    items = []
+    items = _item_options(lang)  # the logistics catalogue each need form offers
+    rows = []
     for p in projects:
         closed = p.status in ("completed", "cancelled")
         editable = not closed and (is_chair or p.status == "draft")
@@ -194,7 +194,7 @@ def render_list(table_id: int, lang: str):
                               current=project_status_label(p.status), target=project_status_label(target))
                     + ("\n" + _("Its proposed and accepted contributions will be released and the citizens told.")
                        if target == "cancelled" else "")))
-        items.append(html.Li([
+        rows.append(html.Li([
             html.Div([html.Span(title, className="fw-semibold"), status_badge(p.status),
                       html.Span(_("Priority %(p)s of 10", p=format_number(p.priority)), className="small"),
                       html.Span(" · " + format_money(p.estimated_cost_rials), className="small")
@@ -209,9 +209,9 @@ def render_list(table_id: int, lang: str):
             ], className="d-flex flex-wrap gap-1"),
             _need_form(p.project_id, skills, items) if editable else None,
         ], className="list-group-item", **{"data-project": str(p.project_id), "data-status": p.status}))
-    if not items:
+    if not rows:
         return html.P(_("No projects yet. Draft the first one with the form."), className="text-body-secondary")
-    return html.Ul(items, className="list-group")
+    return html.Ul(rows, className="list-group")
 
 
 def section(table_id: int, projects, is_chair: bool, lang: str):
