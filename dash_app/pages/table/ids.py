@@ -130,3 +130,4 @@ REVIEW_BULK_ASK = "table-review-bulk-ask"    # opens the confirmation; its "acce
 REVIEW_BULK_MODAL = "table-review-bulk-modal"
 REVIEW_BULK_TEXT = "table-review-bulk-text"
 REVIEW_BULK_CANCEL = "table-review-bulk-cancel"
+TABLE_PROPOSALS = "table-proposals"       # the link to the citizen proposals to the table (issue 21)
