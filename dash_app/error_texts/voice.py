@@ -15,6 +15,9 @@ MESSAGES = {
     "core_not_found": _l("This key core does not exist."),
     "core_origin_unknown": _l("Choose where this person comes from."),
     "core_owner_not_member": _l("A task's owner must be one of the key core's people."),
+    "core_one_lead": _l("A key core has one lead: choose the others as experts or field members."),
+    "core_person_not_candidate": _l("Choose the key core among the table's members, the proposal's author and its "
+                                    "supporters."),
     "core_person_twice": _l("The same person is named twice."),
     "core_person_unknown": _l("There is no active account for this person."),
     "core_role_unknown": _l("Choose a role: lead, expert or field."),

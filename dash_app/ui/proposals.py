@@ -4,12 +4,14 @@ Imports dash, dash_app (i18n, layout, names) and models (voice).
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from dash import dcc, html
 
-from dash_app.i18n import _, _l, format_date, format_number
+from dash_app.i18n import _, _l, format_date, format_number, ngettext
 from dash_app.layout import icon
 from dash_app.ui.names import name_in
-from models.voice.proposals import ProposalRow
+from models.voice.proposals import ProposalOrigin, ProposalRow
 
 KIND_LABELS = {"problem": _l("Problem"), "talent": _l("Untapped talent")}
 STATUS_LABELS = {"new": _l("New"), "diagnosis": _l("Under diagnosis"), "adopted": _l("Adopted as a project"),
@@ -26,7 +28,9 @@ def status_badge(status: str) -> html.Span:
                      **{"data-status": status})
 
 
-def proposal_item(row: ProposalRow, lang: str, *, mine: bool = False) -> html.Li:
+def proposal_item(row: ProposalRow, lang: str, *, mine: bool = False, extra=None) -> html.Li:
+    """One proposal in a list; `extra` (children) goes on a line of its own under the facts (the queues' age,
+    a moderator's mark, the governorate's routing control)."""
     table = name_in(lang, row.table_fa, row.table_en) if row.table_id else str(_l("No table chosen yet"))
     facts = [str(KIND_LABELS.get(row.kind, row.kind)), name_in(lang, row.district_fa, row.district_en), table,
              format_date(row.created_at, lang)]
@@ -37,7 +41,45 @@ def proposal_item(row: ProposalRow, lang: str, *, mine: bool = False) -> html.Li
                                                 format_number(row.supporters, lang)],
                                                **{"data-supporters": str(row.supporters)})],
                  className="small text-body-secondary"),
+        html.Div(extra, className="small mt-1") if extra else None,
     ], className="list-group-item", **{"data-my-proposal" if mine else "data-proposal": str(row.id)})
+
+
+def waiting_text(row: ProposalRow, now: datetime, lang: str) -> html.Span:
+    """How long a proposal has waited, for the queues (oldest first)."""
+    days = max(0, (now - row.created_at).days) if row.created_at else 0
+    return html.Span([icon("hourglass-split", "me-1"),
+                      ngettext("Waiting for %(n)s day", "Waiting for %(n)s days", days, n=format_number(days, lang))],
+                     className="text-body-secondary me-2", **{"data-waiting-days": str(days)})
+
+
+def hidden_mark(reason: str | None = None) -> html.Span:
+    return html.Span([icon("eye-slash", "me-1"), _("Hidden by a moderator")],
+                     className="badge text-bg-warning fw-normal me-2", title=reason or None,
+                     **{"data-hidden": "1"})
+
+
+def hidden_sentence(reason: str, *, comment: bool = False) -> str:
+    """What stands in place of text a moderator hid: that it was hidden, and why."""
+    if comment:
+        return _("A moderator hid this comment: %(reason)s", reason=reason)
+    return _("A moderator hid this citizen proposal: %(reason)s", reason=reason)
+
+
+def origin_note(origin: ProposalOrigin | None, lang: str) -> html.Aside | None:
+    """On a project's page: the citizen proposal it was adopted from, and how many supported it."""
+    if origin is None:
+        return None
+    kind = _("a problem a citizen brought") if origin.kind == "problem" else _("a talent a citizen brought")
+    return html.Aside([
+        icon("lightbulb", "me-2"),
+        html.Span(_("This project began as %(kind)s:", kind=kind), className="me-1"),
+        dcc.Link(origin.title, href=f"/proposals/{origin.id}", className="fw-semibold me-1"),
+        html.Span([icon("hand-thumbs-up", "ms-1 me-1"),
+                   ngettext("%(n)s supporter", "%(n)s supporters", origin.supporters,
+                            n=format_number(origin.supporters, lang))],
+                  className="text-body-secondary text-nowrap", **{"data-supporters": str(origin.supporters)}),
+    ], className="border rounded p-2 mb-3 small", id="project-origin", **{"data-proposal": str(origin.id)})
 
 
 CORE_ROLES = {"lead": _l("Lead of the key core"), "expert": _l("Expert in the key core"),

@@ -32,6 +32,7 @@ from models.core.enums import (
     RunStatus,
 )
 from models.demo import content
+from models.demo.proposals import seed_proposals
 from models.demo.referrals import seed_referrals
 from models.orm.audit_event import AuditEvent
 from models.orm.geo import District
@@ -220,6 +221,7 @@ def seed_demo(session: Session, seed: int = DEMO_SEED) -> SeedSummary:
     experts = list(expert_ids)
     rng.shuffle(experts)
     audit_rows: list[dict] = []
+    table_members: dict[int, list[int]] = {}  # the experts of each table (not its chair, not the governor)
     for t_index, (key, fa, en) in enumerate(content.TABLES):
         (tid,) = _ids(session, Table, [dict(slug=key.replace("_", "-"), name_fa=fa, name_en=en, domain=key,
                                             description_fa="", description_en="", created_at=at)])
@@ -250,6 +252,7 @@ def seed_demo(session: Session, seed: int = DEMO_SEED) -> SeedSummary:
             winner_id=winner, result={str(u): counts[u] for u in candidates}))
         session.execute(_core(Table).update().where(Table.id == tid).values(
             chair_id=winner, chair_term_start=closes, chair_term_end=closes + timedelta(days=730)))
+        table_members[tid] = [u for u in member_ids if u not in (winner, governor_id, *account_ids.values())]
         audit_rows.append(dict(at=closes, actor_id=None, action="election.closed", object_type="chair_elections",
                                object_id=eid, table_id=tid, before=None,
                                after={"winner_id": winner, "counts": {str(u): counts[u] for u in candidates}}))
@@ -375,6 +378,9 @@ def seed_demo(session: Session, seed: int = DEMO_SEED) -> SeedSummary:
     from models.demo.results_demo import seed_results  # issue 22: targets, paths, progress, a model pilot
 
     audit_rows += seed_results(session, DEMO_NOW, account_ids["governorate"])
+    # issue 21: citizens' problems and talents in every state of a table's queue, one adopted with its key core
+    seed_proposals(session, DEMO_NOW, account_ids, table_ids, chairs, district_ids, citizen_ids, table_members,
+                   audit_rows)
     audit_rows.append(dict(at=DEMO_NOW, actor_id=None, action="demo.seeded", object_type="database", object_id=None,
                            table_id=None, before=None, after={"seed": seed, "citizens": n_citizens, "pledges": n_pledges}))
     audit_rows.sort(key=lambda r: r["at"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.audit.log import record, snapshot
@@ -237,16 +237,15 @@ def core_of(session: Session, *, project_id: int | None = None, proposal_id: int
 
 
 def cores_of_user(session: Session, user_id: int) -> list[tuple[KeyCore, str, int]]:
-    """(core, the person's role, open tasks) of the cores someone belongs to, for /my."""
-    rows = session.execute(select(KeyCore, KeyCoreMember.role).join(KeyCoreMember, KeyCoreMember.core_id == KeyCore.id)
+    """(core, the person's role, open tasks) of the cores someone belongs to, for /my: one statement, however
+    many cores."""
+    open_tasks = (select(func.count()).select_from(KeyCoreTask)
+                  .where(KeyCoreTask.core_id == KeyCore.id, KeyCoreTask.done_at.is_(None)).scalar_subquery())
+    rows = session.execute(select(KeyCore, KeyCoreMember.role, open_tasks)
+                           .join(KeyCoreMember, KeyCoreMember.core_id == KeyCore.id)
                            .where(KeyCoreMember.user_id == user_id, KeyCoreMember.left_at.is_(None))
                            .order_by(KeyCore.id.desc())).all()
-    out = []
-    for core, role in rows:
-        open_tasks = len(list(session.scalars(select(KeyCoreTask.id).where(KeyCoreTask.core_id == core.id,
-                                                                           KeyCoreTask.done_at.is_(None)))))
-        out.append((core, role, open_tasks))
-    return out
+    return [(core, role, int(n or 0)) for core, role, n in rows]
 
 
 __all__ = ["CoreMemberInput", "CoreView", "add_member", "add_task", "core_of", "core_view", "cores_of_user",

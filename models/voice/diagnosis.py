@@ -26,9 +26,10 @@ from models.core.errors import Conflict, PermissionDenied, ValidationError
 from models.core.notify import notify
 from models.core.permissions import active_user, is_chair_of
 from models.orm.base import utcnow
+from models.orm.people import User
 from models.orm.projects import Project
 from models.orm.proposals import ANSWER_TYPES, CitizenProposal, ProposalComment, ProposalSupport
-from models.orm.tables import Table
+from models.orm.tables import Table, TableMembership
 from models.voice.cores import CoreMemberInput, form_core
 from models.voice.proposals import (
     OPEN_STATUSES,
@@ -146,6 +147,50 @@ class AdoptInput:
     core_name: str = ""
     core_members: tuple[CoreMemberInput, ...] = field(default_factory=tuple)
     note: str = ""                        # what the chair tells the author and supporters
+    # the adopt form: the key core's lead and its other people by account, chosen among core_candidates; each
+    # joins with the role and origin core_candidates gives (the lead as lead)
+    core_lead_id: int | None = None
+    core_people: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class CoreCandidate:
+    """Someone the chair may put in the key core on adopting a proposal."""
+
+    user_id: int
+    name: str
+    origin: str   # "member": the table's chair or a member; "volunteer": the author or a supporter
+    role: str     # what the adopt form suggests: expert for the table's people, field for the citizens
+
+
+CANDIDATE_SUPPORTERS = 40  # the adopt form lists the first supporters; more are added to the core later
+
+
+def core_candidates(session: Session, proposal: CitizenProposal) -> list[CoreCandidate]:
+    """The table's chair and members, then the proposal's author and its first supporters, each once (active
+    accounts only): the people a key core formed on adoption is chosen from."""
+    if proposal.table_id is None:
+        return []
+    chair = session.scalar(select(Table.chair_id).where(Table.id == proposal.table_id))
+    members = session.execute(select(User.id, User.name).join(TableMembership, TableMembership.user_id == User.id)
+                              .where(TableMembership.table_id == proposal.table_id,
+                                     TableMembership.left_at.is_(None), User.is_active.is_(True))
+                              .order_by(TableMembership.id)).all()
+    author = session.execute(select(User.id, User.name).where(User.id == proposal.author_id,
+                                                              User.is_active.is_(True))).all()
+    supporters = session.execute(select(User.id, User.name).join(ProposalSupport, ProposalSupport.user_id == User.id)
+                                 .where(ProposalSupport.proposal_id == proposal.id, User.is_active.is_(True))
+                                 .order_by(ProposalSupport.id).limit(CANDIDATE_SUPPORTERS)).all()
+    names = {uid: name for uid, name in members}
+    out: dict[int, CoreCandidate] = {}
+    if chair is not None:
+        chair_name = names.get(chair) or session.scalar(select(User.name).where(User.id == chair)) or ""
+        out[chair] = CoreCandidate(chair, chair_name, "member", "lead")
+    for uid, name in members:
+        out.setdefault(uid, CoreCandidate(uid, name, "member", "expert"))
+    for uid, name in [*author, *supporters]:
+        out.setdefault(uid, CoreCandidate(uid, name, "volunteer", "field"))
+    return list(out.values())
 
 
 def _evidence_text(session: Session, proposal: CitizenProposal) -> str:
@@ -157,6 +202,28 @@ def _evidence_text(session: Session, proposal: CitizenProposal) -> str:
                              .order_by(ProposalComment.id)):
         parts.append(" — ".join(p for p in (c.cause, c.scale, c.options, c.body) if p))
     return "\n\n".join(p for p in parts if p)[:TEXT_MAX]
+
+
+def _core_members(session: Session, proposal: CitizenProposal, data: AdoptInput) -> list[CoreMemberInput]:
+    """The key core the chair chose: only people core_candidates offers (the table's, the author, supporters),
+    one lead at most (none named: form_core makes the chair the lead)."""
+    if not (data.core_members or data.core_people or data.core_lead_id is not None):
+        return []
+    offered = {c.user_id: c for c in core_candidates(session, proposal)}
+    wanted = list(data.core_members)
+    chosen = [data.core_lead_id] if data.core_lead_id is not None else []
+    for uid in dict.fromkeys([*chosen, *data.core_people]):
+        c = offered.get(uid)
+        if c is None:
+            raise ValidationError("core_person_not_candidate", field="core")
+        role = "lead" if uid == data.core_lead_id else (
+            "expert" if c.role == "lead" and data.core_lead_id is not None else c.role)
+        wanted.append(CoreMemberInput(c.user_id, role, c.origin))
+    if any(m.user_id not in offered for m in wanted):
+        raise ValidationError("core_person_not_candidate", field="core")
+    if sum(m.role == "lead" for m in wanted) > 1:
+        raise ValidationError("core_one_lead", field="core_lead")
+    return wanted
 
 
 def adopt(session: Session, actor_id: int, proposal_id: object, data: AdoptInput) -> Project:
@@ -174,6 +241,7 @@ def adopt(session: Session, actor_id: int, proposal_id: object, data: AdoptInput
         raise ValidationError("cost_invalid", field="estimated_cost_rials")
     title = clean_text(data.title, "title", 200) or proposal.title
     note = clean_text(data.note, "answer", TEXT_MAX)
+    members = _core_members(session, proposal, data)
     project = Project(table_id=proposal.table_id, kind=kind, status=ProjectStatus.DRAFT, title_fa=title,
                       summary_fa=proposal.body, district_id=proposal.district_id, priority=5,
                       estimated_cost_rials=cost, created_by_id=actor_id,
@@ -186,7 +254,7 @@ def adopt(session: Session, actor_id: int, proposal_id: object, data: AdoptInput
            after={**snapshot(project), "citizen_proposal_id": proposal.id})
     _decide(session, actor_id, proposal, "adopted", "citizen_proposal.adopted", None, note, project_id=project.id)
     form_core(session, actor_id, proposal_id=proposal.id, project_id=project.id,
-              name=data.core_name or title, members=data.core_members)
+              name=data.core_name or title, members=members)
     tell_people(session, proposal, actor_id, "adopted", project_id=project.id)
     return project
 
@@ -261,5 +329,5 @@ def table_name(session: Session, table_id: int | None) -> tuple[str, str] | None
     return (row[0], row[1]) if row else None
 
 
-__all__ = ["ANSWER_TYPES", "AdoptInput", "DiagnosisInput", "adopt", "answer", "comment", "decline", "diagnose",
-           "diagnoses", "merge", "table_name"]
+__all__ = ["ANSWER_TYPES", "AdoptInput", "CoreCandidate", "DiagnosisInput", "adopt", "answer", "comment",
+           "core_candidates", "decline", "diagnose", "diagnoses", "merge", "table_name"]

@@ -7,13 +7,16 @@ private again (its table's chair and the governorate still see them). Every step
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.audit.log import record
 from models.core.errors import Conflict, NotFound, PermissionDenied
 from models.core.notify import notify
-from models.core.permissions import active_user
+from models.core.permissions import active_user, is_chair_of
 from models.core.uploads import set_public
 from models.orm.base import utcnow
 from models.orm.proposals import CitizenProposal, ProposalAttachment, ProposalComment, ProposalReport
@@ -97,4 +100,32 @@ def hide(session: Session, actor_id: int, proposal_id: object, reason: object, c
         notify(session, author, "citizen_proposal", event="hidden", reason=text, **summary(proposal))
 
 
-__all__ = ["hide", "open_reports", "report"]
+@dataclass(frozen=True)
+class ReportedProposal:
+    """A proposal with open reports (on itself or its comments), for its moderators' queue."""
+
+    proposal_id: int
+    title: str
+    table_id: int | None
+    reports: int
+    first_at: datetime
+
+
+def reported(session: Session, actor_id: object, table_id: int | None, limit: int = 50) -> list[ReportedProposal]:
+    """The proposals with open reports a moderator should look at, the longest waiting first: the table's (its
+    chair, the governorate), or with table_id None every table's and the "don't know" ones (the governorate)."""
+    user = active_user(session, actor_id)
+    if user is None or not (user.is_governorate or (table_id is not None and is_chair_of(session, user.id, table_id))):
+        raise PermissionDenied("proposal_moderators_only")
+    q = (select(CitizenProposal.id, CitizenProposal.title, CitizenProposal.table_id, func.count(ProposalReport.id),
+                func.min(ProposalReport.created_at))
+         .join(ProposalReport, ProposalReport.proposal_id == CitizenProposal.id)
+         .where(ProposalReport.resolved_at.is_(None)))
+    if table_id is not None:
+        q = q.where(CitizenProposal.table_id == table_id)
+    rows = session.execute(q.group_by(CitizenProposal.id, CitizenProposal.title, CitizenProposal.table_id)
+                           .order_by(func.min(ProposalReport.created_at), CitizenProposal.id).limit(limit)).all()
+    return [ReportedProposal(r[0], r[1], r[2], int(r[3]), r[4]) for r in rows]
+
+
+__all__ = ["ReportedProposal", "hide", "open_reports", "report", "reported"]

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models.audit.log import record, snapshot
@@ -20,7 +21,13 @@ from models.core.capacity import lock_rows
 from models.core.enums import DistrictLevel
 from models.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from models.core.notify import notify
-from models.core.permissions import active_user, is_chair_of, is_member_of, require_governorate
+from models.core.permissions import (
+    active_user,
+    is_chair_of,
+    is_governorate,
+    is_member_of,
+    require_governorate,
+)
 from models.core.uploads import register_viewer, set_public, uploads_by_token
 from models.orm.geo import District
 from models.orm.people import User
@@ -247,10 +254,16 @@ def support(session: Session, actor_id: int, proposal_id: object) -> ProposalSup
         raise Conflict("proposal_own_support")
     if supports(session, actor_id, proposal.id):
         raise Conflict("proposal_already_supported")
-    # two tabs at once pass the check above together: the unique constraint is then the last word
+    # two tabs at once can pass the check above together: the unique constraint is then the last word, and the
+    # second hears the same sentence (inside a savepoint, so the unit of work itself is not broken)
     row = ProposalSupport(proposal_id=proposal.id, user_id=actor_id)
-    session.add(row)
-    record(session, actor_id, "citizen_proposal.supported", row, table_id=proposal.table_id)
+    try:
+        with session.begin_nested():
+            session.add(row)
+            record(session, actor_id, "citizen_proposal.supported", row, table_id=proposal.table_id)
+            session.flush()
+    except IntegrityError:
+        raise Conflict("proposal_already_supported") from None
     if proposal.author_id != actor_id:
         notify(session, proposal.author_id, "citizen_proposal", event="supported", **summary(proposal))
     return row
@@ -374,21 +387,82 @@ def browse(session: Session, flt: ProposalFilter, *, public: bool = True) -> Pro
     return ProposalPage(items, total, page, pages, flt.per_page)
 
 
-def triage(session: Session, actor_id: int, table_id: int | None) -> dict[str, list[ProposalRow]]:
-    """The table's queue in three columns (new, under diagnosis, decided) for its members and chair; with
-    table_id None, the governorate's queue of proposals nobody has routed yet."""
-    if table_id is None:
-        require_governorate(session, actor_id)
-    elif not (is_member_of(session, actor_id, table_id) or is_chair_of(session, actor_id, table_id)):
-        raise PermissionDenied("members_only")
-    flt = ProposalFilter(table_id=table_id, unrouted=table_id is None, sort="newest", per_page=200)
-    rows = browse(session, flt, public=False).items
-    return {"new": [r for r in rows if r.status == "new"],
-            "diagnosis": [r for r in rows if r.status == "diagnosis"],
-            "decided": [r for r in rows if r.status not in OPEN_STATUSES]}
+TRIAGE_STATES = ("new", "diagnosis", "answered", "adopted", "declined", "merged")
+
+
+@dataclass(frozen=True)
+class TriageQueue:
+    """One state's page of a table's queue (oldest first, so nothing waits forgotten) and every state's count."""
+
+    status: str
+    counts: dict[str, int]
+    page: ProposalPage
+
+
+def may_triage(session: Session, actor_id: object, table_id: int | None) -> bool:
+    """A table's queue: its members, its chair and the governorate; the "don't know" queue: the governorate."""
+    if active_user(session, actor_id) is None:
+        return False
+    if is_governorate(session, actor_id):
+        return True
+    return table_id is not None and (is_member_of(session, actor_id, table_id)
+                                     or is_chair_of(session, actor_id, table_id))
+
+
+def triage(session: Session, actor_id: int, table_id: int | None, status: str = "new", page: int = 1,
+           per_page: int = PER_PAGE) -> TriageQueue:
+    """The table's proposals in one state, the longest waiting first, with their support counts and the count of
+    each state (two statements and the page's); with table_id None, the proposals nobody has routed yet. Hidden
+    ones are included (their moderators see them, marked)."""
+    if not may_triage(session, actor_id, table_id):
+        raise PermissionDenied("governorate_only" if table_id is None else "members_only")
+    status = status if status in TRIAGE_STATES else "new"
+    where = CitizenProposal.table_id.is_(None) if table_id is None else CitizenProposal.table_id == table_id
+    counts = {st: 0 for st in TRIAGE_STATES}
+    counts.update({st: int(n) for st, n in session.execute(
+        select(CitizenProposal.status, func.count()).where(where).group_by(CitizenProposal.status)).all()})
+    flt = ProposalFilter(table_id=table_id, unrouted=table_id is None, status=status, sort="oldest", page=page,
+                         per_page=per_page)
+    return TriageQueue(status, counts, browse(session, flt, public=False))
+
+
+def open_count(session: Session, table_id: int) -> int:
+    """How many of the table's proposals wait for it (new or under diagnosis): the table page's link says so."""
+    return session.scalar(select(func.count()).select_from(CitizenProposal).where(
+        CitizenProposal.table_id == table_id, CitizenProposal.status.in_(OPEN_STATUSES))) or 0
+
+
+def unrouted_count(session: Session) -> int:
+    """Open proposals addressed to "don't know", for the governorate's link to its routing queue."""
+    return session.scalar(select(func.count()).select_from(CitizenProposal).where(
+        CitizenProposal.table_id.is_(None), CitizenProposal.status.in_(OPEN_STATUSES))) or 0
+
+
+@dataclass(frozen=True)
+class ProposalOrigin:
+    """The citizen proposal a project was adopted from (its page links back to it)."""
+
+    id: int
+    kind: str
+    title: str
+    supporters: int
+    author_id: int
+
+
+def origin_of_project(session: Session, project_id: int) -> ProposalOrigin | None:
+    """One statement: the proposal adopted into the project and its number of supporters, or None."""
+    counted = (select(func.count()).select_from(ProposalSupport)
+               .where(ProposalSupport.proposal_id == CitizenProposal.id).scalar_subquery())
+    row = session.execute(select(CitizenProposal.id, CitizenProposal.kind, CitizenProposal.title, counted,
+                                 CitizenProposal.author_id, CitizenProposal.hidden_at)
+                          .where(CitizenProposal.project_id == project_id)).first()
+    if row is None or row[5] is not None:  # a hidden proposal is not linked from a public page
+        return None
+    return ProposalOrigin(row[0], row[1], row[2], int(row[3] or 0), row[4])
 
 
 __all__ = ["KINDS", "PURPOSE", "SORTS", "ProposalFilter", "ProposalInput", "ProposalPage", "ProposalRow",
-           "add_evidence", "attachments", "browse", "create_proposal", "get_proposal", "is_table_member",
-           "may_moderate", "route", "support", "support_count", "supporter_ids", "supports", "tell_people",
-           "triage"]
+           "ProposalOrigin", "TRIAGE_STATES", "TriageQueue", "add_evidence", "attachments", "browse",
+           "create_proposal", "get_proposal", "is_table_member", "may_moderate", "may_triage", "open_count",
+           "origin_of_project", "route", "support", "support_count", "supporter_ids", "supports", "tell_people",
+           "triage", "unrouted_count"]

@@ -268,10 +268,17 @@ def may_answer(session: Session, actor_id: object, ref: Referral) -> bool:
     return ref.escalation_level >= 2 and is_governorate(session, actor_id)
 
 
+def _reader_of(session: Session, actor_id: object, ref: Referral) -> bool:
+    """Every current member of its organization reads it (its admins also answer it); the chair of its table."""
+    if ref.organization_id is not None:
+        return any(m.organization_id == ref.organization_id for m in organizations_of(session, actor_id))
+    return ref.table_id in tables_chaired(session, actor_id)
+
+
 def may_see(session: Session, actor_id: object, ref: Referral) -> bool:
     if active_user(session, actor_id) is None:
         return False
-    return ref.citizen_id == actor_id or _officer_of(session, actor_id, ref) or is_governorate(session, actor_id)
+    return ref.citizen_id == actor_id or _reader_of(session, actor_id, ref) or is_governorate(session, actor_id)
 
 
 def get_referral(session: Session, actor_id: object, referral_id: object, *, lock: bool = False) -> Referral:
@@ -448,11 +455,12 @@ class QueueFilter:
 
 
 def _scope(session: Session, actor_id: object):
-    """The referrals an officer sees: all for the governorate, else their tables' and organizations'."""
+    """The referrals an officer sees: all for the governorate, else their tables' and their organizations' (every
+    member of an organization sees its referrals; its admins answer them)."""
     if is_governorate(session, actor_id):
         return None
     chaired = sorted(tables_chaired(session, actor_id))
-    orgs = sorted(m.organization_id for m in organizations_of(session, actor_id) if m.role == "admin")
+    orgs = sorted(m.organization_id for m in organizations_of(session, actor_id))
     if not chaired and not orgs:
         raise PermissionDenied("not_referral_officer")
     return or_(Referral.table_id.in_(chaired) & Referral.organization_id.is_(None),

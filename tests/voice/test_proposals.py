@@ -123,7 +123,7 @@ def test_dont_know_is_routed_by_the_governorate_only(setup):
             with db.unit_of_work() as s:
                 proposals.route(s, actor, pid, w.health)
     with db.unit_of_work() as s:
-        assert [r.id for r in proposals.triage(s, w.gov, None)["new"]] == [pid]
+        assert [r.id for r in proposals.triage(s, w.gov, None).page.items] == [pid]
         proposals.route(s, w.gov, pid, w.env)
     with db.reader() as s:
         assert s.get(CitizenProposal, pid).table_id == w.env
@@ -286,6 +286,6 @@ def test_browse_filters_sorts_and_pages(setup):
         assert paged.page == 2 and paged.pages == 2 and [r.id for r in paged.items][0] == ids[2]
         with pytest.raises(PermissionDenied):
             proposals.triage(s, w.citizen, w.health)
-        assert len(proposals.triage(s, w.member, w.health)["new"]) == 3
+        assert proposals.triage(s, w.member, w.health).page.total == 3
         with pytest.raises(NotFound):
             proposals.get_proposal(s, True)

@@ -18,6 +18,7 @@ from dash_app.ui.coverage import coverage_bar, coverage_legend
 from dash_app.ui.labels import HORIZON_LABEL, KIND_ICON, PROJECT_KIND_LABEL, PROJECT_STATUS_LABEL, kind_label
 from dash_app.ui.names import name_in, person_name
 from dash_app.ui.pager import pager
+from dash_app.ui.proposals import origin_note
 from dash_app.ui.quantities import quantity_text
 from models.core.enums import AllocationStatus, ProjectKind, ProjectStatus
 from models.core.errors import NotFound
@@ -25,6 +26,7 @@ from models.projects.browse import NeedView, ProjectView, project_view
 from models.results.indicators import curves as indicator_curves
 from models.results.milestones import path_of
 from models.results.progress import timeline
+from models.voice.proposals import origin_of_project
 
 STATUS_BADGE = {ProjectStatus.OPEN: "text-bg-success", ProjectStatus.IN_PROGRESS: "text-bg-info",
                 ProjectStatus.COMPLETED: "text-bg-secondary", ProjectStatus.CANCELLED: "text-bg-danger"}
@@ -126,6 +128,7 @@ def layout(project_id=None, contributions=None, **_kw):
         with get_db().reader() as s:
             view = project_view(s, pid, contributions_page=page_no or 1)
             results = results_of_project(s, view.project)  # issue 22: target, path, timeline
+            origin = origin_of_project(s, view.project.id)  # issue 21: the citizen proposal it was adopted from
     except NotFound:
         return not_found()
     p = view.project
@@ -174,6 +177,7 @@ def layout(project_id=None, contributions=None, **_kw):
         ], className="d-flex flex-wrap gap-1 mb-2"),
         html.H1(title, className="h3", id=ids.PROJECT_TITLE),
         html.P(summary, className="lead fs-6") if summary else None,
+        origin_note(origin, lang),
         html.Dl([
             html.Dt(_("Table"), className="col-5 col-sm-3 fw-normal text-body-secondary"),
             html.Dd(table_name, className="col-7 col-sm-9"),

@@ -153,3 +153,5 @@ def need_field_id(field: str, project_id: int) -> str:
 
 def need_edit_id(need_id: int) -> str:
     return f"table-need-edit-{need_id}"
+
+TABLE_PROPOSALS = "table-proposals"       # the link to the citizen proposals to the table (issue 21)

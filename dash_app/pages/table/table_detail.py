@@ -25,6 +25,7 @@ from models.pledging.decisions import recent_decisions
 from models.projects.editing import table_projects
 from models.runs.lifecycle import latest_run
 from models.tables.elections import close_due_elections, has_due_elections, table_people
+from models.voice.proposals import open_count
 
 
 def _members(people):
@@ -75,6 +76,18 @@ def _decisions(rows, lang: str, show_reasons: bool = False):
     return html.Ul(out, className="list-group mb-4", id=ids.TABLE_DECISIONS)
 
 
+def _proposals_link(table_id: int, waiting: int | None, lang: str) -> html.P:
+    """Citizens' proposals to the table: its queue for its people and the governorate, else the public list."""
+    if waiting is None:
+        return html.P(dcc.Link([icon("lightbulb", "me-1"), _("Citizen proposals to this table")],
+                               href=f"/proposals?table={table_id}"), className="small", id=ids.TABLE_PROPOSALS)
+    return html.P(dcc.Link([icon("lightbulb", "me-1"), _("Citizen proposals to this table"),
+                            html.Span(_("%(n)s waiting", n=format_number(waiting, lang)),
+                                      className="badge text-bg-primary ms-1 me-1")],
+                           href=f"/triage/{table_id}"), className="small", id=ids.TABLE_PROPOSALS,
+                  **{"data-waiting": str(waiting)})
+
+
 def table_titles(projects, lang: str) -> dict[int, str]:
     return {p.project_id: name_in(lang, p.title_fa, p.title_en) for p in projects}
 
@@ -102,6 +115,7 @@ def layout(table_id=None, **_kw):
             decisions = recent_decisions(s, tid, limit=10)
             run = latest_run(s, RunScope.TABLE, tid) if is_chair else None
             auto = auto_section.settings(s, tid) if is_chair else (False, 30)
+            waiting = open_count(s, tid) if is_member or roles.governorate else None  # issue 21: the triage queue
     except NotFound:
         return html.Section([html.H1(_("No such table."), className="h3"),
                              dcc.Link(_("All tables"), href="/tables")], className="py-4")
@@ -120,6 +134,7 @@ def layout(table_id=None, **_kw):
     return html.Div([
         dcc.Store(id=ids.TABLE_ID, data=tid),
         table_header(people, lang),
+        _proposals_link(tid, waiting, lang),
         *chair_sections,
         election,
         html.Section([html.H2([icon("kanban", "me-2"), _("Projects")], className="h5"),

@@ -37,3 +37,29 @@ NEW_TOKENS = "prop-new-tokens"
 NEW_SEND = "prop-new-send"
 NEW_RESULT = "prop-new-result"
 NEW_FORM = "prop-new-form"
+
+# the chair's adopt fields (shown when the decision is "adopt")
+DECISION_ADOPT = "prop-decision-adopt"            # the fieldset
+DECISION_OTHER = "prop-decision-other"            # forward / merge / horizon: shown for their decision only
+DECISION_FORWARD_WRAP = "prop-decision-forward-wrap"
+DECISION_MERGE_WRAP = "prop-decision-merge-wrap"
+ADOPT_TITLE = "prop-adopt-title"
+ADOPT_COST = "prop-adopt-cost"
+ADOPT_LEAD = "prop-adopt-lead"
+ADOPT_CORE = "prop-adopt-core"
+
+# moderation: {"type": ..., "target": 0 for the proposal itself, else the comment's id}
+REPORT_REASON = "prop-report-reason"
+REPORT_SEND = "prop-report-send"
+HIDE_REASON = "prop-hide-reason"
+HIDE_SEND = "prop-hide-send"
+
+# the queues: a table's (/triage/<id>) and the governorate's "don't know" ones (/triage)
+TRIAGE_FLASH = "triage-flash"
+TRIAGE_BODY = "triage-body"
+TRIAGE_LIST = "triage-list"
+TRIAGE_PAGER = "triage-pager"
+TRIAGE_PAGE = "triage-page"                      # store: the page of the routing queue shown
+TRIAGE_REPORTED = "triage-reported"
+ROUTE_TABLE = "triage-route-table"                # {"type": ..., "proposal": id}
+ROUTE_SEND = "triage-route-send"

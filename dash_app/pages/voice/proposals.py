@@ -9,7 +9,7 @@ from __future__ import annotations
 from dash import dcc, html
 from sqlalchemy import select
 
-from dash_app.auth import ANYONE
+from dash_app.auth import ANYONE, current_roles
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, format_number
 from dash_app.layout import icon, page
@@ -21,7 +21,7 @@ from models.core.enums import DistrictLevel
 from models.orm.geo import District
 from models.orm.proposals import PROPOSAL_STATUSES
 from models.orm.tables import Table
-from models.voice.proposals import KINDS, SORTS, ProposalFilter, browse
+from models.voice.proposals import KINDS, SORTS, ProposalFilter, browse, unrouted_count
 
 SORT_LABELS = {"support": _l("Most supported"), "newest": _l("Newest"), "oldest": _l("Oldest")}
 
@@ -84,6 +84,14 @@ def listing(flt: ProposalFilter, lang: str) -> html.Div:
 def layout(kind=None, table=None, district=None, status=None, sort=None, page=None, **_kw):
     lang = current_language()
     flt = read_filter(kind, table, district, status, sort, page)
+    routing = None
+    if current_roles().governorate:  # the governorate's queue of the proposals no table was chosen for
+        with get_db().reader() as s:
+            unrouted = unrouted_count(s)
+        routing = html.P(dcc.Link([icon("signpost-split", "me-1"), _("Citizen proposals to route"),
+                                   html.Span(format_number(unrouted, lang), className="badge text-bg-primary ms-1 me-1")],
+                                  href="/triage"), className="mb-2", id="proposal-routing-link",
+                         **{"data-unrouted": str(unrouted)})
     return html.Div([
         html.Div([
             html.H1(_("Citizen proposals"), className="h3 mb-0"),
@@ -93,5 +101,6 @@ def layout(kind=None, table=None, district=None, status=None, sort=None, page=No
         html.P(_("Any citizen may bring a problem of the county or an untapped talent to a table. Others support "
                  "it and add evidence; the table's members diagnose it and its chair adopts it as a project or "
                  "gives a reasoned answer."), className="text-body-secondary"),
+        routing,
         listing(flt, lang),
     ])
