@@ -248,7 +248,7 @@ def section(table_id: int):
             html.Div([
                 html.Div([dbc.Label(_("Search by citizen, project or description"), html_for=ids.DELIVERY_SEARCH,
                                     className="small mb-1"),
-                          dbc.Input(id=ids.DELIVERY_SEARCH, type="search", value="", debounce=0.4, maxLength=100)],
+                          dbc.Input(id=ids.DELIVERY_SEARCH, type="search", value="", debounce=400, maxLength=100)],
                          className="flex-grow-1"),
                 dbc.Checkbox(id=ids.DELIVERY_ALL, value=False, label=_("Select all on this page"),
                              className="mb-1"),
