@@ -171,6 +171,8 @@ def test_a_problem_goes_from_the_phone_form_to_an_adopted_project_with_a_matched
     page.on("dialog", lambda d: d.accept())
     page.goto(f"/tables/{health_id}")
     wait_ready(page, f"#table-editor-list [data-project='{project_id}']")
+    page.click(f'[data-need-toggle="{project_id}"]')  # on a phone the add-need form is folded away
+    page.locator(f"#table-need-form-{project_id}").wait_for(state="visible")
     page.fill(_pid("table-need-qty", project_id), "۴۰٬۰۰۰٬۰۰۰")
     page.click(_pid("table-need-add", project_id))
     page.wait_for_selector(f"#table-editor-list [data-project='{project_id}'] [data-need]")
