@@ -172,16 +172,7 @@ def add_need(session: Session, actor_id: int, project_id: object, data: NeedInpu
         raise ValidationError("kind_unknown", field="kind") from None
     quantity = validate_quantity(kind, data.quantity)
     validate_window(data.window_start, data.window_end)
-    raw_skills = data.skill_ids if data.skill_ids is not None else ()
-    if not isinstance(raw_skills, (list, tuple, set, frozenset)) or not all(
-            isinstance(i, int) and not isinstance(i, bool) for i in raw_skills):
-        raise ValidationError("skill_unknown", field="skills")
-    skill_ids = sorted(set(raw_skills))
-    skills = list(session.scalars(select(Skill).where(Skill.id.in_(skill_ids)))) if skill_ids else []
-    if len(skills) != len(skill_ids):
-        raise ValidationError("skill_unknown", field="skills")
-    if skills and kind not in SKILLED_KINDS:  # a hall needing "driving": skills are for design and execution
-        raise ValidationError("skills_not_for_kind", field="skills")
+    skills = _skills_for(session, kind, data.skill_ids)
     item, substitutes = _need_items(session, kind, data)
     need = Need(project_id=project.id, kind=kind, quantity=quantity,
                 description=_text(data.description, "description", 200),
