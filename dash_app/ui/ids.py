@@ -26,3 +26,12 @@ PAGES_CONTENT = "_pages_content"
 
 # The one place a failed callback says so (dash_app.ui.alerts.failure_region, filled by dash_app.on_callback_error)
 CALLBACK_ERROR = "callback-error"
+
+# The one-time-code forms (dash_app.ui.code_forms: /signup, /login/code, /forgot).
+CODE_LOGIN_FORM = "code-login-form"
+CODE_SEND = "code-send"
+CODE_SENT = "code-sent"
+CODE_FORM = "code-form"
+CODE_CONFIRM = "code-confirm"
+CODE_RESEND = "code-resend"
+CODE_ERROR = "code-error"

@@ -23,13 +23,17 @@ ACCOUNT_PASSWORD_NOTICE = "account-password-notice"
 ACCOUNT_SHOW_NAME = "account-show-name"            # the "show my name publicly" switch (issue 20 item 13)
 ACCOUNT_SHOW_NAME_STATUS = "account-show-name-status"
 # One-time-code forms (issue 23): sign up, sign in and forgot password by code; unsubscribe; preferences
-CODE_LOGIN_FORM = "code-login-form"
-CODE_SEND = "code-send"
-CODE_SENT = "code-sent"
-CODE_FORM = "code-form"
-CODE_CONFIRM = "code-confirm"
-CODE_RESEND = "code-resend"
-CODE_ERROR = "code-error"
+# The one-time-code forms' ids live with their builder's shared ids (dash_app.ui.code_forms).
+from dash_app.ui.ids import (  # noqa: E402,F401
+    CODE_CONFIRM,
+    CODE_ERROR,
+    CODE_FORM,
+    CODE_LOGIN_FORM,
+    CODE_RESEND,
+    CODE_SEND,
+    CODE_SENT,
+)
+
 UNSUBSCRIBE_FORM = "unsubscribe-form"
 UNSUBSCRIBE_DONE = "unsubscribe-done"
 UNSUBSCRIBE_ERROR = "unsubscribe-error"

@@ -10,7 +10,7 @@ from flask_login import current_user
 from dash_app.auth import ANYONE
 from dash_app.i18n import _, _l
 from dash_app.layout import page
-from dash_app.pages.accounts.code_forms import code_page
+from dash_app.ui.code_forms import code_page
 
 
 @page(__name__, path="/signup", title=_l("Sign up with a code"), roles={ANYONE})

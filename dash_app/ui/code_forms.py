@@ -13,7 +13,7 @@ from dash_app import code_views, views
 from dash_app.auth import safe_next
 from dash_app.i18n import _, error_message, format_number, localise_digits
 from dash_app.layout import alert_for, csrf_field
-from dash_app.pages.accounts import ids
+from dash_app.ui import ids
 from dash_app.ui.forms import field
 from models.accounts.codes import CODE_VALID_FOR, MAX_TRIES
 from models.accounts.users import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
