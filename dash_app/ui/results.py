@@ -11,13 +11,21 @@ from datetime import date
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from dash_app.i18n import _, format_date, format_money, format_number, format_percent, resolve_language
+from dash_app.i18n import (
+    _,
+    format_date,
+    format_money,
+    format_number,
+    format_percent,
+    localise_digits,
+    resolve_language,
+)
 from dash_app.ui.charts import localise_figure
 from dash_app.ui.names import name_in
 from dash_app.ui.quantities import quantity_text
 from dash_app.ui.uploads import thumbnails
 from models.core.enums import HelpKind
-from models.results.delivery_proof import HelpResult
+from models.results.delivery_proof import HelpResult, HoursWaiting
 from models.results.indicators import Curve
 from models.results.milestones import MilestoneView, share_done
 from models.results.progress import TimelineEntry
@@ -164,12 +172,49 @@ def help_results(results: list[HelpResult], lang: str | None = None) -> html.Sec
                  date=format_date(r.delivered_at, lang, long=True) if r.delivered_at else "")
         items.append(html.Li([
             dcc.Link(line, href=f"/projects/{r.project_id}"),
-            html.Div(_("%(n)s hours confirmed by the table's chair", n=format_number(r.hours_confirmed, lang)),
+            html.Div(_("%(n)s hours confirmed", n=format_number(r.hours_confirmed, lang)),
                      className="small text-success") if r.hours_confirmed else None,
             thumbnails(r.files) if r.files else None,
         ], className="list-group-item", **{"data-help-result": str(r.allocation_id)}))
     return html.Section([html.H2(_("What your help became"), className="h5 mt-4"),
                          html.Ul(items, className="list-group")], id="my-help-results")
+
+
+MY_HOURS, MY_HOURS_INPUT, MY_HOURS_CONFIRM = "my-hours", "my-hours-input", "my-hours-confirm"
+
+
+def hours_waiting_section(rows: list[HoursWaiting], lang: str | None = None) -> html.Section | None:
+    """/my, for the lead of a project's key core: volunteers' delivered hours waiting for confirmation, each with
+    the hours prefilled (the delivered quantity, the most that can be confirmed); None when nothing waits."""
+    lang = resolve_language(lang)
+    if not rows:
+        return None
+    items = []
+    for r in rows:
+        who = r.volunteer or _("a volunteer (pledge no. %(n)s)", n=format_number(r.pledge_id, lang))
+        items.append(html.Li([
+            html.Div([dcc.Link(name_in(lang, r.project_fa, r.project_en), href=f"/projects/{r.project_id}",
+                               className="fw-semibold"),
+                      html.Span(f" · {r.need}", className="small") if r.need else None]),
+            html.Div(_("%(who)s: %(hours)s delivered on %(date)s", who=who,
+                       hours=quantity_text(HelpKind.EXECUTION, r.hours, lang),
+                       date=format_date(r.delivered_at, lang, long=True) if r.delivered_at else "—"),
+                     className="small"),
+            html.Div([
+                html.Label([html.Span(_("Hours worked"), className="visually-hidden"),
+                            dcc.Input(id={"type": MY_HOURS_INPUT, "alloc": r.allocation_id}, type="text",
+                                      inputMode="numeric", value=localise_digits(r.hours, lang),
+                                      className="form-control form-control-sm", style={"maxWidth": "7rem"})]),
+                html.Button(_("Confirm the hours"), id={"type": MY_HOURS_CONFIRM, "alloc": r.allocation_id},
+                            n_clicks=0, type="button", className="btn btn-sm btn-success"),
+            ], className="d-flex flex-wrap align-items-center gap-2 mt-1"),
+        ], className="list-group-item", **{"data-hours-waiting": str(r.allocation_id)}))
+    return html.Section([
+        html.H2(_("Volunteers' hours to confirm"), className="h5 mt-4"),
+        html.P(_("You lead the key core of these projects: confirm the hours each volunteer really worked (at most "
+                 "what was delivered). The volunteer is told."), className="small text-body-secondary"),
+        html.Ul(items, className="list-group"),
+    ])
 
 
 def notification_text(kind: str, params: dict, lang: str | None = None) -> str | None:
@@ -183,7 +228,7 @@ def notification_text(kind: str, params: dict, lang: str | None = None) -> str |
                                     milestone=params.get("milestone") or ""),
         "delivery_proof_added": lambda: _("The chair added proof of what your help for “%(project)s” became.",
                                           project=project),
-        "hours_confirmed": lambda: _("The chair confirmed %(n)s hours of your volunteer work for “%(project)s”.",
+        "hours_confirmed": lambda: _("%(n)s hours of your volunteer work for “%(project)s” were confirmed.",
                                      n=format_number(int(params.get("hours") or 0), lang), project=project),
         "pilot_marked": lambda: _("The governorate made “%(project)s” a model pilot.", project=project),
         "pilot_replicated": lambda: _("A model pilot was copied as a draft on your table: “%(project)s”.",

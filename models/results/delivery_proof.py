@@ -133,6 +133,33 @@ def hours_to_confirm(session: Session, user_id: int) -> list[Allocation]:
         .order_by(Allocation.id)))
 
 
+@dataclass
+class HoursWaiting:
+    """One delivered volunteer contribution whose hours the core's lead has still to confirm (the /my section)."""
+
+    allocation_id: int
+    pledge_id: int
+    hours: int            # the hours delivered: the most that can be confirmed
+    project_id: int
+    project_fa: str
+    project_en: str
+    need: str
+    volunteer: str        # the volunteer's name if they let it be shown, else ""
+    delivered_at: date | None
+
+
+def hours_waiting(session: Session, user_id: int, limit: int = 50) -> list[HoursWaiting]:
+    """What `hours_to_confirm` lists, ready to show: oldest delivery first, at most `limit`."""
+    out = []
+    for a in hours_to_confirm(session, user_id)[:limit]:
+        p, citizen = a.need.project, a.pledge.citizen
+        out.append(HoursWaiting(a.id, a.pledge_id, a.quantity, p.id, p.title_fa, p.title_en or p.title_fa,
+                                a.need.description or "",
+                                citizen.name if citizen.show_name_publicly else "",
+                                a.delivered_at))
+    return out
+
+
 def confirm_hours(session: Session, actor_id: int, allocation_id: object, hours: object) -> HoursConfirmation:
     """Confirm the hours a volunteer gave on a delivered volunteer-work contribution (audited "hours.confirmed")."""
     alloc = _allocation(session, allocation_id)

@@ -114,11 +114,63 @@ def test_my_shows_what_the_help_became_with_its_proof(app, web_db, world):
     log_in(client, "citizen")
     page = _render(client, "/my", "fa")
     assert "کمک شما به چه انجامید" in page and "۱۲ آذر ۱۴۰۵" in page and f"/uploads/{token}" in page
-    assert "۱۰ ساعت را رئیس میز تأیید کرده است" in page
+    assert "۱۰ ساعت تأیید شده است" in page
     assert client.get(f"/uploads/{token}").status_code == 200
     other = app.test_client()
     log_in(other, "member")
     assert other.get(f"/uploads/{token}").status_code == 404
+
+
+def _confirm_hours(app, client, alloc_id: int, typed: str):
+    from dash_app.ui.results import MY_HOURS, MY_HOURS_CONFIRM, MY_HOURS_INPUT
+
+    key = next(k for k in app.extensions["hamyar_dash"].callback_map if k.startswith(f"..{MY_HOURS}.children"))
+    button = {"alloc": alloc_id, "type": MY_HOURS_CONFIRM}
+    outputs = [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1].split("@")[0]}
+               for part in key.strip(".").split("...")]
+    body = {"output": key, "outputs": outputs,
+            "inputs": [[{"id": button, "property": "n_clicks", "value": 1}]],
+            "state": [[{"id": {"alloc": alloc_id, "type": MY_HOURS_INPUT}, "property": "value", "value": typed}]],
+            "changedPropIds": [json.dumps(button, separators=(",", ":"), sort_keys=True) + ".n_clicks"]}
+    return client.post("/_dash-update-component", json=body, headers={"X-CSRFToken": csrf(client)})
+
+
+def _said(resp) -> str:
+    return json.dumps(resp.get_json(), ensure_ascii=False)
+
+
+def test_the_core_lead_confirms_a_volunteers_hours_on_my(app, web_db, world):
+    from models.voice.cores import CoreMemberInput, form_core
+
+    def deliver(s):
+        part = delivery_proof.split_for_delivery(s, world.chair, world.allocation, 6)
+        mark_delivered(s, world.chair, part.id, date(2026, 12, 3), today=date(2026, 12, 3))
+        return part.id
+    part = web_db.run(deliver)
+    lead = app.test_client()
+    log_in(lead, "member")
+    assert "ساعت‌های داوطلبان" not in _render(lead, "/my")            # not the core's lead yet: nothing to confirm
+    web_db.run(lambda s: form_core(s, world.chair, project_id=world.project,
+                                   members=[CoreMemberInput(world.member, "lead")]))
+    page = _render(lead, "/my")
+    assert "ساعت‌های داوطلبان، در انتظار تأیید" in page and f'"data-hours-waiting": "{part}"' in page
+    assert '"value": "۶"' in page                                     # prefilled with the hours delivered
+    # more hours than were delivered: a clear message, nothing stored
+    resp = _confirm_hours(app, lead, part, "۹")
+    assert resp.status_code == 200 and "ساعت‌ها باید عددی درست از ۱ تا ۶ باشد." in _said(resp)
+    with web_db.reader() as s:
+        assert [a.id for a in delivery_proof.hours_to_confirm(s, world.member)] == [part]
+    # someone who leads nothing is refused by the rule, not by a hidden button
+    other = app.test_client()
+    log_in(other, "citizen")
+    assert _confirm_hours(app, other, part, "4").status_code == 403
+    resp = _confirm_hours(app, lead, part, "۴")
+    assert resp.status_code == 200 and "تأیید شد: ۴ ساعت." in _said(resp)
+    with web_db.reader() as s:
+        assert delivery_proof.hours_to_confirm(s, world.member) == []
+        assert delivery_proof.results_of_citizen(s, world.citizen)[0].hours_confirmed == 4
+    assert "ساعت‌های داوطلبان" not in _render(lead, "/my")
+    assert "این ساعت‌ها پیش‌تر تأیید شده‌اند." in _said(_confirm_hours(app, lead, part, "4"))  # a second click
 
 
 def test_the_gallery_and_the_pilot_form(app, web_db, world):

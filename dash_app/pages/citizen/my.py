@@ -38,6 +38,7 @@ from dash_app.ui.reasons import reason_text
 from dash_app.ui.referrals import NOTIFICATIONS as REFERRAL_NOTIFICATIONS
 from dash_app.ui.referrals import my_referrals_section
 from dash_app.ui.referrals import notification_text as referral_notification_text
+from dash_app.ui.results import MY_HOURS, MY_HOURS_CONFIRM, MY_HOURS_INPUT
 from models.core.enums import AllocationStatus, HelpKind, PledgeStatus
 from models.core.errors import Conflict, DomainError, ValidationError
 from models.core.notify import mark_read_up_to, recent_notifications, unread_count
@@ -418,6 +419,15 @@ def help_results_block(citizen_id: int, lang: str):
         return help_results(results_of_citizen(s, citizen_id), lang)
 
 
+def hours_block(user_id: int, lang: str):
+    """For the lead of a key core: volunteers' delivered hours to confirm (issue 22, dash_app.ui.results)."""
+    from dash_app.ui.results import hours_waiting_section
+    from models.results.delivery_proof import hours_waiting
+
+    with get_db().reader() as s:
+        return hours_waiting_section(hours_waiting(s, user_id), lang)
+
+
 def notifications_block(citizen_id: int, lang: str):
     with get_db().reader() as s:
         items = recent_notifications(s, citizen_id, limit=20)
@@ -467,6 +477,7 @@ def layout(page=None, **_kw):
         html.P(_("Every pledge you made, and what became of each part: proposed by matching, accepted or declined "
                  "by a table's chair, delivered."), className="text-body-secondary"),
         html.Div(id=ids.MY_FLASH, **{"aria-live": "polite"}),
+        html.Div(hours_block(citizen, lang), id=MY_HOURS),
         html.Div(pledge_list(citizen, page_no or 1, lang), id=ids.MY_LIST),
         help_results_block(citizen, lang),
         dcc.Store(id="my-page", data=page_no or 1),
@@ -581,6 +592,36 @@ def _typed(states: list, values: list | None, alloc_id) -> object:
         if isinstance(entry.get("id"), dict) and entry["id"].get("alloc") == alloc_id:
             return value
     return None
+
+
+@secured_callback(
+    Output(MY_HOURS, "children"), Output(ids.MY_FLASH, "children", allow_duplicate=True),
+    Input({"type": MY_HOURS_CONFIRM, "alloc": ALL}, "n_clicks"),
+    State({"type": MY_HOURS_INPUT, "alloc": ALL}, "value"),
+    roles={CITIZEN}, prevent_initial_call=True)
+def confirm_volunteer_hours(_clicks, values):
+    """The core's lead (or the chair) confirms a volunteer's hours; models.results.delivery_proof.confirm_hours
+    checks who may, so a crafted request for another project's contribution gets a 403 and changes nothing."""
+    require({CITIZEN})
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or not ctx.triggered or not ctx.triggered[0].get("value"):
+        return no_update, no_update
+    from models.results.delivery_proof import confirm_hours
+
+    alloc_id = trigger.get("alloc")
+    typed = _typed(ctx.states_list[0] if ctx.states_list else [], values, alloc_id)
+    hours = parse_int(typed) if isinstance(typed, str) and len(typed) < 12 else None
+    lang, uid = current_language(), current_user_id()
+    try:
+        get_db().run(lambda s: confirm_hours(s, uid, alloc_id, typed if hours is None else hours))
+    except (ValidationError, Conflict) as exc:
+        return hours_block(uid, lang), dbc.Alert(error_message(exc), color="warning")
+    except DomainError as exc:
+        refuse_forged(exc)
+    return (hours_block(uid, lang),
+            dbc.Alert([icon("check-circle", "me-2"), _("Confirmed: %(n)s hours. The volunteer is told.",
+                                                       n=format_number(hours, lang))],
+                      color="success", dismissable=True))
 
 
 @secured_callback(
