@@ -34,8 +34,9 @@ WIDTH, HEIGHT = 360, 800
 
 
 @contextmanager
-def demo_server() -> Iterator[str]:
-    """The seeded Amol demo served from a temporary folder; yields its base URL."""
+def demo_server(prepare: Callable | None = None) -> Iterator[str]:
+    """The seeded Amol demo served from a temporary folder; yields its base URL. `prepare(db)`, when given, runs
+    domain operations on the seeded database before it is served (a screen that needs a state the demo lacks)."""
     from werkzeug.serving import WSGIRequestHandler, make_server
 
     from dash_app import create_app
@@ -48,6 +49,8 @@ def demo_server() -> Iterator[str]:
         migrate(db)
         with db.unit_of_work() as s:
             seed_demo(s)
+        if prepare is not None:
+            prepare(db)
         db.dispose()
         app = create_app({"TESTING": True, "DATABASE_URL": db.url, "SECRET_KEY": "screenshots"})
         class Quiet(WSGIRequestHandler):
@@ -138,20 +141,26 @@ SCREENS: dict[str, Callable] = {"pledge-errors": pledge_errors, "chair-queue": c
                                 "admin-users": admin_users, "dashboard": dashboard}
 
 
-def shoot(base: str, label: str, out: Path) -> list[Path]:
+def shoot(base: str, label: str, out: Path, screens: dict[str, Callable] | None = None,
+          views: tuple[tuple[int, str], ...] = ((WIDTH, "fa"),)) -> list[Path]:
+    """Each screen at each (width, language) of `views`; files <label>-<screen>.png, or
+    <label>-<screen>-<lang>-<width>.png when there is more than one view."""
     from playwright.sync_api import sync_playwright
+
+    screens = SCREENS if screens is None else screens
 
     out.mkdir(parents=True, exist_ok=True)
     saved = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
                                      args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
-        for name, steps in SCREENS.items():
-            ctx = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, base_url=base, bypass_csp=True)
-            ctx.add_cookies([{"name": "hamyar_lang", "value": "fa", "url": base}])
+        for (width, lang), (name, steps) in ((v, sc) for sc in screens.items() for v in views):
+            ctx = browser.new_context(viewport={"width": width, "height": HEIGHT}, base_url=base, bypass_csp=True)
+            ctx.add_cookies([{"name": "hamyar_lang", "value": lang, "url": base}])
             page = ctx.new_page()
             page.set_default_timeout(20_000)
-            path = out / f"{label}-{name}.png"
+            suffix = f"-{lang}-{width}" if len(views) > 1 else ""
+            path = out / f"{label}-{name}{suffix}.png"
             try:
                 steps(page)
                 page.screenshot(path=str(path))

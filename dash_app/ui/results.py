@@ -20,6 +20,7 @@ from dash_app.i18n import (
     localise_digits,
     resolve_language,
 )
+from dash_app.ui.bidi import isolate, sentence
 from dash_app.ui.charts import localise_figure
 from dash_app.ui.names import name_in
 from dash_app.ui.quantities import quantity_text
@@ -51,16 +52,25 @@ def curve_figure(curve: Curve, lang: str | None = None) -> go.Figure:
                              customdata=[[format_date(d, lang), value_text(v, curve.unit, lang)] for d, v in curve.points],
                              hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>"))
     span = days or [curve.baseline_on or date.today()]
-    ends = [min(span), max(span + ([curve.target_on] if curve.target_on else []))]
+    # The target line spans the measured days only (its date is written above the chart): reaching out to a
+    # target months away squeezed the measured points and their date labels into a corner of a phone's width.
+    ends = [min(span), max(span)] if len(set(span)) > 1 or not curve.target_on else [min(span), curve.target_on]
     fig.add_trace(go.Scatter(x=ends, y=[curve.target, curve.target], mode="lines", name=_("Target"),
                              line={"color": "#198754", "dash": "dash"}, hoverinfo="skip"))
     localise_figure(fig, lang)
     values = [v for _d, v in curve.points] + [curve.target]
     fig.update_layout(height=CHART_HEIGHT, autosize=True, margin={"l": 8, "r": 8, "t": 8, "b": 8},
                       legend={"orientation": "h", "y": 1.12, "yanchor": "bottom"}, showlegend=True)
-    ticks = sorted(set(days))[-4:] if days else ends[:1]
+    distinct = sorted(set(days))
+    # first, middle, last: three dates fit a 360 px phone without overlapping
+    ticks = sorted({distinct[0], distinct[len(distinct) // 2], distinct[-1]}) if distinct else ends[:1]
     fig.update_xaxes(tickmode="array", tickvals=ticks, ticktext=[format_date(d, lang) for d in ticks],
                      automargin=True, tickangle=0)
+    if ends[0] != ends[1]:
+        # room beyond the first and last day, so that their centred date labels are not cut off at the edges
+        pad = (ends[1] - ends[0]) * 0.12
+        lo, hi = ends[0] - pad, ends[1] + pad
+        fig.update_xaxes(range=[hi, lo] if fig.layout.xaxis.autorange == "reversed" else [lo, hi], autorange=False)
     top = max(values) if values else 1
     yticks = [0, top / 2, top] if top > 0 else [top, 0]
     fig.update_yaxes(tickmode="array", tickvals=yticks,
@@ -191,20 +201,22 @@ def hours_waiting_section(rows: list[HoursWaiting], lang: str | None = None) -> 
         return None
     items = []
     for r in rows:
-        who = r.volunteer or _("a volunteer (pledge no. %(n)s)", n=format_number(r.pledge_id, lang))
+        who = isolate(r.volunteer) if r.volunteer else \
+            _("A volunteer (pledge no. %(n)s)", n=localise_digits(r.pledge_id, lang))  # read out: no separator
         items.append(html.Li([
             html.Div([dcc.Link(name_in(lang, r.project_fa, r.project_en), href=f"/projects/{r.project_id}",
                                className="fw-semibold"),
                       html.Span(f" · {r.need}", className="small") if r.need else None]),
-            html.Div(_("%(who)s: %(hours)s delivered on %(date)s", who=who,
-                       hours=quantity_text(HelpKind.EXECUTION, r.hours, lang),
-                       date=format_date(r.delivered_at, lang, long=True) if r.delivered_at else "—"),
+            html.Div(sentence(_("%(who)s: %(hours)s delivered on %(date)s"), who=who,
+                              hours=quantity_text(HelpKind.EXECUTION, r.hours, lang),
+                              date=format_date(r.delivered_at, lang, long=True) if r.delivered_at else "—"),
                      className="small"),
             html.Div([
-                html.Label([html.Span(_("Hours worked"), className="visually-hidden"),
+                html.Label([html.Span(_("Hours worked"), className="small me-1 ms-1"),
                             dcc.Input(id={"type": MY_HOURS_INPUT, "alloc": r.allocation_id}, type="text",
                                       inputMode="numeric", value=localise_digits(r.hours, lang),
-                                      className="form-control form-control-sm", style={"maxWidth": "7rem"})]),
+                                      className="form-control form-control-sm d-inline-block",
+                                      style={"width": "5rem"})], className="mb-0 text-nowrap"),
                 html.Button(_("Confirm the hours"), id={"type": MY_HOURS_CONFIRM, "alloc": r.allocation_id},
                             n_clicks=0, type="button", className="btn btn-sm btn-success"),
             ], className="d-flex flex-wrap align-items-center gap-2 mt-1"),

@@ -151,7 +151,7 @@ class HoursWaiting:
 def hours_waiting(session: Session, user_id: int, limit: int = 50) -> list[HoursWaiting]:
     """What `hours_to_confirm` lists, ready to show: oldest delivery first, at most `limit`."""
     out = []
-    for a in hours_to_confirm(session, user_id)[:limit]:
+    for a in sorted(hours_to_confirm(session, user_id), key=lambda a: (a.delivered_at or date.min, a.id))[:limit]:
         p, citizen = a.need.project, a.pledge.citizen
         out.append(HoursWaiting(a.id, a.pledge_id, a.quantity, p.id, p.title_fa, p.title_en or p.title_fa,
                                 a.need.description or "",

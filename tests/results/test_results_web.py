@@ -62,7 +62,12 @@ def test_the_curve_fits_a_phone_and_runs_right_to_left_in_persian(app, web_db, w
         fig = curve_figure(curve, "fa")
     assert fig.layout.height == CHART_HEIGHT and fig.layout.autosize
     assert fig.layout.margin.l + fig.layout.margin.r <= 20 and fig.layout.legend.orientation == "h"
-    assert fig.layout.xaxis.autorange == "reversed" and fig.layout.yaxis.side == "right"
+    first, last = fig.layout.xaxis.range      # right to left: the later day on the left, with room at both ends
+    assert first > max(fig.data[0].x) and last < min(fig.data[0].x) and fig.layout.yaxis.side == "right"
+    with app.test_request_context("/", headers={"Cookie": "hamyar_lang=en"}):
+        first, last = curve_figure(curve, "en").layout.xaxis.range
+    assert first < min(fig.data[0].x) and last > max(fig.data[0].x)
+    assert len(fig.layout.xaxis.tickvals) == 2   # the two measured days, each labelled
     assert all(ch in "۰۱۲۳۴۵۶۷۸۹/" for label in fig.layout.xaxis.ticktext for ch in label)
     assert list(fig.data[1].y) == [400, 400]  # the target line
 
