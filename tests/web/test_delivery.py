@@ -87,3 +87,22 @@ def test_the_fingerprint_follows_the_files(tmp_path, change):
     else:
         target.unlink()
     assert fingerprint(tmp_path) != before
+
+
+def test_every_icon_the_pages_use_survives_the_subset():
+    """The set-up cuts the icon font to the icons our code names (scripts/subset_icons.py): each of them keeps its
+    stylesheet rule and its glyph, and the cut really happened (far fewer rules than the package's)."""
+    from fontTools.ttLib import TTFont
+
+    from scripts.subset_icons import PACKAGE, icon_names, used_icons
+
+    known = icon_names()
+    used = used_icons(known)
+    assert {"check-circle", "bell", "translate", "person-check"} <= used      # names the layout and pages use
+    css = (vendor.VENDOR_DIR / vendor.ICONS_CSS).read_text(encoding="utf-8")
+    kept = set(re.findall(r"\.bi-([a-z0-9-]+)::before", css))
+    assert used <= kept and len(kept) < len(known) / 4
+    font = TTFont(str(vendor.VENDOR_DIR / "bootstrap-icons/fonts/bootstrap-icons.woff2"))
+    assert {known[name] for name in used} <= set(font.getBestCmap())
+    full = (PACKAGE / "bootstrap-icons.min.css").read_text(encoding="utf-8")
+    assert len(re.findall(r"\.bi-[a-z0-9-]+::before", full)) == len(known) >= 2000
