@@ -2,9 +2,11 @@
 matching of every table whose chair turned it on and that has news, at most every `auto_match_minutes`, and
 holds (for the chair) any run that would withdraw proposals or lower coverage.
 
-Imports the standard library, flask and models. One daemon thread per web process (not under tests). Several
-processes are safe: a table's run is claimed in the database (one run per scope, models.runs.lifecycle), and a
-table that has just run is not due again for its minutes.
+Imports the standard library, flask and models. Where it runs (Settings.auto_match): a daemon thread per web
+process (the default; not under tests), or, with HAMYAR_AUTO_MATCH=worker, the Celery task AUTO_TASK that
+`celery beat` schedules (dash_app.background), so that solving never takes a web process's CPU. Several
+processes at once are safe: a table's run is claimed in the database (one run per scope, models.runs.lifecycle),
+and a table that has just run is not due again for its minutes.
 """
 from __future__ import annotations
 
@@ -43,20 +45,28 @@ def escalate(db) -> list:
         return []
 
 
-def start(server: Flask, every: float = EVERY) -> threading.Thread | None:
-    """Start the daemon thread (None under tests, where runs are made by the tests themselves)."""
+def look(db) -> None:
+    """What each minute does, in the web thread or in the Celery task alike."""
+    tick(db)
+    escalate(db)
+
+
+def start(server: Flask, every: float | None = None) -> threading.Thread | None:
+    """Start the daemon thread (None under tests, where runs are made by the tests themselves, and when the
+    Celery beat does it: HAMYAR_AUTO_MATCH=worker)."""
     from dash_app.db import EXTENSION_KEY
     from dash_app.settings import settings_of
 
-    if settings_of(server).testing:
+    settings = settings_of(server)
+    if settings.testing or settings.auto_match == "worker":
         return None
+    every = settings.auto_match_every if every is None else every
     db = server.extensions[EXTENSION_KEY]
     stop = threading.Event()
 
     def loop() -> None:
         while not stop.wait(every):
-            tick(db)
-            escalate(db)
+            look(db)
 
     thread = threading.Thread(target=loop, name="hamyar-auto-match", daemon=True)
     thread.start()

@@ -14,6 +14,8 @@ or a web worker killed in between would never send.
   delivery again is harmless, models.runs.lifecycle.pick_up_run runs a run once.
 - The reaper (REAP_TASK, every liveness.REAP_EVERY seconds under `celery beat`, or the systemd
   timer of docs/deploy.md running `hamyar runs reap`) marks runs whose job fell silent interrupted.
+- Tables' automatic matching (AUTO_TASK, every HAMYAR_AUTO_MATCH_EVERY seconds under `celery beat`) when
+  HAMYAR_AUTO_MATCH=worker; otherwise a thread of each web process does it (dash_app.auto_match).
 
 Exports are Dash background callbacks:
 
@@ -52,6 +54,7 @@ CELERY_KEY = "hamyar_celery"
 JOB_RESULTS_EXPIRE = 60 * 60  # seconds a finished job's result waits to be collected
 RUN_TASK = "hamyar.matching.run"
 REAP_TASK = "hamyar.matching.reap"
+AUTO_TASK = "hamyar.matching.automatic"
 # Publishing a job: one more try after a failed connect, then give up (with 1 s socket timeouts, a
 # stopped Redis costs the chair's click about 2 s and a sentence, never a hang).
 PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.2, "interval_max": 0.5}
@@ -94,7 +97,9 @@ def make_celery(settings: Settings):
                        result_backend_transport_options={**timeouts, "retry_policy": RESULT_RETRY},
                        task_publish_retry_policy=EXPORT_PUBLISH_RETRY,
                        beat_schedule={"reap-silent-matching-runs": {"task": REAP_TASK,
-                                                                    "schedule": liveness.REAP_EVERY}},
+                                                                    "schedule": liveness.REAP_EVERY},
+                                      # issue 16 item 6; the web processes leave it to this with HAMYAR_AUTO_MATCH=worker
+                                      "automatic-matching": {"task": AUTO_TASK, "schedule": settings.auto_match_every}},
                        redis_socket_timeout=REDIS_TIMEOUT, redis_socket_connect_timeout=REDIS_TIMEOUT,
                        broker_connection_timeout=REDIS_TIMEOUT)
     return celery
@@ -215,6 +220,12 @@ def _register_run_tasks(celery, server: Flask) -> None:
         except Exception:  # noqa: BLE001 - the run is marked failed; a retry would find it ended anyway
             log.exception("matching run %s failed", run_id)
 
+    @celery.task(name=AUTO_TASK, ignore_result=True)
+    def automatic_matching() -> None:
+        from dash_app import auto_match
+
+        auto_match.look(database())
+
     @celery.task(name=REAP_TASK, ignore_result=True)
     def reap_silent_runs() -> list[int]:
         from models.runs.lifecycle import reap_stale_runs
@@ -264,4 +275,4 @@ def job_request_context(server: Flask):
         yield
 
 
-__all__ = ["REAP_TASK", "RUN_TASK", "enqueue_run", "job_request_context", "make_celery", "make_manager"]
+__all__ = ["AUTO_TASK", "REAP_TASK", "RUN_TASK", "enqueue_run", "job_request_context", "make_celery", "make_manager"]

@@ -101,6 +101,11 @@ class Settings:
     # PB voting without an account (/vote/resident) in cycles for residents: on unless HAMYAR_CENSUS_VOTING=0.
     # The ballot is cast only with a one-time code sent to the confirmed phone of the register entry's account.
     census_voting: bool = True
+    # Tables' automatic matching and late referrals' escalation, once a minute (dash_app.auto_match): in a
+    # thread of every web process ("web", the default), or only under `celery beat` ("worker", HAMYAR_AUTO_MATCH),
+    # which spares the web processes' CPU at a campaign's peak. HAMYAR_AUTO_MATCH_EVERY: seconds between looks.
+    auto_match: str = "web"
+    auto_match_every: float = 60.0
 
     def audit_config(self):
         """The models.audit.keys.AuditConfig of this deployment (development and tests: the key file
@@ -163,6 +168,17 @@ class Settings:
             raise SettingsError("HAMYAR_RUN_STALE_AFTER and HAMYAR_RUN_HEARTBEAT are numbers of seconds") from None
         if not 0 < heartbeat <= stale_after / 2:
             raise SettingsError("HAMYAR_RUN_HEARTBEAT must be positive and at most half of HAMYAR_RUN_STALE_AFTER")
+        auto_match = get("HAMYAR_AUTO_MATCH").lower() or "web"
+        if auto_match not in ("web", "worker"):
+            raise SettingsError(f"HAMYAR_AUTO_MATCH must be 'web' or 'worker', not {auto_match!r}")
+        if auto_match == "worker" and background != "celery":
+            raise SettingsError("HAMYAR_AUTO_MATCH=worker needs the Celery workers (REDIS_URL) and `celery beat`")
+        try:
+            auto_every = float(get("HAMYAR_AUTO_MATCH_EVERY") or 60)
+        except ValueError:
+            raise SettingsError("HAMYAR_AUTO_MATCH_EVERY is a number of seconds") from None
+        if not auto_every > 0:
+            raise SettingsError("HAMYAR_AUTO_MATCH_EVERY must be positive")
         secret = get("SECRET_KEY") or None
         if secret is None and environment == "production":
             raise SettingsError("SECRET_KEY must be set in production (the same value for every web and Celery "
@@ -197,6 +213,8 @@ class Settings:
             anchor_file=anchor_file,
             run_stale_after=stale_after,
             run_heartbeat=heartbeat,
+            auto_match=auto_match,
+            auto_match_every=auto_every,
             messaging=messaging_settings(get),
             census_voting=get("HAMYAR_CENSUS_VOTING") != "0",
         )
