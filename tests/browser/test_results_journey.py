@@ -173,7 +173,7 @@ def test_the_chair_delivers_part_with_proof_and_hours_and_the_citizen_sees_it_on
     wait_ready(page, "#my-help-results")
     result = page.locator(f'[data-help-result="{part.id}"]')
     text = result.inner_text()
-    assert "قفسه‌های کتابخانه" in text and "۴ ساعت" in text and "رئیس میز تأیید کرده است" in text
+    assert "قفسه‌های کتابخانه" in text and "۴ ساعت تأیید شده است" in text
     page.wait_for_function("Array.from(document.querySelectorAll('#my-help-results img.upload-thumb'))"
                            ".some(img => img.complete && img.naturalWidth > 0)")  # the proof is served to them
     assert page.evaluate("document.documentElement.scrollWidth") <= 362
