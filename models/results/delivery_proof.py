@@ -120,17 +120,20 @@ def is_core_lead(session: Session, user_id: int, project_id: int) -> bool:
                KeyCoreMember.role == "lead", KeyCoreMember.left_at.is_(None))) is not None
 
 
-def hours_to_confirm(session: Session, user_id: int) -> list[Allocation]:
+def _waiting_hours(user_id: int):
     """Delivered volunteer work on projects whose key core this person leads, hours not yet confirmed."""
     led = (select(KeyCore.project_id).join(KeyCoreMember, KeyCoreMember.core_id == KeyCore.id)
            .where(KeyCoreMember.user_id == user_id, KeyCoreMember.role == "lead", KeyCoreMember.left_at.is_(None),
                   KeyCore.project_id.is_not(None)))
     confirmed = select(HoursConfirmation.allocation_id)
-    return list(session.scalars(
-        select(Allocation).join(Need, Need.id == Allocation.need_id)
-        .where(Need.project_id.in_(led), Need.kind == HelpKind.EXECUTION,
-               Allocation.status == AllocationStatus.DELIVERED, Allocation.id.not_in(confirmed))
-        .order_by(Allocation.id)))
+    return (select(Allocation).join(Need, Need.id == Allocation.need_id)
+            .where(Need.project_id.in_(led), Need.kind == HelpKind.EXECUTION,
+                   Allocation.status == AllocationStatus.DELIVERED, Allocation.id.not_in(confirmed)))
+
+
+def hours_to_confirm(session: Session, user_id: int) -> list[Allocation]:
+    """Delivered volunteer work on projects whose key core this person leads, hours not yet confirmed."""
+    return list(session.scalars(_waiting_hours(user_id).order_by(Allocation.id)))
 
 
 @dataclass
@@ -149,15 +152,16 @@ class HoursWaiting:
 
 
 def hours_waiting(session: Session, user_id: int, limit: int = 50) -> list[HoursWaiting]:
-    """What `hours_to_confirm` lists, ready to show: oldest delivery first, at most `limit`."""
-    out = []
-    for a in sorted(hours_to_confirm(session, user_id), key=lambda a: (a.delivered_at or date.min, a.id))[:limit]:
-        p, citizen = a.need.project, a.pledge.citizen
-        out.append(HoursWaiting(a.id, a.pledge_id, a.quantity, p.id, p.title_fa, p.title_en or p.title_fa,
-                                a.need.description or "",
-                                citizen.name if citizen.show_name_publicly else "",
-                                a.delivered_at))
-    return out
+    """What `hours_to_confirm` lists, ready to show, in one statement: oldest delivery first, at most `limit`."""
+    rows = session.execute(
+        _waiting_hours(user_id).join(Project, Project.id == Need.project_id)
+        .join(Pledge, Pledge.id == Allocation.pledge_id).join(User, User.id == Pledge.citizen_id)
+        .with_only_columns(Allocation.id, Allocation.pledge_id, Allocation.quantity, Project.id, Project.title_fa,
+                           Project.title_en, Need.description, User.name, User.show_name_publicly,
+                           Allocation.delivered_at)
+        .order_by(Allocation.delivered_at, Allocation.id).limit(limit))
+    return [HoursWaiting(aid, pid, qty, prj, fa, en or fa, need or "", name if shown else "", day)
+            for aid, pid, qty, prj, fa, en, need, name, shown, day in rows]
 
 
 def confirm_hours(session: Session, actor_id: int, allocation_id: object, hours: object) -> HoursConfirmation:

@@ -410,22 +410,25 @@ def pledge_list(citizen_id: int, page_no: int, lang: str):
     ])
 
 
-def help_results_block(citizen_id: int, lang: str):
+def help_results_block(session, citizen_id: int, lang: str):
     """What the citizen's delivered help became, with its proof (issue 22, dash_app.ui.results)."""
     from dash_app.ui.results import help_results
     from models.results.delivery_proof import results_of_citizen
 
-    with get_db().reader() as s:
-        return help_results(results_of_citizen(s, citizen_id), lang)
+    return help_results(results_of_citizen(session, citizen_id), lang)
 
 
-def hours_block(user_id: int, lang: str):
+def hours_block(session, user_id: int, lang: str):
     """For the lead of a key core: volunteers' delivered hours to confirm (issue 22, dash_app.ui.results)."""
     from dash_app.ui.results import hours_waiting_section
     from models.results.delivery_proof import hours_waiting
 
+    return hours_waiting_section(hours_waiting(session, user_id), lang)
+
+
+def _fresh_hours_block(user_id: int, lang: str):
     with get_db().reader() as s:
-        return hours_waiting_section(hours_waiting(s, user_id), lang)
+        return hours_block(s, user_id, lang)
 
 
 def notifications_block(citizen_id: int, lang: str):
@@ -469,6 +472,8 @@ def layout(page=None, **_kw):
     lang = current_language()
     citizen = current_user_id()
     page_no = parse_int(page) if isinstance(page, str) and len(page) < 8 else None
+    with get_db().reader() as s:   # one transaction for both results sections
+        hours, results = hours_block(s, citizen, lang), help_results_block(s, citizen, lang)
     return html.Div([
         html.Div([
             html.H1(_("My contributions"), className="h3 mb-0"),
@@ -477,9 +482,9 @@ def layout(page=None, **_kw):
         html.P(_("Every pledge you made, and what became of each part: proposed by matching, accepted or declined "
                  "by a table's chair, delivered."), className="text-body-secondary"),
         html.Div(id=ids.MY_FLASH, **{"aria-live": "polite"}),
-        html.Div(hours_block(citizen, lang), id=MY_HOURS),
+        html.Div(hours, id=MY_HOURS),
         html.Div(pledge_list(citizen, page_no or 1, lang), id=ids.MY_LIST),
-        help_results_block(citizen, lang),
+        results,
         dcc.Store(id="my-page", data=page_no or 1),
         my_referrals_section(citizen, lang),
         my_proposals_section(citizen, lang),
@@ -615,10 +620,10 @@ def confirm_volunteer_hours(_clicks, values):
     try:
         get_db().run(lambda s: confirm_hours(s, uid, alloc_id, typed if hours is None else hours))
     except (ValidationError, Conflict) as exc:
-        return hours_block(uid, lang), dbc.Alert(error_message(exc), color="warning")
+        return _fresh_hours_block(uid, lang), dbc.Alert(error_message(exc), color="warning")
     except DomainError as exc:
         refuse_forged(exc)
-    return (hours_block(uid, lang),
+    return (_fresh_hours_block(uid, lang),
             dbc.Alert([icon("check-circle", "me-2"), _("Confirmed: %(n)s hours. The volunteer is told.",
                                                        n=format_number(hours, lang))],
                       color="success", dismissable=True))
