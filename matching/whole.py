@@ -23,6 +23,20 @@ Method.
 3. Rounding ("lp-rounding"), only if the core MILP finds nothing: whole pledges by the
    relaxation's share, then worth, take the need with room.
 
+Interchangeable whole pledges (exact path only). Whole pledges of the same quantity whose arcs
+are the same need nodes with the same worths and the same proposed quantities (forbidden pairs
+have no arc, so those are the same too) have identical binary columns: the exact MILP gives
+such a class one general-integer column per arc (0..count, the class's node row bounded by
+count), the same problem without the symmetry (same feasible worths, same optimum), and hands
+the counts back in id order: the class's pledges in id order fill its arcs in need-node order
+(north-west corner, as aggregate.split_flows). So among interchangeable whole pledges the
+earlier one (smaller id) is used first; which of them HiGHS's vertex would have named no longer
+matters. Small 2,000 x 300, 30 % whole: the money kind's 349 whole pledges are 260 classes, its
+MILP 21,719 -> 15,759 columns, 2.9-3.3 -> 1.3-1.7 CPU s. The demo county's execution kind: 291
+whole pledges, 282 classes (they differ in size, skills or district): no real change. The core
+MILP keeps one binary per pledge and arc (its answer stops at CORE_GAP, so another model would
+stop elsewhere); SolverOptions.whole_classes False builds the binary model on the exact path too.
+
 Limits are counts, never seconds (a wall-clock limit made the answer depend on the machine's
 load: at 20k x 2k the core MILP took 6.6 of its 8 s): HiGHS's MIP search is deterministic, so
 a node limit stops it at the same point on any machine.
