@@ -8,7 +8,8 @@ so the LP cannot tell them apart: they collapse into one supply node whose capac
 sum. The optimum over the nodes is the optimum over the pledges, and `split_flows` hands each
 node's flow back to its members in id order (north-west corner), which is deterministic.
 Whole pledges and pledges named in `forbidden` or `proposed` stay single nodes: their arcs or
-their tie-break weights differ from their class's.
+their tie-break weights differ from their class's (the exact whole-pledge MILP merges
+interchangeable whole pledges itself, one integer column per arc: matching.whole.whole_classes).
 
 Why classes for the fit. The fit of a (node, need) pair without the window test depends only
 on a few attributes on each side: pledge (district where it matters, table set, only-tables,

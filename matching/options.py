@@ -27,6 +27,7 @@ class SolverOptions:
     highs_binding: bool = True  # warm-started rounds on SciPy's HiGHS binding where available
     dual_rounds: bool = True  # local kinds: dual simplex after the first (primal) round
     tie_epsilon: bool = True  # proposals kept by an epsilon inside the LP (else a second LP on the optimal face)
+    whole_classes: bool = True  # exact whole-pledge MILP: interchangeable whole pledges share integer columns (else binaries)
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> SolverOptions:
