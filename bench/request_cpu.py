@@ -4,11 +4,15 @@ A script, not a test. It seeds the demo into a temporary SQLite file, publishes 
 cycle (so /vote shows public results), builds the app and drives it with Flask's test client exactly as
 the browser does (bench.loadtest's Browser: the Pages router callback for a page, the pledge form's
 confirm callback, the review queue's accept callback). For each request it measures the CPU time of this
-thread (`time.thread_time`: the test client runs the whole request in it, database included, since
-SQLite is in-process) and prints the median of `--runs` runs (after two warm-up runs), the SQL
+thread (`time.thread_time`) spent inside the app's WSGI call (the test client runs the whole request in
+this thread, database included, since SQLite is in-process; building the request and parsing the answer
+on the client side are not counted) and prints the median of `--runs` runs (after two warm-up runs), the SQL
 statements of one run, and the machine's load average at the start and end.
 
 `--profile NAME` prints cProfile's top functions (cumulative) over the runs of one request.
+`--encoders` compares, in this process, the JSON encoders Dash can use on /projects' render (as
+components, and as the plain JSON the render cache keeps): plotly's json engine, plotly's orjson
+engine, and dash_app.encoding's (the one the app installs when orjson is there).
 
 Imports sqlalchemy, models and dash_app (the app under test) and bench.loadtest's protocol helpers.
 """
@@ -152,16 +156,30 @@ def cases(project_id: int) -> list[tuple[str, str | None, Callable[[Browser], An
     ]
 
 
-def measure(fn: Callable[[], Any], runs: int, profile: cProfile.Profile | None = None) -> list[float]:
+class ServerTime:
+    """WSGI middleware: the CPU time of this thread inside the app, summed over the requests of an action."""
+
+    def __init__(self, wsgi_app: Callable) -> None:
+        self.wsgi_app, self.total = wsgi_app, 0.0
+
+    def __call__(self, environ: dict, start_response: Callable) -> Any:
+        start = time.thread_time()
+        try:
+            return list(self.wsgi_app(environ, start_response))  # the body made here, inside the timing
+        finally:
+            self.total += time.thread_time() - start
+
+
+def measure(fn: Callable[[], Any], timer: ServerTime, runs: int, profile: cProfile.Profile | None = None) -> list[float]:
     for _ in range(2):
         fn()
     times = []
     for _ in range(runs):
         if profile is not None:
             profile.enable()
-        start = time.thread_time()
+        timer.total = 0.0
         fn()
-        times.append((time.thread_time() - start) * 1000)
+        times.append(timer.total * 1000)
         if profile is not None:
             profile.disable()
     return times
@@ -182,12 +200,45 @@ def count_statements(app, fn: Callable[[], Any]) -> int:
     return seen[0]
 
 
+def compare_encoders(app, runs: int) -> None:
+    """Median ms per encoding of /projects' render by each encoder, three interleaved rounds (the best)."""
+    import plotly.io.json as plotly_json
+
+    from dash_app.pages.citizen import projects
+    from dash_app.render_cache import json_form
+
+    plotly_encode = getattr(plotly_json.to_json_plotly, "plotly_encode", None)
+    if plotly_encode is None:
+        print("encoders: dash_app.encoding is not installed (no orjson)")
+        return
+    with app.test_request_context("/"):
+        tree = projects._projects(projects.filter_from_query({}))
+        payloads = {"components": {"response": {"x": {"children": tree}}},
+                    "cached render": {"response": {"x": {"children": json_form(tree)}}}}
+    encoders = {"plotly json": lambda o: plotly_encode(o, engine="json"),
+                "plotly orjson": lambda o: plotly_encode(o, engine="orjson"),
+                "dash_app.encoding": plotly_json.to_json_plotly}
+    for what, payload in payloads.items():
+        best: dict[str, float] = {}
+        for _round in range(3):
+            for name, encode in encoders.items():
+                times = []
+                for _ in range(runs):
+                    start = time.thread_time()
+                    encode(payload)
+                    times.append((time.thread_time() - start) * 1000)
+                best[name] = min(best.get(name, 1e9), statistics.median(times))
+        size = len(plotly_encode(payload, engine="json")) // 1024
+        print(f"encode /projects ({what}, {size} KiB): " + ", ".join(f"{n} {ms:.2f} ms" for n, ms in best.items()))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--only", nargs="*", default=None, help="substrings of the case names to run")
     parser.add_argument("--profile", default=None, help="a substring of one case name: print its cProfile")
     parser.add_argument("--profile-lines", type=int, default=35)
+    parser.add_argument("--encoders", action="store_true", help="also compare the JSON encoders on /projects")
     args = parser.parse_args(argv)
 
     load_before = os.getloadavg()
@@ -195,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
         path = Path(tmp) / "demo.sqlite3"
         seed(path)
         app = make_app(path)
+        timer = ServerTime(app.wsgi_app)
+        app.wsgi_app = timer  # type: ignore[method-assign]
         db = app.extensions["hamyar_db"]
         publish_cycle(db)
         from models.core.enums import ProjectStatus
@@ -211,16 +264,19 @@ def main(argv: list[str] | None = None) -> int:
                 browsers[who] = browser(app, who)
             prof = cProfile.Profile() if args.profile and args.profile in name else None
             run = functools.partial(action, browsers[who])
-            times = measure(run, args.runs, prof)
+            times = measure(run, timer, args.runs, prof)
             statements = count_statements(app, run)
             rows.append((name, statistics.median(times), min(times), statements))
             if prof is not None:
                 out = io.StringIO()
                 pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(args.profile_lines)
                 print(out.getvalue())
+        if args.encoders:
+            compare_encoders(app, max(args.runs, 50))
         db.dispose()
     load_after = os.getloadavg()
-    print(f"CPU ms per request (time.thread_time), median of {args.runs} runs after 2 warm-ups; SQLite demo")
+    print(f"CPU ms per request inside the app (time.thread_time), median of {args.runs} runs after 2 warm-ups; "
+          "SQLite demo")
     print(f"{'request':32} {'median ms':>10} {'min ms':>8} {'SQL':>5}")
     for name, median, low, statements in rows:
         print(f"{name:32} {median:10.2f} {low:8.2f} {statements:5d}")
