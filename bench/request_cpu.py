@@ -140,9 +140,21 @@ def _find(tree: Any, cid: str) -> Any:
     raise RuntimeError(f"no {cid} in the page")
 
 
-def cases(project_id: int) -> list[tuple[str, str | None, Callable[[Browser], Any]]]:
+def _cold(app, action: Callable[[Browser], Any]) -> Callable[[Browser], Any]:
+    """The action with the render cache emptied first (a miss each time; the same as `action` on main)."""
+    def run(b: Browser) -> Any:
+        renders = app.extensions.get("hamyar_renders")
+        if renders is not None:
+            renders.clear()
+        return action(b)
+    return run
+
+
+def cases(app, project_id: int) -> list[tuple[str, str | None, Callable[[Browser], Any]]]:
     return [
         ("anon /", None, _page("/", must="home-totals")),
+        ("anon / (render cache cold)", None, _cold(app, _page("/", must="home-totals"))),
+        ("anon /projects (cold)", None, _cold(app, _page("/projects", must="projects-list"))),
         ("anon /projects", None, _page("/projects", must="projects-list")),
         ("anon /projects filtered p2", None, _page("/projects", "?table=1&kind=financial&page=2")),
         ("anon project page", None, _page(f"/projects/{project_id}", must="data-need")),
@@ -257,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
             project_id = s.scalar(select(Project.id).where(Project.status == ProjectStatus.OPEN).order_by(Project.id))
         browsers: dict[str | None, Browser] = {}
         rows = []
-        for name, who, action in cases(project_id):
+        for name, who, action in cases(app, project_id):
             if args.only and not any(o in name for o in args.only):
                 continue
             if who not in browsers:

@@ -62,7 +62,7 @@ class RenderCache:
         if entry is not None:
             made_under, made_at, value = entry
             age = now - made_at
-            if age <= self.stale_seconds or (made_under == generation and age <= MAX_AGE):
+            if age < self.stale_seconds or (made_under == generation and age <= MAX_AGE):
                 self.hits += 1
                 return value
         self.misses += 1
