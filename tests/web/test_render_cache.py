@@ -170,3 +170,38 @@ def test_persian_and_english_are_cached_apart(site):
         assert _render(fa, path) == fa_page and _render(en, path) == en_page
     assert "How matching works" in _render(en, "/how-matching-works")
     assert "How matching works" not in _render(fa, "/how-matching-works")
+
+
+def test_with_redis_the_generation_is_shared_between_processes(seeded_sqlite_file, tmp_path):
+    """Another process's write reaches this process's cached renders through the generation in Redis: simulated
+    by a change this process does not see happen (SQL on the database file) and that process's bump (INCR)."""
+    import sqlite3
+    import uuid
+
+    import redis
+
+    from dash_app import create_app
+
+    path = tmp_path / "demo.sqlite3"
+    shutil.copy(seeded_sqlite_file, path)
+    prefix = f"hamyar-test-renders-{uuid.uuid4().hex[:8]}:"
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "renders",
+                      "RATELIMIT_ENABLED": False, "REDIS_URL": "redis://127.0.0.1:6379/0",
+                      "HAMYAR_BACKGROUND": "diskcache", "HAMYAR_CACHE_PREFIX": prefix})
+    client = redis.Redis(host="127.0.0.1", port=6379)
+    try:
+        app.extensions[EXTENSION_KEY].stale_seconds = 0.0
+        pid, _chair = _chair_project(app)
+        anon = _browser(app, lang="en")
+        assert "Renamed elsewhere" not in _render(anon, f"/projects/{pid}")
+        conn = sqlite3.connect(path)
+        with conn:
+            conn.execute("UPDATE projects SET title_en = 'Renamed elsewhere' WHERE id = ?", (pid,))
+        conn.close()
+        assert "Renamed elsewhere" not in _render(anon, f"/projects/{pid}")  # nothing told this process yet
+        client.incr(f"{prefix}generation")  # the other process's bump after its commit
+        assert "Renamed elsewhere" in _render(anon, f"/projects/{pid}")
+    finally:
+        for key in client.scan_iter(f"{prefix}*"):
+            client.delete(key)
+        app.extensions["hamyar_db"].dispose()
