@@ -134,6 +134,13 @@ def create_app(config: dict[str, Any] | None = None, *, default_environment: str
 
     configure_audit(server.extensions[EXTENSION_KEY], settings.audit_config())  # keyed chain, anchors (issue 18)
     server.extensions[cache.EXTENSION_KEY] = cache.make_cache(settings)
+    from dash_app import encoding, render_cache  # public renders, keyed by the same generation (issue 19)
+
+    encoding.install()  # Dash's answers through orjson (dash_app/encoding.py), when it is installed
+
+    server.extensions[render_cache.EXTENSION_KEY] = render_cache.make_render_cache(
+        server.extensions[cache.EXTENSION_KEY],
+        float(server.config.get("RENDER_STALE_SECONDS", render_cache.DEFAULT_STALE_SECONDS)))
 
     Babel(server, locale_selector=i18n.select_language)
 

@@ -51,6 +51,7 @@ class SessionUser(UserMixin):
     language: str
     is_governorate: bool
     token: str = ""  # the server-side session (models.accounts.sessions) this request belongs to
+    roles_version: int = 0  # users.roles_version as this request read it (current_roles trusts carried roles by it)
 
     def get_id(self) -> str:
         # flask-login keeps this in the session and in the remember-me cookie; _load_user looks the token up.
@@ -59,7 +60,7 @@ class SessionUser(UserMixin):
 
 def session_user(user: User, token: str) -> SessionUser:
     return SessionUser(id=user.id, name=user.name, language=user.language, is_governorate=bool(user.is_governorate),
-                       token=token)
+                       token=token, roles_version=int(user.roles_version or 0))
 
 
 login_manager = LoginManager()
@@ -97,17 +98,39 @@ def current_user_id() -> int | None:
     return int(current_user.id) if current_user.is_authenticated else None
 
 
+ROLES_SESSION_KEY = "_roles"  # {"user", "version", "member", "chair"}: the table roles this signed session carries
+
+
 def current_roles() -> Roles:
-    """The signed-in user's roles, read once per request (ANONYMOUS when nobody is signed in)."""
+    """The signed-in user's roles (ANONYMOUS when nobody is signed in), once per request.
+
+    The table roles travel in the signed session with the users.roles_version they were read at, and are
+    used only while that is the version `_load_user` read from the user's row on this request (every role
+    change moves it in its own transaction: models.orm.roles_version); otherwise, or for another user, they
+    are read again (models.core.permissions.roles_of) and carried anew. The governorate flag and the
+    account being active come from that same row, read on every request."""
     if "hamyar_roles" not in g:
         uid = current_user_id()
         if uid is None:
             g.hamyar_roles = ANONYMOUS
         else:
-            from dash_app.db import get_db
+            version = int(getattr(current_user, "roles_version", 0))
+            carried = session.get(ROLES_SESSION_KEY)
+            if (isinstance(carried, dict) and carried.get("user") == uid and carried.get("version") == version
+                    and isinstance(carried.get("member"), list) and isinstance(carried.get("chair"), list)):
+                g.hamyar_roles = Roles(citizen=True, governorate=bool(current_user.is_governorate),
+                                       member_of=frozenset(carried["member"]), chair_of=frozenset(carried["chair"]))
+            else:
+                from dash_app.db import get_db
 
-            with get_db().reader() as s:
-                g.hamyar_roles = roles_of(s, uid)
+                with get_db().reader() as s:
+                    roles = roles_of(s, uid)
+                g.hamyar_roles = roles
+                if roles.is_anonymous:
+                    session.pop(ROLES_SESSION_KEY, None)
+                else:
+                    session[ROLES_SESSION_KEY] = {"user": uid, "version": version, "member": sorted(roles.member_of),
+                                                  "chair": sorted(roles.chair_of)}
     return g.hamyar_roles
 
 

@@ -121,13 +121,16 @@ def _json_safe(value: Any) -> Any:
 # Columns never copied into the audit log, which lives forever: no history needs a password's or a reset
 # link's hash.
 _SECRET_COLUMNS = {"password_hash", "token_hash"}
+# Machinery, not state: users.roles_version moves with every role change (models.orm.roles_version) in the
+# flush after the event's snapshot was taken, so a snapshot would hold a value that was never the row's.
+_MACHINERY_COLUMNS = {"roles_version"}
 
 
 def snapshot(obj: Any, columns: list[str] | None = None) -> dict[str, Any]:
     """The object's column values as JSON, for an audit event's before/after."""
     mapper = inspect(obj).mapper
     names = columns or [c.key for c in mapper.column_attrs]
-    return {n: _json_safe(getattr(obj, n)) for n in names if n not in _SECRET_COLUMNS}
+    return {n: _json_safe(getattr(obj, n)) for n in names if n not in _SECRET_COLUMNS and n not in _MACHINERY_COLUMNS}
 
 
 def _audited_objects(session: Session) -> list[Any]:

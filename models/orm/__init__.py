@@ -65,6 +65,9 @@ __all__ = [
     "ValuationRate",
 ]
 
+# users.roles_version follows every role change (a flush listener; the web trusts carried roles by it).
+import models.orm.roles_version  # noqa: E402,F401
+
 # Which models every change must be audited for (see models.audit.log).
 for _cls in (User, District, Skill, Table, TableMembership, ChairElection, ChairCandidate, ChairBallot,
              Project, Need, Pledge, Allocation, MatchingRun, PBCycle, PBCycleProject, PBBallot, ValuationRate,

@@ -40,6 +40,9 @@ class User(Base):
     phone_verified_at: Mapped[datetime | None]
     # When a code sent to `email` was last confirmed (migration 0028): notifications go by e-mail only then.
     email_verified_at: Mapped[datetime | None]
+    # Moved by every change to this person's roles (models.orm.roles_version, migration 0030): the web's
+    # copy of their roles in the signed session is trusted only while it carries the current value.
+    roles_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.name!r}>"

@@ -1,6 +1,7 @@
 """The home page: what Hamyar is, the citizens' help gathered so far (the PB budget apart), the projects most in need, a call to pledge.
 
-Imports dash, models (browse) and dash_app. Every figure is read live from the database.
+Imports dash, models (browse) and dash_app. Every figure is read from the database,
+through the render cache (at most ~1 s old).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from dash_app.i18n import _, _l, current_language, format_money, format_number
 from dash_app.layout import icon, page
 from dash_app.pages.citizen import ids
 from dash_app.pages.citizen.cards import project_list
+from dash_app.render_cache import cached_render
 from dash_app.ui.labels import KIND_ICON, kind_label
 from dash_app.ui.quantities import quantity_text
 from models.core.enums import HelpKind
@@ -31,12 +33,19 @@ def _total_card(kind: HelpKind, mobilised: int, delivered: int, lang: str) -> ht
 
 @page(__name__, path="/", title=_l("Home"), roles={ANYONE}, nav=False, order=0, icon="house")
 def layout(**_kw):
+    # The same for everyone of a language but for where "Offer help" leads (no one's name, roles or data):
+    # cached per language and sign-in state (dash_app.render_cache), ~1 s stale at most on the totals.
+    signed_in = bool(current_user.is_authenticated)
+    return cached_render(__name__, signed_in, lambda: _home(signed_in))
+
+
+def _home(signed_in: bool):
     lang = current_language()
     with get_db().reader() as s:
         figures = totals(s)
         needy = most_in_need(s, limit=6)
         tables = table_choices(s)
-    pledge_href = "/pledge" if current_user.is_authenticated else "/login?next=/pledge"
+    pledge_href = "/pledge" if signed_in else "/login?next=/pledge"
     return html.Div([
         html.Section([
             html.H1(_("Hamyar: helping hands for Amol county"), className="h2"),

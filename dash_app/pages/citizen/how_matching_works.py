@@ -9,6 +9,7 @@ from dash import html
 from dash_app.auth import ANYONE
 from dash_app.i18n import _, _l, format_number, format_percent
 from dash_app.layout import icon, page
+from dash_app.render_cache import cached_render
 
 # The default parameters of the solver (docs/matching.md "params").
 NEAR_FACTOR, FAR_FACTOR, PREFERRED_BONUS, SKILL_FLOOR = 0.85, 0.7, 0.25, 0.5
@@ -22,6 +23,10 @@ def _section(title: str, *children, icon_name: str) -> html.Section:
 @page(__name__, path="/how-matching-works", title=_l("How matching works"), roles={ANYONE}, nav=True, menu="results",
       order=90, icon="diagram-3")
 def layout(**_kw):
+    return cached_render(__name__, None, _article)  # the same for everyone of a language
+
+
+def _article():
     return html.Article([
         html.H1(_("How matching works"), className="h2"),
         html.P(_("Hamyar's matching rules are public, so that a citizen, a table chair and an auditor can "

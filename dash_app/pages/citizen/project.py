@@ -8,11 +8,12 @@ from urllib.parse import urlencode
 
 from dash import dcc, html
 
-from dash_app.auth import ANYONE
+from dash_app.auth import ANYONE, current_roles
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, format_date, format_number, format_percent, parse_int
 from dash_app.layout import icon, page
 from dash_app.pages.citizen import ids
+from dash_app.render_cache import cached_render
 from dash_app.ui.bidi import isolate, user_text
 from dash_app.ui.coverage import coverage_bar, coverage_legend
 from dash_app.ui.labels import HORIZON_LABEL, KIND_ICON, PROJECT_KIND_LABEL, PROJECT_STATUS_LABEL, kind_label
@@ -22,6 +23,7 @@ from dash_app.ui.proposals import origin_note
 from dash_app.ui.quantities import quantity_text
 from models.core.enums import AllocationStatus, ProjectKind, ProjectStatus
 from models.core.errors import NotFound
+from models.core.permissions import ANONYMOUS, Roles
 from models.projects.browse import NeedView, ProjectView, project_view
 from models.results.indicators import curves as indicator_curves
 from models.results.milestones import path_of
@@ -94,13 +96,11 @@ def _contribution_row(c, lang: str) -> html.Li:
     ], className="list-group-item d-flex flex-wrap justify-content-between align-items-center gap-1")
 
 
-def results_of_project(session, project):
+def results_of_project(session, project, roles: Roles):
     """The "Target and path" section (dash_app.ui.results); its chair gets the link to the editor."""
-    from dash_app.auth import current_roles
     from dash_app.ui.results import results_section
     from models.results.pilots import pilot_of_project
 
-    roles = current_roles()
     editor = f"/progress/{project.id}" if project.table_id in roles.chair_of else None
     pilot = pilot_of_project(session, project.id)
     pilot_href = f"/pilots/{pilot}" if pilot else (
@@ -121,13 +121,21 @@ def not_found() -> html.Section:
 @page(__name__, path="/projects/<project_id>", path_template="/projects/<project_id>", title=_l("Project"),
       roles={ANYONE})
 def layout(project_id=None, contributions=None, **_kw):
-    lang = current_language()
     pid = parse_int(project_id) if isinstance(project_id, str) and len(project_id) < 12 else None
     page_no = parse_int(contributions) if isinstance(contributions, str) and len(contributions) < 8 else None
+    roles = current_roles()
+    if roles.chair_of or roles.governorate:
+        return _project(pid, page_no, roles)  # a chair's editor link, the staff's pilot link: theirs, never cached
+    # Everyone else sees the same page: cached per language, project and contributions page (~1 s stale at most).
+    return cached_render(__name__, (pid, page_no), lambda: _project(pid, page_no, ANONYMOUS))
+
+
+def _project(pid: int | None, page_no: int | None, roles: Roles):
+    lang = current_language()
     try:
         with get_db().reader() as s:
             view = project_view(s, pid, contributions_page=page_no or 1)
-            results = results_of_project(s, view.project)  # issue 22: target, path, timeline
+            results = results_of_project(s, view.project, roles)  # issue 22: target, path, timeline
             origin = origin_of_project(s, view.project.id)  # issue 21: the citizen proposal it was adopted from
     except NotFound:
         return not_found()

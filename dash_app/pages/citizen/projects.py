@@ -16,6 +16,7 @@ from dash_app.i18n import _, _l, current_language, format_number, parse_int
 from dash_app.layout import icon, page
 from dash_app.pages.citizen import ids
 from dash_app.pages.citizen.cards import project_list
+from dash_app.render_cache import cached_render
 from dash_app.ui.labels import PROJECT_KIND_LABEL, kind_label
 from dash_app.ui.pager import pager, past_the_end
 from models.core.enums import HelpKind, ProjectKind
@@ -120,8 +121,16 @@ def filters_form(flt: ProjectFilter, lang: str, tables, districts) -> html.Form:
 
 @page(__name__, path="/projects", title=_l("Projects"), roles={ANYONE}, nav=True, order=10, icon="kanban")
 def layout(**query):
-    lang = current_language()
+    # The same for everyone (a GET form, no token, nothing of the person's): cached per language and filter;
+    # a free-text search is rendered afresh (its words are too many to keep).
     flt = filter_from_query(query)
+    if flt.text:
+        return _projects(flt)
+    return cached_render(__name__, repr(flt), lambda: _projects(flt))
+
+
+def _projects(flt: ProjectFilter):
+    lang = current_language()
     with get_db().reader() as s:
         result = browse_projects(s, flt)
         tables = table_choices(s)

@@ -30,6 +30,7 @@ from dash_app.i18n import (
 from dash_app.layout import icon, page
 from dash_app.pages.pb import explain_view, ids
 from dash_app.pages.pb import ids_census as census_ids
+from dash_app.render_cache import cached_render
 from dash_app.ui.eligibility import cycle_sentence
 from dash_app.ui.names import name_in
 from models.core.enums import PBBallotRule
@@ -129,7 +130,12 @@ def _heading_sections(res: pb_cycles.PublicResult, rows: list, names: dict[str, 
 
 
 def _results(cycle_ids: list[int], lang: str):
-    """Published cycles: aggregates only (votes per project, funded or not, budget left)."""
+    """Published cycles: aggregates only (votes per project, funded or not, budget left); the same for
+    everyone, so cached per language and cycles (dash_app.render_cache)."""
+    return cached_render(__name__ + ".results", tuple(cycle_ids), lambda: _results_now(cycle_ids, lang))
+
+
+def _results_now(cycle_ids: list[int], lang: str):
     if not cycle_ids:
         return html.Div(id=ids.VOTE_RESULTS)
     sections = []

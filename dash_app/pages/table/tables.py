@@ -13,6 +13,7 @@ from dash_app.i18n import _, _l, current_language, format_number
 from dash_app.layout import icon, page
 from dash_app.pages.table import ids
 from dash_app.pages.table.runs import execute_claimed, run_panel, start_or_poll
+from dash_app.render_cache import cached_render
 from dash_app.ui.names import name_in
 from models.core.enums import RunScope
 from models.projects.editing import tables_overview
@@ -49,6 +50,13 @@ def _project_titles(lang: str) -> dict[int, str]:
 
 @page(__name__, path="/tables", title=_l("Tables"), roles={ANYONE}, nav=True, order=20, icon="people")
 def layout(**_kw):
+    roles = current_roles()
+    if roles.governorate or roles.chair_of:
+        return _tables()  # the county run panel, a chair's "proposals await you": theirs, never cached
+    return cached_render(__name__, None, _tables)  # everyone else: the same list, per language
+
+
+def _tables():
     lang = current_language()
     with get_db().reader() as s:
         cards = tables_overview(s)
