@@ -99,3 +99,18 @@ def log_in(client, who: str, password: str = PASSWORD, remember: bool = False):
     resp = client.post("/login", data=data)
     client.get("/")  # refresh the CSRF cookie after the token rotated
     return resp
+
+
+@pytest.fixture
+def seeded_site(seeded_sqlite_file, tmp_path):
+    """The app on a copy of the seeded demo, rate limits off (the render cache's and the roles' tests)."""
+    import shutil
+
+    from dash_app import create_app
+
+    path = tmp_path / "demo.sqlite3"
+    shutil.copy(seeded_sqlite_file, path)
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "seeded-site",
+                      "RATELIMIT_ENABLED": False})
+    yield app
+    app.extensions["hamyar_db"].dispose()

@@ -24,15 +24,8 @@ from models.projects.editing import ProjectInput, update_project
 
 
 @pytest.fixture
-def site(seeded_sqlite_file, tmp_path):
-    from dash_app import create_app
-
-    path = tmp_path / "demo.sqlite3"
-    shutil.copy(seeded_sqlite_file, path)
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "renders",
-                      "RATELIMIT_ENABLED": False})
-    yield app
-    app.extensions["hamyar_db"].dispose()
+def site(seeded_site):
+    return seeded_site
 
 
 class Clock:

@@ -6,8 +6,6 @@ and while nothing changes the roles are not read again.
 """
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from sqlalchemy import event, select
 
@@ -21,15 +19,8 @@ from models.orm.tables import Table, TableMembership
 
 
 @pytest.fixture
-def site(seeded_sqlite_file, tmp_path):
-    from dash_app import create_app
-
-    path = tmp_path / "demo.sqlite3"
-    shutil.copy(seeded_sqlite_file, path)
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "roles",
-                      "RATELIMIT_ENABLED": False})
-    yield app
-    app.extensions["hamyar_db"].dispose()
+def site(seeded_site):
+    return seeded_site
 
 
 def _browser(app, who: str) -> Browser:
