@@ -172,8 +172,11 @@ def test_a_problem_goes_from_the_phone_form_to_an_adopted_project_with_a_matched
     page.goto(f"/tables/{health_id}")
     wait_ready(page, f"#table-editor-list [data-project='{project_id}']")
     page.click(f'[data-need-toggle="{project_id}"]')  # on a phone the add-need form is folded away
-    page.locator(f"#table-need-form-{project_id}").wait_for(state="visible")
+    # Bootstrap's collapse is still sliding open while the form is already "visible"; a press in that
+    # moment can land beside the button. A person presses once it has opened: wait for "show".
+    page.wait_for_selector(f"#table-need-form-{project_id}.collapse.show")
     page.fill(_pid("table-need-qty", project_id), "۴۰٬۰۰۰٬۰۰۰")
+    assert page.input_value(_pid("table-need-qty", project_id)) == "۴۰٬۰۰۰٬۰۰۰"
     page.click(_pid("table-need-add", project_id))
     page.wait_for_selector(f"#table-editor-list [data-project='{project_id}'] [data-need]")
     page.click(f"[id='{{\"project\":{project_id},\"to\":\"open\",\"type\":\"table-project-status-button\"}}']")
