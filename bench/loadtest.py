@@ -283,7 +283,30 @@ def accept_first(b: Browser, table_id: int, queue: Any, pick: int = 0) -> tuple[
     alert = json.dumps(resp.get("table-review-alert", {}))
     if "danger" in alert:
         raise CallbackError(f"accept refused: {alert[:300]}")
-    return True, resp["table-review-list"]["children"]
+    if "table-review-list" in resp:  # the queue drawn again (the page's last proposal, or a refusal)
+        return True, resp["table-review-list"]["children"]
+    return True, apply_side_updates(queue, out.get("sideUpdate", {}))  # answered in place
+
+
+def apply_side_updates(tree: Any, side: dict) -> Any:
+    """What the renderer does with a callback's set_props on the components of `tree`, in place: each
+    component whose id (as the renderer spells a pattern id) is in `side` takes those props. A Patch
+    (a dict with "__dash_patch_update") is left out: the bench reads only the ids of what is on screen."""
+    def key(cid: Any) -> str:
+        return json.dumps(cid, sort_keys=True, separators=(",", ":")) if isinstance(cid, dict) else str(cid)
+
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            props = node.get("props")
+            if isinstance(props, dict) and key(props.get("id")) in side:
+                props.update({k: v for k, v in side[key(props.get("id"))].items()
+                              if not (isinstance(v, dict) and "__dash_patch_update" in v)})
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return tree
 
 
 def dashboard_values(table: Any = "", kind: Any = "", district: Any = "") -> dict:

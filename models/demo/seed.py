@@ -260,7 +260,7 @@ def seed_demo(session: Session, seed: int = DEMO_SEED) -> SeedSummary:
 
     # Projects and needs; logistics needs and pledges name a catalogue item (issue 16 item 1), drawn from
     # a generator of their own so that the other draws stay as they were.
-    item_ids = dict(session.execute(select(LogisticsItem.slug, LogisticsItem.id)).tuples().all())
+    item_ids = dict(session.execute(select(LogisticsItem.slug, LogisticsItem.id)).all())
     rng_items = random.Random(seed + 16)
     statuses = [ProjectStatus.OPEN] * 41 + [ProjectStatus.IN_PROGRESS] * 6 + [ProjectStatus.COMPLETED, ProjectStatus.DRAFT,
                                                                                ProjectStatus.DRAFT]
@@ -397,7 +397,7 @@ def _seed_allocations(session, rng, pledge_ids, pledge_rows, pledge_skills_, ple
                       need_skills_, need_project, statuses, table_ids, chairs, governorate_id, audit_rows,
                       need_accepts_) -> int:
     """Decided history for the demo: a third of the pledges matched greedily, some accepted and delivered."""
-    slug_of_item_ = dict(session.execute(select(LogisticsItem.id, LogisticsItem.slug)).tuples().all())
+    slug_of_item_ = dict(session.execute(select(LogisticsItem.id, LogisticsItem.slug)).all())
     table_of_key = table_ids
     need_left = [n["quantity"] for n in need_rows]
     run_at = DEMO_NOW - timedelta(days=20)

@@ -485,9 +485,16 @@ def recent_decisions(session: Session, table_id: int, limit: int = 10) -> list[t
             for a in allocs]
 
 
-def pending_count(session: Session, table_id: int) -> int:
+def pending_count(session: Session, table_id: int,
+                  status: AllocationStatus = AllocationStatus.PROPOSED) -> int:
+    """How many of the table's allocations are in `status` (proposals by default; ACCEPTED: awaiting delivery)."""
     return session.scalar(select(func.count()).select_from(_items_query(
-        table_id, (AllocationStatus.PROPOSED,)).subquery())) or 0
+        table_id, (status,)).subquery())) or 0
+
+
+def as_page(alloc: Allocation, table_id: int) -> DecisionPage:
+    """One allocation just decided, grouped as the lists show it (read from what the decision loaded)."""
+    return DecisionPage(total=1, groups=_grouped([alloc], table_id))
 
 
 def review_queue(session: Session, table_id: int, *, offset: int = 0, limit: int = 50) -> list[Allocation]:

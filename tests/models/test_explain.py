@@ -22,7 +22,7 @@ def world(db):
     with db.unit_of_work() as s:
         w = build_world(s)
         w.db = db
-        w.item = dict(s.execute(select(LogisticsItem.slug, LogisticsItem.id)).tuples().all())
+        w.item = dict(s.execute(select(LogisticsItem.slug, LogisticsItem.id)).all())
         second = Project(table_id=w.health, kind=s.get(Project, w.project).kind, title_fa="دوم", priority=3,
                          status=s.get(Project, w.project).status)
         s.add(second)

@@ -32,7 +32,7 @@ def world(db):
         s.flush()
         w.gov = gov.id
         w.db = db
-        w.item = dict(s.execute(select(LogisticsItem.slug, LogisticsItem.id)).tuples().all())
+        w.item = dict(s.execute(select(LogisticsItem.slug, LogisticsItem.id)).all())
         return w
 
 

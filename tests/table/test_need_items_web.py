@@ -41,7 +41,7 @@ def test_a_logistics_need_names_its_item_and_substitutes(demo_app, demo_db):
     with demo_db.reader() as s:
         project = s.scalar(select(Project.id).where(Project.table_id == table_id, Project.status == "open")
                            .order_by(Project.id))
-        item = dict(s.execute(select(LogisticsItem.slug, LogisticsItem.id)).tuples().all())
+        item = dict(s.execute(select(LogisticsItem.slug, LogisticsItem.id)).all())
     client = demo_app.test_client()
     log_in(client, "chair")
     base = {ids.NEED_KIND_TYPE: "logistics", ids.NEED_QTY_TYPE: "6", ids.NEED_DESC_TYPE: "", ids.NEED_SKILLS_TYPE: [],

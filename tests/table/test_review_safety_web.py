@@ -22,8 +22,10 @@ def _key(app, marker: str) -> str:
 
 
 def _post(client, app, key: str, table_id: int, trigger: dict | str, *, prop: str = "n_clicks", value=1,
-          patterns: dict | None = None, values: dict | None = None):
-    """One callback as the renderer posts it; `patterns`: type -> [(id, value)] of the pattern ids on the page."""
+          patterns: dict | None = None, values: dict | None = None, whole: bool = False):
+    """One callback as the renderer posts it; `patterns`: type -> [(id, value)] of the pattern ids on the page.
+
+    The answer's "response" (what the outputs get), or with `whole` the answer itself (its "sideUpdate" too)."""
     entry = app.extensions["hamyar_dash"].callback_map[key]
     patterns, values = dict(patterns or {}), dict(values or {})
     if isinstance(trigger, dict):
@@ -55,6 +57,8 @@ def _post(client, app, key: str, table_id: int, trigger: dict | str, *, prop: st
     resp = client.post("/_dash-update-component", json=body, headers={"X-CSRFToken": csrf(client)})
     assert resp.status_code == 200, resp.data[:500]
     data = resp.get_json()
+    if whole:
+        return data
     return data["response"] if "response" in data else data
 
 

@@ -155,3 +155,8 @@ def need_edit_id(need_id: int) -> str:
     return f"table-need-edit-{need_id}"
 
 TABLE_PROPOSALS = "table-proposals"       # the link to the citizen proposals to the table (issue 21)
+# Issue 19 item 3: a single accept is answered in place (set_props), not by drawing both lists again.
+REVIEW_ITEM_TYPE = "table-review-item"       # {"type", "alloc"}: a proposal's row in the queue
+REVIEW_COUNT = "table-review-count"          # holds "n proposals await your decision" (data-pending)
+DELIVERY_COUNT = "table-delivery-count"      # holds the accepted list's count (DELIVERY_LIST, data-awaiting)
+DELIVERY_RECENT = "table-delivery-recent"    # the accepted list's entries added since it was drawn, newest first

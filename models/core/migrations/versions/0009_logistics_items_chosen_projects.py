@@ -134,7 +134,7 @@ def upgrade() -> None:
     op.bulk_insert(items, [dict(slug=s, name_fa=fa, name_en=en, category=c, active=True, created_at=now)
                            for s, fa, en, c in CATALOGUE])
     conn = op.get_bind()
-    id_of: dict[str, int] = dict(conn.execute(sa.text("SELECT slug, id FROM logistics_items")).tuples().all())
+    id_of: dict[str, int] = dict(conn.execute(sa.text("SELECT slug, id FROM logistics_items")).all())
     for table in ("needs", "pledges"):
         rows = conn.execute(sa.text(f"SELECT id, description FROM {table} WHERE kind = 'logistics'")).all()
         by_item: dict[int, list[int]] = {}
