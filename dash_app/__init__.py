@@ -186,7 +186,24 @@ def create_app(config: dict[str, Any] | None = None, *, default_environment: str
     missing = vendor.missing_assets()
     if missing:
         log.warning(vendor.missing_assets_message(missing))
+    _dash_first_request_now(server)
     return server
+
+
+def _dash_first_request_now(server: Flask) -> None:
+    """Run Dash's first-request set-up here, before any thread serves.
+
+    Dash does it in two before_request hooks (its `_setup_server`, and the Pages router registering its
+    callbacks), each behind a flag it checks and then sets. A worker's first requests arrive together
+    (gunicorn gthread, a browser's parallel fetches): one thread registered the router's callbacks while
+    another iterated the callbacks in `_setup_server` ("dictionary changed size during iteration", a 500
+    on the load benchmark's first health check), or answered before the set-up had finished. Run now,
+    once, the flags make the hooks return at once on every request after.
+    """
+    hooks = [f for f in server.before_request_funcs.get(None, []) if getattr(f, "__module__", "") == "dash.dash"]
+    with server.test_request_context("/"):
+        for hook in hooks:
+            hook()
 
 
 def content_security_policy(app: dash.Dash) -> str:
