@@ -22,18 +22,7 @@ ACCOUNT_PASSWORD_ERROR = "account-password-error"
 ACCOUNT_PASSWORD_NOTICE = "account-password-notice"
 ACCOUNT_SHOW_NAME = "account-show-name"            # the "show my name publicly" switch (issue 20 item 13)
 ACCOUNT_SHOW_NAME_STATUS = "account-show-name-status"
-# One-time-code forms (issue 23): sign up, sign in and forgot password by code; unsubscribe; preferences
-# The one-time-code forms' ids live with their builder's shared ids (dash_app.ui.code_forms).
-from dash_app.ui.ids import (  # noqa: E402,F401
-    CODE_CONFIRM,
-    CODE_ERROR,
-    CODE_FORM,
-    CODE_LOGIN_FORM,
-    CODE_RESEND,
-    CODE_SEND,
-    CODE_SENT,
-)
-
+# The one-time-code forms' ids (issue 23) live with their builder's shared ids (dash_app.ui.ids).
 UNSUBSCRIBE_FORM = "unsubscribe-form"
 UNSUBSCRIBE_DONE = "unsubscribe-done"
 UNSUBSCRIBE_ERROR = "unsubscribe-error"
