@@ -316,8 +316,10 @@ def dashboard_values(table: Any = "", kind: Any = "", district: Any = "") -> dic
 
 def refresh_dashboard(b: Browser, **filters: Any) -> dict:
     out = b.callback(DASHBOARD, dashboard_values(**filters), [("gov-f-table", "value")])
-    if "alert" in json.dumps(out["response"].get("gov-f-error", {})):
+    if "alert" in json.dumps(out.get("response", {}).get("gov-f-error", {})):
         raise CallbackError("dashboard filter refused")
+    if "gov-fig-tables" not in out.get("response", {}):  # a failed callback answers without its figures
+        raise CallbackError(f"the dashboard did not draw: {json.dumps(out)[:300]}")
     return out
 
 

@@ -33,7 +33,7 @@ from typing import Any
 
 from sqlalchemy import event, select
 
-from bench.loadtest import Browser, FlaskTransport, accept_first, pledge, walk_ids
+from bench.loadtest import Browser, FlaskTransport, accept_first, pledge, refresh_dashboard, walk_ids
 from models.core.db import Database
 from models.demo.seed import DEMO_PASSWORD
 
@@ -165,7 +165,17 @@ def cases(app, project_id: int) -> list[tuple[str, str | None, Callable[[Browser
         ("citizen unread badge", "citizen", lambda b: b.unread("/my")),
         ("pledge confirm (write)", "citizen", lambda b: pledge(b, "pledge-confirm", "250000")),
         ("chair accept (write)", "chair", ChairQueue()),
+        ("gov dashboard refresh", "gov", lambda b: refresh_dashboard(b)),
+        ("gov dashboard refresh (cold)", "gov", _cold_board(app, lambda b: refresh_dashboard(b))),
     ]
+
+
+def _cold_board(app, action: Callable[[Browser], Any]) -> Callable[[Browser], Any]:
+    """The dashboard's refresh after a write (as in a campaign: every audited commit moves the generation)."""
+    def run(b: Browser) -> Any:
+        app.extensions["hamyar_cache"].bump()
+        return action(b)
+    return run
 
 
 class ServerTime:
