@@ -105,6 +105,35 @@ def localise_figure(fig: go.Figure, lang: str | None = None, *, numeric_axis: st
     return fig
 
 
+def merge_layout(layout: dict, update: dict) -> dict:
+    """`update` merged into the layout dict `layout` as `fig.update_layout` merges: dicts key by key, the rest
+    replaced. With `localised_layout` and `built_figure` a chart is built in one go: each `update_layout` on a
+    Figure runs Plotly's validators over what it sets, and the governorate's charts did that ~8 times each."""
+    for key, value in update.items():
+        if isinstance(value, dict) and isinstance(layout.get(key), dict):
+            merge_layout(layout[key], value)
+        else:
+            layout[key] = merge_layout({}, value) if isinstance(value, dict) else value
+    return layout
+
+
+def localised_layout(layout: dict, lang: str | None = None, *, numeric_axis: str | None = None,
+                     ticks: Iterable[float] | None = None) -> dict:
+    """What `localise_figure` sets, merged into a layout dict (the escaping is `built_figure`'s)."""
+    lang = resolve_language(lang)
+    merge_layout(layout, figure_layout(lang))
+    if lang == "fa":
+        merge_layout(layout, {"xaxis": {"autorange": "reversed"}, "yaxis": {"side": "right"}})
+    if numeric_axis and ticks is not None:
+        merge_layout(layout, {f"{numeric_axis}axis": persian_ticks(ticks, lang)})
+    return layout
+
+
+def built_figure(traces: Sequence[Any], layout: dict) -> go.Figure:
+    """The Figure of `traces` and a finished `layout` dict, validated once, every text escaped."""
+    return escape_figure_text(go.Figure(data=list(traces), layout=layout))
+
+
 def nice_ticks(maximum: float, count: int = 5) -> list[float]:
     """Round tick values from 0 to at least `maximum` (1, 2 or 5 times a power of ten apart)."""
     import math

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from dash_app.i18n import _, _l, format_number, format_percent, localise_digits, resolve_language
-from dash_app.ui.charts import localise_figure, localise_labels, nice_ticks
+from dash_app.ui.charts import built_figure, localise_labels, localised_layout, merge_layout, nice_ticks
 from dash_app.ui.labels import kind_label
 from dash_app.ui.names import name_in
 from models.core.enums import HelpKind
@@ -51,18 +51,18 @@ def without_common_words(names: Sequence[str]) -> list[str]:
     return [" ".join(w[lead:len(w) - tail]) for w in words]
 
 
-def fit_layout(fig: go.Figure, lang: str) -> go.Figure:
+def fit_layout(layout: dict, lang: str) -> dict:
     """Room for every label in both directions: margins grow to the tick labels (automargin) on whichever
     side the axis sits (the right in Persian), axis titles stand off their ticks, and the legend is one row
     between the title and the plot, never over the bars."""
     rtl = lang == "fa"
-    fig.update_layout(margin={"l": 8, "r": 8, "t": 84, "b": 40},
-                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right" if rtl else "left",
-                              "x": 1 if rtl else 0, "title": {"text": ""}},
-                      title={"y": 0.98, "yanchor": "top"})
-    fig.update_xaxes(automargin=True, title_standoff=10)
-    fig.update_yaxes(automargin=True, title_standoff=10)
-    return fig
+    return merge_layout(layout, {
+        "margin": {"l": 8, "r": 8, "t": 84, "b": 40},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right" if rtl else "left",
+                   "x": 1 if rtl else 0, "title": {"text": ""}},
+        "title": {"y": 0.98, "yanchor": "top"},
+        "xaxis": {"automargin": True, "title": {"standoff": 10}},
+        "yaxis": {"automargin": True, "title": {"standoff": 10}}})
 
 
 def _top(groups: Sequence[GroupTotal], limit: int | None, lang: str) -> list[GroupTotal]:
@@ -83,12 +83,11 @@ def million_toman(rials: int) -> float:
     return rials / MILLION_TOMAN
 
 
-def _empty(fig: go.Figure, lang: str) -> go.Figure:
-    fig.add_annotation(text=_("Nothing mobilised for these filters yet."), showarrow=False, x=0.5, y=0.5,
-                       xref="paper", yref="paper", font={"size": 14})
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
+def _empty(layout: dict, lang: str) -> dict:
+    layout["annotations"] = [*layout.get("annotations", []), {
+        "font": {"size": 14}, "showarrow": False, "text": _("Nothing mobilised for these filters yet."),
+        "x": 0.5, "xref": "paper", "y": 0.5, "yref": "paper"}]
+    return merge_layout(layout, {"xaxis": {"visible": False}, "yaxis": {"visible": False}})
 
 
 def groups_figure(groups: Sequence[GroupTotal], title: str, lang: str | None = None,
@@ -103,25 +102,24 @@ def groups_figure(groups: Sequence[GroupTotal], title: str, lang: str | None = N
     real = [i for i, g in enumerate(groups) if g.id != -1]   # the "others" bar keeps its own words
     stripped = dict(zip(real, without_common_words([full[i] for i in real])))
     names = [short_label(stripped.get(i, n)) for i, n in enumerate(full)]
-    fig = go.Figure()
+    traces = []
     for kind in HelpKind:
         values = [million_toman(g.value_by_kind.get(kind, 0)) for g in groups]
         if not any(values):
             continue
-        fig.add_trace(go.Bar(
+        traces.append(go.Bar(
             y=names, x=values, name=kind_label(kind), orientation="h", marker_color=KIND_COLOURS[kind],
             customdata=[[n, format_number(v, lang, decimals=1)] for n, v in zip(full, values)],
             hovertemplate="%{customdata[0]}<br>" + kind_label(kind) + ": %{customdata[1]} " + _("million toman")
             + "<extra></extra>"))
-    fig.update_layout(barmode="stack", title=title, height=max(280, 110 + 34 * len(groups)),
-                      xaxis_title=_("million toman"))
-    fig.update_yaxes(autorange="reversed")  # largest first, at the top
+    layout = {"barmode": "stack", "title": {"text": title}, "height": max(280, 110 + 34 * len(groups)),
+              "xaxis": {"title": {"text": _("million toman")}},
+              "yaxis": {"autorange": "reversed"}}  # largest first, at the top
     if not groups:
-        return localise_figure(_empty(fig, lang), lang)
+        return built_figure(traces, localised_layout(_empty(layout, lang), lang))
     top = max(million_toman(g.value) for g in groups)
-    fig = localise_figure(fig, lang, numeric_axis="x", ticks=nice_ticks(top))
-    fig.update_yaxes(autorange="reversed")
-    return fit_layout(fig, lang)
+    return built_figure(traces, fit_layout(localised_layout(layout, lang, numeric_axis="x", ticks=nice_ticks(top)),
+                                           lang))
 
 
 def month_label(year: int, month: int, lang: str | None = None) -> str:
@@ -132,21 +130,22 @@ def months_figure(months: Sequence[MonthTotal], lang: str | None = None) -> go.F
     """Stacked columns per Jalali month (right to left in Persian)."""
     lang = resolve_language(lang)
     labels = [month_label(m.year, m.month, lang) for m in months]
-    fig = go.Figure()
+    traces = []
     for kind in HelpKind:
         values = [million_toman(m.value_by_kind.get(kind, 0)) for m in months]
         if not any(values):
             continue
-        fig.add_trace(go.Bar(x=labels, y=values, name=kind_label(kind), marker_color=KIND_COLOURS[kind],
+        traces.append(go.Bar(x=labels, y=values, name=kind_label(kind), marker_color=KIND_COLOURS[kind],
                              customdata=[format_number(v, lang, decimals=1) for v in values],
                              hovertemplate="%{x}<br>" + kind_label(kind) + ": %{customdata} " + _("million toman")
                              + "<extra></extra>"))
-    fig.update_layout(barmode="stack", title=_("Over time, by Jalali month"), height=360,
-                      yaxis_title=_("million toman"))
+    layout = {"barmode": "stack", "title": {"text": _("Over time, by Jalali month")}, "height": 360,
+              "yaxis": {"title": {"text": _("million toman")}}}
     if not months:
-        return localise_figure(_empty(fig, lang), lang)
+        return built_figure(traces, localised_layout(_empty(layout, lang), lang))
     top = max(million_toman(m.value) for m in months)
-    return fit_layout(localise_figure(fig, lang, numeric_axis="y", ticks=nice_ticks(top)), lang)
+    return built_figure(traces, fit_layout(localised_layout(layout, lang, numeric_axis="y", ticks=nice_ticks(top)),
+                                           lang))
 
 
 def coverage_figure(rows: Sequence[ProjectCoverage], lang: str | None = None, limit: int = 25) -> go.Figure:
@@ -157,7 +156,7 @@ def coverage_figure(rows: Sequence[ProjectCoverage], lang: str | None = None, li
     names = [short_label(n) for n in full]
     covered = [100 * r.covered_value / r.needed_value for r in rows]
     proposed = [100 * r.proposed_value / r.needed_value for r in rows]
-    fig = go.Figure([
+    traces = [
         go.Bar(y=names, x=covered, orientation="h", name=_("Covered"), marker_color="#198754",
                customdata=[[n, format_percent(c / 100, lang)] for n, c in zip(full, covered)],
                hovertemplate="%{customdata[0]}<br>" + _("Covered") + ": %{customdata[1]}<extra></extra>"),
@@ -165,15 +164,16 @@ def coverage_figure(rows: Sequence[ProjectCoverage], lang: str | None = None, li
                marker_color="#ffc107", customdata=[[n, format_percent(p / 100, lang)] for n, p in zip(full, proposed)],
                hovertemplate="%{customdata[0]}<br>" + _("Proposed, awaiting the chair") + ": %{customdata[1]}"
                "<extra></extra>"),
-    ])
-    fig.update_layout(barmode="stack", title=_("Coverage of open projects' needs (least covered first)"),
-                      height=max(300, 110 + 28 * len(rows)), xaxis_title=_("percent of needs (valued in toman)"))
+    ]
+    layout = {"barmode": "stack", "title": {"text": _("Coverage of open projects' needs (least covered first)")},
+              "height": max(300, 110 + 28 * len(rows)),
+              "xaxis": {"title": {"text": _("percent of needs (valued in toman)")}}}
     if not rows:
-        return localise_figure(_empty(fig, lang), lang)
-    fig = localise_figure(fig, lang, numeric_axis="x", ticks=[0, 25, 50, 75, 100])
-    fig.update_xaxes(range=[0, 100] if lang != "fa" else [100, 0], autorange=False)
-    fig.update_yaxes(autorange="reversed")
-    return fit_layout(fig, lang)
+        return built_figure(traces, localised_layout(_empty(layout, lang), lang))
+    localised_layout(layout, lang, numeric_axis="x", ticks=[0, 25, 50, 75, 100])
+    merge_layout(layout, {"xaxis": {"range": [0, 100] if lang != "fa" else [100, 0], "autorange": False},
+                          "yaxis": {"autorange": "reversed"}})
+    return built_figure(traces, fit_layout(layout, lang))
 
 
 def sankey_figure(flows: SankeyFlows, lang: str | None = None, limit: int | None = None) -> go.Figure:
@@ -240,7 +240,7 @@ def sankey_figure(flows: SankeyFlows, lang: str | None = None, limit: int | None
         value.append(rials)
         link_colours.append("rgba(108,117,125,0.2)")
         custom.append(format_number(million_toman(rials), lang, decimals=1))
-    fig = go.Figure(go.Sankey(
+    sankey = go.Sankey(
         arrangement="snap",
         node={"label": labels, "color": colours, "pad": 20, "thickness": 14,
               "hovertemplate": "%{label}<extra></extra>"},
@@ -249,14 +249,14 @@ def sankey_figure(flows: SankeyFlows, lang: str | None = None, limit: int | None
               "hovertemplate": "%{source.label} → %{target.label}<br>%{customdata} " + _("million toman")
               + "<extra></extra>"},
         valueformat=",.0f",
-    ))
+    )
     ends = len([k for k in index if k[0] in ("project", "others")])
-    fig.update_layout(title=_("From kinds of help to tables to projects"), height=max(380, 30 * ends + 120))
+    layout = {"title": {"text": _("From kinds of help to tables to projects")}, "height": max(380, 30 * ends + 120)}
     if not value:
-        fig = _empty(fig, lang)
-    fig = localise_figure(fig, lang)
-    fig.update_layout(margin={"l": 8, "r": 8, "t": 60, "b": 16})
-    return fig
+        _empty(layout, lang)
+    localised_layout(layout, lang)
+    merge_layout(layout, {"margin": {"l": 8, "r": 8, "t": 60, "b": 16}})
+    return built_figure([sankey], layout)
 
 
 __all__ = ["JALALI_MONTHS", "KIND_COLOURS", "LABEL_MAX", "TOP_N", "coverage_figure", "fit_layout", "groups_figure",
