@@ -335,11 +335,9 @@ def _free_port() -> int:
 
 
 def checkpoint() -> None:
-    """Vacuum and analyse the seeded tables and write their dirty pages out now (needs a superuser).
-
-    Without it the checkpoint the seeding's WAL calls for comes during the measurement: on this machine's
-    disk it stalled every worker's commits and reads for ~1-2 s at once (the writes' p95 tail of the open
-    model, seen in gunicorn's access log as one second where all three workers answered in ~1-2 s)."""
+    """Vacuum and analyse the seeded tables and write their dirty pages out now (needs a superuser), so that
+    PostgreSQL's after-load work (autovacuum, the checkpoint the seeding's WAL calls for) does not fall inside
+    the measurement. It did not remove the open model's write tail: that is CPU bursts (docs/deploy.md)."""
     import psycopg
 
     try:

@@ -93,15 +93,8 @@ def localise_figure(fig: go.Figure, lang: str | None = None, *, numeric_axis: st
     `numeric_axis` ("x" or "y") with `ticks` writes that axis's tick labels in Persian digits.
     Every text already in the figure is escaped (`escape_figure_text`): call this after adding traces.
     """
-    lang = resolve_language(lang)
     escape_figure_text(fig)
-    fig.update_layout(**figure_layout(lang))
-    if lang == "fa":
-        fig.update_xaxes(autorange="reversed")
-        fig.update_yaxes(side="right")
-    if numeric_axis and ticks is not None:
-        update = fig.update_xaxes if numeric_axis == "x" else fig.update_yaxes
-        update(**persian_ticks(ticks, lang))
+    fig.update_layout(localised_layout({}, lang, numeric_axis=numeric_axis, ticks=ticks))  # one x and one y axis
     return fig
 
 

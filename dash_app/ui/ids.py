@@ -1,7 +1,7 @@
 """Component ids of the shell (navbar, main area, footer), shared by dash_app.layout, pages and tests.
 
-Imports nothing. Each area's own ids are in dash_app/pages/<area>/ids.py; Dash Pages' own ids are
-re-exported here for callbacks that follow the location.
+Imports nothing. Each area's own ids are in dash_app/pages/<area>/ids.py (the accounts' in
+dash_app/ui/account_ids.py); Dash Pages' own ids are re-exported here for callbacks that follow the location.
 """
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ import json
 
 from sqlalchemy import select
 
-from dash_app.pages.accounts import ids
+from dash_app.ui import account_ids as ids
 from models.orm.outbox import NotificationPreference
 from tests.web.callbacks import rendered_text
 from tests.web.conftest import app, client, csrf, log_in, people, web_db  # noqa: F401 (fixtures)

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from dash_app.pages.accounts import ids
+from dash_app.ui import account_ids as ids
 from models.accounts.deletion import is_deleted_account
 from models.orm.outbox import OutboxMessage
 from models.orm.people import User

@@ -26,7 +26,7 @@ from dash_app.auth import CITIZEN, current_user_id, require, secured_callback
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, error_message, format_datetime, format_number
 from dash_app.layout import alert_for, csrf_field, icon, page
-from dash_app.pages.accounts import ids
+from dash_app.ui import account_ids as ids
 from dash_app.ui.forms import field
 from dash_app.ui.messaging_labels import CHANNEL_LABEL, FREQUENCY_LABEL, GROUP_LABEL
 from models.accounts import sessions as user_sessions

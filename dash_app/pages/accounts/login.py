@@ -14,7 +14,7 @@ from dash_app import views
 from dash_app.auth import ANYONE, safe_next
 from dash_app.i18n import _, _l, error_message
 from dash_app.layout import alert_for, csrf_field, page
-from dash_app.pages.accounts import ids
+from dash_app.ui import account_ids as ids
 from dash_app.ui.forms import field
 
 # Good news a form sends back here (?notice=...), e.g. after a new password was set with a reset link.

@@ -10,7 +10,7 @@ from flask_login import current_user
 from dash_app.auth import ANYONE
 from dash_app.i18n import _, _l
 from dash_app.layout import csrf_field, page
-from dash_app.pages.accounts import ids
+from dash_app.ui import account_ids as ids
 
 
 @page(__name__, path="/logout", title=_l("Log out"), roles={ANYONE})

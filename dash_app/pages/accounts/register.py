@@ -14,7 +14,7 @@ from dash_app import views
 from dash_app.auth import ANYONE, safe_next
 from dash_app.i18n import _, _l, error_message, format_number
 from dash_app.layout import alert_for, csrf_field, page
-from dash_app.pages.accounts import ids
+from dash_app.ui import account_ids as ids
 from dash_app.ui.forms import field
 from models.accounts.users import PASSWORD_MIN_LENGTH
 

@@ -19,7 +19,7 @@ from dash_app.auth import ANYONE, secured_callback
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, error_message, format_number
 from dash_app.layout import alert_for, csrf_field, icon, page
-from dash_app.pages.accounts import ids
+from dash_app.ui import account_ids as ids
 from dash_app.ui.forms import field
 from models.accounts.password_reset import reset_link_works
 from models.accounts.users import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH

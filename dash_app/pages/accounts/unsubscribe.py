@@ -14,7 +14,7 @@ from dash_app.auth import ANYONE
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, error_message
 from dash_app.layout import alert_for, csrf_field, page
-from dash_app.pages.accounts import ids
+from dash_app.ui import account_ids as ids
 from dash_app.ui.messaging_labels import notification_group_label
 from models.messaging.preferences import UNSUBSCRIBE_INVALID, read_token
 

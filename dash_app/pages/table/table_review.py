@@ -393,7 +393,7 @@ def review_action(_acc, _rej, _del, _goto, _bulk, _rej_ok, _rej_cancel, _del_ok,
                               "success")
         elif kind == ids.ACCEPT_TYPE:
             in_place = _others_on_page(trigger.get("alloc"))
-            version, decided = db.run(lambda s: _accepted(s, accept(s, actor, trigger.get("alloc"), trigger.get("v")),
+            version, decided = db.run(lambda s: _accepted(accept(s, actor, trigger.get("alloc"), trigger.get("v")),
                                                           table_id if in_place else None))
             alert = review_safety.accepted_alert(trigger.get("alloc"), version)
             if decided is not None:
@@ -495,7 +495,7 @@ def _accepted_in_place(table_id: int, decided) -> None:
     set_props(ids.DELIVERY_RECENT, {"children": recent})
 
 
-def _accepted(session, alloc, table_id: int | None):
+def _accepted(alloc, table_id: int | None):
     """(the version an accept left, for its undo button; with `table_id`, the accepted row as the lists show it)."""
     return _accepted_version(alloc), as_page(alloc, table_id) if table_id is not None else None
 

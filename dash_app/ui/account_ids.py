@@ -1,4 +1,7 @@
-"""Component ids of the account pages (log in, log out, register, reset), shared by pages and tests.
+"""Component ids of the account pages (log in, log out, register, reset, /account), shared by pages and tests.
+
+Here in ui, not in pages/accounts, because several account pages import them and a page imports no other
+module of the pages package.
 
 Imports nothing. The forms' field *names* are in dash_app.views.
 """
