@@ -9,9 +9,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
+from dash import html
 
 from dash_app.i18n import _, _l, format_number, format_percent, localise_digits, resolve_language
-from dash_app.ui.charts import built_figure, localise_labels, localised_layout, merge_layout, nice_ticks
+from dash_app.ui.charts import (
+    built_figure,
+    localise_labels,
+    localised_layout,
+    merge_layout,
+    nice_ticks,
+)
 from dash_app.ui.labels import kind_label
 from dash_app.ui.names import name_in
 from models.core.enums import HelpKind
@@ -23,6 +30,7 @@ KIND_COLOURS = {
     HelpKind.DESIGN: "#6f42c1",
     HelpKind.EXECUTION: "#198754",
 }
+COVERED_COLOUR, PROPOSED_COLOUR = "#198754", "#ffc107"
 JALALI_MONTHS = [_l("Farvardin"), _l("Ordibehesht"), _l("Khordad"), _l("Tir"), _l("Mordad"), _l("Shahrivar"),
                  _l("Mehr"), _l("Aban"), _l("Azar"), _l("Dey"), _l("Bahman"), _l("Esfand")]
 MILLION_TOMAN = 10_000_000  # rials
@@ -51,18 +59,35 @@ def without_common_words(names: Sequence[str]) -> list[str]:
     return [" ".join(w[lead:len(w) - tail]) for w in words]
 
 
-def fit_layout(layout: dict, lang: str) -> dict:
+def fit_layout(layout: dict, lang: str, *, top: int = 50) -> dict:
     """Room for every label in both directions: margins grow to the tick labels (automargin) on whichever
-    side the axis sits (the right in Persian), axis titles stand off their ticks, and the legend is one row
-    between the title and the plot, never over the bars."""
-    rtl = lang == "fa"
+    side the axis sits (the right in Persian), axis titles stand off their ticks, and the title keeps off the
+    edge. The legend is the page's (`chart_legend`), not Plotly's: Plotly wraps a horizontal legend to the plot's
+    width, which the names beside the bars narrow, so on a 360 px phone the four kinds of help took four rows
+    and rose into the title, and a long entry ran into the next or was cut; HTML wraps them as text does."""
     return merge_layout(layout, {
-        "margin": {"l": 8, "r": 8, "t": 84, "b": 40},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right" if rtl else "left",
-                   "x": 1 if rtl else 0, "title": {"text": ""}},
-        "title": {"y": 0.98, "yanchor": "top"},
+        "margin": {"l": 8, "r": 8, "t": top, "b": 40},
+        "showlegend": False,
+        "title": {"y": 0.98, "yanchor": "top", "pad": {"l": 8, "r": 8}},
         "xaxis": {"automargin": True, "title": {"standoff": 10}},
         "yaxis": {"automargin": True, "title": {"standoff": 10}}})
+
+
+def chart_legend(entries: Sequence[tuple[str, str]]) -> html.Ul:
+    """A chart's legend as a list of (colour, label): swatches and words that wrap like text, in the page's
+    reading direction."""
+    return html.Ul([html.Li([html.Span(className="chart-legend-swatch", style={"backgroundColor": colour},
+                                       **{"aria-hidden": "true"}), label]) for colour, label in entries],
+                   className="chart-legend list-unstyled small mb-1")
+
+
+def kinds_legend() -> html.Ul:
+    """The legend of the charts coloured by kind of help."""
+    return chart_legend([(KIND_COLOURS[kind], kind_label(kind)) for kind in HelpKind])
+
+
+def coverage_legend() -> html.Ul:
+    return chart_legend([(COVERED_COLOUR, _("Covered")), (PROPOSED_COLOUR, _("Proposed, awaiting the chair"))])
 
 
 def _top(groups: Sequence[GroupTotal], limit: int | None, lang: str) -> list[GroupTotal]:
@@ -157,15 +182,17 @@ def coverage_figure(rows: Sequence[ProjectCoverage], lang: str | None = None, li
     covered = [100 * r.covered_value / r.needed_value for r in rows]
     proposed = [100 * r.proposed_value / r.needed_value for r in rows]
     traces = [
-        go.Bar(y=names, x=covered, orientation="h", name=_("Covered"), marker_color="#198754",
+        go.Bar(y=names, x=covered, orientation="h", name=_("Covered"), marker_color=COVERED_COLOUR,
                customdata=[[n, format_percent(c / 100, lang)] for n, c in zip(full, covered)],
                hovertemplate="%{customdata[0]}<br>" + _("Covered") + ": %{customdata[1]}<extra></extra>"),
         go.Bar(y=names, x=proposed, orientation="h", name=_("Proposed, awaiting the chair"),
-               marker_color="#ffc107", customdata=[[n, format_percent(p / 100, lang)] for n, p in zip(full, proposed)],
+               marker_color=PROPOSED_COLOUR, customdata=[[n, format_percent(p / 100, lang)] for n, p in zip(full, proposed)],
                hovertemplate="%{customdata[0]}<br>" + _("Proposed, awaiting the chair") + ": %{customdata[1]}"
                "<extra></extra>"),
     ]
-    layout = {"barmode": "stack", "title": {"text": _("Coverage of open projects' needs (least covered first)")},
+    # a title and a subtitle: on a phone the title in one line overran the chart on both sides
+    layout = {"barmode": "stack", "title": {"text": _("Coverage of open projects' needs"),
+                                            "subtitle": {"text": _("least covered first")}},
               "height": max(300, 110 + 28 * len(rows)),
               "xaxis": {"title": {"text": _("percent of needs (valued in toman)")}}}
     if not rows:
@@ -173,7 +200,8 @@ def coverage_figure(rows: Sequence[ProjectCoverage], lang: str | None = None, li
     localised_layout(layout, lang, numeric_axis="x", ticks=[0, 25, 50, 75, 100])
     merge_layout(layout, {"xaxis": {"range": [0, 100] if lang != "fa" else [100, 0], "autorange": False},
                           "yaxis": {"autorange": "reversed"}})
-    return built_figure(traces, fit_layout(layout, lang))
+    # the subtitle needs the room
+    return built_figure(traces, fit_layout(layout, lang, top=72))
 
 
 def sankey_figure(flows: SankeyFlows, lang: str | None = None, limit: int | None = None) -> go.Figure:
@@ -259,6 +287,6 @@ def sankey_figure(flows: SankeyFlows, lang: str | None = None, limit: int | None
     return built_figure([sankey], layout)
 
 
-__all__ = ["JALALI_MONTHS", "KIND_COLOURS", "LABEL_MAX", "TOP_N", "coverage_figure", "fit_layout", "groups_figure",
-           "kind_label", "short_label", "without_common_words",
+__all__ = ["JALALI_MONTHS", "KIND_COLOURS", "LABEL_MAX", "TOP_N", "chart_legend", "coverage_figure", "coverage_legend",
+           "fit_layout", "groups_figure", "kind_label", "kinds_legend", "short_label", "without_common_words",
            "million_toman", "month_label", "months_figure", "nice_ticks", "sankey_figure", "localise_labels"]

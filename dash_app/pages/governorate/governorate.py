@@ -455,9 +455,10 @@ def _filters(choices, lang: str) -> html.Form:
     ], className="row g-2 align-items-end mb-2", role="search", **{"aria-label": _("Dashboard filters")})
 
 
-def _graph(id_: str, label: str) -> dcc.Graph:
-    return html.Figure(dcc.Loading(dcc.Graph(id=id_, config={"displaylogo": False, "responsive": True},
-                                             style={"minHeight": "260px"})),
+def _graph(id_: str, label: str, legend: html.Ul) -> html.Figure:
+    """A chart with its legend under it (the page's, charts_gov.chart_legend: it wraps as text on a phone)."""
+    return html.Figure([dcc.Loading(dcc.Graph(id=id_, config={"displaylogo": False, "responsive": True},
+                                              style={"minHeight": "260px"})), legend],
                        className="col-12 col-xl-6 mb-3", **{"aria-label": label})
 
 
@@ -497,10 +498,10 @@ def layout(**_kw):
                        label=_("Show every table, district and project in the charts (otherwise the largest %(n)s)",
                                n=format_number(charts_gov.TOP_N, lang))),
             html.Div([
-                _graph(gid.FIG_TABLES, _("By table")),
-                _graph(gid.FIG_DISTRICTS, _("By district")),
-                _graph(gid.FIG_MONTHS, _("Over time")),
-                _graph(gid.FIG_COVERAGE, _("Coverage of open projects")),
+                _graph(gid.FIG_TABLES, _("By table"), charts_gov.kinds_legend()),
+                _graph(gid.FIG_DISTRICTS, _("By district"), charts_gov.kinds_legend()),
+                _graph(gid.FIG_MONTHS, _("Over time"), charts_gov.kinds_legend()),
+                _graph(gid.FIG_COVERAGE, _("Coverage of open projects"), charts_gov.coverage_legend()),
             ], className="row"),
             # A Sankey needs width: on a phone it scrolls sideways instead of overprinting its labels.
             html.Figure(dcc.Loading(dcc.Graph(id=gid.FIG_SANKEY, config={"displaylogo": False, "responsive": True},
