@@ -66,41 +66,55 @@ def _sqlite_db(tmp_path) -> Iterator[Database]:
     db.dispose()
 
 
-_MIGRATED_PG: dict[str, str] = {}
+_PG_SCRIPTS: dict[str, tuple[str, str]] = {}
 
 
-def _migrated_pg_script() -> tuple[str, str]:
-    """A schema migrated to head once per test process, dumped as SQL (pg_dump, schema and rows): replaying the
-    dump under a new schema name takes a tenth of a second where the 25 migrations take 1-5 s. Returns the
-    template's name (a random token, so replacing it in the dump touches nothing else) and the dump."""
-    if "script" not in _MIGRATED_PG:
+def _pg_script(seeded: bool = False) -> tuple[str, str]:
+    """A schema migrated to head (and with `seeded`, the Amol demo seeded into it) once per test process, dumped
+    as SQL (pg_dump, schema and rows): replaying the dump under a new schema name takes a tenth of a second where
+    the 25 migrations take 1-5 s, and the demo's seeding 10-40 s (it was seeded again for every test that used
+    it on PostgreSQL). Returns the template's name (a random token, so replacing it in the dump touches nothing
+    else) and the dump."""
+    key = "seeded" if seeded else "migrated"
+    if key not in _PG_SCRIPTS:
         template = f"hamyar_tpl_{uuid.uuid4().hex[:12]}"
         admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{template}"'))
+            if seeded:
+                empty, script = _pg_script()
+                conn.exec_driver_sql(script.replace(empty, template))
+            else:
+                conn.execute(text(f'CREATE SCHEMA "{template}"'))
         db = Database(f"{PG_URL}?options=-csearch_path%3D{template}")
         try:
-            migrate(db)
+            if seeded:
+                from models.demo.seed import seed_demo
+
+                with db.unit_of_work() as s:
+                    seed_demo(s)
+            else:
+                migrate(db)
             db.dispose()
             url = make_url(PG_URL)
             dump = subprocess.run(
                 ["pg_dump", "--host", url.host or "127.0.0.1", "--port", str(url.port or 5432),
                  "--username", url.username or "postgres", "--dbname", url.database or "test",
-                 "--schema", template, "--inserts", "--no-owner", "--no-privileges", "--no-comments"],
+                 "--schema", template, "--inserts", "--rows-per-insert", "500", "--no-owner", "--no-privileges",
+                 "--no-comments"],
                 check=True, capture_output=True, text=True).stdout
         finally:
             with admin.connect() as conn:
                 conn.execute(text(f'DROP SCHEMA "{template}" CASCADE'))
             admin.dispose()
         # psql's meta-commands (\restrict in recent pg_dump) are not SQL
-        _MIGRATED_PG["script"] = "\n".join(line for line in dump.splitlines() if not line.startswith("\\"))
-        _MIGRATED_PG["template"] = template
-    return _MIGRATED_PG["template"], _MIGRATED_PG["script"]
+        _PG_SCRIPTS[key] = template, "\n".join(line for line in dump.splitlines() if not line.startswith("\\"))
+    return _PG_SCRIPTS[key]
 
 
-def _postgres_db() -> Iterator[Database]:
+def _postgres_db(seeded: bool = False) -> Iterator[Database]:
+    """A fresh PostgreSQL schema, migrated (and with `seeded`, holding the Amol demo as seed_demo makes it)."""
     schema = f"hamyar_test_{uuid.uuid4().hex[:10]}"
-    template, script = _migrated_pg_script()
+    template, script = _pg_script(seeded)
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(script.replace(template, schema))
@@ -163,12 +177,7 @@ def any_demo_db(request, seeded_sqlite_file, tmp_path) -> Iterator[Database]:
     if request.param == "sqlite":
         yield from _copy(seeded_sqlite_file, tmp_path)
     else:
-        from models.demo.seed import seed_demo
-
-        for db in _postgres_db():
-            with db.unit_of_work() as s:
-                seed_demo(s)
-            yield db
+        yield from _postgres_db(seeded=True)
 
 
 def _copy(path, tmp_path) -> Iterator[Database]:

@@ -20,7 +20,6 @@ import models.runs.lifecycle as mr
 from models.audit.chain import verify_database
 from models.core.enums import AllocationStatus, RunScope, RunStatus
 from models.core.errors import DomainError
-from models.demo.seed import seed_demo
 from models.orm.audit_event import AuditEvent
 from models.orm.people import User
 from models.orm.pledges import Allocation, Pledge
@@ -34,9 +33,15 @@ pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def demo(pg_db):
-    with pg_db.unit_of_work() as s:
-        seed_demo(s)
+def pg_demo():
+    from tests.conftest import _postgres_db
+
+    yield from _postgres_db(seeded=True)
+
+
+@pytest.fixture
+def demo(pg_demo):
+    pg_db = pg_demo
     with pg_db.reader() as s:
         chair = s.scalar(select(User.id).where(User.email == "chair@hamyar.local"))
         table = s.scalar(select(Table.id).where(Table.chair_id == chair))

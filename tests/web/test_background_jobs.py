@@ -252,13 +252,9 @@ def test_a_job_checks_its_user_again(demo_db, tmp_path):
 @pytest.fixture
 def pg_demo_db():
     """The seeded demo in a fresh PostgreSQL schema: production's database for the Celery test."""
-    from models.demo.seed import seed_demo
     from tests.conftest import _postgres_db
 
-    for db in _postgres_db():
-        with db.unit_of_work() as s:
-            seed_demo(s)
-        yield db
+    yield from _postgres_db(seeded=True)
 
 
 @pytest.fixture
