@@ -137,6 +137,17 @@ def wait_ready(page, selector: str = "#footer") -> None:
     page.evaluate("document.fonts.ready")
 
 
+def dash_idle(page) -> None:
+    """No Dash callback is waiting or running (the renderer's own store, as dash.testing reads it): the page has
+    settled, as a person sees it before pressing the next button."""
+    page.wait_for_function("""() => {
+      if (!window.store) { return true; }
+      const cbs = Object.assign({}, window.store.getState().callbacks);
+      delete cbs.stored; delete cbs.completed;
+      return Object.values(cbs).every(list => !list || list.length === 0);
+    }""")
+
+
 def log_in(page, who: str) -> None:
     page.goto("/login")
     wait_ready(page, "#login-form")
