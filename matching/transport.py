@@ -64,7 +64,7 @@ import scipy.sparse as sp
 from scipy.optimize import linprog
 from scipy.sparse.csgraph import connected_components
 
-from . import highs
+from . import highs, netsimplex
 from .aggregate import BoolArray, FloatArray, IntArray, KindProblem
 from .instance import LOCAL_KINDS
 from .options import KindStats, SolverOptions
@@ -457,6 +457,45 @@ def _tie_break(G: int, N: int, gi: IntArray, nj: IntArray, b: FloatArray, red: F
     return x2, float((np.maximum(-red, 0) * x2).sum())
 
 
+def _netsimplex_full(G: int, N: int, gi: IntArray, nj: IntArray, c: FloatArray, node_cap: IntArray,
+                     need_cap: IntArray, proposed: IntArray | None) -> tuple[IntArray, FloatArray, FloatArray, int, bool, int]:
+    """The transportation LP on all its arcs at once by the network simplex (matching.netsimplex),
+    from the all-slack tree, integer flows. With `proposed` (quantity per arc), the tie-break of
+    _colgen_highs inside the same solve: a parallel arc per proposed arc, bounded by its
+    quantity, cost c + TIE_EPS, placed first; optimal for these costs, the epsilon is removed
+    (same tree, warm) and the pivots go on to the optimum of the true costs, certified by the
+    true duals. Certified as the lexicographic optimum when the final flow keeps at least the
+    proposed quantity the perturbed optimum kept (same argument as _colgen_highs).
+    Returns (x per arc, u per node, v per need, solves, tie-break certified, pivots)."""
+    par = np.zeros(0, np.int64) if proposed is None else np.flatnonzero(proposed > 0)
+    P = len(par)
+    if P:
+        pq = proposed[par].astype(np.int64)  # type: ignore[index]
+        t = netsimplex.Transport(np.concatenate([gi[par], gi]), np.concatenate([nj[par], nj]),
+                                 np.concatenate([c[par] + TIE_EPS, c]), node_cap, need_cap, pq)
+    else:
+        t = netsimplex.Transport(gi, nj, c, node_cap, need_cap)
+    solves = 1
+    t.solve(PRICE_TOL)
+    certified = False
+    if P:
+        def on_proposed() -> IntArray:
+            return t.flow[P + par] + t.flow[:P]
+        kept_perturbed = int(np.minimum(on_proposed(), pq).sum())
+        t.set_costs(np.arange(P), c[par])
+        t.solve(PRICE_TOL)
+        solves += 1
+        certified = int(np.minimum(on_proposed(), pq).sum()) >= kept_perturbed
+        x = t.flow[P:].copy()
+        np.add.at(x, par, t.flow[:P])
+    else:
+        x = t.flow.copy()
+    u, v = t.duals()
+    pivots = t.pivots
+    t.close()
+    return x, u, v, solves, certified, pivots
+
+
 def _arc_subset(kp: KindProblem, node_cap: IntArray, need_cap: IntArray,
                 arc_mask: BoolArray | None) -> IntArray | None:
     """The arcs of this solve (both ends with room, in arc_mask), in need-major order (best
@@ -499,26 +538,48 @@ def solve_divisible(kp: KindProblem, node_cap: IntArray, need_cap: IntArray, opt
     # proposed arcs start in the LP: as proposal columns (the epsilon) or as plain columns
     extra = None if pq is None or inside else pq > 0
     lazy = greedy and opts.greedy_start
-    sel, gseg, nseg = initial_selection(gi, nj, c, node_cap, need_cap, extra, presorted=True, node_best=not lazy)
     certified = False
-    if opts.highs_binding and highs.available():
+    xint: IntArray | None = None
+    red: FloatArray | None = None
+    if opts.network_simplex and netsimplex.available():  # every arc at once, no pricing rounds
+        xint, u, v, rounds, certified, _ = _netsimplex_full(
+            G, N, gi, nj, c, node_cap, need_cap, proposed[arcs] if pq is not None and opts.tie_epsilon else None)
+        sel = np.ones(len(c), bool)
+        x = xint  # integer units (the face LP below answers in scaled units)
+        certified = certified and opts.tie_epsilon
+    elif opts.highs_binding and highs.available():
+        sel, gseg, nseg = initial_selection(gi, nj, c, node_cap, need_cap, extra, presorted=True,
+                                            node_best=not lazy)
         dual_rounds = opts.dual_rounds and lazy and kp.kind in LOCAL_KINDS
         x, u, v, red, rounds, certified = _colgen_highs(G, N, gi, nj, c, b, sel, gseg, nseg, lazy,
                                                         pq if opts.tie_epsilon else None, qscale, dual_rounds)
         certified = certified and opts.tie_epsilon
     else:
+        sel, _, _ = initial_selection(gi, nj, c, node_cap, need_cap, extra, presorted=True, node_best=not lazy)
         x, u, v, red, rounds = _cold_rounds(G, N, gi, nj, c, b, sel)
     if pq is not None and certified:  # the tie-break happened inside the LP, at no cost in worth
         if stats is not None:
             stats.tie_breaks += 1
     elif pq is not None:  # fallback: a second LP on the optimal face
+        if red is None:
+            red = c - u[gi] - v[nj]
         tb = _tie_break(G, N, gi, nj, b, red, u, v, pq)
         if tb is not None:
             x, loss = tb
+            xint = None
             if stats is not None:
                 stats.tie_breaks += 1
                 stats.tie_break_face += 1
                 stats.tie_break_bound += loss * wscale * qscale
+    if xint is not None:  # the network simplex's integer flow
+        nz = np.flatnonzero(xint)
+        xi = _repair(xint[nz], gi[nz], nj[nz], node_cap, need_cap)
+        flow[arcs[nz]] = xi
+        if stats is not None:
+            stats.lp_solves += 1
+            stats.rounds += rounds
+            stats.arcs_priced += int(sel.sum())
+        return flow, float((w[nz] * xi).sum())
     nz = np.flatnonzero(x)  # the flow lives on the few columns the LP saw
     xs = x[nz] * qscale
     xi = np.rint(xs)

@@ -1,0 +1,134 @@
+"""The network simplex of the transportation LP (matching/_netsimplex.c, loaded with ctypes).
+
+The transportation problem of one kind -- max sum c_a x_a over arcs (node g, need j), x >= 0,
+sum_{a at g} x_a <= node_cap_g, sum_{a at j} x_a <= need_cap_j, some arcs bounded -- is a
+min-cost flow: supply node_cap_g at g, demand need_cap_j at j, arc costs -c_a, plus a root with
+a slack arc g -> root per node (its unused supply) and root -> j per need (its unmet demand),
+cost 0. The C code runs a primal network simplex on it (LEMON's method: strongly feasible
+spanning trees, block search pivots) with integer flows and double costs, from the all-slack
+tree. Its pivot walks a tree path instead of updating an LU factorisation.
+
+Duals: with potentials pi (reduced cost cost_a + pi_tail - pi_head, root 0), u_g = pi_g and
+v_j = -pi_j; at the optimum c_a - u_g - v_j <= tol on every arc, u, v >= -tol (the slacks'
+reduced costs): the LP certificate.
+
+Why ctypes. A plain shared library needs neither the Python nor the NumPy C API at build
+time; ctypes releases the GIL during the call, so the kinds' solves run on both threads.
+When the library is missing (not built), `available()` is False and matching.transport keeps
+its HiGHS column generation. Imports only numpy and the standard library.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import importlib.machinery
+import os
+
+import numpy as np
+import numpy.typing as npt
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _load() -> ctypes.CDLL | None:
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+        path = os.path.join(_HERE, "_netsimplex" + suffix)
+        if os.path.exists(path):
+            lib = ctypes.CDLL(path)
+            break
+    else:
+        return None
+    p = ctypes.c_void_p
+    i64 = ctypes.c_int64
+    lib.ns_new.restype = p
+    lib.ns_new.argtypes = [ctypes.c_int32, i64, i64, p, p, p, p, i64, p, p]
+    lib.ns_solve.restype = i64
+    lib.ns_solve.argtypes = [p, ctypes.c_double]
+    lib.ns_potentials.restype = None
+    lib.ns_potentials.argtypes = [p, p]
+    lib.ns_free.restype = None
+    lib.ns_free.argtypes = [p]
+    return lib
+
+
+_lib = _load()
+
+
+def available() -> bool:
+    """The compiled library is there."""
+    return _lib is not None
+
+
+def _ptr(a: np.ndarray) -> int:
+    return int(a.ctypes.data)
+
+
+class Transport:
+    """One transportation problem on G nodes and N needs: arcs gi[k] -> nj[k] with costs c
+    (maximised), the first len(ub) arcs bounded by ub; integer capacities. `solve` may be
+    called again after `set_costs` (the tree is kept: a warm start)."""
+
+    def __init__(self, gi: npt.NDArray[np.int64], nj: npt.NDArray[np.int64], c: npt.NDArray[np.float64],
+                 node_cap: npt.NDArray[np.int64], need_cap: npt.NDArray[np.int64],
+                 ub: npt.NDArray[np.int64] | None = None) -> None:
+        if _lib is None:
+            raise RuntimeError("matching._netsimplex is not built")
+        G, N, m = len(node_cap), len(need_cap), len(c)
+        n = G + N
+        if m + n >= 2**31 - 1:
+            raise ValueError("too many arcs for the network simplex (int32 indices)")
+        self.G, self.N, self.m = G, N, m
+        root = n
+        self.src = np.empty(m + n, np.int32)
+        self.src[:m] = gi
+        self.src[m:m + G] = np.arange(G, dtype=np.int32)
+        self.src[m + G:] = root
+        self.tgt = np.empty(m + n, np.int32)
+        self.tgt[:m] = nj
+        self.tgt[:m] += G
+        self.tgt[m:m + G] = root
+        self.tgt[m + G:] = G + np.arange(N, dtype=np.int32)
+        self.cost = np.zeros(m + n)
+        np.negative(c, out=self.cost[:m])
+        self.cap = np.ascontiguousarray(ub, np.int64) if ub is not None else np.zeros(0, np.int64)
+        self.flow_all = np.zeros(m + n, np.int64)
+        self.supply = np.concatenate([node_cap, -np.asarray(need_cap)]).astype(np.int64)
+        h = _lib.ns_new(n, m + n, m, _ptr(self.src), _ptr(self.tgt), _ptr(self.cost), _ptr(self.cap),
+                        len(self.cap), _ptr(self.flow_all), _ptr(self.supply))
+        if not h:
+            raise RuntimeError("network simplex: bad problem or out of memory")
+        self._h: int | None = h
+        self.pivots = 0
+
+    def set_costs(self, idx: npt.NDArray[np.int64], c: npt.NDArray[np.float64]) -> None:
+        """New (maximised) costs of arcs idx; the next `solve` starts from the current tree."""
+        self.cost[idx] = -c
+
+    def solve(self, tol: float) -> None:
+        assert self._h is not None
+        k = _lib.ns_solve(self._h, tol)  # type: ignore[union-attr]
+        if k < 0:
+            raise RuntimeError("network simplex: unbounded")
+        self.pivots += int(k)
+
+    @property
+    def flow(self) -> npt.NDArray[np.int64]:
+        """Flow per arc (a view, slacks excluded)."""
+        return self.flow_all[:self.m]
+
+    def duals(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """(u per node, v per need) of the current tree."""
+        assert self._h is not None
+        pi = np.empty(self.G + self.N)
+        _lib.ns_potentials(self._h, _ptr(pi))  # type: ignore[union-attr]
+        return pi[:self.G].copy(), -pi[self.G:]
+
+    def close(self) -> None:
+        """Free the tree and the arrays."""
+        if self._h is not None:
+            _lib.ns_free(self._h)  # type: ignore[union-attr]
+            self._h = None
+        self.src = self.tgt = self.cost = self.flow_all = np.zeros(0)
+
+    def __del__(self) -> None:
+        self.close()
