@@ -54,6 +54,12 @@ typedef struct {
     int32_t join, u_in, v_in, u_out, v_out;
     int64_t delta;
     int64_t pivots;
+    /* pricing rounds (ns_set_runs): pivots on the active arcs only; when none violates, each
+       run's k most violated inactive arcs join */
+    int64_t n_runs, k_per_run, n_act, rounds;
+    const int64_t *run_start; /* n_runs + 1 entries, the caller's */
+    int32_t *act;             /* active arcs, increasing */
+    uint8_t *is_act;          /* per arc */
 } ns_t;
 
 static inline int64_t arc_cap(const ns_t *s, int64_t e) {
@@ -72,6 +78,8 @@ void ns_free(ns_t *s) {
     free(s->dirty);
     free(s->pred_dir);
     free(s->pi);
+    free(s->act);
+    free(s->is_act);
     free(s);
 }
 
@@ -155,6 +163,110 @@ ns_t *ns_new(int32_t n, int64_t m, int64_t m_real, const int32_t *src, const int
     s->next_arc = 0;
     compute_potentials(s);
     return s;
+}
+
+/* The block size of the pivot search (default sqrt(arcs), at least 10). */
+void ns_set_block(ns_t *s, int64_t block) {
+    s->block = block < 10 ? 10 : block;
+}
+
+/* Pricing rounds instead of searching every arc: the arcs run_start[r] .. run_start[r+1]-1 form
+   run r (matching.transport: the arcs of one need); arcs outside the runs, the slacks and the
+   arcs with active[a] != 0 are active from the start. ns_solve then pivots on the active arcs
+   only; when none of them violates, it prices every inactive arc and each run's k most
+   violated ones (ties: the first in arc order) join; optimal when none violates. Returns 0, or
+   -1 when out of memory or the runs are bad. */
+int ns_set_runs(ns_t *s, const int64_t *run_start, int64_t n_runs, const uint8_t *active, int64_t k) {
+    if (n_runs < 0 || k < 1 || (n_runs > 0 && (run_start[0] < 0 || run_start[n_runs] > s->m_real)))
+        return -1;
+    for (int64_t r = 0; r < n_runs; r++)
+        if (run_start[r + 1] < run_start[r]) return -1;
+    s->act = malloc((size_t)s->m * sizeof(int32_t));
+    s->is_act = malloc((size_t)s->m);
+    if (!s->act || !s->is_act) return -1;
+    memset(s->is_act, 1, (size_t)s->m);
+    for (int64_t r = 0; r < n_runs; r++)
+        for (int64_t e = run_start[r]; e < run_start[r + 1]; e++) s->is_act[e] = active[e] != 0;
+    int64_t na = 0;
+    for (int64_t e = 0; e < s->m; e++)
+        if (s->is_act[e]) s->act[na++] = (int32_t)e;
+    s->n_act = na;
+    s->run_start = run_start;
+    s->n_runs = n_runs;
+    s->k_per_run = k;
+    int64_t b = (int64_t)sqrt((double)na);
+    s->block = b < 10 ? 10 : b;
+    return 0;
+}
+
+/* Block search over the active list (same rule as find_entering). */
+static int find_entering_act(ns_t *s, double tol) {
+    const int32_t *src = s->src, *tgt = s->tgt, *act = s->act;
+    const double *cost = s->cost, *pi = s->pi;
+    const int8_t *state = s->state;
+    double min = -tol;
+    int64_t cnt = s->block, i, na = s->n_act, best = -1;
+    for (i = s->next_arc; i < na; i++) {
+        int32_t e = act[i];
+        double c = state[e] * (cost[e] + pi[src[e]] - pi[tgt[e]]);
+        if (c < min) { min = c; best = e; }
+        if (--cnt == 0) {
+            if (best >= 0) goto found;
+            cnt = s->block;
+        }
+    }
+    for (i = 0; i < s->next_arc; i++) {
+        int32_t e = act[i];
+        double c = state[e] * (cost[e] + pi[src[e]] - pi[tgt[e]]);
+        if (c < min) { min = c; best = e; }
+        if (--cnt == 0) {
+            if (best >= 0) goto found;
+            cnt = s->block;
+        }
+    }
+    if (best < 0) return 0;
+found:
+    s->in_arc = best;
+    s->next_arc = i;
+    return 1;
+}
+
+/* One pricing round: each run's k most violated inactive arcs join (inactive arcs are at
+   their lower bound, flow 0). Returns how many joined. */
+static int64_t price_runs(ns_t *s, double tol) {
+    const int32_t *src = s->src, *tgt = s->tgt;
+    const double *cost = s->cost, *pi = s->pi;
+    int64_t k = s->k_per_run, added = 0;
+    int32_t best_e[64];
+    double best_c[64];
+    if (k > 64) k = 64;
+    for (int64_t r = 0; r < s->n_runs; r++) {
+        int64_t nb = 0;
+        for (int64_t e = s->run_start[r]; e < s->run_start[r + 1]; e++) {
+            if (s->is_act[e]) continue;
+            double c = cost[e] + pi[src[e]] - pi[tgt[e]];
+            if (c >= -tol || (nb == k && c >= best_c[nb - 1])) continue;
+            int64_t j = nb < k ? nb++ : k - 1; /* insert, keep ascending (most violated first) */
+            while (j > 0 && best_c[j - 1] > c) {
+                best_c[j] = best_c[j - 1];
+                best_e[j] = best_e[j - 1];
+                j--;
+            }
+            best_c[j] = c;
+            best_e[j] = (int32_t)e;
+        }
+        for (int64_t j = 0; j < nb; j++) s->is_act[best_e[j]] = 1;
+        added += nb;
+    }
+    if (added) { /* the active list again, in arc order */
+        int64_t na = 0;
+        for (int64_t e = 0; e < s->m; e++)
+            if (s->is_act[e]) s->act[na++] = (int32_t)e;
+        s->n_act = na;
+        int64_t b = (int64_t)sqrt((double)na);
+        s->block = b < 10 ? 10 : b;
+    }
+    return added;
 }
 
 /* Block search: the most violated arc of the first block (cyclically from next_arc) that
@@ -345,9 +457,10 @@ static void update_potential(ns_t *s) {
    have changed since the last call (the tree stays, the potentials are recomputed). */
 int64_t ns_solve(ns_t *s, double tol) {
     int64_t pivots = 0;
+    int rounds = s->act != NULL;
     compute_potentials(s);
     for (;;) {
-        while (find_entering(s, tol)) {
+        while (rounds ? find_entering_act(s, tol) : find_entering(s, tol)) {
             find_join(s);
             int change = find_leaving(s);
             if (s->delta >= INF_FLOW) return -1;
@@ -360,10 +473,18 @@ int64_t ns_solve(ns_t *s, double tol) {
         }
         compute_potentials(s);
         s->next_arc = 0;
-        if (!find_entering(s, tol)) break;
+        if (rounds ? find_entering_act(s, tol) : find_entering(s, tol)) continue;
+        if (!rounds) break;
+        s->rounds++;
+        if (price_runs(s, tol) == 0) break;
     }
     s->pivots += pivots;
     return pivots;
+}
+
+/* Pricing rounds so far (ns_set_runs). */
+int64_t ns_rounds(const ns_t *s) {
+    return s->rounds;
 }
 
 /* The potentials of nodes 0..n-1 (root 0): the reduced cost of arc a is

@@ -46,6 +46,12 @@ def _load() -> ctypes.CDLL | None:
     lib.ns_solve.argtypes = [p, ctypes.c_double]
     lib.ns_potentials.restype = None
     lib.ns_potentials.argtypes = [p, p]
+    lib.ns_set_block.restype = None
+    lib.ns_set_block.argtypes = [p, i64]
+    lib.ns_set_runs.restype = ctypes.c_int
+    lib.ns_set_runs.argtypes = [p, p, i64, p, i64]
+    lib.ns_rounds.restype = i64
+    lib.ns_rounds.argtypes = [p]
     lib.ns_free.restype = None
     lib.ns_free.argtypes = [p]
     return lib
@@ -99,6 +105,20 @@ class Transport:
             raise RuntimeError("network simplex: bad problem or out of memory")
         self._h: int | None = h
         self.pivots = 0
+
+    def set_runs(self, run_start: npt.NDArray[np.int64], active: npt.NDArray[np.bool_], k: int) -> None:
+        """Pricing rounds (see ns_set_runs in the C file): arcs run_start[r]..run_start[r+1]-1
+        form run r; `active` (per arc) the arcs of the runs that start active."""
+        assert self._h is not None
+        self.run_start = np.ascontiguousarray(run_start, np.int64)
+        act = np.ascontiguousarray(active, np.uint8)
+        if len(act) != self.m or _lib.ns_set_runs(self._h, _ptr(self.run_start), len(self.run_start) - 1,  # type: ignore[union-attr]
+                                                  _ptr(act), k) != 0:
+            raise RuntimeError("network simplex: bad runs or out of memory")
+
+    def rounds(self) -> int:
+        assert self._h is not None
+        return int(_lib.ns_rounds(self._h))  # type: ignore[union-attr]
 
     def set_costs(self, idx: npt.NDArray[np.int64], c: npt.NDArray[np.float64]) -> None:
         """New (maximised) costs of arcs idx; the next `solve` starts from the current tree."""
