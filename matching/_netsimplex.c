@@ -492,3 +492,73 @@ int64_t ns_rounds(const ns_t *s) {
 void ns_potentials(const ns_t *s, double *out) {
     memcpy(out, s->pi, (size_t)s->n * sizeof(double));
 }
+
+/* The arcs of one solve in need-major order, as matching.transport._arc_subset and
+   _need_order compute them: arcs a with node_cap[gi[a]] > 0, need_cap[nj[a]] > 0 and (mask
+   NULL or mask[a]); ordered by the key nj * 16 + band, band = min(int((hi - fit) * (16 /
+   max(hi - lo, 1e-300))), 15) over the kept arcs' fit range [lo, hi], stable (a counting
+   sort: the order of NumPy's stable argsort of the same keys). Needs N * 16 < 32767 like the
+   NumPy path. Writes the kept arcs to out and returns how many, -1 when out of memory. */
+int64_t ns_need_order(int64_t m, const int64_t *gi, const int64_t *nj, const double *fit,
+                      const int64_t *node_cap, const int64_t *need_cap, const uint8_t *mask, int64_t N,
+                      int64_t *out) {
+    double lo = INFINITY, hi = -INFINITY;
+    int64_t kept = 0;
+    for (int64_t a = 0; a < m; a++) {
+        if (node_cap[gi[a]] <= 0 || need_cap[nj[a]] <= 0 || (mask && !mask[a])) continue;
+        if (fit[a] < lo) lo = fit[a];
+        if (fit[a] > hi) hi = fit[a];
+        kept++;
+    }
+    if (kept == 0) return 0;
+    double span = hi - lo;
+    double scale = 16.0 / (span > 1e-300 ? span : 1e-300);
+    int64_t nk = N * 16;
+    int64_t *cnt = calloc((size_t)nk + 1, sizeof(int64_t));
+    if (cnt == NULL) return -1;
+#define KEY(a) (nj[a] * 16 + (int64_t)((int)((hi - fit[a]) * scale) < 15 ? (int)((hi - fit[a]) * scale) : 15))
+    for (int64_t a = 0; a < m; a++) {
+        if (node_cap[gi[a]] <= 0 || need_cap[nj[a]] <= 0 || (mask && !mask[a])) continue;
+        cnt[KEY(a) + 1]++;
+    }
+    for (int64_t k = 0; k < nk; k++) cnt[k + 1] += cnt[k];
+    for (int64_t a = 0; a < m; a++) {
+        if (node_cap[gi[a]] <= 0 || need_cap[nj[a]] <= 0 || (mask && !mask[a])) continue;
+        out[cnt[KEY(a)]++] = a;
+    }
+#undef KEY
+    free(cnt);
+    return kept;
+}
+
+/* The arc arrays of a Transport from the kind's arrays: arc k < P is the parallel arc of
+   order[par[k]] (cost w / wscale + eps), arc P + k is order[k] (cost w / wscale), costs
+   negated (minimised), tails gi, heads G + nj; then the slacks (see the top). */
+void ns_fill(int64_t m, int64_t P, const int64_t *par, const int64_t *order, const int64_t *gi,
+             const int64_t *nj, const double *w, double wscale, double eps, int32_t G, int32_t N,
+             int32_t *src, int32_t *tgt, double *cost) {
+    for (int64_t k = 0; k < P; k++) {
+        int64_t a = order[par[k]];
+        src[k] = (int32_t)gi[a];
+        tgt[k] = (int32_t)(G + nj[a]);
+        cost[k] = -(w[a] / wscale + eps);
+    }
+    for (int64_t k = 0; k < m; k++) {
+        int64_t a = order[k];
+        src[P + k] = (int32_t)gi[a];
+        tgt[P + k] = (int32_t)(G + nj[a]);
+        cost[P + k] = -(w[a] / wscale);
+    }
+    int64_t base = P + m;
+    int32_t root = G + N;
+    for (int32_t u = 0; u < G; u++) {
+        src[base + u] = u;
+        tgt[base + u] = root;
+        cost[base + u] = 0.0;
+    }
+    for (int32_t j = 0; j < N; j++) {
+        src[base + G + j] = root;
+        tgt[base + G + j] = G + j;
+        cost[base + G + j] = 0.0;
+    }
+}

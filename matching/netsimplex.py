@@ -52,6 +52,11 @@ def _load() -> ctypes.CDLL | None:
     lib.ns_set_runs.argtypes = [p, p, i64, p, i64]
     lib.ns_rounds.restype = i64
     lib.ns_rounds.argtypes = [p]
+    lib.ns_need_order.restype = i64
+    lib.ns_need_order.argtypes = [i64, p, p, p, p, p, p, i64, p]
+    lib.ns_fill.restype = None
+    lib.ns_fill.argtypes = [i64, i64, p, p, p, p, p, ctypes.c_double, ctypes.c_double, ctypes.c_int32,
+                            ctypes.c_int32, p, p, p]
     lib.ns_free.restype = None
     lib.ns_free.argtypes = [p]
     return lib
@@ -69,42 +74,68 @@ def _ptr(a: np.ndarray) -> int:
     return int(a.ctypes.data)
 
 
-class Transport:
-    """One transportation problem on G nodes and N needs: arcs gi[k] -> nj[k] with costs c
-    (maximised), the first len(ub) arcs bounded by ub; integer capacities. `solve` may be
-    called again after `set_costs` (the tree is kept: a warm start)."""
+def need_order(gi: npt.NDArray[np.int64], nj: npt.NDArray[np.int64], fit: npt.NDArray[np.float64],
+               node_cap: npt.NDArray[np.int64], need_cap: npt.NDArray[np.int64],
+               mask: npt.NDArray[np.bool_] | None) -> npt.NDArray[np.int64]:
+    """The arcs with room at both ends (and in mask), need-major, by fit band within a need: the
+    order of matching.transport._arc_subset, by a counting sort in C (needs N * 16 < 32767)."""
+    assert _lib is not None and len(need_cap) * 16 < 32767
+    gi, nj = np.ascontiguousarray(gi, np.int64), np.ascontiguousarray(nj, np.int64)
+    fit = np.ascontiguousarray(fit, np.float64)
+    nc, dc = np.ascontiguousarray(node_cap, np.int64), np.ascontiguousarray(need_cap, np.int64)
+    mk = None if mask is None else np.ascontiguousarray(mask, np.uint8)
+    out = np.empty(len(gi), np.int64)
+    k = _lib.ns_need_order(len(gi), _ptr(gi), _ptr(nj), _ptr(fit), _ptr(nc), _ptr(dc),
+                           None if mk is None else _ptr(mk), len(need_cap), _ptr(out))
+    if k < 0:
+        raise MemoryError("network simplex: need order")
+    return out[:k]
 
-    def __init__(self, gi: npt.NDArray[np.int64], nj: npt.NDArray[np.int64], c: npt.NDArray[np.float64],
+
+class Transport:
+    """One transportation problem on G nodes and N needs. Its arcs: order[k] -> arc P + k, an
+    arc gi[a] -> nj[a] of worth w[a] / wscale (maximised); with `par` (positions in order) and
+    `ub`, arc k < P is a parallel copy of order[par[k]] bounded by ub[k], worth + eps. Integer
+    capacities. `solve` may be called again after `set_costs` (the tree is kept: a warm
+    start)."""
+
+    def __init__(self, gi: npt.NDArray[np.int64], nj: npt.NDArray[np.int64], w: npt.NDArray[np.float64],
                  node_cap: npt.NDArray[np.int64], need_cap: npt.NDArray[np.int64],
-                 ub: npt.NDArray[np.int64] | None = None) -> None:
+                 order: npt.NDArray[np.int64] | None = None, wscale: float = 1.0,
+                 par: npt.NDArray[np.int64] | None = None, ub: npt.NDArray[np.int64] | None = None,
+                 eps: float = 0.0) -> None:
         if _lib is None:
             raise RuntimeError("matching._netsimplex is not built")
-        G, N, m = len(node_cap), len(need_cap), len(c)
-        n = G + N
+        gi, nj = np.ascontiguousarray(gi, np.int64), np.ascontiguousarray(nj, np.int64)
+        w = np.ascontiguousarray(w, np.float64)
+        order = np.arange(len(w), dtype=np.int64) if order is None else np.ascontiguousarray(order, np.int64)
+        par = np.zeros(0, np.int64) if par is None else np.ascontiguousarray(par, np.int64)
+        G, N, P = len(node_cap), len(need_cap), len(par)
+        n, m = G + N, P + len(order)
         if m + n >= 2**31 - 1:
             raise ValueError("too many arcs for the network simplex (int32 indices)")
-        self.G, self.N, self.m = G, N, m
-        root = n
+        self.G, self.N, self.m, self.P = G, N, m, P
         self.src = np.empty(m + n, np.int32)
-        self.src[:m] = gi
-        self.src[m:m + G] = np.arange(G, dtype=np.int32)
-        self.src[m + G:] = root
         self.tgt = np.empty(m + n, np.int32)
-        self.tgt[:m] = nj
-        self.tgt[:m] += G
-        self.tgt[m:m + G] = root
-        self.tgt[m + G:] = G + np.arange(N, dtype=np.int32)
-        self.cost = np.zeros(m + n)
-        np.negative(c, out=self.cost[:m])
-        self.cap = np.ascontiguousarray(ub, np.int64) if ub is not None else np.zeros(0, np.int64)
-        self.flow_all = np.zeros(m + n, np.int64)
+        self.cost = np.empty(m + n)
+        _lib.ns_fill(len(order), P, _ptr(par), _ptr(order), _ptr(gi), _ptr(nj), _ptr(w), wscale, eps, G, N,
+                     _ptr(self.src), _ptr(self.tgt), _ptr(self.cost))
+        self.cap = np.zeros(0, np.int64) if ub is None else np.ascontiguousarray(ub, np.int64)
+        assert len(self.cap) == P
+        self.flow_all = np.empty(m + n, np.int64)
         self.supply = np.concatenate([node_cap, -np.asarray(need_cap)]).astype(np.int64)
         h = _lib.ns_new(n, m + n, m, _ptr(self.src), _ptr(self.tgt), _ptr(self.cost), _ptr(self.cap),
-                        len(self.cap), _ptr(self.flow_all), _ptr(self.supply))
+                        P, _ptr(self.flow_all), _ptr(self.supply))
         if not h:
             raise RuntimeError("network simplex: bad problem or out of memory")
         self._h: int | None = h
         self.pivots = 0
+
+    def runs_by_need(self) -> npt.NDArray[np.int64]:
+        """Starts of each need's run of arcs after the parallel ones (arcs need-major), and the end."""
+        P, m = self.P, self.m
+        t = self.tgt[P:m]
+        return P + np.r_[0, np.flatnonzero(t[1:] != t[:-1]) + 1, m - P]
 
     def set_runs(self, run_start: npt.NDArray[np.int64], active: npt.NDArray[np.bool_], k: int) -> None:
         """Pricing rounds (see ns_set_runs in the C file): arcs run_start[r]..run_start[r+1]-1
@@ -148,7 +179,8 @@ class Transport:
         if self._h is not None:
             _lib.ns_free(self._h)  # type: ignore[union-attr]
             self._h = None
-        self.src = self.tgt = self.cost = self.flow_all = np.zeros(0)
+        self.src, self.tgt = np.zeros(0, np.int32), np.zeros(0, np.int32)  # views (flow) keep their buffers
+        self.cost, self.flow_all = np.zeros(0), np.zeros(0, np.int64)
 
     def __del__(self) -> None:
         self.close()

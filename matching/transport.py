@@ -458,53 +458,107 @@ def _tie_break(G: int, N: int, gi: IntArray, nj: IntArray, b: FloatArray, red: F
     return x2, float((np.maximum(-red, 0) * x2).sum())
 
 
-def _netsimplex(G: int, N: int, gi: IntArray, nj: IntArray, c: FloatArray, node_cap: IntArray,
-                need_cap: IntArray, proposed: IntArray | None,
-                per_need: int = NS_PRICE_PER_NEED) -> tuple[IntArray, FloatArray, FloatArray, int, bool, int]:
+def _netsimplex(G: int, N: int, gi: IntArray, nj: IntArray, w: FloatArray, node_cap: IntArray,
+                need_cap: IntArray, proposed: IntArray | None, per_need: int = NS_PRICE_PER_NEED,
+                order: IntArray | None = None,
+                wscale: float = 1.0) -> tuple[IntArray, FloatArray, FloatArray, int, bool, int]:
     """The transportation LP by the network simplex (matching.netsimplex), from the all-slack
-    tree, integer flows. Arcs come need-major (_arc_subset). With `per_need` > 0 the pivots
-    search the active arcs only, and pricing rounds inside the C code add each need's
-    `per_need` most violated arcs (ties: arc order) when none of them violates -- column
-    generation without leaving the tree; with 0 every arc is active (~4x slower at 6.5M arcs:
-    the block search then spends its time scanning arcs that never enter). With `proposed` (quantity per arc), the tie-break of
-    _colgen_highs inside the same solve: a parallel arc per proposed arc, bounded by its
-    quantity, cost c + TIE_EPS, placed first; optimal for these costs, the epsilon is removed
-    (same tree, warm) and the pivots go on to the optimum of the true costs, certified by the
-    true duals. Certified as the lexicographic optimum when the final flow keeps at least the
-    proposed quantity the perturbed optimum kept (same argument as _colgen_highs).
-    Returns (x per arc, u per node, v per need, solves, tie-break certified, pivots)."""
+    tree, integer flows, on the arcs order[k] of (gi, nj, w) (default all), costs w / wscale;
+    arcs come need-major (_arc_subset). With `per_need` > 0 the pivots search the active arcs
+    only, and pricing rounds inside the C code add each need's `per_need` most violated arcs
+    (ties: arc order) when none of them violates -- column generation without leaving the tree;
+    with 0 every arc is active (~4x slower at 6.5M arcs: the block search then spends its time
+    scanning arcs that never enter).
+    With `proposed` (quantity per arc of order), the tie-break of _colgen_highs inside the same
+    solve: a parallel arc per proposed arc, bounded by its quantity, cost c + TIE_EPS, placed
+    first (always active); optimal for these costs, the epsilon is removed (same tree, warm)
+    and the pivots go on to the optimum of the true costs, certified by the true duals.
+    Certified as the lexicographic optimum when the final flow keeps at least the proposed
+    quantity the perturbed optimum kept (same argument as _colgen_highs).
+    Returns (x per arc of order, u per node, v per need, rounds, tie-break certified, pivots)."""
     par = np.zeros(0, np.int64) if proposed is None else np.flatnonzero(proposed > 0)
     P = len(par)
-    if P:
-        pq = proposed[par].astype(np.int64)  # type: ignore[index]
-        t = netsimplex.Transport(np.concatenate([gi[par], gi]), np.concatenate([nj[par], nj]),
-                                 np.concatenate([c[par] + TIE_EPS, c]), node_cap, need_cap, pq)
-    else:
-        t = netsimplex.Transport(gi, nj, c, node_cap, need_cap)
+    pq = proposed[par].astype(np.int64) if P else None  # type: ignore[index]
+    t = netsimplex.Transport(gi, nj, w, node_cap, need_cap, order, wscale, par, pq, TIE_EPS)
     if per_need > 0:  # runs: each need's arcs, after the proposal arcs (those stay active)
-        runs = P + np.r_[np.flatnonzero(np.r_[True, nj[1:] != nj[:-1]]), len(nj)]
-        t.set_runs(runs, np.zeros(t.m, bool), per_need)
+        t.set_runs(t.runs_by_need(), np.zeros(t.m, bool), per_need)
     solves = 1
     t.solve(PRICE_TOL)
     certified = False
     if P:
+        assert pq is not None
         def on_proposed() -> IntArray:
             return t.flow[P + par] + t.flow[:P]
         kept_perturbed = int(np.minimum(on_proposed(), pq).sum())
-        t.set_costs(np.arange(P), c[par])
+        a = par if order is None else order[par]
+        t.set_costs(np.arange(P), w[a] / wscale)
         t.solve(PRICE_TOL)
         solves += 1
         certified = int(np.minimum(on_proposed(), pq).sum()) >= kept_perturbed
         x = t.flow[P:].copy()
         np.add.at(x, par, t.flow[:P])
     else:
-        x = t.flow.copy()
+        x = t.flow  # a view: keeps the buffer after close()
     u, v = t.duals()
     pivots = t.pivots
     if per_need > 0:
         solves = t.rounds()
     t.close()
     return x, u, v, solves, certified, pivots
+
+
+def _solve_ns(kp: KindProblem, node_cap: IntArray, need_cap: IntArray, opts: SolverOptions,
+              arc_mask: BoolArray | None, proposed: IntArray | None,
+              stats: KindStats | None) -> tuple[IntArray, float]:
+    """solve_divisible by the network simplex: the arcs of _arc_subset in its order (computed in
+    C, no gathers of the kind's arrays), the same proposals' epsilon, the same face LP when the
+    tie-break is not certified."""
+    flow = np.zeros(len(kp.w), np.int64)
+    G, N = len(node_cap), len(need_cap)
+    arcs = netsimplex.need_order(kp.gi, kp.nj, kp.fit, node_cap, need_cap, arc_mask)
+    if len(arcs) == 0:
+        return flow, 0.0
+    wscale = float(kp.w[arcs].max())
+    pa = None
+    if proposed is not None:
+        pa = proposed[arcs]
+        if not (pa > 0).any():
+            pa = None
+    x, u, v, rounds, certified, _ = _netsimplex(G, N, kp.gi, kp.nj, kp.w, node_cap, need_cap,
+                                                pa if opts.tie_epsilon else None, order=arcs, wscale=wscale)
+    certified = certified and opts.tie_epsilon
+    if pa is not None and stats is not None:
+        stats.tie_breaks += 1
+    if pa is not None and not certified:  # fallback: a second LP on the optimal face
+        gi, nj = kp.gi[arcs], kp.nj[arcs]
+        c = kp.w[arcs] / wscale
+        qscale = float(np.median(need_cap[need_cap > 0]))
+        b = np.concatenate([node_cap, need_cap]).astype(np.float64) / qscale
+        tb = _tie_break(G, N, gi, nj, b, c - u[gi] - v[nj], u, v, pa.astype(np.float64) / qscale)
+        if tb is None:
+            if stats is not None:
+                stats.tie_breaks -= 1
+        else:
+            xs, loss = tb
+            nz = np.flatnonzero(xs)
+            xsc = xs[nz] * qscale
+            xr = np.rint(xsc)
+            if np.abs(xsc - xr).max(initial=0) > 1e-3 * max(1.0, 1e-9 * qscale) and stats is not None:
+                stats.rounding_repairs += 1
+            x = np.zeros(len(arcs), np.int64)
+            x[nz] = xr.astype(np.int64)
+            if stats is not None:
+                stats.tie_break_face += 1
+                stats.tie_break_bound += loss * wscale * qscale
+    nz = np.flatnonzero(x)
+    a = arcs[nz]
+    xi = _repair(x[nz], kp.gi[a], kp.nj[a], node_cap, need_cap)
+    flow[a] = xi
+    if stats is not None:
+        stats.lp_solves += 1
+        stats.rounds += rounds
+        stats.arcs_priced += len(arcs)
+    return flow, float((kp.w[a] * xi).sum())
 
 
 def _arc_subset(kp: KindProblem, node_cap: IntArray, need_cap: IntArray,
@@ -532,6 +586,8 @@ def solve_divisible(kp: KindProblem, node_cap: IntArray, need_cap: IntArray, opt
     with pricing. Returns (integer flow per arc, its worth). `proposed` (quantity per arc, or
     None) triggers the tie-break pass. `greedy` False: dual simplex from scratch (the
     whole-pledge relaxation, whose vertex guides the rounding). Counters go to `stats`."""
+    if opts.network_simplex and netsimplex.available() and len(need_cap) * 16 < 32767:
+        return _solve_ns(kp, node_cap, need_cap, opts, arc_mask, proposed, stats)
     flow = np.zeros(len(kp.w), np.int64)
     G, N = len(node_cap), len(need_cap)
     arcs = _arc_subset(kp, node_cap, need_cap, arc_mask)
@@ -549,48 +605,26 @@ def solve_divisible(kp: KindProblem, node_cap: IntArray, need_cap: IntArray, opt
     # proposed arcs start in the LP: as proposal columns (the epsilon) or as plain columns
     extra = None if pq is None or inside else pq > 0
     lazy = greedy and opts.greedy_start
+    sel, gseg, nseg = initial_selection(gi, nj, c, node_cap, need_cap, extra, presorted=True, node_best=not lazy)
     certified = False
-    xint: IntArray | None = None
-    red: FloatArray | None = None
-    if opts.network_simplex and netsimplex.available():  # every arc at once, no pricing rounds
-        xint, u, v, rounds, certified, _ = _netsimplex(
-            G, N, gi, nj, c, node_cap, need_cap, proposed[arcs] if pq is not None and opts.tie_epsilon else None)
-        sel = np.ones(len(c), bool)
-        x = xint  # integer units (the face LP below answers in scaled units)
-        certified = certified and opts.tie_epsilon
-    elif opts.highs_binding and highs.available():
-        sel, gseg, nseg = initial_selection(gi, nj, c, node_cap, need_cap, extra, presorted=True,
-                                            node_best=not lazy)
+    if opts.highs_binding and highs.available():
         dual_rounds = opts.dual_rounds and lazy and kp.kind in LOCAL_KINDS
         x, u, v, red, rounds, certified = _colgen_highs(G, N, gi, nj, c, b, sel, gseg, nseg, lazy,
                                                         pq if opts.tie_epsilon else None, qscale, dual_rounds)
         certified = certified and opts.tie_epsilon
     else:
-        sel, _, _ = initial_selection(gi, nj, c, node_cap, need_cap, extra, presorted=True, node_best=not lazy)
         x, u, v, red, rounds = _cold_rounds(G, N, gi, nj, c, b, sel)
     if pq is not None and certified:  # the tie-break happened inside the LP, at no cost in worth
         if stats is not None:
             stats.tie_breaks += 1
     elif pq is not None:  # fallback: a second LP on the optimal face
-        if red is None:
-            red = c - u[gi] - v[nj]
         tb = _tie_break(G, N, gi, nj, b, red, u, v, pq)
         if tb is not None:
             x, loss = tb
-            xint = None
             if stats is not None:
                 stats.tie_breaks += 1
                 stats.tie_break_face += 1
                 stats.tie_break_bound += loss * wscale * qscale
-    if xint is not None:  # the network simplex's integer flow
-        nz = np.flatnonzero(xint)
-        xi = _repair(xint[nz], gi[nz], nj[nz], node_cap, need_cap)
-        flow[arcs[nz]] = xi
-        if stats is not None:
-            stats.lp_solves += 1
-            stats.rounds += rounds
-            stats.arcs_priced += int(sel.sum())
-        return flow, float((w[nz] * xi).sum())
     nz = np.flatnonzero(x)  # the flow lives on the few columns the LP saw
     xs = x[nz] * qscale
     xi = np.rint(xs)
