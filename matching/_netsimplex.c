@@ -497,8 +497,8 @@ void ns_potentials(const ns_t *s, double *out) {
    _need_order compute them: arcs a with node_cap[gi[a]] > 0, need_cap[nj[a]] > 0 and (mask
    NULL or mask[a]); ordered by the key nj * 16 + band, band = min(int((hi - fit) * (16 /
    max(hi - lo, 1e-300))), 15) over the kept arcs' fit range [lo, hi], stable (a counting
-   sort: the order of NumPy's stable argsort of the same keys). Needs N * 16 < 32767 like the
-   NumPy path. Writes the kept arcs to out and returns how many, -1 when out of memory. */
+   sort: the order of NumPy's stable argsort of the same keys; the NumPy path takes another
+   order when N * 16 >= 32767). Writes the kept arcs to out and returns how many, -1 when out of memory. */
 int64_t ns_need_order(int64_t m, const int64_t *gi, const int64_t *nj, const double *fit,
                       const int64_t *node_cap, const int64_t *need_cap, const uint8_t *mask, int64_t N,
                       int64_t *out) {

@@ -77,9 +77,10 @@ def _ptr(a: np.ndarray) -> int:
 def need_order(gi: npt.NDArray[np.int64], nj: npt.NDArray[np.int64], fit: npt.NDArray[np.float64],
                node_cap: npt.NDArray[np.int64], need_cap: npt.NDArray[np.int64],
                mask: npt.NDArray[np.bool_] | None) -> npt.NDArray[np.int64]:
-    """The arcs with room at both ends (and in mask), need-major, by fit band within a need: the
-    order of matching.transport._arc_subset, by a counting sort in C (needs N * 16 < 32767)."""
-    assert _lib is not None and len(need_cap) * 16 < 32767
+    """The arcs with room at both ends (and in mask), need-major, by fit band within a need, by a
+    counting sort in C: the order of matching.transport._arc_subset when N * 16 < 32767 (beyond,
+    that one takes a lexsort on (need, -fit); this one keeps its bands)."""
+    assert _lib is not None
     gi, nj = np.ascontiguousarray(gi, np.int64), np.ascontiguousarray(nj, np.int64)
     fit = np.ascontiguousarray(fit, np.float64)
     nc, dc = np.ascontiguousarray(node_cap, np.int64), np.ascontiguousarray(need_cap, np.int64)

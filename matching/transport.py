@@ -57,8 +57,7 @@ certificate, the same proposals' epsilon (parallel bounded arcs, removed on the 
 integer flows without rounding. Its pivot walks a tree path instead of updating an LU
 factorisation: 100k x 5k, diversity 1, execution kind, 6.5M arcs: 0.6 CPU s against 7-14 s of
 HiGHS simplex (see docs/matching-bench.md). With options.network_simplex False, or when the
-library is not built, or with N * 16 >= 32767 needs (the counting sort's key): the HiGHS
-column generation below, through matching.highs (warm starts); without that binding (a SciPy
+library is not built: the HiGHS column generation below, through matching.highs (warm starts); without that binding (a SciPy
 release outside the tested range, or options.highs_binding False), cold `linprog` rounds: the
 same pricing test, every violated arc joins, the same optimum. Between engines the optimum is
 the same; on tied optima the vertex (the allocation) may differ.
@@ -596,7 +595,7 @@ def solve_divisible(kp: KindProblem, node_cap: IntArray, need_cap: IntArray, opt
     with pricing. Returns (integer flow per arc, its worth). `proposed` (quantity per arc, or
     None) triggers the tie-break pass. `greedy` False: dual simplex from scratch (the
     whole-pledge relaxation, whose vertex guides the rounding). Counters go to `stats`."""
-    if opts.network_simplex and netsimplex.available() and len(need_cap) * 16 < 32767:
+    if opts.network_simplex and netsimplex.available():
         return _solve_ns(kp, node_cap, need_cap, opts, arc_mask, proposed, stats)
     flow = np.zeros(len(kp.w), np.int64)
     G, N = len(node_cap), len(need_cap)
