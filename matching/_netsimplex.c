@@ -482,6 +482,11 @@ int64_t ns_solve(ns_t *s, double tol) {
     return pivots;
 }
 
+/* Active arcs (every arc without ns_set_runs), slacks included. */
+int64_t ns_active(const ns_t *s) {
+    return s->act != NULL ? s->n_act : s->m;
+}
+
 /* Pricing rounds so far (ns_set_runs). */
 int64_t ns_rounds(const ns_t *s) {
     return s->rounds;

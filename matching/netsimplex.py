@@ -50,6 +50,8 @@ def _load() -> ctypes.CDLL | None:
     lib.ns_set_block.argtypes = [p, i64]
     lib.ns_set_runs.restype = ctypes.c_int
     lib.ns_set_runs.argtypes = [p, p, i64, p, i64]
+    lib.ns_active.restype = i64
+    lib.ns_active.argtypes = [p]
     lib.ns_rounds.restype = i64
     lib.ns_rounds.argtypes = [p]
     lib.ns_need_order.restype = i64
@@ -147,6 +149,12 @@ class Transport:
         if len(act) != self.m or _lib.ns_set_runs(self._h, _ptr(self.run_start), len(self.run_start) - 1,  # type: ignore[union-attr]
                                                   _ptr(act), k) != 0:
             raise RuntimeError("network simplex: bad runs or out of memory")
+
+    def active(self) -> int:
+        """Arcs that took part (the pricing rounds' active arcs, or all), slacks and parallel arcs
+        excluded."""
+        assert self._h is not None
+        return int(_lib.ns_active(self._h)) - self.G - self.N - self.P  # type: ignore[union-attr]
 
     def rounds(self) -> int:
         assert self._h is not None

@@ -470,7 +470,7 @@ def _tie_break(G: int, N: int, gi: IntArray, nj: IntArray, b: FloatArray, red: F
 def _netsimplex(G: int, N: int, gi: IntArray, nj: IntArray, w: FloatArray, node_cap: IntArray,
                 need_cap: IntArray, proposed: IntArray | None, per_need: int = NS_PRICE_PER_NEED,
                 order: IntArray | None = None,
-                wscale: float = 1.0) -> tuple[IntArray, FloatArray, FloatArray, int, bool, int]:
+                wscale: float = 1.0) -> tuple[IntArray, FloatArray, FloatArray, int, bool, int, int]:
     """The transportation LP by the network simplex (matching.netsimplex), from the all-slack
     tree, integer flows, on the arcs order[k] of (gi, nj, w) (default all), costs w / wscale;
     arcs come need-major (_arc_subset). With `per_need` > 0 the pivots search the active arcs
@@ -484,7 +484,8 @@ def _netsimplex(G: int, N: int, gi: IntArray, nj: IntArray, w: FloatArray, node_
     and the pivots go on to the optimum of the true costs, certified by the true duals.
     Certified as the lexicographic optimum when the final flow keeps at least the proposed
     quantity the perturbed optimum kept (same argument as _colgen_highs).
-    Returns (x per arc of order, u per node, v per need, rounds, tie-break certified, pivots)."""
+    Returns (x per arc of order, u per node, v per need, rounds, tie-break certified, pivots,
+    arcs that took part)."""
     par = np.zeros(0, np.int64) if proposed is None else np.flatnonzero(proposed > 0)
     P = len(par)
     pq = proposed[par].astype(np.int64) if P else None  # type: ignore[index]
@@ -509,11 +510,11 @@ def _netsimplex(G: int, N: int, gi: IntArray, nj: IntArray, w: FloatArray, node_
     else:
         x = t.flow  # a view: keeps the buffer after close()
     u, v = t.duals()
-    pivots = t.pivots
+    pivots, active = t.pivots, t.active()
     if per_need > 0:
         solves = t.rounds()
     t.close()
-    return x, u, v, solves, certified, pivots
+    return x, u, v, solves, certified, pivots, active
 
 
 def _solve_ns(kp: KindProblem, node_cap: IntArray, need_cap: IntArray, opts: SolverOptions,
@@ -533,7 +534,7 @@ def _solve_ns(kp: KindProblem, node_cap: IntArray, need_cap: IntArray, opts: Sol
         pa = proposed[arcs]
         if not (pa > 0).any():
             pa = None
-    x, u, v, rounds, certified, _ = _netsimplex(G, N, kp.gi, kp.nj, kp.w, node_cap, need_cap,
+    x, u, v, rounds, certified, _, active = _netsimplex(G, N, kp.gi, kp.nj, kp.w, node_cap, need_cap,
                                                 pa if opts.tie_epsilon else None, order=arcs, wscale=wscale)
     certified = certified and opts.tie_epsilon
     if pa is not None and stats is not None:
@@ -566,7 +567,7 @@ def _solve_ns(kp: KindProblem, node_cap: IntArray, need_cap: IntArray, opts: Sol
     if stats is not None:
         stats.lp_solves += 1
         stats.rounds += rounds
-        stats.arcs_priced += len(arcs)
+        stats.arcs_priced += active
     return flow, float((kp.w[a] * xi).sum())
 
 

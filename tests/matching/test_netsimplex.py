@@ -29,7 +29,7 @@ def test_same_optimum_as_highs(per_need):
         prop = np.zeros(m, np.int64)
         P = int(rng.integers(0, min(m, 5) + 1))
         prop[rng.choice(m, P, replace=False)] = rng.integers(1, 5, P)
-        x, u, v, _, _, _ = transport._netsimplex(G, N, gi, nj, c, ncap, dcap, prop if P else None, per_need=per_need)
+        x, u, v, _, _, _, _ = transport._netsimplex(G, N, gi, nj, c, ncap, dcap, prop if P else None, per_need=per_need)
         A = sp.csr_matrix((np.ones(2 * m), (np.r_[gi, G + nj], np.tile(np.arange(m), 2))), shape=(G + N, m))
         res = linprog(-c, A_ub=A, b_ub=np.r_[ncap, dcap], method="highs")
         assert c @ x == pytest.approx(-res.fun, abs=1e-7)
@@ -43,7 +43,7 @@ def test_proposals_win_ties():
     for first in (0, 1):
         prop = np.zeros(2, np.int64)
         prop[first] = 3
-        x, _, _, _, certified, _ = transport._netsimplex(2, 1, np.array([0, 1]), np.array([0, 0]), np.array([1.0, 1.0]),
+        x, _, _, _, certified, _, _ = transport._netsimplex(2, 1, np.array([0, 1]), np.array([0, 0]), np.array([1.0, 1.0]),
                                                          np.array([5, 5]), np.array([3]), prop)
         assert x[first] == 3 and x.sum() == 3 and certified
 
