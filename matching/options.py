@@ -25,6 +25,7 @@ class SolverOptions:
     threads: int = 2  # worker threads over the four kinds (1 = sequential; same answer)
     greedy_start: bool = True  # primal simplex from a greedy basis (else dual simplex from scratch)
     highs_binding: bool = True  # warm-started rounds on SciPy's HiGHS binding where available
+    network_simplex: bool = True  # divisible LPs by the compiled network simplex where built (else HiGHS rounds)
     dual_rounds: bool = True  # local kinds: dual simplex after the first (primal) round
     tie_epsilon: bool = True  # proposals kept by an epsilon inside the LP (else a second LP on the optimal face)
     whole_classes: bool = True  # exact whole-pledge MILP: interchangeable whole pledges share integer columns (else binaries)

@@ -17,15 +17,17 @@ from .tiny import tiny_instance
 
 
 def _both(inst, monkeypatch):
-    """Outputs with the binding and on the fallback path (cold linprog rounds; counted through
-    a pass-through wrapper, so the test knows the fallback really ran)."""
+    """Outputs with the default engine (the network simplex where built, else the binding) and
+    on the fallback path (cold linprog rounds; counted through a pass-through wrapper, so the
+    test knows the fallback really ran)."""
     fast = solve_instance(inst)
     parsed = parse_instance(inst)
     calls = []
     real = transport._cold_rounds
     monkeypatch.setattr(transport, "_cold_rounds", lambda *a: calls.append(1) or real(*a))
     monkeypatch.setattr(transport, "_colgen_highs", None)  # would raise if it were called
-    res = solve_arrays(parsed, options=replace(SolverOptions.from_params(parsed.params), highs_binding=False))
+    res = solve_arrays(parsed, options=replace(SolverOptions.from_params(parsed.params), highs_binding=False,
+                                                      network_simplex=False))
     slow = build_output(parsed, res.flows, res.worth, res.stats)
     assert calls or not fast["allocations"]
     return fast, slow
