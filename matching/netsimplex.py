@@ -15,13 +15,15 @@ reduced costs): the LP certificate.
 Why ctypes. A plain shared library needs neither the Python nor the NumPy C API at build
 time; ctypes releases the GIL during the call, so the kinds' solves run on both threads.
 When the library is missing (not built), `available()` is False and matching.transport keeps
-its HiGHS column generation. Imports only numpy and the standard library.
+its HiGHS column generation (with a warning when this module is imported). Imports only numpy and the
+standard library.
 """
 
 from __future__ import annotations
 
 import ctypes
 import importlib.machinery
+import logging
 import os
 
 import numpy as np
@@ -65,6 +67,9 @@ def _load() -> ctypes.CDLL | None:
 
 
 _lib = _load()
+if _lib is None:  # said once, where the operator looks: the answers stay exact, large counties get slow
+    logging.getLogger(__name__).warning(
+        "matching/_netsimplex.c is not built (pip install -e . needs a C compiler): divisible kinds use HiGHS")
 
 
 def available() -> bool:

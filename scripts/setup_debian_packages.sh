@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests run for real, only when missing: Chromium and ChromeDriver
-# (browser tests) and nginx-light (tests/faults/test_nginx_front.py, the production front).
+# (browser tests), nginx-light (tests/faults/test_nginx_front.py, the production front) and a C compiler
+# (matching/_netsimplex.c, built by pip install -e .).
 # Non-interactive and idempotent; no test tool ever downloads a browser of its own.
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium chromium-driver)
 [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
