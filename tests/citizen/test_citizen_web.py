@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 import models.accounts.users as accounts
-from dash_app.pages.citizen import ids
+from dash_app.ui import citizen_ids as ids
 from dash_app.ui import ids as shell_ids
 from models import orm
 from models.core.db import Database

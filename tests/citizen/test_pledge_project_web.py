@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from dash_app.pages.citizen import ids
+from dash_app.ui import citizen_ids as ids
 from models.audit.log import record
 from models.orm.items import LogisticsItem
 from models.orm.pledges import Pledge

@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, func, select, text
 
 import models.accounts.users as accounts
 from dash_app import create_app
-from dash_app.pages.citizen import ids
+from dash_app.ui import citizen_ids as ids
 from dash_app.ui import ids as shell_ids
 from models import orm
 from models.core import db as dbmod

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 import models.accounts.users as accounts
-from dash_app.pages.citizen import ids as cids
 from dash_app.pages.table import ids
+from dash_app.ui import citizen_ids as cids
 from models import orm
 from models.audit.log import record
 from models.core import form_tokens

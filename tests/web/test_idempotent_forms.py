@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 import models.accounts.users as accounts
-from dash_app.pages.citizen import ids
+from dash_app.ui import citizen_ids as ids
 from models import orm
 from models.core import form_tokens
 from models.core.db import Database

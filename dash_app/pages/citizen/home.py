@@ -12,10 +12,10 @@ from dash_app.auth import ANYONE
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, format_money, format_number
 from dash_app.layout import icon, page
-from dash_app.pages.citizen import ids
-from dash_app.pages.citizen.cards import project_list
 from dash_app.render_cache import cached_render
+from dash_app.ui import citizen_ids as ids
 from dash_app.ui.labels import KIND_ICON, kind_label
+from dash_app.ui.project_cards import project_list
 from dash_app.ui.quantities import quantity_text
 from models.core.enums import HelpKind
 from models.projects.browse import most_in_need, table_choices, totals

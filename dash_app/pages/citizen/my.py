@@ -25,7 +25,7 @@ from dash_app.i18n import (
     parse_int,
 )
 from dash_app.layout import icon, page
-from dash_app.pages.citizen import ids
+from dash_app.ui import citizen_ids as ids
 from dash_app.ui import ids as shell_ids
 from dash_app.ui.bidi import isolate
 from dash_app.ui.forms import refuse_forged

@@ -24,7 +24,7 @@ from dash_app.i18n import (
     parse_int,
 )
 from dash_app.layout import icon, page
-from dash_app.pages.citizen import ids
+from dash_app.ui import citizen_ids as ids
 from dash_app.ui.dates import date_placeholder, parse_date_text
 from dash_app.ui.forms import button_error, field_error, refuse_forged
 from dash_app.ui.labels import KIND_ICON, kind_label

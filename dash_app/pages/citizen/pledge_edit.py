@@ -14,7 +14,7 @@ from dash_app.auth import CITIZEN, current_user_id, require, secured_callback
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, error_message, format_date, format_number
 from dash_app.layout import icon, page
-from dash_app.pages.citizen import ids
+from dash_app.ui import citizen_ids as ids
 from dash_app.ui.dates import date_placeholder, parse_date_text
 from dash_app.ui.detail import detail_page, url_id
 from dash_app.ui.forms import button_error, field_error_id, labelled, show_at_field

@@ -12,8 +12,8 @@ from dash_app.auth import ANYONE, current_roles
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, format_date, format_number, format_percent, parse_int
 from dash_app.layout import icon, page
-from dash_app.pages.citizen import ids
 from dash_app.render_cache import cached_render
+from dash_app.ui import citizen_ids as ids
 from dash_app.ui.bidi import isolate, user_text
 from dash_app.ui.coverage import coverage_bar, coverage_legend
 from dash_app.ui.labels import HORIZON_LABEL, KIND_ICON, PROJECT_KIND_LABEL, PROJECT_STATUS_LABEL, kind_label

@@ -14,11 +14,11 @@ from dash_app.auth import ANYONE
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, format_number, parse_int
 from dash_app.layout import icon, page
-from dash_app.pages.citizen import ids
-from dash_app.pages.citizen.cards import project_list
 from dash_app.render_cache import cached_render
+from dash_app.ui import citizen_ids as ids
 from dash_app.ui.labels import PROJECT_KIND_LABEL, kind_label
 from dash_app.ui.pager import pager, past_the_end
+from dash_app.ui.project_cards import project_list
 from models.core.enums import HelpKind, ProjectKind
 from models.projects.browse import (
     SORTS,

@@ -14,8 +14,8 @@ from dash_app.auth import CITIZEN, current_user_id, require, secured_callback
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, localise_digits
 from dash_app.layout import icon, page
-from dash_app.pages.citizen import ids_resident as ids
 from dash_app.ratelimit import resident_attempt_allowed
+from dash_app.ui import resident_ids as ids
 from dash_app.ui.alerts import error_alert, success
 from dash_app.ui.names import name_in
 from models.core.errors import DomainError

@@ -1,5 +1,5 @@
 """Project cards: one project in a list, and a list of them (the home page and /projects). A section of the
-citizen area (it registers no route).
+citizen area and of dash_app.ui (it registers no route; pages import it, never each other).
 
 Imports dash, models (browse) and dash_app.
 """
