@@ -93,13 +93,20 @@ def refresh_pledge_statuses(session: Session, actor_id: int | None, pledge_ids: 
         return
     session.flush()
     usage = pledge_usage(session, ids)
-    changed = []
-    for pledge in session.scalars(select(Pledge).where(Pledge.id.in_(ids))):
-        active, delivered = usage[pledge.id]
-        status = pledge_status_for(pledge.quantity, pledge.withdrawn_quantity, active, delivered)
-        if status != pledge.status:
-            pledge.status = status
-            changed.append(pledge)
+    # columns first, objects only for the pledges whose status moves: a matching run that keeps its
+    # 3,199 proposals touches as many pledges and changes none (building them all took 0.06-0.18 s)
+    new_status = {}
+    for pid, quantity, withdrawn, current in session.execute(
+            select(Pledge.id, Pledge.quantity, Pledge.withdrawn_quantity, Pledge.status).where(Pledge.id.in_(ids))):
+        active, delivered = usage[pid]
+        status = pledge_status_for(quantity, withdrawn, active, delivered)
+        if status != current:
+            new_status[pid] = status
+    if not new_status:
+        return
+    changed = list(session.scalars(select(Pledge).where(Pledge.id.in_(new_status)).order_by(Pledge.id)))
+    for pledge in changed:
+        pledge.status = new_status[pledge.id]
     record_many(session, actor_id, "pledge.status_changed", changed)
 
 

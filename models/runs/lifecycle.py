@@ -546,9 +546,13 @@ def _store(db: Database, run_id: int, actor_id: int | None, scope: RunScope, tab
             Allocation.id.in_(stale_q.with_only_columns(Allocation.id)))).scalars().all()
         touched_p = set(seen) | {k[0] for k in new}
         lock_rows(session, Pledge, touched_p)
+        # columns, not objects: a run usually keeps most proposals as they are, and only the ones it
+        # withdraws need an object (building 3,199 kept ones took a fifth of the demo county's run)
+        rows_q = stale_q.with_only_columns(Allocation.id, Allocation.pledge_id, Allocation.need_id,
+                                           Allocation.quantity)
         if session.get_bind().dialect.name == "postgresql":
-            stale_q = stale_q.with_for_update(of=Allocation)
-        current = list(session.scalars(stale_q.order_by(Allocation.id).execution_options(populate_existing=True)))
+            rows_q = rows_q.with_for_update(of=Allocation)
+        current = session.execute(rows_q.order_by(Allocation.id)).all()
         lock_rows(session, Pledge, {a.pledge_id for a in current} - touched_p)  # proposed meanwhile (rare)
         touched_p |= {a.pledge_id for a in current}
         touched_n = {a.need_id for a in current} | {k[1] for k in new}
@@ -562,14 +566,17 @@ def _store(db: Database, run_id: int, actor_id: int | None, scope: RunScope, tab
         run.objective = float(result["objective"])
         run.gap = float(result["stats"].get("gap", 0.0) or 0.0)
 
-        kept, withdrawn = [], []
-        for alloc in current:
-            key = (alloc.pledge_id, alloc.need_id)
-            if key in new and new[key]["quantity"] == alloc.quantity and alloc.need_id in in_scope:
+        kept, gone = [], []
+        for row in current:
+            key = (row.pledge_id, row.need_id)
+            if key in new and new[key]["quantity"] == row.quantity and row.need_id in in_scope:
                 kept.append(new.pop(key))
             else:
-                alloc.status = AllocationStatus.WITHDRAWN
-                withdrawn.append(alloc)
+                gone.append(row.id)
+        withdrawn = list(session.scalars(select(Allocation).where(Allocation.id.in_(gone)).order_by(Allocation.id)
+                                         .execution_options(populate_existing=True))) if gone else []
+        for alloc in withdrawn:
+            alloc.status = AllocationStatus.WITHDRAWN
         record_many(session, actor_id, "allocation.superseded", withdrawn)
         notify_withdrawn(session, withdrawn, "run")  # the citizen hears of it, as of a new proposal (issue 23)
         fitted = reconcile(session, new, instance, pledge_caps)
