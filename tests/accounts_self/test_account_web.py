@@ -138,3 +138,12 @@ def test_an_e_mail_address_takes_effect_with_the_code_sent_to_it(app, client, pe
         user = s.get(User, people.citizen)
         assert user.email == "citizen@amol.example" and user.email_verified_at is not None
     assert "تأییدشده" in rendered_text(client, "/account")
+
+
+def test_the_login_line_writes_a_phone_in_the_languages_digits(client, people):  # noqa: F811
+    log_in(client, "citizen")  # signed up with a phone only
+    client.post("/language", data={"csrf_token": csrf(client), "lang": "fa"})
+    page = rendered_text(client, "/account")
+    assert "+۹۸۹۱۲۰۰۰۰۰۰۱" in page and "+989120000001" not in page
+    client.post("/language", data={"csrf_token": csrf(client), "lang": "en"})
+    assert "+989120000001" in rendered_text(client, "/account")

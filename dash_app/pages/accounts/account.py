@@ -24,7 +24,15 @@ from flask_login import current_user
 from dash_app import account_views, views
 from dash_app.auth import CITIZEN, current_user_id, require, secured_callback
 from dash_app.db import get_db
-from dash_app.i18n import _, _l, current_language, error_message, format_datetime, format_number
+from dash_app.i18n import (
+    _,
+    _l,
+    current_language,
+    error_message,
+    format_datetime,
+    format_number,
+    localise_digits,
+)
 from dash_app.layout import alert_for, csrf_field, icon, page
 from dash_app.ui import account_ids as ids
 from dash_app.ui.forms import field
@@ -252,7 +260,8 @@ def layout(error: str | None = None, notice: str | None = None, delete_error: st
         user = s.get(User, uid)
         rows = user_sessions.active_sessions(s, uid)
         this_id = user_sessions.session_id_of(s, current_user.token)
-        login = (user.email or user.phone or "") if user is not None else ""
+        # an e-mail address is written as typed; a phone number in the language's digits
+        login = (user.email or localise_digits(user.phone or "")) if user is not None else ""
         show = bool(user.show_name_publicly) if user is not None else False
         prefs = preferences_section(s, user) if user is not None else None
         first = user is not None and not has_password(user)
