@@ -15,7 +15,7 @@ import uuid
 import pytest
 
 from dash_app.background import QUEUE_QUIET, UNQUEUED
-from dash_app.pages.governorate import ids as gid
+from dash_app.ui import governorate_ids as gid
 from dash_app.ui import ids as ui_ids
 from tests.faults.conftest import free_port, wait_for_port
 from tests.web.conftest import PASSWORD, csrf, make_people

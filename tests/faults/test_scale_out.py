@@ -33,8 +33,8 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from dash_app.pages.governorate import ids as gid
 from dash_app.pages.table import ids
+from dash_app.ui import governorate_ids as gid
 from models.core.db import Database
 from models.core.enums import AllocationStatus, RunStatus
 from models.core.schema import migrate

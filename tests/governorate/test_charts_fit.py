@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dash_app.pages.governorate import charts
+from dash_app.ui import governorate_charts as charts
 from dash_app.ui.charts import nice_ticks
 from models.core.enums import HelpKind
 from models.reporting.dashboard import GroupTotal, SankeyFlows

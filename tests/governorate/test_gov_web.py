@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 import models.accounts.users as accounts
 from dash_app.i18n import LANGUAGE_COOKIE, _
-from dash_app.pages.governorate import charts as charts_gov
+from dash_app.ui import governorate_charts as charts_gov
 from models.reporting.audit_views import AuditFilter, AuditLine
 from models.reporting.dashboard import DashboardFilter, dashboard
 from tests.governorate.fixture import build_mobilised

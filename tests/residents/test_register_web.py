@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 import models.accounts.users as accounts
 import models.pb.cycles as pbc
-from dash_app.pages.governorate import ids_register as ids
 from dash_app.pages.pb import ids_census as cids
+from dash_app.ui import register_ids as ids
 from dash_app.ui import resident_ids as rids
 from models import orm
 from models.audit.log import record

@@ -143,7 +143,7 @@ def test_the_pb_rule_comparison_carries_no_markup_from_project_names(site):  # n
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_every_chart_builder_escapes(payload):
     """The five governorate builders, fed the payload directly as every name they show."""
-    from dash_app.pages.governorate import charts as charts_gov
+    from dash_app.ui import governorate_charts as charts_gov
     from models.core.enums import HelpKind
     from models.reporting.dashboard import GroupTotal, ProjectCoverage, SankeyFlows
 

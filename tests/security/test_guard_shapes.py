@@ -12,8 +12,8 @@ import json
 import time
 
 from dash_app import auth
-from dash_app.pages.governorate import ids as gid
 from dash_app.pages.table import ids
+from dash_app.ui import governorate_ids as gid
 from tests.security.test_access_matrix import _body, _clients, _server_callbacks, matrix_app  # noqa: F401
 from tests.security.test_fuzz_domain import dump
 from tests.web.conftest import csrf

@@ -17,7 +17,7 @@ import diskcache
 import pytest
 
 from dash_app.job_results import SignedDisk, UnsignedResult, results_key, signed_cache, signed_disk
-from dash_app.pages.governorate import ids as gid
+from dash_app.ui import governorate_ids as gid
 from tests.web.conftest import csrf, log_in, make_people
 
 

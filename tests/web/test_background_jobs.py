@@ -22,8 +22,8 @@ import pytest
 import redis
 from sqlalchemy import func, select
 
-from dash_app.pages.governorate import ids as gid
 from dash_app.pages.table import ids
+from dash_app.ui import governorate_ids as gid
 from models.core.enums import RunStatus
 from models.orm.audit_event import AuditEvent
 from models.orm.pledges import MatchingRun

@@ -295,8 +295,8 @@ def test_the_editor_names_the_missing_field_beside_the_save_button(site):
 
 @pytest.mark.parametrize("typed", ["abc", "100", "0", "61"])
 def test_election_days_follow_one_rule_on_the_table_page_and_admin(site, typed):
-    from dash_app.pages.governorate import ids as gid
     from dash_app.pages.table import ids as tids
+    from dash_app.ui import governorate_ids as gid
 
     app, db, world = site
     _staff_and_chair(db, world)
@@ -408,7 +408,7 @@ def test_date_fields_show_the_format_not_a_date(site):
 
 
 def test_admin_names_the_missing_english_name_and_the_audit_number_error_is_a_number_error(site):
-    from dash_app.pages.governorate import ids as gid
+    from dash_app.ui import governorate_ids as gid
     from models.orm.tables import Table
 
     app, db, world = site
@@ -515,8 +515,8 @@ def test_the_reject_and_delivery_dialogs_keep_their_errors_inside_and_say_which_
 
 
 def test_admin_defaults_are_in_persian_digits(site):
-    from dash_app.pages.governorate import ids as gid
     from dash_app.pages.pb import ids as pids
+    from dash_app.ui import governorate_ids as gid
     from models.audit.log import record
     from models.orm.people import User
 

@@ -318,7 +318,7 @@ def test_pressing_save_twice_on_a_new_table_makes_one_table(site):
     """The first press made the table but its answer (which selects the new table) never arrived: the form
     still says "New table", and pressing Save again answers with that table instead of refusing its name."""
     from dash_app.pages.governorate import admin as admin_page
-    from dash_app.pages.governorate import ids as gid
+    from dash_app.ui import governorate_ids as gid
     from models.orm.tables import Table
 
     app, db, _world, _users = site
@@ -401,9 +401,9 @@ def test_importing_one_pb_file_twice_with_one_token_makes_one_cycle(site):
 def test_a_create_token_of_one_admin_form_is_refused_by_another(site):
     """One token, one kind of create: the table form's token cannot be replayed on the PB cycle form."""
     from dash_app.pages.governorate import admin as admin_page
-    from dash_app.pages.governorate import ids as gid
     from dash_app.pages.pb import admin_pb
     from dash_app.pages.pb import ids as pids
+    from dash_app.ui import governorate_ids as gid
     from models.orm.pb import PBCycle
 
     app, db, world, _users = site

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select, update
 
 from dash_app import auth
-from dash_app.pages.governorate import ids as gid
 from dash_app.ui import account_ids as ids
+from dash_app.ui import governorate_ids as gid
 from models.orm.audit_event import AuditEvent
 from models.orm.base import utcnow
 from models.orm.password_reset import PasswordReset

@@ -30,7 +30,7 @@ from dash_app.i18n import (
     parse_int,
 )
 from dash_app.layout import icon, page
-from dash_app.pages.governorate import ids as gid
+from dash_app.ui import governorate_ids as gid
 from dash_app.ui.alerts import error_alert, success
 from dash_app.ui.elections import HIDDEN, preview_sentences
 from dash_app.ui.forms import button_error, field_error, field_error_id, show_at_field

@@ -16,7 +16,7 @@ from dash_app.auth import CITIZEN, current_user_id, require, secured_callback
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, parse_number
 from dash_app.layout import icon, page
-from dash_app.pages.governorate import ids_register as ids
+from dash_app.ui import register_ids as ids
 from dash_app.ui.alerts import error_alert, success
 from models.accounts.users import normalise_login
 from models.core.errors import DomainError, ValidationError

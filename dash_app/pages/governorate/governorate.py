@@ -32,8 +32,8 @@ from dash_app.i18n import (
     parse_int,
 )
 from dash_app.layout import icon, page
-from dash_app.pages.governorate import charts as charts_gov
-from dash_app.pages.governorate import ids as gid
+from dash_app.ui import governorate_charts as charts_gov
+from dash_app.ui import governorate_ids as gid
 from dash_app.ui.alerts import alert
 from dash_app.ui.anchors import anchor_card, current_status
 from dash_app.ui.dates import date_placeholder, parse_date_text

@@ -17,8 +17,8 @@ from dash_app.db import get_db
 from dash_app.i18n import _, _l, format_datetime, format_number, localise_digits, parse_int
 from dash_app.layout import icon, page
 from dash_app.messaging import shows_codes
-from dash_app.pages.governorate import ids
 from dash_app.settings import settings_of
+from dash_app.ui import governorate_ids as ids
 from dash_app.ui.messaging_labels import MEDIUM_LABEL, STATUS_LABEL
 from dash_app.ui.pager import pager
 from models.messaging.outbox import messages_page

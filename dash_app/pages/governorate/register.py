@@ -18,7 +18,7 @@ from dash_app.auth import GOVERNORATE, current_user_id, require, secured_callbac
 from dash_app.db import get_db
 from dash_app.i18n import _, _l, current_language, error_message, format_datetime, format_number, parse_int
 from dash_app.layout import icon, page
-from dash_app.pages.governorate import ids_register as ids
+from dash_app.ui import register_ids as ids
 from dash_app.ui.alerts import alert, error_alert, success
 from dash_app.ui.eligibility import rule_sentence
 from dash_app.ui.names import name_in
