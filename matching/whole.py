@@ -54,6 +54,7 @@ Imports only numpy, scipy and the matching package.
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass, replace
 from typing import Any
@@ -83,7 +84,7 @@ TIE_GAP = 1e-12  # ... and solved to this relative gap, so that single units kep
 #: 2e-5 worse). HiGHS releases without the option ignore it.
 HIGHS_MIP_OPTIONS = {"mip_heuristic_run_root_reduced_cost": False}
 # scipy passes options it does not know itself to HiGHS verbatim and says so, every call
-warnings.filterwarnings("ignore", message=r"Unrecognized options detected: \{'mip_heuristic_run_root_reduced_cost'\}",
+warnings.filterwarnings("ignore", message=re.escape(f"Unrecognized options detected: {set(HIGHS_MIP_OPTIONS)}"),
                         category=RuntimeWarning)
 
 
